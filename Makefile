@@ -1,0 +1,72 @@
+# trackrecord: one Makefile, all output under build/.
+#   make            build the library and the command line (build/trackrecord)
+#   make check      build and run every test (unit + end-to-end)
+#   make asan       the same tests in an ASan+UBSan build (build/asan/)
+#   make bench      the benchmarks (see bench/README.md)
+#   make fuzz       build the fuzz targets (clang, libFuzzer)
+# Source files are discovered: a new src/lib/*.c joins the library, a new
+# tests/unit/test_*.c becomes a test program, without editing this file.
+
+BUILD    ?= build
+CC       ?= cc
+PKGS     := sqlite3 jansson libxxhash zlib
+CFLAGS   ?= -O2 -g
+WARN     := -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes -Wno-unused-parameter -Werror=implicit-function-declaration
+ifneq ($(WERROR),0)
+WARN     += -Werror
+endif
+CPPFLAGS += -Iinclude -Isrc/lib -D_GNU_SOURCE -MMD -MP
+ALL_CFLAGS = -std=c11 $(WARN) $(CFLAGS) -pthread
+LDLIBS   := -lsqlite3 -ljansson -lxxhash -lz -lm -pthread
+TEST_LDLIBS := -lcmocka
+
+LIB_SRC  := $(sort $(wildcard src/lib/*.c))
+CLI_SRC  := $(sort $(wildcard src/cli/*.c))
+UNIT_SRC := $(sort $(wildcard tests/unit/test_*.c))
+
+LIB_OBJ  := $(LIB_SRC:%.c=$(BUILD)/%.o)
+CLI_OBJ  := $(CLI_SRC:%.c=$(BUILD)/%.o)
+UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
+LIB      := $(BUILD)/libtrackrecord.a
+BIN      := $(BUILD)/trackrecord
+
+.PHONY: all check unit e2e asan bench fuzz clean
+all: $(BIN)
+
+$(BUILD)/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS) $(ALL_CFLAGS) -c $< -o $@
+
+$(LIB): $(LIB_OBJ)
+	@mkdir -p $(dir $@)
+	rm -f $@ && ar rcs $@ $^
+
+$(BIN): $(CLI_OBJ) $(LIB)
+	$(CC) $(ALL_CFLAGS) -o $@ $(CLI_OBJ) $(LIB) $(LDFLAGS) $(LDLIBS)
+
+$(BUILD)/tests/%: tests/unit/%.c $(LIB)
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS) $(ALL_CFLAGS) -Itests/unit -o $@ $< $(LIB) $(LDFLAGS) $(LDLIBS) $(TEST_LDLIBS)
+
+unit: $(UNIT_BIN)
+	@fail=0; for t in $(UNIT_BIN); do echo "== $$t"; $$t || fail=1; done; exit $$fail
+
+e2e: $(BIN)
+	TRACKRECORD_BIN=$(abspath $(BIN)) tests/e2e/run.sh
+
+check: unit e2e
+
+asan:
+	$(MAKE) BUILD=build/asan CFLAGS="-O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all" \
+	        LDFLAGS="-fsanitize=address,undefined" check
+
+bench: $(BIN)
+	bench/run.sh
+
+fuzz:
+	$(MAKE) -C tests/fuzz BUILD=$(abspath build/fuzz)
+
+clean:
+	rm -rf build
+
+-include $(LIB_OBJ:.o=.d) $(CLI_OBJ:.o=.d)

@@ -1,0 +1,116 @@
+/*
+ * trackrecord/store.h: the store that keeps a catalog, its play-count
+ * series, the import log and the milestone events.
+ *
+ * The default store is one SQLite file (docs/store.md explains the layout);
+ * the engine reaches it only through the backend interface of
+ * src/lib/store_backend.h, so another backend can be added beside it.
+ * Readers see a consistent snapshot while an import writes.
+ */
+#ifndef TRACKRECORD_STORE_H
+#define TRACKRECORD_STORE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "trackrecord/catalog.h"
+#include "trackrecord/date.h"
+#include "trackrecord/error.h"
+#include "trackrecord/milestone.h"
+
+struct tr_store;
+
+#define TR_STORE_DEFAULT_PATH "trackrecord.db"
+
+enum tr_store_flags {
+    TR_STORE_READONLY = 1,   /* fail rather than create; never write */
+};
+
+/* The path to use when none is given: $TRACKRECORD_DB, else "trackrecord.db". */
+const char *tr_store_default_path(void);
+
+/* Opens (creating when absent, unless READONLY) the store at path.
+ * *out is the caller's, closed by tr_store_close(). */
+int tr_store_open(const char *path, int flags, struct tr_store **out, struct tr_error *err);
+void tr_store_close(struct tr_store *s);
+
+/* The store's catalog, loaded on first use; borrowed, valid until the next
+ * import through this handle or tr_store_close(). */
+int tr_store_catalog(struct tr_store *s, const struct tr_catalog **out, struct tr_error *err);
+
+/* The ladder milestone events are kept for (TR_LADDER_DEFAULT unless an
+ * import set another); borrowed. */
+int tr_store_ladder(struct tr_store *s, const struct tr_ladder **out, struct tr_error *err);
+
+struct tr_point {
+    tr_day day;
+    uint64_t value;
+};
+
+/* Every stored observation of a track's recording, in day order.
+ * *out is the caller's (free()). */
+int tr_store_history(struct tr_store *s, uint32_t track, struct tr_point **out, size_t *n,
+                     struct tr_error *err);
+
+struct tr_milestone_filter {
+    int subject_type;        /* enum tr_subject_type, or -1 for any */
+    uint32_t subject;        /* index, or TR_NONE for any */
+    int kind;                /* enum tr_milestone_kind, or -1 for any */
+    tr_day since;            /* date >= since; TR_DAY_NONE for any */
+};
+#define TR_MILESTONE_FILTER_ALL {-1, TR_NONE, -1, TR_DAY_NONE}
+
+/* Stored milestone events matching f, ordered by date, then kind, subject,
+ * threshold.  *out is the caller's (free()). */
+int tr_store_milestones(struct tr_store *s, const struct tr_milestone_filter *f,
+                        struct tr_milestone **out, size_t *n, struct tr_error *err);
+
+/* A day on which a recording's count went down. */
+struct tr_correction {
+    uint32_t track;          /* canonical track of the recording */
+    tr_day date;
+    tr_day previous_date;    /* the last earlier observation */
+    uint64_t previous;
+    uint64_t value;
+};
+int tr_store_corrections(struct tr_store *s, struct tr_correction **out, size_t *n,
+                         struct tr_error *err);
+
+/* First and last day with data, per subject (TR_DAY_NONE when none):
+ * arrays indexed like the catalog's tracks, releases and artists, owned
+ * by the caller (free() each).  A release or artist covers the days that
+ * all of its recordings cover. */
+struct tr_coverage {
+    tr_day *track_first, *track_last;
+    tr_day *release_first, *release_last;
+    tr_day *artist_first, *artist_last;
+};
+int tr_store_coverage(struct tr_store *s, struct tr_coverage *out, struct tr_error *err);
+void tr_coverage_release(struct tr_coverage *c);
+
+/* One entry of the import log. */
+struct tr_import_entry {
+    int64_t id;
+    char at[32];             /* UTC time of the import, ISO 8601 */
+    char file[512];
+    char format[32];
+    char checksum[17];       /* XXH64 of the file's bytes, hex */
+    uint64_t rows, taken, refused, added, changed;
+};
+int tr_store_imports(struct tr_store *s, struct tr_import_entry **out, size_t *n,
+                     struct tr_error *err);
+
+/* Observation counts: stored days, stored observations, and the bytes the
+ * series take on disk. */
+struct tr_store_stats {
+    uint64_t days, observations, series_bytes, tracks, releases, artists, milestones;
+};
+int tr_store_stats(struct tr_store *s, struct tr_store_stats *out, struct tr_error *err);
+
+/* Computes milestone events over the stored series for ladder (without
+ * storing them), ordered as tr_store_milestones.  *out is the caller's. */
+int tr_store_compute_milestones(struct tr_store *s, const struct tr_ladder *ladder,
+                                struct tr_milestone **out, size_t *n, struct tr_error *err);
+
+#endif

@@ -1,0 +1,23 @@
+/*
+ * trackrecord/trackrecord.h: the whole public API.
+ *
+ * Ownership, once for all: a `T **out` parameter hands a new object to the
+ * caller, who frees it with the matching _free/_close (or free() where a
+ * function says so); a `const T *` result is borrowed from the object it
+ * came from and lives as long as that object says.  Every _free(NULL) is
+ * a no-op.  Functions return 0 or an enum tr_code and fill an optional
+ * struct tr_error; the library never prints and never exits.
+ */
+#ifndef TRACKRECORD_H
+#define TRACKRECORD_H
+
+#include "trackrecord/catalog.h"
+#include "trackrecord/date.h"
+#include "trackrecord/error.h"
+#include "trackrecord/import.h"
+#include "trackrecord/milestone.h"
+#include "trackrecord/store.h"
+
+#define TRACKRECORD_VERSION "0.1.0"
+
+#endif

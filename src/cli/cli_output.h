@@ -1,0 +1,15 @@
+/* cli_output.h: milestone events as text, CSV and JSON (output.c). */
+#ifndef TR_CLI_OUTPUT_H
+#define TR_CLI_OUTPUT_H
+
+#include <jansson.h>
+#include "cli.h"
+
+json_t *out_milestone_json(const struct tr_catalog *c, const struct tr_milestone *m);
+void out_milestone_csv_header(FILE *f);
+void out_milestone_csv(FILE *f, const struct tr_catalog *c, const struct tr_milestone *m);
+void out_milestone_text(FILE *f, const struct tr_catalog *c, const struct tr_milestone *m);
+/* Dumps v (indented) and a newline, and releases v. */
+int out_json_dump(FILE *f, json_t *v);
+
+#endif

@@ -1,0 +1,133 @@
+/*
+ * cmd_import.c: `trackrecord import PATH...`.
+ */
+#include "cli.h"
+
+#include <getopt.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+static void help(FILE *f)
+{
+    fprintf(f,
+            "usage: trackrecord import [OPTIONS] PATH...\n"
+            "\n"
+            "Takes files (or bundle directories of them) into the store in one\n"
+            "transaction: all or nothing.  Formats are detected from each file's\n"
+            "header (docs/formats.md).  Importing the same file again changes nothing.\n"
+            "Milestones are recomputed when anything changed.\n"
+            "\n"
+            "Options:\n"
+            "  --format NAME        read every PATH as this format:");
+    for (const char *const *n = tr_import_formats(); *n; n++)
+        fprintf(f, " %s", *n);
+    fprintf(f,
+            "\n"
+            "  --add-tracks         unknown track ids become bare tracks (else refused)\n"
+            "  --on-duplicate P     two counts for one track and day: error (default),\n"
+            "                       max, last or first\n"
+            "  --ladder LADDER      milestone thresholds kept from now on, e.g. 10M../10M\n"
+            "                       or 1M,5M,10M..100M/10M (default " TR_LADDER_DEFAULT ")\n"
+            "  --date YYYY-MM-DD    data day for files that carry none\n"
+            "  --chart NAME, --country CC, --track ID\n"
+            "                       what a chart file or a one-song timeline is about\n"
+            "  -q, --quiet          no summary, no progress bar\n"
+            "  --db FILE            the store (default $TRACKRECORD_DB or trackrecord.db)\n");
+}
+
+static void progress(void *ctx, uint64_t done, uint64_t total)
+{
+    int *last = ctx;
+    int pct = total ? (int)(done * 100 / total) : 100;
+    if (pct == *last)
+        return;
+    *last = pct;
+    char bar[31];
+    memset(bar, ' ', 30);
+    memset(bar, '#', (size_t)(pct * 30 / 100));
+    bar[30] = '\0';
+    fprintf(stderr, "\rimporting [%s] %3d%%", bar, pct);
+}
+
+int cmd_import(struct cli *cli, int argc, char **argv)
+{
+    static const struct option opts[] = {
+        {"format", required_argument, 0, 'f'}, {"add-tracks", no_argument, 0, 'a'},
+        {"on-duplicate", required_argument, 0, 'D'}, {"ladder", required_argument, 0, 'l'},
+        {"date", required_argument, 0, 'd'}, {"chart", required_argument, 0, 'c'},
+        {"country", required_argument, 0, 'C'}, {"track", required_argument, 0, 't'},
+        {"quiet", no_argument, 0, 'q'}, {"help", no_argument, 0, 'h'}, {0, 0, 0, 0}};
+    struct tr_import_options o = {.date = TR_DAY_NONE};
+    bool quiet = false;
+    int c;
+    optind = 1;
+    while ((c = getopt_long(argc, argv, "qh", opts, NULL)) != -1) {
+        switch (c) {
+        case 'f': o.format = optarg; break;
+        case 'a': o.add_tracks = true; break;
+        case 'D':
+            if (tr_on_duplicate_parse(optarg, &o.on_duplicate))
+                return cli_usage_error(cli, "--on-duplicate: expected error, max, last or first, not '%s'", optarg);
+            break;
+        case 'l': o.ladder = optarg; break;
+        case 'd':
+            if (tr_day_parse(optarg, strlen(optarg), &o.date))
+                return cli_usage_error(cli, "--date: not a date (YYYY-MM-DD): '%s'", optarg);
+            break;
+        case 'c': o.chart = optarg; break;
+        case 'C': o.country = optarg; break;
+        case 't': o.track = optarg; break;
+        case 'q': quiet = true; break;
+        case 'h': help(stdout); return EXIT_OK;
+        default: return cli_usage_error(cli, "bad option");
+        }
+    }
+    if (optind == argc)
+        return cli_usage_error(cli, "nothing to import: give files or directories");
+    if (o.ladder) {
+        struct tr_ladder *l;
+        struct tr_error e = {0};
+        if (tr_ladder_parse(o.ladder, &l, &e))
+            return cli_fail(cli, &e);
+        tr_ladder_free(l);
+    }
+    int last_pct = -1;
+    if (!quiet && isatty(STDERR_FILENO)) {
+        o.progress = progress;
+        o.progress_ctx = &last_pct;
+    }
+    struct tr_store *s;
+    int rc = cli_open(cli, true, &s);
+    if (rc)
+        return rc;
+    struct tr_error err = {0};
+    struct tr_import_report rep = {0};
+    int r = tr_import(s, (const char *const *)argv + optind, (size_t)(argc - optind), &o, &rep, &err);
+    if (o.progress && last_pct >= 0)
+        fputc('\n', stderr);
+    if (r) {
+        rc = cli_fail(cli, &err);
+        fprintf(stderr, "trackrecord: import: nothing was imported; the store is unchanged\n");
+    } else if (!quiet) {
+        for (size_t i = 0; i < rep.n_files; i++) {
+            const struct tr_import_file *f = &rep.files[i];
+            printf("%-40s %-10s %8llu rows", f->path, f->format, (unsigned long long)f->rows);
+            if (f->refused)
+                printf(", %llu left out", (unsigned long long)f->refused);
+            if (f->note[0])
+                printf("  (%s)", f->note);
+            putchar('\n');
+        }
+        printf("observations: %llu new, %llu changed, %llu already stored; catalog: %llu new or"
+               " changed",
+               (unsigned long long)rep.added, (unsigned long long)rep.changed,
+               (unsigned long long)rep.unchanged, (unsigned long long)rep.catalog_changes);
+        if (rep.tracks_added)
+            printf(" (%llu bare tracks added)", (unsigned long long)rep.tracks_added);
+        printf("; milestones: %zu\n", rep.milestones);
+    }
+    tr_import_report_release(&rep);
+    tr_store_close(s);
+    return rc;
+}

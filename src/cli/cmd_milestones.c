@@ -1,0 +1,129 @@
+/*
+ * cmd_milestones.c: `trackrecord milestones`: the stored events, or, with
+ * --ladder, the events of another ladder computed on the fly.
+ */
+#include "cli_output.h"
+
+#include <getopt.h>
+#include <stdlib.h>
+#include <string.h>
+
+static void help(FILE *f)
+{
+    fprintf(f,
+            "usage: trackrecord milestones [OPTIONS]\n"
+            "\n"
+            "Lists milestone events, oldest first: a track passing N (track_total),\n"
+            "every track of a release passing N (every_track, naming the last track to\n"
+            "cross), a release's or an artist's total passing N (release_total,\n"
+            "artist_total).  Each has its data date and day N since release (day 0).\n"
+            "\n"
+            "Options:\n"
+            "  --subject ID     only this track, release or artist\n"
+            "  --since DATE     only events on or after DATE (YYYY-MM-DD)\n"
+            "  --kind K         track_total, every_track, release_total or artist_total\n"
+            "  --ladder LADDER  compute for these thresholds instead of the stored ones\n"
+            "                   (e.g. 10M../10M for every 10M)\n"
+            "  --json           a JSON array of objects\n"
+            "  --csv            CSV with a header line\n"
+            "  --db FILE        the store\n");
+}
+
+static bool keep(const struct tr_milestone *m, const struct tr_milestone_filter *f)
+{
+    return (f->subject_type < 0 || (int)m->subject_type == f->subject_type) &&
+           (f->subject == TR_NONE || m->subject == f->subject) &&
+           (f->kind < 0 || (int)m->kind == f->kind) &&
+           (f->since == TR_DAY_NONE || m->date >= f->since);
+}
+
+int cmd_milestones(struct cli *cli, int argc, char **argv)
+{
+    static const struct option opts[] = {
+        {"subject", required_argument, 0, 's'}, {"since", required_argument, 0, 'S'},
+        {"kind", required_argument, 0, 'k'}, {"ladder", required_argument, 0, 'l'},
+        {"json", no_argument, 0, 'j'}, {"csv", no_argument, 0, 'c'},
+        {"help", no_argument, 0, 'h'}, {0, 0, 0, 0}};
+    struct tr_milestone_filter f = TR_MILESTONE_FILTER_ALL;
+    const char *subject = NULL, *ladder_text = NULL;
+    bool json = false, csv = false;
+    int c;
+    optind = 1;
+    while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+        switch (c) {
+        case 's': subject = optarg; break;
+        case 'S':
+            if (tr_day_parse(optarg, strlen(optarg), &f.since))
+                return cli_usage_error(cli, "--since: not a date (YYYY-MM-DD): '%s'", optarg);
+            break;
+        case 'k': {
+            enum tr_milestone_kind k;
+            if (tr_milestone_kind_parse(optarg, &k))
+                return cli_usage_error(cli, "--kind: expected track_total, every_track, release_total or artist_total, not '%s'", optarg);
+            f.kind = (int)k;
+            break;
+        }
+        case 'l': ladder_text = optarg; break;
+        case 'j': json = true; break;
+        case 'c': csv = true; break;
+        case 'h': help(stdout); return EXIT_OK;
+        default: return cli_usage_error(cli, "bad option");
+        }
+    }
+    if (optind < argc)
+        return cli_usage_error(cli, "unexpected argument '%s'", argv[optind]);
+    if (json && csv)
+        return cli_usage_error(cli, "choose one of --json and --csv");
+    struct tr_store *s;
+    int rc = cli_open(cli, false, &s);
+    if (rc)
+        return rc;
+    struct tr_error err = {0};
+    const struct tr_catalog *cat;
+    struct tr_milestone *ev = NULL;
+    size_t n = 0;
+    struct tr_ladder *ladder = NULL;
+    if (tr_store_catalog(s, &cat, &err))
+        goto fail;
+    if (subject) {
+        struct cli_subject sub;
+        if (!cli_find_subject(cat, subject, &sub)) {
+            tr_error_set(&err, TR_ENOTFOUND, "no track, release or artist with id '%s'", subject);
+            goto fail;
+        }
+        f.subject_type = (int)sub.type;
+        f.subject = sub.index;
+    }
+    if (ladder_text) {
+        if (tr_ladder_parse(ladder_text, &ladder, &err) ||
+            tr_store_compute_milestones(s, ladder, &ev, &n, &err))
+            goto fail;
+    } else if (tr_store_milestones(s, &f, &ev, &n, &err)) {
+        goto fail;
+    }
+    json_t *arr = json ? json_array() : NULL;
+    if (csv)
+        out_milestone_csv_header(stdout);
+    for (size_t i = 0; i < n; i++) {
+        if (!keep(&ev[i], &f))
+            continue;
+        if (json)
+            json_array_append_new(arr, out_milestone_json(cat, &ev[i]));
+        else if (csv)
+            out_milestone_csv(stdout, cat, &ev[i]);
+        else
+            out_milestone_text(stdout, cat, &ev[i]);
+    }
+    if (json)
+        out_json_dump(stdout, arr);
+    free(ev);
+    tr_ladder_free(ladder);
+    tr_store_close(s);
+    return EXIT_OK;
+fail:
+    rc = cli_fail(cli, &err);
+    free(ev);
+    tr_ladder_free(ladder);
+    tr_store_close(s);
+    return rc;
+}

@@ -1,0 +1,191 @@
+/*
+ * cmd_show.c: `trackrecord show ID`: one track, release or artist.
+ */
+#include "cli_output.h"
+
+#include <getopt.h>
+#include <stdlib.h>
+#include <string.h>
+
+static void help(FILE *f)
+{
+    fprintf(f,
+            "usage: trackrecord show [--json] [--days N] ID\n"
+            "\n"
+            "Shows a track, release or artist by id: its latest total, the daily gains\n"
+            "of its last N days with data (default 7), and its milestones.  For a\n"
+            "release, each listed track's total too.\n"
+            "\n"
+            "Options:\n"
+            "  --days N   recent days to show (default 7)\n"
+            "  --json     one JSON object (with the whole history for a track)\n"
+            "  --db FILE  the store\n");
+}
+
+/* The latest point of a track's history. */
+static int latest(struct tr_store *s, uint32_t track, struct tr_point *out, struct tr_error *err)
+{
+    struct tr_point *p;
+    size_t n;
+    int rc = tr_store_history(s, track, &p, &n, err);
+    if (rc)
+        return rc;
+    *out = n ? p[n - 1] : (struct tr_point){TR_DAY_NONE, 0};
+    free(p);
+    return 0;
+}
+
+static void print_gains(const struct tr_point *p, size_t n, size_t days)
+{
+    char d[TR_DATE_LEN];
+    size_t from = n > days ? n - days : 1;
+    if (n < 2)
+        return;
+    printf("recent daily gains:\n");
+    for (size_t i = from; i < n; i++) {
+        int64_t g = (int64_t)(p[i].value - p[i - 1].value);
+        printf("  %s  %+lld%s\n", tr_day_format(p[i].day, d), (long long)g,
+               p[i].day - p[i - 1].day > 1 ? "  (over several days)" : g < 0 ? "  (correction)" : "");
+    }
+}
+
+int cmd_show(struct cli *cli, int argc, char **argv)
+{
+    static const struct option opts[] = {
+        {"json", no_argument, 0, 'j'}, {"days", required_argument, 0, 'n'},
+        {"help", no_argument, 0, 'h'}, {0, 0, 0, 0}};
+    bool json = false;
+    long days = 7;
+    int c;
+    optind = 1;
+    while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+        switch (c) {
+        case 'j': json = true; break;
+        case 'n':
+            days = strtol(optarg, NULL, 10);
+            if (days < 1)
+                return cli_usage_error(cli, "--days: expected a positive number, not '%s'", optarg);
+            break;
+        case 'h': help(stdout); return EXIT_OK;
+        default: return cli_usage_error(cli, "bad option");
+        }
+    }
+    if (optind + 1 != argc)
+        return cli_usage_error(cli, "give exactly one id");
+    struct tr_store *s;
+    int rc = cli_open(cli, false, &s);
+    if (rc)
+        return rc;
+    struct tr_error err = {0};
+    const struct tr_catalog *cat;
+    struct cli_subject sub;
+    struct tr_milestone *ev = NULL;
+    struct tr_point *hist = NULL;
+    size_t n_ev = 0, n_hist = 0;
+    char d[TR_DATE_LEN];
+    if (tr_store_catalog(s, &cat, &err))
+        goto fail;
+    if (!cli_find_subject(cat, argv[optind], &sub)) {
+        tr_error_set(&err, TR_ENOTFOUND, "no track, release or artist with id '%s'", argv[optind]);
+        goto fail;
+    }
+    struct tr_milestone_filter f = {(int)sub.type, sub.index, -1, TR_DAY_NONE};
+    if (tr_store_milestones(s, &f, &ev, &n_ev, &err))
+        goto fail;
+    if (sub.type == TR_SUBJECT_TRACK &&
+        tr_store_history(s, sub.index, &hist, &n_hist, &err))
+        goto fail;
+
+    if (json) {
+        json_t *o = json_object();
+        json_object_set_new(o, "id", json_string(cli_subject_id(cat, sub.type, sub.index)));
+        json_object_set_new(o, "type", json_string(tr_subject_type_name(sub.type)));
+        json_object_set_new(o, "name", json_string(cli_subject_name(cat, sub.type, sub.index)));
+        if (sub.type == TR_SUBJECT_TRACK) {
+            json_t *h = json_array();
+            for (size_t i = 0; i < n_hist; i++) {
+                json_t *p = json_object();
+                json_object_set_new(p, "date", json_string(tr_day_format(hist[i].day, d)));
+                json_object_set_new(p, "streams", json_integer((json_int_t)hist[i].value));
+                json_array_append_new(h, p);
+            }
+            json_object_set_new(o, "total", n_hist ? json_integer((json_int_t)hist[n_hist - 1].value) : json_null());
+            json_object_set_new(o, "history", h);
+        } else if (sub.type == TR_SUBJECT_RELEASE) {
+            const struct tr_release *r = &cat->releases[sub.index];
+            json_t *tracks = json_array();
+            uint64_t total = 0;
+            for (uint32_t k = 0; k < r->n_tracks; k++) {
+                struct tr_point p;
+                if (latest(s, r->tracks[k], &p, &err)) {
+                    json_decref(o);
+                    json_decref(tracks);
+                    goto fail;
+                }
+                json_t *t = json_object();
+                json_object_set_new(t, "id", json_string(cat->tracks[r->tracks[k]].id));
+                json_object_set_new(t, "title", json_string(cli_subject_name(cat, TR_SUBJECT_TRACK, r->tracks[k])));
+                json_object_set_new(t, "total", p.day == TR_DAY_NONE ? json_null() : json_integer((json_int_t)p.value));
+                json_object_set_new(t, "date", p.day == TR_DAY_NONE ? json_null() : json_string(tr_day_format(p.day, d)));
+                json_array_append_new(tracks, t);
+                total += p.value;
+            }
+            json_object_set_new(o, "tracks", tracks);
+            json_object_set_new(o, "total", json_integer((json_int_t)total));
+        }
+        json_t *ms = json_array();
+        for (size_t i = 0; i < n_ev; i++)
+            json_array_append_new(ms, out_milestone_json(cat, &ev[i]));
+        json_object_set_new(o, "milestones", ms);
+        out_json_dump(stdout, o);
+    } else {
+        printf("%s (%s %s)\n", cli_subject_name(cat, sub.type, sub.index),
+               tr_subject_type_name(sub.type), cli_subject_id(cat, sub.type, sub.index));
+        if (sub.type == TR_SUBJECT_TRACK) {
+            if (n_hist)
+                printf("total: %llu on %s\n", (unsigned long long)hist[n_hist - 1].value,
+                       tr_day_format(hist[n_hist - 1].day, d));
+            else
+                printf("total: no data yet\n");
+            print_gains(hist, n_hist, (size_t)days + 1);
+        } else if (sub.type == TR_SUBJECT_RELEASE) {
+            const struct tr_release *r = &cat->releases[sub.index];
+            printf("%s, released %s, %u tracks\n", tr_release_type_name(r->type),
+                   tr_day_format(r->date, d), r->n_tracks);
+            uint64_t total = 0;
+            for (uint32_t k = 0; k < r->n_tracks; k++) {
+                struct tr_point p;
+                if (latest(s, r->tracks[k], &p, &err))
+                    goto fail;
+                printf("  %2u. %-40s %15llu  %s\n", k + 1, cli_subject_name(cat, TR_SUBJECT_TRACK, r->tracks[k]),
+                       (unsigned long long)p.value, tr_day_format(p.day, d));
+                total += p.value;
+            }
+            printf("total: %llu\n", (unsigned long long)total);
+        } else {
+            const struct tr_artist *a = &cat->artists[sub.index];
+            printf("%s %s %s", a->country[0] ? a->country : "-", tr_artist_kind_name(a->kind),
+                   tr_gender_name(a->gender));
+            for (uint32_t g = 0; g < a->n_genres; g++)
+                printf("%s%s", g ? ";" : " ", a->genres[g]);
+            putchar('\n');
+        }
+        if (n_ev) {
+            printf("milestones:\n");
+            for (size_t i = 0; i < n_ev; i++) {
+                fputs("  ", stdout);
+                out_milestone_text(stdout, cat, &ev[i]);
+            }
+        }
+    }
+    free(ev);
+    free(hist);
+    tr_store_close(s);
+    return EXIT_OK;
+fail:
+    rc = cli_fail(cli, &err);
+    free(ev);
+    free(hist);
+    tr_store_close(s);
+    return rc;
+}

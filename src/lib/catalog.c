@@ -1,0 +1,383 @@
+/*
+ * catalog.c: the in-memory catalog.  Arrays grow by doubling; each id is
+ * mapped to its index by an idmap whose keys are the entities' own id
+ * strings (never freed while the catalog lives).  Dirty flags remember
+ * which entities a store must write back.
+ */
+#include "catalog_edit.h"
+#include "idmap.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+struct dirty {
+    uint8_t *flags;
+    uint32_t cap;
+};
+
+struct tr_catalog_priv {
+    uint32_t cap_artists, cap_releases, cap_tracks;
+    struct dirty dirty[3];       /* by enum tr_subject_type */
+    bool changed;
+};
+
+static const char *const kind_names[] = {"", "solo", "group"};
+static const char *const gender_names[] = {"", "male", "female", "mixed"};
+static const char *const type_names[] = {"", "album", "ep", "single", "compilation"};
+
+const char *tr_artist_kind_name(enum tr_artist_kind k) { return kind_names[k]; }
+const char *tr_gender_name(enum tr_gender g) { return gender_names[g]; }
+const char *tr_release_type_name(enum tr_release_type t) { return type_names[t]; }
+
+static int parse_word(const char *s, const char *const *names, int n)
+{
+    for (int i = 0; i < n; i++)
+        if (strcasecmp(s, names[i]) == 0)
+            return i;
+    return -1;
+}
+
+int tr_artist_kind_parse(const char *s, enum tr_artist_kind *out)
+{
+    int v = parse_word(s, kind_names, 3);
+    if (v < 0)
+        return -1;
+    *out = (enum tr_artist_kind)v;
+    return 0;
+}
+
+int tr_gender_parse(const char *s, enum tr_gender *out)
+{
+    int v = parse_word(s, gender_names, 4);
+    if (v < 0)
+        return -1;
+    *out = (enum tr_gender)v;
+    return 0;
+}
+
+int tr_release_type_parse(const char *s, enum tr_release_type *out)
+{
+    int v = parse_word(s, type_names, 5);
+    if (v < 0)
+        return -1;
+    *out = (enum tr_release_type)v;
+    return 0;
+}
+
+struct tr_catalog *tr_catalog_new(void)
+{
+    struct tr_catalog *c = calloc(1, sizeof *c);
+    if (!c)
+        return NULL;
+    c->priv = calloc(1, sizeof *c->priv);
+    c->artist_ids = tr_idmap_new(64);
+    c->release_ids = tr_idmap_new(64);
+    c->track_ids = tr_idmap_new(256);
+    if (!c->priv || !c->artist_ids || !c->release_ids || !c->track_ids) {
+        tr_catalog_free(c);
+        return NULL;
+    }
+    return c;
+}
+
+static uint32_t lookup(const struct tr_idmap *m, const char *id)
+{
+    return m ? tr_idmap_get(m, id, strlen(id)) : TR_NONE;
+}
+
+uint32_t tr_catalog_artist(const struct tr_catalog *c, const char *id) { return lookup(c->artist_ids, id); }
+uint32_t tr_catalog_release(const struct tr_catalog *c, const char *id) { return lookup(c->release_ids, id); }
+uint32_t tr_catalog_track(const struct tr_catalog *c, const char *id) { return lookup(c->track_ids, id); }
+
+/* Grows *arr (elements of size sz) so that index n fits. */
+static int reserve(void **arr, uint32_t *cap, uint32_t n, size_t sz)
+{
+    if (n < *cap)
+        return 0;
+    uint32_t nc = *cap ? *cap * 2 : 64;
+    while (nc <= n)
+        nc *= 2;
+    void *p = realloc(*arr, (size_t)nc * sz);
+    if (!p)
+        return TR_ENOMEM;
+    memset((char *)p + (size_t)*cap * sz, 0, (size_t)(nc - *cap) * sz);
+    *arr = p;
+    *cap = nc;
+    return 0;
+}
+
+void tr_catalog_mark(struct tr_catalog *c, enum tr_subject_type t, uint32_t idx)
+{
+    struct dirty *d = &c->priv->dirty[t];
+    c->priv->changed = true;
+    if (reserve((void **)&d->flags, &d->cap, idx, 1) == 0)
+        d->flags[idx] = 1;
+}
+
+bool tr_catalog_is_dirty(const struct tr_catalog *c, enum tr_subject_type t, uint32_t idx)
+{
+    const struct dirty *d = &c->priv->dirty[t];
+    return idx < d->cap && d->flags[idx];
+}
+
+bool tr_catalog_changed(const struct tr_catalog *c) { return c->priv->changed; }
+
+void tr_catalog_clean(struct tr_catalog *c)
+{
+    for (int t = 0; t < 3; t++)
+        if (c->priv->dirty[t].flags)
+            memset(c->priv->dirty[t].flags, 0, c->priv->dirty[t].cap);
+    c->priv->changed = false;
+}
+
+/* Shared body of the add functions: look up id, else append a zeroed
+ * element whose first field (char *id) is a copy of id. */
+static int add_entity(struct tr_catalog *c, struct tr_idmap *map, void **arr, uint32_t *n,
+                      uint32_t *cap, size_t sz, enum tr_subject_type t, const char *id,
+                      uint32_t *idx, bool *created)
+{
+    uint32_t i = lookup(map, id);
+    if (created)
+        *created = i == TR_NONE;
+    if (i != TR_NONE) {
+        *idx = i;
+        return 0;
+    }
+    if (reserve(arr, cap, *n, sz))
+        return TR_ENOMEM;
+    char *copy = strdup(id);
+    if (!copy)
+        return TR_ENOMEM;
+    i = *n;
+    char *elem = (char *)*arr + (size_t)i * sz;
+    memcpy(elem, &copy, sizeof copy);   /* every entity starts with char *id */
+    if (tr_idmap_put(map, copy, i)) {
+        free(copy);
+        return TR_ENOMEM;
+    }
+    (*n)++;
+    tr_catalog_mark(c, t, i);
+    *idx = i;
+    return 0;
+}
+
+int tr_catalog_add_artist(struct tr_catalog *c, const char *id, uint32_t *idx, bool *created)
+{
+    bool made;
+    int rc = add_entity(c, c->artist_ids, (void **)&c->artists, &c->n_artists,
+                        &c->priv->cap_artists, sizeof *c->artists, TR_SUBJECT_ARTIST, id, idx, &made);
+    if (created)
+        *created = made;
+    return rc;
+}
+
+int tr_catalog_add_release(struct tr_catalog *c, const char *id, uint32_t *idx, bool *created)
+{
+    bool made;
+    int rc = add_entity(c, c->release_ids, (void **)&c->releases, &c->n_releases,
+                        &c->priv->cap_releases, sizeof *c->releases, TR_SUBJECT_RELEASE, id, idx, &made);
+    if (rc == 0 && made)
+        c->releases[*idx].date = TR_DAY_NONE;
+    if (created)
+        *created = made;
+    return rc;
+}
+
+int tr_catalog_add_track(struct tr_catalog *c, const char *id, uint32_t own_series,
+                         uint32_t *idx, bool *created)
+{
+    bool made;
+    int rc = add_entity(c, c->track_ids, (void **)&c->tracks, &c->n_tracks,
+                        &c->priv->cap_tracks, sizeof *c->tracks, TR_SUBJECT_TRACK, id, idx, &made);
+    if (rc == 0 && made) {
+        struct tr_track *t = &c->tracks[*idx];
+        t->released = TR_DAY_NONE;
+        t->same_as = t->version_of = TR_NONE;
+        t->own_series = own_series != TR_NONE ? own_series : c->n_series;
+        t->series = t->own_series;
+        if (t->own_series >= c->n_series)
+            c->n_series = t->own_series + 1;
+    }
+    if (created)
+        *created = made;
+    return rc;
+}
+
+int tr_catalog_set_str(char **field, const char *s)
+{
+    char *copy = NULL;
+    if (s && !(copy = strdup(s)))
+        return TR_ENOMEM;
+    free(*field);
+    *field = copy;
+    return 0;
+}
+
+int tr_catalog_set_list(uint32_t **field, uint32_t *n_field, const uint32_t *src, uint32_t n)
+{
+    uint32_t *copy = NULL;
+    if (n) {
+        if (!(copy = malloc(n * sizeof *copy)))
+            return TR_ENOMEM;
+        memcpy(copy, src, n * sizeof *copy);
+    }
+    free(*field);
+    *field = copy;
+    *n_field = n;
+    return 0;
+}
+
+static void free_strings(char **v, uint32_t n)
+{
+    for (uint32_t i = 0; i < n; i++)
+        free(v[i]);
+    free(v);
+}
+
+int tr_catalog_set_strings(char ***field, uint32_t *n_field, char *const *src, uint32_t n)
+{
+    char **copy = n ? calloc(n, sizeof *copy) : NULL;
+    if (n && !copy)
+        return TR_ENOMEM;
+    for (uint32_t i = 0; i < n; i++)
+        if (!(copy[i] = strdup(src[i]))) {
+            free_strings(copy, n);
+            return TR_ENOMEM;
+        }
+    free_strings(*field, *n_field);
+    *field = copy;
+    *n_field = n;
+    return 0;
+}
+
+int tr_catalog_resolve(struct tr_catalog *c, struct tr_error *err)
+{
+    uint32_t *series_track = malloc((c->n_series ? c->n_series : 1) * sizeof *series_track);
+    if (!series_track)
+        return tr_error_set(err, TR_ENOMEM, "out of memory");
+    for (uint32_t s = 0; s < c->n_series; s++)
+        series_track[s] = TR_NONE;
+    for (uint32_t i = 0; i < c->n_tracks; i++) {
+        uint32_t t = i, steps = 0;
+        while (c->tracks[t].same_as != TR_NONE) {
+            t = c->tracks[t].same_as;
+            if (++steps > c->n_tracks) {
+                free(series_track);
+                return tr_error_set(err, TR_EFORMAT, "track '%s': same_as forms a cycle",
+                                    c->tracks[i].id);
+            }
+        }
+        c->tracks[i].series = c->tracks[t].own_series;
+        if (t == i)
+            series_track[c->tracks[i].own_series] = i;
+    }
+    for (uint32_t i = 0; i < c->n_tracks; i++)   /* non-canonical slots point at their own track */
+        if (series_track[c->tracks[i].own_series] == TR_NONE)
+            series_track[c->tracks[i].own_series] = i;
+    free(c->series_track);
+    c->series_track = series_track;
+    return 0;
+}
+
+tr_day tr_catalog_track_day0(const struct tr_catalog *c, uint32_t track)
+{
+    tr_day best = TR_DAY_NONE;
+    for (uint32_t r = 0; r < c->n_releases; r++) {
+        const struct tr_release *rel = &c->releases[r];
+        if (rel->date == TR_DAY_NONE)
+            continue;
+        for (uint32_t k = 0; k < rel->n_tracks; k++)
+            if (rel->tracks[k] == track && (best == TR_DAY_NONE || rel->date < best))
+                best = rel->date;
+    }
+    return best != TR_DAY_NONE ? best : c->tracks[track].released;
+}
+
+int tr_catalog_track_days(const struct tr_catalog *c, tr_day **out)
+{
+    tr_day *d = malloc((c->n_tracks ? c->n_tracks : 1) * sizeof *d);
+    if (!d)
+        return TR_ENOMEM;
+    for (uint32_t t = 0; t < c->n_tracks; t++)
+        d[t] = TR_DAY_NONE;
+    for (uint32_t r = 0; r < c->n_releases; r++) {
+        const struct tr_release *rel = &c->releases[r];
+        if (rel->date == TR_DAY_NONE)
+            continue;
+        for (uint32_t k = 0; k < rel->n_tracks; k++) {
+            uint32_t t = rel->tracks[k];
+            if (d[t] == TR_DAY_NONE || rel->date < d[t])
+                d[t] = rel->date;
+        }
+    }
+    for (uint32_t t = 0; t < c->n_tracks; t++)
+        if (d[t] == TR_DAY_NONE)
+            d[t] = c->tracks[t].released;
+    *out = d;
+    return 0;
+}
+
+static bool credits(const uint32_t *artists, uint32_t n, uint32_t artist)
+{
+    for (uint32_t i = 0; i < n; i++)
+        if (artists[i] == artist)
+            return true;
+    return false;
+}
+
+tr_day tr_catalog_artist_day0(const struct tr_catalog *c, uint32_t artist)
+{
+    tr_day best = TR_DAY_NONE;
+    for (uint32_t r = 0; r < c->n_releases; r++) {
+        const struct tr_release *rel = &c->releases[r];
+        if (rel->date != TR_DAY_NONE && credits(rel->artists, rel->n_artists, artist) &&
+            (best == TR_DAY_NONE || rel->date < best))
+            best = rel->date;
+    }
+    for (uint32_t t = 0; t < c->n_tracks; t++) {
+        const struct tr_track *tr = &c->tracks[t];
+        if (tr->released != TR_DAY_NONE && credits(tr->artists, tr->n_artists, artist) &&
+            (best == TR_DAY_NONE || tr->released < best))
+            best = tr->released;
+    }
+    return best;
+}
+
+void tr_catalog_free(struct tr_catalog *c)
+{
+    if (!c)
+        return;
+    for (uint32_t i = 0; i < c->n_artists; i++) {
+        struct tr_artist *a = &c->artists[i];
+        free(a->id);
+        free(a->name);
+        free_strings(a->genres, a->n_genres);
+        free(a->member_of);
+    }
+    for (uint32_t i = 0; i < c->n_releases; i++) {
+        struct tr_release *r = &c->releases[i];
+        free(r->id);
+        free(r->title);
+        free(r->artists);
+        free(r->tracks);
+    }
+    for (uint32_t i = 0; i < c->n_tracks; i++) {
+        struct tr_track *t = &c->tracks[i];
+        free(t->id);
+        free(t->title);
+        free(t->artists);
+    }
+    free(c->artists);
+    free(c->releases);
+    free(c->tracks);
+    free(c->series_track);
+    tr_idmap_free(c->artist_ids);
+    tr_idmap_free(c->release_ids);
+    tr_idmap_free(c->track_ids);
+    if (c->priv)
+        for (int t = 0; t < 3; t++)
+            free(c->priv->dirty[t].flags);
+    free(c->priv);
+    free(c);
+}

@@ -1,0 +1,45 @@
+/*
+ * catalog_edit.h: building and changing a struct tr_catalog (library-private).
+ *
+ * Entities are created by id and then filled in; relations are indices.
+ * Every change marks the entity dirty so that the store writes back only
+ * what changed.  After edits, tr_catalog_resolve() recomputes the derived
+ * fields (each track's effective series through same_as chains).
+ */
+#ifndef TR_CATALOG_EDIT_H
+#define TR_CATALOG_EDIT_H
+
+#include <stdbool.h>
+#include "trackrecord/catalog.h"
+#include "trackrecord/error.h"
+#include "trackrecord/milestone.h"
+
+struct tr_catalog *tr_catalog_new(void);
+
+/* Index of the entity with this id, created bare when absent (*created
+ * says which).  Returns 0 or TR_ENOMEM. */
+int tr_catalog_add_artist(struct tr_catalog *c, const char *id, uint32_t *idx, bool *created);
+int tr_catalog_add_release(struct tr_catalog *c, const char *id, uint32_t *idx, bool *created);
+/* A new track gets the next free series slot (own_series) unless
+ * own_series != TR_NONE is given (loading from a store). */
+int tr_catalog_add_track(struct tr_catalog *c, const char *id, uint32_t own_series,
+                         uint32_t *idx, bool *created);
+
+/* Replaces *field with a copy of s (NULL allowed).  0 or TR_ENOMEM. */
+int tr_catalog_set_str(char **field, const char *s);
+/* Replaces an index array with a copy of src[0..n).  0 or TR_ENOMEM. */
+int tr_catalog_set_list(uint32_t **field, uint32_t *n_field, const uint32_t *src, uint32_t n);
+/* Replaces a string list with a copy.  0 or TR_ENOMEM. */
+int tr_catalog_set_strings(char ***field, uint32_t *n_field, char *const *src, uint32_t n);
+
+void tr_catalog_mark(struct tr_catalog *c, enum tr_subject_type t, uint32_t idx);
+bool tr_catalog_is_dirty(const struct tr_catalog *c, enum tr_subject_type t, uint32_t idx);
+/* True when anything changed since load (or since tr_catalog_clean). */
+bool tr_catalog_changed(const struct tr_catalog *c);
+void tr_catalog_clean(struct tr_catalog *c);
+
+/* Recomputes each track's series (the own_series of the end of its same_as
+ * chain) and series_track.  A same_as cycle is TR_EFORMAT naming a track. */
+int tr_catalog_resolve(struct tr_catalog *c, struct tr_error *err);
+
+#endif

@@ -1,0 +1,485 @@
+/*
+ * engine.c: milestones from the stored series.
+ *
+ * State per recording (series): last value and day, highest value so far
+ * and the next threshold above it.  State per total (each release, then
+ * each artist, over the distinct recordings they count): the running sum,
+ * how many member recordings have started (been seen at least once) and
+ * how many were seen today.  A total is known on a day when every started
+ * member was observed that day; only known days can cross a threshold,
+ * and the previous known day bounds the crossing.
+ *
+ * Bounds: a crossing is exact when the previous observation is the day
+ * before; when days are missing it lies in (after, date]; a first
+ * observation already at or above the threshold is exact on or before the
+ * subject's start day, bounded by the start day otherwise, and open when
+ * no start day is known.
+ */
+#include "engine.h"
+#include "series_codec.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+struct vec {
+    void *p;
+    size_t n, cap, size;
+};
+
+static void *vec_push(struct vec *v)
+{
+    if (v->n == v->cap) {
+        size_t cap = v->cap ? v->cap * 2 : 256;
+        void *p = realloc(v->p, cap * v->size);
+        if (!p)
+            return NULL;
+        v->p = p;
+        v->cap = cap;
+    }
+    return (char *)v->p + v->size * v->n++;
+}
+
+struct engine {
+    const struct tr_catalog *c;
+    const struct tr_ladder *l;
+    uint32_t ns;                 /* series */
+    uint32_t nt;                 /* totals: releases then artists */
+    /* series state */
+    uint64_t *last, *max, *next;
+    tr_day *last_day, *first_day, *start;
+    /* series -> totals incidence (CSR) */
+    uint32_t *inc_off, *inc;
+    /* totals state */
+    uint64_t *tot, *tot_next;
+    uint32_t *started, *seen;
+    tr_day *stamp, *tot_last_day, *tot_start;
+    uint32_t *touched;
+    uint32_t n_touched;
+    tr_day day;                  /* day being scanned */
+    tr_day *track_day0;
+    struct vec events, corrections;
+    uint64_t delta[TR_GROUP_SLOTS];
+    uint8_t present[TR_GROUP_SLOTS];
+};
+
+static void set_bounds(struct tr_milestone *e, tr_day prev_day, tr_day start)
+{
+    e->after = TR_DAY_NONE;
+    e->open_start = false;
+    if (prev_day != TR_DAY_NONE) {
+        if (prev_day < e->date - 1)
+            e->after = prev_day;
+    } else if (start != TR_DAY_NONE) {
+        if (e->date > start)
+            e->after = start - 1;
+    } else {
+        e->open_start = true;
+    }
+}
+
+static int emit(struct engine *g, enum tr_subject_type st, uint32_t subject,
+                enum tr_milestone_kind kind, uint64_t threshold, uint64_t value, tr_day day0,
+                tr_day prev_day, tr_day start)
+{
+    struct tr_milestone *e = vec_push(&g->events);
+    if (!e)
+        return TR_ENOMEM;
+    *e = (struct tr_milestone){.subject_type = st, .subject = subject, .kind = kind,
+                               .threshold = threshold, .value = value, .date = g->day,
+                               .day = day0 != TR_DAY_NONE ? g->day - day0 : TR_DAYN_NONE,
+                               .slowest = TR_NONE};
+    set_bounds(e, prev_day, start);
+    return 0;
+}
+
+/* Emits every threshold in [*next, v] and advances *next. */
+static int cross(struct engine *g, uint64_t *next, uint64_t v, enum tr_subject_type st,
+                 uint32_t subject, enum tr_milestone_kind kind, tr_day day0, tr_day prev_day,
+                 tr_day start)
+{
+    while (*next && v >= *next) {
+        int rc = emit(g, st, subject, kind, *next, v, day0, prev_day, start);
+        if (rc)
+            return rc;
+        *next = tr_ladder_next(g->l, *next);
+    }
+    return 0;
+}
+
+static int observe(struct engine *g, uint32_t s, uint64_t delta)
+{
+    tr_day d = g->day;
+    uint64_t old = g->last[s], v = old + delta;
+    bool first = g->first_day[s] == TR_DAY_NONE;
+    if (first) {
+        g->first_day[s] = d;
+        for (uint32_t k = g->inc_off[s]; k < g->inc_off[s + 1]; k++)
+            g->started[g->inc[k]]++;
+    } else if (v < old) {
+        struct tr_correction *cr = vec_push(&g->corrections);
+        if (!cr)
+            return TR_ENOMEM;
+        *cr = (struct tr_correction){g->c->series_track[s], d, g->last_day[s], old, v};
+    }
+    if (v > g->max[s]) {
+        uint32_t t = g->c->series_track[s];
+        int rc = cross(g, &g->next[s], v, TR_SUBJECT_TRACK, t, TR_MS_TRACK_TOTAL,
+                       g->track_day0[t], first ? TR_DAY_NONE : g->last_day[s], g->start[s]);
+        if (rc)
+            return rc;
+        g->max[s] = v;
+    }
+    g->last[s] = v;
+    g->last_day[s] = d;
+    for (uint32_t k = g->inc_off[s]; k < g->inc_off[s + 1]; k++) {
+        uint32_t t = g->inc[k];
+        g->tot[t] += v - old;
+        if (g->stamp[t] != d) {
+            g->stamp[t] = d;
+            g->seen[t] = 0;
+            g->touched[g->n_touched++] = t;
+        }
+        g->seen[t]++;
+    }
+    return 0;
+}
+
+/* Totals of the day just scanned: known ones may cross. */
+static int finish_day(struct engine *g)
+{
+    uint32_t nr = g->c->n_releases;
+    for (uint32_t i = 0; i < g->n_touched; i++) {
+        uint32_t t = g->touched[i];
+        if (g->seen[t] != g->started[t])
+            continue;
+        bool release = t < nr;
+        int rc = cross(g, &g->tot_next[t], g->tot[t],
+                       release ? TR_SUBJECT_RELEASE : TR_SUBJECT_ARTIST, release ? t : t - nr,
+                       release ? TR_MS_RELEASE_TOTAL : TR_MS_ARTIST_TOTAL, g->tot_start[t],
+                       g->tot_last_day[t], g->tot_start[t]);
+        if (rc)
+            return rc;
+        g->tot_last_day[t] = g->day;
+    }
+    g->n_touched = 0;
+    return 0;
+}
+
+static int scan_chunk(void *ctx, tr_day day, uint32_t grp, const uint8_t *data, size_t len)
+{
+    struct engine *g = ctx;
+    int rc;
+    if (day != g->day) {
+        if (g->day != TR_DAY_NONE && (rc = finish_day(g)))
+            return rc;
+        g->day = day;
+    }
+    uint32_t n;
+    if (tr_chunk_decode(data, len, &n, g->delta, g->present))
+        return TR_ESTORE;
+    uint32_t base = grp * TR_GROUP_SLOTS;
+    if (base + n > g->ns)
+        n = base < g->ns ? g->ns - base : 0;  /* slots no catalog track owns */
+    for (uint32_t s = 0; s < n; s++)
+        if (g->present[s] && (rc = observe(g, base + s, g->delta[s])))
+            return rc;
+    return 0;
+}
+
+/* Distinct series of a track list, appended to *out (which has room). */
+static uint32_t distinct_series(const struct tr_catalog *c, const uint32_t *tracks, uint32_t n,
+                                uint32_t *out, uint8_t *mark)
+{
+    uint32_t k = 0;
+    for (uint32_t i = 0; i < n; i++) {
+        uint32_t s = c->tracks[tracks[i]].series;
+        if (!mark[s]) {
+            mark[s] = 1;
+            out[k++] = s;
+        }
+    }
+    for (uint32_t i = 0; i < k; i++)
+        mark[out[i]] = 0;
+    return k;
+}
+
+/* Builds the series -> totals incidence and each total's start day. */
+static int build_incidence(struct engine *g)
+{
+    const struct tr_catalog *c = g->c;
+    uint32_t nr = c->n_releases, na = c->n_artists;
+    /* tracks crediting each artist, CSR */
+    uint32_t *a_off = calloc(na + 1, sizeof *a_off), *a_tr = NULL;
+    uint8_t *mark = calloc(g->ns ? g->ns : 1, 1);
+    uint32_t *pairs_s = NULL, *pairs_t = NULL, *buf = NULL;
+    int rc = TR_ENOMEM;
+    if (!a_off || !mark)
+        goto out;
+    size_t credits = 0;
+    for (uint32_t t = 0; t < c->n_tracks; t++)
+        for (uint32_t k = 0; k < c->tracks[t].n_artists; k++, credits++)
+            a_off[c->tracks[t].artists[k] + 1]++;
+    for (uint32_t a = 0; a < na; a++)
+        a_off[a + 1] += a_off[a];
+    if (!(a_tr = malloc((credits ? credits : 1) * sizeof *a_tr)))
+        goto out;
+    {
+        uint32_t *fill = calloc(na + 1, sizeof *fill);
+        if (!fill)
+            goto out;
+        for (uint32_t t = 0; t < c->n_tracks; t++)
+            for (uint32_t k = 0; k < c->tracks[t].n_artists; k++) {
+                uint32_t a = c->tracks[t].artists[k];
+                a_tr[a_off[a] + fill[a]++] = t;
+            }
+        free(fill);
+    }
+    size_t total = credits;
+    uint32_t maxlist = 1;
+    for (uint32_t r = 0; r < nr; r++) {
+        total += c->releases[r].n_tracks;
+        if (c->releases[r].n_tracks > maxlist)
+            maxlist = c->releases[r].n_tracks;
+    }
+    for (uint32_t a = 0; a < na; a++)
+        if (a_off[a + 1] - a_off[a] > maxlist)
+            maxlist = a_off[a + 1] - a_off[a];
+    pairs_s = malloc((total ? total : 1) * sizeof *pairs_s);
+    pairs_t = malloc((total ? total : 1) * sizeof *pairs_t);
+    buf = malloc(maxlist * sizeof *buf);
+    g->inc_off = calloc((size_t)g->ns + 1, sizeof *g->inc_off);
+    if (!pairs_s || !pairs_t || !buf || !g->inc_off)
+        goto out;
+    size_t np = 0;
+    for (uint32_t t = 0; t < g->nt; t++) {
+        uint32_t n;
+        if (t < nr)
+            n = distinct_series(c, c->releases[t].tracks, c->releases[t].n_tracks, buf, mark);
+        else
+            n = distinct_series(c, a_tr + a_off[t - nr], a_off[t - nr + 1] - a_off[t - nr], buf, mark);
+        for (uint32_t k = 0; k < n; k++) {
+            pairs_s[np] = buf[k];
+            pairs_t[np++] = t;
+            g->inc_off[buf[k] + 1]++;
+        }
+    }
+    for (uint32_t s = 0; s < g->ns; s++)
+        g->inc_off[s + 1] += g->inc_off[s];
+    if (!(g->inc = malloc((np ? np : 1) * sizeof *g->inc)))
+        goto out;
+    {
+        uint32_t *fill = calloc((size_t)g->ns + 1, sizeof *fill);
+        if (!fill)
+            goto out;
+        for (size_t i = 0; i < np; i++)
+            g->inc[g->inc_off[pairs_s[i]] + fill[pairs_s[i]]++] = pairs_t[i];
+        free(fill);
+    }
+    for (uint32_t t = 0; t < g->nt; t++)
+        g->tot_start[t] = t < nr ? c->releases[t].date : tr_catalog_artist_day0(c, t - nr);
+    rc = 0;
+out:
+    free(a_off);
+    free(a_tr);
+    free(mark);
+    free(pairs_s);
+    free(pairs_t);
+    free(buf);
+    return rc;
+}
+
+static int alloc_state(struct engine *g)
+{
+    size_t ns = g->ns ? g->ns : 1, nt = g->nt ? g->nt : 1;
+    g->last = calloc(ns, sizeof *g->last);
+    g->max = calloc(ns, sizeof *g->max);
+    g->next = calloc(ns, sizeof *g->next);
+    g->last_day = malloc(ns * sizeof *g->last_day);
+    g->first_day = malloc(ns * sizeof *g->first_day);
+    g->start = malloc(ns * sizeof *g->start);
+    g->tot = calloc(nt, sizeof *g->tot);
+    g->tot_next = calloc(nt, sizeof *g->tot_next);
+    g->started = calloc(nt, sizeof *g->started);
+    g->seen = calloc(nt, sizeof *g->seen);
+    g->stamp = malloc(nt * sizeof *g->stamp);
+    g->tot_last_day = malloc(nt * sizeof *g->tot_last_day);
+    g->tot_start = malloc(nt * sizeof *g->tot_start);
+    g->touched = malloc(nt * sizeof *g->touched);
+    if (!g->last || !g->max || !g->next || !g->last_day || !g->first_day || !g->start ||
+        !g->tot || !g->tot_next || !g->started || !g->seen || !g->stamp || !g->tot_last_day ||
+        !g->tot_start || !g->touched)
+        return TR_ENOMEM;
+    uint64_t first = tr_ladder_next(g->l, 0);
+    for (uint32_t s = 0; s < g->ns; s++) {
+        g->next[s] = first;
+        g->last_day[s] = g->first_day[s] = g->start[s] = TR_DAY_NONE;
+    }
+    for (uint32_t t = 0; t < g->nt; t++) {
+        g->tot_next[t] = first;
+        g->stamp[t] = g->tot_last_day[t] = TR_DAY_NONE;
+    }
+    /* a recording can have streams from the earliest day any of its ids
+     * was released */
+    for (uint32_t t = 0; t < g->c->n_tracks; t++) {
+        uint32_t s = g->c->tracks[t].series;
+        tr_day d = g->track_day0[t];
+        if (g->c->tracks[t].released != TR_DAY_NONE && (d == TR_DAY_NONE || g->c->tracks[t].released < d))
+            d = g->c->tracks[t].released;
+        if (d != TR_DAY_NONE && (g->start[s] == TR_DAY_NONE || d < g->start[s]))
+            g->start[s] = d;
+    }
+    return 0;
+}
+
+static void free_state(struct engine *g)
+{
+    free(g->last); free(g->max); free(g->next); free(g->last_day); free(g->start);
+    free(g->inc_off); free(g->inc);
+    free(g->tot); free(g->tot_next); free(g->started); free(g->seen); free(g->stamp);
+    free(g->tot_last_day); free(g->tot_start); free(g->touched); free(g->track_day0);
+}
+
+/* Every-track milestones from the track crossings: the k-th crossing of
+ * each recording is at the k-th ladder threshold, so the release passes
+ * it on the latest of its members' k-th crossing days. */
+static int every_track(struct engine *g)
+{
+    const struct tr_catalog *c = g->c;
+    size_t n_track_events = g->events.n;
+    struct tr_milestone *ev = g->events.p;
+    /* per series: index of its first track event (events of one series are
+     * emitted in threshold order), CSR by series */
+    uint32_t *off = calloc((size_t)g->ns + 1, sizeof *off);
+    uint32_t *idx = malloc((n_track_events ? n_track_events : 1) * sizeof *idx);
+    uint32_t *fill = calloc((size_t)g->ns + 1, sizeof *fill);
+    int rc = TR_ENOMEM;
+    if (!off || !idx || !fill)
+        goto out;
+    for (size_t i = 0; i < n_track_events; i++)
+        if (ev[i].kind == TR_MS_TRACK_TOTAL)
+            off[c->tracks[ev[i].subject].series + 1]++;
+    for (uint32_t s = 0; s < g->ns; s++)
+        off[s + 1] += off[s];
+    for (size_t i = 0; i < n_track_events; i++)
+        if (ev[i].kind == TR_MS_TRACK_TOTAL) {
+            uint32_t s = c->tracks[ev[i].subject].series;
+            idx[off[s] + fill[s]++] = (uint32_t)i;
+        }
+    for (uint32_t r = 0; r < c->n_releases; r++) {
+        const struct tr_release *rel = &c->releases[r];
+        if (rel->n_tracks < 2)
+            continue;   /* a single's "every track" is its track's milestone */
+        uint32_t depth = UINT32_MAX;
+        for (uint32_t k = 0; k < rel->n_tracks; k++) {
+            uint32_t s = c->tracks[rel->tracks[k]].series;
+            if (off[s + 1] - off[s] < depth)
+                depth = off[s + 1] - off[s];
+        }
+        for (uint32_t level = 0; level < depth; level++) {
+            const struct tr_milestone *slow = NULL;
+            uint32_t slow_track = TR_NONE;
+            for (uint32_t k = 0; k < rel->n_tracks; k++) {
+                uint32_t s = c->tracks[rel->tracks[k]].series;
+                const struct tr_milestone *e = &((struct tr_milestone *)g->events.p)[idx[off[s] + level]];
+                if (!slow || e->date > slow->date || (e->date == slow->date && e->value < slow->value)) {
+                    slow = e;
+                    slow_track = rel->tracks[k];
+                }
+            }
+            struct tr_milestone m = *slow;
+            struct tr_milestone *e = vec_push(&g->events);
+            if (!e)
+                goto out;
+            m.subject_type = TR_SUBJECT_RELEASE;
+            m.subject = r;
+            m.kind = TR_MS_EVERY_TRACK;
+            m.day = rel->date != TR_DAY_NONE ? m.date - rel->date : TR_DAYN_NONE;
+            m.slowest = slow_track;
+            *e = m;
+        }
+    }
+    rc = 0;
+out:
+    free(off);
+    free(idx);
+    free(fill);
+    return rc;
+}
+
+int tr_milestone_cmp(const void *pa, const void *pb)
+{
+    const struct tr_milestone *a = pa, *b = pb;
+    if (a->date != b->date)
+        return a->date < b->date ? -1 : 1;
+    if (a->kind != b->kind)
+        return a->kind < b->kind ? -1 : 1;
+    if (a->subject_type != b->subject_type)
+        return a->subject_type < b->subject_type ? -1 : 1;
+    if (a->subject != b->subject)
+        return a->subject < b->subject ? -1 : 1;
+    if (a->threshold != b->threshold)
+        return a->threshold < b->threshold ? -1 : 1;
+    return 0;
+}
+
+static int correction_cmp(const void *pa, const void *pb)
+{
+    const struct tr_correction *a = pa, *b = pb;
+    if (a->date != b->date)
+        return a->date < b->date ? -1 : 1;
+    return a->track < b->track ? -1 : a->track > b->track;
+}
+
+int tr_engine_run(struct tr_backend *be, const struct tr_catalog *c, const struct tr_ladder *l,
+                  struct tr_engine_result *out, struct tr_error *err)
+{
+    struct engine g = {.c = c, .l = l, .ns = c->n_series, .nt = c->n_releases + c->n_artists,
+                       .day = TR_DAY_NONE};
+    g.events.size = sizeof(struct tr_milestone);
+    g.corrections.size = sizeof(struct tr_correction);
+    memset(out, 0, sizeof *out);
+    int rc = tr_catalog_track_days(c, &g.track_day0);
+    if (!rc)
+        rc = alloc_state(&g);
+    if (!rc)
+        rc = build_incidence(&g);
+    if (rc) {
+        rc = tr_error_set(err, rc, "milestones: out of memory");
+        goto out;
+    }
+    rc = be->ops->scan_days(be, TR_DAY_NONE, scan_chunk, &g, err);
+    if (!rc && g.day != TR_DAY_NONE)
+        rc = finish_day(&g);
+    if (!rc)
+        rc = every_track(&g);
+    if (rc) {
+        rc = tr_error_set(err, rc, "milestones: %s", tr_strerror(rc));
+        goto out;
+    }
+    qsort(g.events.p, g.events.n, g.events.size, tr_milestone_cmp);
+    qsort(g.corrections.p, g.corrections.n, g.corrections.size, correction_cmp);
+    out->events = g.events.p;
+    out->n_events = g.events.n;
+    out->corrections = g.corrections.p;
+    out->n_corrections = g.corrections.n;
+    out->series_first = g.first_day;
+    out->series_last = g.last_day;
+    out->n_series = g.ns;
+    g.events.p = g.corrections.p = NULL;
+    g.first_day = g.last_day = NULL;
+out:
+    free(g.events.p);
+    free(g.corrections.p);
+    free(g.first_day);
+    free_state(&g);
+    return rc;
+}
+
+void tr_engine_result_release(struct tr_engine_result *r)
+{
+    free(r->events);
+    free(r->corrections);
+    free(r->series_first);
+    free(r->series_last);
+    memset(r, 0, sizeof *r);
+}

@@ -1,0 +1,447 @@
+/*
+ * fmt_catalog.c: the catalog CSVs of a bundle (artists, releases, tracks,
+ * tracklist; layouts in docs/formats.md).
+ *
+ * A row creates or updates the entity with its id: re-importing updates,
+ * never duplicates, and an unchanged row marks nothing dirty.  References
+ * to other entities are checked: an artist named by a release must exist
+ * (from this file or an earlier one), and a same_as or member_of may point
+ * at a row further down the same file, so those are resolved in a second
+ * pass over the rows kept aside.
+ */
+#include "importer.h"
+
+#include <ctype.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define MAX_LIST 256
+
+struct reader {
+    struct tr_csv csv;
+    int col[8];
+};
+
+/* Opens the CSV and maps columns; required columns must be present. */
+static int open_csv(struct reader *rd, struct tr_input *in, const char *const *cols, int n_cols,
+                    int n_required, struct tr_error *err)
+{
+    tr_csv_init(&rd->csv, in->base, in->data, in->len);
+    int rc = tr_csv_header(&rd->csv, err);
+    if (rc)
+        return rc;
+    for (int i = 0; i < n_cols; i++) {
+        rd->col[i] = tr_csv_column(&rd->csv, cols[i]);
+        if (rd->col[i] < 0 && i < n_required)
+            return tr_error_set(err, TR_EFORMAT, "%s:1: header: missing column '%s'", in->base, cols[i]);
+    }
+    return 0;
+}
+
+/* Next data row; 1 when there is one, 0 at the end, negative code. */
+static int next_row(struct reader *rd, struct tr_import_ctx *x, struct tr_error *err)
+{
+    int rc = tr_csv_next(&rd->csv, err);
+    if (rc)
+        return -rc;
+    if (rd->csv.n_fields == 0)
+        return 0;
+    if ((rc = tr_csv_expect_fields(&rd->csv, tr_csv_header_count(&rd->csv), err)))
+        return -rc;
+    x->file->rows++;
+    return 1;
+}
+
+/* The field of column c as a NUL-terminated copy in buf ("" when absent). */
+static const char *field(const struct reader *rd, int c, char *buf, size_t size)
+{
+    if (c < 0 || (size_t)c >= rd->csv.n_fields) {
+        buf[0] = '\0';
+        return buf;
+    }
+    const struct tr_csv_field *f = &rd->csv.fields[c];
+    size_t len = f->len < size - 1 ? f->len : size - 1;
+    memcpy(buf, f->s, len);
+    buf[len] = '\0';
+    /* trim */
+    char *s = buf;
+    while (*s == ' ')
+        s++;
+    len = strlen(s);
+    while (len && s[len - 1] == ' ')
+        s[--len] = '\0';
+    return s;
+}
+
+static bool str_eq(const char *a, const char *b)
+{
+    return strcmp(a ? a : "", b ? b : "") == 0;
+}
+
+static bool list_eq(const uint32_t *a, uint32_t na, const uint32_t *b, uint32_t nb)
+{
+    return na == nb && (na == 0 || memcmp(a, b, na * sizeof *a) == 0);
+}
+
+/* Sets a string field, marking the entity when it changes. */
+static int set_str(struct tr_import_ctx *x, enum tr_subject_type t, uint32_t i, char **f,
+                   const char *v)
+{
+    if (str_eq(*f, v))
+        return 0;
+    tr_catalog_mark(x->catalog, t, i);
+    return tr_catalog_set_str(f, v);
+}
+
+static int set_list(struct tr_import_ctx *x, enum tr_subject_type t, uint32_t i, uint32_t **f,
+                    uint32_t *nf, const uint32_t *v, uint32_t n)
+{
+    if (list_eq(*f, *nf, v, n))
+        return 0;
+    tr_catalog_mark(x->catalog, t, i);
+    return tr_catalog_set_list(f, nf, v, n);
+}
+
+/* Resolves a ';'-separated list of artist ids. */
+static int artist_list(struct tr_import_ctx *x, const struct reader *rd, const char *text,
+                       const char *col, uint32_t *out, uint32_t *n, struct tr_error *err)
+{
+    char buf[4096];
+    snprintf(buf, sizeof buf, "%s", text);
+    char *items[MAX_LIST];
+    *n = tr_split_list(buf, items, MAX_LIST);
+    for (uint32_t k = 0; k < *n; k++) {
+        out[k] = tr_catalog_artist(x->catalog, items[k]);
+        if (out[k] == TR_NONE)
+            return tr_error_set(err, TR_EUNKNOWN, "%s:%zu: %s: unknown artist '%s'",
+                                x->input->base, rd->csv.line, col, items[k]);
+    }
+    return 0;
+}
+
+static int day_field(struct tr_import_ctx *x, const struct reader *rd, int c, const char *col,
+                     tr_day *out, struct tr_error *err)
+{
+    if (c < 0 || tr_csv_empty(&rd->csv, (size_t)c)) {
+        *out = TR_DAY_NONE;
+        return 0;
+    }
+    return tr_csv_day(&rd->csv, (size_t)c, col, out, err);
+}
+
+struct deferred {                 /* a reference resolved after all rows */
+    uint32_t idx;
+    size_t line;
+    char *text;
+    int what;
+};
+
+struct deferred_list {
+    struct deferred *v;
+    size_t n, cap;
+};
+
+static int defer(struct deferred_list *d, uint32_t idx, size_t line, const char *text, int what)
+{
+    if (!*text)
+        return 0;
+    if (d->n == d->cap) {
+        struct deferred *p = realloc(d->v, (d->cap = d->cap ? d->cap * 2 : 64) * sizeof *p);
+        if (!p)
+            return TR_ENOMEM;
+        d->v = p;
+    }
+    if (!(d->v[d->n].text = strdup(text)))
+        return TR_ENOMEM;
+    d->v[d->n].idx = idx;
+    d->v[d->n].line = line;
+    d->v[d->n].what = what;
+    d->n++;
+    return 0;
+}
+
+static void deferred_release(struct deferred_list *d)
+{
+    for (size_t i = 0; i < d->n; i++)
+        free(d->v[i].text);
+    free(d->v);
+}
+
+/* ---- artists -------------------------------------------------------- */
+
+int tr_fmt_artists_read(struct tr_import_ctx *x, struct tr_input *in, struct tr_error *err)
+{
+    static const char *const cols[] = {"id", "name", "country", "kind", "gender", "genres", "member_of"};
+    struct reader rd;
+    struct deferred_list later = {0};
+    int rc = open_csv(&rd, in, cols, 7, 1, err), r;
+    char b[7][1024];
+    while (!rc && (r = next_row(&rd, x, err)) > 0) {
+        const char *id = field(&rd, rd.col[0], b[0], sizeof b[0]);
+        const char *country = field(&rd, rd.col[2], b[2], sizeof b[2]);
+        const char *kind = field(&rd, rd.col[3], b[3], sizeof b[3]);
+        const char *gender = field(&rd, rd.col[4], b[4], sizeof b[4]);
+        size_t line = rd.csv.line;
+        enum tr_artist_kind k;
+        enum tr_gender g;
+        if (!*id) {
+            rc = tr_error_set(err, TR_EFORMAT, "%s:%zu: id: empty artist id", in->base, line);
+            break;
+        }
+        if (*country && (strlen(country) != 2 || !isalpha((unsigned char)country[0]) ||
+                         !isalpha((unsigned char)country[1]))) {
+            rc = tr_error_set(err, TR_EFORMAT, "%s:%zu: country: not an ISO 3166 alpha-2 code: '%s'",
+                              in->base, line, country);
+            break;
+        }
+        if (tr_artist_kind_parse(kind, &k)) {
+            rc = tr_error_set(err, TR_EFORMAT, "%s:%zu: kind: expected solo or group, found '%s'",
+                              in->base, line, kind);
+            break;
+        }
+        if (tr_gender_parse(gender, &g)) {
+            rc = tr_error_set(err, TR_EFORMAT, "%s:%zu: gender: expected male, female or mixed, found '%s'",
+                              in->base, line, gender);
+            break;
+        }
+        uint32_t i;
+        if ((rc = tr_catalog_add_artist(x->catalog, id, &i, NULL)))
+            break;
+        struct tr_artist *a = &x->catalog->artists[i];
+        char cc[3] = {0};
+        if (*country) {
+            cc[0] = (char)toupper((unsigned char)country[0]);
+            cc[1] = (char)toupper((unsigned char)country[1]);
+        }
+        if (strcmp(a->country, cc) != 0 || a->kind != k || a->gender != g)
+            tr_catalog_mark(x->catalog, TR_SUBJECT_ARTIST, i);
+        memcpy(a->country, cc, sizeof cc);
+        a->kind = k;
+        a->gender = g;
+        rc = set_str(x, TR_SUBJECT_ARTIST, i, &a->name, field(&rd, rd.col[1], b[1], sizeof b[1]));
+        char genres[1024], *items[64];
+        snprintf(genres, sizeof genres, "%s", field(&rd, rd.col[5], b[5], sizeof b[5]));
+        for (char *p = genres; *p; p++)
+            *p = (char)tolower((unsigned char)*p);
+        uint32_t ng = tr_split_list(genres, items, 64);
+        bool same = ng == a->n_genres;
+        for (uint32_t j = 0; same && j < ng; j++)
+            same = strcmp(items[j], a->genres[j]) == 0;
+        if (!rc && !same) {
+            tr_catalog_mark(x->catalog, TR_SUBJECT_ARTIST, i);
+            rc = tr_catalog_set_strings(&a->genres, &a->n_genres, items, ng);
+        }
+        if (!rc)
+            rc = defer(&later, i, line, field(&rd, rd.col[6], b[6], sizeof b[6]), 0);
+        if (rc == 0)
+            x->file->taken++;
+    }
+    if (!rc && r < 0)
+        rc = -r;
+    for (size_t d = 0; !rc && d < later.n; d++) {
+        uint32_t list[MAX_LIST], n;
+        char *items[MAX_LIST];
+        n = tr_split_list(later.v[d].text, items, MAX_LIST);
+        for (uint32_t k = 0; !rc && k < n; k++)
+            if ((list[k] = tr_catalog_artist(x->catalog, items[k])) == TR_NONE)
+                rc = tr_error_set(err, TR_EUNKNOWN, "%s:%zu: member_of: unknown artist '%s'",
+                                  in->base, later.v[d].line, items[k]);
+        struct tr_artist *a = &x->catalog->artists[later.v[d].idx];
+        if (!rc)
+            rc = set_list(x, TR_SUBJECT_ARTIST, later.v[d].idx, &a->member_of, &a->n_member_of, list, n);
+    }
+    deferred_release(&later);
+    tr_csv_release(&rd.csv);
+    return rc;
+}
+
+/* ---- releases ------------------------------------------------------- */
+
+int tr_fmt_releases_read(struct tr_import_ctx *x, struct tr_input *in, struct tr_error *err)
+{
+    static const char *const cols[] = {"id", "title", "artists", "type", "date"};
+    struct reader rd;
+    int rc = open_csv(&rd, in, cols, 5, 1, err), r;
+    char b[5][4096];
+    while (!rc && (r = next_row(&rd, x, err)) > 0) {
+        size_t line = rd.csv.line;
+        const char *id = field(&rd, rd.col[0], b[0], sizeof b[0]);
+        const char *type = field(&rd, rd.col[3], b[3], sizeof b[3]);
+        enum tr_release_type t;
+        tr_day date;
+        uint32_t artists[MAX_LIST], na, i;
+        if (!*id) {
+            rc = tr_error_set(err, TR_EFORMAT, "%s:%zu: id: empty release id", in->base, line);
+            break;
+        }
+        if (tr_release_type_parse(type, &t)) {
+            rc = tr_error_set(err, TR_EFORMAT, "%s:%zu: type: expected album, ep, single or compilation, found '%s'",
+                              in->base, line, type);
+            break;
+        }
+        if ((rc = day_field(x, &rd, rd.col[4], "date", &date, err)) ||
+            (rc = artist_list(x, &rd, field(&rd, rd.col[2], b[2], sizeof b[2]), "artists", artists, &na, err)) ||
+            (rc = tr_catalog_add_release(x->catalog, id, &i, NULL)))
+            break;
+        struct tr_release *rel = &x->catalog->releases[i];
+        if (rel->type != t || rel->date != date)
+            tr_catalog_mark(x->catalog, TR_SUBJECT_RELEASE, i);
+        rel->type = t;
+        rel->date = date;
+        if ((rc = set_str(x, TR_SUBJECT_RELEASE, i, &rel->title, field(&rd, rd.col[1], b[1], sizeof b[1]))) ||
+            (rc = set_list(x, TR_SUBJECT_RELEASE, i, &rel->artists, &rel->n_artists, artists, na)))
+            break;
+        x->file->taken++;
+    }
+    if (!rc && r < 0)
+        rc = -r;
+    tr_csv_release(&rd.csv);
+    return rc;
+}
+
+/* ---- tracks --------------------------------------------------------- */
+
+int tr_fmt_tracks_read(struct tr_import_ctx *x, struct tr_input *in, struct tr_error *err)
+{
+    static const char *const cols[] = {"id", "title", "artists", "released", "same_as", "version_of"};
+    struct reader rd;
+    struct deferred_list later = {0};
+    int rc = open_csv(&rd, in, cols, 6, 1, err), r;
+    char b[6][4096];
+    while (!rc && (r = next_row(&rd, x, err)) > 0) {
+        size_t line = rd.csv.line;
+        const char *id = field(&rd, rd.col[0], b[0], sizeof b[0]);
+        tr_day released;
+        uint32_t artists[MAX_LIST], na, i;
+        if (!*id) {
+            rc = tr_error_set(err, TR_EFORMAT, "%s:%zu: id: empty track id", in->base, line);
+            break;
+        }
+        if ((rc = day_field(x, &rd, rd.col[3], "released", &released, err)) ||
+            (rc = artist_list(x, &rd, field(&rd, rd.col[2], b[2], sizeof b[2]), "artists", artists, &na, err)) ||
+            (rc = tr_catalog_add_track(x->catalog, id, TR_NONE, &i, NULL)))
+            break;
+        struct tr_track *t = &x->catalog->tracks[i];
+        if (t->released != released)
+            tr_catalog_mark(x->catalog, TR_SUBJECT_TRACK, i);
+        t->released = released;
+        if ((rc = set_str(x, TR_SUBJECT_TRACK, i, &t->title, field(&rd, rd.col[1], b[1], sizeof b[1]))) ||
+            (rc = set_list(x, TR_SUBJECT_TRACK, i, &t->artists, &t->n_artists, artists, na)))
+            break;
+        /* same_as and version_of may name a later row: resolve after */
+        const char *same = field(&rd, rd.col[4], b[4], sizeof b[4]);
+        const char *ver = field(&rd, rd.col[5], b[5], sizeof b[5]);
+        if ((rc = defer(&later, i, line, *same ? same : "-", 1)) ||
+            (rc = defer(&later, i, line, *ver ? ver : "-", 2)))
+            break;
+        x->file->taken++;
+    }
+    if (!rc && r < 0)
+        rc = -r;
+    for (size_t d = 0; !rc && d < later.n; d++) {
+        const struct deferred *df = &later.v[d];
+        uint32_t target = TR_NONE;
+        if (strcmp(df->text, "-") != 0 &&
+            (target = tr_catalog_track(x->catalog, df->text)) == TR_NONE) {
+            rc = tr_error_set(err, TR_EUNKNOWN, "%s:%zu: %s: unknown track '%s'", in->base,
+                              df->line, df->what == 1 ? "same_as" : "version_of", df->text);
+            break;
+        }
+        struct tr_track *t = &x->catalog->tracks[df->idx];
+        uint32_t *f = df->what == 1 ? &t->same_as : &t->version_of;
+        if (target == df->idx) {
+            rc = tr_error_set(err, TR_EFORMAT, "%s:%zu: %s: a track cannot refer to itself",
+                              in->base, df->line, df->what == 1 ? "same_as" : "version_of");
+            break;
+        }
+        if (*f != target)
+            tr_catalog_mark(x->catalog, TR_SUBJECT_TRACK, df->idx);
+        *f = target;
+    }
+    deferred_release(&later);
+    tr_csv_release(&rd.csv);
+    return rc;
+}
+
+/* ---- track lists ---------------------------------------------------- */
+
+struct entry {
+    uint32_t release, track;
+    uint64_t position;
+    size_t line;
+};
+
+static int entry_cmp(const void *pa, const void *pb)
+{
+    const struct entry *a = pa, *b = pb;
+    if (a->release != b->release)
+        return a->release < b->release ? -1 : 1;
+    return a->position < b->position ? -1 : a->position > b->position;
+}
+
+/* Each release named in the file gets exactly the listed tracks, in
+ * position order. */
+int tr_fmt_tracklist_read(struct tr_import_ctx *x, struct tr_input *in, struct tr_error *err)
+{
+    static const char *const cols[] = {"release", "position", "track"};
+    struct reader rd;
+    struct entry *v = NULL;
+    size_t n = 0, cap = 0;
+    int rc = open_csv(&rd, in, cols, 3, 3, err), r;
+    char b[2][1024];
+    while (!rc && (r = next_row(&rd, x, err)) > 0) {
+        size_t line = rd.csv.line;
+        const char *rel = field(&rd, rd.col[0], b[0], sizeof b[0]);
+        const char *tr = field(&rd, rd.col[2], b[1], sizeof b[1]);
+        struct entry e = {.line = line};
+        if ((e.release = tr_catalog_release(x->catalog, rel)) == TR_NONE) {
+            rc = tr_error_set(err, TR_EUNKNOWN, "%s:%zu: release: unknown release '%s'", in->base, line, rel);
+            break;
+        }
+        if ((rc = tr_csv_u64(&rd.csv, (size_t)rd.col[1], "position", &e.position, err)))
+            break;
+        if ((rc = tr_import_track(x, tr, strlen(tr), NULL, line, "track", &e.track, err)))
+            break;
+        if (n == cap) {
+            struct entry *p = realloc(v, (cap = cap ? cap * 2 : 64) * sizeof *p);
+            if (!p) {
+                rc = tr_error_set(err, TR_ENOMEM, "out of memory");
+                break;
+            }
+            v = p;
+        }
+        v[n++] = e;
+        x->file->taken++;
+    }
+    if (!rc && r < 0)
+        rc = -r;
+    if (!rc)
+        qsort(v, n, sizeof *v, entry_cmp);
+    uint32_t *list = NULL;
+    if (!rc && n && !(list = malloc(n * sizeof *list)))
+        rc = tr_error_set(err, TR_ENOMEM, "out of memory");
+    for (size_t i = 0; !rc && i < n;) {
+        size_t j = i;
+        uint32_t k = 0;
+        for (; j < n && v[j].release == v[i].release; j++) {
+            if (j > i && v[j].position == v[j - 1].position) {
+                size_t a = v[j - 1].line < v[j].line ? v[j - 1].line : v[j].line;
+                size_t bl = v[j - 1].line < v[j].line ? v[j].line : v[j - 1].line;
+                rc = tr_error_set(err, TR_ECONFLICT, "%s:%zu: position: release '%s' has position %llu twice (also line %zu)",
+                                  in->base, bl, x->catalog->releases[v[j].release].id,
+                                  (unsigned long long)v[j].position, a);
+                break;
+            }
+            list[k++] = v[j].track;
+        }
+        struct tr_release *rel = &x->catalog->releases[v[i].release];
+        if (!rc)
+            rc = set_list(x, TR_SUBJECT_RELEASE, v[i].release, &rel->tracks, &rel->n_tracks, list, k);
+        i = j;
+    }
+    free(list);
+    free(v);
+    tr_csv_release(&rd.csv);
+    return rc;
+}

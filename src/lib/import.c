@@ -1,0 +1,386 @@
+/*
+ * import.c: the import driver.
+ *
+ * It expands bundle directories, loads and detects every file, orders them
+ * by format rank, and reads them all into the store's catalog and one
+ * observation batch inside a single write transaction; only then are the
+ * catalog, the series and the milestone events written and the
+ * transaction committed.  Any error rolls everything back and drops the
+ * edited catalog, so a refused import leaves the store as it was.
+ */
+#include "importer.h"
+#include "engine.h"
+#include "idmap.h"
+
+#include <dirent.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/stat.h>
+
+int tr_on_duplicate_parse(const char *s, enum tr_on_duplicate *out)
+{
+    static const char *const names[] = {"error", "max", "last", "first"};
+    for (int i = 0; i < 4; i++)
+        if (strcmp(s, names[i]) == 0) {
+            *out = (enum tr_on_duplicate)i;
+            return 0;
+        }
+    return -1;
+}
+
+uint32_t tr_split_list(char *buf, char **items, uint32_t max)
+{
+    uint32_t n = 0;
+    char *save = NULL;
+    for (char *tok = strtok_r(buf, ";", &save); tok; tok = strtok_r(NULL, ";", &save)) {
+        while (*tok == ' ')
+            tok++;
+        size_t len = strlen(tok);
+        while (len && tok[len - 1] == ' ')
+            tok[--len] = '\0';
+        if (len && n < max)
+            items[n++] = tok;
+    }
+    return n;
+}
+
+int tr_import_track(struct tr_import_ctx *x, const char *id, size_t len, const char *title,
+                    size_t line, const char *field, uint32_t *track, struct tr_error *err)
+{
+    uint32_t t = tr_idmap_get(x->catalog->track_ids, id, len);
+    if (t != TR_NONE) {
+        *track = t;
+        return 0;
+    }
+    if (len == 0)
+        return tr_error_set(err, TR_EFORMAT, "%s:%zu: %s: empty track id", x->input->base, line, field);
+    if (!x->opt->add_tracks)
+        return tr_error_set(err, TR_EUNKNOWN,
+                            "%s:%zu: %s: unknown track '%.*s' (import its catalog first, or use --add-tracks)",
+                            x->input->base, line, field, (int)len, id);
+    char *copy = strndup(id, len);
+    if (!copy)
+        return tr_error_set(err, TR_ENOMEM, "out of memory");
+    int rc = tr_catalog_add_track(x->catalog, copy, TR_NONE, &t, NULL);
+    if (!rc && title)
+        rc = tr_catalog_set_str(&x->catalog->tracks[t].title, title);
+    free(copy);
+    if (rc)
+        return tr_error_set(err, rc, "out of memory");
+    /* a new track is its own recording */
+    x->catalog->tracks[t].series = x->catalog->tracks[t].own_series;
+    x->tracks_added++;
+    *track = t;
+    return 0;
+}
+
+int tr_import_observe(struct tr_import_ctx *x, uint32_t track, tr_day day, uint64_t value,
+                      size_t line, size_t first_line, struct tr_error *err)
+{
+    uint32_t series = x->catalog->tracks[track].series;
+    uint64_t old = 0;
+    enum tr_on_duplicate pol = x->opt->on_duplicate;
+    bool replace = pol == TR_DUP_LAST;
+    int r = tr_obs_batch_put(x->batch, series, day, value, replace, &old);
+    if (r < 0)
+        return tr_error_set(err, TR_ENOMEM, "out of memory");
+    x->file->rows++;
+    if (r == TR_OBS_CONFLICT) {
+        if (pol == TR_DUP_ERROR) {
+            char date[TR_DATE_LEN], where[48] = "an earlier line";
+            if (first_line)
+                snprintf(where, sizeof where, "line %zu", first_line);
+            return tr_error_set(err, TR_ECONFLICT,
+                                "%s:%zu: streams: %llu for track '%s' on %s conflicts with %llu on %s"
+                                " (use --on-duplicate max|last|first to settle it)",
+                                x->input->base, line, (unsigned long long)value,
+                                x->catalog->tracks[track].id, tr_day_format(day, date),
+                                (unsigned long long)old, where);
+        }
+        if (pol == TR_DUP_MAX && value > old)
+            tr_obs_batch_put(x->batch, series, day, value, true, &old);
+        x->file->refused++;
+        return 0;
+    }
+    x->file->taken++;
+    return 0;
+}
+
+void tr_import_progress(struct tr_import_ctx *x, size_t pos)
+{
+    if (x->opt->progress)
+        x->opt->progress(x->opt->progress_ctx, x->bytes_done + pos, x->bytes_total);
+}
+
+const char *const *tr_import_formats(void)
+{
+    static const char *names[64];
+    if (!names[0]) {
+        size_t n = 0;
+        for (const struct tr_format *f = tr_formats; f->name && n < 63; f++)
+            names[n++] = f->name;
+    }
+    return names;
+}
+
+/* ---- inputs --------------------------------------------------------- */
+
+struct pending {
+    struct tr_input *in;
+    const struct tr_format *fmt;
+    size_t order;
+};
+
+struct pending_list {
+    struct pending *v;
+    size_t n, cap;
+};
+
+static int add_file(struct pending_list *pl, const char *path, const struct tr_import_options *opt,
+                    bool in_bundle, struct tr_error *err)
+{
+    struct tr_input *in;
+    int rc = tr_input_load(path, &in, err);
+    if (rc)
+        return rc;
+    const struct tr_format *f = opt->format && !in_bundle ? tr_format_find(opt->format)
+                                                          : tr_format_detect(in);
+    if (!f && in_bundle) {        /* a bundle may hold other files */
+        tr_input_free(in);
+        return 0;
+    }
+    if (!f) {
+        rc = opt->format && !in_bundle
+                 ? tr_error_set(err, TR_EUSAGE, "unknown format '%s' (see --help)", opt->format)
+                 : tr_error_set(err, TR_EFORMAT,
+                                "%s: format not recognised (its header matches no known format;"
+                                " see docs/formats.md, or force one with --format)", path);
+        tr_input_free(in);
+        return rc;
+    }
+    if (pl->n == pl->cap) {
+        size_t cap = pl->cap ? pl->cap * 2 : 16;
+        struct pending *p = realloc(pl->v, cap * sizeof *p);
+        if (!p) {
+            tr_input_free(in);
+            return tr_error_set(err, TR_ENOMEM, "out of memory");
+        }
+        pl->v = p;
+        pl->cap = cap;
+    }
+    pl->v[pl->n] = (struct pending){in, f, pl->n};
+    pl->n++;
+    return 0;
+}
+
+static int name_cmp(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* A bundle directory: every regular file whose format is recognised;
+ * other files (README.md...) are left alone. */
+static int add_dir(struct pending_list *pl, const char *dir, const struct tr_import_options *opt,
+                   struct tr_error *err)
+{
+    DIR *d = opendir(dir);
+    if (!d)
+        return tr_error_set(err, TR_EIO, "%s: cannot open directory", dir);
+    char **names = NULL;
+    size_t n = 0, cap = 0;
+    int rc = 0;
+    for (struct dirent *e; (e = readdir(d));) {
+        const char *nm = e->d_name;
+        size_t len = strlen(nm);
+        if (nm[0] == '.' || len < 4)
+            continue;
+        bool data = (len > 4 && strcasecmp(nm + len - 4, ".csv") == 0) ||
+                    (len > 5 && strcasecmp(nm + len - 5, ".json") == 0) ||
+                    (len > 7 && strcasecmp(nm + len - 7, ".csv.gz") == 0);
+        if (!data)
+            continue;
+        if (n == cap) {
+            char **p = realloc(names, (cap = cap ? cap * 2 : 16) * sizeof *p);
+            if (!p) {
+                rc = tr_error_set(err, TR_ENOMEM, "out of memory");
+                break;
+            }
+            names = p;
+        }
+        if (asprintf(&names[n], "%s/%s", dir, nm) < 0) {
+            rc = tr_error_set(err, TR_ENOMEM, "out of memory");
+            break;
+        }
+        n++;
+    }
+    closedir(d);
+    if (!rc)
+        qsort(names, n, sizeof *names, name_cmp);
+    for (size_t i = 0; i < n; i++) {
+        if (!rc)
+            rc = add_file(pl, names[i], opt, true, err);
+        free(names[i]);
+    }
+    free(names);
+    return rc;
+}
+
+static int pending_cmp(const void *pa, const void *pb)
+{
+    const struct pending *a = pa, *b = pb;
+    if (a->fmt->rank != b->fmt->rank)
+        return a->fmt->rank < b->fmt->rank ? -1 : 1;
+    return a->order < b->order ? -1 : a->order > b->order;
+}
+
+/* ---- the driver ----------------------------------------------------- */
+
+static int read_all(struct tr_import_ctx *x, struct pending_list *pl,
+                    struct tr_import_report *rep, struct tr_error *err)
+{
+    int rc = 0;
+    for (size_t i = 0; i < pl->n && !rc; i++) {
+        struct pending *p = &pl->v[i];
+        struct tr_import_file *f = &rep->files[i];
+        snprintf(f->path, sizeof f->path, "%s", p->in->name);
+        snprintf(f->format, sizeof f->format, "%s", p->fmt->name);
+        x->file = f;
+        x->input = p->in;
+        x->state = NULL;
+        rc = p->fmt->read(x, p->in, err);
+        if (!rc)
+            rc = tr_catalog_resolve(x->catalog, err);
+        x->bytes_done += p->in->len;
+        tr_import_progress(x, 0);
+    }
+    return rc;
+}
+
+static int write_all(struct tr_import_ctx *x, struct pending_list *pl,
+                     struct tr_import_report *rep, bool ladder_changed, struct tr_error *err)
+{
+    struct tr_store *s = x->store;
+    struct tr_backend *be = s->be;
+    bool catalog_changed = tr_catalog_changed(x->catalog);
+    for (int t = 0; t < 3; t++) {
+        uint32_t n = t == 0 ? x->catalog->n_tracks : t == 1 ? x->catalog->n_releases
+                                                             : x->catalog->n_artists;
+        for (uint32_t i = 0; i < n; i++)
+            rep->catalog_changes += tr_catalog_is_dirty(x->catalog, (enum tr_subject_type)t, i);
+    }
+    int rc = catalog_changed ? be->ops->save_catalog(be, x->catalog, err) : 0;
+    struct tr_series_write_stats st = {0};
+    if (!rc)
+        rc = tr_series_write(be, x->batch, &st, err);
+    rep->added = st.added;
+    rep->changed = st.changed;
+    rep->unchanged = st.unchanged;
+    rep->tracks_added = x->tracks_added;
+    for (size_t i = 0; i < pl->n && !rc; i++) {
+        struct tr_import_entry e = {0};
+        const struct tr_import_file *f = &rep->files[i];
+        snprintf(e.file, sizeof e.file, "%s", f->path);
+        snprintf(e.format, sizeof e.format, "%s", f->format);
+        snprintf(e.checksum, sizeof e.checksum, "%016llx", (unsigned long long)pl->v[i].in->checksum);
+        e.rows = f->rows;
+        e.taken = f->taken;
+        e.refused = f->refused;
+        if (i == 0) {    /* store-level counts go with the first entry */
+            e.added = st.added;
+            e.changed = st.changed;
+        }
+        rc = be->ops->log_import(be, &e, err);
+    }
+    if (!rc && (catalog_changed || ladder_changed || st.added || st.changed))
+        rc = tr_store_refresh_milestones(s, &rep->milestones, err);
+    else if (!rc) {
+        struct tr_store_stats ss;
+        rc = be->ops->stats(be, &ss, err);
+        rep->milestones = ss.milestones;
+    }
+    return rc;
+}
+
+int tr_import(struct tr_store *s, const char *const *paths, size_t n,
+              const struct tr_import_options *opt_in, struct tr_import_report *report,
+              struct tr_error *err)
+{
+    struct tr_import_options defaults = {.date = TR_DAY_NONE};
+    const struct tr_import_options *opt = opt_in ? opt_in : &defaults;
+    struct tr_import_report rep = {0};
+    struct pending_list pl = {0};
+    struct tr_import_ctx x = {.store = s, .opt = opt};
+    struct tr_backend *be = s->be;
+    bool in_txn = false, ladder_changed = false;
+    int rc = 0;
+
+    if (opt->format && !tr_format_find(opt->format)) {
+        rc = tr_error_set(err, TR_EUSAGE, "unknown format '%s'", opt->format);
+        goto out;
+    }
+    for (size_t i = 0; i < n && !rc; i++) {
+        struct stat sb;
+        if (strcmp(paths[i], "-") != 0 && stat(paths[i], &sb) == 0 && S_ISDIR(sb.st_mode))
+            rc = add_dir(&pl, paths[i], opt, err);
+        else
+            rc = add_file(&pl, paths[i], opt, false, err);
+    }
+    if (rc)
+        goto out;
+    qsort(pl.v, pl.n, sizeof *pl.v, pending_cmp);
+    if (!(rep.files = calloc(pl.n ? pl.n : 1, sizeof *rep.files)) || !(x.batch = tr_obs_batch_new())) {
+        rc = tr_error_set(err, TR_ENOMEM, "out of memory");
+        goto out;
+    }
+    rep.n_files = pl.n;
+    for (size_t i = 0; i < pl.n; i++)
+        x.bytes_total += pl.v[i].in->len;
+
+    if ((rc = be->ops->begin(be, true, err)))
+        goto out;
+    in_txn = true;
+    if ((rc = tr_store_load_catalog(s, err)))
+        goto out;
+    x.catalog = s->catalog;
+    if (opt->ladder) {
+        const struct tr_ladder *cur;
+        if ((rc = tr_store_ladder(s, &cur, err)))
+            goto out;
+        ladder_changed = strcmp(tr_ladder_text(cur), opt->ladder) != 0;
+        if (ladder_changed && (rc = tr_store_set_ladder(s, opt->ladder, err)))
+            goto out;
+    }
+    if ((rc = read_all(&x, &pl, &rep, err)) || (rc = write_all(&x, &pl, &rep, ladder_changed, err)))
+        goto out;
+    if (!(rc = be->ops->commit(be, err)))
+        in_txn = false;
+    if (!rc)
+        tr_catalog_clean(s->catalog);
+out:
+    if (in_txn)
+        be->ops->rollback(be);
+    if (rc)
+        tr_store_forget(s);     /* the cached catalog may hold refused edits */
+    for (size_t i = 0; i < pl.n; i++)
+        tr_input_free(pl.v[i].in);
+    free(pl.v);
+    tr_obs_batch_free(x.batch);
+    if (report && !rc) {
+        *report = rep;
+    } else {
+        tr_import_report_release(&rep);
+        if (report)
+            memset(report, 0, sizeof *report);
+    }
+    return rc;
+}
+
+void tr_import_report_release(struct tr_import_report *r)
+{
+    if (!r)
+        return;
+    free(r->files);
+    memset(r, 0, sizeof *r);
+}

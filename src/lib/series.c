@@ -1,0 +1,391 @@
+/*
+ * series.c: the observation batch and the merge of a batch into chunks.
+ *
+ * A chunk holds, for one day and one group of TR_GROUP_SLOTS series, each
+ * present slot's change since that slot's previous observation (any
+ * earlier day).  A group's tail is each slot's latest value.  So:
+ *  - a batch whose days all come after a group's last stored day is
+ *    encoded against the tail alone (the daily case: no history read);
+ *  - otherwise the group's chunks from the batch's first day on are read,
+ *    the values at that day are recovered from the tail by subtracting
+ *    their changes, the batch is merged in, and those chunks re-encoded.
+ * Counts are uint64 and changes use modular arithmetic, so any pair of
+ * values (a correction downwards included) round-trips exactly.
+ */
+#include "series.h"
+#include "series_codec.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+struct block {                       /* one (day, group) of a batch */
+    uint64_t value[TR_GROUP_SLOTS];
+    uint8_t present[TR_GROUP_SLOTS];
+    uint32_t count;
+};
+
+struct day_slot {
+    struct block **groups;           /* by group, NULL when untouched */
+    uint32_t n_groups;
+};
+
+struct tr_obs_batch {
+    tr_day base;                     /* day of days[0] */
+    struct day_slot *days;
+    uint32_t n_days;
+    uint32_t n_groups;               /* groups touched: max group + 1 */
+    uint64_t count;
+};
+
+struct tr_obs_batch *tr_obs_batch_new(void)
+{
+    struct tr_obs_batch *b = calloc(1, sizeof *b);
+    if (b)
+        b->base = TR_DAY_NONE;
+    return b;
+}
+
+void tr_obs_batch_free(struct tr_obs_batch *b)
+{
+    if (!b)
+        return;
+    for (uint32_t d = 0; d < b->n_days; d++) {
+        for (uint32_t g = 0; g < b->days[d].n_groups; g++)
+            free(b->days[d].groups[g]);
+        free(b->days[d].groups);
+    }
+    free(b->days);
+    free(b);
+}
+
+/* Makes days[] cover day; returns its index or -1. */
+static int64_t day_index(struct tr_obs_batch *b, tr_day day)
+{
+    if (b->base == TR_DAY_NONE)
+        b->base = day;
+    if (day < b->base) {
+        uint32_t shift = (uint32_t)(b->base - day);
+        struct day_slot *p = realloc(b->days, (b->n_days + shift) * sizeof *p);
+        if (!p)
+            return -1;
+        memmove(p + shift, p, b->n_days * sizeof *p);
+        memset(p, 0, shift * sizeof *p);
+        b->days = p;
+        b->n_days += shift;
+        b->base = day;
+    }
+    uint32_t i = (uint32_t)(day - b->base);
+    if (i >= b->n_days) {
+        struct day_slot *p = realloc(b->days, (i + 1) * sizeof *p);
+        if (!p)
+            return -1;
+        memset(p + b->n_days, 0, (i + 1 - b->n_days) * sizeof *p);
+        b->days = p;
+        b->n_days = i + 1;
+    }
+    return i;
+}
+
+static struct block *get_block(const struct tr_obs_batch *b, tr_day day, uint32_t grp)
+{
+    if (b->base == TR_DAY_NONE || day < b->base || (uint32_t)(day - b->base) >= b->n_days)
+        return NULL;
+    const struct day_slot *ds = &b->days[day - b->base];
+    return grp < ds->n_groups ? ds->groups[grp] : NULL;
+}
+
+int tr_obs_batch_put(struct tr_obs_batch *b, uint32_t series, tr_day day, uint64_t value,
+                     bool replace, uint64_t *old)
+{
+    uint32_t grp = series / TR_GROUP_SLOTS, slot = series % TR_GROUP_SLOTS;
+    struct block *blk = get_block(b, day, grp);
+    if (!blk) {
+        int64_t di = day_index(b, day);
+        if (di < 0)
+            return -1;
+        struct day_slot *ds = &b->days[di];
+        if (grp >= ds->n_groups) {
+            uint32_t n = grp + 1 > ds->n_groups * 2 ? grp + 1 : ds->n_groups * 2;
+            struct block **p = realloc(ds->groups, n * sizeof *p);
+            if (!p)
+                return -1;
+            memset(p + ds->n_groups, 0, (n - ds->n_groups) * sizeof *p);
+            ds->groups = p;
+            ds->n_groups = n;
+        }
+        if (!(blk = ds->groups[grp] = calloc(1, sizeof *blk)))
+            return -1;
+        if (grp + 1 > b->n_groups)
+            b->n_groups = grp + 1;
+    }
+    if (blk->present[slot]) {
+        if (blk->value[slot] == value)
+            return TR_OBS_SAME;
+        *old = blk->value[slot];
+        if (replace)
+            blk->value[slot] = value;
+        return TR_OBS_CONFLICT;
+    }
+    blk->present[slot] = 1;
+    blk->value[slot] = value;
+    blk->count++;
+    b->count++;
+    return TR_OBS_NEW;
+}
+
+bool tr_obs_batch_get(const struct tr_obs_batch *b, uint32_t series, tr_day day, uint64_t *value)
+{
+    const struct block *blk = get_block(b, day, series / TR_GROUP_SLOTS);
+    if (!blk || !blk->present[series % TR_GROUP_SLOTS])
+        return false;
+    *value = blk->value[series % TR_GROUP_SLOTS];
+    return true;
+}
+
+uint64_t tr_obs_batch_count(const struct tr_obs_batch *b) { return b->count; }
+
+void tr_obs_batch_span(const struct tr_obs_batch *b, tr_day *first, tr_day *last)
+{
+    *first = *last = TR_DAY_NONE;
+    for (uint32_t d = 0; d < b->n_days; d++) {
+        if (!b->days[d].n_groups)
+            continue;
+        if (*first == TR_DAY_NONE)
+            *first = b->base + (tr_day)d;
+        *last = b->base + (tr_day)d;
+    }
+}
+
+/* ---- merge ---------------------------------------------------------- */
+
+struct stored_day {                  /* a decoded existing chunk */
+    tr_day day;
+    uint32_t n;
+    uint64_t *delta;
+    uint8_t *present;
+};
+
+struct group_read {
+    struct stored_day *days;
+    size_t n, cap;
+};
+
+static int collect_chunk(void *ctx, tr_day day, uint32_t grp, const uint8_t *data, size_t len)
+{
+    struct group_read *gr = ctx;
+    if (gr->n == gr->cap) {
+        size_t cap = gr->cap ? gr->cap * 2 : 64;
+        struct stored_day *p = realloc(gr->days, cap * sizeof *p);
+        if (!p)
+            return TR_ENOMEM;
+        gr->days = p;
+        gr->cap = cap;
+    }
+    struct stored_day *sd = &gr->days[gr->n];
+    sd->day = day;
+    sd->delta = malloc(TR_GROUP_SLOTS * sizeof *sd->delta);
+    sd->present = malloc(TR_GROUP_SLOTS);
+    if (!sd->delta || !sd->present) {
+        free(sd->delta);
+        free(sd->present);
+        return TR_ENOMEM;
+    }
+    gr->n++;
+    if (tr_chunk_decode(data, len, &sd->n, sd->delta, sd->present))
+        return TR_ESTORE;
+    return 0;
+}
+
+static void group_read_release(struct group_read *gr)
+{
+    for (size_t i = 0; i < gr->n; i++) {
+        free(gr->days[i].delta);
+        free(gr->days[i].present);
+    }
+    free(gr->days);
+}
+
+/* Encodes one day of a group from absolute values against prev (updated). */
+static int put_day(struct tr_backend *be, tr_day day, uint32_t grp, uint32_t n,
+                   const uint64_t *value, const uint8_t *present, uint64_t *prev,
+                   uint8_t *buf, struct tr_error *err)
+{
+    uint64_t delta[TR_GROUP_SLOTS];
+    for (uint32_t s = 0; s < n; s++) {
+        delta[s] = present[s] ? value[s] - prev[s] : 0;
+        if (present[s])
+            prev[s] = value[s];
+    }
+    size_t len = tr_chunk_encode(n, delta, present, buf);
+    return be->ops->put_chunk(be, day, grp, buf, len, err);
+}
+
+static uint32_t slots_used(const uint8_t *present)
+{
+    uint32_t n = TR_GROUP_SLOTS;
+    while (n && !present[n - 1])
+        n--;
+    return n;
+}
+
+static int write_group(struct tr_backend *be, const struct tr_obs_batch *b, uint32_t grp,
+                       struct tr_series_write_stats *st, uint8_t *buf, struct tr_error *err)
+{
+    tr_day first = TR_DAY_NONE, last = TR_DAY_NONE;
+    for (uint32_t d = 0; d < b->n_days; d++)
+        if (get_block(b, b->base + (tr_day)d, grp)) {
+            if (first == TR_DAY_NONE)
+                first = b->base + (tr_day)d;
+            last = b->base + (tr_day)d;
+        }
+    if (first == TR_DAY_NONE)
+        return 0;
+
+    uint64_t prev[TR_GROUP_SLOTS] = {0};
+    uint64_t *tail = NULL;
+    uint32_t tail_n = 0;
+    tr_day tail_day;
+    int rc = be->ops->get_tail(be, grp, &tail_day, &tail, &tail_n, err);
+    if (rc)
+        return rc;
+    if (tail)
+        memcpy(prev, tail, (tail_n < TR_GROUP_SLOTS ? tail_n : TR_GROUP_SLOTS) * sizeof *prev);
+    free(tail);
+
+    struct group_read gr = {0};
+    if (tail_day != TR_DAY_NONE && first <= tail_day) {
+        /* history from `first` on must be re-encoded: recover the values
+         * just before it by taking the stored changes back off the tail */
+        rc = be->ops->scan_group(be, grp, first, collect_chunk, &gr, err);
+        if (rc) {
+            group_read_release(&gr);
+            return tr_error_set(err, rc, "reading stored series: %s", tr_strerror(rc));
+        }
+        for (size_t i = 0; i < gr.n; i++)
+            for (uint32_t s = 0; s < gr.days[i].n; s++)
+                if (gr.days[i].present[s])
+                    prev[s] -= gr.days[i].delta[s];
+    }
+
+    /* walk the union of stored and new days in order */
+    uint64_t running[TR_GROUP_SLOTS];
+    memcpy(running, prev, sizeof running);
+    uint64_t value[TR_GROUP_SLOTS];
+    uint8_t present[TR_GROUP_SLOTS];
+    size_t si = 0;
+    tr_day end = last > tail_day || tail_day == TR_DAY_NONE ? last : tail_day;
+    for (tr_day day = first; day <= end && !rc;) {
+        const struct stored_day *sd = si < gr.n && gr.days[si].day == day ? &gr.days[si] : NULL;
+        const struct block *blk = get_block(b, day, grp);
+        if (sd || blk) {
+            memset(present, 0, sizeof present);
+            if (sd)
+                for (uint32_t s = 0; s < sd->n; s++)
+                    if ((present[s] = sd->present[s]))
+                        value[s] = running[s] + sd->delta[s];
+            int64_t added = 0;
+            bool changed = false;
+            if (blk)
+                for (uint32_t s = 0; s < TR_GROUP_SLOTS; s++) {
+                    if (!blk->present[s])
+                        continue;
+                    if (!present[s]) {
+                        st->added++, added++, changed = true;
+                    } else if (value[s] != blk->value[s]) {
+                        st->changed++, changed = true;
+                    } else {
+                        st->unchanged++;
+                        continue;
+                    }
+                    present[s] = 1;
+                    value[s] = blk->value[s];
+                }
+            if (changed && (st->first_changed == TR_DAY_NONE || day < st->first_changed))
+                st->first_changed = day;
+            if (sd || changed) {
+                rc = put_day(be, day, grp, slots_used(present), value, present, running, buf, err);
+            }
+            if (!rc && added)
+                rc = be->ops->count_day(be, day, added, err);
+            if (sd)
+                si++;
+        }
+        /* next day that has stored or new data */
+        tr_day next = TR_DAY_NONE;
+        if (si < gr.n)
+            next = gr.days[si].day;
+        for (tr_day d = day + 1; d <= last; d++)
+            if (get_block(b, d, grp)) {
+                if (next == TR_DAY_NONE || d < next)
+                    next = d;
+                break;
+            }
+        if (next == TR_DAY_NONE)
+            break;
+        day = next;
+    }
+    group_read_release(&gr);
+    if (!rc)
+        rc = be->ops->put_tail(be, grp, end, running, TR_GROUP_SLOTS, err);
+    return rc;
+}
+
+int tr_series_write(struct tr_backend *be, const struct tr_obs_batch *b,
+                    struct tr_series_write_stats *st, struct tr_error *err)
+{
+    memset(st, 0, sizeof *st);
+    st->first_changed = TR_DAY_NONE;
+    uint8_t *buf = malloc(tr_chunk_bound(TR_GROUP_SLOTS));
+    if (!buf)
+        return tr_error_set(err, TR_ENOMEM, "out of memory");
+    int rc = 0;
+    for (uint32_t g = 0; g < b->n_groups && !rc; g++)
+        rc = write_group(be, b, g, st, buf, err);
+    free(buf);
+    return rc;
+}
+
+/* ---- history -------------------------------------------------------- */
+
+struct history {
+    uint32_t slot;
+    uint64_t value;
+    struct tr_point *pts;
+    size_t n, cap;
+};
+
+static int history_chunk(void *ctx, tr_day day, uint32_t grp, const uint8_t *data, size_t len)
+{
+    struct history *h = ctx;
+    uint64_t delta;
+    bool present;
+    if (tr_chunk_get(data, len, h->slot, &delta, &present))
+        return TR_ESTORE;
+    if (!present)
+        return 0;
+    h->value += delta;
+    if (h->n == h->cap) {
+        size_t cap = h->cap ? h->cap * 2 : 128;
+        struct tr_point *p = realloc(h->pts, cap * sizeof *p);
+        if (!p)
+            return TR_ENOMEM;
+        h->pts = p;
+        h->cap = cap;
+    }
+    h->pts[h->n++] = (struct tr_point){day, h->value};
+    return 0;
+}
+
+int tr_series_history(struct tr_backend *be, uint32_t series, struct tr_point **out, size_t *n,
+                      struct tr_error *err)
+{
+    struct history h = {.slot = series % TR_GROUP_SLOTS};
+    int rc = be->ops->scan_group(be, series / TR_GROUP_SLOTS, TR_DAY_NONE, history_chunk, &h, err);
+    if (rc) {
+        free(h.pts);
+        return tr_error_set(err, rc, "reading series: %s", tr_strerror(rc));
+    }
+    *out = h.pts;
+    *n = h.n;
+    return 0;
+}

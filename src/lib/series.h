@@ -1,0 +1,47 @@
+/*
+ * series.h: play-count series on top of a backend's chunks (library-private).
+ *
+ * An import gathers its observations in a batch (dense per day and group,
+ * so duplicates are found in constant time), then tr_series_write() merges
+ * the batch into the stored chunks.  See docs/store.md for the layout.
+ */
+#ifndef TR_SERIES_H
+#define TR_SERIES_H
+
+#include "store_backend.h"
+
+struct tr_obs_batch;
+
+struct tr_obs_batch *tr_obs_batch_new(void);
+void tr_obs_batch_free(struct tr_obs_batch *b);
+
+enum tr_obs_put {
+    TR_OBS_NEW = 0,       /* first value for (series, day) in this batch */
+    TR_OBS_SAME = 1,      /* the same value was there: a harmless repeat */
+    TR_OBS_CONFLICT = 2,  /* another value was there; *old holds it */
+};
+/* Records a value; returns an enum tr_obs_put, or -1 when out of memory.
+ * On TR_OBS_CONFLICT, with replace set, the new value replaces the old. */
+int tr_obs_batch_put(struct tr_obs_batch *b, uint32_t series, tr_day day, uint64_t value,
+                     bool replace, uint64_t *old);
+/* The value held for (series, day), if any. */
+bool tr_obs_batch_get(const struct tr_obs_batch *b, uint32_t series, tr_day day, uint64_t *value);
+uint64_t tr_obs_batch_count(const struct tr_obs_batch *b);
+/* First and last day in the batch (TR_DAY_NONE when empty). */
+void tr_obs_batch_span(const struct tr_obs_batch *b, tr_day *first, tr_day *last);
+
+struct tr_series_write_stats {
+    uint64_t added;       /* observations the store did not have */
+    uint64_t changed;     /* observations that replaced another value */
+    uint64_t unchanged;   /* observations the store already had */
+    tr_day first_changed; /* earliest day whose data changed, TR_DAY_NONE */
+};
+/* Merges the batch into the store (inside the caller's write transaction). */
+int tr_series_write(struct tr_backend *be, const struct tr_obs_batch *b,
+                    struct tr_series_write_stats *st, struct tr_error *err);
+
+/* Every observation of one series in day order; *out is the caller's. */
+int tr_series_history(struct tr_backend *be, uint32_t series, struct tr_point **out, size_t *n,
+                      struct tr_error *err);
+
+#endif

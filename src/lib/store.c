@@ -1,0 +1,316 @@
+/*
+ * store.c: the public store API over a backend.  It caches the catalog
+ * and the ladder, and wraps reads that take several statements in a read
+ * transaction so that they see one snapshot.
+ */
+#include "store_internal.h"
+#include "catalog_edit.h"
+#include "engine.h"
+#include "series.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+const char *tr_store_default_path(void)
+{
+    const char *env = getenv("TRACKRECORD_DB");
+    return env && *env ? env : TR_STORE_DEFAULT_PATH;
+}
+
+int tr_store_open(const char *path, int flags, struct tr_store **out, struct tr_error *err)
+{
+    struct tr_store *s = calloc(1, sizeof *s);
+    if (!s || !(s->path = strdup(path))) {
+        free(s);
+        return tr_error_set(err, TR_ENOMEM, "out of memory");
+    }
+    int rc = tr_backend_sqlite_open(path, flags, &s->be, err);
+    if (rc) {
+        free(s->path);
+        free(s);
+        return rc;
+    }
+    *out = s;
+    return 0;
+}
+
+void tr_store_close(struct tr_store *s)
+{
+    if (!s)
+        return;
+    s->be->ops->close(s->be);
+    tr_catalog_free(s->catalog);
+    tr_ladder_free(s->ladder);
+    free(s->path);
+    free(s);
+}
+
+void tr_store_forget(struct tr_store *s)
+{
+    tr_catalog_free(s->catalog);
+    s->catalog = NULL;
+    tr_ladder_free(s->ladder);
+    s->ladder = NULL;
+}
+
+int tr_store_load_catalog(struct tr_store *s, struct tr_error *err)
+{
+    tr_store_forget(s);
+    return s->be->ops->load_catalog(s->be, &s->catalog, err);
+}
+
+/* Runs fn inside a read transaction. */
+static int read_txn(struct tr_store *s, int (*fn)(struct tr_store *, void *, struct tr_error *),
+                    void *arg, struct tr_error *err)
+{
+    int rc = s->be->ops->begin(s->be, false, err);
+    if (rc)
+        return rc;
+    rc = fn(s, arg, err);
+    if (rc)
+        s->be->ops->rollback(s->be);
+    else
+        rc = s->be->ops->commit(s->be, err);
+    return rc;
+}
+
+static int load_catalog_fn(struct tr_store *s, void *arg, struct tr_error *err)
+{
+    return tr_store_load_catalog(s, err);
+}
+
+int tr_store_catalog(struct tr_store *s, const struct tr_catalog **out, struct tr_error *err)
+{
+    if (!s->catalog) {
+        int rc = read_txn(s, load_catalog_fn, NULL, err);
+        if (rc)
+            return rc;
+    }
+    *out = s->catalog;
+    return 0;
+}
+
+int tr_store_ladder(struct tr_store *s, const struct tr_ladder **out, struct tr_error *err)
+{
+    if (!s->ladder) {
+        char *text = NULL;
+        int rc = s->be->ops->get_meta(s->be, "ladder", &text, err);
+        if (rc)
+            return rc;
+        rc = tr_ladder_parse(text ? text : TR_LADDER_DEFAULT, &s->ladder, err);
+        free(text);
+        if (rc)
+            return rc;
+    }
+    *out = s->ladder;
+    return 0;
+}
+
+int tr_store_set_ladder(struct tr_store *s, const char *text, struct tr_error *err)
+{
+    struct tr_ladder *l;
+    int rc = tr_ladder_parse(text, &l, err);
+    if (rc)
+        return rc;
+    if ((rc = s->be->ops->set_meta(s->be, "ladder", text, err))) {
+        tr_ladder_free(l);
+        return rc;
+    }
+    tr_ladder_free(s->ladder);
+    s->ladder = l;
+    return 0;
+}
+
+int tr_store_refresh_milestones(struct tr_store *s, size_t *n_events, struct tr_error *err)
+{
+    const struct tr_ladder *l;
+    int rc = tr_store_ladder(s, &l, err);
+    if (rc)
+        return rc;
+    struct tr_engine_result r;
+    if ((rc = tr_engine_run(s->be, s->catalog, l, &r, err)))
+        return rc;
+    rc = s->be->ops->replace_events(s->be, s->catalog, r.events, r.n_events, r.corrections,
+                                    r.n_corrections, r.series_first, r.series_last, r.n_series,
+                                    err);
+    if (n_events)
+        *n_events = r.n_events;
+    tr_engine_result_release(&r);
+    return rc;
+}
+
+struct history_args {
+    uint32_t track;
+    struct tr_point **out;
+    size_t *n;
+};
+
+static int history_fn(struct tr_store *s, void *arg, struct tr_error *err)
+{
+    struct history_args *a = arg;
+    return tr_series_history(s->be, s->catalog->tracks[a->track].series, a->out, a->n, err);
+}
+
+int tr_store_history(struct tr_store *s, uint32_t track, struct tr_point **out, size_t *n,
+                     struct tr_error *err)
+{
+    const struct tr_catalog *c;
+    int rc = tr_store_catalog(s, &c, err);
+    if (rc)
+        return rc;
+    if (track >= c->n_tracks)
+        return tr_error_set(err, TR_EUSAGE, "no track with index %u", track);
+    struct history_args a = {track, out, n};
+    return read_txn(s, history_fn, &a, err);
+}
+
+int tr_store_milestones(struct tr_store *s, const struct tr_milestone_filter *f,
+                        struct tr_milestone **out, size_t *n, struct tr_error *err)
+{
+    const struct tr_catalog *c;
+    int rc = tr_store_catalog(s, &c, err);
+    if (rc)
+        return rc;
+    return s->be->ops->load_events(s->be, c, f, out, n, err);
+}
+
+int tr_store_corrections(struct tr_store *s, struct tr_correction **out, size_t *n,
+                         struct tr_error *err)
+{
+    const struct tr_catalog *c;
+    int rc = tr_store_catalog(s, &c, err);
+    if (rc)
+        return rc;
+    return s->be->ops->load_corrections(s->be, c, out, n, err);
+}
+
+void tr_coverage_release(struct tr_coverage *c)
+{
+    if (!c)
+        return;
+    free(c->track_first); free(c->track_last);
+    free(c->release_first); free(c->release_last);
+    free(c->artist_first); free(c->artist_last);
+    memset(c, 0, sizeof *c);
+}
+
+/* Narrows [*first, *last] to what series s covers too. */
+static void intersect(tr_day *first, tr_day *last, tr_day f, tr_day l, bool *any)
+{
+    if (f == TR_DAY_NONE) {
+        *first = *last = TR_DAY_NONE;
+        *any = false;
+        return;
+    }
+    if (!*any)
+        return;
+    if (*first == TR_DAY_NONE || f > *first)
+        *first = f;
+    if (*last == TR_DAY_NONE || l < *last)
+        *last = l;
+}
+
+int tr_store_coverage(struct tr_store *s, struct tr_coverage *out, struct tr_error *err)
+{
+    const struct tr_catalog *c;
+    memset(out, 0, sizeof *out);
+    int rc = tr_store_catalog(s, &c, err);
+    if (rc)
+        return rc;
+    tr_day *sf = NULL, *sl = NULL;
+    uint32_t ns = 0;
+    if ((rc = s->be->ops->load_coverage(s->be, &sf, &sl, &ns, err)))
+        return rc;
+    size_t nt = c->n_tracks ? c->n_tracks : 1, nr = c->n_releases ? c->n_releases : 1,
+           na = c->n_artists ? c->n_artists : 1;
+    out->track_first = malloc(nt * sizeof(tr_day));
+    out->track_last = malloc(nt * sizeof(tr_day));
+    out->release_first = malloc(nr * sizeof(tr_day));
+    out->release_last = malloc(nr * sizeof(tr_day));
+    out->artist_first = malloc(na * sizeof(tr_day));
+    out->artist_last = malloc(na * sizeof(tr_day));
+    bool *any = malloc(na * sizeof *any);
+    if (!out->track_first || !out->track_last || !out->release_first || !out->release_last ||
+        !out->artist_first || !out->artist_last || !any) {
+        free(sf);
+        free(sl);
+        free(any);
+        tr_coverage_release(out);
+        return tr_error_set(err, TR_ENOMEM, "out of memory");
+    }
+    for (uint32_t t = 0; t < c->n_tracks; t++) {
+        uint32_t se = c->tracks[t].series;
+        out->track_first[t] = se < ns ? sf[se] : TR_DAY_NONE;
+        out->track_last[t] = se < ns ? sl[se] : TR_DAY_NONE;
+    }
+    for (uint32_t r = 0; r < c->n_releases; r++) {
+        bool ok = c->releases[r].n_tracks > 0;
+        out->release_first[r] = out->release_last[r] = TR_DAY_NONE;
+        for (uint32_t k = 0; k < c->releases[r].n_tracks; k++) {
+            uint32_t t = c->releases[r].tracks[k];
+            intersect(&out->release_first[r], &out->release_last[r], out->track_first[t],
+                      out->track_last[t], &ok);
+        }
+    }
+    for (uint32_t a = 0; a < c->n_artists; a++) {
+        out->artist_first[a] = out->artist_last[a] = TR_DAY_NONE;
+        any[a] = true;
+    }
+    for (uint32_t t = 0; t < c->n_tracks; t++)
+        for (uint32_t k = 0; k < c->tracks[t].n_artists; k++) {
+            uint32_t a = c->tracks[t].artists[k];
+            intersect(&out->artist_first[a], &out->artist_last[a], out->track_first[t],
+                      out->track_last[t], &any[a]);
+        }
+    free(any);
+    free(sf);
+    free(sl);
+    return 0;
+}
+
+int tr_store_imports(struct tr_store *s, struct tr_import_entry **out, size_t *n,
+                     struct tr_error *err)
+{
+    return s->be->ops->load_imports(s->be, out, n, err);
+}
+
+static int stats_fn(struct tr_store *s, void *arg, struct tr_error *err)
+{
+    return s->be->ops->stats(s->be, arg, err);
+}
+
+int tr_store_stats(struct tr_store *s, struct tr_store_stats *out, struct tr_error *err)
+{
+    return read_txn(s, stats_fn, out, err);
+}
+
+struct compute_args {
+    const struct tr_ladder *ladder;
+    struct tr_milestone **out;
+    size_t *n;
+};
+
+static int compute_fn(struct tr_store *s, void *arg, struct tr_error *err)
+{
+    struct compute_args *a = arg;
+    struct tr_engine_result r;
+    int rc = tr_engine_run(s->be, s->catalog, a->ladder, &r, err);
+    if (rc)
+        return rc;
+    *a->out = r.events;
+    *a->n = r.n_events;
+    r.events = NULL;
+    tr_engine_result_release(&r);
+    return 0;
+}
+
+int tr_store_compute_milestones(struct tr_store *s, const struct tr_ladder *ladder,
+                                struct tr_milestone **out, size_t *n, struct tr_error *err)
+{
+    const struct tr_catalog *c;
+    int rc = tr_store_catalog(s, &c, err);
+    if (rc)
+        return rc;
+    struct compute_args a = {ladder, out, n};
+    return read_txn(s, compute_fn, &a, err);
+}

@@ -1,0 +1,93 @@
+/*
+ * store_backend.h: what a storage backend provides (library-private).
+ *
+ * The engine and the import speak only to this table of functions; the
+ * SQLite backend (store_sqlite.c) is the one in use, and a PostgreSQL
+ * backend would be a second table.  Series are stored as chunks: the
+ * encoded values (series_codec.h) of one group of TR_GROUP_SLOTS
+ * recordings on one day, plus one "tail" per group holding each slot's
+ * latest value, so that a new day is encoded without reading history.
+ *
+ * All calls return 0 or an error code and fill err.  Writes happen only
+ * between begin(write=true) and commit/rollback; a read transaction gives
+ * a consistent snapshot.
+ */
+#ifndef TR_STORE_BACKEND_H
+#define TR_STORE_BACKEND_H
+
+#include "trackrecord/store.h"
+
+#define TR_GROUP_SLOTS 1024u
+
+struct tr_backend;
+
+/* Called for each chunk of a scan; a non-zero return stops the scan and
+ * is passed back. data is valid during the call only. */
+typedef int (*tr_chunk_fn)(void *ctx, tr_day day, uint32_t grp, const uint8_t *data,
+                           size_t len);
+
+struct tr_backend_ops {
+    const char *name;
+    void (*close)(struct tr_backend *b);
+    int (*begin)(struct tr_backend *b, bool write, struct tr_error *err);
+    int (*commit)(struct tr_backend *b, struct tr_error *err);
+    void (*rollback)(struct tr_backend *b);
+
+    /* Settings; *value is malloc'd, NULL when absent. */
+    int (*get_meta)(struct tr_backend *b, const char *key, char **value, struct tr_error *err);
+    int (*set_meta)(struct tr_backend *b, const char *key, const char *value, struct tr_error *err);
+
+    int (*load_catalog)(struct tr_backend *b, struct tr_catalog **out, struct tr_error *err);
+    /* Writes the entities marked dirty (and release track lists). */
+    int (*save_catalog)(struct tr_backend *b, const struct tr_catalog *c, struct tr_error *err);
+
+    /* The chunk of (day, grp) as a malloc'd copy; *data NULL when absent. */
+    int (*get_chunk)(struct tr_backend *b, tr_day day, uint32_t grp, uint8_t **data,
+                     size_t *len, struct tr_error *err);
+    int (*put_chunk)(struct tr_backend *b, tr_day day, uint32_t grp, const uint8_t *data,
+                     size_t len, struct tr_error *err);
+    /* Every chunk with day >= from, ordered by day then group. */
+    int (*scan_days)(struct tr_backend *b, tr_day from, tr_chunk_fn fn, void *ctx,
+                     struct tr_error *err);
+    /* The chunks of one group with day >= from, in day order. */
+    int (*scan_group)(struct tr_backend *b, uint32_t grp, tr_day from, tr_chunk_fn fn,
+                      void *ctx, struct tr_error *err);
+    /* Group tail: latest value of each slot and the group's last day.
+     * *values is malloc'd (n slots), NULL and last_day TR_DAY_NONE when absent. */
+    int (*get_tail)(struct tr_backend *b, uint32_t grp, tr_day *last_day, uint64_t **values,
+                    uint32_t *n, struct tr_error *err);
+    int (*put_tail)(struct tr_backend *b, uint32_t grp, tr_day last_day, const uint64_t *values,
+                    uint32_t n, struct tr_error *err);
+    /* Adds delta observations to the count of day (the per-day index). */
+    int (*count_day)(struct tr_backend *b, tr_day day, int64_t delta, struct tr_error *err);
+
+    /* Replaces all milestone events, corrections and the series coverage
+     * (first and last day with data, by series index). */
+    int (*replace_events)(struct tr_backend *b, const struct tr_catalog *c,
+                          const struct tr_milestone *ev, size_t n,
+                          const struct tr_correction *corr, size_t n_corr,
+                          const tr_day *first, const tr_day *last, uint32_t n_series,
+                          struct tr_error *err);
+    /* The coverage last written; arrays malloc'd, *n_series 0 when none. */
+    int (*load_coverage)(struct tr_backend *b, tr_day **first, tr_day **last,
+                         uint32_t *n_series, struct tr_error *err);
+    int (*load_events)(struct tr_backend *b, const struct tr_catalog *c,
+                       const struct tr_milestone_filter *f, struct tr_milestone **out,
+                       size_t *n, struct tr_error *err);
+    int (*load_corrections)(struct tr_backend *b, const struct tr_catalog *c,
+                            struct tr_correction **out, size_t *n, struct tr_error *err);
+
+    int (*log_import)(struct tr_backend *b, const struct tr_import_entry *e, struct tr_error *err);
+    int (*load_imports)(struct tr_backend *b, struct tr_import_entry **out, size_t *n,
+                        struct tr_error *err);
+    int (*stats)(struct tr_backend *b, struct tr_store_stats *out, struct tr_error *err);
+};
+
+struct tr_backend {
+    const struct tr_backend_ops *ops;
+};
+
+int tr_backend_sqlite_open(const char *path, int flags, struct tr_backend **out,
+                           struct tr_error *err);
+
+#endif

@@ -1,0 +1,26 @@
+/*
+ * store_internal.h: what the import and the engines need of a store
+ * beyond the public API (library-private).
+ */
+#ifndef TR_STORE_INTERNAL_H
+#define TR_STORE_INTERNAL_H
+
+#include "store_backend.h"
+
+struct tr_store {
+    struct tr_backend *be;
+    struct tr_catalog *catalog;  /* loaded on demand, NULL when stale */
+    struct tr_ladder *ladder;    /* loaded on demand */
+    char *path;
+};
+
+/* Drops the cached catalog (after a failed import edited it). */
+void tr_store_forget(struct tr_store *s);
+/* Loads the catalog as the backend has it now (inside a transaction). */
+int tr_store_load_catalog(struct tr_store *s, struct tr_error *err);
+/* Sets the store's ladder (inside a write transaction). */
+int tr_store_set_ladder(struct tr_store *s, const char *text, struct tr_error *err);
+/* Recomputes and stores all milestone events (inside a write transaction). */
+int tr_store_refresh_milestones(struct tr_store *s, size_t *n_events, struct tr_error *err);
+
+#endif

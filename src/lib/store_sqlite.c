@@ -1,0 +1,1019 @@
+/*
+ * store_sqlite.c: the embedded backend, one SQLite file in WAL mode.
+ *
+ * Tables (days are integer day numbers since 1970-01-01, see date.h):
+ *   meta(key, value)                       schema version, ladder
+ *   artists / releases / tracks / tracklist the catalog; references are
+ *                                          ';'-joined ids, as in the CSVs
+ *   chunks(key = day<<20 | group, data)    encoded series, one row per
+ *                                          day and group of 1024 recordings
+ *   tails(grp, last_day, data)             each slot's latest value (u64 LE)
+ *   days(day, observations)                which days hold data
+ *   milestones, corrections                derived, replaced after imports
+ *   imports                                the import log
+ * WAL lets readers keep a consistent snapshot while an import writes, and
+ * one transaction makes an import all or nothing.
+ */
+#include "store_backend.h"
+#include "catalog_edit.h"
+
+#include <sqlite3.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define SCHEMA_VERSION "1"
+
+static const char schema[] =
+    "CREATE TABLE IF NOT EXISTS meta(key TEXT PRIMARY KEY, value TEXT NOT NULL);"
+    "CREATE TABLE IF NOT EXISTS artists(id TEXT PRIMARY KEY, name TEXT, country TEXT,"
+    " kind TEXT, gender TEXT, genres TEXT, member_of TEXT);"
+    "CREATE TABLE IF NOT EXISTS releases(id TEXT PRIMARY KEY, title TEXT, artists TEXT,"
+    " type TEXT, date INTEGER);"
+    "CREATE TABLE IF NOT EXISTS tracks(id TEXT PRIMARY KEY, title TEXT, artists TEXT,"
+    " released INTEGER, same_as TEXT, version_of TEXT, series INTEGER NOT NULL UNIQUE);"
+    "CREATE TABLE IF NOT EXISTS tracklist(release TEXT NOT NULL, position INTEGER NOT NULL,"
+    " track TEXT NOT NULL, PRIMARY KEY(release, position));"
+    "CREATE TABLE IF NOT EXISTS chunks(key INTEGER PRIMARY KEY, data BLOB NOT NULL);"
+    "CREATE TABLE IF NOT EXISTS tails(grp INTEGER PRIMARY KEY, last_day INTEGER NOT NULL,"
+    " data BLOB NOT NULL);"
+    "CREATE TABLE IF NOT EXISTS days(day INTEGER PRIMARY KEY, observations INTEGER NOT NULL);"
+    "CREATE TABLE IF NOT EXISTS milestones(subject_type TEXT NOT NULL, subject TEXT NOT NULL,"
+    " kind TEXT NOT NULL, threshold INTEGER NOT NULL, value INTEGER, date INTEGER NOT NULL,"
+    " day INTEGER, after INTEGER, open_start INTEGER NOT NULL, slowest TEXT,"
+    " PRIMARY KEY(kind, subject, threshold));"
+    "CREATE INDEX IF NOT EXISTS milestones_date ON milestones(date);"
+    "CREATE TABLE IF NOT EXISTS corrections(track TEXT NOT NULL, date INTEGER NOT NULL,"
+    " previous_date INTEGER NOT NULL, previous INTEGER NOT NULL, value INTEGER NOT NULL,"
+    " PRIMARY KEY(track, date));"
+    "CREATE TABLE IF NOT EXISTS coverage(id INTEGER PRIMARY KEY CHECK(id = 1),"
+    " first BLOB NOT NULL, last BLOB NOT NULL);"
+    "CREATE TABLE IF NOT EXISTS imports(id INTEGER PRIMARY KEY, at TEXT NOT NULL,"
+    " file TEXT NOT NULL, format TEXT NOT NULL, checksum TEXT NOT NULL, rows INTEGER,"
+    " taken INTEGER, refused INTEGER, added INTEGER, changed INTEGER);";
+
+struct sqlite_backend {
+    struct tr_backend base;
+    sqlite3 *db;
+    char *path;
+    bool in_txn;
+};
+
+static int db_error(struct sqlite_backend *b, struct tr_error *err, const char *what)
+{
+    int code = sqlite3_errcode(b->db) == SQLITE_BUSY ? TR_EBUSY : TR_ESTORE;
+    return tr_error_set(err, code, "%s: %s: %s", b->path, what, sqlite3_errmsg(b->db));
+}
+
+static int prepare(struct sqlite_backend *b, const char *sql, sqlite3_stmt **st,
+                   struct tr_error *err)
+{
+    if (sqlite3_prepare_v2(b->db, sql, -1, st, NULL) != SQLITE_OK)
+        return db_error(b, err, "prepare");
+    return 0;
+}
+
+static int exec(struct sqlite_backend *b, const char *sql, struct tr_error *err)
+{
+    char *msg = NULL;
+    if (sqlite3_exec(b->db, sql, NULL, NULL, &msg) != SQLITE_OK) {
+        int rc = tr_error_set(err, sqlite3_errcode(b->db) == SQLITE_BUSY ? TR_EBUSY : TR_ESTORE,
+                              "%s: %s", b->path, msg ? msg : "error");
+        sqlite3_free(msg);
+        return rc;
+    }
+    return 0;
+}
+
+static struct sqlite_backend *B(struct tr_backend *b) { return (struct sqlite_backend *)b; }
+
+static void sq_close(struct tr_backend *base)
+{
+    struct sqlite_backend *b = B(base);
+    if (!b)
+        return;
+    if (b->in_txn)
+        sqlite3_exec(b->db, "ROLLBACK", NULL, NULL, NULL);
+    sqlite3_close(b->db);
+    free(b->path);
+    free(b);
+}
+
+static int sq_begin(struct tr_backend *base, bool write, struct tr_error *err)
+{
+    struct sqlite_backend *b = B(base);
+    int rc = exec(b, write ? "BEGIN IMMEDIATE" : "BEGIN", err);
+    if (rc == 0)
+        b->in_txn = true;
+    return rc;
+}
+
+static int sq_commit(struct tr_backend *base, struct tr_error *err)
+{
+    struct sqlite_backend *b = B(base);
+    int rc = exec(b, "COMMIT", err);
+    if (rc == 0)
+        b->in_txn = false;
+    return rc;
+}
+
+static void sq_rollback(struct tr_backend *base)
+{
+    struct sqlite_backend *b = B(base);
+    if (b->in_txn)
+        sqlite3_exec(b->db, "ROLLBACK", NULL, NULL, NULL);
+    b->in_txn = false;
+}
+
+static int sq_get_meta(struct tr_backend *base, const char *key, char **value,
+                       struct tr_error *err)
+{
+    struct sqlite_backend *b = B(base);
+    sqlite3_stmt *st;
+    int rc = prepare(b, "SELECT value FROM meta WHERE key = ?", &st, err);
+    if (rc)
+        return rc;
+    sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
+    *value = NULL;
+    int s = sqlite3_step(st);
+    if (s == SQLITE_ROW) {
+        if (!(*value = strdup((const char *)sqlite3_column_text(st, 0))))
+            rc = tr_error_set(err, TR_ENOMEM, "out of memory");
+    } else if (s != SQLITE_DONE) {
+        rc = db_error(b, err, "read setting");
+    }
+    sqlite3_finalize(st);
+    return rc;
+}
+
+static int sq_set_meta(struct tr_backend *base, const char *key, const char *value,
+                       struct tr_error *err)
+{
+    struct sqlite_backend *b = B(base);
+    sqlite3_stmt *st;
+    int rc = prepare(b, "INSERT OR REPLACE INTO meta(key, value) VALUES(?, ?)", &st, err);
+    if (rc)
+        return rc;
+    sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 2, value, -1, SQLITE_STATIC);
+    if (sqlite3_step(st) != SQLITE_DONE)
+        rc = db_error(b, err, "write setting");
+    sqlite3_finalize(st);
+    return rc;
+}
+
+/* ---- catalog ------------------------------------------------------- */
+
+static const char *col_text(sqlite3_stmt *st, int i)
+{
+    const char *s = (const char *)sqlite3_column_text(st, i);
+    return s ? s : "";
+}
+
+static tr_day col_day(sqlite3_stmt *st, int i)
+{
+    return sqlite3_column_type(st, i) == SQLITE_NULL ? TR_DAY_NONE
+                                                     : (tr_day)sqlite3_column_int64(st, i);
+}
+
+static void bind_day(sqlite3_stmt *st, int i, tr_day d)
+{
+    if (d == TR_DAY_NONE)
+        sqlite3_bind_null(st, i);
+    else
+        sqlite3_bind_int64(st, i, d);
+}
+
+/* Resolves a ';'-joined id list against a catalog map into *out. */
+static int resolve_list(struct tr_catalog *c, enum tr_subject_type t, const char *text,
+                        uint32_t **out, uint32_t *n)
+{
+    uint32_t buf[256], k = 0;
+    char *copy = strdup(text), *save = NULL;
+    if (!copy)
+        return TR_ENOMEM;
+    for (char *tok = strtok_r(copy, ";", &save); tok && k < 256; tok = strtok_r(NULL, ";", &save)) {
+        uint32_t i = t == TR_SUBJECT_ARTIST ? tr_catalog_artist(c, tok) : tr_catalog_track(c, tok);
+        if (i != TR_NONE)
+            buf[k++] = i;
+    }
+    free(copy);
+    return tr_catalog_set_list(out, n, buf, k);
+}
+
+static int split_strings(const char *text, char ***out, uint32_t *n)
+{
+    char *items[64];
+    uint32_t k = 0;
+    char *copy = strdup(text), *save = NULL;
+    if (!copy)
+        return TR_ENOMEM;
+    for (char *tok = strtok_r(copy, ";", &save); tok && k < 64; tok = strtok_r(NULL, ";", &save))
+        items[k++] = tok;
+    int rc = tr_catalog_set_strings(out, n, items, k);
+    free(copy);
+    return rc;
+}
+
+static int load_artists(struct sqlite_backend *b, struct tr_catalog *c, struct tr_error *err)
+{
+    sqlite3_stmt *st;
+    int rc = prepare(b, "SELECT id, name, country, kind, gender, genres, member_of FROM artists"
+                        " ORDER BY rowid", &st, err);
+    if (rc)
+        return rc;
+    /* two passes: member_of may name an artist stored later */
+    while (rc == 0 && sqlite3_step(st) == SQLITE_ROW) {
+        uint32_t i;
+        rc = tr_catalog_add_artist(c, col_text(st, 0), &i, NULL);
+        if (rc)
+            break;
+        struct tr_artist *a = &c->artists[i];
+        rc = tr_catalog_set_str(&a->name, col_text(st, 1));
+        snprintf(a->country, sizeof a->country, "%s", col_text(st, 2));
+        tr_artist_kind_parse(col_text(st, 3), &a->kind);
+        tr_gender_parse(col_text(st, 4), &a->gender);
+        if (!rc)
+            rc = split_strings(col_text(st, 5), &a->genres, &a->n_genres);
+    }
+    sqlite3_reset(st);
+    while (rc == 0 && sqlite3_step(st) == SQLITE_ROW) {
+        struct tr_artist *a = &c->artists[tr_catalog_artist(c, col_text(st, 0))];
+        rc = resolve_list(c, TR_SUBJECT_ARTIST, col_text(st, 6), &a->member_of, &a->n_member_of);
+    }
+    sqlite3_finalize(st);
+    return rc ? tr_error_set(err, rc, "loading artists: %s", tr_strerror(rc)) : 0;
+}
+
+static int load_tracks(struct sqlite_backend *b, struct tr_catalog *c, struct tr_error *err)
+{
+    sqlite3_stmt *st;
+    int rc = prepare(b, "SELECT id, title, artists, released, same_as, version_of, series"
+                        " FROM tracks ORDER BY series", &st, err);
+    if (rc)
+        return rc;
+    while (rc == 0 && sqlite3_step(st) == SQLITE_ROW) {
+        uint32_t i;
+        rc = tr_catalog_add_track(c, col_text(st, 0), (uint32_t)sqlite3_column_int64(st, 6), &i, NULL);
+        if (rc)
+            break;
+        struct tr_track *t = &c->tracks[i];
+        t->released = col_day(st, 3);
+        rc = tr_catalog_set_str(&t->title, col_text(st, 1));
+        if (!rc)
+            rc = resolve_list(c, TR_SUBJECT_ARTIST, col_text(st, 2), &t->artists, &t->n_artists);
+    }
+    sqlite3_reset(st);
+    while (rc == 0 && sqlite3_step(st) == SQLITE_ROW) {
+        struct tr_track *t = &c->tracks[tr_catalog_track(c, col_text(st, 0))];
+        t->same_as = tr_catalog_track(c, col_text(st, 4));
+        t->version_of = tr_catalog_track(c, col_text(st, 5));
+    }
+    sqlite3_finalize(st);
+    return rc ? tr_error_set(err, rc, "loading tracks: %s", tr_strerror(rc)) : 0;
+}
+
+static int load_releases(struct sqlite_backend *b, struct tr_catalog *c, struct tr_error *err)
+{
+    sqlite3_stmt *st, *tl;
+    int rc = prepare(b, "SELECT id, title, artists, type, date FROM releases ORDER BY rowid", &st, err);
+    if (rc)
+        return rc;
+    if ((rc = prepare(b, "SELECT track FROM tracklist WHERE release = ? ORDER BY position", &tl, err))) {
+        sqlite3_finalize(st);
+        return rc;
+    }
+    uint32_t *tracks = NULL, cap = 0;
+    while (rc == 0 && sqlite3_step(st) == SQLITE_ROW) {
+        uint32_t i;
+        const char *id = col_text(st, 0);
+        rc = tr_catalog_add_release(c, id, &i, NULL);
+        if (rc)
+            break;
+        struct tr_release *r = &c->releases[i];
+        r->date = col_day(st, 4);
+        tr_release_type_parse(col_text(st, 3), &r->type);
+        rc = tr_catalog_set_str(&r->title, col_text(st, 1));
+        if (!rc)
+            rc = resolve_list(c, TR_SUBJECT_ARTIST, col_text(st, 2), &r->artists, &r->n_artists);
+        sqlite3_bind_text(tl, 1, id, -1, SQLITE_TRANSIENT);
+        uint32_t n = 0;
+        while (rc == 0 && sqlite3_step(tl) == SQLITE_ROW) {
+            uint32_t t = tr_catalog_track(c, col_text(tl, 0));
+            if (t == TR_NONE)
+                continue;
+            if (n == cap) {
+                uint32_t *p = realloc(tracks, (cap = cap ? cap * 2 : 32) * sizeof *p);
+                if (!p) {
+                    rc = TR_ENOMEM;
+                    break;
+                }
+                tracks = p;
+            }
+            tracks[n++] = t;
+        }
+        sqlite3_reset(tl);
+        if (!rc)
+            rc = tr_catalog_set_list(&r->tracks, &r->n_tracks, tracks, n);
+    }
+    free(tracks);
+    sqlite3_finalize(tl);
+    sqlite3_finalize(st);
+    return rc ? tr_error_set(err, rc, "loading releases: %s", tr_strerror(rc)) : 0;
+}
+
+static int sq_load_catalog(struct tr_backend *base, struct tr_catalog **out, struct tr_error *err)
+{
+    struct sqlite_backend *b = B(base);
+    struct tr_catalog *c = tr_catalog_new();
+    if (!c)
+        return tr_error_set(err, TR_ENOMEM, "out of memory");
+    int rc = load_artists(b, c, err);
+    if (!rc)
+        rc = load_tracks(b, c, err);
+    if (!rc)
+        rc = load_releases(b, c, err);
+    if (!rc)
+        rc = tr_catalog_resolve(c, err);
+    if (rc) {
+        tr_catalog_free(c);
+        return rc;
+    }
+    tr_catalog_clean(c);
+    *out = c;
+    return 0;
+}
+
+/* Joins the ids of list into a ';'-separated string (malloc'd). */
+static char *join_ids(const struct tr_catalog *c, enum tr_subject_type t, const uint32_t *list,
+                      uint32_t n)
+{
+    size_t len = 1;
+    for (uint32_t i = 0; i < n; i++)
+        len += strlen(t == TR_SUBJECT_ARTIST ? c->artists[list[i]].id : c->tracks[list[i]].id) + 1;
+    char *s = malloc(len), *p = s;
+    if (!s)
+        return NULL;
+    *p = '\0';
+    for (uint32_t i = 0; i < n; i++) {
+        const char *id = t == TR_SUBJECT_ARTIST ? c->artists[list[i]].id : c->tracks[list[i]].id;
+        p += sprintf(p, "%s%s", i ? ";" : "", id);
+    }
+    return s;
+}
+
+static char *join_strings(char *const *v, uint32_t n)
+{
+    size_t len = 1;
+    for (uint32_t i = 0; i < n; i++)
+        len += strlen(v[i]) + 1;
+    char *s = malloc(len), *p = s;
+    if (!s)
+        return NULL;
+    *p = '\0';
+    for (uint32_t i = 0; i < n; i++)
+        p += sprintf(p, "%s%s", i ? ";" : "", v[i]);
+    return s;
+}
+
+static int step_done(struct sqlite_backend *b, sqlite3_stmt *st, struct tr_error *err,
+                     const char *what)
+{
+    int s = sqlite3_step(st);
+    sqlite3_reset(st);
+    sqlite3_clear_bindings(st);
+    return s == SQLITE_DONE ? 0 : db_error(b, err, what);
+}
+
+static int save_artists(struct sqlite_backend *b, const struct tr_catalog *c, struct tr_error *err)
+{
+    sqlite3_stmt *st;
+    int rc = prepare(b, "INSERT OR REPLACE INTO artists(id, name, country, kind, gender, genres,"
+                        " member_of) VALUES(?,?,?,?,?,?,?)", &st, err);
+    for (uint32_t i = 0; !rc && i < c->n_artists; i++) {
+        if (!tr_catalog_is_dirty(c, TR_SUBJECT_ARTIST, i))
+            continue;
+        const struct tr_artist *a = &c->artists[i];
+        char *genres = join_strings(a->genres, a->n_genres);
+        char *member_of = join_ids(c, TR_SUBJECT_ARTIST, a->member_of, a->n_member_of);
+        if (!genres || !member_of) {
+            rc = tr_error_set(err, TR_ENOMEM, "out of memory");
+        } else {
+            sqlite3_bind_text(st, 1, a->id, -1, SQLITE_STATIC);
+            sqlite3_bind_text(st, 2, a->name ? a->name : "", -1, SQLITE_STATIC);
+            sqlite3_bind_text(st, 3, a->country, -1, SQLITE_STATIC);
+            sqlite3_bind_text(st, 4, tr_artist_kind_name(a->kind), -1, SQLITE_STATIC);
+            sqlite3_bind_text(st, 5, tr_gender_name(a->gender), -1, SQLITE_STATIC);
+            sqlite3_bind_text(st, 6, genres, -1, SQLITE_STATIC);
+            sqlite3_bind_text(st, 7, member_of, -1, SQLITE_STATIC);
+            rc = step_done(b, st, err, "write artist");
+        }
+        free(genres);
+        free(member_of);
+    }
+    sqlite3_finalize(st);
+    return rc;
+}
+
+static int save_tracks(struct sqlite_backend *b, const struct tr_catalog *c, struct tr_error *err)
+{
+    sqlite3_stmt *st;
+    int rc = prepare(b, "INSERT OR REPLACE INTO tracks(id, title, artists, released, same_as,"
+                        " version_of, series) VALUES(?,?,?,?,?,?,?)", &st, err);
+    for (uint32_t i = 0; !rc && i < c->n_tracks; i++) {
+        if (!tr_catalog_is_dirty(c, TR_SUBJECT_TRACK, i))
+            continue;
+        const struct tr_track *t = &c->tracks[i];
+        char *artists = join_ids(c, TR_SUBJECT_ARTIST, t->artists, t->n_artists);
+        if (!artists)
+            return tr_error_set(err, TR_ENOMEM, "out of memory");
+        sqlite3_bind_text(st, 1, t->id, -1, SQLITE_STATIC);
+        sqlite3_bind_text(st, 2, t->title ? t->title : "", -1, SQLITE_STATIC);
+        sqlite3_bind_text(st, 3, artists, -1, SQLITE_STATIC);
+        bind_day(st, 4, t->released);
+        sqlite3_bind_text(st, 5, t->same_as != TR_NONE ? c->tracks[t->same_as].id : "", -1, SQLITE_STATIC);
+        sqlite3_bind_text(st, 6, t->version_of != TR_NONE ? c->tracks[t->version_of].id : "", -1, SQLITE_STATIC);
+        sqlite3_bind_int64(st, 7, t->own_series);
+        rc = step_done(b, st, err, "write track");
+        free(artists);
+    }
+    sqlite3_finalize(st);
+    return rc;
+}
+
+static int save_releases(struct sqlite_backend *b, const struct tr_catalog *c, struct tr_error *err)
+{
+    sqlite3_stmt *st = NULL, *del = NULL, *ins = NULL;
+    int rc = prepare(b, "INSERT OR REPLACE INTO releases(id, title, artists, type, date)"
+                        " VALUES(?,?,?,?,?)", &st, err);
+    if (!rc)
+        rc = prepare(b, "DELETE FROM tracklist WHERE release = ?", &del, err);
+    if (!rc)
+        rc = prepare(b, "INSERT INTO tracklist(release, position, track) VALUES(?,?,?)", &ins, err);
+    for (uint32_t i = 0; !rc && i < c->n_releases; i++) {
+        if (!tr_catalog_is_dirty(c, TR_SUBJECT_RELEASE, i))
+            continue;
+        const struct tr_release *r = &c->releases[i];
+        char *artists = join_ids(c, TR_SUBJECT_ARTIST, r->artists, r->n_artists);
+        if (!artists) {
+            rc = tr_error_set(err, TR_ENOMEM, "out of memory");
+            break;
+        }
+        sqlite3_bind_text(st, 1, r->id, -1, SQLITE_STATIC);
+        sqlite3_bind_text(st, 2, r->title ? r->title : "", -1, SQLITE_STATIC);
+        sqlite3_bind_text(st, 3, artists, -1, SQLITE_STATIC);
+        sqlite3_bind_text(st, 4, tr_release_type_name(r->type), -1, SQLITE_STATIC);
+        bind_day(st, 5, r->date);
+        rc = step_done(b, st, err, "write release");
+        free(artists);
+        sqlite3_bind_text(del, 1, r->id, -1, SQLITE_STATIC);
+        if (!rc)
+            rc = step_done(b, del, err, "write track list");
+        for (uint32_t k = 0; !rc && k < r->n_tracks; k++) {
+            sqlite3_bind_text(ins, 1, r->id, -1, SQLITE_STATIC);
+            sqlite3_bind_int64(ins, 2, k + 1);
+            sqlite3_bind_text(ins, 3, c->tracks[r->tracks[k]].id, -1, SQLITE_STATIC);
+            rc = step_done(b, ins, err, "write track list");
+        }
+    }
+    sqlite3_finalize(st);
+    sqlite3_finalize(del);
+    sqlite3_finalize(ins);
+    return rc;
+}
+
+static int sq_save_catalog(struct tr_backend *base, const struct tr_catalog *c, struct tr_error *err)
+{
+    struct sqlite_backend *b = B(base);
+    int rc = save_artists(b, c, err);
+    if (!rc)
+        rc = save_tracks(b, c, err);
+    if (!rc)
+        rc = save_releases(b, c, err);
+    return rc;
+}
+
+/* ---- series -------------------------------------------------------- */
+
+static sqlite3_int64 chunk_key(tr_day day, uint32_t grp) { return ((sqlite3_int64)day << 20) | grp; }
+
+static int sq_get_chunk(struct tr_backend *base, tr_day day, uint32_t grp, uint8_t **data,
+                        size_t *len, struct tr_error *err)
+{
+    struct sqlite_backend *b = B(base);
+    sqlite3_stmt *st;
+    int rc = prepare(b, "SELECT data FROM chunks WHERE key = ?", &st, err);
+    if (rc)
+        return rc;
+    sqlite3_bind_int64(st, 1, chunk_key(day, grp));
+    *data = NULL;
+    *len = 0;
+    int s = sqlite3_step(st);
+    if (s == SQLITE_ROW) {
+        *len = (size_t)sqlite3_column_bytes(st, 0);
+        if (!(*data = malloc(*len ? *len : 1)))
+            rc = tr_error_set(err, TR_ENOMEM, "out of memory");
+        else
+            memcpy(*data, sqlite3_column_blob(st, 0), *len);
+    } else if (s != SQLITE_DONE) {
+        rc = db_error(b, err, "read chunk");
+    }
+    sqlite3_finalize(st);
+    return rc;
+}
+
+static int sq_put_chunk(struct tr_backend *base, tr_day day, uint32_t grp, const uint8_t *data,
+                        size_t len, struct tr_error *err)
+{
+    struct sqlite_backend *b = B(base);
+    sqlite3_stmt *st;
+    int rc = prepare(b, "INSERT OR REPLACE INTO chunks(key, data) VALUES(?, ?)", &st, err);
+    if (rc)
+        return rc;
+    sqlite3_bind_int64(st, 1, chunk_key(day, grp));
+    sqlite3_bind_blob(st, 2, data, (int)len, SQLITE_STATIC);
+    rc = step_done(b, st, err, "write chunk");
+    sqlite3_finalize(st);
+    return rc;
+}
+
+static int scan(struct sqlite_backend *b, sqlite3_stmt *st, tr_chunk_fn fn, void *ctx,
+                struct tr_error *err)
+{
+    int rc = 0, s;
+    while ((s = sqlite3_step(st)) == SQLITE_ROW) {
+        sqlite3_int64 key = sqlite3_column_int64(st, 0);
+        const uint8_t *data = sqlite3_column_blob(st, 1);
+        size_t len = (size_t)sqlite3_column_bytes(st, 1);
+        if ((rc = fn(ctx, (tr_day)(key >> 20), (uint32_t)(key & 0xFFFFF), data, len)))
+            break;
+    }
+    if (!rc && s != SQLITE_DONE)
+        rc = db_error(b, err, "scan chunks");
+    sqlite3_finalize(st);
+    return rc;
+}
+
+static int sq_scan_days(struct tr_backend *base, tr_day from, tr_chunk_fn fn, void *ctx,
+                        struct tr_error *err)
+{
+    struct sqlite_backend *b = B(base);
+    sqlite3_stmt *st;
+    int rc = prepare(b, "SELECT key, data FROM chunks WHERE key >= ? ORDER BY key", &st, err);
+    if (rc)
+        return rc;
+    sqlite3_bind_int64(st, 1, from == TR_DAY_NONE ? INT64_MIN : chunk_key(from, 0));
+    return scan(b, st, fn, ctx, err);
+}
+
+static int sq_scan_group(struct tr_backend *base, uint32_t grp, tr_day from, tr_chunk_fn fn,
+                         void *ctx, struct tr_error *err)
+{
+    struct sqlite_backend *b = B(base);
+    sqlite3_stmt *st;
+    /* one lookup per stored day: the days table lists them */
+    int rc = prepare(b, "SELECT c.key, c.data FROM days d JOIN chunks c"
+                        " ON c.key = (d.day << 20) | ?2 WHERE d.day >= ?1 ORDER BY d.day", &st, err);
+    if (rc)
+        return rc;
+    sqlite3_bind_int64(st, 1, from == TR_DAY_NONE ? INT32_MIN : from);
+    sqlite3_bind_int64(st, 2, grp);
+    return scan(b, st, fn, ctx, err);
+}
+
+static int sq_get_tail(struct tr_backend *base, uint32_t grp, tr_day *last_day, uint64_t **values,
+                       uint32_t *n, struct tr_error *err)
+{
+    struct sqlite_backend *b = B(base);
+    sqlite3_stmt *st;
+    int rc = prepare(b, "SELECT last_day, data FROM tails WHERE grp = ?", &st, err);
+    if (rc)
+        return rc;
+    sqlite3_bind_int64(st, 1, grp);
+    *values = NULL;
+    *n = 0;
+    *last_day = TR_DAY_NONE;
+    int s = sqlite3_step(st);
+    if (s == SQLITE_ROW) {
+        size_t len = (size_t)sqlite3_column_bytes(st, 1);
+        *last_day = (tr_day)sqlite3_column_int64(st, 0);
+        *n = (uint32_t)(len / 8);
+        if (!(*values = malloc(len ? len : 1)))
+            rc = tr_error_set(err, TR_ENOMEM, "out of memory");
+        else
+            memcpy(*values, sqlite3_column_blob(st, 1), len);
+    } else if (s != SQLITE_DONE) {
+        rc = db_error(b, err, "read tail");
+    }
+    sqlite3_finalize(st);
+    return rc;
+}
+
+static int sq_put_tail(struct tr_backend *base, uint32_t grp, tr_day last_day,
+                       const uint64_t *values, uint32_t n, struct tr_error *err)
+{
+    struct sqlite_backend *b = B(base);
+    sqlite3_stmt *st;
+    int rc = prepare(b, "INSERT OR REPLACE INTO tails(grp, last_day, data) VALUES(?,?,?)", &st, err);
+    if (rc)
+        return rc;
+    sqlite3_bind_int64(st, 1, grp);
+    sqlite3_bind_int64(st, 2, last_day);
+    sqlite3_bind_blob(st, 3, values, (int)(n * sizeof *values), SQLITE_STATIC);
+    rc = step_done(b, st, err, "write tail");
+    sqlite3_finalize(st);
+    return rc;
+}
+
+static int sq_count_day(struct tr_backend *base, tr_day day, int64_t delta, struct tr_error *err)
+{
+    struct sqlite_backend *b = B(base);
+    sqlite3_stmt *st;
+    int rc = prepare(b, "INSERT INTO days(day, observations) VALUES(?1, ?2) ON CONFLICT(day)"
+                        " DO UPDATE SET observations = observations + ?2", &st, err);
+    if (rc)
+        return rc;
+    sqlite3_bind_int64(st, 1, day);
+    sqlite3_bind_int64(st, 2, delta);
+    rc = step_done(b, st, err, "write day");
+    sqlite3_finalize(st);
+    return rc;
+}
+
+/* ---- events -------------------------------------------------------- */
+
+static const char *subject_id(const struct tr_catalog *c, enum tr_subject_type t, uint32_t i)
+{
+    switch (t) {
+    case TR_SUBJECT_TRACK: return c->tracks[i].id;
+    case TR_SUBJECT_RELEASE: return c->releases[i].id;
+    default: return c->artists[i].id;
+    }
+}
+
+static uint32_t subject_index(const struct tr_catalog *c, enum tr_subject_type t, const char *id)
+{
+    switch (t) {
+    case TR_SUBJECT_TRACK: return tr_catalog_track(c, id);
+    case TR_SUBJECT_RELEASE: return tr_catalog_release(c, id);
+    default: return tr_catalog_artist(c, id);
+    }
+}
+
+static int sq_replace_events(struct tr_backend *base, const struct tr_catalog *c,
+                             const struct tr_milestone *ev, size_t n,
+                             const struct tr_correction *corr, size_t n_corr,
+                             const tr_day *first, const tr_day *last, uint32_t n_series,
+                             struct tr_error *err)
+{
+    struct sqlite_backend *b = B(base);
+    sqlite3_stmt *st = NULL, *cs = NULL;
+    int rc = exec(b, "DELETE FROM milestones; DELETE FROM corrections;", err);
+    if (!rc)
+        rc = prepare(b, "INSERT OR REPLACE INTO coverage(id, first, last) VALUES(1, ?, ?)", &cs, err);
+    if (!rc) {
+        sqlite3_bind_blob(cs, 1, first, (int)(n_series * sizeof *first), SQLITE_STATIC);
+        sqlite3_bind_blob(cs, 2, last, (int)(n_series * sizeof *last), SQLITE_STATIC);
+        rc = step_done(b, cs, err, "write coverage");
+        sqlite3_finalize(cs);
+        cs = NULL;
+    }
+    if (!rc)
+        rc = prepare(b, "INSERT INTO milestones(subject_type, subject, kind, threshold, value,"
+                        " date, day, after, open_start, slowest) VALUES(?,?,?,?,?,?,?,?,?,?)", &st, err);
+    if (!rc)
+        rc = prepare(b, "INSERT INTO corrections(track, date, previous_date, previous, value)"
+                        " VALUES(?,?,?,?,?)", &cs, err);
+    for (size_t i = 0; !rc && i < n; i++) {
+        const struct tr_milestone *e = &ev[i];
+        sqlite3_bind_text(st, 1, tr_subject_type_name(e->subject_type), -1, SQLITE_STATIC);
+        sqlite3_bind_text(st, 2, subject_id(c, e->subject_type, e->subject), -1, SQLITE_STATIC);
+        sqlite3_bind_text(st, 3, tr_milestone_kind_name(e->kind), -1, SQLITE_STATIC);
+        sqlite3_bind_int64(st, 4, (sqlite3_int64)e->threshold);
+        sqlite3_bind_int64(st, 5, (sqlite3_int64)e->value);
+        sqlite3_bind_int64(st, 6, e->date);
+        if (e->day != TR_DAYN_NONE)
+            sqlite3_bind_int64(st, 7, e->day);
+        bind_day(st, 8, e->after);
+        sqlite3_bind_int(st, 9, e->open_start);
+        if (e->slowest != TR_NONE)
+            sqlite3_bind_text(st, 10, c->tracks[e->slowest].id, -1, SQLITE_STATIC);
+        rc = step_done(b, st, err, "write milestone");
+    }
+    for (size_t i = 0; !rc && i < n_corr; i++) {
+        sqlite3_bind_text(cs, 1, c->tracks[corr[i].track].id, -1, SQLITE_STATIC);
+        sqlite3_bind_int64(cs, 2, corr[i].date);
+        sqlite3_bind_int64(cs, 3, corr[i].previous_date);
+        sqlite3_bind_int64(cs, 4, (sqlite3_int64)corr[i].previous);
+        sqlite3_bind_int64(cs, 5, (sqlite3_int64)corr[i].value);
+        rc = step_done(b, cs, err, "write correction");
+    }
+    sqlite3_finalize(st);
+    sqlite3_finalize(cs);
+    return rc;
+}
+
+static int sq_load_events(struct tr_backend *base, const struct tr_catalog *c,
+                          const struct tr_milestone_filter *f, struct tr_milestone **out,
+                          size_t *n, struct tr_error *err)
+{
+    struct sqlite_backend *b = B(base);
+    sqlite3_stmt *st;
+    int rc = prepare(b, "SELECT subject_type, subject, kind, threshold, value, date, day, after,"
+                        " open_start, slowest FROM milestones"
+                        " WHERE (?1 IS NULL OR subject_type = ?1) AND (?2 IS NULL OR subject = ?2)"
+                        " AND (?3 IS NULL OR kind = ?3) AND (?4 IS NULL OR date >= ?4)"
+                        " ORDER BY date, kind, subject, threshold", &st, err);
+    if (rc)
+        return rc;
+    if (f && f->subject_type >= 0)
+        sqlite3_bind_text(st, 1, tr_subject_type_name(f->subject_type), -1, SQLITE_STATIC);
+    if (f && f->subject != TR_NONE && f->subject_type >= 0)
+        sqlite3_bind_text(st, 2, subject_id(c, f->subject_type, f->subject), -1, SQLITE_STATIC);
+    if (f && f->kind >= 0)
+        sqlite3_bind_text(st, 3, tr_milestone_kind_name(f->kind), -1, SQLITE_STATIC);
+    if (f && f->since != TR_DAY_NONE)
+        sqlite3_bind_int64(st, 4, f->since);
+    struct tr_milestone *v = NULL;
+    size_t cnt = 0, cap = 0;
+    int s;
+    while ((s = sqlite3_step(st)) == SQLITE_ROW) {
+        struct tr_milestone e = {0};
+        const char *type = col_text(st, 0);
+        e.subject_type = type[0] == 't' ? TR_SUBJECT_TRACK
+                       : type[0] == 'r' ? TR_SUBJECT_RELEASE : TR_SUBJECT_ARTIST;
+        e.subject = subject_index(c, e.subject_type, col_text(st, 1));
+        if (e.subject == TR_NONE || tr_milestone_kind_parse(col_text(st, 2), &e.kind))
+            continue;   /* the catalog changed under a stale event: skip it */
+        e.threshold = (uint64_t)sqlite3_column_int64(st, 3);
+        e.value = (uint64_t)sqlite3_column_int64(st, 4);
+        e.date = (tr_day)sqlite3_column_int64(st, 5);
+        e.day = sqlite3_column_type(st, 6) == SQLITE_NULL ? TR_DAYN_NONE
+                                                          : (int32_t)sqlite3_column_int64(st, 6);
+        e.after = col_day(st, 7);
+        e.open_start = sqlite3_column_int(st, 8) != 0;
+        e.slowest = tr_catalog_track(c, col_text(st, 9));
+        if (cnt == cap) {
+            struct tr_milestone *p = realloc(v, (cap = cap ? cap * 2 : 256) * sizeof *p);
+            if (!p) {
+                rc = tr_error_set(err, TR_ENOMEM, "out of memory");
+                break;
+            }
+            v = p;
+        }
+        v[cnt++] = e;
+    }
+    if (!rc && s != SQLITE_DONE)
+        rc = db_error(b, err, "read milestones");
+    sqlite3_finalize(st);
+    if (rc) {
+        free(v);
+        return rc;
+    }
+    *out = v;
+    *n = cnt;
+    return 0;
+}
+
+static int sq_load_coverage(struct tr_backend *base, tr_day **first, tr_day **last,
+                            uint32_t *n_series, struct tr_error *err)
+{
+    struct sqlite_backend *b = B(base);
+    sqlite3_stmt *st;
+    int rc = prepare(b, "SELECT first, last FROM coverage WHERE id = 1", &st, err);
+    if (rc)
+        return rc;
+    *first = *last = NULL;
+    *n_series = 0;
+    int s = sqlite3_step(st);
+    if (s == SQLITE_ROW) {
+        size_t len = (size_t)sqlite3_column_bytes(st, 0);
+        *first = malloc(len ? len : 1);
+        *last = malloc(len ? len : 1);
+        if (!*first || !*last || (size_t)sqlite3_column_bytes(st, 1) != len) {
+            free(*first);
+            free(*last);
+            *first = *last = NULL;
+            rc = tr_error_set(err, TR_ESTORE, "%s: bad coverage record", b->path);
+        } else {
+            memcpy(*first, sqlite3_column_blob(st, 0), len);
+            memcpy(*last, sqlite3_column_blob(st, 1), len);
+            *n_series = (uint32_t)(len / sizeof **first);
+        }
+    } else if (s != SQLITE_DONE) {
+        rc = db_error(b, err, "read coverage");
+    }
+    sqlite3_finalize(st);
+    return rc;
+}
+
+static int sq_load_corrections(struct tr_backend *base, const struct tr_catalog *c,
+                               struct tr_correction **out, size_t *n, struct tr_error *err)
+{
+    struct sqlite_backend *b = B(base);
+    sqlite3_stmt *st;
+    int rc = prepare(b, "SELECT track, date, previous_date, previous, value FROM corrections"
+                        " ORDER BY date, track", &st, err);
+    if (rc)
+        return rc;
+    struct tr_correction *v = NULL;
+    size_t cnt = 0, cap = 0;
+    int s;
+    while ((s = sqlite3_step(st)) == SQLITE_ROW) {
+        uint32_t t = tr_catalog_track(c, col_text(st, 0));
+        if (t == TR_NONE)
+            continue;
+        if (cnt == cap) {
+            struct tr_correction *p = realloc(v, (cap = cap ? cap * 2 : 64) * sizeof *p);
+            if (!p) {
+                rc = tr_error_set(err, TR_ENOMEM, "out of memory");
+                break;
+            }
+            v = p;
+        }
+        v[cnt++] = (struct tr_correction){t, (tr_day)sqlite3_column_int64(st, 1),
+                                          (tr_day)sqlite3_column_int64(st, 2),
+                                          (uint64_t)sqlite3_column_int64(st, 3),
+                                          (uint64_t)sqlite3_column_int64(st, 4)};
+    }
+    if (!rc && s != SQLITE_DONE)
+        rc = db_error(b, err, "read corrections");
+    sqlite3_finalize(st);
+    if (rc) {
+        free(v);
+        return rc;
+    }
+    *out = v;
+    *n = cnt;
+    return 0;
+}
+
+static int sq_log_import(struct tr_backend *base, const struct tr_import_entry *e,
+                         struct tr_error *err)
+{
+    struct sqlite_backend *b = B(base);
+    sqlite3_stmt *st;
+    int rc = prepare(b, "INSERT INTO imports(at, file, format, checksum, rows, taken, refused,"
+                        " added, changed) VALUES(strftime('%Y-%m-%dT%H:%M:%SZ','now'),?,?,?,?,?,?,?,?)",
+                     &st, err);
+    if (rc)
+        return rc;
+    sqlite3_bind_text(st, 1, e->file, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 2, e->format, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 3, e->checksum, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(st, 4, (sqlite3_int64)e->rows);
+    sqlite3_bind_int64(st, 5, (sqlite3_int64)e->taken);
+    sqlite3_bind_int64(st, 6, (sqlite3_int64)e->refused);
+    sqlite3_bind_int64(st, 7, (sqlite3_int64)e->added);
+    sqlite3_bind_int64(st, 8, (sqlite3_int64)e->changed);
+    rc = step_done(b, st, err, "write import log");
+    sqlite3_finalize(st);
+    return rc;
+}
+
+static int sq_load_imports(struct tr_backend *base, struct tr_import_entry **out, size_t *n,
+                           struct tr_error *err)
+{
+    struct sqlite_backend *b = B(base);
+    sqlite3_stmt *st;
+    int rc = prepare(b, "SELECT id, at, file, format, checksum, rows, taken, refused, added,"
+                        " changed FROM imports ORDER BY id", &st, err);
+    if (rc)
+        return rc;
+    struct tr_import_entry *v = NULL;
+    size_t cnt = 0, cap = 0;
+    int s;
+    while ((s = sqlite3_step(st)) == SQLITE_ROW) {
+        if (cnt == cap) {
+            struct tr_import_entry *p = realloc(v, (cap = cap ? cap * 2 : 16) * sizeof *p);
+            if (!p) {
+                rc = tr_error_set(err, TR_ENOMEM, "out of memory");
+                break;
+            }
+            v = p;
+        }
+        struct tr_import_entry *e = &v[cnt++];
+        memset(e, 0, sizeof *e);
+        e->id = sqlite3_column_int64(st, 0);
+        snprintf(e->at, sizeof e->at, "%s", col_text(st, 1));
+        snprintf(e->file, sizeof e->file, "%s", col_text(st, 2));
+        snprintf(e->format, sizeof e->format, "%s", col_text(st, 3));
+        snprintf(e->checksum, sizeof e->checksum, "%s", col_text(st, 4));
+        e->rows = (uint64_t)sqlite3_column_int64(st, 5);
+        e->taken = (uint64_t)sqlite3_column_int64(st, 6);
+        e->refused = (uint64_t)sqlite3_column_int64(st, 7);
+        e->added = (uint64_t)sqlite3_column_int64(st, 8);
+        e->changed = (uint64_t)sqlite3_column_int64(st, 9);
+    }
+    if (!rc && s != SQLITE_DONE)
+        rc = db_error(b, err, "read import log");
+    sqlite3_finalize(st);
+    if (rc) {
+        free(v);
+        return rc;
+    }
+    *out = v;
+    *n = cnt;
+    return 0;
+}
+
+static int count_query(struct sqlite_backend *b, const char *sql, uint64_t *out, struct tr_error *err)
+{
+    sqlite3_stmt *st;
+    int rc = prepare(b, sql, &st, err);
+    if (rc)
+        return rc;
+    if (sqlite3_step(st) == SQLITE_ROW)
+        *out = (uint64_t)sqlite3_column_int64(st, 0);
+    else
+        rc = db_error(b, err, "count");
+    sqlite3_finalize(st);
+    return rc;
+}
+
+static int sq_stats(struct tr_backend *base, struct tr_store_stats *out, struct tr_error *err)
+{
+    struct sqlite_backend *b = B(base);
+    memset(out, 0, sizeof *out);
+    int rc = count_query(b, "SELECT count(*) FROM days", &out->days, err);
+    if (!rc)
+        rc = count_query(b, "SELECT coalesce(sum(observations), 0) FROM days", &out->observations, err);
+    if (!rc)
+        rc = count_query(b, "SELECT coalesce(sum(length(data)), 0) FROM chunks", &out->series_bytes, err);
+    if (!rc)
+        rc = count_query(b, "SELECT count(*) FROM tracks", &out->tracks, err);
+    if (!rc)
+        rc = count_query(b, "SELECT count(*) FROM releases", &out->releases, err);
+    if (!rc)
+        rc = count_query(b, "SELECT count(*) FROM artists", &out->artists, err);
+    if (!rc)
+        rc = count_query(b, "SELECT count(*) FROM milestones", &out->milestones, err);
+    return rc;
+}
+
+static const struct tr_backend_ops sqlite_ops = {
+    .name = "sqlite",
+    .close = sq_close,
+    .begin = sq_begin,
+    .commit = sq_commit,
+    .rollback = sq_rollback,
+    .get_meta = sq_get_meta,
+    .set_meta = sq_set_meta,
+    .load_catalog = sq_load_catalog,
+    .save_catalog = sq_save_catalog,
+    .get_chunk = sq_get_chunk,
+    .put_chunk = sq_put_chunk,
+    .scan_days = sq_scan_days,
+    .scan_group = sq_scan_group,
+    .get_tail = sq_get_tail,
+    .put_tail = sq_put_tail,
+    .count_day = sq_count_day,
+    .replace_events = sq_replace_events,
+    .load_events = sq_load_events,
+    .load_corrections = sq_load_corrections,
+    .load_coverage = sq_load_coverage,
+    .log_import = sq_log_import,
+    .load_imports = sq_load_imports,
+    .stats = sq_stats,
+};
+
+int tr_backend_sqlite_open(const char *path, int flags, struct tr_backend **out,
+                           struct tr_error *err)
+{
+    struct sqlite_backend *b = calloc(1, sizeof *b);
+    if (!b || !(b->path = strdup(path))) {
+        free(b);
+        return tr_error_set(err, TR_ENOMEM, "out of memory");
+    }
+    b->base.ops = &sqlite_ops;
+    int oflags = (flags & TR_STORE_READONLY) ? SQLITE_OPEN_READONLY
+                                             : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE;
+    int rc = 0;
+    if (sqlite3_open_v2(path, &b->db, oflags, NULL) != SQLITE_OK) {
+        rc = tr_error_set(err, TR_ESTORE, "%s: cannot open store: %s", path,
+                          b->db ? sqlite3_errmsg(b->db) : "out of memory");
+        goto fail;
+    }
+    sqlite3_busy_timeout(b->db, 10000);
+    if (!(flags & TR_STORE_READONLY)) {
+        if ((rc = exec(b, "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;", err)) ||
+            (rc = exec(b, schema, err)))
+            goto fail;
+        char *version = NULL;
+        if ((rc = sq_get_meta(&b->base, "schema_version", &version, err)))
+            goto fail;
+        if (!version)
+            rc = sq_set_meta(&b->base, "schema_version", SCHEMA_VERSION, err);
+        else if (strcmp(version, SCHEMA_VERSION) != 0)
+            rc = tr_error_set(err, TR_ESTORE, "%s: store schema version %s, expected %s", path,
+                              version, SCHEMA_VERSION);
+        free(version);
+        if (rc)
+            goto fail;
+    }
+    *out = &b->base;
+    return 0;
+fail:
+    sq_close(&b->base);
+    return rc;
+}
