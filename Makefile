@@ -30,8 +30,20 @@ UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 LIB      := $(BUILD)/libtrackrecord.a
 BIN      := $(BUILD)/trackrecord
 
-.PHONY: all check unit e2e asan bench fuzz clean
+.PHONY: all check unit e2e asan test demo bench fuzz clean
 all: $(BIN)
+
+# The README's two commands: the demo (import the bundled Layover data into
+# an embedded store and list its milestones), and every test, plain and
+# under ASan+UBSan.
+DEMO_DB ?= $(BUILD)/demo.db
+demo: $(BIN)
+	rm -f $(DEMO_DB) $(DEMO_DB)-wal $(DEMO_DB)-shm
+	$(BIN) --db $(DEMO_DB) import --ladder 10M../10M data/demo/layover
+	$(BIN) --db $(DEMO_DB) milestones --kind every_track --subject layover
+	$(BIN) --db $(DEMO_DB) milestones --kind release_total --subject layover
+
+test: check asan
 
 $(BUILD)/%.o: %.c
 	@mkdir -p $(dir $@)

@@ -14,6 +14,7 @@
 #include "trackrecord/catalog.h"
 #include "trackrecord/date.h"
 #include "trackrecord/error.h"
+#include "trackrecord/extras.h"
 #include "trackrecord/import.h"
 #include "trackrecord/milestone.h"
 #include "trackrecord/store.h"

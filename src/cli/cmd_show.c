@@ -14,7 +14,8 @@ static void help(FILE *f)
             "\n"
             "Shows a track, release or artist by id: its latest total, the daily gains\n"
             "of its last N days with data (default 7), and its milestones.  For a\n"
-            "release, each listed track's total too.\n"
+            "release, each listed track's total too, and its first-week sales; for any\n"
+            "subject, its award nominations.\n"
             "\n"
             "Options:\n"
             "  --days N   recent days to show (default 7)\n"
@@ -49,6 +50,59 @@ static void print_gains(const struct tr_point *p, size_t n, size_t days)
     }
 }
 
+static json_t *sales_json(const struct tr_sale *v, size_t n)
+{
+    char d[TR_DATE_LEN];
+    json_t *a = json_array();
+    for (size_t i = 0; i < n; i++) {
+        json_t *o = json_object();
+        json_object_set_new(o, "source", json_string(v[i].source));
+        json_object_set_new(o, "period_start", json_string(tr_day_format(v[i].period_start, d)));
+        json_object_set_new(o, "period_end", v[i].period_end == TR_DAY_NONE ? json_null()
+                                             : json_string(tr_day_format(v[i].period_end, d)));
+        json_object_set_new(o, "timezone", json_string(v[i].timezone));
+        json_object_set_new(o, "copies", json_integer((json_int_t)v[i].copies));
+        json_object_set_new(o, "note", json_string(v[i].note));
+        json_array_append_new(a, o);
+    }
+    return a;
+}
+
+static json_t *awards_json(const struct tr_award *v, size_t n)
+{
+    json_t *a = json_array();
+    for (size_t i = 0; i < n; i++) {
+        json_t *o = json_object();
+        json_object_set_new(o, "ceremony", json_string(v[i].ceremony));
+        json_object_set_new(o, "year", json_integer(v[i].year));
+        json_object_set_new(o, "category", json_string(v[i].category));
+        json_object_set_new(o, "result", json_string(v[i].result));
+        json_array_append_new(a, o);
+    }
+    return a;
+}
+
+static void print_extras(const struct tr_sale *sales, size_t n_sales, const struct tr_award *aw,
+                         size_t n_aw)
+{
+    char d1[TR_DATE_LEN], d2[TR_DATE_LEN];
+    if (n_sales)
+        printf("sales:\n");
+    for (size_t i = 0; i < n_sales; i++) {
+        printf("  %-8s %12llu copies  %s..%s (%s)", sales[i].source,
+               (unsigned long long)sales[i].copies, tr_day_format(sales[i].period_start, d1),
+               sales[i].period_end == TR_DAY_NONE ? "" : tr_day_format(sales[i].period_end, d2),
+               sales[i].timezone[0] ? sales[i].timezone : "time zone not given");
+        if (sales[i].note[0])
+            printf("  %s", sales[i].note);
+        putchar('\n');
+    }
+    if (n_aw)
+        printf("awards:\n");
+    for (size_t i = 0; i < n_aw; i++)
+        printf("  %d %s: %s (%s)\n", aw[i].year, aw[i].ceremony, aw[i].category, aw[i].result);
+}
+
 int cmd_show(struct cli *cli, int argc, char **argv)
 {
     static const struct option opts[] = {
@@ -81,7 +135,9 @@ int cmd_show(struct cli *cli, int argc, char **argv)
     struct cli_subject sub;
     struct tr_milestone *ev = NULL;
     struct tr_point *hist = NULL;
-    size_t n_ev = 0, n_hist = 0;
+    struct tr_sale *sales = NULL;
+    struct tr_award *awards = NULL;
+    size_t n_ev = 0, n_hist = 0, n_sales = 0, n_awards = 0;
     char d[TR_DATE_LEN];
     if (tr_store_catalog(s, &cat, &err))
         goto fail;
@@ -94,6 +150,10 @@ int cmd_show(struct cli *cli, int argc, char **argv)
         goto fail;
     if (sub.type == TR_SUBJECT_TRACK &&
         tr_store_history(s, sub.index, &hist, &n_hist, &err))
+        goto fail;
+    if (sub.type == TR_SUBJECT_RELEASE && tr_store_sales(s, sub.index, &sales, &n_sales, &err))
+        goto fail;
+    if (tr_store_awards(s, (int)sub.type, sub.index, &awards, &n_awards, &err))
         goto fail;
 
     if (json) {
@@ -132,7 +192,9 @@ int cmd_show(struct cli *cli, int argc, char **argv)
             }
             json_object_set_new(o, "tracks", tracks);
             json_object_set_new(o, "total", json_integer((json_int_t)total));
+            json_object_set_new(o, "sales", sales_json(sales, n_sales));
         }
+        json_object_set_new(o, "awards", awards_json(awards, n_awards));
         json_t *ms = json_array();
         for (size_t i = 0; i < n_ev; i++)
             json_array_append_new(ms, out_milestone_json(cat, &ev[i]));
@@ -170,6 +232,7 @@ int cmd_show(struct cli *cli, int argc, char **argv)
                 printf("%s%s", g ? ";" : " ", a->genres[g]);
             putchar('\n');
         }
+        print_extras(sales, n_sales, awards, n_awards);
         if (n_ev) {
             printf("milestones:\n");
             for (size_t i = 0; i < n_ev; i++) {
@@ -180,12 +243,16 @@ int cmd_show(struct cli *cli, int argc, char **argv)
     }
     free(ev);
     free(hist);
+    free(sales);
+    free(awards);
     tr_store_close(s);
     return EXIT_OK;
 fail:
     rc = cli_fail(cli, &err);
     free(ev);
     free(hist);
+    free(sales);
+    free(awards);
     tr_store_close(s);
     return rc;
 }

@@ -297,14 +297,11 @@ int tr_csv_next(struct tr_csv *r, struct tr_error *err)
                 goto fail;
             }
         } else {
+            /* a quote inside an unquoted field is taken as a literal
+             * character, as spreadsheets write it: note,first week; "1.67M" */
             const char *stop = scan_unquoted(p, end, sep);
-            if (stop < end && *stop == '"') {
-                rc = tr_error_set(err, TR_EFORMAT,
-                                  "%s:%zu: %s: quote inside an unquoted field: '%s'",
-                                  file_name(r), line, field_label(r, n, NULL, lb),
-                                  excerpt(eb, p, (size_t)(bad_field_end(stop, end, sep) - p)));
-                goto fail;
-            }
+            while (stop < end && *stop == '"')
+                stop = scan_unquoted(stop + 1, end, sep);
             if ((size_t)(stop - p) > TR_CSV_MAX_FIELD) {
                 rc = tr_error_set(err, TR_ELIMIT, "%s:%zu: %s: field longer than %u bytes",
                                   file_name(r), line, field_label(r, n, NULL, lb),

@@ -88,11 +88,22 @@ static int is_streams(const struct tr_input *in, const char *h, size_t n)
     return header_is(h, n, "date,track,streams");
 }
 
+static int is_sales(const struct tr_input *in, const char *h, size_t n)
+{
+    return header_is(h, n, "release,source,period_start,period_end,timezone,copies,note");
+}
+static int is_awards(const struct tr_input *in, const char *h, size_t n)
+{
+    return header_is(h, n, "ceremony,year,category,nominee_kind,nominee,result");
+}
+
 const struct tr_format tr_formats[] = {
     {"artists", 10, is_artists, tr_fmt_artists_read},
     {"releases", 20, is_releases, tr_fmt_releases_read},
     {"tracks", 30, is_tracks, tr_fmt_tracks_read},
     {"tracklist", 40, is_tracklist, tr_fmt_tracklist_read},
+    {"sales", 50, is_sales, tr_fmt_sales_read},       /* after the catalog they name */
+    {"awards", 50, is_awards, tr_fmt_awards_read},
     {"streams", 60, is_streams, tr_fmt_streams_read},
     {NULL, 0, NULL, NULL},
 };

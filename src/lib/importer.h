@@ -73,5 +73,7 @@ TR_READER(tr_fmt_releases_read);
 TR_READER(tr_fmt_tracks_read);
 TR_READER(tr_fmt_tracklist_read);
 TR_READER(tr_fmt_streams_read);
+TR_READER(tr_fmt_sales_read);      /* fmt_extras.c */
+TR_READER(tr_fmt_awards_read);
 
 #endif

@@ -267,9 +267,12 @@ static int write_group(struct tr_backend *be, const struct tr_obs_batch *b, uint
                     prev[s] -= gr.days[i].delta[s];
     }
 
-    /* walk the union of stored and new days in order */
-    uint64_t running[TR_GROUP_SLOTS];
+    /* walk the union of stored and new days in order; `stored` follows the
+     * values as stored (their changes are relative to it), `running` the
+     * merged values the new chunks are encoded against */
+    uint64_t running[TR_GROUP_SLOTS], stored[TR_GROUP_SLOTS];
     memcpy(running, prev, sizeof running);
+    memcpy(stored, prev, sizeof stored);
     uint64_t value[TR_GROUP_SLOTS];
     uint8_t present[TR_GROUP_SLOTS];
     size_t si = 0;
@@ -282,7 +285,7 @@ static int write_group(struct tr_backend *be, const struct tr_obs_batch *b, uint
             if (sd)
                 for (uint32_t s = 0; s < sd->n; s++)
                     if ((present[s] = sd->present[s]))
-                        value[s] = running[s] + sd->delta[s];
+                        value[s] = stored[s] += sd->delta[s];
             int64_t added = 0;
             bool changed = false;
             if (blk)

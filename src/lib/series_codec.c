@@ -105,6 +105,20 @@ static inline void store64le(uint8_t *p, uint64_t v)
     memcpy(p, &v, sizeof v);
 }
 
+/* Without a popcount instruction (plain x86-64) the builtin is a library
+ * call; the bit-slicing form is a handful of instructions. */
+static inline unsigned popcount64(uint64_t x)
+{
+#if defined(__POPCNT__)
+    return (unsigned)__builtin_popcountll(x);
+#else
+    x = x - ((x >> 1) & 0x5555555555555555u);
+    x = (x & 0x3333333333333333u) + ((x >> 2) & 0x3333333333333333u);
+    x = (x + (x >> 4)) & 0x0F0F0F0F0F0F0F0Fu;
+    return (unsigned)((x * 0x0101010101010101u) >> 56);
+#endif
+}
+
 static inline uint64_t zigzag(uint64_t x) { return (x << 1) ^ (0 - (x >> 63)); }
 static inline uint64_t unzigzag(uint64_t z) { return (z >> 1) ^ (0 - (z & 1)); }
 
@@ -191,8 +205,7 @@ static const uint8_t *parse_block(const uint8_t *p, const uint8_t *end, uint32_t
         if ((b->bitmap[0] & ~in_block[0]) | (b->bitmap[1] & ~in_block[1]))
             return NULL;
         b->kind = BLOCK_SPARSE;
-        b->k = (uint32_t)(__builtin_popcountll(b->bitmap[0]) +
-                          __builtin_popcountll(b->bitmap[1]));
+        b->k = popcount64(b->bitmap[0]) + popcount64(b->bitmap[1]);
     } else {
         b->bitmap[0] = in_block[0];
         b->bitmap[1] = in_block[1];
@@ -493,9 +506,9 @@ int tr_chunk_get(const uint8_t *buf, size_t len, uint32_t slot, uint64_t *delta,
     if (!((b.bitmap[i >> 6] >> (i & 63)) & 1))
         return 0;
     /* Rank of the slot among the block's present slots. */
-    uint32_t idx = (uint32_t)__builtin_popcountll(b.bitmap[0] & low_mask(i < 64 ? i : 64));
+    uint32_t idx = popcount64(b.bitmap[0] & low_mask(i < 64 ? i : 64));
     if (i >= 64)
-        idx += (uint32_t)__builtin_popcountll(b.bitmap[1] & low_mask(i - 64));
+        idx += popcount64(b.bitmap[1] & low_mask(i - 64));
     *delta = block_value(&b, idx);
     *present = true;
     return 0;

@@ -16,6 +16,7 @@
 #define TR_STORE_BACKEND_H
 
 #include "trackrecord/store.h"
+#include "trackrecord/extras.h"
 
 #define TR_GROUP_SLOTS 1024u
 
@@ -81,6 +82,16 @@ struct tr_backend_ops {
     int (*load_imports)(struct tr_backend *b, struct tr_import_entry **out, size_t *n,
                         struct tr_error *err);
     int (*stats)(struct tr_backend *b, struct tr_store_stats *out, struct tr_error *err);
+
+    /* Extras (extras.h), written by their readers inside the import's
+     * write transaction.  put_* replaces the row with the same key; load_*
+     * return malloc'd arrays (free()), filtered by id when it is not NULL. */
+    int (*put_sale)(struct tr_backend *b, const struct tr_sale *s, struct tr_error *err);
+    int (*load_sales)(struct tr_backend *b, const char *release, struct tr_sale **out,
+                      size_t *n, struct tr_error *err);
+    int (*put_award)(struct tr_backend *b, const struct tr_award *a, struct tr_error *err);
+    int (*load_awards)(struct tr_backend *b, int type, const char *nominee,
+                       struct tr_award **out, size_t *n, struct tr_error *err);
 };
 
 struct tr_backend {

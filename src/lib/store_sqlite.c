@@ -11,6 +11,8 @@
  *   days(day, observations)                which days hold data
  *   milestones, corrections                derived, replaced after imports
  *   imports                                the import log
+ *   sales, awards                          extras (extras.h), keyed so that
+ *                                          a re-import replaces a row
  * WAL lets readers keep a consistent snapshot while an import writes, and
  * one transaction makes an import all or nothing.
  */
@@ -50,7 +52,13 @@ static const char schema[] =
     " first BLOB NOT NULL, last BLOB NOT NULL);"
     "CREATE TABLE IF NOT EXISTS imports(id INTEGER PRIMARY KEY, at TEXT NOT NULL,"
     " file TEXT NOT NULL, format TEXT NOT NULL, checksum TEXT NOT NULL, rows INTEGER,"
-    " taken INTEGER, refused INTEGER, added INTEGER, changed INTEGER);";
+    " taken INTEGER, refused INTEGER, added INTEGER, changed INTEGER);"
+    "CREATE TABLE IF NOT EXISTS sales(release TEXT NOT NULL, source TEXT NOT NULL,"
+    " period_start INTEGER NOT NULL, period_end INTEGER, timezone TEXT, copies INTEGER NOT NULL,"
+    " note TEXT, PRIMARY KEY(release, source, period_start));"
+    "CREATE TABLE IF NOT EXISTS awards(ceremony TEXT NOT NULL, year INTEGER NOT NULL,"
+    " category TEXT NOT NULL, nominee_type INTEGER NOT NULL, nominee TEXT NOT NULL,"
+    " result TEXT, PRIMARY KEY(ceremony, year, category, nominee_type, nominee));";
 
 struct sqlite_backend {
     struct tr_backend base;
@@ -723,7 +731,8 @@ static int sq_load_events(struct tr_backend *base, const struct tr_catalog *c,
                         " open_start, slowest FROM milestones"
                         " WHERE (?1 IS NULL OR subject_type = ?1) AND (?2 IS NULL OR subject = ?2)"
                         " AND (?3 IS NULL OR kind = ?3) AND (?4 IS NULL OR date >= ?4)"
-                        " ORDER BY date, kind, subject, threshold", &st, err);
+                        " ORDER BY date, CASE kind WHEN 'track_total' THEN 0 WHEN 'every_track' THEN 1"
+                        " WHEN 'release_total' THEN 2 ELSE 3 END, subject, threshold", &st, err);
     if (rc)
         return rc;
     if (f && f->subject_type >= 0)
@@ -951,6 +960,162 @@ static int sq_stats(struct tr_backend *base, struct tr_store_stats *out, struct 
     return rc;
 }
 
+/* ---- extras: sales and awards ---------------------------------------- */
+
+/* A store written before these tables existed, opened read-only, has
+ * none of them: that reads as no rows rather than an error. */
+static int prepare_extra(struct sqlite_backend *b, const char *sql, sqlite3_stmt **st,
+                         bool *absent, struct tr_error *err)
+{
+    *absent = false;
+    if (sqlite3_prepare_v2(b->db, sql, -1, st, NULL) == SQLITE_OK)
+        return 0;
+    if (strstr(sqlite3_errmsg(b->db), "no such table")) {
+        *absent = true;
+        *st = NULL;
+        return 0;
+    }
+    return db_error(b, err, "prepare");
+}
+
+static int sq_put_sale(struct tr_backend *base, const struct tr_sale *v, struct tr_error *err)
+{
+    struct sqlite_backend *b = B(base);
+    sqlite3_stmt *st;
+    int rc = prepare(b, "INSERT OR REPLACE INTO sales(release, source, period_start, period_end,"
+                        " timezone, copies, note) VALUES(?,?,?,?,?,?,?)", &st, err);
+    if (rc)
+        return rc;
+    sqlite3_bind_text(st, 1, v->release, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 2, v->source, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(st, 3, v->period_start);
+    bind_day(st, 4, v->period_end);
+    sqlite3_bind_text(st, 5, v->timezone, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(st, 6, (sqlite3_int64)v->copies);
+    sqlite3_bind_text(st, 7, v->note, -1, SQLITE_STATIC);
+    rc = step_done(b, st, err, "write sale");
+    sqlite3_finalize(st);
+    return rc;
+}
+
+static int sq_load_sales(struct tr_backend *base, const char *release, struct tr_sale **out,
+                         size_t *n, struct tr_error *err)
+{
+    struct sqlite_backend *b = B(base);
+    sqlite3_stmt *st;
+    bool absent;
+    *out = NULL;
+    *n = 0;
+    int rc = prepare_extra(b, "SELECT release, source, period_start, period_end, timezone, copies,"
+                              " note FROM sales WHERE ?1 IS NULL OR release = ?1"
+                              " ORDER BY release, period_start, source", &st, &absent, err);
+    if (rc || absent)
+        return rc;
+    if (release)
+        sqlite3_bind_text(st, 1, release, -1, SQLITE_STATIC);
+    struct tr_sale *v = NULL;
+    size_t cnt = 0, cap = 0;
+    int s;
+    while ((s = sqlite3_step(st)) == SQLITE_ROW) {
+        if (cnt == cap) {
+            struct tr_sale *p = realloc(v, (cap = cap ? cap * 2 : 8) * sizeof *p);
+            if (!p) {
+                rc = tr_error_set(err, TR_ENOMEM, "out of memory");
+                break;
+            }
+            v = p;
+        }
+        struct tr_sale *e = &v[cnt++];
+        memset(e, 0, sizeof *e);
+        snprintf(e->release, sizeof e->release, "%s", col_text(st, 0));
+        snprintf(e->source, sizeof e->source, "%s", col_text(st, 1));
+        e->period_start = col_day(st, 2);
+        e->period_end = col_day(st, 3);
+        snprintf(e->timezone, sizeof e->timezone, "%s", col_text(st, 4));
+        e->copies = (uint64_t)sqlite3_column_int64(st, 5);
+        snprintf(e->note, sizeof e->note, "%s", col_text(st, 6));
+    }
+    if (!rc && s != SQLITE_DONE)
+        rc = db_error(b, err, "read sales");
+    sqlite3_finalize(st);
+    if (rc) {
+        free(v);
+        return rc;
+    }
+    *out = v;
+    *n = cnt;
+    return 0;
+}
+
+static int sq_put_award(struct tr_backend *base, const struct tr_award *v, struct tr_error *err)
+{
+    struct sqlite_backend *b = B(base);
+    sqlite3_stmt *st;
+    int rc = prepare(b, "INSERT OR REPLACE INTO awards(ceremony, year, category, nominee_type,"
+                        " nominee, result) VALUES(?,?,?,?,?,?)", &st, err);
+    if (rc)
+        return rc;
+    sqlite3_bind_text(st, 1, v->ceremony, -1, SQLITE_STATIC);
+    sqlite3_bind_int(st, 2, v->year);
+    sqlite3_bind_text(st, 3, v->category, -1, SQLITE_STATIC);
+    sqlite3_bind_int(st, 4, (int)v->nominee_type);
+    sqlite3_bind_text(st, 5, v->nominee, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 6, v->result, -1, SQLITE_STATIC);
+    rc = step_done(b, st, err, "write award");
+    sqlite3_finalize(st);
+    return rc;
+}
+
+static int sq_load_awards(struct tr_backend *base, int type, const char *nominee,
+                          struct tr_award **out, size_t *n, struct tr_error *err)
+{
+    struct sqlite_backend *b = B(base);
+    sqlite3_stmt *st;
+    bool absent;
+    *out = NULL;
+    *n = 0;
+    int rc = prepare_extra(b, "SELECT ceremony, year, category, nominee_type, nominee, result"
+                              " FROM awards WHERE (?1 < 0 OR nominee_type = ?1)"
+                              " AND (?2 IS NULL OR nominee = ?2)"
+                              " ORDER BY year, ceremony, category, nominee", &st, &absent, err);
+    if (rc || absent)
+        return rc;
+    sqlite3_bind_int(st, 1, type);
+    if (nominee)
+        sqlite3_bind_text(st, 2, nominee, -1, SQLITE_STATIC);
+    struct tr_award *v = NULL;
+    size_t cnt = 0, cap = 0;
+    int s;
+    while ((s = sqlite3_step(st)) == SQLITE_ROW) {
+        if (cnt == cap) {
+            struct tr_award *p = realloc(v, (cap = cap ? cap * 2 : 8) * sizeof *p);
+            if (!p) {
+                rc = tr_error_set(err, TR_ENOMEM, "out of memory");
+                break;
+            }
+            v = p;
+        }
+        struct tr_award *e = &v[cnt++];
+        memset(e, 0, sizeof *e);
+        snprintf(e->ceremony, sizeof e->ceremony, "%s", col_text(st, 0));
+        e->year = sqlite3_column_int(st, 1);
+        snprintf(e->category, sizeof e->category, "%s", col_text(st, 2));
+        e->nominee_type = (enum tr_subject_type)sqlite3_column_int(st, 3);
+        snprintf(e->nominee, sizeof e->nominee, "%s", col_text(st, 4));
+        snprintf(e->result, sizeof e->result, "%s", col_text(st, 5));
+    }
+    if (!rc && s != SQLITE_DONE)
+        rc = db_error(b, err, "read awards");
+    sqlite3_finalize(st);
+    if (rc) {
+        free(v);
+        return rc;
+    }
+    *out = v;
+    *n = cnt;
+    return 0;
+}
+
 static const struct tr_backend_ops sqlite_ops = {
     .name = "sqlite",
     .close = sq_close,
@@ -975,6 +1140,10 @@ static const struct tr_backend_ops sqlite_ops = {
     .log_import = sq_log_import,
     .load_imports = sq_load_imports,
     .stats = sq_stats,
+    .put_sale = sq_put_sale,
+    .load_sales = sq_load_sales,
+    .put_award = sq_put_award,
+    .load_awards = sq_load_awards,
 };
 
 int tr_backend_sqlite_open(const char *path, int flags, struct tr_backend **out,

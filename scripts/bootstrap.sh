@@ -1,0 +1,17 @@
+#!/bin/sh
+# Installs what building and testing trackrecord needs on Debian (12+):
+# a C compiler, make, and the -dev packages of the libraries it links
+# (SQLite, jansson, xxHash, zlib, cmocka), plus sqlite3 and jq for the
+# end-to-end tests.  Safe to run again: it installs only what is missing.
+set -eu
+pkgs="build-essential pkg-config libsqlite3-dev sqlite3 libjansson-dev libxxhash-dev zlib1g-dev libcmocka-dev jq"
+missing=""
+for p in $pkgs; do
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing="$missing $p"
+done
+[ -z "$missing" ] && exit 0
+echo "bootstrap: installing$missing" >&2
+if [ "$(id -u)" -eq 0 ]; then sudo=""; else sudo="sudo"; fi
+export DEBIAN_FRONTEND=noninteractive
+$sudo apt-get update -qq
+$sudo apt-get install -y -qq $missing >/dev/null

@@ -1,0 +1,296 @@
+/*
+ * fmt_extras.c: the sales and awards CSVs of a bundle, and the queries
+ * that read them back (trackrecord/extras.h).
+ *
+ *   sales.csv   release,source,period_start,period_end,timezone,copies,note
+ *   awards.csv  ceremony,year,category,nominee_kind,nominee,result
+ *
+ * Rows name catalog entities by id; an id the catalog (as this import
+ * leaves it) does not hold is refused, naming file, line and field.  These
+ * facts have no place in the play-count batch, so the readers write them
+ * straight through the backend inside the import's write transaction: a
+ * refused import rolls them back with everything else.  Each row replaces
+ * the stored row with its key, so re-importing a file changes nothing.
+ *
+ * The last column (note, result) is free text and is read as written: an
+ * unquoted note may hold quotes (`first week; published as "over 1.67
+ * million"`), which strict CSV would refuse, so such a field is quoted
+ * before the CSV reader sees it.  Line numbers are unchanged.
+ */
+#include "importer.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* Field i of the current row, trimmed, as a NUL-terminated copy in buf;
+ * TR_ELIMIT when it does not fit. */
+static int copy_field(struct tr_csv *r, int i, const char *name, char *buf, size_t size,
+                      struct tr_error *err)
+{
+    buf[0] = '\0';
+    if (i < 0 || (size_t)i >= r->n_fields)
+        return 0;
+    const char *s = r->fields[i].s;
+    size_t len = r->fields[i].len;
+    while (len && *s == ' ')
+        s++, len--;
+    while (len && s[len - 1] == ' ')
+        len--;
+    if (len >= size)
+        return tr_error_set(err, TR_ELIMIT, "%s:%zu: %s: longer than %zu bytes", r->file, r->line,
+                            name, size - 1);
+    if (memchr(s, '\0', len))
+        return tr_error_set(err, TR_EFORMAT, "%s:%zu: %s: holds a NUL byte", r->file, r->line, name);
+    memcpy(buf, s, len);
+    buf[len] = '\0';
+    return 0;
+}
+
+/* A copy of data[0..len) where an unquoted last field (field n_cols of a
+ * line) holding a quote is quoted, its quotes doubled.  *out is malloc'd. */
+static int quote_last_field(const char *data, size_t len, int n_cols, char **out, size_t *out_len)
+{
+    /* at worst every byte doubles, plus two quotes per line */
+    char *o = malloc(len * 2 + 3 * (len / 2 + 1) + 1);
+    if (!o)
+        return TR_ENOMEM;
+    size_t k = 0, i = 0;
+    int field = 1;
+    while (i < len) {
+        if (data[i] == '"') {                   /* a quoted field, copied as is */
+            o[k++] = data[i++];
+            while (i < len) {
+                if (data[i] == '"' && i + 1 < len && data[i + 1] == '"') {
+                    o[k++] = data[i++];
+                    o[k++] = data[i++];
+                } else if (data[i] == '"') {
+                    o[k++] = data[i++];
+                    break;
+                } else {
+                    o[k++] = data[i++];
+                }
+            }
+        }
+        size_t end = i;
+        if (field == n_cols) {                  /* the rest of the line */
+            while (end < len && data[end] != '\n' && data[end] != '\r')
+                end++;
+        } else {
+            while (end < len && data[end] != ',' && data[end] != '\n' && data[end] != '\r')
+                end++;
+        }
+        bool quote = field == n_cols && memchr(data + i, '"', end - i) != NULL;
+        if (quote)
+            o[k++] = '"';
+        for (; i < end; i++) {
+            if (quote && data[i] == '"')
+                o[k++] = '"';
+            o[k++] = data[i];
+        }
+        if (quote)
+            o[k++] = '"';
+        if (i < len && data[i] == ',') {
+            o[k++] = data[i++];
+            field++;
+        } else if (i < len) {                   /* line end */
+            o[k++] = data[i++];
+            field = 1;
+        }
+    }
+    o[k] = '\0';
+    *out = o;
+    *out_len = k;
+    return 0;
+}
+
+/* Opens the CSV (over *buf, the rewritten input, which the caller frees)
+ * and finds the columns, all of which are required. */
+static int open_cols(struct tr_csv *r, struct tr_input *in, const char *const *names, int n,
+                     int *col, char **buf, struct tr_error *err)
+{
+    size_t len;
+    *buf = NULL;
+    if (quote_last_field(in->data, in->len, n, buf, &len)) {
+        tr_csv_init(r, in->base, "", 0);
+        return tr_error_set(err, TR_ENOMEM, "out of memory");
+    }
+    tr_csv_init(r, in->base, *buf, len);
+    int rc = tr_csv_header(r, err);
+    for (int i = 0; !rc && i < n; i++)
+        if ((col[i] = tr_csv_column(r, names[i])) < 0)
+            rc = tr_error_set(err, TR_EFORMAT, "%s:1: header: missing column '%s'", in->base, names[i]);
+    return rc;
+}
+
+static int next_row(struct tr_csv *r, struct tr_import_ctx *x, struct tr_error *err)
+{
+    int rc = tr_csv_next(r, err);
+    if (rc)
+        return -rc;
+    if (r->n_fields == 0)
+        return 0;
+    if ((rc = tr_csv_expect_fields(r, tr_csv_header_count(r), err)))
+        return -rc;
+    x->file->rows++;
+    return 1;
+}
+
+static int required(const struct tr_csv *r, const char *v, const char *name, struct tr_error *err)
+{
+    return *v ? 0 : tr_error_set(err, TR_EFORMAT, "%s:%zu: %s: empty", r->file, r->line, name);
+}
+
+int tr_fmt_sales_read(struct tr_import_ctx *x, struct tr_input *in, struct tr_error *err)
+{
+    static const char *const names[] = {"release", "source", "period_start", "period_end",
+                                        "timezone", "copies", "note"};
+    struct tr_csv r;
+    char *buf;
+    int col[7], rc = open_cols(&r, in, names, 7, col, &buf, err), more;
+    struct tr_backend *be = x->store->be;
+    while (!rc && (more = next_row(&r, x, err)) != 0) {
+        if (more < 0) {
+            rc = -more;
+            break;
+        }
+        struct tr_sale s = {0};
+        if ((rc = copy_field(&r, col[0], "release", s.release, sizeof s.release, err)) ||
+            (rc = copy_field(&r, col[1], "source", s.source, sizeof s.source, err)) ||
+            (rc = copy_field(&r, col[4], "timezone", s.timezone, sizeof s.timezone, err)) ||
+            (rc = copy_field(&r, col[6], "note", s.note, sizeof s.note, err)) ||
+            (rc = required(&r, s.release, "release", err)) ||
+            (rc = required(&r, s.source, "source", err)) ||
+            (rc = tr_csv_day(&r, (size_t)col[2], "period_start", &s.period_start, err)) ||
+            (rc = tr_csv_u64(&r, (size_t)col[5], "copies", &s.copies, err)))
+            break;
+        s.period_end = TR_DAY_NONE;
+        if (!tr_csv_empty(&r, (size_t)col[3]) &&
+            (rc = tr_csv_day(&r, (size_t)col[3], "period_end", &s.period_end, err)))
+            break;
+        if (s.period_end != TR_DAY_NONE && s.period_end < s.period_start) {
+            char a[TR_DATE_LEN], b[TR_DATE_LEN];
+            rc = tr_error_set(err, TR_EFORMAT, "%s:%zu: period_end: '%s' is before period_start '%s'",
+                              in->base, r.line, tr_day_format(s.period_end, a),
+                              tr_day_format(s.period_start, b));
+            break;
+        }
+        if (tr_catalog_release(x->catalog, s.release) == TR_NONE) {
+            rc = tr_error_set(err, TR_EUNKNOWN, "%s:%zu: release: unknown release '%s'"
+                              " (import its catalog first)", in->base, r.line, s.release);
+            break;
+        }
+        if ((rc = be->ops->put_sale(be, &s, err)))
+            break;
+        x->file->taken++;
+    }
+    tr_csv_release(&r);
+    free(buf);
+    return rc;
+}
+
+int tr_fmt_awards_read(struct tr_import_ctx *x, struct tr_input *in, struct tr_error *err)
+{
+    static const char *const names[] = {"ceremony", "year", "category", "nominee_kind",
+                                        "nominee", "result"};
+    struct tr_csv r;
+    char *buf;
+    int col[6], rc = open_cols(&r, in, names, 6, col, &buf, err), more;
+    struct tr_backend *be = x->store->be;
+    while (!rc && (more = next_row(&r, x, err)) != 0) {
+        if (more < 0) {
+            rc = -more;
+            break;
+        }
+        struct tr_award a = {0};
+        char kind[16];
+        uint64_t year;
+        if ((rc = copy_field(&r, col[0], "ceremony", a.ceremony, sizeof a.ceremony, err)) ||
+            (rc = copy_field(&r, col[2], "category", a.category, sizeof a.category, err)) ||
+            (rc = copy_field(&r, col[3], "nominee_kind", kind, sizeof kind, err)) ||
+            (rc = copy_field(&r, col[4], "nominee", a.nominee, sizeof a.nominee, err)) ||
+            (rc = copy_field(&r, col[5], "result", a.result, sizeof a.result, err)) ||
+            (rc = required(&r, a.ceremony, "ceremony", err)) ||
+            (rc = required(&r, a.category, "category", err)) ||
+            (rc = required(&r, a.nominee, "nominee", err)) ||
+            (rc = tr_csv_u64(&r, (size_t)col[1], "year", &year, err)))
+            break;
+        if (year < 1900 || year > 2999) {
+            rc = tr_error_set(err, TR_EFORMAT, "%s:%zu: year: not a year: '%llu'", in->base, r.line,
+                              (unsigned long long)year);
+            break;
+        }
+        a.year = (int)year;
+        if (!a.result[0])
+            snprintf(a.result, sizeof a.result, "nominated");
+        uint32_t found;
+        if (strcmp(kind, "track") == 0) {
+            a.nominee_type = TR_SUBJECT_TRACK;
+            found = tr_catalog_track(x->catalog, a.nominee);
+        } else if (strcmp(kind, "release") == 0) {
+            a.nominee_type = TR_SUBJECT_RELEASE;
+            found = tr_catalog_release(x->catalog, a.nominee);
+        } else if (strcmp(kind, "artist") == 0) {
+            a.nominee_type = TR_SUBJECT_ARTIST;
+            found = tr_catalog_artist(x->catalog, a.nominee);
+        } else {
+            rc = tr_error_set(err, TR_EFORMAT, "%s:%zu: nominee_kind: expected track, release or"
+                              " artist, found '%s'", in->base, r.line, kind);
+            break;
+        }
+        if (found == TR_NONE) {
+            rc = tr_error_set(err, TR_EUNKNOWN, "%s:%zu: nominee: unknown %s '%s'"
+                              " (import its catalog first)", in->base, r.line, kind, a.nominee);
+            break;
+        }
+        if ((rc = be->ops->put_award(be, &a, err)))
+            break;
+        x->file->taken++;
+    }
+    tr_csv_release(&r);
+    free(buf);
+    return rc;
+}
+
+/* ---- queries ------------------------------------------------------------ */
+
+static const char *subject_id(const struct tr_catalog *c, int type, uint32_t i)
+{
+    switch (type) {
+    case TR_SUBJECT_TRACK: return i < c->n_tracks ? c->tracks[i].id : NULL;
+    case TR_SUBJECT_RELEASE: return i < c->n_releases ? c->releases[i].id : NULL;
+    case TR_SUBJECT_ARTIST: return i < c->n_artists ? c->artists[i].id : NULL;
+    default: return NULL;
+    }
+}
+
+int tr_store_sales(struct tr_store *s, uint32_t release, struct tr_sale **out, size_t *n,
+                   struct tr_error *err)
+{
+    const char *id = NULL;
+    if (release != TR_NONE) {
+        const struct tr_catalog *c;
+        int rc = tr_store_catalog(s, &c, err);
+        if (rc)
+            return rc;
+        if (!(id = subject_id(c, TR_SUBJECT_RELEASE, release)))
+            return tr_error_set(err, TR_ENOTFOUND, "no release with index %u", release);
+    }
+    return s->be->ops->load_sales(s->be, id, out, n, err);
+}
+
+int tr_store_awards(struct tr_store *s, int type, uint32_t index, struct tr_award **out,
+                    size_t *n, struct tr_error *err)
+{
+    const char *id = NULL;
+    if (type >= 0) {
+        const struct tr_catalog *c;
+        int rc = tr_store_catalog(s, &c, err);
+        if (rc)
+            return rc;
+        if (!(id = subject_id(c, type, index)))
+            return tr_error_set(err, TR_ENOTFOUND, "no %s with index %u",
+                                tr_subject_type_name((enum tr_subject_type)type), index);
+    }
+    return s->be->ops->load_awards(s->be, type < 0 ? -1 : type, id, out, n, err);
+}

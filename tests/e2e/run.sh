@@ -1,0 +1,271 @@
+#!/bin/bash
+# End-to-end tests: the real binary on real files, checking what a user
+# would check.  Each test is a function named t_*; the runner prints one
+# line per test and closes with "N passed, N failed".
+set -u
+BIN=${TRACKRECORD_BIN:-$(cd "$(dirname "$0")/../.." && pwd)/build/trackrecord}
+ROOT=$(cd "$(dirname "$0")/../.." && pwd)
+DEMO=$ROOT/data/demo/layover
+WORK=$(mktemp -d)
+trap 'rm -rf "$WORK"' EXIT
+export TRACKRECORD_DB=$WORK/default.db
+
+fail_msg=""
+check() {           # check DESCRIPTION COMMAND...: the command must succeed
+    local what=$1; shift
+    if ! "$@" >/dev/null 2>&1; then fail_msg="$what"; return 1; fi
+}
+expect_eq() {       # expect_eq WHAT ACTUAL EXPECTED
+    if [ "$2" != "$3" ]; then fail_msg="$1: expected '$3', got '$2'"; return 1; fi
+}
+lacks() {           # lacks WHAT HAYSTACK NEEDLE
+    case "$2" in *"$3"*) fail_msg="$1: '$3' should not be in the output"; return 1 ;; esac
+}
+contains() {        # contains WHAT HAYSTACK NEEDLE
+    case "$2" in *"$3"*) return 0 ;; esac
+    fail_msg="$1: '$3' not in: $(printf %s "$2" | head -c 400)"; return 1
+}
+db_fingerprint() {  # every table's rows, so "unchanged" can be compared
+    sqlite3 "$1" .dump 2>/dev/null | sha256sum
+}
+layover_db() {      # a store with the demo imported at every 10M
+    local db=$WORK/$1.db
+    rm -f "$db"*
+    "$BIN" --db "$db" import -q --ladder 10M../10M "$DEMO" >/dev/null || return 1
+    echo "$db"
+}
+
+# ---- the seed's own case ------------------------------------------------
+
+t_layover_table() {
+    local db; db=$(layover_db layover) || { fail_msg="import failed"; return 1; }
+    local csv; csv=$("$BIN" --db "$db" milestones --csv)
+    # subject,kind,threshold,date,day from ../shared/fixtures/layover/README.md
+    local rows="layover,every_track,60000000,2023-12-16,99
+layover,every_track,70000000,2024-01-14,128
+layover,every_track,80000000,2024-02-25,170
+layover,every_track,100000000,2024-05-23,258
+layover,release_total,500000000,2023-10-11,33
+layover,release_total,1600000000,2024-06-24,290
+5h1BN75CEh8wdSwE1xrbSe,track_total,100000000,2023-09-30,22
+54bg1e6ABcZfpU3yzwxnPf,track_total,260000000,2024-07-07,303
+0SftJDguUa1F5SsQwwkLw4,track_total,1000000000,2025-03-21,560
+5h1BN75CEh8wdSwE1xrbSe,track_total,500000000,2025-05-21,621"
+    local r
+    while IFS=, read -r subj kind thr date day; do
+        r=$(printf '%s\n' "$csv" | awk -F, -v s="$subj" -v k="$kind" -v t="$thr" \
+            '$1==s && $3==k && $4==t {print $5","$6}')
+        expect_eq "$subj $kind $thr" "$r" "$date,$day" || return 1
+    done <<<"$rows"
+    # the 100M every-track milestone names its slowest track
+    r=$(printf '%s\n' "$csv" | awk -F, '$1=="layover" && $3=="every_track" && $4==100000000 {print $9}')
+    expect_eq "slowest at 100M" "$r" "7pgbDdy7ax962o9d2xJceV"
+}
+
+t_milestones_json_fields() {
+    local db; db=$(layover_db json) || return 1
+    local out; out=$("$BIN" --db "$db" milestones --json --subject layover --kind every_track)
+    local r; r=$(printf '%s' "$out" | jq -r '.[] | select(.threshold==80000000) |
+        [.subject,.subject_type,.kind,.date,.day,.slowest] | @csv')
+    expect_eq "json 80M" "$r" '"layover","release","every_track","2024-02-25",170,"7pgbDdy7ax962o9d2xJceV"'
+}
+
+t_default_db_from_env() {
+    rm -f "$TRACKRECORD_DB"*
+    check "import into \$TRACKRECORD_DB" "$BIN" import -q "$DEMO" || return 1
+    [ -f "$TRACKRECORD_DB" ] || { fail_msg="no store at \$TRACKRECORD_DB"; return 1; }
+}
+
+t_milestones_other_ladder() {
+    local db; db=$(layover_db ladder) || return 1
+    local out; out=$("$BIN" --db "$db" milestones --csv --ladder 80M --kind every_track --subject layover)
+    local n; n=$(printf '%s\n' "$out" | tail -n +2 | wc -l)
+    expect_eq "rows for --ladder 80M" "$n" 1 || return 1
+    contains "80M row" "$out" "layover,release,every_track,80000000,2024-02-25,170"
+}
+
+t_show() {
+    local db; db=$(layover_db show) || return 1
+    local out; out=$("$BIN" --db "$db" show 5h1BN75CEh8wdSwE1xrbSe)
+    contains "show title" "$out" "Slow Dancing" || return 1
+    contains "show total" "$out" "total: " || return 1
+    contains "show gains" "$out" "recent daily gains" || return 1
+    contains "show milestones" "$out" ">= 500M" || return 1
+    out=$("$BIN" --db "$db" show layover --json)
+    expect_eq "release tracks" "$(printf '%s' "$out" | jq '.tracks | length')" 6
+}
+
+t_show_unknown_is_4() {
+    local db; db=$(layover_db show4) || return 1
+    "$BIN" --db "$db" show nope >/dev/null 2>&1
+    expect_eq "exit code" "$?" 4
+}
+
+# ---- idempotence and atomicity -------------------------------------------
+
+t_import_twice_changes_nothing() {
+    local db; db=$(layover_db twice) || return 1
+    local logged; logged=$("$BIN" --db "$db" imports --json | jq length)
+    local before; before=$("$BIN" --db "$db" milestones --csv; "$BIN" --db "$db" stats)
+    local out; out=$("$BIN" --db "$db" import --ladder 10M../10M "$DEMO")
+    contains "second import" "$out" "observations: 0 new, 0 changed, 4262 already stored; catalog: 0 new or changed" || return 1
+    local after; after=$("$BIN" --db "$db" milestones --csv; "$BIN" --db "$db" stats)
+    expect_eq "milestones and stats after a second import" "$after" "$before" || return 1
+    # the log records both imports, file by file
+    expect_eq "import log entries" "$("$BIN" --db "$db" imports --json | jq length)" $((2 * logged))
+}
+
+# refused INPUT-CONTENT EXPECTED-MESSAGE [OPTIONS]: the import fails with
+# exit 3, the message names file, line and field, the store is unchanged.
+refused() {
+    local content=$1 message=$2; shift 2
+    local db; db=$(layover_db refused) || return 1
+    local f=$WORK/streams.csv
+    printf '%b' "$content" >"$f"
+    local before; before=$(db_fingerprint "$db")
+    local err; err=$("$BIN" --db "$db" import "$@" "$f" 2>&1 >/dev/null)
+    local code=$?
+    expect_eq "exit code ($message)" "$code" 3 || return 1
+    contains "message" "$err" "$message" || return 1
+    contains "unchanged note" "$err" "store is unchanged" || return 1
+    expect_eq "store after a refused import" "$(db_fingerprint "$db")" "$before"
+}
+
+t_refuses_unknown_track() {
+    refused 'date,track,streams\n2024-01-01,54bg1e6ABcZfpU3yzwxnPf,1\n2024-01-01,nosuchtrack,5\n' \
+        "streams.csv:3: track: unknown track 'nosuchtrack'"
+}
+t_refuses_bad_date() {
+    refused 'date,track,streams\n2024-02-30,54bg1e6ABcZfpU3yzwxnPf,1\n' \
+        "streams.csv:2: date: not a date (YYYY-MM-DD): '2024-02-30'"
+}
+t_refuses_negative() {
+    refused 'date,track,streams\n2024-01-01,54bg1e6ABcZfpU3yzwxnPf,-5\n' \
+        "streams.csv:2: streams: not a non-negative integer: '-5'"
+}
+t_refuses_non_numeric() {
+    refused 'date,track,streams\n2024-01-01,54bg1e6ABcZfpU3yzwxnPf,12x\n' \
+        "streams.csv:2: streams: not an integer: '12x'"
+}
+t_refuses_conflicting_duplicate() {
+    refused 'date,track,streams\n2026-01-01,54bg1e6ABcZfpU3yzwxnPf,900000000\n2026-01-02,54bg1e6ABcZfpU3yzwxnPf,901000000\n2026-01-01,54bg1e6ABcZfpU3yzwxnPf,900000001\n' \
+        "streams.csv:4: streams: 900000001 for track '54bg1e6ABcZfpU3yzwxnPf' on 2026-01-01 conflicts with 900000000 on line 2"
+}
+t_refuses_conflict_through_same_as() {
+    # the pre-release id shares the album version's count
+    refused 'date,track,streams\n2026-01-01,54bg1e6ABcZfpU3yzwxnPf,900000000\n2026-01-01,5ydjxBSUIDn26MFzU3asP4,900000005\n' \
+        "conflicts with 900000000 on line 2"
+}
+t_refuses_wrong_header() {
+    refused 'day,track,streams\n2024-01-01,54bg1e6ABcZfpU3yzwxnPf,5\n' "streams.csv: format not recognised" || return 1
+    # forced format: the header names the missing column
+    refused 'day,track,streams\n2024-01-01,54bg1e6ABcZfpU3yzwxnPf,5\n' "header: missing column 'date'" --format streams
+}
+t_refuses_truncated_line() {
+    refused 'date,track,streams\n2024-01-01,54bg1e6ABcZfpU3yzwxnPf,5\n2024-01-02,54bg1e6A' \
+        "streams.csv:3: expected 3 fields, found 2"
+}
+t_refuses_past_64_bits() {
+    refused 'date,track,streams\n2024-01-01,54bg1e6ABcZfpU3yzwxnPf,18446744073709551616\n' \
+        "streams.csv:2: streams: number too large for 64 bits: '18446744073709551616'"
+}
+
+t_accepts_real_file_quirks() {
+    local db; db=$(layover_db quirks) || return 1
+    local f=$WORK/quirks.csv
+    # BOM, CRLF, quoted fields, a count past 32 bits, no final newline
+    printf '\xef\xbb\xbf"date","track","streams"\r\n"2026-01-01","54bg1e6ABcZfpU3yzwxnPf","5000000000"\r\n2026-01-02,54bg1e6ABcZfpU3yzwxnPf,5000000100' >"$f"
+    check "import with BOM, CRLF, quotes" "$BIN" --db "$db" import "$f" || return 1
+    local total; total=$("$BIN" --db "$db" show 54bg1e6ABcZfpU3yzwxnPf --json | jq '.total')
+    expect_eq "total past 32 bits" "$total" 5000000100
+}
+
+t_add_tracks_option() {
+    local db; db=$(layover_db add) || return 1
+    local f=$WORK/new.csv
+    printf 'date,track,streams\n2026-01-01,brandnew,1500000\n2026-01-02,brandnew,2500000\n' >"$f"
+    "$BIN" --db "$db" import "$f" >/dev/null 2>&1 && { fail_msg="unknown track accepted"; return 1; }
+    check "import --add-tracks" "$BIN" --db "$db" import --add-tracks "$f" || return 1
+    local out; out=$("$BIN" --db "$db" milestones --csv --subject brandnew)
+    lacks "10M is not crossed" "$out" "brandnew,track,track_total,10000000" || return 1
+    # 1.5M crosses nothing at 10M steps; with the default ladder 1M is crossed
+    out=$("$BIN" --db "$db" milestones --csv --ladder 1M --subject brandnew)
+    contains "1M crossed" "$out" "brandnew,track,track_total,1000000,2026-01-01,,1500000,open,"
+}
+
+t_corrections_do_not_uncross() {
+    local db=$WORK/corr.db
+    rm -f "$db"*
+    "$BIN" --db "$db" import -q "$DEMO/artists.csv" "$DEMO/releases.csv" "$DEMO/tracks.csv" "$DEMO/tracklist.csv" || return 1
+    local f=$WORK/corr.csv
+    printf 'date,track,streams\n2023-09-08,5h1BN75CEh8wdSwE1xrbSe,9000000\n2023-09-09,5h1BN75CEh8wdSwE1xrbSe,10500000\n2023-09-10,5h1BN75CEh8wdSwE1xrbSe,9800000\n2023-09-11,5h1BN75CEh8wdSwE1xrbSe,10900000\n' >"$f"
+    check "import" "$BIN" --db "$db" import --ladder 10M "$f" || return 1
+    local ms; ms=$("$BIN" --db "$db" milestones --csv)
+    contains "10M on the first day above" "$ms" "5h1BN75CEh8wdSwE1xrbSe,track,track_total,10000000,2023-09-09,1,10500000,," || return 1
+    local n; n=$(printf '%s\n' "$ms" | grep -c 'track_total,10000000,')
+    expect_eq "10M crossed once" "$n" 1 || return 1
+    local c; c=$("$BIN" --db "$db" corrections --json | jq -r '.[0] | [.track,.date,.previous,.value] | @csv')
+    expect_eq "correction" "$c" '"5h1BN75CEh8wdSwE1xrbSe","2023-09-10",10500000,9800000'
+}
+
+t_gap_gives_between() {
+    local db=$WORK/gap.db
+    rm -f "$db"*
+    "$BIN" --db "$db" import -q "$DEMO/artists.csv" "$DEMO/releases.csv" "$DEMO/tracks.csv" "$DEMO/tracklist.csv" || return 1
+    local f=$WORK/gap.csv
+    printf 'date,track,streams\n2023-09-08,5h1BN75CEh8wdSwE1xrbSe,8000000\n2023-09-12,5h1BN75CEh8wdSwE1xrbSe,12000000\n' >"$f"
+    check "import" "$BIN" --db "$db" import --ladder 10M "$f" || return 1
+    local j; j=$("$BIN" --db "$db" milestones --json --kind track_total | jq -r '.[0] | [.date,.day,.between.after,.between.by] | @csv')
+    expect_eq "bounded crossing" "$j" '"2023-09-12",4,"2023-09-08","2023-09-12"'
+}
+
+t_backfill_out_of_order() {
+    # a later file filling an earlier gap re-encodes history correctly
+    local db=$WORK/order.db
+    rm -f "$db"*
+    "$BIN" --db "$db" import -q "$DEMO/artists.csv" "$DEMO/releases.csv" "$DEMO/tracks.csv" "$DEMO/tracklist.csv" || return 1
+    printf 'date,track,streams\n2023-09-08,5h1BN75CEh8wdSwE1xrbSe,8000000\n2023-09-12,5h1BN75CEh8wdSwE1xrbSe,12000000\n' >"$WORK/a.csv"
+    printf 'date,track,streams\n2023-09-10,5h1BN75CEh8wdSwE1xrbSe,10100000\n2023-09-09,5h1BN75CEh8wdSwE1xrbSe,9000000\n' >"$WORK/b.csv"
+    check "first" "$BIN" --db "$db" import --ladder 10M "$WORK/a.csv" || return 1
+    check "second" "$BIN" --db "$db" import "$WORK/b.csv" || return 1
+    local h; h=$("$BIN" --db "$db" show 5h1BN75CEh8wdSwE1xrbSe --json | jq -c '[.history[].streams]')
+    expect_eq "history" "$h" "[8000000,9000000,10100000,12000000]" || return 1
+    local j; j=$("$BIN" --db "$db" milestones --json --kind track_total | jq -r '.[0] | [.date, (.between == null)] | @csv')
+    expect_eq "now exact" "$j" '"2023-09-10",true'
+}
+
+t_help_everywhere() {
+    local c
+    check "--help" "$BIN" --help || return 1
+    for c in import milestones show corrections imports stats; do
+        local out; out=$("$BIN" "$c" --help) || { fail_msg="$c --help failed"; return 1; }
+        contains "$c --help" "$out" "usage: trackrecord $c" || return 1
+    done
+}
+
+t_usage_errors_are_2() {
+    "$BIN" frobnicate >/dev/null 2>&1
+    expect_eq "unknown command" "$?" 2 || return 1
+    "$BIN" milestones --kind nope >/dev/null 2>&1
+    expect_eq "bad --kind" "$?" 2 || return 1
+    "$BIN" import --ladder 10M..x "$DEMO" >/dev/null 2>&1
+    expect_eq "bad ladder" "$?" 2
+}
+
+t_missing_store_is_reported() {
+    local err; err=$("$BIN" --db "$WORK/none.db" milestones 2>&1)
+    expect_eq "exit" "$?" 1 || return 1
+    contains "message" "$err" "no store here yet"
+}
+
+passed=0 failed=0
+for t in $(declare -F | awk '{print $3}' | grep '^t_'); do
+    fail_msg=""
+    if $t && [ -z "$fail_msg" ]; then
+        passed=$((passed + 1)); echo "ok   ${t#t_}"
+    else
+        failed=$((failed + 1)); echo "FAIL ${t#t_}: $fail_msg"
+    fi
+done
+echo "e2e: $passed passed, $failed failed"
+[ "$failed" -eq 0 ]
