@@ -456,8 +456,10 @@ int tr_engine_run(struct tr_backend *be, const struct tr_catalog *c, const struc
         rc = tr_error_set(err, rc, "milestones: %s", tr_strerror(rc));
         goto out;
     }
-    qsort(g.events.p, g.events.n, g.events.size, tr_milestone_cmp);
-    qsort(g.corrections.p, g.corrections.n, g.corrections.size, correction_cmp);
+    if (g.events.n)
+        qsort(g.events.p, g.events.n, g.events.size, tr_milestone_cmp);
+    if (g.corrections.n)
+        qsort(g.corrections.p, g.corrections.n, g.corrections.size, correction_cmp);
     out->events = g.events.p;
     out->n_events = g.events.n;
     out->corrections = g.corrections.p;

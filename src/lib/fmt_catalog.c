@@ -417,7 +417,8 @@ int tr_fmt_tracklist_read(struct tr_import_ctx *x, struct tr_input *in, struct t
     if (!rc && r < 0)
         rc = -r;
     if (!rc)
-        qsort(v, n, sizeof *v, entry_cmp);
+        if (n)
+            qsort(v, n, sizeof *v, entry_cmp);
     uint32_t *list = NULL;
     if (!rc && n && !(list = malloc(n * sizeof *list)))
         rc = tr_error_set(err, TR_ENOMEM, "out of memory");

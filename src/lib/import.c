@@ -216,7 +216,7 @@ static int add_dir(struct pending_list *pl, const char *dir, const struct tr_imp
         n++;
     }
     closedir(d);
-    if (!rc)
+    if (!rc && n)
         qsort(names, n, sizeof *names, name_cmp);
     for (size_t i = 0; i < n; i++) {
         if (!rc)
@@ -329,7 +329,8 @@ int tr_import(struct tr_store *s, const char *const *paths, size_t n,
     }
     if (rc)
         goto out;
-    qsort(pl.v, pl.n, sizeof *pl.v, pending_cmp);
+    if (pl.n)
+        qsort(pl.v, pl.n, sizeof *pl.v, pending_cmp);
     if (!(rep.files = calloc(pl.n ? pl.n : 1, sizeof *rep.files)) || !(x.batch = tr_obs_batch_new())) {
         rc = tr_error_set(err, TR_ENOMEM, "out of memory");
         goto out;

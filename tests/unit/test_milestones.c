@@ -1,0 +1,291 @@
+/*
+ * test_milestones.c: the milestone rules, through the public API on small
+ * hand-made bundles (docs/milestones.md states the rules checked here).
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <cmocka.h>
+
+#include "trackrecord/trackrecord.h"
+
+static char dir[64];
+static struct tr_store *S;
+
+static void write_file(const char *name, const char *text)
+{
+    char path[128];
+    snprintf(path, sizeof path, "%s/%s", dir, name);
+    FILE *f = fopen(path, "w");
+    assert_non_null(f);
+    fputs(text, f);
+    fclose(f);
+}
+
+/* A catalog: artist a; release R (album, 2024-01-10) with tracks t1, t2
+ * and t2p (a piano version of t2); single P (2024-01-01) with p1, the
+ * pre-release id of t1 (same_as t1). */
+static const char artists[] = "id,name,country,kind,gender,genres,member_of\n"
+                              "a,Act,KR,solo,male,k-pop,\n";
+static const char releases[] = "id,title,artists,type,date\n"
+                               "P,Pre,a,single,2024-01-01\n"
+                               "R,Album,a,album,2024-01-10\n";
+static const char tracks[] = "id,title,artists,released,same_as,version_of\n"
+                             "p1,One,a,2024-01-01,t1,\n"
+                             "t1,One,a,2024-01-01,,\n"
+                             "t2,Two,a,2024-01-10,,\n"
+                             "t2p,Two (Piano),a,2024-01-10,,t2\n";
+static const char tracklist[] = "release,position,track\n"
+                                "P,1,p1\n"
+                                "R,1,t1\nR,2,t2\nR,3,t2p\n";
+
+static int setup(void **state)
+{
+    (void)state;
+    snprintf(dir, sizeof dir, "/tmp/trms.XXXXXX");
+    assert_non_null(mkdtemp(dir));
+    write_file("artists.csv", artists);
+    write_file("releases.csv", releases);
+    write_file("tracks.csv", tracks);
+    write_file("tracklist.csv", tracklist);
+    char db[128];
+    snprintf(db, sizeof db, "%s/t.db", dir);
+    struct tr_error err = {0};
+    assert_int_equal(tr_store_open(db, 0, &S, &err), 0);
+    return 0;
+}
+
+static int teardown(void **state)
+{
+    (void)state;
+    tr_store_close(S);
+    char cmd[128];
+    snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
+    assert_int_equal(system(cmd), 0);
+    return 0;
+}
+
+/* Imports the catalog and the given streams under ladder. */
+static void load(const char *streams, const char *ladder)
+{
+    write_file("streams.csv", streams);
+    struct tr_import_options o = {.date = TR_DAY_NONE, .ladder = ladder};
+    struct tr_error err = {0};
+    const char *paths[] = {dir};
+    int rc = tr_import(S, paths, 1, &o, NULL, &err);
+    if (rc)
+        fail_msg("import: %s", err.msg);
+}
+
+/* The stored event of (kind, subject id, threshold), or fails. */
+static struct tr_milestone find(enum tr_milestone_kind kind, const char *id, uint64_t threshold,
+                                bool *found)
+{
+    const struct tr_catalog *c;
+    struct tr_error err = {0};
+    assert_int_equal(tr_store_catalog(S, &c, &err), 0);
+    struct tr_milestone *ev, out = {0};
+    size_t n;
+    assert_int_equal(tr_store_milestones(S, &(struct tr_milestone_filter)TR_MILESTONE_FILTER_ALL,
+                                         &ev, &n, &err), 0);
+    *found = false;
+    for (size_t i = 0; i < n; i++) {
+        const char *sid = ev[i].subject_type == TR_SUBJECT_TRACK ? c->tracks[ev[i].subject].id
+                        : ev[i].subject_type == TR_SUBJECT_RELEASE ? c->releases[ev[i].subject].id
+                        : c->artists[ev[i].subject].id;
+        if (ev[i].kind == kind && ev[i].threshold == threshold && strcmp(sid, id) == 0) {
+            out = ev[i];
+            *found = true;
+        }
+    }
+    free(ev);
+    return out;
+}
+
+static tr_day D(const char *s)
+{
+    tr_day d;
+    assert_int_equal(tr_day_parse(s, strlen(s), &d), 0);
+    return d;
+}
+
+static void test_ladder(void **state)
+{
+    (void)state;
+    struct tr_ladder *l;
+    struct tr_error err = {0};
+    assert_int_equal(tr_ladder_parse(TR_LADDER_DEFAULT, &l, &err), 0);
+    assert_int_equal(tr_ladder_next(l, 0), 1000000);
+    assert_int_equal(tr_ladder_next(l, 1000000), 5000000);
+    assert_int_equal(tr_ladder_next(l, 5000000), 10000000);
+    assert_int_equal(tr_ladder_next(l, 99999999), 100000000);
+    assert_int_equal(tr_ladder_next(l, 100000000), 150000000);
+    assert_int_equal(tr_ladder_next(l, 1000000000), 1100000000);
+    assert_int_equal(tr_ladder_next(l, 7000000000), 7100000000);
+    tr_ladder_free(l);
+    assert_int_equal(tr_ladder_parse("80M,1.6B", &l, &err), 0);
+    assert_int_equal(tr_ladder_next(l, 80000000), 1600000000);
+    assert_int_equal(tr_ladder_next(l, 1600000000), 0);   /* no threshold above */
+    tr_ladder_free(l);
+    const char *bad[] = {"", "10M..", "x", "10M..5M/1M", "0", "10M../0", "1.2345678901B"};
+    for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
+        struct tr_error e = {0};
+        assert_int_equal(tr_ladder_parse(bad[i], &l, &e), TR_EUSAGE);
+        assert_non_null(strstr(e.msg, "ladder"));
+    }
+    char buf[32];
+    assert_string_equal(tr_count_format(1600000000, buf, sizeof buf), "1.6B");
+    assert_string_equal(tr_count_format(260000000, buf, sizeof buf), "260M");
+    assert_string_equal(tr_count_format(1000000000, buf, sizeof buf), "1B");
+    assert_string_equal(tr_count_format(1234, buf, sizeof buf), "1234");
+    assert_string_equal(tr_count_format(1500, buf, sizeof buf), "1.5K");
+    uint64_t v;
+    assert_int_equal(tr_count_parse("1.6B", 4, &v), 0);
+    assert_int_equal(v, 1600000000);
+    assert_int_equal(tr_count_parse("18446744073709551616", 20, &v), -1);
+}
+
+/* A pre-released recording: data under the single's id lands in the album
+ * track's series; the track counts its days from the album (the earliest
+ * release listing its own id), the release from its date. */
+static void test_same_as_and_pre_release(void **state)
+{
+    (void)state;
+    load("date,track,streams\n"
+         "2024-01-01,p1,4000000\n"
+         "2024-01-02,p1,6000000\n"
+         "2024-01-10,t1,12000000\n"
+         "2024-01-10,t2,1000000\n"
+         "2024-01-10,t2p,500000\n"
+         "2024-01-11,t1,13000000\n"
+         "2024-01-11,t2,11000000\n"
+         "2024-01-11,t2p,10500000\n",
+         "5M,10M");
+    bool f;
+    struct tr_milestone m = find(TR_MS_TRACK_TOTAL, "t1", 5000000, &f);
+    assert_true(f);
+    assert_int_equal(m.date, D("2024-01-02"));
+    assert_int_equal(m.day, D("2024-01-02") - D("2024-01-10"));  /* day -8 of the album */
+    m = find(TR_MS_TRACK_TOTAL, "t1", 10000000, &f);
+    assert_true(f);
+    /* crossed between the 2nd and the 10th: the feed has no days between */
+    assert_int_equal(m.date, D("2024-01-10"));
+    assert_int_equal(m.after, D("2024-01-02"));
+    find(TR_MS_TRACK_TOTAL, "p1", 5000000, &f);
+    assert_false(f);                     /* one recording, one subject */
+
+    /* every track of R, the piano version included: the slowest is t2p */
+    m = find(TR_MS_EVERY_TRACK, "R", 10000000, &f);
+    assert_true(f);
+    assert_int_equal(m.date, D("2024-01-11"));
+    assert_int_equal(m.day, 1);
+    const struct tr_catalog *c;
+    struct tr_error err = {0};
+    assert_int_equal(tr_store_catalog(S, &c, &err), 0);
+    assert_string_equal(c->tracks[m.slowest].id, "t2p");
+
+    /* both ids read the same history */
+    struct tr_point *h1, *h2;
+    size_t n1, n2;
+    assert_int_equal(tr_store_history(S, tr_catalog_track(c, "p1"), &h1, &n1, &err), 0);
+    assert_int_equal(tr_store_history(S, tr_catalog_track(c, "t1"), &h2, &n2, &err), 0);
+    assert_int_equal(n1, 4);
+    assert_int_equal(n2, 4);
+    for (size_t i = 0; i < n1; i++) {
+        assert_int_equal(h1[i].day, h2[i].day);
+        assert_int_equal(h1[i].value, h2[i].value);
+    }
+    assert_int_equal(h2[1].value, 6000000);
+    free(h1);
+    free(h2);
+}
+
+/* Release totals: known only on days every started member is observed. */
+static void test_release_total_needs_all_members(void **state)
+{
+    (void)state;
+    load("date,track,streams\n"
+         "2024-01-10,t1,3000000\n"
+         "2024-01-10,t2,3000000\n"
+         "2024-01-10,t2p,3000000\n"
+         "2024-01-11,t1,4000000\n"           /* t2, t2p missing: total unknown */
+         "2024-01-12,t1,4100000\n"
+         "2024-01-12,t2,3500000\n"
+         "2024-01-12,t2p,3500000\n",
+         "10M");
+    bool f;
+    struct tr_milestone m = find(TR_MS_RELEASE_TOTAL, "R", 10000000, &f);
+    assert_true(f);
+    assert_int_equal(m.date, D("2024-01-12"));
+    assert_int_equal(m.after, D("2024-01-10"));   /* the last known day below */
+    assert_int_equal(m.value, 11100000);
+    assert_int_equal(m.day, 2);
+}
+
+/* Decreases are kept as corrections and never un-cross a milestone. */
+static void test_decrease(void **state)
+{
+    (void)state;
+    load("date,track,streams\n"
+         "2024-01-10,t2,9000000\n"
+         "2024-01-11,t2,10200000\n"
+         "2024-01-12,t2,9900000\n"
+         "2024-01-13,t2,10100000\n"
+         "2024-01-14,t2,20500000\n",
+         "10M..30M/10M");
+    bool f;
+    struct tr_milestone m = find(TR_MS_TRACK_TOTAL, "t2", 10000000, &f);
+    assert_true(f);
+    assert_int_equal(m.date, D("2024-01-11"));
+    assert_int_equal(m.after, TR_DAY_NONE);
+    m = find(TR_MS_TRACK_TOTAL, "t2", 20000000, &f);
+    assert_true(f);
+    assert_int_equal(m.date, D("2024-01-14"));
+    struct tr_correction *c;
+    size_t n;
+    struct tr_error err = {0};
+    assert_int_equal(tr_store_corrections(S, &c, &n, &err), 0);
+    assert_int_equal(n, 1);
+    assert_int_equal(c[0].date, D("2024-01-12"));
+    assert_int_equal(c[0].previous, 10200000);
+    assert_int_equal(c[0].value, 9900000);
+    assert_int_equal(c[0].previous_date, D("2024-01-11"));
+    free(c);
+}
+
+/* A first observation already above a threshold: bounded by the track's
+ * start day; exact when observed on release day. */
+static void test_first_observation_above(void **state)
+{
+    (void)state;
+    load("date,track,streams\n"
+         "2024-01-10,t1,25000000\n"
+         "2024-01-20,t2,15000000\n",
+         "10M");
+    bool f;
+    struct tr_milestone m = find(TR_MS_TRACK_TOTAL, "t2", 10000000, &f);
+    assert_true(f);
+    assert_int_equal(m.date, D("2024-01-20"));
+    assert_int_equal(m.after, D("2024-01-09"));   /* streams began on 01-10 */
+    assert_false(m.open_start);
+    /* t1's recording started 2024-01-01 (the single), first seen 01-10 */
+    m = find(TR_MS_TRACK_TOTAL, "t1", 10000000, &f);
+    assert_true(f);
+    assert_int_equal(m.after, D("2023-12-31"));
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_ladder),
+        cmocka_unit_test_setup_teardown(test_same_as_and_pre_release, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_release_total_needs_all_members, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_decrease, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_first_observation_above, setup, teardown),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
