@@ -41,7 +41,6 @@ demo: $(BIN)
 	rm -f $(DEMO_DB) $(DEMO_DB)-wal $(DEMO_DB)-shm
 	$(BIN) --db $(DEMO_DB) import --ladder 10M../10M data/demo/layover
 	$(BIN) --db $(DEMO_DB) milestones --kind every_track --subject layover
-	$(BIN) --db $(DEMO_DB) milestones --kind release_total --subject layover
 
 test: check asan
 
