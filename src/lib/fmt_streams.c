@@ -6,6 +6,7 @@
  */
 #include "importer.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 /* The earliest line before `line` holding the same recording and day;
@@ -51,33 +52,49 @@ int tr_fmt_streams_read(struct tr_import_ctx *x, struct tr_input *in, struct tr_
             goto out;
         }
     size_t next_progress = 1 << 20;
-    uint32_t last_track = TR_NONE;
-    const char *last_id = NULL;
-    size_t last_len = 0;
+    /* Feeds list the same tracks in the same order day after day: after
+     * track t, the track that followed t last time is the likely next one,
+     * and checking it is a sequential read where a hash lookup would be a
+     * cache miss in a table of a million ids. */
+    uint32_t *next_of = NULL, n_next = 0, prev = TR_NONE;
+    const char *last_date = NULL;
+    tr_day day = TR_DAY_NONE;
     while ((rc = tr_csv_next(&r, err)) == 0 && r.n_fields) {
         if ((rc = tr_csv_expect_fields(&r, 3, err)))
             break;
-        tr_day day;
         uint64_t streams;
-        uint32_t track;
-        const struct tr_csv_field *id = &r.fields[col[1]];
-        if ((rc = tr_csv_day(&r, (size_t)col[0], "date", &day, err)) ||
-            (rc = tr_csv_u64(&r, (size_t)col[2], "streams", &streams, err)))
-            break;
-        /* rows often come grouped by track: skip the lookup on a repeat */
-        if (last_id && id->len == last_len && memcmp(id->s, last_id, last_len) == 0) {
-            track = last_track;
-        } else {
-            if ((rc = tr_import_track(x, id->s, id->len, NULL, r.line, "track", &track, err)))
+        uint32_t track = TR_NONE;
+        const struct tr_csv_field *id = &r.fields[col[1]], *date = &r.fields[col[0]];
+        if (!(last_date && date->len == 10 && memcmp(date->s, last_date, 10) == 0)) {
+            if ((rc = tr_csv_day(&r, (size_t)col[0], "date", &day, err)))
                 break;
-            if (!id->quoted) {
-                last_id = id->s;
-                last_len = id->len;
-                last_track = track;
-            } else {
-                last_id = NULL;
-            }
+            last_date = date->len == 10 && !date->quoted ? date->s : NULL;
         }
+        if ((rc = tr_csv_u64(&r, (size_t)col[2], "streams", &streams, err)))
+            break;
+        if (prev != TR_NONE && prev < n_next && next_of[prev] != TR_NONE) {
+            const char *want = x->catalog->tracks[next_of[prev]].id;
+            if (memcmp(want, id->s, id->len) == 0 && want[id->len] == '\0')
+                track = next_of[prev];
+        }
+        if (track == TR_NONE &&
+            (rc = tr_import_track(x, id->s, id->len, NULL, r.line, "track", &track, err)))
+            break;
+        if (prev != TR_NONE) {
+            if (prev >= n_next) {
+                uint32_t n = x->catalog->n_tracks > prev + 1 ? x->catalog->n_tracks : prev + 1;
+                uint32_t *p = realloc(next_of, n * sizeof *p);
+                if (!p) {
+                    rc = tr_error_set(err, TR_ENOMEM, "out of memory");
+                    break;
+                }
+                memset(p + n_next, 0xff, (n - n_next) * sizeof *p);
+                next_of = p;
+                n_next = n;
+            }
+            next_of[prev] = track;
+        }
+        prev = track;
         rc = tr_import_observe(x, track, day, streams, r.line, 0, NULL);
         if (rc == TR_ECONFLICT) {
             size_t first = earlier_line(x, in, col, x->catalog->tracks[track].series, day, r.line);
@@ -94,6 +111,7 @@ int tr_fmt_streams_read(struct tr_import_ctx *x, struct tr_input *in, struct tr_
             next_progress = pos + (1 << 22);
         }
     }
+    free(next_of);
 out:
     tr_csv_release(&r);
     return rc;
