@@ -18,6 +18,7 @@
 #include "engine.h"
 #include "series_codec.h"
 
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -47,6 +48,7 @@ struct engine {
     /* series state */
     uint64_t *last, *max, *next;
     tr_day *last_day, *first_day, *start;
+    uint32_t *k, *k_before;      /* thresholds crossed, now and when the scan began */
     /* series -> totals incidence (CSR) */
     uint32_t *inc_off, *inc;
     /* totals state */
@@ -92,16 +94,19 @@ static int emit(struct engine *g, enum tr_subject_type st, uint32_t subject,
     return 0;
 }
 
-/* Emits every threshold in [*next, v] and advances *next. */
+/* Emits every threshold in [*next, v], advances *next and counts the
+ * crossings in *count (may be NULL). */
 static int cross(struct engine *g, uint64_t *next, uint64_t v, enum tr_subject_type st,
                  uint32_t subject, enum tr_milestone_kind kind, tr_day day0, tr_day prev_day,
-                 tr_day start)
+                 tr_day start, uint32_t *count)
 {
     while (*next && v >= *next) {
         int rc = emit(g, st, subject, kind, *next, v, day0, prev_day, start);
         if (rc)
             return rc;
         *next = tr_ladder_next(g->l, *next);
+        if (count)
+            (*count)++;
     }
     return 0;
 }
@@ -124,7 +129,8 @@ static int observe(struct engine *g, uint32_t s, uint64_t delta)
     if (v > g->max[s]) {
         uint32_t t = g->c->series_track[s];
         int rc = cross(g, &g->next[s], v, TR_SUBJECT_TRACK, t, TR_MS_TRACK_TOTAL,
-                       g->track_day0[t], first ? TR_DAY_NONE : g->last_day[s], g->start[s]);
+                       g->track_day0[t], first ? TR_DAY_NONE : g->last_day[s], g->start[s],
+                       &g->k[s]);
         if (rc)
             return rc;
         g->max[s] = v;
@@ -156,7 +162,7 @@ static int finish_day(struct engine *g)
         int rc = cross(g, &g->tot_next[t], g->tot[t],
                        release ? TR_SUBJECT_RELEASE : TR_SUBJECT_ARTIST, release ? t : t - nr,
                        release ? TR_MS_RELEASE_TOTAL : TR_MS_ARTIST_TOTAL, g->tot_start[t],
-                       g->tot_last_day[t], g->tot_start[t]);
+                       g->tot_last_day[t], g->tot_start[t], NULL);
         if (rc)
             return rc;
         g->tot_last_day[t] = g->day;
@@ -297,6 +303,8 @@ static int alloc_state(struct engine *g)
     g->last_day = malloc(ns * sizeof *g->last_day);
     g->first_day = malloc(ns * sizeof *g->first_day);
     g->start = malloc(ns * sizeof *g->start);
+    g->k = calloc(ns, sizeof *g->k);
+    g->k_before = calloc(ns, sizeof *g->k_before);
     g->tot = calloc(nt, sizeof *g->tot);
     g->tot_next = calloc(nt, sizeof *g->tot_next);
     g->started = calloc(nt, sizeof *g->started);
@@ -305,7 +313,8 @@ static int alloc_state(struct engine *g)
     g->tot_last_day = malloc(nt * sizeof *g->tot_last_day);
     g->tot_start = malloc(nt * sizeof *g->tot_start);
     g->touched = malloc(nt * sizeof *g->touched);
-    if (!g->last || !g->max || !g->next || !g->last_day || !g->first_day || !g->start ||
+    if (!g->last || !g->max || !g->next || !g->last_day || !g->first_day || !g->start || !g->k ||
+        !g->k_before ||
         !g->tot || !g->tot_next || !g->started || !g->seen || !g->stamp || !g->tot_last_day ||
         !g->tot_start || !g->touched)
         return TR_ENOMEM;
@@ -334,33 +343,38 @@ static int alloc_state(struct engine *g)
 static void free_state(struct engine *g)
 {
     free(g->last); free(g->max); free(g->next); free(g->last_day); free(g->start);
+    free(g->k); free(g->k_before);
     free(g->inc_off); free(g->inc);
     free(g->tot); free(g->tot_next); free(g->started); free(g->seen); free(g->stamp);
     free(g->tot_last_day); free(g->tot_start); free(g->touched); free(g->track_day0);
 }
 
-/* Every-track milestones from the track crossings: the k-th crossing of
- * each recording is at the k-th ladder threshold, so the release passes
- * it on the latest of its members' k-th crossing days. */
+/* Every-track milestones from the track crossings.  A recording's k-th
+ * crossing is at the k-th ladder threshold, and a crossing is never
+ * undone, so a release stands at level min(k) over its recordings and
+ * passes a new level on the latest of its members' crossing days for that
+ * level.  Levels reached before this scan (k_before) are already stored;
+ * a new level has at least one member that crossed it in this scan, and
+ * the slowest member is among those: the latest day, then the smallest
+ * value. */
 static int every_track(struct engine *g)
 {
     const struct tr_catalog *c = g->c;
-    size_t n_track_events = g->events.n;
-    struct tr_milestone *ev = g->events.p;
-    /* per series: index of its first track event (events of one series are
-     * emitted in threshold order), CSR by series */
+    size_t n_new = g->events.n;   /* every_track runs after the scan */
+    /* this scan's track events by series (each series' in threshold order) */
     uint32_t *off = calloc((size_t)g->ns + 1, sizeof *off);
-    uint32_t *idx = malloc((n_track_events ? n_track_events : 1) * sizeof *idx);
+    uint32_t *idx = malloc((n_new ? n_new : 1) * sizeof *idx);
     uint32_t *fill = calloc((size_t)g->ns + 1, sizeof *fill);
     int rc = TR_ENOMEM;
     if (!off || !idx || !fill)
         goto out;
-    for (size_t i = 0; i < n_track_events; i++)
+    const struct tr_milestone *ev = g->events.p;
+    for (size_t i = 0; i < n_new; i++)
         if (ev[i].kind == TR_MS_TRACK_TOTAL)
             off[c->tracks[ev[i].subject].series + 1]++;
     for (uint32_t s = 0; s < g->ns; s++)
         off[s + 1] += off[s];
-    for (size_t i = 0; i < n_track_events; i++)
+    for (size_t i = 0; i < n_new; i++)
         if (ev[i].kind == TR_MS_TRACK_TOTAL) {
             uint32_t s = c->tracks[ev[i].subject].series;
             idx[off[s] + fill[s]++] = (uint32_t)i;
@@ -369,32 +383,37 @@ static int every_track(struct engine *g)
         const struct tr_release *rel = &c->releases[r];
         if (rel->n_tracks < 2)
             continue;   /* a single's "every track" is its track's milestone */
-        uint32_t depth = UINT32_MAX;
+        uint32_t before = UINT32_MAX, now = UINT32_MAX;
         for (uint32_t k = 0; k < rel->n_tracks; k++) {
             uint32_t s = c->tracks[rel->tracks[k]].series;
-            if (off[s + 1] - off[s] < depth)
-                depth = off[s + 1] - off[s];
+            if (g->k_before[s] < before)
+                before = g->k_before[s];
+            if (g->k[s] < now)
+                now = g->k[s];
         }
-        for (uint32_t level = 0; level < depth; level++) {
-            const struct tr_milestone *slow = NULL;
+        for (uint32_t level = before; level < now; level++) {
+            struct tr_milestone m = {0};
             uint32_t slow_track = TR_NONE;
             for (uint32_t k = 0; k < rel->n_tracks; k++) {
                 uint32_t s = c->tracks[rel->tracks[k]].series;
-                const struct tr_milestone *e = &((struct tr_milestone *)g->events.p)[idx[off[s] + level]];
-                if (!slow || e->date > slow->date || (e->date == slow->date && e->value < slow->value)) {
-                    slow = e;
+                if (level < g->k_before[s])
+                    continue;   /* crossed before this scan: not the slowest */
+                const struct tr_milestone *e =
+                    &((const struct tr_milestone *)g->events.p)[idx[off[s] + level - g->k_before[s]]];
+                if (slow_track == TR_NONE || e->date > m.date ||
+                    (e->date == m.date && e->value < m.value)) {
+                    m = *e;
                     slow_track = rel->tracks[k];
                 }
             }
-            struct tr_milestone m = *slow;
-            struct tr_milestone *e = vec_push(&g->events);
-            if (!e)
-                goto out;
             m.subject_type = TR_SUBJECT_RELEASE;
             m.subject = r;
             m.kind = TR_MS_EVERY_TRACK;
             m.day = rel->date != TR_DAY_NONE ? m.date - rel->date : TR_DAYN_NONE;
             m.slowest = slow_track;
+            struct tr_milestone *e = vec_push(&g->events);
+            if (!e)
+                goto out;
             *e = m;
         }
     }
@@ -430,7 +449,94 @@ static int correction_cmp(const void *pa, const void *pb)
     return a->track < b->track ? -1 : a->track > b->track;
 }
 
+/* ---- checkpoint ------------------------------------------------------
+ * The state after a scan, so that the next import that only adds later
+ * days scans those days alone.  Layout: a header, the ladder's text, then
+ * the state arrays in the order of the table below, native byte order
+ * (the checkpoint is a cache: a mismatch of any kind means a full scan). */
+
+#define STATE_MAGIC 0x31534554u   /* "TES1" */
+
+struct state_header {
+    uint32_t magic;
+    uint32_t ns, nt;
+    tr_day last_day;              /* the last day scanned */
+    uint32_t ladder_len;
+};
+
+struct state_array {
+    size_t offset;                /* of the pointer inside struct engine */
+    size_t size;                  /* element size */
+    bool per_total;               /* nt elements, else ns */
+};
+
+#define SA(field, per_total) {offsetof(struct engine, field), sizeof *((struct engine *)0)->field, per_total}
+static const struct state_array state_arrays[] = {
+    SA(last, false), SA(max, false), SA(next, false), SA(last_day, false),
+    SA(first_day, false), SA(k, false),
+    SA(tot, true), SA(tot_next, true), SA(started, true), SA(tot_last_day, true),
+};
+#undef SA
+
+static void **array_ptr(struct engine *g, const struct state_array *a)
+{
+    return (void **)((char *)g + a->offset);
+}
+
+static int state_save(struct engine *g, void **out, size_t *len)
+{
+    const char *ladder = tr_ladder_text(g->l);
+    struct state_header h = {STATE_MAGIC, g->ns, g->nt, g->day, (uint32_t)strlen(ladder)};
+    size_t n = sizeof h + h.ladder_len;
+    for (size_t i = 0; i < sizeof state_arrays / sizeof *state_arrays; i++)
+        n += state_arrays[i].size * (state_arrays[i].per_total ? g->nt : g->ns);
+    char *p = malloc(n), *w = p;
+    if (!p)
+        return TR_ENOMEM;
+    memcpy(w, &h, sizeof h);
+    w += sizeof h;
+    memcpy(w, ladder, h.ladder_len);
+    w += h.ladder_len;
+    for (size_t i = 0; i < sizeof state_arrays / sizeof *state_arrays; i++) {
+        size_t sz = state_arrays[i].size * (state_arrays[i].per_total ? g->nt : g->ns);
+        memcpy(w, *array_ptr(g, &state_arrays[i]), sz);
+        w += sz;
+    }
+    *out = p;
+    *len = n;
+    return 0;
+}
+
+/* Loads a checkpoint made for this catalog shape and ladder; returns the
+ * day after its last day, or TR_DAY_NONE when it does not fit. */
+static tr_day state_load(struct engine *g, const void *blob, size_t len)
+{
+    struct state_header h;
+    const char *r = blob, *end = r + len;
+    const char *ladder = tr_ladder_text(g->l);
+    if (len < sizeof h)
+        return TR_DAY_NONE;
+    memcpy(&h, r, sizeof h);
+    r += sizeof h;
+    if (h.magic != STATE_MAGIC || h.ns != g->ns || h.nt != g->nt || h.last_day == TR_DAY_NONE ||
+        h.ladder_len != strlen(ladder) || (size_t)(end - r) < h.ladder_len ||
+        memcmp(r, ladder, h.ladder_len) != 0)
+        return TR_DAY_NONE;
+    r += h.ladder_len;
+    for (size_t i = 0; i < sizeof state_arrays / sizeof *state_arrays; i++) {
+        size_t sz = state_arrays[i].size * (state_arrays[i].per_total ? g->nt : g->ns);
+        if ((size_t)(end - r) < sz)
+            return TR_DAY_NONE;
+        memcpy(*array_ptr(g, &state_arrays[i]), r, sz);
+        r += sz;
+    }
+    memcpy(g->k_before, g->k, g->ns * sizeof *g->k);
+    g->day = h.last_day;
+    return r == end ? h.last_day + 1 : TR_DAY_NONE;
+}
+
 int tr_engine_run(struct tr_backend *be, const struct tr_catalog *c, const struct tr_ladder *l,
+                  tr_day first_changed, const void *resume, size_t resume_len,
                   struct tr_engine_result *out, struct tr_error *err)
 {
     struct engine g = {.c = c, .l = l, .ns = c->n_series, .nt = c->n_releases + c->n_artists,
@@ -438,6 +544,7 @@ int tr_engine_run(struct tr_backend *be, const struct tr_catalog *c, const struc
     g.events.size = sizeof(struct tr_milestone);
     g.corrections.size = sizeof(struct tr_correction);
     memset(out, 0, sizeof *out);
+    tr_day from = TR_DAY_NONE;
     int rc = tr_catalog_track_days(c, &g.track_day0);
     if (!rc)
         rc = alloc_state(&g);
@@ -447,11 +554,21 @@ int tr_engine_run(struct tr_backend *be, const struct tr_catalog *c, const struc
         rc = tr_error_set(err, rc, "milestones: out of memory");
         goto out;
     }
-    rc = be->ops->scan_days(be, TR_DAY_NONE, scan_chunk, &g, err);
-    if (!rc && g.day != TR_DAY_NONE)
+    if (resume && first_changed != TR_DAY_NONE &&
+        ((from = state_load(&g, resume, resume_len)) == TR_DAY_NONE || first_changed < from)) {
+        /* a checkpoint that does not fit, or changes before its last day:
+         * start over from a clean state */
+        free_state(&g);
+        return tr_engine_run(be, c, l, TR_DAY_NONE, NULL, 0, out, err);
+    }
+    tr_day resumed_at = g.day;
+    rc = be->ops->scan_days(be, from, scan_chunk, &g, err);
+    if (!rc && g.day != resumed_at)
         rc = finish_day(&g);
     if (!rc)
         rc = every_track(&g);
+    if (!rc)
+        rc = state_save(&g, &out->state, &out->state_len);
     if (rc) {
         rc = tr_error_set(err, rc, "milestones: %s", tr_strerror(rc));
         goto out;
@@ -460,6 +577,7 @@ int tr_engine_run(struct tr_backend *be, const struct tr_catalog *c, const struc
         qsort(g.events.p, g.events.n, g.events.size, tr_milestone_cmp);
     if (g.corrections.n)
         qsort(g.corrections.p, g.corrections.n, g.corrections.size, correction_cmp);
+    out->incremental = from != TR_DAY_NONE;
     out->events = g.events.p;
     out->n_events = g.events.n;
     out->corrections = g.corrections.p;
@@ -479,6 +597,7 @@ out:
 
 void tr_engine_result_release(struct tr_engine_result *r)
 {
+    free(r->state);
     free(r->events);
     free(r->corrections);
     free(r->series_first);

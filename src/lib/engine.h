@@ -18,9 +18,19 @@ struct tr_engine_result {
     size_t n_corrections;
     tr_day *series_first, *series_last; /* coverage by series index */
     uint32_t n_series;
+    bool incremental;            /* resumed from a checkpoint: only new events */
+    void *state;                 /* the checkpoint after this run */
+    size_t state_len;
 };
 
+/* Scans the stored series for milestones.  With resume (a checkpoint an
+ * earlier run returned in ->state) and first_changed (the earliest day
+ * whose data changed since) after the checkpoint's last day, only the
+ * days after the checkpoint are scanned and only their events returned;
+ * otherwise, or for a checkpoint made for another catalog shape or
+ * ladder, everything is scanned. */
 int tr_engine_run(struct tr_backend *be, const struct tr_catalog *c, const struct tr_ladder *l,
+                  tr_day first_changed, const void *resume, size_t resume_len,
                   struct tr_engine_result *out, struct tr_error *err);
 void tr_engine_result_release(struct tr_engine_result *r);
 

@@ -293,9 +293,11 @@ static int write_all(struct tr_import_ctx *x, struct pending_list *pl,
         }
         rc = be->ops->log_import(be, &e, err);
     }
-    if (!rc && (catalog_changed || ladder_changed || st.added || st.changed))
-        rc = tr_store_refresh_milestones(s, &rep->milestones, err);
-    else if (!rc) {
+    if (!rc && (catalog_changed || ladder_changed || st.added || st.changed)) {
+        bool full = catalog_changed || ladder_changed;
+        rc = tr_store_refresh_milestones(s, full ? TR_DAY_NONE : st.first_changed, NULL, err);
+    }
+    if (!rc) {
         struct tr_store_stats ss;
         rc = be->ops->stats(be, &ss, err);
         rep->milestones = ss.milestones;

@@ -121,20 +121,30 @@ int tr_store_set_ladder(struct tr_store *s, const char *text, struct tr_error *e
     return 0;
 }
 
-int tr_store_refresh_milestones(struct tr_store *s, size_t *n_events, struct tr_error *err)
+int tr_store_refresh_milestones(struct tr_store *s, tr_day first_changed, size_t *n_new,
+                                struct tr_error *err)
 {
     const struct tr_ladder *l;
     int rc = tr_store_ladder(s, &l, err);
     if (rc)
         return rc;
-    struct tr_engine_result r;
-    if ((rc = tr_engine_run(s->be, s->catalog, l, &r, err)))
+    void *resume = NULL;
+    size_t resume_len = 0;
+    if (first_changed != TR_DAY_NONE &&
+        (rc = s->be->ops->get_checkpoint(s->be, &resume, &resume_len, err)))
         return rc;
-    rc = s->be->ops->replace_events(s->be, s->catalog, r.events, r.n_events, r.corrections,
-                                    r.n_corrections, r.series_first, r.series_last, r.n_series,
-                                    err);
-    if (n_events)
-        *n_events = r.n_events;
+    struct tr_engine_result r;
+    rc = tr_engine_run(s->be, s->catalog, l, first_changed, resume, resume_len, &r, err);
+    free(resume);
+    if (rc)
+        return rc;
+    rc = s->be->ops->replace_events(s->be, s->catalog, r.incremental, r.events, r.n_events,
+                                    r.corrections, r.n_corrections, r.series_first,
+                                    r.series_last, r.n_series, err);
+    if (!rc)
+        rc = s->be->ops->put_checkpoint(s->be, r.state, r.state_len, err);
+    if (n_new)
+        *n_new = r.n_events;
     tr_engine_result_release(&r);
     return rc;
 }
@@ -294,7 +304,7 @@ static int compute_fn(struct tr_store *s, void *arg, struct tr_error *err)
 {
     struct compute_args *a = arg;
     struct tr_engine_result r;
-    int rc = tr_engine_run(s->be, s->catalog, a->ladder, &r, err);
+    int rc = tr_engine_run(s->be, s->catalog, a->ladder, TR_DAY_NONE, NULL, 0, &r, err);
     if (rc)
         return rc;
     *a->out = r.events;

@@ -17,6 +17,7 @@
 
 #include "trackrecord/store.h"
 #include "trackrecord/extras.h"
+#include "trackrecord/charts.h"
 
 #define TR_GROUP_SLOTS 1024u
 
@@ -62,13 +63,18 @@ struct tr_backend_ops {
     /* Adds delta observations to the count of day (the per-day index). */
     int (*count_day)(struct tr_backend *b, tr_day day, int64_t delta, struct tr_error *err);
 
-    /* Replaces all milestone events, corrections and the series coverage
-     * (first and last day with data, by series index). */
-    int (*replace_events)(struct tr_backend *b, const struct tr_catalog *c,
+    /* Stores milestone events and corrections (replacing all stored ones,
+     * or adding to them when append is set) and replaces the series
+     * coverage (first and last day with data, by series index). */
+    int (*replace_events)(struct tr_backend *b, const struct tr_catalog *c, bool append,
                           const struct tr_milestone *ev, size_t n,
                           const struct tr_correction *corr, size_t n_corr,
                           const tr_day *first, const tr_day *last, uint32_t n_series,
                           struct tr_error *err);
+    /* The milestone engine's checkpoint (an opaque blob); *data malloc'd,
+     * NULL when none.  put with data NULL removes it. */
+    int (*get_checkpoint)(struct tr_backend *b, void **data, size_t *len, struct tr_error *err);
+    int (*put_checkpoint)(struct tr_backend *b, const void *data, size_t len, struct tr_error *err);
     /* The coverage last written; arrays malloc'd, *n_series 0 when none. */
     int (*load_coverage)(struct tr_backend *b, tr_day **first, tr_day **last,
                          uint32_t *n_series, struct tr_error *err);
@@ -92,6 +98,13 @@ struct tr_backend_ops {
     int (*put_award)(struct tr_backend *b, const struct tr_award *a, struct tr_error *err);
     int (*load_awards)(struct tr_backend *b, int type, const char *nominee,
                        struct tr_award **out, size_t *n, struct tr_error *err);
+    /* Replaces the entries of one chart period with e[0..n). */
+    int (*replace_chart)(struct tr_backend *b, const char *chart, const char *country,
+                         tr_day period, const struct tr_chart_entry *e, size_t n,
+                         struct tr_error *err);
+    /* One track's entries, ordered by chart, country, period. */
+    int (*load_chart_entries)(struct tr_backend *b, const char *track,
+                              struct tr_chart_entry **out, size_t *n, struct tr_error *err);
 };
 
 struct tr_backend {

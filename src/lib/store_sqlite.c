@@ -13,6 +13,8 @@
  *   imports                                the import log
  *   sales, awards                          extras (extras.h), keyed so that
  *                                          a re-import replaces a row
+ *   chart_entries                          chart positions (charts.h); an
+ *                                          import replaces a whole period
  * WAL lets readers keep a consistent snapshot while an import writes, and
  * one transaction makes an import all or nothing.
  */
@@ -48,6 +50,7 @@ static const char schema[] =
     "CREATE TABLE IF NOT EXISTS corrections(track TEXT NOT NULL, date INTEGER NOT NULL,"
     " previous_date INTEGER NOT NULL, previous INTEGER NOT NULL, value INTEGER NOT NULL,"
     " PRIMARY KEY(track, date));"
+    "CREATE TABLE IF NOT EXISTS checkpoint(id INTEGER PRIMARY KEY CHECK(id = 1), data BLOB NOT NULL);"
     "CREATE TABLE IF NOT EXISTS coverage(id INTEGER PRIMARY KEY CHECK(id = 1),"
     " first BLOB NOT NULL, last BLOB NOT NULL);"
     "CREATE TABLE IF NOT EXISTS imports(id INTEGER PRIMARY KEY, at TEXT NOT NULL,"
@@ -58,7 +61,11 @@ static const char schema[] =
     " note TEXT, PRIMARY KEY(release, source, period_start));"
     "CREATE TABLE IF NOT EXISTS awards(ceremony TEXT NOT NULL, year INTEGER NOT NULL,"
     " category TEXT NOT NULL, nominee_type INTEGER NOT NULL, nominee TEXT NOT NULL,"
-    " result TEXT, PRIMARY KEY(ceremony, year, category, nominee_type, nominee));";
+    " result TEXT, PRIMARY KEY(ceremony, year, category, nominee_type, nominee));"
+    "CREATE TABLE IF NOT EXISTS chart_entries(chart TEXT NOT NULL, country TEXT NOT NULL,"
+    " period INTEGER NOT NULL, rank INTEGER NOT NULL, track TEXT NOT NULL, streams INTEGER,"
+    " PRIMARY KEY(chart, country, period, rank));"
+    "CREATE INDEX IF NOT EXISTS chart_entries_track ON chart_entries(track);";
 
 struct sqlite_backend {
     struct tr_backend base;
@@ -668,7 +675,7 @@ static uint32_t subject_index(const struct tr_catalog *c, enum tr_subject_type t
     }
 }
 
-static int sq_replace_events(struct tr_backend *base, const struct tr_catalog *c,
+static int sq_replace_events(struct tr_backend *base, const struct tr_catalog *c, bool append,
                              const struct tr_milestone *ev, size_t n,
                              const struct tr_correction *corr, size_t n_corr,
                              const tr_day *first, const tr_day *last, uint32_t n_series,
@@ -676,7 +683,7 @@ static int sq_replace_events(struct tr_backend *base, const struct tr_catalog *c
 {
     struct sqlite_backend *b = B(base);
     sqlite3_stmt *st = NULL, *cs = NULL;
-    int rc = exec(b, "DELETE FROM milestones; DELETE FROM corrections;", err);
+    int rc = append ? 0 : exec(b, "DELETE FROM milestones; DELETE FROM corrections;", err);
     if (!rc)
         rc = prepare(b, "INSERT OR REPLACE INTO coverage(id, first, last) VALUES(1, ?, ?)", &cs, err);
     if (!rc) {
@@ -687,10 +694,10 @@ static int sq_replace_events(struct tr_backend *base, const struct tr_catalog *c
         cs = NULL;
     }
     if (!rc)
-        rc = prepare(b, "INSERT INTO milestones(subject_type, subject, kind, threshold, value,"
+        rc = prepare(b, "INSERT OR REPLACE INTO milestones(subject_type, subject, kind, threshold, value,"
                         " date, day, after, open_start, slowest) VALUES(?,?,?,?,?,?,?,?,?,?)", &st, err);
     if (!rc)
-        rc = prepare(b, "INSERT INTO corrections(track, date, previous_date, previous, value)"
+        rc = prepare(b, "INSERT OR REPLACE INTO corrections(track, date, previous_date, previous, value)"
                         " VALUES(?,?,?,?,?)", &cs, err);
     for (size_t i = 0; !rc && i < n; i++) {
         const struct tr_milestone *e = &ev[i];
@@ -782,6 +789,46 @@ static int sq_load_events(struct tr_backend *base, const struct tr_catalog *c,
     *out = v;
     *n = cnt;
     return 0;
+}
+
+static int sq_get_checkpoint(struct tr_backend *base, void **data, size_t *len,
+                             struct tr_error *err)
+{
+    struct sqlite_backend *b = B(base);
+    sqlite3_stmt *st;
+    int rc = prepare(b, "SELECT data FROM checkpoint WHERE id = 1", &st, err);
+    if (rc)
+        return rc;
+    *data = NULL;
+    *len = 0;
+    int s = sqlite3_step(st);
+    if (s == SQLITE_ROW) {
+        *len = (size_t)sqlite3_column_bytes(st, 0);
+        if (!(*data = malloc(*len ? *len : 1)))
+            rc = tr_error_set(err, TR_ENOMEM, "out of memory");
+        else
+            memcpy(*data, sqlite3_column_blob(st, 0), *len);
+    } else if (s != SQLITE_DONE) {
+        rc = db_error(b, err, "read checkpoint");
+    }
+    sqlite3_finalize(st);
+    return rc;
+}
+
+static int sq_put_checkpoint(struct tr_backend *base, const void *data, size_t len,
+                             struct tr_error *err)
+{
+    struct sqlite_backend *b = B(base);
+    if (!data)
+        return exec(b, "DELETE FROM checkpoint", err);
+    sqlite3_stmt *st;
+    int rc = prepare(b, "INSERT OR REPLACE INTO checkpoint(id, data) VALUES(1, ?)", &st, err);
+    if (rc)
+        return rc;
+    sqlite3_bind_blob64(st, 1, data, len, SQLITE_STATIC);
+    rc = step_done(b, st, err, "write checkpoint");
+    sqlite3_finalize(st);
+    return rc;
 }
 
 static int sq_load_coverage(struct tr_backend *base, tr_day **first, tr_day **last,
@@ -1116,6 +1163,87 @@ static int sq_load_awards(struct tr_backend *base, int type, const char *nominee
     return 0;
 }
 
+static int sq_replace_chart(struct tr_backend *base, const char *chart, const char *country,
+                            tr_day period, const struct tr_chart_entry *e, size_t n,
+                            struct tr_error *err)
+{
+    struct sqlite_backend *b = B(base);
+    sqlite3_stmt *del = NULL, *ins = NULL;
+    int rc = prepare(b, "DELETE FROM chart_entries WHERE chart = ? AND country = ? AND period = ?",
+                     &del, err);
+    if (!rc)
+        rc = prepare(b, "INSERT INTO chart_entries(chart, country, period, rank, track, streams)"
+                        " VALUES(?,?,?,?,?,?)", &ins, err);
+    if (!rc) {
+        sqlite3_bind_text(del, 1, chart, -1, SQLITE_STATIC);
+        sqlite3_bind_text(del, 2, country, -1, SQLITE_STATIC);
+        sqlite3_bind_int64(del, 3, period);
+        rc = step_done(b, del, err, "replace chart period");
+    }
+    for (size_t i = 0; !rc && i < n; i++) {
+        sqlite3_bind_text(ins, 1, chart, -1, SQLITE_STATIC);
+        sqlite3_bind_text(ins, 2, country, -1, SQLITE_STATIC);
+        sqlite3_bind_int64(ins, 3, period);
+        sqlite3_bind_int64(ins, 4, e[i].rank);
+        sqlite3_bind_text(ins, 5, e[i].track, -1, SQLITE_STATIC);
+        if (e[i].has_streams)
+            sqlite3_bind_int64(ins, 6, (sqlite3_int64)e[i].streams);
+        else
+            sqlite3_bind_null(ins, 6);
+        rc = step_done(b, ins, err, "write chart entry");
+    }
+    sqlite3_finalize(del);
+    sqlite3_finalize(ins);
+    return rc;
+}
+
+static int sq_load_chart_entries(struct tr_backend *base, const char *track,
+                                 struct tr_chart_entry **out, size_t *n, struct tr_error *err)
+{
+    struct sqlite_backend *b = B(base);
+    sqlite3_stmt *st;
+    bool absent;
+    *out = NULL;
+    *n = 0;
+    int rc = prepare_extra(b, "SELECT chart, country, period, rank, track, streams FROM chart_entries"
+                              " WHERE track = ? ORDER BY chart, country, period", &st, &absent, err);
+    if (rc || absent)
+        return rc;
+    sqlite3_bind_text(st, 1, track, -1, SQLITE_STATIC);
+    struct tr_chart_entry *v = NULL;
+    size_t cnt = 0, cap = 0;
+    int s;
+    while ((s = sqlite3_step(st)) == SQLITE_ROW) {
+        if (cnt == cap) {
+            struct tr_chart_entry *p = realloc(v, (cap = cap ? cap * 2 : 16) * sizeof *p);
+            if (!p) {
+                rc = tr_error_set(err, TR_ENOMEM, "out of memory");
+                break;
+            }
+            v = p;
+        }
+        struct tr_chart_entry *e = &v[cnt++];
+        memset(e, 0, sizeof *e);
+        snprintf(e->chart, sizeof e->chart, "%s", col_text(st, 0));
+        snprintf(e->country, sizeof e->country, "%s", col_text(st, 1));
+        e->period = (tr_day)sqlite3_column_int64(st, 2);
+        e->rank = (uint32_t)sqlite3_column_int64(st, 3);
+        snprintf(e->track, sizeof e->track, "%s", col_text(st, 4));
+        e->has_streams = sqlite3_column_type(st, 5) != SQLITE_NULL;
+        e->streams = (uint64_t)sqlite3_column_int64(st, 5);
+    }
+    if (!rc && s != SQLITE_DONE)
+        rc = db_error(b, err, "read chart entries");
+    sqlite3_finalize(st);
+    if (rc) {
+        free(v);
+        return rc;
+    }
+    *out = v;
+    *n = cnt;
+    return 0;
+}
+
 static const struct tr_backend_ops sqlite_ops = {
     .name = "sqlite",
     .close = sq_close,
@@ -1137,6 +1265,8 @@ static const struct tr_backend_ops sqlite_ops = {
     .load_events = sq_load_events,
     .load_corrections = sq_load_corrections,
     .load_coverage = sq_load_coverage,
+    .get_checkpoint = sq_get_checkpoint,
+    .put_checkpoint = sq_put_checkpoint,
     .log_import = sq_log_import,
     .load_imports = sq_load_imports,
     .stats = sq_stats,
@@ -1144,6 +1274,8 @@ static const struct tr_backend_ops sqlite_ops = {
     .load_sales = sq_load_sales,
     .put_award = sq_put_award,
     .load_awards = sq_load_awards,
+    .replace_chart = sq_replace_chart,
+    .load_chart_entries = sq_load_chart_entries,
 };
 
 int tr_backend_sqlite_open(const char *path, int flags, struct tr_backend **out,
