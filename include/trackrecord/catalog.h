@@ -93,15 +93,19 @@ uint32_t tr_catalog_artist(const struct tr_catalog *c, const char *id);
 uint32_t tr_catalog_release(const struct tr_catalog *c, const char *id);
 uint32_t tr_catalog_track(const struct tr_catalog *c, const char *id);
 
-/* A track's day 0: the date of the earliest release listing this track id
+/* A track's day 0 (one call walks the releases; use tr_catalog_track_days
+ * for many): the date of the earliest release listing this track id
  * (an album version counts from the album even when the recording came
  * out earlier under another id), else its own released day, else
  * TR_DAY_NONE.  tr_catalog_track_days() computes it for every track at
  * once: *out (n_tracks days) is the caller's.  0 or TR_ENOMEM. */
 tr_day tr_catalog_track_day0(const struct tr_catalog *c, uint32_t track);
 int tr_catalog_track_days(const struct tr_catalog *c, tr_day **out);
-/* An artist's day 0: the earliest release or track crediting it. */
+/* An artist's day 0: the earliest release or track crediting it.  Each
+ * call walks the catalog; tr_catalog_artist_days() gives every artist's
+ * in one pass (*out, n_artists days, is the caller's). */
 tr_day tr_catalog_artist_day0(const struct tr_catalog *c, uint32_t artist);
+int tr_catalog_artist_days(const struct tr_catalog *c, tr_day **out);
 
 /* Frees everything the catalog owns; NULL is a no-op. */
 void tr_catalog_free(struct tr_catalog *c);

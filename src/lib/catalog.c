@@ -326,6 +326,29 @@ static bool credits(const uint32_t *artists, uint32_t n, uint32_t artist)
     return false;
 }
 
+int tr_catalog_artist_days(const struct tr_catalog *c, tr_day **out)
+{
+    tr_day *d = malloc((c->n_artists ? c->n_artists : 1) * sizeof *d);
+    if (!d)
+        return TR_ENOMEM;
+    for (uint32_t a = 0; a < c->n_artists; a++)
+        d[a] = TR_DAY_NONE;
+    for (uint32_t r = 0; r < c->n_releases; r++) {
+        const struct tr_release *rel = &c->releases[r];
+        for (uint32_t k = 0; rel->date != TR_DAY_NONE && k < rel->n_artists; k++)
+            if (d[rel->artists[k]] == TR_DAY_NONE || rel->date < d[rel->artists[k]])
+                d[rel->artists[k]] = rel->date;
+    }
+    for (uint32_t t = 0; t < c->n_tracks; t++) {
+        const struct tr_track *tr = &c->tracks[t];
+        for (uint32_t k = 0; tr->released != TR_DAY_NONE && k < tr->n_artists; k++)
+            if (d[tr->artists[k]] == TR_DAY_NONE || tr->released < d[tr->artists[k]])
+                d[tr->artists[k]] = tr->released;
+    }
+    *out = d;
+    return 0;
+}
+
 tr_day tr_catalog_artist_day0(const struct tr_catalog *c, uint32_t artist)
 {
     tr_day best = TR_DAY_NONE;

@@ -281,8 +281,12 @@ static int build_incidence(struct engine *g)
             g->inc[g->inc_off[pairs_s[i]] + fill[pairs_s[i]]++] = pairs_t[i];
         free(fill);
     }
+    tr_day *artist_day0;
+    if (tr_catalog_artist_days(c, &artist_day0))
+        goto out;
     for (uint32_t t = 0; t < g->nt; t++)
-        g->tot_start[t] = t < nr ? c->releases[t].date : tr_catalog_artist_day0(c, t - nr);
+        g->tot_start[t] = t < nr ? c->releases[t].date : artist_day0[t - nr];
+    free(artist_day0);
     rc = 0;
 out:
     free(a_off);

@@ -47,6 +47,7 @@ static const char schema[] =
     " day INTEGER, after INTEGER, open_start INTEGER NOT NULL, slowest TEXT,"
     " PRIMARY KEY(kind, subject, threshold));"
     "CREATE INDEX IF NOT EXISTS milestones_date ON milestones(date);"
+    "CREATE INDEX IF NOT EXISTS milestones_subject ON milestones(subject);"
     "CREATE TABLE IF NOT EXISTS corrections(track TEXT NOT NULL, date INTEGER NOT NULL,"
     " previous_date INTEGER NOT NULL, previous INTEGER NOT NULL, value INTEGER NOT NULL,"
     " PRIMARY KEY(track, date));"
@@ -279,10 +280,14 @@ static int load_tracks(struct sqlite_backend *b, struct tr_catalog *c, struct tr
             rc = resolve_list(c, TR_SUBJECT_ARTIST, col_text(st, 2), &t->artists, &t->n_artists);
     }
     sqlite3_reset(st);
-    while (rc == 0 && sqlite3_step(st) == SQLITE_ROW) {
+    /* second pass, for references to rows further down: most are empty */
+    for (uint32_t i = 0; rc == 0 && sqlite3_step(st) == SQLITE_ROW; i++) {
+        const char *same = col_text(st, 4), *ver = col_text(st, 5);
+        if (!*same && !*ver)
+            continue;
         struct tr_track *t = &c->tracks[tr_catalog_track(c, col_text(st, 0))];
-        t->same_as = tr_catalog_track(c, col_text(st, 4));
-        t->version_of = tr_catalog_track(c, col_text(st, 5));
+        t->same_as = *same ? tr_catalog_track(c, same) : TR_NONE;
+        t->version_of = *ver ? tr_catalog_track(c, ver) : TR_NONE;
     }
     sqlite3_finalize(st);
     return rc ? tr_error_set(err, rc, "loading tracks: %s", tr_strerror(rc)) : 0;
@@ -294,16 +299,9 @@ static int load_releases(struct sqlite_backend *b, struct tr_catalog *c, struct 
     int rc = prepare(b, "SELECT id, title, artists, type, date FROM releases ORDER BY rowid", &st, err);
     if (rc)
         return rc;
-    if ((rc = prepare(b, "SELECT track FROM tracklist WHERE release = ? ORDER BY position", &tl, err))) {
-        sqlite3_finalize(st);
-        return rc;
-    }
-    uint32_t *tracks = NULL, cap = 0;
     while (rc == 0 && sqlite3_step(st) == SQLITE_ROW) {
         uint32_t i;
-        const char *id = col_text(st, 0);
-        rc = tr_catalog_add_release(c, id, &i, NULL);
-        if (rc)
+        if ((rc = tr_catalog_add_release(c, col_text(st, 0), &i, NULL)))
             break;
         struct tr_release *r = &c->releases[i];
         r->date = col_day(st, 4);
@@ -311,30 +309,55 @@ static int load_releases(struct sqlite_backend *b, struct tr_catalog *c, struct 
         rc = tr_catalog_set_str(&r->title, col_text(st, 1));
         if (!rc)
             rc = resolve_list(c, TR_SUBJECT_ARTIST, col_text(st, 2), &r->artists, &r->n_artists);
-        sqlite3_bind_text(tl, 1, id, -1, SQLITE_TRANSIENT);
-        uint32_t n = 0;
-        while (rc == 0 && sqlite3_step(tl) == SQLITE_ROW) {
-            uint32_t t = tr_catalog_track(c, col_text(tl, 0));
-            if (t == TR_NONE)
-                continue;
-            if (n == cap) {
-                uint32_t *p = realloc(tracks, (cap = cap ? cap * 2 : 32) * sizeof *p);
-                if (!p) {
-                    rc = TR_ENOMEM;
-                    break;
-                }
-                tracks = p;
-            }
-            tracks[n++] = t;
-        }
-        sqlite3_reset(tl);
-        if (!rc)
-            rc = tr_catalog_set_list(&r->tracks, &r->n_tracks, tracks, n);
     }
+    sqlite3_finalize(st);
+    if (rc)
+        return tr_error_set(err, rc, "loading releases: %s", tr_strerror(rc));
+    /* every track list in one pass over the table's key order */
+    if ((rc = prepare(b, "SELECT release, track FROM tracklist ORDER BY release, position", &tl, err)))
+        return rc;
+    uint32_t *tracks = NULL, cap = 0, n = 0, cur = TR_NONE;
+    char *cur_id = NULL;
+    for (;;) {
+        int s = sqlite3_step(tl);
+        const char *rid = s == SQLITE_ROW ? col_text(tl, 0) : NULL;
+        if (cur_id && (!rid || strcmp(rid, cur_id) != 0)) {
+            if (cur != TR_NONE && (rc = tr_catalog_set_list(&c->releases[cur].tracks,
+                                                          &c->releases[cur].n_tracks, tracks, n)))
+                break;
+            free(cur_id);
+            cur_id = NULL;
+        }
+        if (s != SQLITE_ROW) {
+            if (s != SQLITE_DONE)
+                rc = db_error(b, err, "read track lists");
+            break;
+        }
+        if (!cur_id) {
+            if (!(cur_id = strdup(rid))) {
+                rc = TR_ENOMEM;
+                break;
+            }
+            cur = tr_catalog_release(c, rid);
+            n = 0;
+        }
+        uint32_t t = tr_catalog_track(c, col_text(tl, 1));
+        if (t == TR_NONE)
+            continue;
+        if (n == cap) {
+            uint32_t *p = realloc(tracks, (cap = cap ? cap * 2 : 32) * sizeof *p);
+            if (!p) {
+                rc = TR_ENOMEM;
+                break;
+            }
+            tracks = p;
+        }
+        tracks[n++] = t;
+    }
+    free(cur_id);
     free(tracks);
     sqlite3_finalize(tl);
-    sqlite3_finalize(st);
-    return rc ? tr_error_set(err, rc, "loading releases: %s", tr_strerror(rc)) : 0;
+    return rc && rc != TR_ESTORE ? tr_error_set(err, rc, "loading track lists: %s", tr_strerror(rc)) : rc;
 }
 
 static int sq_load_catalog(struct tr_backend *base, struct tr_catalog **out, struct tr_error *err)
@@ -1197,6 +1220,29 @@ static int sq_replace_chart(struct tr_backend *base, const char *chart, const ch
     return rc;
 }
 
+static int sq_put_chart_entries(struct tr_backend *base, const struct tr_chart_entry *e, size_t n,
+                                struct tr_error *err)
+{
+    struct sqlite_backend *b = B(base);
+    sqlite3_stmt *ins;
+    int rc = prepare(b, "INSERT OR REPLACE INTO chart_entries(chart, country, period, rank, track,"
+                        " streams) VALUES(?,?,?,?,?,?)", &ins, err);
+    for (size_t i = 0; !rc && i < n; i++) {
+        sqlite3_bind_text(ins, 1, e[i].chart, -1, SQLITE_STATIC);
+        sqlite3_bind_text(ins, 2, e[i].country, -1, SQLITE_STATIC);
+        sqlite3_bind_int64(ins, 3, e[i].period);
+        sqlite3_bind_int64(ins, 4, e[i].rank);
+        sqlite3_bind_text(ins, 5, e[i].track, -1, SQLITE_STATIC);
+        if (e[i].has_streams)
+            sqlite3_bind_int64(ins, 6, (sqlite3_int64)e[i].streams);
+        else
+            sqlite3_bind_null(ins, 6);
+        rc = step_done(b, ins, err, "write chart entry");
+    }
+    sqlite3_finalize(ins);
+    return rc;
+}
+
 static int sq_load_chart_entries(struct tr_backend *base, const char *track,
                                  struct tr_chart_entry **out, size_t *n, struct tr_error *err)
 {
@@ -1275,6 +1321,7 @@ static const struct tr_backend_ops sqlite_ops = {
     .put_award = sq_put_award,
     .load_awards = sq_load_awards,
     .replace_chart = sq_replace_chart,
+    .put_chart_entries = sq_put_chart_entries,
     .load_chart_entries = sq_load_chart_entries,
 };
 
