@@ -12,6 +12,7 @@
 #define TRACKRECORD_H
 
 #include "trackrecord/catalog.h"
+#include "trackrecord/charts.h"
 #include "trackrecord/date.h"
 #include "trackrecord/error.h"
 #include "trackrecord/extras.h"

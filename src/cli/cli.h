@@ -53,6 +53,7 @@ void cli_describe(const struct tr_milestone *m, char *buf, size_t size);
 int cmd_import(struct cli *cli, int argc, char **argv);
 int cmd_milestones(struct cli *cli, int argc, char **argv);
 int cmd_show(struct cli *cli, int argc, char **argv);
+int cmd_charts(struct cli *cli, int argc, char **argv);
 int cmd_corrections(struct cli *cli, int argc, char **argv);
 int cmd_imports(struct cli *cli, int argc, char **argv);
 int cmd_stats(struct cli *cli, int argc, char **argv);

@@ -16,6 +16,7 @@ static const struct command commands[] = {
     {"import", cmd_import, "take catalog and play-count files into the store"},
     {"milestones", cmd_milestones, "list milestone events (a track, every track, totals passing N)"},
     {"show", cmd_show, "one track, release or artist: totals, recent gains, milestones"},
+    {"charts", cmd_charts, "chart runs of a track: debut, peak, weeks on chart, at #1"},
     {"corrections", cmd_corrections, "days on which a count went down"},
     {"imports", cmd_imports, "the import log"},
     {"stats", cmd_stats, "what the store holds and its size"},

@@ -562,6 +562,7 @@ int tr_engine_run(struct tr_backend *be, const struct tr_catalog *c, const struc
         ((from = state_load(&g, resume, resume_len)) == TR_DAY_NONE || first_changed < from)) {
         /* a checkpoint that does not fit, or changes before its last day:
          * start over from a clean state */
+        free(g.first_day);
         free_state(&g);
         return tr_engine_run(be, c, l, TR_DAY_NONE, NULL, 0, out, err);
     }

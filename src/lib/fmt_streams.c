@@ -53,9 +53,10 @@ int tr_fmt_streams_read(struct tr_import_ctx *x, struct tr_input *in, struct tr_
         }
     size_t next_progress = 1 << 20;
     /* Feeds list the same tracks in the same order day after day: after
-     * track t, the track that followed t last time is the likely next one,
-     * and checking it is a sequential read where a hash lookup would be a
-     * cache miss in a table of a million ids. */
+     * track t, the track that followed t last time is the likely next one
+     * (on the first day, the next track of the catalog), and checking it is
+     * a sequential read where a hash lookup would be a cache miss in a
+     * table of a million ids. */
     uint32_t *next_of = NULL, n_next = 0, prev = TR_NONE;
     const char *last_date = NULL;
     tr_day day = TR_DAY_NONE;
@@ -72,10 +73,15 @@ int tr_fmt_streams_read(struct tr_import_ctx *x, struct tr_input *in, struct tr_
         }
         if ((rc = tr_csv_u64(&r, (size_t)col[2], "streams", &streams, err)))
             break;
-        if (prev != TR_NONE && prev < n_next && next_of[prev] != TR_NONE) {
-            const char *want = x->catalog->tracks[next_of[prev]].id;
-            if (memcmp(want, id->s, id->len) == 0 && want[id->len] == '\0')
-                track = next_of[prev];
+        if (prev != TR_NONE) {
+            /* the track that followed last time, else the next in the
+             * catalog (snapshots sorted like the catalog) */
+            uint32_t guess = prev < n_next && next_of[prev] != TR_NONE ? next_of[prev] : prev + 1;
+            if (guess < x->catalog->n_tracks) {
+                const char *want = x->catalog->tracks[guess].id;
+                if (memcmp(want, id->s, id->len) == 0 && want[id->len] == '\0')
+                    track = guess;
+            }
         }
         if (track == TR_NONE &&
             (rc = tr_import_track(x, id->s, id->len, NULL, r.line, "track", &track, err)))

@@ -75,5 +75,15 @@ TR_READER(tr_fmt_tracklist_read);
 TR_READER(tr_fmt_streams_read);
 TR_READER(tr_fmt_sales_read);      /* fmt_extras.c */
 TR_READER(tr_fmt_awards_read);
+TR_READER(tr_fmt_charts_read);     /* fmt_charts.c */
+TR_READER(tr_fmt_pc_artists_read); /* fmt_playcounts.c */
+TR_READER(tr_fmt_pc_albums_read);
+TR_READER(tr_fmt_pc_tracks_read);
+TR_READER(tr_fmt_pc_playcounts_read);
+TR_READER(tr_fmt_kworb_read);      /* fmt_kworb.c */
+TR_READER(tr_fmt_album_json_read); /* fmt_album_json.c */
+TR_READER(tr_fmt_s4a_read);        /* fmt_s4a.c */
+TR_READER(tr_fmt_discography_read); /* fmt_discography.c */
+TR_READER(tr_fmt_chart_entries_read); /* fmt_chart_entries.c */
 
 #endif

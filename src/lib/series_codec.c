@@ -18,6 +18,7 @@
  *   block  := 0xFF                    every slot of the block is absent
  *           | hdr [bitmap] varint(zigzag(min)) packed
  *   hdr    := bits 0..6 width w (0..64), bit 7 set when a bitmap follows
+ *             (0xFF cannot be such a header: its width would be 127)
  *   bitmap := 16 bytes; bit i (byte i / 8, bit i % 8) set when slot i of the
  *             block is present.  Written only when some but not all slots
  *             are present; without it every slot is present.  Bits for slots
@@ -26,7 +27,8 @@
  *             the block's slot count without a bitmap), value j being
  *             delta - min (mod 2^64) in w bits at bit offset j * w of the
  *             packed bytes (bit b = bit b % 8 of byte b / 8, i.e. LSB first);
- *             ceil(k * w / 8) bytes, unused high bits of the last byte 0.
+ *             ceil(k * w / 8) bytes; unused high bits of the last byte are
+ *             written 0 and ignored when read.
  *   varint := LEB128, 7 bits per byte, low group first, at most 10 bytes.
  *
  * Choices and their reasons:
@@ -47,7 +49,10 @@
  *   header, bitmap and min without touching its packed values, and there
  *   are at most 8 blocks, so one slot is found in constant time without an
  *   offset table.
- * Decoders accept non-minimal varints; the encoder writes minimal ones.
+ * The encoder's output is a function of n, the presence flags and the
+ * present deltas (minimal varints, minimal width, a bitmap only when needed).
+ * Decoders also accept non-minimal varints and bitmaps with no or all bits
+ * set, which change nothing about the values.
  */
 #include "series_codec.h"
 
@@ -63,9 +68,9 @@ enum {
     HDR_BITMAP = 0x80,
     HDR_ABSENT = 0xFF,
     GROUP = 8,                /* values unpacked per step: 8 * w bits = w bytes */
-    /* Bytes the group unpacker may read past the last group of a block: the
-     * 8-byte load for value 7 starts at byte 7w/8 and may need one byte
-     * more (9 bytes past 7w/8 < w + 9). */
+    /* Bytes the group unpacker may read past groups * w: value 7 of the last
+     * group loads 8 bytes at byte 7w/8 of that group and may read one more,
+     * so every read is below groups * w + 9. */
     UNPACK_SLACK = 16,
     /* Bytes the group packer may write past a block's packed length: whole
      * words for whole groups, at most 63 bytes beyond ceil(k * w / 8). */

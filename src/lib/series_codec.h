@@ -35,9 +35,10 @@
 size_t tr_chunk_bound(uint32_t n);
 
 /*
- * Encodes slots 0..n-1.  delta[s] is the slot's delta (ignored when absent);
- * present[s] is 0 for an absent slot, anything else for a present one;
- * present == NULL means every slot is present.  out must hold
+ * Encodes slots 0..n-1.  delta has n entries: delta[s] is the slot's delta
+ * (read but ignored when absent); present, with n entries, is 0 for an
+ * absent slot and anything else for a present one; present == NULL means
+ * every slot is present.  out must hold
  * tr_chunk_bound(n) bytes.  Returns the encoded length (at least 1), or 0
  * when n > TR_CHUNK_SLOTS.  The encoding is deterministic.
  */

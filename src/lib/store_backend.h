@@ -102,6 +102,10 @@ struct tr_backend_ops {
     int (*replace_chart)(struct tr_backend *b, const char *chart, const char *country,
                          tr_day period, const struct tr_chart_entry *e, size_t n,
                          struct tr_error *err);
+    /* Adds entries, each replacing the one at its chart, country, period
+     * and rank (for files that hold only some entries of a period). */
+    int (*put_chart_entries)(struct tr_backend *b, const struct tr_chart_entry *e, size_t n,
+                             struct tr_error *err);
     /* One track's entries, ordered by chart, country, period. */
     int (*load_chart_entries)(struct tr_backend *b, const char *track,
                               struct tr_chart_entry **out, size_t *n, struct tr_error *err);

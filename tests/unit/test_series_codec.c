@@ -127,7 +127,7 @@ static size_t check_day(const struct day *d)
         memcpy(start, values, SLOTS * sizeof *values);
         memset(pout, 0xCD, sizeof pout);
         assert_int_equal(tr_chunk_apply(pre, cut, values, pout), -1);
-        assert_memory_equal(start, values, SLOTS * sizeof *values);
+        assert_true(memcmp(start, values, SLOTS * sizeof *values) == 0);
         assert_int_equal(pout[0], 0xCD);
         /* One slot may still be readable from a prefix; if so it is right. */
         uint32_t probe[3] = { 0, (uint32_t)(cut % SLOTS), d->n ? d->n - 1 : 0 };

@@ -1,0 +1,61 @@
+/*
+ * trackrecord/charts.h: Spotify chart entries and chart runs.
+ *
+ * A chart file (docs/formats.md, "charts") gives one chart period: the
+ * chart (daily or weekly), the country ("us", "global"...), the period's
+ * first day, and for each rank the track and its streams over the period.
+ * A re-import of a period replaces that period's entries.
+ *
+ * A run sums up one track's entries on one chart and country, over the
+ * periods imported: debut, peak, periods on chart, at #1, re-entries (a
+ * return after one or more periods off the chart) and the streams the
+ * chart counted.  Results are owned by the caller (free() the array).
+ */
+#ifndef TRACKRECORD_CHARTS_H
+#define TRACKRECORD_CHARTS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "trackrecord/date.h"
+#include "trackrecord/error.h"
+#include "trackrecord/store.h"
+
+struct tr_chart_entry {
+    char chart[16];          /* "daily" or "weekly" */
+    char country[16];        /* lower case: "us", "jp", "global" */
+    tr_day period;           /* first day of the chart period */
+    uint32_t rank;           /* 1-based */
+    char track[64];          /* track id */
+    uint64_t streams;        /* over the period; 0 when has_streams is false */
+    bool has_streams;
+};
+
+struct tr_chart_run {
+    char chart[16];
+    char country[16];
+    tr_day debut_date;
+    uint32_t debut_rank;
+    uint32_t peak_rank;
+    tr_day peak_date;        /* first period at the peak */
+    tr_day last_date;        /* latest period on the chart */
+    uint32_t periods_on_chart;   /* days (daily) or weeks (weekly) */
+    uint32_t periods_at_1;
+    uint32_t reentries;
+    uint64_t chart_streams;  /* sum over the periods on chart */
+};
+
+/* The entries of one track (a catalog index), ordered by chart, country,
+ * period. */
+int tr_store_chart_entries(struct tr_store *s, uint32_t track, struct tr_chart_entry **out,
+                           size_t *n, struct tr_error *err);
+/* The track's runs, one per chart and country, ordered by chart, country. */
+int tr_store_chart_runs(struct tr_store *s, uint32_t track, struct tr_chart_run **out,
+                        size_t *n, struct tr_error *err);
+/* Runs from entries[0..n) ordered by chart, country, period (the
+ * computation behind tr_store_chart_runs). */
+int tr_chart_runs(const struct tr_chart_entry *entries, size_t n, struct tr_chart_run **out,
+                  size_t *n_out);
+
+#endif

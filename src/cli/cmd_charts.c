@@ -1,0 +1,131 @@
+/*
+ * cmd_charts.c: `trackrecord charts ID`: the chart runs of a track, or of
+ * every track of a release or artist.
+ */
+#include "cli_output.h"
+
+#include <getopt.h>
+#include <stdlib.h>
+#include <string.h>
+
+static void help(FILE *f)
+{
+    fprintf(f,
+            "usage: trackrecord charts [--json] ID\n"
+            "\n"
+            "Shows the chart runs of a track (or of each track of a release or artist):\n"
+            "per chart (daily or weekly) and country, the debut date and rank, the peak\n"
+            "and its first date, periods (days or weeks) on the chart, periods at #1,\n"
+            "re-entries and the streams the chart counted.  Runs cover the chart files\n"
+            "imported (see docs/formats.md, charts).\n"
+            "\n"
+            "Options:\n"
+            "  --json     one JSON object per run, in an array\n"
+            "  --db FILE  the store\n");
+}
+
+static bool artist_has(const struct tr_track *t, uint32_t a)
+{
+    for (uint32_t i = 0; i < t->n_artists; i++)
+        if (t->artists[i] == a)
+            return true;
+    return false;
+}
+
+/* Prints (or appends to arr) the runs of track t; 0 or an error code. */
+static int track_runs(struct tr_store *s, const struct tr_catalog *cat, uint32_t t, json_t *arr,
+                      struct tr_error *err)
+{
+    struct tr_chart_run *runs;
+    size_t n;
+    char d1[TR_DATE_LEN], d2[TR_DATE_LEN], d3[TR_DATE_LEN];
+    int rc = tr_store_chart_runs(s, t, &runs, &n, err);
+    if (rc)
+        return rc;
+    for (size_t i = 0; i < n; i++) {
+        const struct tr_chart_run *r = &runs[i];
+        if (arr) {
+            json_t *o = json_object();
+            json_object_set_new(o, "track", json_string(cat->tracks[t].id));
+            json_object_set_new(o, "title", json_string(cli_subject_name(cat, TR_SUBJECT_TRACK, t)));
+            json_object_set_new(o, "chart", json_string(r->chart));
+            json_object_set_new(o, "country", json_string(r->country));
+            json_object_set_new(o, "debut_date", json_string(tr_day_format(r->debut_date, d1)));
+            json_object_set_new(o, "debut_rank", json_integer(r->debut_rank));
+            json_object_set_new(o, "peak_rank", json_integer(r->peak_rank));
+            json_object_set_new(o, "peak_date", json_string(tr_day_format(r->peak_date, d1)));
+            json_object_set_new(o, "last_date", json_string(tr_day_format(r->last_date, d1)));
+            json_object_set_new(o, "periods_on_chart", json_integer(r->periods_on_chart));
+            json_object_set_new(o, "periods_at_1", json_integer(r->periods_at_1));
+            json_object_set_new(o, "reentries", json_integer(r->reentries));
+            json_object_set_new(o, "chart_streams", json_integer((json_int_t)r->chart_streams));
+            json_array_append_new(arr, o);
+        } else {
+            bool daily = strcmp(r->chart, "daily") == 0, one = r->periods_on_chart == 1;
+            const char *unit = daily ? (one ? "day" : "days") : (one ? "week" : "weeks");
+            printf("%s (%s): %s %s: debut %s at #%u, peak #%u on %s, %u %s on chart"
+                   " (last %s), %u at #1, %u re-entr%s, %llu chart streams\n",
+                   cli_subject_name(cat, TR_SUBJECT_TRACK, t), cat->tracks[t].id, r->country,
+                   r->chart, tr_day_format(r->debut_date, d1), r->debut_rank, r->peak_rank,
+                   tr_day_format(r->peak_date, d2), r->periods_on_chart, unit,
+                   tr_day_format(r->last_date, d3), r->periods_at_1, r->reentries,
+                   r->reentries == 1 ? "y" : "ies", (unsigned long long)r->chart_streams);
+        }
+    }
+    free(runs);
+    return 0;
+}
+
+int cmd_charts(struct cli *cli, int argc, char **argv)
+{
+    static const struct option opts[] = {
+        {"json", no_argument, 0, 'j'}, {"help", no_argument, 0, 'h'}, {0, 0, 0, 0}};
+    bool json = false;
+    int c;
+    optind = 1;
+    while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+        switch (c) {
+        case 'j': json = true; break;
+        case 'h': help(stdout); return EXIT_OK;
+        default: return cli_usage_error(cli, "bad option");
+        }
+    }
+    if (optind + 1 != argc)
+        return cli_usage_error(cli, "give exactly one id");
+    struct tr_store *s;
+    int rc = cli_open(cli, false, &s);
+    if (rc)
+        return rc;
+    struct tr_error err = {0};
+    const struct tr_catalog *cat;
+    struct cli_subject sub;
+    json_t *arr = json ? json_array() : NULL;
+    if (tr_store_catalog(s, &cat, &err))
+        goto fail;
+    if (!cli_find_subject(cat, argv[optind], &sub)) {
+        tr_error_set(&err, TR_ENOTFOUND, "no track, release or artist with id '%s'", argv[optind]);
+        goto fail;
+    }
+    if (sub.type == TR_SUBJECT_TRACK) {
+        if (track_runs(s, cat, sub.index, arr, &err))
+            goto fail;
+    } else if (sub.type == TR_SUBJECT_RELEASE) {
+        const struct tr_release *r = &cat->releases[sub.index];
+        for (uint32_t k = 0; k < r->n_tracks; k++)
+            if (track_runs(s, cat, r->tracks[k], arr, &err))
+                goto fail;
+    } else {
+        for (uint32_t t = 0; t < cat->n_tracks; t++)
+            if (artist_has(&cat->tracks[t], sub.index) && track_runs(s, cat, t, arr, &err))
+                goto fail;
+    }
+    if (arr)
+        out_json_dump(stdout, arr);
+    tr_store_close(s);
+    return EXIT_OK;
+fail:
+    rc = cli_fail(cli, &err);
+    json_decref(arr);
+    tr_store_close(s);
+    return rc;
+}

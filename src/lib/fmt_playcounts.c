@@ -1,0 +1,423 @@
+/*
+ * fmt_playcounts.c: a catalog-plus-play-count export in four CSVs, as
+ * saved by a Spotify play-count poller (docs/formats.md, "play-count
+ * export"):
+ *
+ *   artists.csv     artist_id,artist_name
+ *   albums.csv      album_group,album_name,album_id,album_release_date,
+ *                   total_tracks,album_uri,artist_id
+ *   tracks.csv      track_name,track_id,track_uri,track_number,album_id
+ *   playcounts.csv  date_tracked,track_id,track_playcount
+ *
+ * The first three become the catalog (ids are Spotify ids; an album's
+ * tracks, by track_number, are its track list; a track with no artists
+ * gets its album's primary artist; an album by several artists is listed
+ * once per artist), the last one the series.  Rows update by id,
+ * so a re-import changes nothing.
+ *
+ * Play counts are read whole before any is taken, sorted by recording and
+ * day, so that: a conflicting duplicate (same recording and day, two
+ * counts) names both lines; a 0 after a positive count of the same
+ * recording, which is a failed fetch rather than a real count, is left out
+ * and counted as refused; and the file note reports the day-to-day
+ * decreases and unchanged steps the file holds.
+ */
+#include "importer.h"
+
+#include <ctype.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static const char *fld(const struct tr_csv *r, int i, char *buf, size_t size)
+{
+    buf[0] = '\0';
+    if (i < 0 || (size_t)i >= r->n_fields)
+        return buf;
+    const char *s = r->fields[i].s;
+    size_t len = r->fields[i].len;
+    while (len && *s == ' ')
+        s++, len--;
+    while (len && s[len - 1] == ' ')
+        len--;
+    if (len >= size)
+        len = size - 1;
+    memcpy(buf, s, len);
+    buf[len] = '\0';
+    return buf;
+}
+
+static int open_cols(struct tr_csv *r, struct tr_input *in, const char *const *names, int n,
+                     int *col, struct tr_error *err)
+{
+    tr_csv_init(r, in->base, in->data, in->len);
+    int rc = tr_csv_header(r, err);
+    for (int i = 0; !rc && i < n; i++)
+        if ((col[i] = tr_csv_column(r, names[i])) < 0)
+            rc = tr_error_set(err, TR_EFORMAT, "%s:1: header: missing column '%s'", in->base, names[i]);
+    return rc;
+}
+
+/* 1 for a row, 0 at the end, negative error code. */
+static int next_row(struct tr_csv *r, struct tr_import_ctx *x, bool count, struct tr_error *err)
+{
+    int rc = tr_csv_next(r, err);
+    if (rc)
+        return -rc;
+    if (r->n_fields == 0)
+        return 0;
+    if ((rc = tr_csv_expect_fields(r, tr_csv_header_count(r), err)))
+        return -rc;
+    if (count)
+        x->file->rows++;
+    return 1;
+}
+
+static int set_str(struct tr_import_ctx *x, enum tr_subject_type t, uint32_t i, char **f,
+                   const char *v)
+{
+    if (strcmp(*f ? *f : "", v) == 0)
+        return 0;
+    tr_catalog_mark(x->catalog, t, i);
+    return tr_catalog_set_str(f, v);
+}
+
+static int set_list(struct tr_import_ctx *x, enum tr_subject_type t, uint32_t i, uint32_t **f,
+                    uint32_t *nf, const uint32_t *v, uint32_t n)
+{
+    if (*nf == n && (n == 0 || memcmp(*f, v, n * sizeof *v) == 0))
+        return 0;
+    tr_catalog_mark(x->catalog, t, i);
+    return tr_catalog_set_list(f, nf, v, n);
+}
+
+static int nomem(struct tr_error *err) { return tr_error_set(err, TR_ENOMEM, "out of memory"); }
+
+static int empty_id(struct tr_csv *r, const char *name, struct tr_error *err)
+{
+    return tr_error_set(err, TR_EFORMAT, "%s:%zu: %s: empty id", r->file, r->line, name);
+}
+
+/* ---- artists.csv ------------------------------------------------------- */
+
+int tr_fmt_pc_artists_read(struct tr_import_ctx *x, struct tr_input *in, struct tr_error *err)
+{
+    static const char *const names[] = {"artist_id", "artist_name"};
+    struct tr_csv r;
+    int col[2], rc = open_cols(&r, in, names, 2, col, err), more;
+    while (!rc && (more = next_row(&r, x, true, err))) {
+        if (more < 0) {
+            rc = -more;
+            break;
+        }
+        char id[256], name[1024];
+        uint32_t a;
+        if (!*fld(&r, col[0], id, sizeof id)) {
+            rc = empty_id(&r, "artist_id", err);
+            break;
+        }
+        if (tr_catalog_add_artist(x->catalog, id, &a, NULL) ||
+            set_str(x, TR_SUBJECT_ARTIST, a, &x->catalog->artists[a].name,
+                    fld(&r, col[1], name, sizeof name))) {
+            rc = nomem(err);
+            break;
+        }
+        x->file->taken++;
+    }
+    tr_csv_release(&r);
+    return rc;
+}
+
+/* ---- albums.csv --------------------------------------------------------- */
+
+int tr_fmt_pc_albums_read(struct tr_import_ctx *x, struct tr_input *in, struct tr_error *err)
+{
+    static const char *const names[] = {"album_group", "album_name", "album_id",
+                                        "album_release_date", "artist_id"};
+    struct tr_csv r;
+    int col[5], rc = open_cols(&r, in, names, 5, col, err), more;
+    while (!rc && (more = next_row(&r, x, true, err))) {
+        if (more < 0) {
+            rc = -more;
+            break;
+        }
+        char group[64], title[1024], id[256], date[64], artist[256];
+        enum tr_release_type type;
+        tr_day day = TR_DAY_NONE;
+        fld(&r, col[0], group, sizeof group);
+        fld(&r, col[1], title, sizeof title);
+        fld(&r, col[3], date, sizeof date);
+        fld(&r, col[4], artist, sizeof artist);
+        if (!*fld(&r, col[2], id, sizeof id)) {
+            rc = empty_id(&r, "album_id", err);
+            break;
+        }
+        if (tr_release_type_parse(group, &type)) {
+            rc = tr_error_set(err, TR_EFORMAT, "%s:%zu: album_group: expected album, single, ep or"
+                              " compilation, found '%s'", in->base, r.line, group);
+            break;
+        }
+        /* a year or a month alone leaves the release day unknown */
+        size_t dl = strlen(date);
+        bool partial = (dl == 4 || dl == 7) && isdigit((unsigned char)date[0]);
+        if (dl && !partial && tr_day_parse(date, dl, &day)) {
+            rc = tr_error_set(err, TR_EFORMAT, "%s:%zu: album_release_date: not a date: '%s'",
+                              in->base, r.line, date);
+            break;
+        }
+        uint32_t a = tr_catalog_artist(x->catalog, artist), rel;
+        if (a == TR_NONE) {
+            rc = tr_error_set(err, TR_EUNKNOWN, "%s:%zu: artist_id: unknown artist '%s'",
+                              in->base, r.line, artist);
+            break;
+        }
+        if (tr_catalog_add_release(x->catalog, id, &rel, NULL)) {
+            rc = nomem(err);
+            break;
+        }
+        struct tr_release *re = &x->catalog->releases[rel];
+        if (re->type != type || re->date != day) {
+            re->type = type;
+            re->date = day;
+            tr_catalog_mark(x->catalog, TR_SUBJECT_RELEASE, rel);
+        }
+        /* an album by two artists comes as two rows, one per artist */
+        bool listed = false;
+        for (uint32_t k = 0; k < re->n_artists && !listed; k++)
+            listed = re->artists[k] == a;
+        if (set_str(x, TR_SUBJECT_RELEASE, rel, &re->title, title)) {
+            rc = nomem(err);
+            break;
+        }
+        if (!listed) {
+            uint32_t list[64], k = re->n_artists < 63 ? re->n_artists : 63;
+            if (k)
+                memcpy(list, re->artists, k * sizeof *list);
+            list[k++] = a;
+            if (set_list(x, TR_SUBJECT_RELEASE, rel, &re->artists, &re->n_artists, list, k)) {
+                rc = nomem(err);
+                break;
+            }
+        }
+        x->file->taken++;
+    }
+    tr_csv_release(&r);
+    return rc;
+}
+
+/* ---- tracks.csv --------------------------------------------------------- */
+
+struct slot {
+    uint32_t release, track;
+    uint64_t position;
+    size_t line;
+};
+
+static int slot_cmp(const void *pa, const void *pb)
+{
+    const struct slot *a = pa, *b = pb;
+    if (a->release != b->release)
+        return a->release < b->release ? -1 : 1;
+    return a->line < b->line ? -1 : a->line > b->line;
+}
+
+int tr_fmt_pc_tracks_read(struct tr_import_ctx *x, struct tr_input *in, struct tr_error *err)
+{
+    static const char *const names[] = {"track_name", "track_id", "track_number", "album_id"};
+    struct tr_csv r;
+    struct slot *v = NULL;
+    uint32_t *list = NULL;
+    size_t n = 0, cap = 0;
+    int col[4], rc = open_cols(&r, in, names, 4, col, err), more;
+    struct tr_catalog *c = x->catalog;
+    while (!rc && (more = next_row(&r, x, true, err))) {
+        if (more < 0) {
+            rc = -more;
+            break;
+        }
+        char title[1024], id[256], album[256];
+        uint64_t pos;
+        uint32_t t, rel;
+        fld(&r, col[0], title, sizeof title);
+        fld(&r, col[3], album, sizeof album);
+        if (!*fld(&r, col[1], id, sizeof id)) {
+            rc = empty_id(&r, "track_id", err);
+            break;
+        }
+        if ((rc = tr_csv_u64(&r, (size_t)col[2], "track_number", &pos, err)))
+            break;
+        if ((rel = tr_catalog_release(c, album)) == TR_NONE) {
+            rc = tr_error_set(err, TR_EUNKNOWN, "%s:%zu: album_id: unknown album '%s'", in->base,
+                              r.line, album);
+            break;
+        }
+        bool created;
+        if (tr_catalog_add_track(c, id, TR_NONE, &t, &created) ||
+            set_str(x, TR_SUBJECT_TRACK, t, &c->tracks[t].title, title)) {
+            rc = nomem(err);
+            break;
+        }
+        if (c->tracks[t].n_artists == 0 && c->releases[rel].n_artists &&
+            set_list(x, TR_SUBJECT_TRACK, t, &c->tracks[t].artists, &c->tracks[t].n_artists,
+                     c->releases[rel].artists, 1)) {
+            rc = nomem(err);
+            break;
+        }
+        if (n == cap) {
+            struct slot *p = realloc(v, (cap = cap ? cap * 2 : 1024) * sizeof *p);
+            if (!p) {
+                rc = nomem(err);
+                break;
+            }
+            v = p;
+        }
+        v[n++] = (struct slot){rel, t, pos, r.line};
+        x->file->taken++;
+    }
+    /* track lists: one per album, in the file's order (track_number
+     * starts again on each disc of a multi-disc album, and the export
+     * has no disc number); a track listed twice counts once */
+    if (!rc && n) {
+        qsort(v, n, sizeof *v, slot_cmp);
+        if (!(list = malloc(n * sizeof *list)))
+            rc = nomem(err);
+    }
+    for (size_t i = 0; !rc && i < n;) {
+        size_t j = i;
+        uint32_t k = 0;
+        for (; j < n && v[j].release == v[i].release; j++) {
+            bool seen = false;
+            for (uint32_t q = 0; q < k && !seen; q++)
+                seen = list[q] == v[j].track;
+            if (!seen)
+                list[k++] = v[j].track;
+        }
+        struct tr_release *re = &c->releases[v[i].release];
+        if (set_list(x, TR_SUBJECT_RELEASE, v[i].release, &re->tracks, &re->n_tracks, list, k))
+            rc = nomem(err);
+        i = j;
+    }
+    tr_csv_release(&r);
+    free(v);
+    free(list);
+    return rc;
+}
+
+/* ---- playcounts.csv ----------------------------------------------------- */
+
+struct pc_row {
+    uint32_t series, track;
+    tr_day day;
+    uint64_t value;
+    size_t line;
+    size_t first_line;       /* earliest line with the same series and day */
+    bool skip;               /* a 0 after a positive count */
+};
+
+static int by_series_day(const void *pa, const void *pb)
+{
+    const struct pc_row *a = pa, *b = pb;
+    if (a->series != b->series)
+        return a->series < b->series ? -1 : 1;
+    if (a->day != b->day)
+        return a->day < b->day ? -1 : 1;
+    return a->line < b->line ? -1 : a->line > b->line;
+}
+
+static int by_line(const void *pa, const void *pb)
+{
+    const struct pc_row *a = pa, *b = pb;
+    return a->line < b->line ? -1 : a->line > b->line;
+}
+
+int tr_fmt_pc_playcounts_read(struct tr_import_ctx *x, struct tr_input *in, struct tr_error *err)
+{
+    static const char *const names[] = {"date_tracked", "track_id", "track_playcount"};
+    struct tr_csv r;
+    struct pc_row *v = NULL;
+    size_t n = 0, cap = 0;
+    int col[3], rc = open_cols(&r, in, names, 3, col, err), more;
+    while (!rc && (more = next_row(&r, x, false, err))) {
+        if (more < 0) {
+            rc = -more;
+            break;
+        }
+        struct pc_row row = {0};
+        const struct tr_csv_field *id = &r.fields[col[1]];
+        if ((rc = tr_csv_day(&r, (size_t)col[0], "date_tracked", &row.day, err)) ||
+            (rc = tr_csv_u64(&r, (size_t)col[2], "track_playcount", &row.value, err)) ||
+            (rc = tr_import_track(x, id->s, id->len, NULL, r.line, "track_id", &row.track, err)))
+            break;
+        row.series = x->catalog->tracks[row.track].series;
+        row.line = r.line;
+        if (n == cap) {
+            struct pc_row *p = realloc(v, (cap = cap ? cap * 2 : 4096) * sizeof *p);
+            if (!p) {
+                rc = nomem(err);
+                break;
+            }
+            v = p;
+        }
+        v[n++] = row;
+        if ((n & 0xffff) == 0)
+            tr_import_progress(x, (size_t)(r.pos - in->data));
+    }
+    if (rc)
+        goto out;
+
+    /* per recording, in day order: duplicates, failed fetches, and the
+     * steps between days (on the value the duplicate policy keeps) */
+    qsort(v, n, sizeof *v, by_series_day);
+    uint64_t zeros = 0, down = 0, same = 0;
+    enum tr_on_duplicate pol = x->opt->on_duplicate;
+    for (size_t i = 0; i < n;) {
+        uint32_t s = v[i].series;
+        bool positive = false, have_prev = false;
+        uint64_t prev = 0;
+        for (; i < n && v[i].series == s;) {
+            size_t j = i;
+            uint64_t kept = 0;
+            bool any = false;
+            for (; j < n && v[j].series == s && v[j].day == v[i].day; j++) {
+                v[j].first_line = v[i].line;
+                if (v[j].value == 0 && positive) {
+                    v[j].skip = true;
+                    zeros++;
+                    continue;
+                }
+                if (!any || (pol == TR_DUP_MAX && v[j].value > kept) || pol == TR_DUP_LAST)
+                    kept = v[j].value;
+                any = true;
+            }
+            if (any) {
+                if (have_prev && kept < prev)
+                    down++;
+                else if (have_prev && kept == prev)
+                    same++;
+                prev = kept;
+                have_prev = true;
+                positive |= kept > 0;
+            }
+            i = j;
+        }
+    }
+    qsort(v, n, sizeof *v, by_line);
+    for (size_t i = 0; i < n && !rc; i++) {
+        if (v[i].skip) {
+            x->file->rows++;
+            x->file->refused++;
+            continue;
+        }
+        rc = tr_import_observe(x, v[i].track, v[i].day, v[i].value, v[i].line,
+                               v[i].first_line != v[i].line ? v[i].first_line : 0, err);
+    }
+    if (!rc)
+        snprintf(x->file->note, sizeof x->file->note,
+                 "%llu decreases, %llu unchanged day-to-day steps; %llu zero counts after a"
+                 " positive one left out as failed fetches",
+                 (unsigned long long)down, (unsigned long long)same, (unsigned long long)zeros);
+out:
+    tr_csv_release(&r);
+    free(v);
+    return rc;
+}
