@@ -12,10 +12,9 @@
  * refused import rolls them back with everything else.  Each row replaces
  * the stored row with its key, so re-importing a file changes nothing.
  *
- * The last column (note, result) is free text and is read as written: an
+ * The last column (note, result) is free text, read as written: an
  * unquoted note may hold quotes (`first week; published as "over 1.67
- * million"`), which strict CSV would refuse, so such a field is quoted
- * before the CSV reader sees it.  Line numbers are unchanged.
+ * million"`), which the CSV reader takes literally.
  */
 #include "importer.h"
 
@@ -47,75 +46,11 @@ static int copy_field(struct tr_csv *r, int i, const char *name, char *buf, size
     return 0;
 }
 
-/* A copy of data[0..len) where an unquoted last field (field n_cols of a
- * line) holding a quote is quoted, its quotes doubled.  *out is malloc'd. */
-static int quote_last_field(const char *data, size_t len, int n_cols, char **out, size_t *out_len)
-{
-    /* at worst every byte doubles, plus two quotes per line */
-    char *o = malloc(len * 2 + 3 * (len / 2 + 1) + 1);
-    if (!o)
-        return TR_ENOMEM;
-    size_t k = 0, i = 0;
-    int field = 1;
-    while (i < len) {
-        if (data[i] == '"') {                   /* a quoted field, copied as is */
-            o[k++] = data[i++];
-            while (i < len) {
-                if (data[i] == '"' && i + 1 < len && data[i + 1] == '"') {
-                    o[k++] = data[i++];
-                    o[k++] = data[i++];
-                } else if (data[i] == '"') {
-                    o[k++] = data[i++];
-                    break;
-                } else {
-                    o[k++] = data[i++];
-                }
-            }
-        }
-        size_t end = i;
-        if (field == n_cols) {                  /* the rest of the line */
-            while (end < len && data[end] != '\n' && data[end] != '\r')
-                end++;
-        } else {
-            while (end < len && data[end] != ',' && data[end] != '\n' && data[end] != '\r')
-                end++;
-        }
-        bool quote = field == n_cols && memchr(data + i, '"', end - i) != NULL;
-        if (quote)
-            o[k++] = '"';
-        for (; i < end; i++) {
-            if (quote && data[i] == '"')
-                o[k++] = '"';
-            o[k++] = data[i];
-        }
-        if (quote)
-            o[k++] = '"';
-        if (i < len && data[i] == ',') {
-            o[k++] = data[i++];
-            field++;
-        } else if (i < len) {                   /* line end */
-            o[k++] = data[i++];
-            field = 1;
-        }
-    }
-    o[k] = '\0';
-    *out = o;
-    *out_len = k;
-    return 0;
-}
-
-/* Opens the CSV (over *buf, the rewritten input, which the caller frees)
- * and finds the columns, all of which are required. */
+/* Opens the CSV and finds the columns, all of which are required. */
 static int open_cols(struct tr_csv *r, struct tr_input *in, const char *const *names, int n,
-                     int *col, char **buf, struct tr_error *err)
+                     int *col, struct tr_error *err)
 {
-    size_t len;
-    *buf = NULL;
-    if (quote_last_field(in->data, in->len, n, buf, &len)) {
-        tr_csv_init(r, in->base, "", 0);
-        return tr_error_set(err, TR_ENOMEM, "out of memory");
-    }
-    tr_csv_init(r, in->base, *buf, len);
+    tr_csv_init(r, in->base, in->data, in->len);
     int rc = tr_csv_header(r, err);
     for (int i = 0; !rc && i < n; i++)
         if ((col[i] = tr_csv_column(r, names[i])) < 0)
@@ -146,8 +81,7 @@ int tr_fmt_sales_read(struct tr_import_ctx *x, struct tr_input *in, struct tr_er
     static const char *const names[] = {"release", "source", "period_start", "period_end",
                                         "timezone", "copies", "note"};
     struct tr_csv r;
-    char *buf;
-    int col[7], rc = open_cols(&r, in, names, 7, col, &buf, err), more;
+    int col[7], rc = open_cols(&r, in, names, 7, col, err), more;
     struct tr_backend *be = x->store->be;
     while (!rc && (more = next_row(&r, x, err)) != 0) {
         if (more < 0) {
@@ -185,7 +119,6 @@ int tr_fmt_sales_read(struct tr_import_ctx *x, struct tr_input *in, struct tr_er
         x->file->taken++;
     }
     tr_csv_release(&r);
-    free(buf);
     return rc;
 }
 
@@ -194,8 +127,7 @@ int tr_fmt_awards_read(struct tr_import_ctx *x, struct tr_input *in, struct tr_e
     static const char *const names[] = {"ceremony", "year", "category", "nominee_kind",
                                         "nominee", "result"};
     struct tr_csv r;
-    char *buf;
-    int col[6], rc = open_cols(&r, in, names, 6, col, &buf, err), more;
+    int col[6], rc = open_cols(&r, in, names, 6, col, err), more;
     struct tr_backend *be = x->store->be;
     while (!rc && (more = next_row(&r, x, err)) != 0) {
         if (more < 0) {
@@ -248,7 +180,6 @@ int tr_fmt_awards_read(struct tr_import_ctx *x, struct tr_input *in, struct tr_e
         x->file->taken++;
     }
     tr_csv_release(&r);
-    free(buf);
     return rc;
 }
 

@@ -7,8 +7,11 @@
  * before play counts, so that a bundle's tracks exist when its counts
  * arrive), and a reader.  A reader parses the whole input, edits the
  * catalog and adds observations through the helpers below, and reports
- * the first problem as an error naming file, line and field.  It never
- * writes to the store itself: the driver does, once every file is read.
+ * the first problem as an error naming file, line and field.  The catalog
+ * and the play counts are written by the driver once every file is read;
+ * facts kept beside them (sales, awards, chart entries) are written by
+ * their readers through the backend, inside the import's transaction, so
+ * a refused import rolls them back with the rest.
  */
 #ifndef TR_IMPORTER_H
 #define TR_IMPORTER_H
