@@ -196,9 +196,12 @@ static int add_dir(struct pending_list *pl, const char *dir, const struct tr_imp
         size_t len = strlen(nm);
         if (nm[0] == '.' || len < 4)
             continue;
-        bool data = (len > 4 && strcasecmp(nm + len - 4, ".csv") == 0) ||
-                    (len > 5 && strcasecmp(nm + len - 5, ".json") == 0) ||
-                    (len > 7 && strcasecmp(nm + len - 7, ".csv.gz") == 0);
+        static const char *const exts[] = {".csv", ".json", ".csv.gz", ".json.gz"};
+        bool data = false;
+        for (size_t k = 0; k < sizeof exts / sizeof *exts && !data; k++) {
+            size_t el = strlen(exts[k]);
+            data = len > el && strcasecmp(nm + len - el, exts[k]) == 0;
+        }
         if (!data)
             continue;
         if (n == cap) {
@@ -209,7 +212,10 @@ static int add_dir(struct pending_list *pl, const char *dir, const struct tr_imp
             }
             names = p;
         }
-        if (asprintf(&names[n], "%s/%s", dir, nm) < 0) {
+        size_t dl = strlen(dir);
+        while (dl > 1 && dir[dl - 1] == '/')
+            dl--;
+        if (asprintf(&names[n], "%.*s/%s", (int)dl, dir, nm) < 0) {
             rc = tr_error_set(err, TR_ENOMEM, "out of memory");
             break;
         }
@@ -218,12 +224,16 @@ static int add_dir(struct pending_list *pl, const char *dir, const struct tr_imp
     closedir(d);
     if (!rc && n)
         qsort(names, n, sizeof *names, name_cmp);
+    size_t before = pl->n;
     for (size_t i = 0; i < n; i++) {
         if (!rc)
             rc = add_file(pl, names[i], opt, true, err);
         free(names[i]);
     }
     free(names);
+    if (!rc && pl->n == before)
+        rc = tr_error_set(err, TR_EFORMAT, "%s: no file of a known format in this directory"
+                          " (see docs/formats.md)", dir);
     return rc;
 }
 

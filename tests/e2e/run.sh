@@ -252,10 +252,58 @@ t_daily_imports_match_one_import() {
     expect_eq "corrections" "$("$BIN" --db "$db" corrections)" "$("$BIN" --db "$full" corrections)"
 }
 
+# ---- real feeds (samples of ../shared/data in tests/data/feeds) ------------
+
+FEEDS=$ROOT/tests/data/feeds
+
+t_real_weekly_chart_dynamite() {
+    local db=$WORK/charts.db
+    rm -f "$db"*
+    check "import weekly charts" "$BIN" --db "$db" import "$FEEDS/charts_us" || return 1
+    # BTS "Dynamite" entered the US weekly chart in the week from
+    # 2020-08-21 at #4 (zcat ...2020-08-21--2020-08-28us_meta.csv.gz | grep Dynamite)
+    local r; r=$("$BIN" --db "$db" charts 0v1x6rN6JHRapa03JElljE --json | jq -r '.[0] |
+        [.chart,.country,.debut_date,.debut_rank,.peak_rank,.periods_on_chart,.chart_streams] | @csv')
+    expect_eq "Dynamite run" "$r" '"weekly","us","2020-08-21",4,4,1,8547583'
+}
+
+t_real_playcounts_duplicate_and_quirks() {
+    local db=$WORK/pc.db
+    rm -f "$db"*
+    local err; err=$("$BIN" --db "$db" import "$FEEDS/playcounts" 2>&1 >/dev/null)
+    contains "conflict names both lines" "$err" \
+        "playcounts.csv:171: streams: 26064701 for track '1DlczmjByrS4qxRVfGjpqN' on 2023-03-07 conflicts with 26031618 on line 170" || return 1
+    local out; out=$("$BIN" --db "$db" import --on-duplicate max "$FEEDS/playcounts") ||
+        { fail_msg="import --on-duplicate max failed"; return 1; }
+    contains "unchanged and failed fetches reported" "$out" \
+        "0 decreases, 8 unchanged day-to-day steps; 1 zero counts after a positive one left out as failed fetches" || return 1
+    # the larger of the two counts was kept
+    local v; v=$("$BIN" --db "$db" show 1DlczmjByrS4qxRVfGjpqN --json |
+        jq '.history[] | select(.date=="2023-03-07") | .streams')
+    expect_eq "kept the larger" "$v" 26064701
+}
+
+t_real_kworb_stale_day_and_jump() {
+    local db=$WORK/kworb.db
+    rm -f "$db"*
+    local out; out=$("$BIN" --db "$db" import --add-tracks "$FEEDS/kworb") ||
+        { fail_msg="import failed"; return 1; }
+    contains "stale day" "$out" "stale day 2025-10-02: 315 of 315 totals equal those of 2025-10-01" || return 1
+    contains "two-day jump" "$out" "two-day jump on 2025-10-04"
+}
+
+t_show_sales_and_awards() {
+    local db; db=$(layover_db extras) || return 1
+    local j; j=$("$BIN" --db "$db" show layover --json)
+    expect_eq "sales" "$(printf '%s' "$j" | jq -r '.sales[0] | [.source,.copies,.timezone] | @csv')" \
+        '"hanteo",1670000,"Asia/Seoul"' || return 1
+    expect_eq "album award" "$(printf '%s' "$j" | jq -r '.awards[0].category')" "Album of the Year"
+}
+
 t_help_everywhere() {
     local c
     check "--help" "$BIN" --help || return 1
-    for c in import milestones show corrections imports stats; do
+    for c in import milestones show corrections imports stats charts; do
         local out; out=$("$BIN" "$c" --help) || { fail_msg="$c --help failed"; return 1; }
         contains "$c --help" "$out" "usage: trackrecord $c" || return 1
     done
