@@ -65,15 +65,49 @@ int tr_release_type_parse(const char *s, enum tr_release_type *out)
     return 0;
 }
 
+struct tr_catalog_priv *tr_catalog_priv_new(void)
+{
+    return calloc(1, sizeof(struct tr_catalog_priv));
+}
+
+void tr_catalog_priv_capacity(struct tr_catalog *c, uint32_t artists, uint32_t releases,
+                              uint32_t tracks)
+{
+    c->priv->cap_artists = artists ? artists : 1;
+    c->priv->cap_releases = releases ? releases : 1;
+    c->priv->cap_tracks = tracks ? tracks : 1;
+}
+
+const char *tr_catalog_artist_key(const void *c, uint32_t i)
+{
+    return ((const struct tr_catalog *)c)->artists[i].id;
+}
+
+const char *tr_catalog_release_key(const void *c, uint32_t i)
+{
+    return ((const struct tr_catalog *)c)->releases[i].id;
+}
+
+const char *tr_catalog_track_key(const void *c, uint32_t i)
+{
+    return ((const struct tr_catalog *)c)->tracks[i].id;
+}
+
 struct tr_catalog *tr_catalog_new(void)
+{
+    return tr_catalog_new_sized(64, 64, 256);
+}
+
+struct tr_catalog *tr_catalog_new_sized(uint32_t artists, uint32_t releases, uint32_t tracks)
 {
     struct tr_catalog *c = calloc(1, sizeof *c);
     if (!c)
         return NULL;
-    c->priv = calloc(1, sizeof *c->priv);
-    c->artist_ids = tr_idmap_new(64);
-    c->release_ids = tr_idmap_new(64);
-    c->track_ids = tr_idmap_new(256);
+    c->priv = tr_catalog_priv_new();
+    /* sized up front: growing a map of a million ids rehashes them all */
+    c->artist_ids = tr_idmap_new(artists, tr_catalog_artist_key, c);
+    c->release_ids = tr_idmap_new(releases, tr_catalog_release_key, c);
+    c->track_ids = tr_idmap_new(tracks, tr_catalog_track_key, c);
     if (!c->priv || !c->artist_ids || !c->release_ids || !c->track_ids) {
         tr_catalog_free(c);
         return NULL;
@@ -152,11 +186,12 @@ static int add_entity(struct tr_catalog *c, struct tr_idmap *map, void **arr, ui
     i = *n;
     char *elem = (char *)*arr + (size_t)i * sz;
     memcpy(elem, &copy, sizeof copy);   /* every entity starts with char *id */
-    if (tr_idmap_put(map, copy, i)) {
+    (*n)++;                             /* the map reads the key from the array */
+    if (tr_idmap_put(map, i)) {
+        (*n)--;
         free(copy);
         return TR_ENOMEM;
     }
-    (*n)++;
     tr_catalog_mark(c, t, i);
     *idx = i;
     return 0;

@@ -15,6 +15,17 @@
 #include "trackrecord/milestone.h"
 
 struct tr_catalog *tr_catalog_new(void);
+/* Bookkeeping for a catalog built by other means (a snapshot): the
+ * private part, and the capacity of the entity arrays as allocated. */
+struct tr_catalog_priv *tr_catalog_priv_new(void);
+void tr_catalog_priv_capacity(struct tr_catalog *c, uint32_t artists, uint32_t releases,
+                              uint32_t tracks);
+/* The id of an entity by index: the key functions of the catalog's maps. */
+const char *tr_catalog_artist_key(const void *c, uint32_t i);
+const char *tr_catalog_release_key(const void *c, uint32_t i);
+const char *tr_catalog_track_key(const void *c, uint32_t i);
+/* A catalog whose id maps are sized for this many entities. */
+struct tr_catalog *tr_catalog_new_sized(uint32_t artists, uint32_t releases, uint32_t tracks);
 
 /* Index of the entity with this id, created bare when absent (*created
  * says which).  Returns 0 or TR_ENOMEM. */

@@ -1,7 +1,10 @@
 /*
  * idmap.h: string id -> uint32 index, open addressing with linear probing.
- * Keys are borrowed: the map stores the caller's pointers, which must stay
- * valid (and unchanged) while they are in the map.
+ *
+ * The map holds no keys: a slot is the key's hash and its value, and the
+ * key of a value is asked of the owner through a callback (a catalog's
+ * entity ids).  So the slots are plain data that can be saved with a
+ * catalog snapshot and loaded back without hashing a single id.
  */
 #ifndef TR_IDMAP_H
 #define TR_IDMAP_H
@@ -9,15 +12,26 @@
 #include <stddef.h>
 #include <stdint.h>
 
+/* The key of value v, NUL-terminated, owned by the caller of the map. */
+typedef const char *(*tr_idmap_key_fn)(const void *owner, uint32_t v);
+
 struct tr_idmap;
 
-struct tr_idmap *tr_idmap_new(size_t expected);
+struct tr_idmap *tr_idmap_new(size_t expected, tr_idmap_key_fn key, const void *owner);
 void tr_idmap_free(struct tr_idmap *m);
-/* Index of key[0..len), or UINT32_MAX. */
+/* Value of key[0..len), or UINT32_MAX. */
 uint32_t tr_idmap_get(const struct tr_idmap *m, const char *key, size_t len);
-/* Maps key (NUL-terminated, borrowed) to value, replacing any old value.
+/* Adds value v under its key (which must not be in the map yet).
  * Returns 0, or -1 when out of memory. */
-int tr_idmap_put(struct tr_idmap *m, const char *key, uint32_t value);
+int tr_idmap_put(struct tr_idmap *m, uint32_t v);
 size_t tr_idmap_count(const struct tr_idmap *m);
+
+/* The slots as bytes (tr_idmap_bytes of them) and back: a map rebuilt
+ * with the same keys answers alike.  load returns NULL when the bytes are
+ * not a map (or out of memory). */
+size_t tr_idmap_bytes(const struct tr_idmap *m);
+void tr_idmap_save(const struct tr_idmap *m, void *out);
+struct tr_idmap *tr_idmap_load(const void *bytes, size_t len, tr_idmap_key_fn key,
+                               const void *owner);
 
 #endif

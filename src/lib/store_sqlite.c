@@ -20,6 +20,7 @@
  */
 #include "store_backend.h"
 #include "catalog_edit.h"
+#include "catalog_snapshot.h"
 
 #include <sqlite3.h>
 #include <stdio.h>
@@ -51,6 +52,8 @@ static const char schema[] =
     "CREATE TABLE IF NOT EXISTS corrections(track TEXT NOT NULL, date INTEGER NOT NULL,"
     " previous_date INTEGER NOT NULL, previous INTEGER NOT NULL, value INTEGER NOT NULL,"
     " PRIMARY KEY(track, date));"
+    "CREATE TABLE IF NOT EXISTS catalog_snapshot(id INTEGER PRIMARY KEY CHECK(id = 1),"
+    " data BLOB NOT NULL);"
     "CREATE TABLE IF NOT EXISTS checkpoint(id INTEGER PRIMARY KEY CHECK(id = 1), data BLOB NOT NULL);"
     "CREATE TABLE IF NOT EXISTS coverage(id INTEGER PRIMARY KEY CHECK(id = 1),"
     " first BLOB NOT NULL, last BLOB NOT NULL);"
@@ -360,10 +363,46 @@ static int load_releases(struct sqlite_backend *b, struct tr_catalog *c, struct 
     return rc && rc != TR_ESTORE ? tr_error_set(err, rc, "loading track lists: %s", tr_strerror(rc)) : rc;
 }
 
+static int count_query(struct sqlite_backend *b, const char *sql, uint64_t *out, struct tr_error *err);
+
 static int sq_load_catalog(struct tr_backend *base, struct tr_catalog **out, struct tr_error *err)
 {
     struct sqlite_backend *b = B(base);
-    struct tr_catalog *c = tr_catalog_new();
+    uint64_t na = 0, nr = 0, nt = 0;
+    int rc0 = count_query(b, "SELECT count(*) FROM artists", &na, err);
+    if (!rc0)
+        rc0 = count_query(b, "SELECT count(*) FROM releases", &nr, err);
+    if (!rc0)
+        rc0 = count_query(b, "SELECT max(count(*), coalesce(max(series) + 1, 0)) FROM tracks", &nt, err);
+    if (rc0)
+        return rc0;
+    /* the snapshot, written with every catalog change, when there is one */
+    sqlite3_stmt *snap;
+    if ((rc0 = prepare(b, "SELECT data FROM catalog_snapshot WHERE id = 1", &snap, err)))
+        return rc0;
+    if (sqlite3_step(snap) == SQLITE_ROW) {
+        struct tr_catalog *c;
+        int rs = tr_catalog_from_snapshot(sqlite3_column_blob(snap, 0),
+                                          (size_t)sqlite3_column_bytes(snap, 0), &c);
+        sqlite3_finalize(snap);
+        if (rs == 0 && (uint64_t)c->n_artists == na && (uint64_t)c->n_releases == nr) {
+            if ((rs = tr_catalog_resolve(c, err))) {
+                tr_catalog_free(c);
+                return rs;
+            }
+            tr_catalog_clean(c);
+            *out = c;
+            return 0;
+        }
+        if (rs == 0)
+            tr_catalog_free(c);
+        else if (rs == TR_ENOMEM)
+            return tr_error_set(err, rs, "loading the catalog: out of memory");
+        /* a snapshot that does not match the tables: read the tables */
+    } else {
+        sqlite3_finalize(snap);
+    }
+    struct tr_catalog *c = tr_catalog_new_sized((uint32_t)na, (uint32_t)nr, (uint32_t)nt);
     if (!c)
         return tr_error_set(err, TR_ENOMEM, "out of memory");
     int rc = load_artists(b, c, err);
@@ -528,6 +567,17 @@ static int sq_save_catalog(struct tr_backend *base, const struct tr_catalog *c, 
         rc = save_tracks(b, c, err);
     if (!rc)
         rc = save_releases(b, c, err);
+    void *blob = NULL;
+    size_t len = 0;
+    if (!rc && (rc = tr_catalog_snapshot(c, &blob, &len)))
+        rc = tr_error_set(err, rc, "catalog snapshot: out of memory");
+    sqlite3_stmt *st;
+    if (!rc && !(rc = prepare(b, "INSERT OR REPLACE INTO catalog_snapshot(id, data) VALUES(1, ?)", &st, err))) {
+        sqlite3_bind_blob64(st, 1, blob, len, SQLITE_STATIC);
+        rc = step_done(b, st, err, "write catalog snapshot");
+        sqlite3_finalize(st);
+    }
+    free(blob);
     return rc;
 }
 

@@ -1,0 +1,333 @@
+/*
+ * catalog_snapshot.c: the whole catalog as one blob, so that a store of a
+ * million tracks loads in one read instead of a million rows and lookups.
+ *
+ * Layout (native byte order; a snapshot is a cache of the catalog tables,
+ * rebuilt whenever they change, so it never travels between machines):
+ *
+ *   header            struct snap_header
+ *   strings           every string, NUL-terminated; entities hold offsets
+ *   lists             uint32 values: index lists and string-offset lists
+ *   artists           struct snap_artist  x n_artists
+ *   releases          struct snap_release x n_releases
+ *   tracks            struct snap_track   x n_tracks
+ *   maps              the three id maps' slots (idmap.h), artists first
+ *
+ * Loading copies each string and list into its own allocation, so the
+ * loaded catalog is owned exactly like one built row by row.
+ */
+#include "catalog_snapshot.h"
+#include "catalog_edit.h"
+#include "idmap.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#define SNAP_MAGIC 0x31504e53u    /* "SNP1" */
+
+struct snap_header {
+    uint32_t magic;
+    uint32_t n_artists, n_releases, n_tracks, n_series;
+    uint64_t strings, lists;      /* bytes of each section */
+    uint64_t maps[3];             /* bytes of each id map */
+};
+
+struct span { uint32_t off, n; };  /* into the lists section */
+
+struct snap_artist {
+    uint32_t id, name;            /* string offsets */
+    char country[4];
+    uint8_t kind, gender;
+    struct span genres;           /* of string offsets */
+    struct span member_of;
+};
+
+struct snap_release {
+    uint32_t id, title;
+    struct span artists, tracks;
+    uint8_t type;
+    int32_t date;
+};
+
+struct snap_track {
+    uint32_t id, title;
+    struct span artists;
+    int32_t released;
+    uint32_t same_as, version_of, series, own_series;
+};
+
+struct writer {
+    char *strings;
+    size_t n_str, cap_str;
+    uint32_t *lists;
+    size_t n_list, cap_list;
+    bool failed;
+};
+
+static uint32_t put_string(struct writer *w, const char *s)
+{
+    size_t len = strlen(s ? s : "") + 1;
+    if (w->n_str + len > w->cap_str) {
+        size_t cap = w->cap_str ? w->cap_str * 2 : 1 << 16;
+        while (cap < w->n_str + len)
+            cap *= 2;
+        char *p = realloc(w->strings, cap);
+        if (!p || cap > UINT32_MAX) {
+            w->failed = true;
+            return 0;
+        }
+        w->strings = p;
+        w->cap_str = cap;
+    }
+    uint32_t off = (uint32_t)w->n_str;
+    memcpy(w->strings + off, s ? s : "", len);
+    w->n_str += len;
+    return off;
+}
+
+static struct span put_list(struct writer *w, const uint32_t *v, uint32_t n)
+{
+    if (w->n_list + n > w->cap_list) {
+        size_t cap = w->cap_list ? w->cap_list * 2 : 1 << 14;
+        while (cap < w->n_list + n)
+            cap *= 2;
+        uint32_t *p = realloc(w->lists, cap * sizeof *p);
+        if (!p || cap > UINT32_MAX) {
+            w->failed = true;
+            return (struct span){0, 0};
+        }
+        w->lists = p;
+        w->cap_list = cap;
+    }
+    struct span s = {(uint32_t)w->n_list, n};
+    if (n)
+        memcpy(w->lists + w->n_list, v, n * sizeof *v);
+    w->n_list += n;
+    return s;
+}
+
+int tr_catalog_snapshot(const struct tr_catalog *c, void **out, size_t *len)
+{
+    struct writer w = {0};
+    struct snap_artist *sa = calloc(c->n_artists ? c->n_artists : 1, sizeof *sa);
+    struct snap_release *sr = calloc(c->n_releases ? c->n_releases : 1, sizeof *sr);
+    struct snap_track *st = calloc(c->n_tracks ? c->n_tracks : 1, sizeof *st);
+    int rc = TR_ENOMEM;
+    char *blob = NULL;
+    if (!sa || !sr || !st)
+        goto out;
+    for (uint32_t i = 0; i < c->n_artists && !w.failed; i++) {
+        const struct tr_artist *a = &c->artists[i];
+        uint32_t genres[64], ng = a->n_genres < 64 ? a->n_genres : 64;
+        for (uint32_t k = 0; k < ng; k++)
+            genres[k] = put_string(&w, a->genres[k]);
+        sa[i] = (struct snap_artist){.id = put_string(&w, a->id), .name = put_string(&w, a->name),
+                                     .kind = (uint8_t)a->kind, .gender = (uint8_t)a->gender,
+                                     .genres = put_list(&w, genres, ng),
+                                     .member_of = put_list(&w, a->member_of, a->n_member_of)};
+        memcpy(sa[i].country, a->country, sizeof a->country);
+    }
+    for (uint32_t i = 0; i < c->n_releases && !w.failed; i++) {
+        const struct tr_release *r = &c->releases[i];
+        sr[i] = (struct snap_release){.id = put_string(&w, r->id), .title = put_string(&w, r->title),
+                                      .artists = put_list(&w, r->artists, r->n_artists),
+                                      .tracks = put_list(&w, r->tracks, r->n_tracks),
+                                      .type = (uint8_t)r->type, .date = r->date};
+    }
+    for (uint32_t i = 0; i < c->n_tracks && !w.failed; i++) {
+        const struct tr_track *t = &c->tracks[i];
+        st[i] = (struct snap_track){.id = put_string(&w, t->id), .title = put_string(&w, t->title),
+                                    .artists = put_list(&w, t->artists, t->n_artists),
+                                    .released = t->released, .same_as = t->same_as,
+                                    .version_of = t->version_of, .series = t->series,
+                                    .own_series = t->own_series};
+    }
+    if (w.failed)
+        goto out;
+    const struct tr_idmap *maps[3] = {c->artist_ids, c->release_ids, c->track_ids};
+    struct snap_header h = {SNAP_MAGIC, c->n_artists, c->n_releases, c->n_tracks, c->n_series,
+                            w.n_str, w.n_list * sizeof(uint32_t),
+                            {tr_idmap_bytes(maps[0]), tr_idmap_bytes(maps[1]), tr_idmap_bytes(maps[2])}};
+    size_t n = sizeof h + h.strings + h.lists + c->n_artists * sizeof *sa +
+               c->n_releases * sizeof *sr + c->n_tracks * sizeof *st + h.maps[0] + h.maps[1] + h.maps[2];
+    if (!(blob = malloc(n)))
+        goto out;
+    char *p = blob;
+    memcpy(p, &h, sizeof h), p += sizeof h;
+    memcpy(p, w.strings, h.strings), p += h.strings;
+    memcpy(p, w.lists, h.lists), p += h.lists;
+    memcpy(p, sa, c->n_artists * sizeof *sa), p += c->n_artists * sizeof *sa;
+    memcpy(p, sr, c->n_releases * sizeof *sr), p += c->n_releases * sizeof *sr;
+    memcpy(p, st, c->n_tracks * sizeof *st), p += c->n_tracks * sizeof *st;
+    for (int k = 0; k < 3; k++)
+        tr_idmap_save(maps[k], p), p += h.maps[k];
+    *out = blob;
+    *len = n;
+    blob = NULL;
+    rc = 0;
+out:
+    free(blob);
+    free(w.strings);
+    free(w.lists);
+    free(sa);
+    free(sr);
+    free(st);
+    return rc;
+}
+
+/* ---- loading -------------------------------------------------------- */
+
+struct reader {
+    const char *strings;
+    size_t n_str;
+    const uint32_t *lists;
+    size_t n_list;
+    bool bad;
+};
+
+static char *get_string(struct reader *r, uint32_t off)
+{
+    if (off >= r->n_str || !memchr(r->strings + off, '\0', r->n_str - off)) {
+        r->bad = true;
+        return NULL;
+    }
+    return strdup(r->strings + off);
+}
+
+static uint32_t *get_list(struct reader *r, struct span s, uint32_t limit)
+{
+    if ((uint64_t)s.off + s.n > r->n_list) {
+        r->bad = true;
+        return NULL;
+    }
+    if (!s.n)
+        return NULL;
+    uint32_t *v = malloc(s.n * sizeof *v);
+    if (!v) {
+        r->bad = true;
+        return NULL;
+    }
+    memcpy(v, r->lists + s.off, s.n * sizeof *v);
+    for (uint32_t k = 0; k < s.n; k++)
+        if (v[k] >= limit)
+            r->bad = true;
+    return v;
+}
+
+int tr_catalog_from_snapshot(const void *blob, size_t len, struct tr_catalog **out)
+{
+    struct snap_header h;
+    if (len < sizeof h)
+        return TR_ESTORE;
+    memcpy(&h, blob, sizeof h);
+    uint64_t need = sizeof h + h.strings + h.lists + (uint64_t)h.n_artists * sizeof(struct snap_artist) +
+                    (uint64_t)h.n_releases * sizeof(struct snap_release) +
+                    (uint64_t)h.n_tracks * sizeof(struct snap_track) + h.maps[0] + h.maps[1] + h.maps[2];
+    if (h.magic != SNAP_MAGIC || need != len || h.lists % sizeof(uint32_t))
+        return TR_ESTORE;
+    const char *p = (const char *)blob + sizeof h;
+    struct reader r = {p, h.strings, NULL, h.lists / sizeof(uint32_t), false};
+    p += h.strings;
+    uint32_t *lists = malloc(h.lists ? h.lists : 1);   /* aligned copy */
+    struct tr_catalog *c = calloc(1, sizeof *c);
+    if (!lists || !c || !(c->priv = tr_catalog_priv_new())) {
+        free(lists);
+        free(c);
+        return TR_ENOMEM;
+    }
+    memcpy(lists, p, h.lists);
+    r.lists = lists;
+    p += h.lists;
+    c->artists = calloc(h.n_artists ? h.n_artists : 1, sizeof *c->artists);
+    c->releases = calloc(h.n_releases ? h.n_releases : 1, sizeof *c->releases);
+    c->tracks = calloc(h.n_tracks ? h.n_tracks : 1, sizeof *c->tracks);
+    tr_catalog_priv_capacity(c, h.n_artists, h.n_releases, h.n_tracks);
+    int rc = TR_ENOMEM;
+    if (!c->artists || !c->releases || !c->tracks)
+        goto fail;
+    c->n_artists = h.n_artists;
+    c->n_releases = h.n_releases;
+    c->n_tracks = h.n_tracks;
+    c->n_series = h.n_series;
+    for (uint32_t i = 0; i < h.n_artists && !r.bad; i++, p += sizeof(struct snap_artist)) {
+        struct snap_artist sa;
+        memcpy(&sa, p, sizeof sa);
+        struct tr_artist *a = &c->artists[i];
+        a->id = get_string(&r, sa.id);
+        a->name = get_string(&r, sa.name);
+        memcpy(a->country, sa.country, sizeof a->country);
+        a->country[2] = '\0';
+        a->kind = sa.kind <= TR_KIND_GROUP ? (enum tr_artist_kind)sa.kind : TR_KIND_UNKNOWN;
+        a->gender = sa.gender <= TR_GENDER_MIXED ? (enum tr_gender)sa.gender : TR_GENDER_UNKNOWN;
+        uint32_t *g = get_list(&r, sa.genres, UINT32_MAX);
+        if (sa.genres.n && g && (a->genres = calloc(sa.genres.n, sizeof *a->genres))) {
+            a->n_genres = sa.genres.n;
+            for (uint32_t k = 0; k < sa.genres.n; k++)
+                a->genres[k] = get_string(&r, g[k]);
+        } else if (sa.genres.n) {
+            r.bad = true;
+        }
+        free(g);
+        a->member_of = get_list(&r, sa.member_of, h.n_artists);
+        a->n_member_of = sa.member_of.n;
+    }
+    p = (const char *)blob + sizeof h + h.strings + h.lists + (size_t)h.n_artists * sizeof(struct snap_artist);
+    for (uint32_t i = 0; i < h.n_releases && !r.bad; i++, p += sizeof(struct snap_release)) {
+        struct snap_release sr;
+        memcpy(&sr, p, sizeof sr);
+        struct tr_release *rel = &c->releases[i];
+        rel->id = get_string(&r, sr.id);
+        rel->title = get_string(&r, sr.title);
+        rel->artists = get_list(&r, sr.artists, h.n_artists);
+        rel->n_artists = sr.artists.n;
+        rel->tracks = get_list(&r, sr.tracks, h.n_tracks);
+        rel->n_tracks = sr.tracks.n;
+        rel->type = sr.type <= TR_RELEASE_COMPILATION ? (enum tr_release_type)sr.type : TR_RELEASE_UNKNOWN;
+        rel->date = sr.date;
+    }
+    p = (const char *)blob + sizeof h + h.strings + h.lists +
+        (size_t)h.n_artists * sizeof(struct snap_artist) + (size_t)h.n_releases * sizeof(struct snap_release);
+    for (uint32_t i = 0; i < h.n_tracks && !r.bad; i++, p += sizeof(struct snap_track)) {
+        struct snap_track st;
+        memcpy(&st, p, sizeof st);
+        struct tr_track *t = &c->tracks[i];
+        t->id = get_string(&r, st.id);
+        t->title = get_string(&r, st.title);
+        t->artists = get_list(&r, st.artists, h.n_artists);
+        t->n_artists = st.artists.n;
+        t->released = st.released;
+        t->same_as = st.same_as < h.n_tracks ? st.same_as : TR_NONE;
+        t->version_of = st.version_of < h.n_tracks ? st.version_of : TR_NONE;
+        t->series = st.series;
+        t->own_series = st.own_series;
+        if (st.series >= h.n_series || st.own_series >= h.n_series)
+            r.bad = true;
+    }
+    for (uint32_t i = 0; !r.bad && i < h.n_artists; i++)
+        r.bad = !c->artists[i].id || !c->artists[i].name;
+    for (uint32_t i = 0; !r.bad && i < h.n_releases; i++)
+        r.bad = !c->releases[i].id || !c->releases[i].title;
+    for (uint32_t i = 0; !r.bad && i < h.n_tracks; i++)
+        r.bad = !c->tracks[i].id || !c->tracks[i].title;
+    if (r.bad) {
+        rc = TR_ESTORE;
+        goto fail;
+    }
+    p = (const char *)blob + len - h.maps[0] - h.maps[1] - h.maps[2];
+    c->artist_ids = tr_idmap_load(p, h.maps[0], tr_catalog_artist_key, c);
+    c->release_ids = tr_idmap_load(p + h.maps[0], h.maps[1], tr_catalog_release_key, c);
+    c->track_ids = tr_idmap_load(p + h.maps[0] + h.maps[1], h.maps[2], tr_catalog_track_key, c);
+    if (!c->artist_ids || !c->release_ids || !c->track_ids ||
+        tr_idmap_count(c->artist_ids) != h.n_artists || tr_idmap_count(c->release_ids) != h.n_releases ||
+        tr_idmap_count(c->track_ids) != h.n_tracks) {
+        rc = TR_ESTORE;
+        goto fail;
+    }
+    free(lists);
+    *out = c;
+    return 0;
+fail:
+    free(lists);
+    tr_catalog_free(c);
+    return rc;
+}
