@@ -346,7 +346,8 @@ static int alloc_state(struct engine *g)
 
 static void free_state(struct engine *g)
 {
-    free(g->last); free(g->max); free(g->next); free(g->last_day); free(g->start);
+    free(g->last); free(g->max); free(g->next); free(g->last_day); free(g->first_day);
+    free(g->start);
     free(g->k); free(g->k_before);
     free(g->inc_off); free(g->inc);
     free(g->tot); free(g->tot_next); free(g->started); free(g->seen); free(g->stamp);
@@ -476,7 +477,7 @@ struct state_array {
 
 #define SA(field, per_total) {offsetof(struct engine, field), sizeof *((struct engine *)0)->field, per_total}
 static const struct state_array state_arrays[] = {
-    SA(last, false), SA(max, false), SA(next, false), SA(last_day, false),
+    SA(last, false), SA(max, false), SA(last_day, false),
     SA(first_day, false), SA(k, false),
     SA(tot, true), SA(tot_next, true), SA(started, true), SA(tot_last_day, true),
 };
@@ -535,6 +536,8 @@ static tr_day state_load(struct engine *g, const void *blob, size_t len)
         r += sz;
     }
     memcpy(g->k_before, g->k, g->ns * sizeof *g->k);
+    for (uint32_t i = 0; i < g->ns; i++)          /* the threshold above the highest */
+        g->next[i] = tr_ladder_next(g->l, g->max[i]);
     g->day = h.last_day;
     return r == end ? h.last_day + 1 : TR_DAY_NONE;
 }
@@ -562,7 +565,6 @@ int tr_engine_run(struct tr_backend *be, const struct tr_catalog *c, const struc
         ((from = state_load(&g, resume, resume_len)) == TR_DAY_NONE || first_changed < from)) {
         /* a checkpoint that does not fit, or changes before its last day:
          * start over from a clean state */
-        free(g.first_day);
         free_state(&g);
         return tr_engine_run(be, c, l, TR_DAY_NONE, NULL, 0, out, err);
     }
@@ -587,17 +589,43 @@ int tr_engine_run(struct tr_backend *be, const struct tr_catalog *c, const struc
     out->n_events = g.events.n;
     out->corrections = g.corrections.p;
     out->n_corrections = g.corrections.n;
-    out->series_first = g.first_day;
-    out->series_last = g.last_day;
-    out->n_series = g.ns;
     g.events.p = g.corrections.p = NULL;
-    g.first_day = g.last_day = NULL;
 out:
     free(g.events.p);
     free(g.corrections.p);
-    free(g.first_day);
     free_state(&g);
     return rc;
+}
+
+int tr_engine_coverage(const void *checkpoint, size_t len, tr_day **first, tr_day **last,
+                       uint32_t *n)
+{
+    struct state_header h;
+    *first = *last = NULL;
+    *n = 0;
+    if (!checkpoint || len < sizeof h)
+        return 0;
+    memcpy(&h, checkpoint, sizeof h);
+    if (h.magic != STATE_MAGIC)
+        return 0;
+    /* the arrays of last_day and first_day, found by walking the table */
+    size_t off = sizeof h + h.ladder_len;
+    for (size_t i = 0; i < sizeof state_arrays / sizeof *state_arrays; i++) {
+        const struct state_array *a = &state_arrays[i];
+        size_t sz = a->size * (a->per_total ? h.nt : h.ns);
+        if (off + sz > len)
+            return TR_ESTORE;
+        tr_day **dst = a->offset == offsetof(struct engine, first_day) ? first
+                     : a->offset == offsetof(struct engine, last_day) ? last : NULL;
+        if (dst) {
+            if (!(*dst = malloc(sz ? sz : 1)))
+                return TR_ENOMEM;
+            memcpy(*dst, (const char *)checkpoint + off, sz);
+        }
+        off += sz;
+    }
+    *n = h.ns;
+    return 0;
 }
 
 void tr_engine_result_release(struct tr_engine_result *r)
@@ -605,7 +633,5 @@ void tr_engine_result_release(struct tr_engine_result *r)
     free(r->state);
     free(r->events);
     free(r->corrections);
-    free(r->series_first);
-    free(r->series_last);
     memset(r, 0, sizeof *r);
 }

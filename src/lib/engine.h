@@ -16,8 +16,6 @@ struct tr_engine_result {
     size_t n_events;
     struct tr_correction *corrections;  /* sorted by date, track */
     size_t n_corrections;
-    tr_day *series_first, *series_last; /* coverage by series index */
-    uint32_t n_series;
     bool incremental;            /* resumed from a checkpoint: only new events */
     void *state;                 /* the checkpoint after this run */
     size_t state_len;
@@ -33,6 +31,12 @@ int tr_engine_run(struct tr_backend *be, const struct tr_catalog *c, const struc
                   tr_day first_changed, const void *resume, size_t resume_len,
                   struct tr_engine_result *out, struct tr_error *err);
 void tr_engine_result_release(struct tr_engine_result *r);
+
+/* The coverage kept in a checkpoint: each series' first and last day
+ * with data (*first, *last malloc'd, n series; NULL and 0 without a
+ * checkpoint). 0, TR_ESTORE or TR_ENOMEM. */
+int tr_engine_coverage(const void *checkpoint, size_t len, tr_day **first, tr_day **last,
+                       uint32_t *n);
 
 /* Sort order of events shared by the engine and the stores. */
 int tr_milestone_cmp(const void *a, const void *b);

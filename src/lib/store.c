@@ -139,8 +139,7 @@ int tr_store_refresh_milestones(struct tr_store *s, tr_day first_changed, size_t
     if (rc)
         return rc;
     rc = s->be->ops->replace_events(s->be, s->catalog, r.incremental, r.events, r.n_events,
-                                    r.corrections, r.n_corrections, r.series_first,
-                                    r.series_last, r.n_series, err);
+                                    r.corrections, r.n_corrections, err);
     if (!rc)
         rc = s->be->ops->put_checkpoint(s->be, r.state, r.state_len, err);
     if (n_new)
@@ -229,8 +228,14 @@ int tr_store_coverage(struct tr_store *s, struct tr_coverage *out, struct tr_err
         return rc;
     tr_day *sf = NULL, *sl = NULL;
     uint32_t ns = 0;
-    if ((rc = s->be->ops->load_coverage(s->be, &sf, &sl, &ns, err)))
+    void *cp = NULL;
+    size_t cp_len = 0;
+    if ((rc = s->be->ops->get_checkpoint(s->be, &cp, &cp_len, err)))
         return rc;
+    rc = tr_engine_coverage(cp, cp_len, &sf, &sl, &ns);
+    free(cp);
+    if (rc)
+        return tr_error_set(err, rc, "%s: reading coverage: %s", s->path, tr_strerror(rc));
     size_t nt = c->n_tracks ? c->n_tracks : 1, nr = c->n_releases ? c->n_releases : 1,
            na = c->n_artists ? c->n_artists : 1;
     out->track_first = malloc(nt * sizeof(tr_day));

@@ -63,21 +63,16 @@ struct tr_backend_ops {
     /* Adds delta observations to the count of day (the per-day index). */
     int (*count_day)(struct tr_backend *b, tr_day day, int64_t delta, struct tr_error *err);
 
-    /* Stores milestone events and corrections (replacing all stored ones,
-     * or adding to them when append is set) and replaces the series
-     * coverage (first and last day with data, by series index). */
+    /* Stores milestone events and corrections, replacing all stored ones
+     * or, when append is set, adding to them. */
     int (*replace_events)(struct tr_backend *b, const struct tr_catalog *c, bool append,
                           const struct tr_milestone *ev, size_t n,
                           const struct tr_correction *corr, size_t n_corr,
-                          const tr_day *first, const tr_day *last, uint32_t n_series,
                           struct tr_error *err);
     /* The milestone engine's checkpoint (an opaque blob); *data malloc'd,
      * NULL when none.  put with data NULL removes it. */
     int (*get_checkpoint)(struct tr_backend *b, void **data, size_t *len, struct tr_error *err);
     int (*put_checkpoint)(struct tr_backend *b, const void *data, size_t len, struct tr_error *err);
-    /* The coverage last written; arrays malloc'd, *n_series 0 when none. */
-    int (*load_coverage)(struct tr_backend *b, tr_day **first, tr_day **last,
-                         uint32_t *n_series, struct tr_error *err);
     int (*load_events)(struct tr_backend *b, const struct tr_catalog *c,
                        const struct tr_milestone_filter *f, struct tr_milestone **out,
                        size_t *n, struct tr_error *err);

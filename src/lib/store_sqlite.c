@@ -55,8 +55,6 @@ static const char schema[] =
     "CREATE TABLE IF NOT EXISTS catalog_snapshot(id INTEGER PRIMARY KEY CHECK(id = 1),"
     " data BLOB NOT NULL);"
     "CREATE TABLE IF NOT EXISTS checkpoint(id INTEGER PRIMARY KEY CHECK(id = 1), data BLOB NOT NULL);"
-    "CREATE TABLE IF NOT EXISTS coverage(id INTEGER PRIMARY KEY CHECK(id = 1),"
-    " first BLOB NOT NULL, last BLOB NOT NULL);"
     "CREATE TABLE IF NOT EXISTS imports(id INTEGER PRIMARY KEY, at TEXT NOT NULL,"
     " file TEXT NOT NULL, format TEXT NOT NULL, checksum TEXT NOT NULL, rows INTEGER,"
     " taken INTEGER, refused INTEGER, added INTEGER, changed INTEGER);"
@@ -751,21 +749,11 @@ static uint32_t subject_index(const struct tr_catalog *c, enum tr_subject_type t
 static int sq_replace_events(struct tr_backend *base, const struct tr_catalog *c, bool append,
                              const struct tr_milestone *ev, size_t n,
                              const struct tr_correction *corr, size_t n_corr,
-                             const tr_day *first, const tr_day *last, uint32_t n_series,
                              struct tr_error *err)
 {
     struct sqlite_backend *b = B(base);
     sqlite3_stmt *st = NULL, *cs = NULL;
     int rc = append ? 0 : exec(b, "DELETE FROM milestones; DELETE FROM corrections;", err);
-    if (!rc)
-        rc = prepare(b, "INSERT OR REPLACE INTO coverage(id, first, last) VALUES(1, ?, ?)", &cs, err);
-    if (!rc) {
-        sqlite3_bind_blob(cs, 1, first, (int)(n_series * sizeof *first), SQLITE_STATIC);
-        sqlite3_bind_blob(cs, 2, last, (int)(n_series * sizeof *last), SQLITE_STATIC);
-        rc = step_done(b, cs, err, "write coverage");
-        sqlite3_finalize(cs);
-        cs = NULL;
-    }
     if (!rc)
         rc = prepare(b, "INSERT OR REPLACE INTO milestones(subject_type, subject, kind, threshold, value,"
                         " date, day, after, open_start, slowest) VALUES(?,?,?,?,?,?,?,?,?,?)", &st, err);
@@ -900,38 +888,6 @@ static int sq_put_checkpoint(struct tr_backend *base, const void *data, size_t l
         return rc;
     sqlite3_bind_blob64(st, 1, data, len, SQLITE_STATIC);
     rc = step_done(b, st, err, "write checkpoint");
-    sqlite3_finalize(st);
-    return rc;
-}
-
-static int sq_load_coverage(struct tr_backend *base, tr_day **first, tr_day **last,
-                            uint32_t *n_series, struct tr_error *err)
-{
-    struct sqlite_backend *b = B(base);
-    sqlite3_stmt *st;
-    int rc = prepare(b, "SELECT first, last FROM coverage WHERE id = 1", &st, err);
-    if (rc)
-        return rc;
-    *first = *last = NULL;
-    *n_series = 0;
-    int s = sqlite3_step(st);
-    if (s == SQLITE_ROW) {
-        size_t len = (size_t)sqlite3_column_bytes(st, 0);
-        *first = malloc(len ? len : 1);
-        *last = malloc(len ? len : 1);
-        if (!*first || !*last || (size_t)sqlite3_column_bytes(st, 1) != len) {
-            free(*first);
-            free(*last);
-            *first = *last = NULL;
-            rc = tr_error_set(err, TR_ESTORE, "%s: bad coverage record", b->path);
-        } else {
-            memcpy(*first, sqlite3_column_blob(st, 0), len);
-            memcpy(*last, sqlite3_column_blob(st, 1), len);
-            *n_series = (uint32_t)(len / sizeof **first);
-        }
-    } else if (s != SQLITE_DONE) {
-        rc = db_error(b, err, "read coverage");
-    }
     sqlite3_finalize(st);
     return rc;
 }
@@ -1360,7 +1316,6 @@ static const struct tr_backend_ops sqlite_ops = {
     .replace_events = sq_replace_events,
     .load_events = sq_load_events,
     .load_corrections = sq_load_corrections,
-    .load_coverage = sq_load_coverage,
     .get_checkpoint = sq_get_checkpoint,
     .put_checkpoint = sq_put_checkpoint,
     .log_import = sq_log_import,
