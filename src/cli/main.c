@@ -15,6 +15,7 @@
 static const struct command commands[] = {
     {"import", cmd_import, "take catalog and play-count files into the store"},
     {"milestones", cmd_milestones, "list milestone events (a track, every track, totals passing N)"},
+    {"records", cmd_records, "first, only and fastest claims within comparison groups"},
     {"show", cmd_show, "one track, release or artist: totals, recent gains, milestones"},
     {"charts", cmd_charts, "chart runs of a track: debut, peak, weeks on chart, at #1"},
     {"corrections", cmd_corrections, "days on which a count went down"},

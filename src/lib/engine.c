@@ -9,6 +9,10 @@
  * member was observed that day; only known days can cross a threshold,
  * and the previous known day bounds the crossing.
  *
+ * A release's total and its every-track level are judged from its release
+ * day on: streams of pre-release singles before it count, but the release
+ * passes a threshold on day 0 at the earliest.
+ *
  * Bounds: a crossing is exact when the previous observation is the day
  * before; when days are missing it lies in (after, date]; a first
  * observation already at or above the threshold is exact on or before the
@@ -156,9 +160,10 @@ static int finish_day(struct engine *g)
     uint32_t nr = g->c->n_releases;
     for (uint32_t i = 0; i < g->n_touched; i++) {
         uint32_t t = g->touched[i];
-        if (g->seen[t] != g->started[t])
-            continue;
         bool release = t < nr;
+        if (g->seen[t] != g->started[t] ||
+            (release && g->tot_start[t] != TR_DAY_NONE && g->day < g->tot_start[t]))
+            continue;   /* unknown, or a release not out yet (pre-release singles) */
         int rc = cross(g, &g->tot_next[t], g->tot[t],
                        release ? TR_SUBJECT_RELEASE : TR_SUBJECT_ARTIST, release ? t : t - nr,
                        release ? TR_MS_RELEASE_TOTAL : TR_MS_ARTIST_TOTAL, g->tot_start[t],
@@ -410,6 +415,13 @@ static int every_track(struct engine *g)
                     m = *e;
                     slow_track = rel->tracks[k];
                 }
+            }
+            if (rel->date != TR_DAY_NONE && m.date < rel->date) {
+                /* every track was past it before the release came out (as
+                 * pre-release singles): the release passes it on its day 0 */
+                m.date = rel->date;
+                m.after = TR_DAY_NONE;
+                m.open_start = false;
             }
             m.subject_type = TR_SUBJECT_RELEASE;
             m.subject = r;

@@ -1,0 +1,178 @@
+/*
+ * trackrecord/records.h: first, only and fastest, within comparison groups.
+ *
+ * Given a catalog and its milestone events, the records engine says, for
+ * each event, what the subject was the first, the first and only, or the
+ * fastest to do among a comparison group ("the first Korean solo artist",
+ * "the fastest K-pop male act"), judged strictly as of the event's data date,
+ * with the evidence behind each claim.  Only the most general claims are
+ * returned.  docs/records.md gives the rules in full; in short:
+ *
+ *  - A group names some of: country, kind (solo/group), gender, one genre
+ *    and, for release subjects, the release type.  Its members are subjects
+ *    of the event's type (tracks, releases or artists) whose primary artist
+ *    has those attributes and that were out on the date.
+ *  - first: nobody in the group reached the same milestone (kind and
+ *    threshold) on an earlier day; first_and_only: nobody else in the group
+ *    has reached it by the date; fastest: nobody who has reached it by the
+ *    date did it in fewer days from day 0.  "first" on its own is a joint
+ *    first (or one whose "only" part is uncertain), because at its own date a
+ *    sole first is necessarily the only one.
+ *  - Where the data cannot settle a claim (crossing dates known only within
+ *    a range, members whose data end before the date, unknown release days)
+ *    the claim is marked uncertain, with the reason, and still returned.
+ *
+ * Ownership: inputs are borrowed for the duration of a call; a returned
+ * claim array belongs to the caller (tr_records_free()), and the genre
+ * strings its groups point to belong to the catalog.
+ */
+#ifndef TRACKRECORD_RECORDS_H
+#define TRACKRECORD_RECORDS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "trackrecord/catalog.h"
+#include "trackrecord/date.h"
+#include "trackrecord/error.h"
+#include "trackrecord/milestone.h"
+
+/* Artists with more distinct genres than this are refused (TR_ELIMIT):
+ * each genre multiplies the groups a subject belongs to. */
+#define TR_RECORDS_MAX_GENRES 8
+
+/* A comparison group.  Each field left at its "any" value constrains
+ * nothing; a subject whose attribute is unknown belongs only to groups that
+ * leave that attribute unconstrained. */
+struct tr_group {
+    char country[3];                    /* ISO 3166 alpha-2; "" any country */
+    enum tr_artist_kind kind;           /* TR_KIND_UNKNOWN: any */
+    enum tr_gender gender;              /* TR_GENDER_UNKNOWN: any */
+    const char *genre;                  /* NULL: any; borrowed from the catalog */
+    enum tr_release_type release_type;  /* TR_RELEASE_UNKNOWN: any (releases only) */
+};
+
+enum tr_claim_kind {
+    TR_CLAIM_FIRST = 0,        /* nobody in the group reached it on an earlier day */
+    TR_CLAIM_ONLY,             /* not produced: "only" implies "first" and is
+                                * always reported as TR_CLAIM_FIRST_AND_ONLY */
+    TR_CLAIM_FIRST_AND_ONLY,   /* nobody else in the group has reached it yet */
+    TR_CLAIM_FASTEST           /* fewest days from day 0 among those who have */
+};
+
+/* Why an uncertain claim could not be settled. */
+enum tr_claim_doubt {
+    TR_DOUBT_NONE = 0,         /* the claim is certain */
+    TR_DOUBT_OWN_DATE,         /* the event's own crossing day is known only
+                                * within a range, and that alone decides */
+    TR_DOUBT_OTHERS            /* other members' data (crossings known within
+                                * a range, data ending before the date,
+                                * unknown release days) leave it open */
+};
+
+struct tr_claim {
+    size_t event;              /* index into tr_records_input.events */
+    enum tr_claim_kind kind;
+    struct tr_group group;     /* the most general name of the group */
+    bool joint;                /* certain claims: tied with another member, on
+                                * the same day (first) or in the same number
+                                * of days (fastest) */
+    bool uncertain;
+    enum tr_claim_doubt doubt;
+    int32_t day;               /* the subject's days from day 0 at the event
+                                * (as compared), TR_DAYN_NONE when unknown */
+    uint32_t members;          /* members of the group on the date, the
+                                * subject included */
+    uint32_t reached;          /* members known to have reached the milestone
+                                * by the date, the subject included */
+    uint32_t unsettled;        /* members that may or may not have reached it
+                                * by the date, as far as the data tell */
+    uint32_t previous;         /* fastest: the previous fastest member (index
+                                * into the catalog array of the subject type);
+                                * TR_NONE for first claims or when none */
+    int32_t previous_day;      /* its days from day 0, TR_DAYN_NONE */
+    tr_day previous_date;      /* the data date of its crossing, TR_DAY_NONE */
+    int32_t margin;            /* fastest: previous_day minus the event's day
+                                * (0 for a tie); TR_DAYN_NONE when none */
+};
+
+/*
+ * What the engine reads.  events[i].subject indexes the catalog array of
+ * events[i].subject_type; track_total events must be on tracks, every_track
+ * and release_total on releases, artist_total on artists.  Days from day 0
+ * are computed from the catalog (release dates, tr_catalog_artist_day0, and
+ * for a recording the earliest tr_catalog_track_day0 of its track ids) so
+ * that every member is measured the same way; events[i].day is not read.
+ *
+ * last_day[type] (optional, per subject type, indexed like the catalog
+ * array): the last day on which the subject has data, TR_DAY_NONE when it
+ * has none at all; for a release, the last day on which all its tracks have
+ * data (tr_store_coverage()'s track_last, release_last and artist_last are
+ * these).  A member without an event whose data end before a date may have
+ * reached the milestone unseen, and makes claims that depend on it
+ * uncertain.  NULL means the data are complete for every subject of that
+ * type.
+ */
+struct tr_records_input {
+    const struct tr_catalog *catalog;
+    const struct tr_milestone *events;
+    size_t n_events;
+    const tr_day *last_day[TR_SUBJECT_ARTIST + 1];
+};
+
+/*
+ * Computes the claims of every event.  *out (caller's, tr_records_free())
+ * holds *n_out claims ordered by event index; within an event: certain
+ * before uncertain, then first_and_only, first, fastest, then the more
+ * general group first.  Returns 0, TR_EUSAGE for an invalid event,
+ * TR_ELIMIT for an artist with too many genres, TR_ENOMEM.
+ */
+int tr_records_compute(const struct tr_records_input *in, struct tr_claim **out,
+                       size_t *n_out, struct tr_error *err);
+
+/*
+ * The claims of one event (in->events[event]), exactly as
+ * tr_records_compute() gives them, in time linear in the catalog and the
+ * events (milliseconds): for a new event, without computing all the others.
+ */
+int tr_records_for_event(const struct tr_records_input *in, size_t event,
+                         struct tr_claim **out, size_t *n_out, struct tr_error *err);
+
+/* Frees a claim array; NULL is a no-op. */
+void tr_records_free(struct tr_claim *claims);
+
+/* "first", "only", "first_and_only", "fastest". */
+const char *tr_records_claim_name(enum tr_claim_kind k);
+/* "", "own_date", "others". */
+const char *tr_records_doubt_name(enum tr_claim_doubt d);
+
+/*
+ * The group's name as a post says it, singular, without article: "Korean
+ * solo artist", "K-pop male act", and for a release subject with a release
+ * type, "album by a K-pop male act".  Returns 0, or TR_ELIMIT when buf is
+ * too small (buf then holds a truncated, terminated name).
+ */
+int tr_records_group_name(const struct tr_group *g, enum tr_subject_type st,
+                          char *buf, size_t size);
+
+/* Bytes enough for any post (280 characters of up to 4 bytes, and NUL). */
+#define TR_RECORDS_POST_SIZE 1124
+
+/*
+ * The post a chart account would write for the event and its claims (the
+ * claims tr_records_compute() gave for that event, or a subset the caller
+ * chose), at most 280 characters as X counts them (most CJK characters
+ * count twice):
+ *   "Every track on Layover has now passed 80M streams on Spotify. V is the
+ *    first and only Korean solo artist to achieve this, and the fastest
+ *    K-pop male act (170 days)."
+ * Uncertain claims are worded "possibly".  Claims that do not fit are left
+ * out, the last first; an overlong title is shortened with an ellipsis.
+ * Returns 0, TR_EUSAGE for an event outside the catalog, TR_ELIMIT when buf
+ * is too small (TR_RECORDS_POST_SIZE always suffices).
+ */
+int tr_records_post(const struct tr_catalog *c, const struct tr_milestone *ev,
+                    const struct tr_claim *claims, size_t n, char *buf, size_t size);
+
+#endif

@@ -1,0 +1,118 @@
+/*
+ * claims.c: records claims for the commands that show them (records,
+ * milestones), computed over every stored event so that each claim is
+ * judged against all the competitors the store knows, as of its date.
+ */
+#include "cli_claims.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+int claims_compute(struct tr_store *s, const struct tr_catalog *c, struct claim_set *out,
+                   struct tr_error *err)
+{
+    memset(out, 0, sizeof *out);
+    struct tr_milestone_filter all = TR_MILESTONE_FILTER_ALL;
+    int rc = tr_store_milestones(s, &all, &out->events, &out->n_events, err);
+    if (!rc)
+        rc = tr_store_coverage(s, &out->coverage, err);
+    if (rc) {
+        claims_release(out);
+        return rc;
+    }
+    struct tr_records_input in = {
+        .catalog = c,
+        .events = out->events,
+        .n_events = out->n_events,
+        .last_day = {out->coverage.track_last, out->coverage.release_last, out->coverage.artist_last},
+    };
+    if ((rc = tr_records_compute(&in, &out->claims, &out->n_claims, err))) {
+        claims_release(out);
+        return rc;
+    }
+    /* claims are ordered by event: index where each event's begin */
+    out->first = malloc((out->n_events + 1) * sizeof *out->first);
+    if (!out->first) {
+        claims_release(out);
+        return tr_error_set(err, TR_ENOMEM, "out of memory");
+    }
+    size_t k = 0;
+    for (size_t e = 0; e <= out->n_events; e++) {
+        while (k < out->n_claims && out->claims[k].event < e)
+            k++;
+        out->first[e] = k;
+    }
+    return 0;
+}
+
+void claims_release(struct claim_set *cs)
+{
+    free(cs->events);
+    tr_records_free(cs->claims);
+    tr_coverage_release(&cs->coverage);
+    free(cs->first);
+    memset(cs, 0, sizeof *cs);
+}
+
+static const char *subject_id(const struct tr_catalog *c, enum tr_subject_type t, uint32_t i)
+{
+    return cli_subject_id(c, t, i);
+}
+
+json_t *claim_json(const struct tr_catalog *c, const struct tr_milestone *ev,
+                   const struct tr_claim *cl)
+{
+    char date[TR_DATE_LEN], name[256];
+    json_t *o = json_object();
+    json_object_set_new(o, "claim", json_string(tr_records_claim_name(cl->kind)));
+    json_t *g = json_object();
+    if (cl->group.country[0])
+        json_object_set_new(g, "country", json_string(cl->group.country));
+    if (cl->group.kind != TR_KIND_UNKNOWN)
+        json_object_set_new(g, "kind", json_string(tr_artist_kind_name(cl->group.kind)));
+    if (cl->group.gender != TR_GENDER_UNKNOWN)
+        json_object_set_new(g, "gender", json_string(tr_gender_name(cl->group.gender)));
+    if (cl->group.genre)
+        json_object_set_new(g, "genre", json_string(cl->group.genre));
+    if (cl->group.release_type != TR_RELEASE_UNKNOWN)
+        json_object_set_new(g, "release_type", json_string(tr_release_type_name(cl->group.release_type)));
+    json_object_set_new(o, "group", g);
+    tr_records_group_name(&cl->group, ev->subject_type, name, sizeof name);
+    json_object_set_new(o, "group_name", json_string(name));
+    json_object_set_new(o, "joint", json_boolean(cl->joint));
+    json_object_set_new(o, "uncertain", json_boolean(cl->uncertain));
+    if (cl->uncertain)
+        json_object_set_new(o, "doubt", json_string(tr_records_doubt_name(cl->doubt)));
+    json_object_set_new(o, "members", json_integer(cl->members));
+    json_object_set_new(o, "reached", json_integer(cl->reached));
+    json_object_set_new(o, "unsettled", json_integer(cl->unsettled));
+    json_object_set_new(o, "previous", cl->previous == TR_NONE ? json_null()
+                                       : json_string(subject_id(c, ev->subject_type, cl->previous)));
+    json_object_set_new(o, "previous_name", cl->previous == TR_NONE ? json_null()
+                                            : json_string(cli_subject_name(c, ev->subject_type, cl->previous)));
+    json_object_set_new(o, "previous_day", cl->previous_day == TR_DAYN_NONE ? json_null()
+                                           : json_integer(cl->previous_day));
+    json_object_set_new(o, "previous_date", cl->previous_date == TR_DAY_NONE ? json_null()
+                                            : json_string(tr_day_format(cl->previous_date, date)));
+    json_object_set_new(o, "margin", cl->margin == TR_DAYN_NONE ? json_null() : json_integer(cl->margin));
+    return o;
+}
+
+void claim_text(FILE *f, const struct tr_catalog *c, const struct tr_milestone *ev,
+                const struct tr_claim *cl)
+{
+    char name[256];
+    tr_records_group_name(&cl->group, ev->subject_type, name, sizeof name);
+    const char *what = cl->kind == TR_CLAIM_FIRST_AND_ONLY ? "first and only"
+                     : cl->kind == TR_CLAIM_FASTEST ? "fastest" : "first";
+    fprintf(f, "    %s%s%s %s: %u of %u reached it by then", cl->uncertain ? "possibly " : "",
+            cl->joint ? "joint " : "", what, name, cl->reached, cl->members);
+    if (cl->unsettled)
+        fprintf(f, ", %u unsettled", cl->unsettled);
+    if (cl->kind == TR_CLAIM_FASTEST && cl->previous != TR_NONE)
+        fprintf(f, "; previous fastest %s (%d days), margin %d days",
+                cli_subject_name(c, ev->subject_type, cl->previous), cl->previous_day, cl->margin);
+    if (cl->uncertain)
+        fprintf(f, " [uncertain: %s]", tr_records_doubt_name(cl->doubt));
+    fputc('\n', f);
+}

@@ -1,0 +1,129 @@
+/*
+ * cmd_records.c: `trackrecord records`: first, only and fastest claims.
+ */
+#include "cli_claims.h"
+#include "cli_output.h"
+
+#include <getopt.h>
+#include <stdlib.h>
+#include <string.h>
+
+static void help(FILE *f)
+{
+    fprintf(f,
+            "usage: trackrecord records [--subject ID] [--since DATE] [--kind K] [--certain] [--json]\n"
+            "\n"
+            "Lists the records the milestone events set: the first, the first and only,\n"
+            "or the fastest (fewest days from release) within a comparison group built\n"
+            "from the catalog (country, solo or group, gender, genre, release type),\n"
+            "judged as of the event's date and reported for the most general group in\n"
+            "which it holds.  Each comes with its evidence (members of the group, how\n"
+            "many had reached the milestone, the previous fastest and the margin) and a\n"
+            "post of at most 280 characters.  Rules: docs/records.md.\n"
+            "\n"
+            "Options:\n"
+            "  --subject ID   only this track, release or artist's events\n"
+            "  --since DATE   only events on or after DATE\n"
+            "  --kind K       track_total, every_track, release_total or artist_total\n"
+            "  --certain      leave out claims the data cannot settle\n"
+            "  --json         a JSON array, one object per claim\n"
+            "  --db FILE      the store\n");
+}
+
+int cmd_records(struct cli *cli, int argc, char **argv)
+{
+    static const struct option opts[] = {
+        {"subject", required_argument, 0, 's'}, {"since", required_argument, 0, 'S'},
+        {"kind", required_argument, 0, 'k'}, {"certain", no_argument, 0, 'c'},
+        {"json", no_argument, 0, 'j'}, {"help", no_argument, 0, 'h'}, {0, 0, 0, 0}};
+    const char *subject = NULL;
+    tr_day since = TR_DAY_NONE;
+    int kind = -1, c;
+    bool json = false, certain = false;
+    optind = 1;
+    while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+        switch (c) {
+        case 's': subject = optarg; break;
+        case 'S':
+            if (tr_day_parse(optarg, strlen(optarg), &since))
+                return cli_usage_error(cli, "--since: not a date (YYYY-MM-DD): '%s'", optarg);
+            break;
+        case 'k': {
+            enum tr_milestone_kind k;
+            if (tr_milestone_kind_parse(optarg, &k))
+                return cli_usage_error(cli, "--kind: expected track_total, every_track, release_total or artist_total, not '%s'", optarg);
+            kind = (int)k;
+            break;
+        }
+        case 'c': certain = true; break;
+        case 'j': json = true; break;
+        case 'h': help(stdout); return EXIT_OK;
+        default: return cli_usage_error(cli, "bad option");
+        }
+    }
+    if (optind < argc)
+        return cli_usage_error(cli, "unexpected argument '%s'", argv[optind]);
+    struct tr_store *s;
+    int rc = cli_open(cli, false, &s);
+    if (rc)
+        return rc;
+    struct tr_error err = {0};
+    const struct tr_catalog *cat;
+    struct claim_set cs = {0};
+    struct cli_subject sub = {0, TR_NONE};
+    if (tr_store_catalog(s, &cat, &err))
+        goto fail;
+    if (subject && !cli_find_subject(cat, subject, &sub)) {
+        tr_error_set(&err, TR_ENOTFOUND, "no track, release or artist with id '%s'", subject);
+        goto fail;
+    }
+    if (claims_compute(s, cat, &cs, &err))
+        goto fail;
+    json_t *arr = json ? json_array() : NULL;
+    size_t shown = 0;
+    for (size_t e = 0; e < cs.n_events; e++) {
+        const struct tr_milestone *ev = &cs.events[e];
+        if ((subject && (ev->subject_type != sub.type || ev->subject != sub.index)) ||
+            (since != TR_DAY_NONE && ev->date < since) || (kind >= 0 && (int)ev->kind != kind))
+            continue;
+        /* the claims to show, and the post they make */
+        struct tr_claim *cl = cs.claims + cs.first[e];
+        size_t n = cs.first[e + 1] - cs.first[e], k = 0;
+        struct tr_claim keep[64];
+        for (size_t i = 0; i < n && k < 64; i++)
+            if (!certain || !cl[i].uncertain)
+                keep[k++] = cl[i];
+        if (!k)
+            continue;
+        char post[TR_RECORDS_POST_SIZE];
+        if (tr_records_post(cat, ev, keep, k, post, sizeof post))
+            post[0] = '\0';
+        if (json) {
+            for (size_t i = 0; i < k; i++) {
+                json_t *o = out_milestone_json(cat, ev);
+                json_t *claim = claim_json(cat, ev, &keep[i]);
+                json_object_update(o, claim);
+                json_decref(claim);
+                json_object_set_new(o, "text", json_string(post));
+                json_array_append_new(arr, o);
+            }
+        } else {
+            if (shown++)
+                putchar('\n');
+            out_milestone_text(stdout, cat, ev);
+            printf("  %s\n", post);
+            for (size_t i = 0; i < k; i++)
+                claim_text(stdout, cat, ev, &keep[i]);
+        }
+    }
+    if (json)
+        out_json_dump(stdout, arr);
+    claims_release(&cs);
+    tr_store_close(s);
+    return EXIT_OK;
+fail:
+    rc = cli_fail(cli, &err);
+    claims_release(&cs);
+    tr_store_close(s);
+    return rc;
+}
