@@ -2,6 +2,7 @@
  * cmd_milestones.c: `trackrecord milestones`: the stored events, or, with
  * --ladder, the events of another ladder computed on the fly.
  */
+#include "cli_claims.h"
 #include "cli_output.h"
 
 #include <getopt.h>
@@ -24,7 +25,9 @@ static void help(FILE *f)
             "  --kind K         track_total, every_track, release_total or artist_total\n"
             "  --ladder LADDER  compute for these thresholds instead of the stored ones\n"
             "                   (e.g. 10M../10M for every 10M)\n"
-            "  --json           a JSON array of objects\n"
+            "  --no-claims      leave out the records claims listed under each event\n"
+            "                   (see `trackrecord records`)\n"
+            "  --json           a JSON array of objects (claims in \"claims\")\n"
             "  --csv            CSV with a header line\n"
             "  --db FILE        the store\n");
 }
@@ -43,10 +46,10 @@ int cmd_milestones(struct cli *cli, int argc, char **argv)
         {"subject", required_argument, 0, 's'}, {"since", required_argument, 0, 'S'},
         {"kind", required_argument, 0, 'k'}, {"ladder", required_argument, 0, 'l'},
         {"json", no_argument, 0, 'j'}, {"csv", no_argument, 0, 'c'},
-        {"help", no_argument, 0, 'h'}, {0, 0, 0, 0}};
+        {"no-claims", no_argument, 0, 'n'}, {"help", no_argument, 0, 'h'}, {0, 0, 0, 0}};
     struct tr_milestone_filter f = TR_MILESTONE_FILTER_ALL;
     const char *subject = NULL, *ladder_text = NULL;
-    bool json = false, csv = false;
+    bool json = false, csv = false, claims = true;
     int c;
     optind = 1;
     while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
@@ -66,6 +69,7 @@ int cmd_milestones(struct cli *cli, int argc, char **argv)
         case 'l': ladder_text = optarg; break;
         case 'j': json = true; break;
         case 'c': csv = true; break;
+        case 'n': claims = false; break;
         case 'h': help(stdout); return EXIT_OK;
         default: return cli_usage_error(cli, "bad option");
         }
@@ -83,6 +87,7 @@ int cmd_milestones(struct cli *cli, int argc, char **argv)
     struct tr_milestone *ev = NULL;
     size_t n = 0;
     struct tr_ladder *ladder = NULL;
+    struct claim_set cs = {0};
     if (tr_store_catalog(s, &cat, &err))
         goto fail;
     if (subject) {
@@ -98,6 +103,13 @@ int cmd_milestones(struct cli *cli, int argc, char **argv)
         if (tr_ladder_parse(ladder_text, &ladder, &err) ||
             tr_store_compute_milestones(s, ladder, &ev, &n, &err))
             goto fail;
+    } else if (claims && !csv) {
+        /* claims are judged against every stored event: take them all */
+        if (claims_compute(s, cat, &cs, &err))
+            goto fail;
+        ev = cs.events;
+        n = cs.n_events;
+        cs.events = NULL;
     } else if (tr_store_milestones(s, &f, &ev, &n, &err)) {
         goto fail;
     }
@@ -107,22 +119,36 @@ int cmd_milestones(struct cli *cli, int argc, char **argv)
     for (size_t i = 0; i < n; i++) {
         if (!keep(&ev[i], &f))
             continue;
-        if (json)
-            json_array_append_new(arr, out_milestone_json(cat, &ev[i]));
-        else if (csv)
+        const struct tr_claim *cl = cs.first ? cs.claims + cs.first[i] : NULL;
+        size_t ncl = cs.first ? cs.first[i + 1] - cs.first[i] : 0;
+        if (json) {
+            json_t *o = out_milestone_json(cat, &ev[i]);
+            if (cs.first) {
+                json_t *ca = json_array();
+                for (size_t k = 0; k < ncl; k++)
+                    json_array_append_new(ca, claim_json(cat, &ev[i], &cl[k]));
+                json_object_set_new(o, "claims", ca);
+            }
+            json_array_append_new(arr, o);
+        } else if (csv) {
             out_milestone_csv(stdout, cat, &ev[i]);
-        else
+        } else {
             out_milestone_text(stdout, cat, &ev[i]);
+            for (size_t k = 0; k < ncl; k++)
+                claim_text(stdout, cat, &ev[i], &cl[k]);
+        }
     }
     if (json)
         out_json_dump(stdout, arr);
     free(ev);
+    claims_release(&cs);
     tr_ladder_free(ladder);
     tr_store_close(s);
     return EXIT_OK;
 fail:
     rc = cli_fail(cli, &err);
     free(ev);
+    claims_release(&cs);
     tr_ladder_free(ladder);
     tr_store_close(s);
     return rc;

@@ -252,6 +252,29 @@ t_daily_imports_match_one_import() {
     expect_eq "corrections" "$("$BIN" --db "$db" corrections)" "$("$BIN" --db "$full" corrections)"
 }
 
+# ---- records ---------------------------------------------------------------
+
+t_records_seed_claims() {
+    # Layover beside the fictional acts of tests/data/records: the seed's
+    # claims at 80M and 60M, exactly, and nothing implied by a wider group
+    local db=$WORK/records.db
+    rm -f "$db"*
+    check "import" "$BIN" --db "$db" import -q --ladder 10M../10M "$DEMO" "$ROOT/tests/data/records" || return 1
+    local j; j=$("$BIN" --db "$db" records --json --subject layover --kind every_track)
+    local r80; r80=$(printf '%s' "$j" | jq -c '[.[] | select(.threshold==80000000) |
+        [.date,.day,.claim,.group,.reached,.previous,.previous_day,.margin,.uncertain]]')
+    expect_eq "80M claims" "$r80" '[["2024-02-25",170,"first_and_only",{"country":"KR","kind":"solo","release_type":"album"},1,null,null,null,false],["2024-02-25",170,"fastest",{"gender":"male","genre":"k-pop","release_type":"album"},3,"nova7-road",400,230,false]]' || return 1
+    local r60; r60=$(printf '%s' "$j" | jq -c '[.[] | select(.threshold==60000000) | [.date,.day,.claim,.group]]')
+    expect_eq "60M claims" "$r60" '[["2023-12-16",99,"first_and_only",{"country":"KR","kind":"solo","release_type":"album"}]]' || return 1
+    local text; text=$(printf '%s' "$j" | jq -r '[.[] | select(.threshold==80000000)][0].text')
+    expect_eq "post" "$text" "Every track on Layover has now passed 80M streams on Spotify. Layover is the first and only album by a Korean solo artist to achieve this, and the fastest album by a K-pop male act (170 days)." || return 1
+    [ "${#text}" -le 280 ] || { fail_msg="post longer than 280"; return 1; }
+    # the same claims are listed under the event in `milestones`
+    local m; m=$("$BIN" --db "$db" milestones --json --subject layover --kind every_track |
+        jq -c '[.[] | select(.threshold==80000000) | .claims[] | .claim]')
+    expect_eq "claims under milestones" "$m" '["first_and_only","fastest"]'
+}
+
 # ---- real feeds (samples of ../shared/data in tests/data/feeds) ------------
 
 FEEDS=$ROOT/tests/data/feeds
@@ -303,7 +326,7 @@ t_show_sales_and_awards() {
 t_help_everywhere() {
     local c
     check "--help" "$BIN" --help || return 1
-    for c in import milestones show corrections imports stats charts; do
+    for c in import milestones records show corrections imports stats charts; do
         local out; out=$("$BIN" "$c" --help) || { fail_msg="$c --help failed"; return 1; }
         contains "$c --help" "$out" "usage: trackrecord $c" || return 1
     done
