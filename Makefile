@@ -11,7 +11,8 @@ BUILD    ?= build
 CC       ?= cc
 PKGS     := sqlite3 jansson libxxhash zlib
 CFLAGS   ?= -O2 -g
-WARN     := -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes -Wno-unused-parameter -Werror=implicit-function-declaration
+WARN     := -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes -Wno-unused-parameter -Werror=implicit-function-declaration \
+            -Wno-format-truncation   # snprintf truncating on purpose is not an error
 ifneq ($(WERROR),0)
 WARN     += -Werror
 endif
