@@ -9,7 +9,6 @@
 
 BUILD    ?= build
 CC       ?= cc
-PKGS     := sqlite3 jansson libxxhash zlib
 CFLAGS   ?= -O2 -g
 WARN     := -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes -Wno-unused-parameter -Werror=implicit-function-declaration \
             -Wno-format-truncation   # snprintf truncating on purpose is not an error

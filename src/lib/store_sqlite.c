@@ -104,6 +104,19 @@ static int exec(struct sqlite_backend *b, const char *sql, struct tr_error *err)
 
 static struct sqlite_backend *B(struct tr_backend *b) { return (struct sqlite_backend *)b; }
 
+/* Doubles the room of a result array (*cap elements of size sz) that is
+ * full.  0, or TR_ENOMEM with *v left as it was. */
+static int grow(void **v, size_t *cap, size_t sz, struct tr_error *err)
+{
+    size_t n = *cap ? *cap * 2 : 16;
+    void *p = realloc(*v, n * sz);
+    if (!p)
+        return tr_error_set(err, TR_ENOMEM, "out of memory");
+    *v = p;
+    *cap = n;
+    return 0;
+}
+
 static void sq_close(struct tr_backend *base)
 {
     struct sqlite_backend *b = B(base);
@@ -830,14 +843,8 @@ static int sq_load_events(struct tr_backend *base, const struct tr_catalog *c,
         e.after = col_day(st, 7);
         e.open_start = sqlite3_column_int(st, 8) != 0;
         e.slowest = tr_catalog_track(c, col_text(st, 9));
-        if (cnt == cap) {
-            struct tr_milestone *p = realloc(v, (cap = cap ? cap * 2 : 256) * sizeof *p);
-            if (!p) {
-                rc = tr_error_set(err, TR_ENOMEM, "out of memory");
-                break;
-            }
-            v = p;
-        }
+        if (cnt == cap && (rc = grow((void **)&v, &cap, sizeof *v, err)))
+            break;
         v[cnt++] = e;
     }
     if (!rc && s != SQLITE_DONE)
@@ -908,14 +915,8 @@ static int sq_load_corrections(struct tr_backend *base, const struct tr_catalog 
         uint32_t t = tr_catalog_track(c, col_text(st, 0));
         if (t == TR_NONE)
             continue;
-        if (cnt == cap) {
-            struct tr_correction *p = realloc(v, (cap = cap ? cap * 2 : 64) * sizeof *p);
-            if (!p) {
-                rc = tr_error_set(err, TR_ENOMEM, "out of memory");
-                break;
-            }
-            v = p;
-        }
+        if (cnt == cap && (rc = grow((void **)&v, &cap, sizeof *v, err)))
+            break;
         v[cnt++] = (struct tr_correction){t, (tr_day)sqlite3_column_int64(st, 1),
                                           (tr_day)sqlite3_column_int64(st, 2),
                                           (uint64_t)sqlite3_column_int64(st, 3),
@@ -969,14 +970,8 @@ static int sq_load_imports(struct tr_backend *base, struct tr_import_entry **out
     size_t cnt = 0, cap = 0;
     int s;
     while ((s = sqlite3_step(st)) == SQLITE_ROW) {
-        if (cnt == cap) {
-            struct tr_import_entry *p = realloc(v, (cap = cap ? cap * 2 : 16) * sizeof *p);
-            if (!p) {
-                rc = tr_error_set(err, TR_ENOMEM, "out of memory");
-                break;
-            }
-            v = p;
-        }
+        if (cnt == cap && (rc = grow((void **)&v, &cap, sizeof *v, err)))
+            break;
         struct tr_import_entry *e = &v[cnt++];
         memset(e, 0, sizeof *e);
         e->id = sqlite3_column_int64(st, 0);
@@ -1093,14 +1088,8 @@ static int sq_load_sales(struct tr_backend *base, const char *release, struct tr
     size_t cnt = 0, cap = 0;
     int s;
     while ((s = sqlite3_step(st)) == SQLITE_ROW) {
-        if (cnt == cap) {
-            struct tr_sale *p = realloc(v, (cap = cap ? cap * 2 : 8) * sizeof *p);
-            if (!p) {
-                rc = tr_error_set(err, TR_ENOMEM, "out of memory");
-                break;
-            }
-            v = p;
-        }
+        if (cnt == cap && (rc = grow((void **)&v, &cap, sizeof *v, err)))
+            break;
         struct tr_sale *e = &v[cnt++];
         memset(e, 0, sizeof *e);
         snprintf(e->release, sizeof e->release, "%s", col_text(st, 0));
@@ -1163,14 +1152,8 @@ static int sq_load_awards(struct tr_backend *base, int type, const char *nominee
     size_t cnt = 0, cap = 0;
     int s;
     while ((s = sqlite3_step(st)) == SQLITE_ROW) {
-        if (cnt == cap) {
-            struct tr_award *p = realloc(v, (cap = cap ? cap * 2 : 8) * sizeof *p);
-            if (!p) {
-                rc = tr_error_set(err, TR_ENOMEM, "out of memory");
-                break;
-            }
-            v = p;
-        }
+        if (cnt == cap && (rc = grow((void **)&v, &cap, sizeof *v, err)))
+            break;
         struct tr_award *e = &v[cnt++];
         memset(e, 0, sizeof *e);
         snprintf(e->ceremony, sizeof e->ceremony, "%s", col_text(st, 0));
@@ -1266,14 +1249,8 @@ static int sq_load_chart_entries(struct tr_backend *base, const char *track,
     size_t cnt = 0, cap = 0;
     int s;
     while ((s = sqlite3_step(st)) == SQLITE_ROW) {
-        if (cnt == cap) {
-            struct tr_chart_entry *p = realloc(v, (cap = cap ? cap * 2 : 16) * sizeof *p);
-            if (!p) {
-                rc = tr_error_set(err, TR_ENOMEM, "out of memory");
-                break;
-            }
-            v = p;
-        }
+        if (cnt == cap && (rc = grow((void **)&v, &cap, sizeof *v, err)))
+            break;
         struct tr_chart_entry *e = &v[cnt++];
         memset(e, 0, sizeof *e);
         snprintf(e->chart, sizeof e->chart, "%s", col_text(st, 0));
