@@ -58,4 +58,22 @@ int tr_store_chart_runs(struct tr_store *s, uint32_t track, struct tr_chart_run 
 int tr_chart_runs(const struct tr_chart_entry *entries, size_t n, struct tr_chart_run **out,
                   size_t *n_out);
 
+/* A chart the store holds entries of, and the periods they span. */
+struct tr_chart_scope {
+    char scope[24];          /* "weekly:us" */
+    tr_day first, last;      /* first and last period imported */
+};
+/* Every chart with entries; *out is the caller's (free()). */
+int tr_store_chart_scopes(struct tr_store *s, struct tr_chart_scope **out, size_t *n,
+                          struct tr_error *err);
+
+/* The chart milestones of entries[0..n) ordered by track, chart, country,
+ * period (tracks the catalog does not hold are left out): debuts at #1 and
+ * in the top 10, reaching #1 and the top 10, N periods on the chart; each
+ * with the chart as its scope.  *out is the caller's (free()). */
+struct tr_milestone;
+struct tr_catalog;
+int tr_chart_milestones(const struct tr_catalog *c, const struct tr_chart_entry *entries, size_t n,
+                        struct tr_milestone **out, size_t *n_out);
+
 #endif

@@ -44,8 +44,14 @@ enum tr_milestone_kind {
     TR_MS_EVERY_TRACK,      /* every track of a release passed N */
     TR_MS_RELEASE_TOTAL,    /* the sum of a release's tracks passed N */
     TR_MS_ARTIST_TOTAL,     /* the sum of the tracks crediting an artist passed N */
+    TR_MS_CHART_DEBUT,      /* a track entered a chart at #N or higher */
+    TR_MS_CHART_PEAK,       /* a track reached #N or higher on a chart */
+    TR_MS_CHART_PERIODS,    /* a track spent N periods (days, weeks) on a chart */
     TR_MS_KIND_COUNT
 };
+
+/* True for the chart kinds, whose events carry a scope. */
+#define TR_MS_IS_CHART(k) ((k) >= TR_MS_CHART_DEBUT && (k) <= TR_MS_CHART_PERIODS)
 
 const char *tr_subject_type_name(enum tr_subject_type t);      /* "track" */
 const char *tr_milestone_kind_name(enum tr_milestone_kind k);  /* "track_total" */
@@ -65,6 +71,11 @@ struct tr_milestone {
                               * it is not date-1; TR_DAY_NONE when exact */
     bool open_start;         /* crossed on or before date, no earlier bound */
     uint32_t slowest;        /* every_track: track index of the last to cross */
+    char scope[24];          /* chart kinds: "weekly:us", "daily:global"; else "" */
 };
+
+/* Two events are the same milestone (for records) when kind, threshold
+ * and scope agree. */
+bool tr_milestone_same(const struct tr_milestone *a, const struct tr_milestone *b);
 
 #endif

@@ -8,33 +8,119 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* Orders claims by event, keeping the order within an event (qsort is not
+ * stable, so the position breaks ties). */
+struct claim_pos {
+    size_t event, pos;
+};
+
+static int claim_pos_cmp(const void *pa, const void *pb)
+{
+    const struct claim_pos *a = pa, *b = pb;
+    if (a->event != b->event)
+        return a->event < b->event ? -1 : 1;
+    return a->pos < b->pos ? -1 : a->pos > b->pos;
+}
+
+static int sort_claims(struct claim_set *cs)
+{
+    struct claim_pos *k = malloc(cs->n_claims * sizeof *k);
+    struct tr_claim *sorted = malloc(cs->n_claims * sizeof *sorted);
+    if (!k || !sorted) {
+        free(k);
+        free(sorted);
+        return TR_ENOMEM;
+    }
+    for (size_t i = 0; i < cs->n_claims; i++)
+        k[i] = (struct claim_pos){cs->claims[i].event, i};
+    qsort(k, cs->n_claims, sizeof *k, claim_pos_cmp);
+    for (size_t i = 0; i < cs->n_claims; i++)
+        sorted[i] = cs->claims[k[i].pos];
+    free(k);
+    free(cs->claims);
+    cs->claims = sorted;
+    return 0;
+}
+
+/* The claims of the events of one scope (play counts: ""), each judged
+ * with the coverage that applies to it: a recording's data for play-count
+ * milestones, the chart's imported periods for a chart's milestones. */
+static int scope_claims(const struct tr_catalog *c, struct claim_set *cs, const char *scope,
+                        const tr_day *const last_day[3], struct tr_error *err)
+{
+    size_t *idx = malloc((cs->n_events ? cs->n_events : 1) * sizeof *idx), n = 0;
+    struct tr_milestone *ev = malloc((cs->n_events ? cs->n_events : 1) * sizeof *ev);
+    struct tr_claim *cl = NULL;
+    size_t ncl = 0;
+    int rc = 0;
+    if (!idx || !ev) {
+        rc = tr_error_set(err, TR_ENOMEM, "out of memory");
+        goto out;
+    }
+    for (size_t e = 0; e < cs->n_events; e++)
+        if (strcmp(cs->events[e].scope, scope) == 0) {
+            idx[n] = e;
+            ev[n++] = cs->events[e];
+        }
+    struct tr_records_input in = {.catalog = c, .events = ev, .n_events = n,
+                                  .last_day = {last_day[0], last_day[1], last_day[2]}};
+    if (!n || (rc = tr_records_compute(&in, &cl, &ncl, err)))
+        goto out;
+    struct tr_claim *all = realloc(cs->claims, (cs->n_claims + ncl) * sizeof *all);
+    if (!all) {
+        rc = tr_error_set(err, TR_ENOMEM, "out of memory");
+        goto out;
+    }
+    for (size_t k = 0; k < ncl; k++) {
+        all[cs->n_claims + k] = cl[k];
+        all[cs->n_claims + k].event = idx[cl[k].event];
+    }
+    cs->claims = all;
+    cs->n_claims += ncl;
+out:
+    tr_records_free(cl);
+    free(idx);
+    free(ev);
+    return rc;
+}
+
 int claims_compute(struct tr_store *s, const struct tr_catalog *c, struct claim_set *out,
                    struct tr_error *err)
 {
     memset(out, 0, sizeof *out);
     struct tr_milestone_filter all = TR_MILESTONE_FILTER_ALL;
+    struct tr_chart_scope *scopes = NULL;
+    size_t n_scopes = 0;
+    tr_day *chart_last = NULL;
     int rc = tr_store_milestones(s, &all, &out->events, &out->n_events, err);
     if (!rc)
         rc = tr_store_coverage(s, &out->coverage, err);
+    if (!rc)
+        rc = tr_store_chart_scopes(s, &scopes, &n_scopes, err);
+    if (!rc) {
+        const tr_day *stream_last[3] = {out->coverage.track_last, out->coverage.release_last,
+                                        out->coverage.artist_last};
+        rc = scope_claims(c, out, "", stream_last, err);
+    }
+    if (!rc && n_scopes && !(chart_last = malloc((c->n_tracks ? c->n_tracks : 1) * sizeof *chart_last)))
+        rc = tr_error_set(err, TR_ENOMEM, "out of memory");
+    for (size_t k = 0; !rc && k < n_scopes; k++) {
+        /* a chart's files tell about every track up to its last period */
+        for (uint32_t t = 0; t < c->n_tracks; t++)
+            chart_last[t] = scopes[k].last;
+        const tr_day *last[3] = {chart_last, NULL, NULL};
+        rc = scope_claims(c, out, scopes[k].scope, last, err);
+    }
+    free(scopes);
+    free(chart_last);
+    if (!rc && out->n_claims && sort_claims(out))
+        rc = tr_error_set(err, TR_ENOMEM, "out of memory");
+    /* claims are ordered by event: index where each event's begin */
+    if (!rc && !(out->first = malloc((out->n_events + 1) * sizeof *out->first)))
+        rc = tr_error_set(err, TR_ENOMEM, "out of memory");
     if (rc) {
         claims_release(out);
         return rc;
-    }
-    struct tr_records_input in = {
-        .catalog = c,
-        .events = out->events,
-        .n_events = out->n_events,
-        .last_day = {out->coverage.track_last, out->coverage.release_last, out->coverage.artist_last},
-    };
-    if ((rc = tr_records_compute(&in, &out->claims, &out->n_claims, err))) {
-        claims_release(out);
-        return rc;
-    }
-    /* claims are ordered by event: index where each event's begin */
-    out->first = malloc((out->n_events + 1) * sizeof *out->first);
-    if (!out->first) {
-        claims_release(out);
-        return tr_error_set(err, TR_ENOMEM, "out of memory");
     }
     size_t k = 0;
     for (size_t e = 0; e <= out->n_events; e++) {
@@ -48,7 +134,7 @@ int claims_compute(struct tr_store *s, const struct tr_catalog *c, struct claim_
 void claims_release(struct claim_set *cs)
 {
     free(cs->events);
-    tr_records_free(cs->claims);
+    free(cs->claims);
     tr_coverage_release(&cs->coverage);
     free(cs->first);
     memset(cs, 0, sizeof *cs);

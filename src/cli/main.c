@@ -116,6 +116,22 @@ void cli_describe(const struct tr_milestone *m, char *buf, size_t size)
     case TR_MS_EVERY_TRACK: snprintf(buf, size, "every track >= %s", n); break;
     case TR_MS_RELEASE_TOTAL: snprintf(buf, size, "release total >= %s", n); break;
     case TR_MS_ARTIST_TOTAL: snprintf(buf, size, "artist total >= %s", n); break;
+    case TR_MS_CHART_DEBUT:
+        if (m->threshold == 1)
+            snprintf(buf, size, "debut at #1 on %s", m->scope);
+        else
+            snprintf(buf, size, "debut in the top %llu on %s", (unsigned long long)m->threshold, m->scope);
+        break;
+    case TR_MS_CHART_PEAK:
+        if (m->threshold == 1)
+            snprintf(buf, size, "reached #1 on %s", m->scope);
+        else
+            snprintf(buf, size, "reached the top %llu on %s", (unsigned long long)m->threshold, m->scope);
+        break;
+    case TR_MS_CHART_PERIODS:
+        snprintf(buf, size, "%llu %s on %s", (unsigned long long)m->threshold,
+                 strncmp(m->scope, "daily", 5) == 0 ? "days" : "weeks", m->scope);
+        break;
     default: snprintf(buf, size, ">= %s", n); break;
     }
 }

@@ -23,6 +23,11 @@ json_t *out_milestone_json(const struct tr_catalog *c, const struct tr_milestone
         json_object_set_new(o, "slowest", json_string(c->tracks[m->slowest].id));
         json_object_set_new(o, "slowest_title", json_string(cli_subject_name(c, TR_SUBJECT_TRACK, m->slowest)));
     }
+    if (m->scope[0]) {
+        const char *colon = strchr(m->scope, ':');
+        json_object_set_new(o, "chart", json_stringn(m->scope, colon ? (size_t)(colon - m->scope) : strlen(m->scope)));
+        json_object_set_new(o, "country", json_string(colon ? colon + 1 : ""));
+    }
     if (m->after != TR_DAY_NONE || m->open_start) {
         json_t *b = json_object();
         json_object_set_new(b, "after", m->open_start ? json_null()
@@ -35,7 +40,7 @@ json_t *out_milestone_json(const struct tr_catalog *c, const struct tr_milestone
 
 void out_milestone_csv_header(FILE *f)
 {
-    fputs("subject,subject_type,kind,threshold,date,day,value,after,slowest\n", f);
+    fputs("subject,subject_type,kind,threshold,date,day,value,after,slowest,scope\n", f);
 }
 
 void out_milestone_csv(FILE *f, const struct tr_catalog *c, const struct tr_milestone *m)
@@ -46,9 +51,9 @@ void out_milestone_csv(FILE *f, const struct tr_catalog *c, const struct tr_mile
             (unsigned long long)m->threshold, tr_day_format(m->date, date));
     if (m->day != TR_DAYN_NONE)
         fprintf(f, "%d", m->day);
-    fprintf(f, ",%llu,%s,%s\n", (unsigned long long)m->value,
+    fprintf(f, ",%llu,%s,%s,%s\n", (unsigned long long)m->value,
             m->after != TR_DAY_NONE ? tr_day_format(m->after, after) : m->open_start ? "open" : "",
-            m->slowest != TR_NONE ? c->tracks[m->slowest].id : "");
+            m->slowest != TR_NONE ? c->tracks[m->slowest].id : "", m->scope);
 }
 
 void out_milestone_text(FILE *f, const struct tr_catalog *c, const struct tr_milestone *m)

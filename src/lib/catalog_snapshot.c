@@ -121,41 +121,60 @@ int tr_catalog_snapshot(const struct tr_catalog *c, void **out, size_t *len)
         uint32_t genres[64], ng = a->n_genres < 64 ? a->n_genres : 64;
         for (uint32_t k = 0; k < ng; k++)
             genres[k] = put_string(&w, a->genres[k]);
-        sa[i] = (struct snap_artist){.id = put_string(&w, a->id), .name = put_string(&w, a->name),
-                                     .kind = (uint8_t)a->kind, .gender = (uint8_t)a->gender,
-                                     .genres = put_list(&w, genres, ng),
-                                     .member_of = put_list(&w, a->member_of, a->n_member_of)};
+        /* fields one by one: the arrays are calloc'd, so padding stays zero
+         * and the same catalog always gives the same bytes */
+        sa[i].id = put_string(&w, a->id);
+        sa[i].name = put_string(&w, a->name);
+        sa[i].kind = (uint8_t)a->kind;
+        sa[i].gender = (uint8_t)a->gender;
+        sa[i].genres = put_list(&w, genres, ng);
+        sa[i].member_of = put_list(&w, a->member_of, a->n_member_of);
         memcpy(sa[i].country, a->country, sizeof a->country);
     }
     for (uint32_t i = 0; i < c->n_releases && !w.failed; i++) {
         const struct tr_release *r = &c->releases[i];
-        sr[i] = (struct snap_release){.id = put_string(&w, r->id), .title = put_string(&w, r->title),
-                                      .artists = put_list(&w, r->artists, r->n_artists),
-                                      .tracks = put_list(&w, r->tracks, r->n_tracks),
-                                      .type = (uint8_t)r->type, .date = r->date};
+        sr[i].id = put_string(&w, r->id);
+        sr[i].title = put_string(&w, r->title);
+        sr[i].artists = put_list(&w, r->artists, r->n_artists);
+        sr[i].tracks = put_list(&w, r->tracks, r->n_tracks);
+        sr[i].type = (uint8_t)r->type;
+        sr[i].date = r->date;
     }
     for (uint32_t i = 0; i < c->n_tracks && !w.failed; i++) {
         const struct tr_track *t = &c->tracks[i];
-        st[i] = (struct snap_track){.id = put_string(&w, t->id), .title = put_string(&w, t->title),
-                                    .artists = put_list(&w, t->artists, t->n_artists),
-                                    .released = t->released, .same_as = t->same_as,
-                                    .version_of = t->version_of, .series = t->series,
-                                    .own_series = t->own_series};
+        st[i].id = put_string(&w, t->id);
+        st[i].title = put_string(&w, t->title);
+        st[i].artists = put_list(&w, t->artists, t->n_artists);
+        st[i].released = t->released;
+        st[i].same_as = t->same_as;
+        st[i].version_of = t->version_of;
+        st[i].series = t->series;
+        st[i].own_series = t->own_series;
     }
     if (w.failed)
         goto out;
     const struct tr_idmap *maps[3] = {c->artist_ids, c->release_ids, c->track_ids};
-    struct snap_header h = {SNAP_MAGIC, c->n_artists, c->n_releases, c->n_tracks, c->n_series,
-                            w.n_str, w.n_list * sizeof(uint32_t),
-                            {tr_idmap_bytes(maps[0]), tr_idmap_bytes(maps[1]), tr_idmap_bytes(maps[2])}};
+    struct snap_header h;
+    memset(&h, 0, sizeof h);
+    h.magic = SNAP_MAGIC;
+    h.n_artists = c->n_artists;
+    h.n_releases = c->n_releases;
+    h.n_tracks = c->n_tracks;
+    h.n_series = c->n_series;
+    h.strings = w.n_str;
+    h.lists = w.n_list * sizeof(uint32_t);
+    for (int k = 0; k < 3; k++)
+        h.maps[k] = tr_idmap_bytes(maps[k]);
     size_t n = sizeof h + h.strings + h.lists + c->n_artists * sizeof *sa +
                c->n_releases * sizeof *sr + c->n_tracks * sizeof *st + h.maps[0] + h.maps[1] + h.maps[2];
     if (!(blob = malloc(n)))
         goto out;
     char *p = blob;
     memcpy(p, &h, sizeof h), p += sizeof h;
-    memcpy(p, w.strings, h.strings), p += h.strings;
-    memcpy(p, w.lists, h.lists), p += h.lists;
+    if (h.strings)
+        memcpy(p, w.strings, h.strings), p += h.strings;
+    if (h.lists)
+        memcpy(p, w.lists, h.lists), p += h.lists;
     memcpy(p, sa, c->n_artists * sizeof *sa), p += c->n_artists * sizeof *sa;
     memcpy(p, sr, c->n_releases * sizeof *sr), p += c->n_releases * sizeof *sr;
     memcpy(p, st, c->n_tracks * sizeof *st), p += c->n_tracks * sizeof *st;
@@ -235,7 +254,8 @@ int tr_catalog_from_snapshot(const void *blob, size_t len, struct tr_catalog **o
         free(c);
         return TR_ENOMEM;
     }
-    memcpy(lists, p, h.lists);
+    if (h.lists)
+        memcpy(lists, p, h.lists);
     r.lists = lists;
     p += h.lists;
     c->artists = calloc(h.n_artists ? h.n_artists : 1, sizeof *c->artists);

@@ -6,10 +6,19 @@
  * on weekly ones, so a gap of more than one period between two entries is
  * a re-entry.  The figures cover the periods that were imported: a chart
  * file not imported reads as a period off the chart.
+ *
+ * Chart milestones follow from the runs: a debut at #1 or in the top 10,
+ * reaching #1 or the top 10, and N periods on the chart (weekly: 5, 10,
+ * 20, 52, 100 weeks; daily: 10, 30, 100, 200, 365 days).  Their scope is
+ * the chart ("weekly:us"), so that the records engine compares them only
+ * with the same milestone on the same chart.  A track already on the chart
+ * in the first period imported has no known debut; its peak in that period
+ * and its counts of periods are "on or before" (open_start).
  */
 #include "store_internal.h"
 #include "trackrecord/charts.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -72,4 +81,163 @@ int tr_store_chart_runs(struct tr_store *s, uint32_t track, struct tr_chart_run 
     rc = tr_chart_runs(e, ne, out, n);
     free(e);
     return rc ? tr_error_set(err, rc, "out of memory") : 0;
+}
+
+static const uint32_t rank_classes[] = {1, 10};
+static const uint32_t weekly_periods[] = {5, 10, 20, 52, 100};
+static const uint32_t daily_periods[] = {10, 30, 100, 200, 365};
+
+static int push(struct tr_milestone **v, size_t *n, size_t *cap, const struct tr_milestone *m)
+{
+    if (*n == *cap) {
+        size_t c = *cap ? *cap * 2 : 64;
+        struct tr_milestone *p = realloc(*v, c * sizeof *p);
+        if (!p)
+            return TR_ENOMEM;
+        *v = p;
+        *cap = c;
+    }
+    (*v)[(*n)++] = *m;
+    return 0;
+}
+
+int tr_chart_milestones(const struct tr_catalog *c, const struct tr_chart_entry *e, size_t n,
+                        struct tr_milestone **out, size_t *n_out)
+{
+    struct tr_milestone *v = NULL;
+    size_t nv = 0, cap = 0;
+    tr_day *day0 = NULL;
+    int rc = tr_catalog_track_days(c, &day0);
+    /* first period imported per chart: a track already on the chart then
+     * did not debut there as far as the data tell, and its counts of
+     * periods start with the data */
+    struct scope_start { const char *chart, *country; tr_day first; } *starts = NULL;
+    size_t n_starts = 0;
+    if (!rc && !(starts = malloc((n ? n : 1) * sizeof *starts)))
+        rc = TR_ENOMEM;
+    for (size_t i = 0; !rc && i < n; i++) {
+        size_t k = 0;
+        while (k < n_starts && !(strcmp(starts[k].chart, e[i].chart) == 0 &&
+                                 strcmp(starts[k].country, e[i].country) == 0))
+            k++;
+        if (k == n_starts)
+            starts[n_starts++] = (struct scope_start){e[i].chart, e[i].country, e[i].period};
+        else if (e[i].period < starts[k].first)
+            starts[k].first = e[i].period;
+    }
+    for (size_t i = 0; !rc && i < n;) {
+        size_t j = i;     /* the run: same track, chart and country */
+        while (j < n && strcmp(e[j].track, e[i].track) == 0 && strcmp(e[j].chart, e[i].chart) == 0 &&
+               strcmp(e[j].country, e[i].country) == 0)
+            j++;
+        uint32_t t = tr_catalog_track(c, e[i].track);
+        if (t != TR_NONE) {
+            bool daily = strcmp(e[i].chart, "daily") == 0;
+            const uint32_t *periods = daily ? daily_periods : weekly_periods;
+            size_t n_periods = daily ? sizeof daily_periods / sizeof *daily_periods
+                                     : sizeof weekly_periods / sizeof *weekly_periods;
+            tr_day first = e[i].period;
+            for (size_t k = 0; k < n_starts; k++)
+                if (strcmp(starts[k].chart, e[i].chart) == 0 && strcmp(starts[k].country, e[i].country) == 0)
+                    first = starts[k].first;
+            bool from_start = e[i].period == first;   /* on the chart before the data began? */
+            struct tr_milestone m = {.subject_type = TR_SUBJECT_TRACK, .subject = t,
+                                     .after = TR_DAY_NONE, .slowest = TR_NONE};
+            snprintf(m.scope, sizeof m.scope, "%s:%s", e[i].chart, e[i].country);
+            for (size_t r = 0; r < sizeof rank_classes / sizeof *rank_classes && !rc; r++) {
+                if (!from_start && e[i].rank <= rank_classes[r]) {
+                    m.kind = TR_MS_CHART_DEBUT;
+                    m.threshold = rank_classes[r];
+                    m.value = e[i].rank;
+                    m.date = e[i].period;
+                    m.day = day0[t] != TR_DAY_NONE ? m.date - day0[t] : TR_DAYN_NONE;
+                    rc = push(&v, &nv, &cap, &m);
+                }
+                for (size_t k = i; k < j && !rc; k++)
+                    if (e[k].rank <= rank_classes[r]) {
+                        m.kind = TR_MS_CHART_PEAK;
+                        m.threshold = rank_classes[r];
+                        m.value = e[k].rank;
+                        m.date = e[k].period;
+                        m.day = day0[t] != TR_DAY_NONE ? m.date - day0[t] : TR_DAYN_NONE;
+                        m.open_start = from_start && k == i;   /* maybe earlier */
+                        rc = push(&v, &nv, &cap, &m);
+                        m.open_start = false;
+                        break;
+                    }
+            }
+            for (size_t p = 0; p < n_periods && !rc && i + periods[p] - 1 < j; p++) {
+                const struct tr_chart_entry *at = &e[i + periods[p] - 1];
+                m.kind = TR_MS_CHART_PERIODS;
+                m.threshold = periods[p];
+                m.value = periods[p];
+                m.date = at->period;
+                m.day = day0[t] != TR_DAY_NONE ? m.date - day0[t] : TR_DAYN_NONE;
+                m.open_start = from_start;   /* periods before the data may count too */
+                rc = push(&v, &nv, &cap, &m);
+            }
+        }
+        i = j;
+    }
+    free(day0);
+    free(starts);
+    if (rc) {
+        free(v);
+        return rc;
+    }
+    *out = v;
+    *n_out = nv;
+    return 0;
+}
+
+int tr_store_refresh_chart_milestones(struct tr_store *s, struct tr_error *err)
+{
+    struct tr_chart_entry *e = NULL;
+    struct tr_milestone *m = NULL;
+    size_t ne = 0, nm = 0;
+    int rc = s->be->ops->load_chart_entries(s->be, NULL, &e, &ne, err);
+    if (!rc && (rc = tr_chart_milestones(s->catalog, e, ne, &m, &nm)))
+        rc = tr_error_set(err, rc, "chart milestones: out of memory");
+    if (!rc)
+        rc = s->be->ops->replace_events(s->be, s->catalog, false, true, m, nm, NULL, 0, err);
+    free(e);
+    free(m);
+    return rc;
+}
+
+int tr_store_chart_scopes(struct tr_store *s, struct tr_chart_scope **out, size_t *n,
+                          struct tr_error *err)
+{
+    struct tr_chart_entry *e = NULL;
+    size_t ne = 0, k = 0;
+    *out = NULL;
+    *n = 0;
+    int rc = s->be->ops->load_chart_entries(s->be, NULL, &e, &ne, err);
+    if (rc)
+        return rc;
+    struct tr_chart_scope *v = calloc(ne ? ne : 1, sizeof *v);
+    if (!v) {
+        free(e);
+        return tr_error_set(err, TR_ENOMEM, "out of memory");
+    }
+    for (size_t i = 0; i < ne; i++) {
+        char scope[sizeof v->scope];
+        snprintf(scope, sizeof scope, "%s:%s", e[i].chart, e[i].country);
+        size_t j = 0;
+        while (j < k && strcmp(v[j].scope, scope) != 0)
+            j++;
+        if (j == k) {
+            memcpy(v[k].scope, scope, sizeof scope);
+            v[k].first = v[k].last = e[i].period;
+            k++;
+        }
+        if (e[i].period < v[j].first)
+            v[j].first = e[i].period;
+        if (e[i].period > v[j].last)
+            v[j].last = e[i].period;
+    }
+    free(e);
+    *out = v;
+    *n = k;
+    return 0;
 }

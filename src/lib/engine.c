@@ -455,7 +455,7 @@ int tr_milestone_cmp(const void *pa, const void *pb)
         return a->subject < b->subject ? -1 : 1;
     if (a->threshold != b->threshold)
         return a->threshold < b->threshold ? -1 : 1;
-    return 0;
+    return strcmp(a->scope, b->scope);
 }
 
 static int correction_cmp(const void *pa, const void *pb)

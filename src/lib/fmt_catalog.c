@@ -23,86 +23,6 @@ struct reader {
     int col[8];
 };
 
-/* Opens the CSV and maps columns; required columns must be present. */
-static int open_csv(struct reader *rd, struct tr_input *in, const char *const *cols, int n_cols,
-                    int n_required, struct tr_error *err)
-{
-    tr_csv_init(&rd->csv, in->base, in->data, in->len);
-    int rc = tr_csv_header(&rd->csv, err);
-    if (rc)
-        return rc;
-    for (int i = 0; i < n_cols; i++) {
-        rd->col[i] = tr_csv_column(&rd->csv, cols[i]);
-        if (rd->col[i] < 0 && i < n_required)
-            return tr_error_set(err, TR_EFORMAT, "%s:1: header: missing column '%s'", in->base, cols[i]);
-    }
-    return 0;
-}
-
-/* Next data row; 1 when there is one, 0 at the end, negative code. */
-static int next_row(struct reader *rd, struct tr_import_ctx *x, struct tr_error *err)
-{
-    int rc = tr_csv_next(&rd->csv, err);
-    if (rc)
-        return -rc;
-    if (rd->csv.n_fields == 0)
-        return 0;
-    if ((rc = tr_csv_expect_fields(&rd->csv, tr_csv_header_count(&rd->csv), err)))
-        return -rc;
-    x->file->rows++;
-    return 1;
-}
-
-/* The field of column c as a NUL-terminated copy in buf ("" when absent). */
-static const char *field(const struct reader *rd, int c, char *buf, size_t size)
-{
-    if (c < 0 || (size_t)c >= rd->csv.n_fields) {
-        buf[0] = '\0';
-        return buf;
-    }
-    const struct tr_csv_field *f = &rd->csv.fields[c];
-    size_t len = f->len < size - 1 ? f->len : size - 1;
-    memcpy(buf, f->s, len);
-    buf[len] = '\0';
-    /* trim */
-    char *s = buf;
-    while (*s == ' ')
-        s++;
-    len = strlen(s);
-    while (len && s[len - 1] == ' ')
-        s[--len] = '\0';
-    return s;
-}
-
-static bool str_eq(const char *a, const char *b)
-{
-    return strcmp(a ? a : "", b ? b : "") == 0;
-}
-
-static bool list_eq(const uint32_t *a, uint32_t na, const uint32_t *b, uint32_t nb)
-{
-    return na == nb && (na == 0 || memcmp(a, b, na * sizeof *a) == 0);
-}
-
-/* Sets a string field, marking the entity when it changes. */
-static int set_str(struct tr_import_ctx *x, enum tr_subject_type t, uint32_t i, char **f,
-                   const char *v)
-{
-    if (str_eq(*f, v))
-        return 0;
-    tr_catalog_mark(x->catalog, t, i);
-    return tr_catalog_set_str(f, v);
-}
-
-static int set_list(struct tr_import_ctx *x, enum tr_subject_type t, uint32_t i, uint32_t **f,
-                    uint32_t *nf, const uint32_t *v, uint32_t n)
-{
-    if (list_eq(*f, *nf, v, n))
-        return 0;
-    tr_catalog_mark(x->catalog, t, i);
-    return tr_catalog_set_list(f, nf, v, n);
-}
-
 /* Resolves a ';'-separated list of artist ids. */
 static int artist_list(struct tr_import_ctx *x, const struct reader *rd, const char *text,
                        const char *col, uint32_t *out, uint32_t *n, struct tr_error *err)
@@ -175,13 +95,15 @@ int tr_fmt_artists_read(struct tr_import_ctx *x, struct tr_input *in, struct tr_
     static const char *const cols[] = {"id", "name", "country", "kind", "gender", "genres", "member_of"};
     struct reader rd;
     struct deferred_list later = {0};
-    int rc = open_csv(&rd, in, cols, 7, 1, err), r;
+    int rc = tr_import_csv_open(&rd.csv, in, cols, 7, 1, rd.col, err), r;
     char b[7][1024];
-    while (!rc && (r = next_row(&rd, x, err)) > 0) {
-        const char *id = field(&rd, rd.col[0], b[0], sizeof b[0]);
-        const char *country = field(&rd, rd.col[2], b[2], sizeof b[2]);
-        const char *kind = field(&rd, rd.col[3], b[3], sizeof b[3]);
-        const char *gender = field(&rd, rd.col[4], b[4], sizeof b[4]);
+    while (!rc && (r = tr_import_csv_row(x, &rd.csv, err)) > 0) {
+        for (int k = 0; k < 7; k++)
+            tr_import_field(&rd.csv, rd.col[k], b[k], sizeof b[k]);
+        const char *id = b[0];
+        const char *country = b[2];
+        const char *kind = b[3];
+        const char *gender = b[4];
         size_t line = rd.csv.line;
         enum tr_artist_kind k;
         enum tr_gender g;
@@ -219,9 +141,9 @@ int tr_fmt_artists_read(struct tr_import_ctx *x, struct tr_input *in, struct tr_
         memcpy(a->country, cc, sizeof cc);
         a->kind = k;
         a->gender = g;
-        rc = set_str(x, TR_SUBJECT_ARTIST, i, &a->name, field(&rd, rd.col[1], b[1], sizeof b[1]));
+        rc = tr_import_set_str(x, TR_SUBJECT_ARTIST, i, &a->name, b[1]);
         char genres[1024], *items[64];
-        snprintf(genres, sizeof genres, "%s", field(&rd, rd.col[5], b[5], sizeof b[5]));
+        snprintf(genres, sizeof genres, "%s", b[5]);
         for (char *p = genres; *p; p++)
             *p = (char)tolower((unsigned char)*p);
         uint32_t ng = tr_split_list(genres, items, 64);
@@ -233,7 +155,7 @@ int tr_fmt_artists_read(struct tr_import_ctx *x, struct tr_input *in, struct tr_
             rc = tr_catalog_set_strings(&a->genres, &a->n_genres, items, ng);
         }
         if (!rc)
-            rc = defer(&later, i, line, field(&rd, rd.col[6], b[6], sizeof b[6]), 0);
+            rc = defer(&later, i, line, b[6], 0);
         if (rc == 0)
             x->file->taken++;
     }
@@ -249,7 +171,7 @@ int tr_fmt_artists_read(struct tr_import_ctx *x, struct tr_input *in, struct tr_
                                   in->base, later.v[d].line, items[k]);
         struct tr_artist *a = &x->catalog->artists[later.v[d].idx];
         if (!rc)
-            rc = set_list(x, TR_SUBJECT_ARTIST, later.v[d].idx, &a->member_of, &a->n_member_of, list, n);
+            rc = tr_import_set_list(x, TR_SUBJECT_ARTIST, later.v[d].idx, &a->member_of, &a->n_member_of, list, n);
     }
     deferred_release(&later);
     tr_csv_release(&rd.csv);
@@ -262,12 +184,14 @@ int tr_fmt_releases_read(struct tr_import_ctx *x, struct tr_input *in, struct tr
 {
     static const char *const cols[] = {"id", "title", "artists", "type", "date"};
     struct reader rd;
-    int rc = open_csv(&rd, in, cols, 5, 1, err), r;
+    int rc = tr_import_csv_open(&rd.csv, in, cols, 5, 1, rd.col, err), r;
     char b[5][4096];
-    while (!rc && (r = next_row(&rd, x, err)) > 0) {
+    while (!rc && (r = tr_import_csv_row(x, &rd.csv, err)) > 0) {
+        for (int k = 0; k < 5; k++)
+            tr_import_field(&rd.csv, rd.col[k], b[k], sizeof b[k]);
         size_t line = rd.csv.line;
-        const char *id = field(&rd, rd.col[0], b[0], sizeof b[0]);
-        const char *type = field(&rd, rd.col[3], b[3], sizeof b[3]);
+        const char *id = b[0];
+        const char *type = b[3];
         enum tr_release_type t;
         tr_day date;
         uint32_t artists[MAX_LIST], na, i;
@@ -281,7 +205,7 @@ int tr_fmt_releases_read(struct tr_import_ctx *x, struct tr_input *in, struct tr
             break;
         }
         if ((rc = day_field(x, &rd, rd.col[4], "date", &date, err)) ||
-            (rc = artist_list(x, &rd, field(&rd, rd.col[2], b[2], sizeof b[2]), "artists", artists, &na, err)) ||
+            (rc = artist_list(x, &rd, b[2], "artists", artists, &na, err)) ||
             (rc = tr_catalog_add_release(x->catalog, id, &i, NULL)))
             break;
         struct tr_release *rel = &x->catalog->releases[i];
@@ -289,8 +213,8 @@ int tr_fmt_releases_read(struct tr_import_ctx *x, struct tr_input *in, struct tr
             tr_catalog_mark(x->catalog, TR_SUBJECT_RELEASE, i);
         rel->type = t;
         rel->date = date;
-        if ((rc = set_str(x, TR_SUBJECT_RELEASE, i, &rel->title, field(&rd, rd.col[1], b[1], sizeof b[1]))) ||
-            (rc = set_list(x, TR_SUBJECT_RELEASE, i, &rel->artists, &rel->n_artists, artists, na)))
+        if ((rc = tr_import_set_str(x, TR_SUBJECT_RELEASE, i, &rel->title, b[1])) ||
+            (rc = tr_import_set_list(x, TR_SUBJECT_RELEASE, i, &rel->artists, &rel->n_artists, artists, na)))
             break;
         x->file->taken++;
     }
@@ -307,11 +231,13 @@ int tr_fmt_tracks_read(struct tr_import_ctx *x, struct tr_input *in, struct tr_e
     static const char *const cols[] = {"id", "title", "artists", "released", "same_as", "version_of"};
     struct reader rd;
     struct deferred_list later = {0};
-    int rc = open_csv(&rd, in, cols, 6, 1, err), r;
+    int rc = tr_import_csv_open(&rd.csv, in, cols, 6, 1, rd.col, err), r;
     char b[6][4096];
-    while (!rc && (r = next_row(&rd, x, err)) > 0) {
+    while (!rc && (r = tr_import_csv_row(x, &rd.csv, err)) > 0) {
+        for (int k = 0; k < 6; k++)
+            tr_import_field(&rd.csv, rd.col[k], b[k], sizeof b[k]);
         size_t line = rd.csv.line;
-        const char *id = field(&rd, rd.col[0], b[0], sizeof b[0]);
+        const char *id = b[0];
         tr_day released;
         uint32_t artists[MAX_LIST], na, i;
         if (!*id) {
@@ -319,19 +245,19 @@ int tr_fmt_tracks_read(struct tr_import_ctx *x, struct tr_input *in, struct tr_e
             break;
         }
         if ((rc = day_field(x, &rd, rd.col[3], "released", &released, err)) ||
-            (rc = artist_list(x, &rd, field(&rd, rd.col[2], b[2], sizeof b[2]), "artists", artists, &na, err)) ||
+            (rc = artist_list(x, &rd, b[2], "artists", artists, &na, err)) ||
             (rc = tr_catalog_add_track(x->catalog, id, TR_NONE, &i, NULL)))
             break;
         struct tr_track *t = &x->catalog->tracks[i];
         if (t->released != released)
             tr_catalog_mark(x->catalog, TR_SUBJECT_TRACK, i);
         t->released = released;
-        if ((rc = set_str(x, TR_SUBJECT_TRACK, i, &t->title, field(&rd, rd.col[1], b[1], sizeof b[1]))) ||
-            (rc = set_list(x, TR_SUBJECT_TRACK, i, &t->artists, &t->n_artists, artists, na)))
+        if ((rc = tr_import_set_str(x, TR_SUBJECT_TRACK, i, &t->title, b[1])) ||
+            (rc = tr_import_set_list(x, TR_SUBJECT_TRACK, i, &t->artists, &t->n_artists, artists, na)))
             break;
         /* same_as and version_of may name a later row: resolve after */
-        const char *same = field(&rd, rd.col[4], b[4], sizeof b[4]);
-        const char *ver = field(&rd, rd.col[5], b[5], sizeof b[5]);
+        const char *same = b[4];
+        const char *ver = b[5];
         if ((rc = defer(&later, i, line, *same ? same : "-", 1)) ||
             (rc = defer(&later, i, line, *ver ? ver : "-", 2)))
             break;
@@ -388,12 +314,13 @@ int tr_fmt_tracklist_read(struct tr_import_ctx *x, struct tr_input *in, struct t
     struct reader rd;
     struct entry *v = NULL;
     size_t n = 0, cap = 0;
-    int rc = open_csv(&rd, in, cols, 3, 3, err), r;
+    int rc = tr_import_csv_open(&rd.csv, in, cols, 3, 3, rd.col, err), r;
     char b[2][1024];
-    while (!rc && (r = next_row(&rd, x, err)) > 0) {
+    while (!rc && (r = tr_import_csv_row(x, &rd.csv, err)) > 0) {
         size_t line = rd.csv.line;
-        const char *rel = field(&rd, rd.col[0], b[0], sizeof b[0]);
-        const char *tr = field(&rd, rd.col[2], b[1], sizeof b[1]);
+        const char *rel = b[0], *tr = b[1];
+        tr_import_field(&rd.csv, rd.col[0], b[0], sizeof b[0]);
+        tr_import_field(&rd.csv, rd.col[2], b[1], sizeof b[1]);
         struct entry e = {.line = line};
         if ((e.release = tr_catalog_release(x->catalog, rel)) == TR_NONE) {
             rc = tr_error_set(err, TR_EUNKNOWN, "%s:%zu: release: unknown release '%s'", in->base, line, rel);
@@ -438,7 +365,7 @@ int tr_fmt_tracklist_read(struct tr_import_ctx *x, struct tr_input *in, struct t
         }
         struct tr_release *rel = &x->catalog->releases[v[i].release];
         if (!rc)
-            rc = set_list(x, TR_SUBJECT_RELEASE, v[i].release, &rel->tracks, &rel->n_tracks, list, k);
+            rc = tr_import_set_list(x, TR_SUBJECT_RELEASE, v[i].release, &rel->tracks, &rel->n_tracks, list, k);
         i = j;
     }
     free(list);

@@ -34,6 +34,7 @@ static void normalise(const char *s, char *out, size_t size)
     out[k] = '\0';
 }
 
+/* Field i as written (untrimmed, unlike tr_import_field()), cut to size - 1. */
 static const char *fld(const struct tr_csv *r, int i, char *buf, size_t size)
 {
     buf[0] = '\0';
@@ -76,19 +77,10 @@ int tr_fmt_chart_entries_read(struct tr_import_ctx *x, struct tr_input *in, stru
     struct tr_csv r;
     struct tr_chart_entry *v = NULL;
     size_t n = 0, cap = 0;
-    int col[8], rc;
-    tr_csv_init(&r, in->base, in->data, in->len);
-    if ((rc = tr_csv_header(&r, err)))
+    int col[8], rc, more;
+    if ((rc = tr_import_csv_open(&r, in, names, 8, 8, col, err)))
         goto out;
-    for (int i = 0; i < 8; i++)
-        if ((col[i] = tr_csv_column(&r, names[i])) < 0) {
-            rc = tr_error_set(err, TR_EFORMAT, "%s:1: header: missing column '%s'", in->base, names[i]);
-            goto out;
-        }
-    while ((rc = tr_csv_next(&r, err)) == 0 && r.n_fields) {
-        if ((rc = tr_csv_expect_fields(&r, tr_csv_header_count(&r), err)))
-            goto out;
-        x->file->rows++;
+    while ((more = tr_import_csv_row(x, &r, err)) > 0) {
         char section[32], type[32], country[32], title[512], artists[1024], key[256];
         fld(&r, col[2], section, sizeof section);
         if (strcmp(section, "song") != 0 && strcmp(section, "global") != 0) {
@@ -150,6 +142,8 @@ int tr_fmt_chart_entries_read(struct tr_import_ctx *x, struct tr_input *in, stru
         v[n++] = e;
         x->file->taken++;
     }
+    if (more < 0)
+        rc = -more;
     if (!rc)
         rc = x->store->be->ops->put_chart_entries(x->store->be, v, n, err);
     if (!rc)

@@ -79,7 +79,9 @@ static void from_name(const char *base, struct chart_id *c)
     }
 }
 
-/* A NUL-terminated, trimmed copy of field i (truncated to size - 1). */
+/* A NUL-terminated copy of field i (truncated to size - 1), trimmed of all
+ * white space (tabs and line ends too, where tr_import_field() trims only
+ * spaces). */
 static const char *fld(const struct tr_csv *r, int i, char *buf, size_t size)
 {
     buf[0] = '\0';
@@ -119,34 +121,6 @@ static int track_id_of(const char *link, char *id, size_t size)
     return 0;
 }
 
-/* An artist by name: the existing artist with the name's id, else a bare
- * new one. */
-static int artist_by_name(struct tr_catalog *c, const char *name, uint32_t *idx)
-{
-    char id[256];
-    size_t k = 0;
-    bool dash = false;
-    for (const unsigned char *p = (const unsigned char *)name; *p && k < sizeof id - 2; p++) {
-        if (isalnum(*p) || *p >= 0x80) {
-            id[k++] = (char)tolower(*p);
-            dash = false;
-        } else if (k && !dash) {
-            id[k++] = '-';
-            dash = true;
-        }
-    }
-    while (k && id[k - 1] == '-')
-        k--;
-    id[k] = '\0';
-    if (!k)
-        return -1;
-    bool created;
-    int rc = tr_catalog_add_artist(c, id, idx, &created);
-    if (!rc && created)
-        rc = tr_catalog_set_str(&c->artists[*idx].name, name);
-    return rc;
-}
-
 /* Adds a track seen on a chart, with its title and artists ("A, B" on the
  * new format, the lead artist alone on the old one). */
 static int add_chart_track(struct tr_import_ctx *x, const char *id, const char *title,
@@ -173,7 +147,7 @@ static int add_chart_track(struct tr_import_ctx *x, const char *id, const char *
         uint32_t idx;
         if (!*a)
             continue;
-        if ((rc = artist_by_name(c, a, &idx)) < 0)
+        if ((rc = tr_import_artist_by_name(c, a, &idx)) < 0)
             continue;
         if (rc)
             return rc;

@@ -27,48 +27,13 @@
 static int copy_field(struct tr_csv *r, int i, const char *name, char *buf, size_t size,
                       struct tr_error *err)
 {
-    buf[0] = '\0';
-    if (i < 0 || (size_t)i >= r->n_fields)
-        return 0;
-    const char *s = r->fields[i].s;
-    size_t len = r->fields[i].len;
-    while (len && *s == ' ')
-        s++, len--;
-    while (len && s[len - 1] == ' ')
-        len--;
+    size_t len = tr_import_field(r, i, buf, size);
     if (len >= size)
         return tr_error_set(err, TR_ELIMIT, "%s:%zu: %s: longer than %zu bytes", r->file, r->line,
                             name, size - 1);
-    if (memchr(s, '\0', len))
+    if (strlen(buf) != len)
         return tr_error_set(err, TR_EFORMAT, "%s:%zu: %s: holds a NUL byte", r->file, r->line, name);
-    memcpy(buf, s, len);
-    buf[len] = '\0';
     return 0;
-}
-
-/* Opens the CSV and finds the columns, all of which are required. */
-static int open_cols(struct tr_csv *r, struct tr_input *in, const char *const *names, int n,
-                     int *col, struct tr_error *err)
-{
-    tr_csv_init(r, in->base, in->data, in->len);
-    int rc = tr_csv_header(r, err);
-    for (int i = 0; !rc && i < n; i++)
-        if ((col[i] = tr_csv_column(r, names[i])) < 0)
-            rc = tr_error_set(err, TR_EFORMAT, "%s:1: header: missing column '%s'", in->base, names[i]);
-    return rc;
-}
-
-static int next_row(struct tr_csv *r, struct tr_import_ctx *x, struct tr_error *err)
-{
-    int rc = tr_csv_next(r, err);
-    if (rc)
-        return -rc;
-    if (r->n_fields == 0)
-        return 0;
-    if ((rc = tr_csv_expect_fields(r, tr_csv_header_count(r), err)))
-        return -rc;
-    x->file->rows++;
-    return 1;
 }
 
 static int required(const struct tr_csv *r, const char *v, const char *name, struct tr_error *err)
@@ -81,9 +46,9 @@ int tr_fmt_sales_read(struct tr_import_ctx *x, struct tr_input *in, struct tr_er
     static const char *const names[] = {"release", "source", "period_start", "period_end",
                                         "timezone", "copies", "note"};
     struct tr_csv r;
-    int col[7], rc = open_cols(&r, in, names, 7, col, err), more;
+    int col[7], rc = tr_import_csv_open(&r, in, names, 7, 7, col, err), more;
     struct tr_backend *be = x->store->be;
-    while (!rc && (more = next_row(&r, x, err)) != 0) {
+    while (!rc && (more = tr_import_csv_row(x, &r, err)) != 0) {
         if (more < 0) {
             rc = -more;
             break;
@@ -127,9 +92,9 @@ int tr_fmt_awards_read(struct tr_import_ctx *x, struct tr_input *in, struct tr_e
     static const char *const names[] = {"ceremony", "year", "category", "nominee_kind",
                                         "nominee", "result"};
     struct tr_csv r;
-    int col[6], rc = open_cols(&r, in, names, 6, col, err), more;
+    int col[6], rc = tr_import_csv_open(&r, in, names, 6, 6, col, err), more;
     struct tr_backend *be = x->store->be;
-    while (!rc && (more = next_row(&r, x, err)) != 0) {
+    while (!rc && (more = tr_import_csv_row(x, &r, err)) != 0) {
         if (more < 0) {
             rc = -more;
             break;

@@ -29,68 +29,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-static const char *fld(const struct tr_csv *r, int i, char *buf, size_t size)
-{
-    buf[0] = '\0';
-    if (i < 0 || (size_t)i >= r->n_fields)
-        return buf;
-    const char *s = r->fields[i].s;
-    size_t len = r->fields[i].len;
-    while (len && *s == ' ')
-        s++, len--;
-    while (len && s[len - 1] == ' ')
-        len--;
-    if (len >= size)
-        len = size - 1;
-    memcpy(buf, s, len);
-    buf[len] = '\0';
-    return buf;
-}
-
-static int open_cols(struct tr_csv *r, struct tr_input *in, const char *const *names, int n,
-                     int *col, struct tr_error *err)
-{
-    tr_csv_init(r, in->base, in->data, in->len);
-    int rc = tr_csv_header(r, err);
-    for (int i = 0; !rc && i < n; i++)
-        if ((col[i] = tr_csv_column(r, names[i])) < 0)
-            rc = tr_error_set(err, TR_EFORMAT, "%s:1: header: missing column '%s'", in->base, names[i]);
-    return rc;
-}
-
-/* 1 for a row, 0 at the end, negative error code. */
-static int next_row(struct tr_csv *r, struct tr_import_ctx *x, bool count, struct tr_error *err)
-{
-    int rc = tr_csv_next(r, err);
-    if (rc)
-        return -rc;
-    if (r->n_fields == 0)
-        return 0;
-    if ((rc = tr_csv_expect_fields(r, tr_csv_header_count(r), err)))
-        return -rc;
-    if (count)
-        x->file->rows++;
-    return 1;
-}
-
-static int set_str(struct tr_import_ctx *x, enum tr_subject_type t, uint32_t i, char **f,
-                   const char *v)
-{
-    if (strcmp(*f ? *f : "", v) == 0)
-        return 0;
-    tr_catalog_mark(x->catalog, t, i);
-    return tr_catalog_set_str(f, v);
-}
-
-static int set_list(struct tr_import_ctx *x, enum tr_subject_type t, uint32_t i, uint32_t **f,
-                    uint32_t *nf, const uint32_t *v, uint32_t n)
-{
-    if (*nf == n && (n == 0 || memcmp(*f, v, n * sizeof *v) == 0))
-        return 0;
-    tr_catalog_mark(x->catalog, t, i);
-    return tr_catalog_set_list(f, nf, v, n);
-}
-
 static int nomem(struct tr_error *err) { return tr_error_set(err, TR_ENOMEM, "out of memory"); }
 
 static int empty_id(struct tr_csv *r, const char *name, struct tr_error *err)
@@ -104,21 +42,22 @@ int tr_fmt_pc_artists_read(struct tr_import_ctx *x, struct tr_input *in, struct 
 {
     static const char *const names[] = {"artist_id", "artist_name"};
     struct tr_csv r;
-    int col[2], rc = open_cols(&r, in, names, 2, col, err), more;
-    while (!rc && (more = next_row(&r, x, true, err))) {
+    int col[2], rc = tr_import_csv_open(&r, in, names, 2, 2, col, err), more;
+    while (!rc && (more = tr_import_csv_row(x, &r, err))) {
         if (more < 0) {
             rc = -more;
             break;
         }
         char id[256], name[1024];
         uint32_t a;
-        if (!*fld(&r, col[0], id, sizeof id)) {
+        tr_import_field(&r, col[0], id, sizeof id);
+        tr_import_field(&r, col[1], name, sizeof name);
+        if (!*id) {
             rc = empty_id(&r, "artist_id", err);
             break;
         }
         if (tr_catalog_add_artist(x->catalog, id, &a, NULL) ||
-            set_str(x, TR_SUBJECT_ARTIST, a, &x->catalog->artists[a].name,
-                    fld(&r, col[1], name, sizeof name))) {
+            tr_import_set_str(x, TR_SUBJECT_ARTIST, a, &x->catalog->artists[a].name, name)) {
             rc = nomem(err);
             break;
         }
@@ -135,8 +74,8 @@ int tr_fmt_pc_albums_read(struct tr_import_ctx *x, struct tr_input *in, struct t
     static const char *const names[] = {"album_group", "album_name", "album_id",
                                         "album_release_date", "artist_id"};
     struct tr_csv r;
-    int col[5], rc = open_cols(&r, in, names, 5, col, err), more;
-    while (!rc && (more = next_row(&r, x, true, err))) {
+    int col[5], rc = tr_import_csv_open(&r, in, names, 5, 5, col, err), more;
+    while (!rc && (more = tr_import_csv_row(x, &r, err))) {
         if (more < 0) {
             rc = -more;
             break;
@@ -144,11 +83,12 @@ int tr_fmt_pc_albums_read(struct tr_import_ctx *x, struct tr_input *in, struct t
         char group[64], title[1024], id[256], date[64], artist[256];
         enum tr_release_type type;
         tr_day day = TR_DAY_NONE;
-        fld(&r, col[0], group, sizeof group);
-        fld(&r, col[1], title, sizeof title);
-        fld(&r, col[3], date, sizeof date);
-        fld(&r, col[4], artist, sizeof artist);
-        if (!*fld(&r, col[2], id, sizeof id)) {
+        tr_import_field(&r, col[0], group, sizeof group);
+        tr_import_field(&r, col[1], title, sizeof title);
+        tr_import_field(&r, col[3], date, sizeof date);
+        tr_import_field(&r, col[4], artist, sizeof artist);
+        tr_import_field(&r, col[2], id, sizeof id);
+        if (!*id) {
             rc = empty_id(&r, "album_id", err);
             break;
         }
@@ -185,7 +125,7 @@ int tr_fmt_pc_albums_read(struct tr_import_ctx *x, struct tr_input *in, struct t
         bool listed = false;
         for (uint32_t k = 0; k < re->n_artists && !listed; k++)
             listed = re->artists[k] == a;
-        if (set_str(x, TR_SUBJECT_RELEASE, rel, &re->title, title)) {
+        if (tr_import_set_str(x, TR_SUBJECT_RELEASE, rel, &re->title, title)) {
             rc = nomem(err);
             break;
         }
@@ -194,7 +134,7 @@ int tr_fmt_pc_albums_read(struct tr_import_ctx *x, struct tr_input *in, struct t
             if (k)
                 memcpy(list, re->artists, k * sizeof *list);
             list[k++] = a;
-            if (set_list(x, TR_SUBJECT_RELEASE, rel, &re->artists, &re->n_artists, list, k)) {
+            if (tr_import_set_list(x, TR_SUBJECT_RELEASE, rel, &re->artists, &re->n_artists, list, k)) {
                 rc = nomem(err);
                 break;
             }
@@ -207,15 +147,10 @@ int tr_fmt_pc_albums_read(struct tr_import_ctx *x, struct tr_input *in, struct t
 
 /* ---- tracks.csv --------------------------------------------------------- */
 
-struct slot {
-    uint32_t release, track;
-    uint64_t position;
-    size_t line;
-};
-
+/* By release, then line. */
 static int slot_cmp(const void *pa, const void *pb)
 {
-    const struct slot *a = pa, *b = pb;
+    const struct tr_import_place *a = pa, *b = pb;
     if (a->release != b->release)
         return a->release < b->release ? -1 : 1;
     return a->line < b->line ? -1 : a->line > b->line;
@@ -225,12 +160,11 @@ int tr_fmt_pc_tracks_read(struct tr_import_ctx *x, struct tr_input *in, struct t
 {
     static const char *const names[] = {"track_name", "track_id", "track_number", "album_id"};
     struct tr_csv r;
-    struct slot *v = NULL;
-    uint32_t *list = NULL;
+    struct tr_import_place *v = NULL;
     size_t n = 0, cap = 0;
-    int col[4], rc = open_cols(&r, in, names, 4, col, err), more;
+    int col[4], rc = tr_import_csv_open(&r, in, names, 4, 4, col, err), more;
     struct tr_catalog *c = x->catalog;
-    while (!rc && (more = next_row(&r, x, true, err))) {
+    while (!rc && (more = tr_import_csv_row(x, &r, err))) {
         if (more < 0) {
             rc = -more;
             break;
@@ -238,9 +172,10 @@ int tr_fmt_pc_tracks_read(struct tr_import_ctx *x, struct tr_input *in, struct t
         char title[1024], id[256], album[256];
         uint64_t pos;
         uint32_t t, rel;
-        fld(&r, col[0], title, sizeof title);
-        fld(&r, col[3], album, sizeof album);
-        if (!*fld(&r, col[1], id, sizeof id)) {
+        tr_import_field(&r, col[0], title, sizeof title);
+        tr_import_field(&r, col[3], album, sizeof album);
+        tr_import_field(&r, col[1], id, sizeof id);
+        if (!*id) {
             rc = empty_id(&r, "track_id", err);
             break;
         }
@@ -253,25 +188,25 @@ int tr_fmt_pc_tracks_read(struct tr_import_ctx *x, struct tr_input *in, struct t
         }
         bool created;
         if (tr_catalog_add_track(c, id, TR_NONE, &t, &created) ||
-            set_str(x, TR_SUBJECT_TRACK, t, &c->tracks[t].title, title)) {
+            tr_import_set_str(x, TR_SUBJECT_TRACK, t, &c->tracks[t].title, title)) {
             rc = nomem(err);
             break;
         }
         if (c->tracks[t].n_artists == 0 && c->releases[rel].n_artists &&
-            set_list(x, TR_SUBJECT_TRACK, t, &c->tracks[t].artists, &c->tracks[t].n_artists,
+            tr_import_set_list(x, TR_SUBJECT_TRACK, t, &c->tracks[t].artists, &c->tracks[t].n_artists,
                      c->releases[rel].artists, 1)) {
             rc = nomem(err);
             break;
         }
         if (n == cap) {
-            struct slot *p = realloc(v, (cap = cap ? cap * 2 : 1024) * sizeof *p);
+            struct tr_import_place *p = realloc(v, (cap = cap ? cap * 2 : 1024) * sizeof *p);
             if (!p) {
                 rc = nomem(err);
                 break;
             }
             v = p;
         }
-        v[n++] = (struct slot){rel, t, pos, r.line};
+        v[n++] = (struct tr_import_place){rel, t, pos, r.line};
         x->file->taken++;
     }
     /* track lists: one per album, in the file's order (track_number
@@ -279,27 +214,10 @@ int tr_fmt_pc_tracks_read(struct tr_import_ctx *x, struct tr_input *in, struct t
      * has no disc number); a track listed twice counts once */
     if (!rc && n) {
         qsort(v, n, sizeof *v, slot_cmp);
-        if (!(list = malloc(n * sizeof *list)))
-            rc = nomem(err);
-    }
-    for (size_t i = 0; !rc && i < n;) {
-        size_t j = i;
-        uint32_t k = 0;
-        for (; j < n && v[j].release == v[i].release; j++) {
-            bool seen = false;
-            for (uint32_t q = 0; q < k && !seen; q++)
-                seen = list[q] == v[j].track;
-            if (!seen)
-                list[k++] = v[j].track;
-        }
-        struct tr_release *re = &c->releases[v[i].release];
-        if (set_list(x, TR_SUBJECT_RELEASE, v[i].release, &re->tracks, &re->n_tracks, list, k))
-            rc = nomem(err);
-        i = j;
+        rc = tr_import_track_lists(x, v, n, err);
     }
     tr_csv_release(&r);
     free(v);
-    free(list);
     return rc;
 }
 
@@ -336,8 +254,8 @@ int tr_fmt_pc_playcounts_read(struct tr_import_ctx *x, struct tr_input *in, stru
     struct tr_csv r;
     struct pc_row *v = NULL;
     size_t n = 0, cap = 0;
-    int col[3], rc = open_cols(&r, in, names, 3, col, err), more;
-    while (!rc && (more = next_row(&r, x, false, err))) {
+    int col[3], rc = tr_import_csv_open(&r, in, names, 3, 3, col, err), more;
+    while (!rc && (more = tr_import_csv_row(NULL, &r, err))) {
         if (more < 0) {
             rc = -more;
             break;

@@ -29,16 +29,11 @@ int tr_fmt_s4a_read(struct tr_import_ctx *x, struct tr_input *in, struct tr_erro
     struct tr_csv r;
     struct day_row *v = NULL;
     size_t n = 0, cap = 0;
-    int c_date, c_streams, rc;
-    tr_csv_init(&r, in->base, in->data, in->len);
-    if ((rc = tr_csv_header(&r, err)))
+    static const char *const names[] = {"date", "streams"};
+    int col[2], rc;
+    if ((rc = tr_import_csv_open(&r, in, names, 2, 2, col, err)))
         goto out;
-    c_date = tr_csv_column(&r, "date");
-    c_streams = tr_csv_column(&r, "streams");
-    if (c_date < 0 || c_streams < 0) {
-        rc = tr_error_set(err, TR_EFORMAT, "%s:1: header: expected date,streams", in->base);
-        goto out;
-    }
+    int c_date = col[0], c_streams = col[1];
     while ((rc = tr_csv_next(&r, err)) == 0 && r.n_fields) {
         struct day_row row = {.line = r.line};
         if ((rc = tr_csv_expect_fields(&r, 2, err)) ||

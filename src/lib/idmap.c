@@ -28,7 +28,7 @@ struct tr_idmap {
 
 static struct slot *new_slots(size_t cap)
 {
-    struct slot *s = malloc(cap * sizeof *s);
+    struct slot *s = calloc(cap, sizeof *s);   /* zeroed: saved slots are plain bytes */
     if (s)
         for (size_t i = 0; i < cap; i++)
             s[i].value = EMPTY;

@@ -7,11 +7,17 @@
  * catalog, the series and the milestone events written and the
  * transaction committed.  Any error rolls everything back and drops the
  * edited catalog, so a refused import leaves the store as it was.
+ *
+ * It also holds what the format readers share (importer.h): resolving
+ * tracks and adding observations, the CSV steps every reader repeats
+ * (header and required columns, rows checked and counted, trimmed fields),
+ * and catalog edits that mark an entity only when its value changes.
  */
 #include "importer.h"
 #include "engine.h"
 #include "idmap.h"
 
+#include <ctype.h>
 #include <dirent.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -44,6 +50,120 @@ uint32_t tr_split_list(char *buf, char **items, uint32_t max)
             items[n++] = tok;
     }
     return n;
+}
+
+/* ---- helpers for the readers --------------------------------------- */
+
+int tr_import_csv_open(struct tr_csv *r, struct tr_input *in, const char *const *names, int n,
+                       int n_required, int *col, struct tr_error *err)
+{
+    tr_csv_init(r, in->base, in->data, in->len);
+    int rc = tr_csv_header(r, err);
+    for (int i = 0; !rc && i < n; i++)
+        if ((col[i] = tr_csv_column(r, names[i])) < 0 && i < n_required)
+            rc = tr_error_set(err, TR_EFORMAT, "%s:1: header: missing column '%s'", in->base, names[i]);
+    return rc;
+}
+
+int tr_import_csv_row(struct tr_import_ctx *x, struct tr_csv *r, struct tr_error *err)
+{
+    int rc = tr_csv_next(r, err);
+    if (rc)
+        return -rc;
+    if (r->n_fields == 0)
+        return 0;
+    if ((rc = tr_csv_expect_fields(r, tr_csv_header_count(r), err)))
+        return -rc;
+    if (x)
+        x->file->rows++;
+    return 1;
+}
+
+size_t tr_import_field(const struct tr_csv *r, int col, char *buf, size_t size)
+{
+    buf[0] = '\0';
+    if (col < 0 || (size_t)col >= r->n_fields)
+        return 0;
+    const char *s = r->fields[col].s;
+    size_t len = r->fields[col].len;
+    while (len && *s == ' ')
+        s++, len--;
+    while (len && s[len - 1] == ' ')
+        len--;
+    size_t copy = len < size ? len : size - 1;
+    memcpy(buf, s, copy);
+    buf[copy] = '\0';
+    return len;
+}
+
+int tr_import_set_str(struct tr_import_ctx *x, enum tr_subject_type t, uint32_t i, char **f,
+                      const char *v)
+{
+    if (strcmp(*f ? *f : "", v ? v : "") == 0)
+        return 0;
+    tr_catalog_mark(x->catalog, t, i);
+    return tr_catalog_set_str(f, v);
+}
+
+int tr_import_set_list(struct tr_import_ctx *x, enum tr_subject_type t, uint32_t i, uint32_t **f,
+                       uint32_t *nf, const uint32_t *v, uint32_t n)
+{
+    if (*nf == n && (n == 0 || memcmp(*f, v, n * sizeof *v) == 0))
+        return 0;
+    tr_catalog_mark(x->catalog, t, i);
+    return tr_catalog_set_list(f, nf, v, n);
+}
+
+int tr_import_track_lists(struct tr_import_ctx *x, const struct tr_import_place *v, size_t n,
+                          struct tr_error *err)
+{
+    uint32_t *list = n ? malloc(n * sizeof *list) : NULL;
+    if (n && !list)
+        return tr_error_set(err, TR_ENOMEM, "out of memory");
+    int rc = 0;
+    for (size_t i = 0; i < n && !rc;) {
+        size_t j = i;
+        uint32_t k = 0;
+        for (; j < n && v[j].release == v[i].release; j++) {
+            bool seen = false;
+            for (uint32_t q = 0; q < k && !seen; q++)
+                seen = list[q] == v[j].track;
+            if (!seen)
+                list[k++] = v[j].track;
+        }
+        struct tr_release *re = &x->catalog->releases[v[i].release];
+        if (tr_import_set_list(x, TR_SUBJECT_RELEASE, v[i].release, &re->tracks, &re->n_tracks, list, k))
+            rc = tr_error_set(err, TR_ENOMEM, "out of memory");
+        i = j;
+    }
+    free(list);
+    return rc;
+}
+
+int tr_import_artist_by_name(struct tr_catalog *c, const char *name, uint32_t *idx)
+{
+    char id[256];
+    size_t k = 0;
+    bool dash = false;
+    for (const unsigned char *p = (const unsigned char *)name; *p && k < sizeof id - 2; p++) {
+        if (isalnum(*p) || *p >= 0x80) {
+            id[k++] = (char)tolower(*p);
+            dash = false;
+        } else if (k && !dash) {
+            id[k++] = '-';
+            dash = true;
+        }
+    }
+    while (k && id[k - 1] == '-')
+        k--;
+    id[k] = '\0';
+    if (!k)
+        return -1;
+    bool created;
+    int rc = tr_catalog_add_artist(c, id, idx, &created);
+    if (!rc && created)
+        rc = tr_catalog_set_str(&c->artists[*idx].name, name);
+    return rc;
 }
 
 int tr_import_track(struct tr_import_ctx *x, const char *id, size_t len, const char *title,
@@ -307,6 +427,12 @@ static int write_all(struct tr_import_ctx *x, struct pending_list *pl,
         bool full = catalog_changed || ladder_changed;
         rc = tr_store_refresh_milestones(s, full ? TR_DAY_NONE : st.first_changed, NULL, err);
     }
+    /* chart milestones follow the chart entries (and the catalog's days) */
+    bool charts = catalog_changed;
+    for (size_t i = 0; i < pl->n && !charts; i++)
+        charts = pl->v[i].fmt->charts;
+    if (!rc && charts)
+        rc = tr_store_refresh_chart_milestones(s, err);
     if (!rc) {
         struct tr_store_stats ss;
         rc = be->ops->stats(be, &ss, err);

@@ -41,6 +41,7 @@ struct tr_format {
     /* 1 when the file looks like this format (name, first bytes) */
     int (*detect)(const struct tr_input *in, const char *head, size_t len);
     int (*read)(struct tr_import_ctx *x, struct tr_input *in, struct tr_error *err);
+    bool charts;                       /* reads chart entries (chart milestones follow) */
 };
 
 /* The format table (formats.c), NULL-name terminated. */
@@ -63,6 +64,44 @@ int tr_import_observe(struct tr_import_ctx *x, uint32_t track, tr_day day, uint6
 /* Reports progress through the options' callback: pos bytes of the
  * current input have been read. */
 void tr_import_progress(struct tr_import_ctx *x, size_t pos);
+
+/* CSV helpers shared by the readers. */
+
+/* Reads the header of in and maps names[0..n) to col[] (-1 when absent);
+ * the first n_required names must be present, else TR_EFORMAT "file:1:
+ * header: missing column 'name'".  The caller releases r, also on error. */
+int tr_import_csv_open(struct tr_csv *r, struct tr_input *in, const char *const *names, int n,
+                       int n_required, int *col, struct tr_error *err);
+/* Reads the next data row, which must have as many fields as the header:
+ * 1 for a row (counted in the file's rows when x is not NULL), 0 at the
+ * end, or a negative error code. */
+int tr_import_csv_row(struct tr_import_ctx *x, struct tr_csv *r, struct tr_error *err);
+/* Copies field col of the current row, spaces around it trimmed, into buf
+ * as a string cut to size - 1 bytes ("" when col < 0 or the row is short);
+ * returns the trimmed length, so a result >= size means the copy was cut. */
+size_t tr_import_field(const struct tr_csv *r, int col, char *buf, size_t size);
+
+/* Sets a catalog string or list of entity i of type t, marking the entity
+ * changed only when the value differs; 0 or TR_ENOMEM. */
+int tr_import_set_str(struct tr_import_ctx *x, enum tr_subject_type t, uint32_t i, char **f,
+                      const char *v);
+int tr_import_set_list(struct tr_import_ctx *x, enum tr_subject_type t, uint32_t i, uint32_t **f,
+                       uint32_t *nf, const uint32_t *v, uint32_t n);
+/* A track's place on a release, as a reader found it. */
+struct tr_import_place {
+    uint32_t release, track;
+    uint64_t position;
+    size_t line;
+};
+/* Gives each release of v[0..n) (grouped by release, in track order) the
+ * tracks of its places, a track placed twice listed once; 0, or TR_ENOMEM
+ * as "out of memory". */
+int tr_import_track_lists(struct tr_import_ctx *x, const struct tr_import_place *v, size_t n,
+                          struct tr_error *err);
+/* The artist named name (id: the name in lower case, '-' for each run of
+ * other characters, "J-HOPE" -> "j-hope"), added bare with that name when
+ * new: 0, -1 when the name gives an empty id, or the catalog's error. */
+int tr_import_artist_by_name(struct tr_catalog *c, const char *name, uint32_t *idx);
 
 /* Splits a ';'-separated field into trimmed items; *items point into buf
  * (a writable copy the caller provides and frees).  Returns the count. */

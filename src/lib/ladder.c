@@ -181,7 +181,13 @@ uint64_t tr_ladder_next(const struct tr_ladder *l, uint64_t v)
 }
 
 static const char *const kind_names[TR_MS_KIND_COUNT] = {
-    "track_total", "every_track", "release_total", "artist_total"};
+    "track_total", "every_track", "release_total", "artist_total",
+    "chart_debut", "chart_peak", "chart_periods"};
+
+bool tr_milestone_same(const struct tr_milestone *a, const struct tr_milestone *b)
+{
+    return a->kind == b->kind && a->threshold == b->threshold && strcmp(a->scope, b->scope) == 0;
+}
 static const char *const subject_names[] = {"track", "release", "artist"};
 
 const char *tr_subject_type_name(enum tr_subject_type t) { return subject_names[t]; }

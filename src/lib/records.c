@@ -405,7 +405,10 @@ static void gmap_release(struct gmap *m)
 static enum tr_subject_type kind_subject(enum tr_milestone_kind k)
 {
     switch (k) {
-    case TR_MS_TRACK_TOTAL: return TR_SUBJECT_TRACK;
+    case TR_MS_TRACK_TOTAL:
+    case TR_MS_CHART_DEBUT:
+    case TR_MS_CHART_PEAK:
+    case TR_MS_CHART_PERIODS: return TR_SUBJECT_TRACK;
     case TR_MS_ARTIST_TOTAL: return TR_SUBJECT_ARTIST;
     default: return TR_SUBJECT_RELEASE;
     }
@@ -655,7 +658,7 @@ static void own_init(const struct engine *E, size_t e, struct own *o)
 
 static bool same_race(const struct tr_milestone *a, const struct tr_milestone *b)
 {
-    return a->kind == b->kind && a->threshold == b->threshold;
+    return tr_milestone_same(a, b);
 }
 
 /* ------------------------------------------------------------------ */
@@ -1604,6 +1607,7 @@ struct ev_key {
     tr_day date;
     uint32_t kind;
     size_t e;
+    const char *scope;            /* the chart of a chart milestone, else "" */
 };
 
 static int ev_key_cmp(const void *pa, const void *pb)
@@ -1613,6 +1617,9 @@ static int ev_key_cmp(const void *pa, const void *pb)
         return x->kind < y->kind ? -1 : 1;
     if (x->threshold != y->threshold)
         return x->threshold < y->threshold ? -1 : 1;
+    int sc = strcmp(x->scope, y->scope);
+    if (sc)
+        return sc;
     if (x->date != y->date)
         return x->date < y->date ? -1 : 1;
     return x->e < y->e ? -1 : x->e > y->e;
@@ -1672,7 +1679,7 @@ static int sweep_type(struct engine *E, enum tr_subject_type t)
     for (size_t e = 0; e < in->n_events; e++) {
         const struct tr_milestone *ev = &in->events[e];
         if (ev->subject_type == t)
-            keys[k++] = (struct ev_key){ev->threshold, ev->date, (uint32_t)ev->kind, e};
+            keys[k++] = (struct ev_key){ev->threshold, ev->date, (uint32_t)ev->kind, e, ev->scope};
     }
     qsort(keys, ne, sizeof *keys, ev_key_cmp);
     for (size_t i = 0; i < ne; i++)
@@ -1680,7 +1687,8 @@ static int sweep_type(struct engine *E, enum tr_subject_type t)
     rc = TR_OK;
     for (size_t i = 0; i < ne && rc == TR_OK;) {
         size_t j = i + 1;
-        while (j < ne && keys[j].kind == keys[i].kind && keys[j].threshold == keys[i].threshold)
+        while (j < ne && keys[j].kind == keys[i].kind && keys[j].threshold == keys[i].threshold &&
+               strcmp(keys[j].scope, keys[i].scope) == 0)
             j++;
         rc = sweep_race(E, S, &X, &R, slot, order, i, j);
         i = j;

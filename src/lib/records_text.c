@@ -14,6 +14,7 @@
  */
 #include "trackrecord/records.h"
 
+#include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -340,6 +341,50 @@ static void claims_sentence(struct sb *b, const struct post_ctx *x, size_t n, bo
     sb_str(b, ".");
 }
 
+/* "Spotify's weekly US chart" from a scope "weekly:us". */
+static void chart_phrase(struct sb *b, const char *scope)
+{
+    const char *colon = strchr(scope, ':');
+    char chart[16] = "", country[16] = "";
+    if (colon) {
+        snprintf(chart, sizeof chart, "%.*s", (int)(colon - scope), scope);
+        snprintf(country, sizeof country, "%s", colon + 1);
+    }
+    if (strcmp(country, "global") == 0)
+        snprintf(country, sizeof country, "Global");
+    else
+        for (char *p = country; *p; p++)
+            *p = (char)toupper((unsigned char)*p);
+    sb_str(b, "Spotify's ");
+    sb_str(b, chart);
+    sb_str(b, " ");
+    sb_str(b, country);
+    sb_str(b, " chart");
+}
+
+/* The opening sentence of a chart milestone. */
+static void chart_sentence(struct sb *b, const struct post_ctx *x)
+{
+    const struct tr_milestone *ev = x->ev;
+    char n[32];
+    if (ev->kind == TR_MS_CHART_PERIODS) {
+        snprintf(n, sizeof n, " has now spent %llu %s on ", (unsigned long long)ev->threshold,
+                 strncmp(ev->scope, "daily", 5) == 0 ? "days" : "weeks");
+        sb_str(b, n);
+    } else {
+        sb_str(b, ev->kind == TR_MS_CHART_DEBUT ? " debuted " : " reached ");
+        if (ev->threshold == 1)
+            sb_str(b, ev->kind == TR_MS_CHART_DEBUT ? "at #1 on " : "#1 on ");
+        else {
+            snprintf(n, sizeof n, "%sthe top %llu of ", ev->kind == TR_MS_CHART_DEBUT ? "in " : "",
+                     (unsigned long long)ev->threshold);
+            sb_str(b, n);
+        }
+    }
+    chart_phrase(b, ev->scope);
+    sb_str(b, ".");
+}
+
 static void build_post(struct sb *b, const struct post_ctx *x, size_t n, size_t limit)
 {
     char count[32];
@@ -347,6 +392,16 @@ static void build_post(struct sb *b, const struct post_ctx *x, size_t n, size_t 
     if (b->p)
         b->p[0] = '\0';
     tr_count_format(x->ev->threshold, count, sizeof count);
+    if (TR_MS_IS_CHART(x->ev->kind)) {
+        sb_name(b, x->title, limit);
+        if (x->artist) {
+            sb_str(b, " by ");
+            sb_name(b, x->artist, limit);
+        }
+        chart_sentence(b, x);
+        claims_sentence(b, x, n, false, limit);
+        return;
+    }
     if (x->ev->kind == TR_MS_EVERY_TRACK) {
         sb_str(b, "Every track on ");
         sb_name(b, x->title, limit);

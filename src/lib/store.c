@@ -138,7 +138,7 @@ int tr_store_refresh_milestones(struct tr_store *s, tr_day first_changed, size_t
     free(resume);
     if (rc)
         return rc;
-    rc = s->be->ops->replace_events(s->be, s->catalog, r.incremental, r.events, r.n_events,
+    rc = s->be->ops->replace_events(s->be, s->catalog, r.incremental, false, r.events, r.n_events,
                                     r.corrections, r.n_corrections, err);
     if (!rc)
         rc = s->be->ops->put_checkpoint(s->be, r.state, r.state_len, err);

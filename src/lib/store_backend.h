@@ -64,8 +64,10 @@ struct tr_backend_ops {
     int (*count_day)(struct tr_backend *b, tr_day day, int64_t delta, struct tr_error *err);
 
     /* Stores milestone events and corrections, replacing all stored ones
-     * or, when append is set, adding to them. */
-    int (*replace_events)(struct tr_backend *b, const struct tr_catalog *c, bool append,
+     * or, when append is set, adding to them.  With chart set, the events
+     * are chart milestones and replace the stored chart milestones (the
+     * play-count ones stay). */
+    int (*replace_events)(struct tr_backend *b, const struct tr_catalog *c, bool append, bool chart,
                           const struct tr_milestone *ev, size_t n,
                           const struct tr_correction *corr, size_t n_corr,
                           struct tr_error *err);

@@ -28,4 +28,8 @@ int tr_store_set_ladder(struct tr_store *s, const char *text, struct tr_error *e
 int tr_store_refresh_milestones(struct tr_store *s, tr_day first_changed, size_t *n_new,
                                 struct tr_error *err);
 
+/* Recomputes the chart milestones from every stored chart entry (inside a
+ * write transaction, with the catalog loaded). */
+int tr_store_refresh_chart_milestones(struct tr_store *s, struct tr_error *err);
+
 #endif

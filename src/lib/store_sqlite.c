@@ -27,7 +27,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define SCHEMA_VERSION "1"
+#define SCHEMA_VERSION "2"
 
 static const char schema[] =
     "CREATE TABLE IF NOT EXISTS meta(key TEXT PRIMARY KEY, value TEXT NOT NULL);"
@@ -46,7 +46,7 @@ static const char schema[] =
     "CREATE TABLE IF NOT EXISTS milestones(subject_type TEXT NOT NULL, subject TEXT NOT NULL,"
     " kind TEXT NOT NULL, threshold INTEGER NOT NULL, value INTEGER, date INTEGER NOT NULL,"
     " day INTEGER, after INTEGER, open_start INTEGER NOT NULL, slowest TEXT,"
-    " PRIMARY KEY(kind, subject, threshold));"
+    " scope TEXT NOT NULL DEFAULT '', PRIMARY KEY(kind, subject, threshold, scope));"
     "CREATE INDEX IF NOT EXISTS milestones_date ON milestones(date);"
     "CREATE INDEX IF NOT EXISTS milestones_subject ON milestones(subject);"
     "CREATE TABLE IF NOT EXISTS corrections(track TEXT NOT NULL, date INTEGER NOT NULL,"
@@ -760,16 +760,22 @@ static uint32_t subject_index(const struct tr_catalog *c, enum tr_subject_type t
 }
 
 static int sq_replace_events(struct tr_backend *base, const struct tr_catalog *c, bool append,
+                             bool chart,
                              const struct tr_milestone *ev, size_t n,
                              const struct tr_correction *corr, size_t n_corr,
                              struct tr_error *err)
 {
     struct sqlite_backend *b = B(base);
     sqlite3_stmt *st = NULL, *cs = NULL;
-    int rc = append ? 0 : exec(b, "DELETE FROM milestones; DELETE FROM corrections;", err);
+    int rc = 0;
+    if (chart)
+        rc = exec(b, "DELETE FROM milestones WHERE scope <> ''", err);
+    else if (!append)
+        rc = exec(b, "DELETE FROM milestones WHERE scope = ''; DELETE FROM corrections;", err);
     if (!rc)
         rc = prepare(b, "INSERT OR REPLACE INTO milestones(subject_type, subject, kind, threshold, value,"
-                        " date, day, after, open_start, slowest) VALUES(?,?,?,?,?,?,?,?,?,?)", &st, err);
+                        " date, day, after, open_start, slowest, scope) VALUES(?,?,?,?,?,?,?,?,?,?,?)",
+                     &st, err);
     if (!rc)
         rc = prepare(b, "INSERT OR REPLACE INTO corrections(track, date, previous_date, previous, value)"
                         " VALUES(?,?,?,?,?)", &cs, err);
@@ -787,6 +793,7 @@ static int sq_replace_events(struct tr_backend *base, const struct tr_catalog *c
         sqlite3_bind_int(st, 9, e->open_start);
         if (e->slowest != TR_NONE)
             sqlite3_bind_text(st, 10, c->tracks[e->slowest].id, -1, SQLITE_STATIC);
+        sqlite3_bind_text(st, 11, e->scope, -1, SQLITE_STATIC);
         rc = step_done(b, st, err, "write milestone");
     }
     for (size_t i = 0; !rc && i < n_corr; i++) {
@@ -809,11 +816,12 @@ static int sq_load_events(struct tr_backend *base, const struct tr_catalog *c,
     struct sqlite_backend *b = B(base);
     sqlite3_stmt *st;
     int rc = prepare(b, "SELECT subject_type, subject, kind, threshold, value, date, day, after,"
-                        " open_start, slowest FROM milestones"
+                        " open_start, slowest, scope FROM milestones"
                         " WHERE (?1 IS NULL OR subject_type = ?1) AND (?2 IS NULL OR subject = ?2)"
                         " AND (?3 IS NULL OR kind = ?3) AND (?4 IS NULL OR date >= ?4)"
                         " ORDER BY date, CASE kind WHEN 'track_total' THEN 0 WHEN 'every_track' THEN 1"
-                        " WHEN 'release_total' THEN 2 ELSE 3 END, subject, threshold", &st, err);
+                        " WHEN 'release_total' THEN 2 WHEN 'artist_total' THEN 3 WHEN 'chart_debut' THEN 4"
+                        " WHEN 'chart_peak' THEN 5 ELSE 6 END, subject, threshold, scope", &st, err);
     if (rc)
         return rc;
     if (f && f->subject_type >= 0)
@@ -843,6 +851,7 @@ static int sq_load_events(struct tr_backend *base, const struct tr_catalog *c,
         e.after = col_day(st, 7);
         e.open_start = sqlite3_column_int(st, 8) != 0;
         e.slowest = tr_catalog_track(c, col_text(st, 9));
+        snprintf(e.scope, sizeof e.scope, "%s", col_text(st, 10));
         if (cnt == cap && (rc = grow((void **)&v, &cap, sizeof *v, err)))
             break;
         v[cnt++] = e;
@@ -1241,7 +1250,8 @@ static int sq_load_chart_entries(struct tr_backend *base, const char *track,
     *out = NULL;
     *n = 0;
     int rc = prepare_extra(b, "SELECT chart, country, period, rank, track, streams FROM chart_entries"
-                              " WHERE track = ? ORDER BY chart, country, period", &st, &absent, err);
+                              " WHERE ?1 IS NULL OR track = ?1 ORDER BY track, chart, country, period",
+                              &st, &absent, err);
     if (rc || absent)
         return rc;
     sqlite3_bind_text(st, 1, track, -1, SQLITE_STATIC);

@@ -290,6 +290,25 @@ t_real_weekly_chart_dynamite() {
     expect_eq "Dynamite run" "$r" '"weekly","us","2020-08-21",4,4,1,8547583'
 }
 
+t_chart_milestones_and_records() {
+    local db=$WORK/chartms.db
+    rm -f "$db"*
+    check "import" "$BIN" --db "$db" import -q "$FEEDS/bts" "$FEEDS/charts_us" || return 1
+    local j; j=$("$BIN" --db "$db" milestones --json --kind chart_debut)
+    # nothing "debuts" in the first week imported (it may have been there before)
+    expect_eq "debuts in the first week" "$(printf '%s' "$j" | jq '[.[] | select(.date=="2020-08-14")] | length')" 0 || return 1
+    local d; d=$(printf '%s' "$j" | jq -c '[.[] | select(.subject=="0v1x6rN6JHRapa03JElljE") |
+        [.date,.threshold,.value,.chart,.country]]')
+    expect_eq "Dynamite debut" "$d" '[["2020-08-21",10,4,"weekly","us"]]' || return 1
+    local r; r=$("$BIN" --db "$db" records --json --kind chart_debut --subject 0v1x6rN6JHRapa03JElljE |
+        jq -r '.[0] | [.claim, .text] | @tsv')
+    contains "chart record" "$r" "first_and_only	Dynamite by BTS debuted in the top 10 of Spotify's weekly US chart." || return 1
+    # the first week's top 10 reached it "on or before"
+    local p; p=$("$BIN" --db "$db" milestones --json --kind chart_peak |
+        jq -c '[.[] | select(.date=="2020-08-14")][0] | [(.between != null), .between.after]')
+    expect_eq "peak in the first week is open" "$p" "[true,null]"
+}
+
 t_real_playcounts_duplicate_and_quirks() {
     local db=$WORK/pc.db
     rm -f "$db"*

@@ -8,77 +8,9 @@
  * Asia/Seoul; three MAMA 2023 nominations, one for the album and two for
  * "Love Me Again" (0SftJDguUa1F5SsQwwkLw4).
  */
-#include <setjmp.h>
-#include <stdarg.h>
-#include <stddef.h>
-#include <stdint.h>
-#include <cmocka.h>
-
-#include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
-#include <sys/stat.h>
-#include <unistd.h>
-
-#include "trackrecord/trackrecord.h"
+#include "store_fixture.h"
 
 #define BUNDLE "tests/data/feeds/layover"
-
-struct fixture {
-    char path[64];
-    struct tr_store *s;
-};
-
-static int setup(void **state)
-{
-    struct fixture *f = calloc(1, sizeof *f);
-    snprintf(f->path, sizeof f->path, "/tmp/tr_feeds_XXXXXX");
-    int fd = mkstemp(f->path);
-    if (fd < 0)
-        return -1;
-    close(fd);
-    struct tr_error err = {0};
-    if (tr_store_open(f->path, 0, &f->s, &err))
-        return -1;
-    *state = f;
-    return 0;
-}
-
-static int teardown(void **state)
-{
-    struct fixture *f = *state;
-    char p[80];
-    tr_store_close(f->s);
-    unlink(f->path);
-    snprintf(p, sizeof p, "%s-wal", f->path);
-    unlink(p);
-    snprintf(p, sizeof p, "%s-shm", f->path);
-    unlink(p);
-    free(f);
-    return 0;
-}
-
-static int import(struct tr_store *s, const char *path, struct tr_error *err)
-{
-    const char *paths[] = {path};
-    return tr_import(s, paths, 1, NULL, NULL, err);
-}
-
-static uint32_t release_index(struct tr_store *s, const char *id)
-{
-    const struct tr_catalog *c;
-    struct tr_error err = {0};
-    assert_int_equal(tr_store_catalog(s, &c, &err), 0);
-    return tr_catalog_release(c, id);
-}
-
-static uint32_t track_index(struct tr_store *s, const char *id)
-{
-    const struct tr_catalog *c;
-    struct tr_error err = {0};
-    assert_int_equal(tr_store_catalog(s, &c, &err), 0);
-    return tr_catalog_track(c, id);
-}
 
 static void check_layover(struct tr_store *s)
 {
@@ -88,8 +20,7 @@ static void check_layover(struct tr_store *s)
     size_t n;
     char d[TR_DATE_LEN];
 
-    uint32_t rel = release_index(s, "layover");
-    assert_int_not_equal(rel, TR_NONE);
+    uint32_t rel = find_id(s, TR_SUBJECT_RELEASE, "layover");
     assert_int_equal(tr_store_sales(s, rel, &sales, &n, &err), 0);
     assert_int_equal(n, 1);
     assert_string_equal(sales[0].release, "layover");
@@ -103,7 +34,7 @@ static void check_layover(struct tr_store *s)
     free(sales);
 
     /* the pre-release single has no sales */
-    assert_int_equal(tr_store_sales(s, release_index(s, "layover-pre"), &sales, &n, &err), 0);
+    assert_int_equal(tr_store_sales(s, find_id(s, TR_SUBJECT_RELEASE, "layover-pre"), &sales, &n, &err), 0);
     assert_int_equal(n, 0);
     free(sales);
 
@@ -115,8 +46,7 @@ static void check_layover(struct tr_store *s)
     assert_string_equal(aw[0].result, "nominated");
     free(aw);
 
-    uint32_t lma = track_index(s, "0SftJDguUa1F5SsQwwkLw4");
-    assert_int_not_equal(lma, TR_NONE);
+    uint32_t lma = find_track(s, "0SftJDguUa1F5SsQwwkLw4");
     assert_int_equal(tr_store_awards(s, TR_SUBJECT_TRACK, lma, &aw, &n, &err), 0);
     assert_int_equal(n, 2);
     /* ordered by category */
@@ -135,8 +65,7 @@ static void test_sales_awards_bundle(void **state)
     struct fixture *f = *state;
     struct tr_error err = {0};
     struct tr_import_report rep;
-    const char *paths[] = {BUNDLE};
-    assert_int_equal(tr_import(f->s, paths, 1, NULL, &rep, &err), 0);
+    assert_int_equal(import_path(f->s, BUNDLE, NULL, &rep, &err), 0);
     /* the two files are recognised inside the bundle */
     int seen = 0;
     for (size_t i = 0; i < rep.n_files; i++) {
@@ -155,67 +84,32 @@ static void test_sales_awards_bundle(void **state)
     check_layover(f->s);
 
     /* re-importing replaces by key: still one sale and three nominations */
-    assert_int_equal(import(f->s, BUNDLE, &err), 0);
+    assert_int_equal(import_path(f->s, BUNDLE, NULL, NULL, &err), 0);
     check_layover(f->s);
-}
-
-/* Writes text to a file in a fresh directory beside the store; returns
- * its path (static buffer). */
-static const char *write_temp(const char *name, const char *text)
-{
-    static char path[128];
-    char dir[] = "/tmp/tr_feeds_dir_XXXXXX";
-    assert_non_null(mkdtemp(dir));
-    snprintf(path, sizeof path, "%s/%s", dir, name);
-    FILE *fp = fopen(path, "w");
-    assert_non_null(fp);
-    fputs(text, fp);
-    fclose(fp);
-    return path;
-}
-
-static void remove_temp(const char *path)
-{
-    char dir[128];
-    snprintf(dir, sizeof dir, "%s", path);
-    unlink(path);
-    *strrchr(dir, '/') = '\0';
-    rmdir(dir);
-}
-
-static void expect_refused(struct tr_store *s, const char *name, const char *text, int code,
-                           const char *msg)
-{
-    struct tr_error err = {0};
-    const char *p = write_temp(name, text);
-    assert_int_equal(import(s, p, &err), code);
-    if (!strstr(err.msg, msg))
-        fail_msg("message '%s' lacks '%s'", err.msg, msg);
-    remove_temp(p);
 }
 
 static void test_refused(void **state)
 {
     struct fixture *f = *state;
     struct tr_error err = {0};
-    assert_int_equal(import(f->s, BUNDLE, &err), 0);
+    assert_int_equal(import_path(f->s, BUNDLE, NULL, NULL, &err), 0);
     static const char SH[] = "release,source,period_start,period_end,timezone,copies,note\n";
     static const char AH[] = "ceremony,year,category,nominee_kind,nominee,result\n";
     char text[512];
 
     snprintf(text, sizeof text, "%slayover,circle,2023-09-08,2023-09-14,Asia/Seoul,1000,\n"
                                 "nosuch,hanteo,2023-09-08,,Asia/Seoul,5,\n", SH);
-    expect_refused(f->s, "sales.csv", text, TR_EUNKNOWN, "sales.csv:3: release: unknown release 'nosuch'");
+    expect_refused(f, "sales.csv", text, TR_EUNKNOWN, "sales.csv:3: release: unknown release 'nosuch'");
     snprintf(text, sizeof text, "%slayover,hanteo,2023-09-08,2023-09-14,Asia/Seoul,1.67M,\n", SH);
-    expect_refused(f->s, "sales.csv", text, TR_EFORMAT, "sales.csv:2: copies");
+    expect_refused(f, "sales.csv", text, TR_EFORMAT, "sales.csv:2: copies");
     snprintf(text, sizeof text, "%slayover,hanteo,2023-09-08,2023-09-01,Asia/Seoul,5,\n", SH);
-    expect_refused(f->s, "sales.csv", text, TR_EFORMAT, "sales.csv:2: period_end: '2023-09-01' is before");
+    expect_refused(f, "sales.csv", text, TR_EFORMAT, "sales.csv:2: period_end: '2023-09-01' is before");
     snprintf(text, sizeof text, "%sMAMA,2023,Song,song,0SftJDguUa1F5SsQwwkLw4,won\n", AH);
-    expect_refused(f->s, "awards.csv", text, TR_EFORMAT, "awards.csv:2: nominee_kind: expected track, release or artist, found 'song'");
+    expect_refused(f, "awards.csv", text, TR_EFORMAT, "awards.csv:2: nominee_kind: expected track, release or artist, found 'song'");
     snprintf(text, sizeof text, "%sMAMA,2023,Song,track,nosuch,won\n", AH);
-    expect_refused(f->s, "awards.csv", text, TR_EUNKNOWN, "awards.csv:2: nominee: unknown track 'nosuch'");
+    expect_refused(f, "awards.csv", text, TR_EUNKNOWN, "awards.csv:2: nominee: unknown track 'nosuch'");
     snprintf(text, sizeof text, "%sMAMA,twenty,Song,track,0SftJDguUa1F5SsQwwkLw4,won\n", AH);
-    expect_refused(f->s, "awards.csv", text, TR_EFORMAT, "awards.csv:2: year");
+    expect_refused(f, "awards.csv", text, TR_EFORMAT, "awards.csv:2: year");
 
     /* the refused imports left nothing behind: the circle row of the first
      * refused file was rolled back with the rest */
@@ -230,8 +124,8 @@ static void test_refused(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test_setup_teardown(test_sales_awards_bundle, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_refused, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_sales_awards_bundle, store_setup, store_teardown),
+        cmocka_unit_test_setup_teardown(test_refused, store_setup, store_teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -17,64 +17,22 @@
  * conflict); 02-24 = 640,000,003 - 1,070,000 = 638,930,003; 02-23 =
  * 638,930,003 - 1,050,000 = 637,880,003.
  */
-#include <setjmp.h>
-#include <stdarg.h>
-#include <stddef.h>
-#include <stdint.h>
-#include <cmocka.h>
-
-#include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
-#include <unistd.h>
-
-#include "trackrecord/trackrecord.h"
+#include "store_fixture.h"
 
 #define DIR "tests/data/feeds/album_json/"
 
-struct fixture {
-    char path[64];
-    struct tr_store *s;
-};
-
+/* A store holding the Layover catalog. */
 static int setup(void **state)
 {
-    struct fixture *f = calloc(1, sizeof *f);
-    snprintf(f->path, sizeof f->path, "/tmp/tr_album_XXXXXX");
-    int fd = mkstemp(f->path);
-    if (fd < 0)
-        return -1;
-    close(fd);
     struct tr_error err = {0};
-    const char *cat[] = {"tests/data/feeds/layover"};
-    if (tr_store_open(f->path, 0, &f->s, &err) || tr_import(f->s, cat, 1, NULL, NULL, &err))
+    if (store_setup(state))
         return -1;
-    *state = f;
-    return 0;
-}
-
-static int teardown(void **state)
-{
     struct fixture *f = *state;
-    char p[80];
-    tr_store_close(f->s);
-    unlink(f->path);
-    snprintf(p, sizeof p, "%s-wal", f->path);
-    unlink(p);
-    snprintf(p, sizeof p, "%s-shm", f->path);
-    unlink(p);
-    free(f);
+    if (import_path(f->s, "tests/data/feeds/layover", NULL, NULL, &err)) {
+        store_teardown(state);
+        return -1;
+    }
     return 0;
-}
-
-static void history(struct tr_store *s, const char *id, struct tr_point **p, size_t *n)
-{
-    const struct tr_catalog *c;
-    struct tr_error err = {0};
-    assert_int_equal(tr_store_catalog(s, &c, &err), 0);
-    uint32_t t = tr_catalog_track(c, id);
-    assert_int_not_equal(t, TR_NONE);
-    assert_int_equal(tr_store_history(s, t, p, n, &err), 0);
 }
 
 static void test_both_shapes(void **state)
@@ -95,14 +53,14 @@ static void test_both_shapes(void **state)
     struct tr_point *p;
     size_t n;
     char d[TR_DATE_LEN];
-    history(f->s, "0SftJDguUa1F5SsQwwkLw4", &p, &n);
+    track_history(f->s, "0SftJDguUa1F5SsQwwkLw4", &p, &n);
     assert_int_equal(n, 2);
     assert_string_equal(tr_day_format(p[0].day, d), "2024-02-25");
     assert_int_equal(p[0].value, 640000003);
     assert_string_equal(tr_day_format(p[1].day, d), "2024-02-26");
     assert_int_equal(p[1].value, 641100003);
     free(p);
-    history(f->s, "7pgbDdy7ax962o9d2xJceV", &p, &n);
+    track_history(f->s, "7pgbDdy7ax962o9d2xJceV", &p, &n);
     assert_int_equal(n, 2);
     assert_int_equal(p[0].value, 80000006);
     assert_int_equal(p[1].value, 80200006);
@@ -119,12 +77,11 @@ static void test_s4a_timeline(void **state)
     struct tr_import_options o = {.date = TR_DAY_NONE, .track = "0SftJDguUa1F5SsQwwkLw4"};
     /* without a known total on its days, or without --track, it is refused
      * (the catalog alone holds no totals yet) */
-    const char *alone[] = {DIR "love-me-again-s4a.csv"};
     struct tr_import_options o2 = {.date = TR_DAY_NONE, .track = "2UU11hvjN1JIn4iihEodNT"};
-    assert_int_equal(tr_import(f->s, alone, 1, &o2, NULL, &err), TR_EUNKNOWN);
+    assert_int_equal(import_path(f->s, DIR "love-me-again-s4a.csv", &o2, NULL, &err), TR_EUNKNOWN);
     assert_non_null(strstr(err.msg, "no total of track '2UU11hvjN1JIn4iihEodNT' is known on any day from 2024-02-23 to 2024-02-27"));
     memset(&err, 0, sizeof err);
-    assert_int_equal(tr_import(f->s, alone, 1, NULL, NULL, &err), TR_EUSAGE);
+    assert_int_equal(import_path(f->s, DIR "love-me-again-s4a.csv", NULL, NULL, &err), TR_EUSAGE);
     assert_non_null(strstr(err.msg, "give --track ID"));
     memset(&err, 0, sizeof err);
     assert_int_equal(tr_import(f->s, paths, 3, &o, &rep, &err), 0);
@@ -135,7 +92,7 @@ static void test_s4a_timeline(void **state)
     struct tr_point *p;
     size_t n;
     char d[TR_DATE_LEN];
-    history(f->s, "0SftJDguUa1F5SsQwwkLw4", &p, &n);
+    track_history(f->s, "0SftJDguUa1F5SsQwwkLw4", &p, &n);
     assert_int_equal(n, 5);
     static const uint64_t want[] = {637880003, 638930003, 640000003, 641100003, 642190003};
     for (size_t i = 0; i < 5; i++)
@@ -145,37 +102,19 @@ static void test_s4a_timeline(void **state)
 
 }
 
-static void refused(struct tr_store *s, const char *name, const char *text, int code, const char *msg)
-{
-    char dir[] = "/tmp/tr_album_dir_XXXXXX", path[128];
-    assert_non_null(mkdtemp(dir));
-    snprintf(path, sizeof path, "%s/%s", dir, name);
-    FILE *fp = fopen(path, "w");
-    assert_non_null(fp);
-    fputs(text, fp);
-    fclose(fp);
-    struct tr_error err = {0};
-    const char *paths[] = {path};
-    assert_int_equal(tr_import(s, paths, 1, NULL, NULL, &err), code);
-    if (!strstr(err.msg, msg))
-        fail_msg("message '%s' lacks '%s'", err.msg, msg);
-    unlink(path);
-    rmdir(dir);
-}
-
 static void test_refused(void **state)
 {
     struct fixture *f = *state;
-    refused(f->s, "a-2024-02-25.json",
+    expect_refused(f, "a-2024-02-25.json",
             "{\"data\":{\"albumUnion\":{\"tracks\":{\"items\":[{\"track\":{\"uri\":\"spotify:track:0SftJDguUa1F5SsQwwkLw4\","
             "\"playcount\":\"64O000003\"}}]}}}}",
             TR_EFORMAT, "a-2024-02-25.json: data.albumUnion.tracks.items[0].track.playcount: not a whole number: '64O000003'");
-    refused(f->s, "a-2024-02-25.json",
+    expect_refused(f, "a-2024-02-25.json",
             "{\"discs\":[{\"tracks\":[{\"uri\":\"spotify:track:nosuch\",\"playcount\":5}]}]}",
             TR_EUNKNOWN, "unknown track 'nosuch'");
-    refused(f->s, "s4a.csv", "date,streams\n2024-02-23,5\n2024-02-25,6\n", TR_EFORMAT,
+    expect_refused(f, "s4a.csv", "date,streams\n2024-02-23,5\n2024-02-25,6\n", TR_EFORMAT,
             "s4a.csv:3: date: '2024-02-25' does not follow '2024-02-23' (line 2)");
-    refused(f->s, "album.json",
+    expect_refused(f, "album.json",
             "{\"discs\":[{\"tracks\":[{\"uri\":\"spotify:track:0SftJDguUa1F5SsQwwkLw4\",\"playcount\":5}]}]}",
             TR_EFORMAT, "album.json: date: the file name holds no date");
 }
@@ -183,9 +122,9 @@ static void test_refused(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test_setup_teardown(test_both_shapes, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_s4a_timeline, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_refused, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_both_shapes, setup, store_teardown),
+        cmocka_unit_test_setup_teardown(test_s4a_timeline, setup, store_teardown),
+        cmocka_unit_test_setup_teardown(test_refused, setup, store_teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -20,72 +20,9 @@
  *   - "One Beer" 5FmvaZGd6fulojSToozLRD: #190 (2020-08-14), off two weeks,
  *     back at #167 (2020-09-04) and #197: one re-entry, peak 167.
  */
-#include <setjmp.h>
-#include <stdarg.h>
-#include <stddef.h>
-#include <stdint.h>
-#include <cmocka.h>
-
-#include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
-#include <sys/stat.h>
-#include <unistd.h>
-
-#include "trackrecord/trackrecord.h"
+#include "store_fixture.h"
 
 #define CHARTS "tests/data/feeds/charts_us"
-
-struct fixture {
-    char path[64];
-    struct tr_store *s;
-};
-
-static int setup(void **state)
-{
-    struct fixture *f = calloc(1, sizeof *f);
-    snprintf(f->path, sizeof f->path, "/tmp/tr_charts_XXXXXX");
-    int fd = mkstemp(f->path);
-    if (fd < 0)
-        return -1;
-    close(fd);
-    struct tr_error err = {0};
-    if (tr_store_open(f->path, 0, &f->s, &err))
-        return -1;
-    *state = f;
-    return 0;
-}
-
-static int teardown(void **state)
-{
-    struct fixture *f = *state;
-    char p[80];
-    tr_store_close(f->s);
-    unlink(f->path);
-    snprintf(p, sizeof p, "%s-wal", f->path);
-    unlink(p);
-    snprintf(p, sizeof p, "%s-shm", f->path);
-    unlink(p);
-    free(f);
-    return 0;
-}
-
-static int import_opt(struct tr_store *s, const char *path, const struct tr_import_options *o,
-                      struct tr_error *err)
-{
-    const char *paths[] = {path};
-    return tr_import(s, paths, 1, o, NULL, err);
-}
-
-static uint32_t track(struct tr_store *s, const char *id)
-{
-    const struct tr_catalog *c;
-    struct tr_error err = {0};
-    assert_int_equal(tr_store_catalog(s, &c, &err), 0);
-    uint32_t t = tr_catalog_track(c, id);
-    assert_int_not_equal(t, TR_NONE);
-    return t;
-}
 
 /* The single run of a track (asserting there is exactly one). */
 static struct tr_chart_run run_of(struct tr_store *s, const char *id)
@@ -93,7 +30,7 @@ static struct tr_chart_run run_of(struct tr_store *s, const char *id)
     struct tr_error err = {0};
     struct tr_chart_run *r;
     size_t n;
-    assert_int_equal(tr_store_chart_runs(s, track(s, id), &r, &n, &err), 0);
+    assert_int_equal(tr_store_chart_runs(s, find_track(s, id), &r, &n, &err), 0);
     assert_int_equal(n, 1);
     struct tr_chart_run one = r[0];
     free(r);
@@ -148,8 +85,7 @@ static void test_us_weekly_old_format(void **state)
     struct fixture *f = *state;
     struct tr_error err = {0};
     struct tr_import_report rep;
-    const char *paths[] = {CHARTS};
-    assert_int_equal(tr_import(f->s, paths, 1, NULL, &rep, &err), 0);
+    assert_int_equal(import_path(f->s, CHARTS, NULL, &rep, &err), 0);
     assert_int_equal(rep.n_files, 5);
     for (size_t i = 0; i < rep.n_files; i++) {
         assert_string_equal(rep.files[i].format, "charts");
@@ -162,40 +98,17 @@ static void test_us_weekly_old_format(void **state)
     /* tracks and artists off the catalog were added from the chart */
     const struct tr_catalog *c;
     assert_int_equal(tr_store_catalog(f->s, &c, &err), 0);
-    const struct tr_track *t = &c->tracks[track(f->s, "0t1kP63rueHleOhQkYSXFY")];
+    const struct tr_track *t = &c->tracks[find_track(f->s, "0t1kP63rueHleOhQkYSXFY")];
     assert_string_equal(t->title, "Dynamite");
     assert_int_equal(t->n_artists, 1);
     assert_string_equal(c->artists[t->artists[0]].id, "bts");
     assert_string_equal(c->artists[t->artists[0]].name, "BTS");
-    uint32_t cardi = tr_catalog_artist(c, "cardi-b");
-    assert_int_not_equal(cardi, TR_NONE);
+    uint32_t cardi = find_id(f->s, TR_SUBJECT_ARTIST, "cardi-b");
     assert_string_equal(c->artists[cardi].country, "");
 
     /* a re-import replaces each period: the runs are unchanged */
-    assert_int_equal(import_opt(f->s, CHARTS, NULL, &err), 0);
+    assert_int_equal(import_path(f->s, CHARTS, NULL, NULL, &err), 0);
     check_us_runs(f->s);
-}
-
-static const char *write_temp(const char *name, const char *text)
-{
-    static char path[160];
-    char dir[] = "/tmp/tr_charts_dir_XXXXXX";
-    assert_non_null(mkdtemp(dir));
-    snprintf(path, sizeof path, "%s/%s", dir, name);
-    FILE *fp = fopen(path, "w");
-    assert_non_null(fp);
-    fputs(text, fp);
-    fclose(fp);
-    return path;
-}
-
-static void remove_temp(const char *path)
-{
-    char dir[160];
-    snprintf(dir, sizeof dir, "%s", path);
-    unlink(path);
-    *strrchr(dir, '/') = '\0';
-    rmdir(dir);
 }
 
 static const char NEW_DAILY[] =
@@ -216,12 +129,10 @@ static void test_new_format_and_note_line(void **state)
 {
     struct fixture *f = *state;
     struct tr_error err = {0};
-    const char *p = write_temp("regional-global-daily-2020-08-21.csv", NEW_DAILY);
-    assert_int_equal(import_opt(f->s, p, NULL, &err), 0);
-    remove_temp(p);
-    p = write_temp("regional-global-daily-2020-08-22.csv", NEW_DAILY_2);
-    assert_int_equal(import_opt(f->s, p, NULL, &err), 0);
-    remove_temp(p);
+    const char *p = fixture_write(f, "regional-global-daily-2020-08-21.csv", NEW_DAILY);
+    assert_int_equal(import_path(f->s, p, NULL, NULL, &err), 0);
+    p = fixture_write(f, "regional-global-daily-2020-08-22.csv", NEW_DAILY_2);
+    assert_int_equal(import_path(f->s, p, NULL, NULL, &err), 0);
     struct tr_chart_run r = run_of(f->s, "0v1x6rN6JHRapa03JElljE");
     assert_string_equal(r.chart, "daily");
     assert_string_equal(r.country, "global");
@@ -231,33 +142,22 @@ static void test_new_format_and_note_line(void **state)
     /* both artists of the new format's list */
     const struct tr_catalog *c;
     assert_int_equal(tr_store_catalog(f->s, &c, &err), 0);
-    assert_int_equal(c->tracks[track(f->s, "4Oun2ylbjFKMPTiaSbbCih")].n_artists, 2);
+    assert_int_equal(c->tracks[find_track(f->s, "4Oun2ylbjFKMPTiaSbbCih")].n_artists, 2);
 
     /* the old format under its note line; chart, country and date given
      * as options since the name says nothing */
     struct tr_import_options o = {.date = TR_DAY_NONE, .chart = "weekly", .country = "JP"};
     assert_int_equal(tr_day_parse("2020-08-21", 10, &o.date), 0);
-    p = write_temp("chart.csv", OLD_NOTE);
-    assert_int_equal(import_opt(f->s, p, &o, &err), 0);
-    remove_temp(p);
+    p = fixture_write(f, "chart.csv", OLD_NOTE);
+    assert_int_equal(import_path(f->s, p, &o, NULL, &err), 0);
     struct tr_chart_run *runs;
     size_t n;
-    assert_int_equal(tr_store_chart_runs(f->s, track(f->s, "0v1x6rN6JHRapa03JElljE"), &runs, &n, &err), 0);
+    assert_int_equal(tr_store_chart_runs(f->s, find_track(f->s, "0v1x6rN6JHRapa03JElljE"), &runs, &n, &err), 0);
     assert_int_equal(n, 2);     /* daily/global, then weekly/jp */
     assert_string_equal(runs[1].chart, "weekly");
     assert_string_equal(runs[1].country, "jp");
     assert_int_equal(runs[1].chart_streams, 1000);
     free(runs);
-}
-
-static void expect_refused(struct tr_store *s, const char *name, const char *text, const char *msg)
-{
-    struct tr_error err = {0};
-    const char *p = write_temp(name, text);
-    assert_int_not_equal(import_opt(s, p, NULL, &err), 0);
-    if (!strstr(err.msg, msg))
-        fail_msg("message '%s' lacks '%s'", err.msg, msg);
-    remove_temp(p);
 }
 
 static void test_refused(void **state)
@@ -266,18 +166,18 @@ static void test_refused(void **state)
     static const char H[] = "rank,uri,artist_names,track_name,source,peak_rank,previous_rank,days_on_chart,streams\n";
     char text[1024];
     snprintf(text, sizeof text, "%s1,spotify:album:xyz,BTS,Dynamite,B,1,1,1,5\n", H);
-    expect_refused(f->s, "regional-us-daily-2020-08-21.csv", text,
+    expect_refused(f, "regional-us-daily-2020-08-21.csv", text, TR_EFORMAT,
                    "regional-us-daily-2020-08-21.csv:2: uri: not a Spotify track link: 'spotify:album:xyz'");
     snprintf(text, sizeof text, "%s1,spotify:track:0v1x6rN6JHRapa03JElljE,BTS,Dynamite,B,1,1,1,5\n"
                                 "1,spotify:track:4Oun2ylbjFKMPTiaSbbCih,BTS,WAP,B,1,1,1,5\n", H);
-    expect_refused(f->s, "regional-us-daily-2020-08-21.csv", text,
+    expect_refused(f, "regional-us-daily-2020-08-21.csv", text, TR_EFORMAT,
                    "regional-us-daily-2020-08-21.csv:3: rank: position 1 given twice (also line 2)");
     snprintf(text, sizeof text, "%s1,spotify:track:0v1x6rN6JHRapa03JElljE,BTS,Dynamite,B,1,1,1,5.5\n", H);
-    expect_refused(f->s, "regional-us-daily-2020-08-21.csv", text,
+    expect_refused(f, "regional-us-daily-2020-08-21.csv", text, TR_EFORMAT,
                    "regional-us-daily-2020-08-21.csv:2: streams");
     snprintf(text, sizeof text, "%s1,spotify:track:0v1x6rN6JHRapa03JElljE,BTS,Dynamite,B,1,1,1,5\n", H);
-    expect_refused(f->s, "chart-2020-08-21.csv", text, "country");
-    expect_refused(f->s, "regional-us-daily.csv", text, "no chart date");
+    expect_refused(f, "chart-2020-08-21.csv", text, TR_EFORMAT, "country");
+    expect_refused(f, "regional-us-daily.csv", text, TR_EFORMAT, "no chart date");
     /* nothing of the refused files was kept */
     const struct tr_catalog *c;
     struct tr_error err = {0};
@@ -311,7 +211,7 @@ static void test_bot_entries(void **state)
 
     struct tr_chart_run *r;
     size_t n;
-    assert_int_equal(tr_store_chart_runs(f->s, track(f->s, "7tI8dRuH2Yc6RuoTjxo4dU"), &r, &n, &err), 0);
+    assert_int_equal(tr_store_chart_runs(f->s, find_track(f->s, "7tI8dRuH2Yc6RuoTjxo4dU"), &r, &n, &err), 0);
     assert_int_equal(n, 2);
     assert_string_equal(r[0].chart, "daily");
     assert_string_equal(r[0].country, "global");
@@ -336,10 +236,10 @@ static void test_bot_entries(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test_setup_teardown(test_us_weekly_old_format, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_new_format_and_note_line, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_refused, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_bot_entries, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_us_weekly_old_format, store_setup, store_teardown),
+        cmocka_unit_test_setup_teardown(test_new_format_and_note_line, store_setup, store_teardown),
+        cmocka_unit_test_setup_teardown(test_refused, store_setup, store_teardown),
+        cmocka_unit_test_setup_teardown(test_bot_entries, store_setup, store_teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -16,31 +16,17 @@
  * (1ZBDI1LqnuAKdrePUF2D5m, 2023-08-11) Rainy Days 5ydjxBSUIDn26MFzU3asP4
  * and Love Me Again 2N0SPREDYqILVEFSsWF5N5.
  */
-#include <setjmp.h>
-#include <stdarg.h>
-#include <stddef.h>
-#include <stdint.h>
-#include <cmocka.h>
+#include "store_fixture.h"
 
-#include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
-#include <unistd.h>
-
-#include "trackrecord/trackrecord.h"
+#define BTS "tests/data/feeds/bts"
 
 static void test_bts_catalog(void **state)
 {
-    char path[] = "/tmp/tr_disco_XXXXXX", p2[64];
-    int fd = mkstemp(path);
-    assert_true(fd >= 0);
-    close(fd);
-    struct tr_store *s;
+    struct fixture *f = *state;
+    struct tr_store *s = f->s;
     struct tr_error err = {0};
     struct tr_import_report rep;
-    assert_int_equal(tr_store_open(path, 0, &s, &err), 0);
-    const char *paths[] = {"tests/data/feeds/bts"};
-    assert_int_equal(tr_import(s, paths, 1, NULL, &rep, &err), 0);
+    assert_int_equal(import_path(s, BTS, NULL, &rep, &err), 0);
     assert_int_equal(rep.n_files, 3);
     assert_string_equal(rep.files[0].format, "artists");
     assert_string_equal(rep.files[1].format, "discography");
@@ -54,8 +40,7 @@ static void test_bts_catalog(void **state)
     assert_int_equal(c->n_tracks, 87);
     assert_int_equal(c->n_releases, 15);
     assert_int_equal(c->n_artists, 8 + 27);
-    uint32_t v = tr_catalog_artist(c, "v");
-    assert_int_not_equal(v, TR_NONE);
+    uint32_t v = find_id(s, TR_SUBJECT_ARTIST, "v");
     assert_string_equal(c->artists[v].country, "KR");
     assert_int_equal(c->artists[v].kind, TR_KIND_SOLO);
 
@@ -83,28 +68,20 @@ static void test_bts_catalog(void **state)
     assert_string_equal(c->tracks[rel->tracks[1]].id, "2N0SPREDYqILVEFSsWF5N5");
 
     /* a performer outside the attributes file is a bare artist */
-    uint32_t cp = tr_catalog_artist(c, "charlie-puth");
-    assert_int_not_equal(cp, TR_NONE);
+    uint32_t cp = find_id(s, TR_SUBJECT_ARTIST, "charlie-puth");
     assert_string_equal(c->artists[cp].name, "Charlie Puth");
     assert_string_equal(c->artists[cp].country, "");
 
     /* a re-import changes nothing */
-    assert_int_equal(tr_import(s, paths, 1, NULL, &rep, &err), 0);
+    assert_int_equal(import_path(s, BTS, NULL, &rep, &err), 0);
     assert_int_equal(rep.catalog_changes, 0);
     tr_import_report_release(&rep);
-    tr_store_close(s);
-    unlink(path);
-    snprintf(p2, sizeof p2, "%s-wal", path);
-    unlink(p2);
-    snprintf(p2, sizeof p2, "%s-shm", path);
-    unlink(p2);
-    (void)state;
 }
 
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_bts_catalog),
+        cmocka_unit_test_setup_teardown(test_bts_catalog, store_setup, store_teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -13,57 +13,12 @@
  *     1,815,510): a skipped day; 11 totals are unchanged;
  *   - 318 distinct ids over the four days.
  */
-#include <setjmp.h>
-#include <stdarg.h>
-#include <stddef.h>
-#include <stdint.h>
-#include <cmocka.h>
-
-#include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
-#include <unistd.h>
-
-#include "trackrecord/trackrecord.h"
+#include "store_fixture.h"
 
 #define DIR "tests/data/feeds/kworb/"
 
 static const char *const FILES[] = {DIR "2025-10-01.json.gz", DIR "2025-10-02.json.gz",
                                     DIR "2025-10-03.json.gz", DIR "2025-10-04.json.gz"};
-
-struct fixture {
-    char path[64];
-    struct tr_store *s;
-};
-
-static int setup(void **state)
-{
-    struct fixture *f = calloc(1, sizeof *f);
-    snprintf(f->path, sizeof f->path, "/tmp/tr_kworb_XXXXXX");
-    int fd = mkstemp(f->path);
-    if (fd < 0)
-        return -1;
-    close(fd);
-    struct tr_error err = {0};
-    if (tr_store_open(f->path, 0, &f->s, &err))
-        return -1;
-    *state = f;
-    return 0;
-}
-
-static int teardown(void **state)
-{
-    struct fixture *f = *state;
-    char p[80];
-    tr_store_close(f->s);
-    unlink(f->path);
-    snprintf(p, sizeof p, "%s-wal", f->path);
-    unlink(p);
-    snprintf(p, sizeof p, "%s-shm", f->path);
-    unlink(p);
-    free(f);
-    return 0;
-}
 
 static void test_stale_day_and_jump(void **state)
 {
@@ -88,13 +43,12 @@ static void test_stale_day_and_jump(void **state)
     /* Blinding Lights: three days stored, none on the stale day */
     const struct tr_catalog *c;
     assert_int_equal(tr_store_catalog(f->s, &c, &err), 0);
-    uint32_t t = tr_catalog_track(c, "kworb:blinding lights@unknown");
-    assert_int_not_equal(t, TR_NONE);
+    uint32_t t = find_track(f->s, "kworb:blinding lights@unknown");
     assert_string_equal(c->tracks[t].title, "Blinding Lights");
     struct tr_point *p;
     size_t n;
     char d[TR_DATE_LEN];
-    assert_int_equal(tr_store_history(f->s, t, &p, &n, &err), 0);
+    track_history(f->s, "kworb:blinding lights@unknown", &p, &n);
     assert_int_equal(n, 3);
     assert_string_equal(tr_day_format(p[0].day, d), "2025-10-01");
     assert_string_equal(tr_day_format(p[1].day, d), "2025-10-03");
@@ -111,27 +65,21 @@ static void test_unknown_track_and_broken(void **state)
     assert_int_equal(tr_import(f->s, FILES, 1, NULL, NULL, &err), TR_EUNKNOWN);
     assert_non_null(strstr(err.msg, "2025-10-01.json.gz:1: id: unknown track 'kworb:blinding lights@unknown'"));
 
-    char path[] = "/tmp/tr_kworb_XXXXXX.json";
-    int fd = mkstemps(path, 5);
-    assert_true(fd >= 0);
     static const char BAD[] = "[{\"id\":\"x\",\"title\":\"X\",\"role\":\"lead\",\"streams_total\":\"12\","
                               "\"spotify_data_date\":\"2025-10-01\"}]";
-    assert_int_equal(write(fd, BAD, sizeof BAD - 1), (ssize_t)(sizeof BAD - 1));
-    close(fd);
-    const char *paths[] = {path};
+    const char *path = fixture_write(f, "songs.json", BAD);
     memset(&err, 0, sizeof err);
     struct tr_import_options o = {.date = TR_DAY_NONE, .add_tracks = true};
-    assert_int_equal(tr_import(f->s, paths, 1, &o, NULL, &err), TR_EFORMAT);
+    assert_int_equal(import_path(f->s, path, &o, NULL, &err), TR_EFORMAT);
     if (!strstr(err.msg, "record 1: streams_total: missing or not a whole number"))
         fail_msg("unexpected message: %s", err.msg);
-    unlink(path);
 }
 
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test_setup_teardown(test_stale_day_and_jump, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_unknown_track_and_broken, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_stale_day_and_jump, store_setup, store_teardown),
+        cmocka_unit_test_setup_teardown(test_unknown_track_and_broken, store_setup, store_teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -20,76 +20,25 @@
  *   - no decrease; unchanged day-to-day steps: 8 keeping the larger
  *     count, 9 keeping the first or the last.
  */
-#include <setjmp.h>
-#include <stdarg.h>
-#include <stddef.h>
-#include <stdint.h>
-#include <cmocka.h>
-
-#include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
-#include <unistd.h>
-
-#include "trackrecord/trackrecord.h"
+#include "store_fixture.h"
 
 #define EXPORT "tests/data/feeds/playcounts"
-
-struct fixture {
-    char path[64];
-    struct tr_store *s;
-};
-
-static int setup(void **state)
-{
-    struct fixture *f = calloc(1, sizeof *f);
-    snprintf(f->path, sizeof f->path, "/tmp/tr_pc_XXXXXX");
-    int fd = mkstemp(f->path);
-    if (fd < 0)
-        return -1;
-    close(fd);
-    struct tr_error err = {0};
-    if (tr_store_open(f->path, 0, &f->s, &err))
-        return -1;
-    *state = f;
-    return 0;
-}
-
-static int teardown(void **state)
-{
-    struct fixture *f = *state;
-    char p[80];
-    tr_store_close(f->s);
-    unlink(f->path);
-    snprintf(p, sizeof p, "%s-wal", f->path);
-    unlink(p);
-    snprintf(p, sizeof p, "%s-shm", f->path);
-    unlink(p);
-    free(f);
-    return 0;
-}
 
 static int import(struct tr_store *s, enum tr_on_duplicate pol, struct tr_import_report *rep,
                   struct tr_error *err)
 {
-    const char *paths[] = {EXPORT};
     struct tr_import_options o = {.date = TR_DAY_NONE, .on_duplicate = pol};
-    return tr_import(s, paths, 1, &o, rep, err);
+    return import_path(s, EXPORT, &o, rep, err);
 }
 
 /* The stored count of a track on a day (asserting there is one). */
 static uint64_t count_on(struct tr_store *s, const char *id, const char *date)
 {
-    const struct tr_catalog *c;
-    struct tr_error err = {0};
     struct tr_point *p;
     size_t n;
     tr_day d;
     assert_int_equal(tr_day_parse(date, strlen(date), &d), 0);
-    assert_int_equal(tr_store_catalog(s, &c, &err), 0);
-    uint32_t t = tr_catalog_track(c, id);
-    assert_int_not_equal(t, TR_NONE);
-    assert_int_equal(tr_store_history(s, t, &p, &n, &err), 0);
+    track_history(s, id, &p, &n);
     uint64_t v = UINT64_MAX;
     for (size_t i = 0; i < n; i++)
         if (p[i].day == d)
@@ -188,9 +137,9 @@ static void test_keep_first(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test_setup_teardown(test_conflict_refused_by_default, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_keep_max, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_keep_first, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_conflict_refused_by_default, store_setup, store_teardown),
+        cmocka_unit_test_setup_teardown(test_keep_max, store_setup, store_teardown),
+        cmocka_unit_test_setup_teardown(test_keep_first, store_setup, store_teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -2,29 +2,9 @@
  * test_milestones.c: the milestone rules, through the public API on small
  * hand-made bundles (docs/milestones.md states the rules checked here).
  */
-#include <setjmp.h>
-#include <stdarg.h>
-#include <stddef.h>
-#include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
-#include <unistd.h>
-#include <cmocka.h>
+#include "store_fixture.h"
 
-#include "trackrecord/trackrecord.h"
-
-static char dir[64];
-static struct tr_store *S;
-
-static void write_file(const char *name, const char *text)
-{
-    char path[128];
-    snprintf(path, sizeof path, "%s/%s", dir, name);
-    FILE *f = fopen(path, "w");
-    assert_non_null(f);
-    fputs(text, f);
-    fclose(f);
-}
+static struct fixture *F;      /* the running test's, from setup */
 
 /* A catalog: artist a; release R (album, 2024-01-10) with tracks t1, t2
  * and t2p (a piano version of t2); single P (2024-01-01) with p1, the
@@ -43,40 +23,26 @@ static const char tracklist[] = "release,position,track\n"
                                 "P,1,p1\n"
                                 "R,1,t1\nR,2,t2\nR,3,t2p\n";
 
+/* A store, and the catalog's files beside it. */
 static int setup(void **state)
 {
-    (void)state;
-    snprintf(dir, sizeof dir, "/tmp/trms.XXXXXX");
-    assert_non_null(mkdtemp(dir));
-    write_file("artists.csv", artists);
-    write_file("releases.csv", releases);
-    write_file("tracks.csv", tracks);
-    write_file("tracklist.csv", tracklist);
-    char db[128];
-    snprintf(db, sizeof db, "%s/t.db", dir);
-    struct tr_error err = {0};
-    assert_int_equal(tr_store_open(db, 0, &S, &err), 0);
-    return 0;
-}
-
-static int teardown(void **state)
-{
-    (void)state;
-    tr_store_close(S);
-    char cmd[128];
-    snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
-    assert_int_equal(system(cmd), 0);
+    if (store_setup(state))
+        return -1;
+    F = *state;
+    fixture_write(F, "artists.csv", artists);
+    fixture_write(F, "releases.csv", releases);
+    fixture_write(F, "tracks.csv", tracks);
+    fixture_write(F, "tracklist.csv", tracklist);
     return 0;
 }
 
 /* Imports the catalog and the given streams under ladder. */
 static void load(const char *streams, const char *ladder)
 {
-    write_file("streams.csv", streams);
+    fixture_write(F, "streams.csv", streams);
     struct tr_import_options o = {.date = TR_DAY_NONE, .ladder = ladder};
     struct tr_error err = {0};
-    const char *paths[] = {dir};
-    int rc = tr_import(S, paths, 1, &o, NULL, &err);
+    int rc = import_path(F->s, F->dir, &o, NULL, &err);
     if (rc)
         fail_msg("import: %s", err.msg);
 }
@@ -87,10 +53,10 @@ static struct tr_milestone find(enum tr_milestone_kind kind, const char *id, uin
 {
     const struct tr_catalog *c;
     struct tr_error err = {0};
-    assert_int_equal(tr_store_catalog(S, &c, &err), 0);
+    assert_int_equal(tr_store_catalog(F->s, &c, &err), 0);
     struct tr_milestone *ev, out = {0};
     size_t n;
-    assert_int_equal(tr_store_milestones(S, &(struct tr_milestone_filter)TR_MILESTONE_FILTER_ALL,
+    assert_int_equal(tr_store_milestones(F->s, &(struct tr_milestone_filter)TR_MILESTONE_FILTER_ALL,
                                          &ev, &n, &err), 0);
     *found = false;
     for (size_t i = 0; i < n; i++) {
@@ -104,6 +70,18 @@ static struct tr_milestone find(enum tr_milestone_kind kind, const char *id, uin
     }
     free(ev);
     return out;
+}
+
+/* The stored event of (kind, subject id, threshold); fails the test when
+ * there is none. */
+static struct tr_milestone must_find(enum tr_milestone_kind kind, const char *id, uint64_t threshold)
+{
+    bool found;
+    struct tr_milestone m = find(kind, id, threshold, &found);
+    if (!found)
+        fail_msg("no milestone of kind %d for '%s' at %llu", (int)kind, id,
+                 (unsigned long long)threshold);
+    return m;
 }
 
 static tr_day D(const char *s)
@@ -165,34 +143,31 @@ static void test_same_as_and_pre_release(void **state)
          "2024-01-11,t2,11000000\n"
          "2024-01-11,t2p,10500000\n",
          "5M,10M");
-    bool f;
-    struct tr_milestone m = find(TR_MS_TRACK_TOTAL, "t1", 5000000, &f);
-    assert_true(f);
+    struct tr_milestone m = must_find(TR_MS_TRACK_TOTAL, "t1", 5000000);
     assert_int_equal(m.date, D("2024-01-02"));
     assert_int_equal(m.day, D("2024-01-02") - D("2024-01-10"));  /* day -8 of the album */
-    m = find(TR_MS_TRACK_TOTAL, "t1", 10000000, &f);
-    assert_true(f);
+    m = must_find(TR_MS_TRACK_TOTAL, "t1", 10000000);
     /* crossed between the 2nd and the 10th: the feed has no days between */
     assert_int_equal(m.date, D("2024-01-10"));
     assert_int_equal(m.after, D("2024-01-02"));
+    bool f;
     find(TR_MS_TRACK_TOTAL, "p1", 5000000, &f);
     assert_false(f);                     /* one recording, one subject */
 
     /* every track of R, the piano version included: the slowest is t2p */
-    m = find(TR_MS_EVERY_TRACK, "R", 10000000, &f);
-    assert_true(f);
+    m = must_find(TR_MS_EVERY_TRACK, "R", 10000000);
     assert_int_equal(m.date, D("2024-01-11"));
     assert_int_equal(m.day, 1);
     const struct tr_catalog *c;
     struct tr_error err = {0};
-    assert_int_equal(tr_store_catalog(S, &c, &err), 0);
+    assert_int_equal(tr_store_catalog(F->s, &c, &err), 0);
     assert_string_equal(c->tracks[m.slowest].id, "t2p");
 
     /* both ids read the same history */
     struct tr_point *h1, *h2;
     size_t n1, n2;
-    assert_int_equal(tr_store_history(S, tr_catalog_track(c, "p1"), &h1, &n1, &err), 0);
-    assert_int_equal(tr_store_history(S, tr_catalog_track(c, "t1"), &h2, &n2, &err), 0);
+    assert_int_equal(tr_store_history(F->s, tr_catalog_track(c, "p1"), &h1, &n1, &err), 0);
+    assert_int_equal(tr_store_history(F->s, tr_catalog_track(c, "t1"), &h2, &n2, &err), 0);
     assert_int_equal(n1, 4);
     assert_int_equal(n2, 4);
     for (size_t i = 0; i < n1; i++) {
@@ -217,9 +192,7 @@ static void test_release_total_needs_all_members(void **state)
          "2024-01-12,t2,3500000\n"
          "2024-01-12,t2p,3500000\n",
          "10M");
-    bool f;
-    struct tr_milestone m = find(TR_MS_RELEASE_TOTAL, "R", 10000000, &f);
-    assert_true(f);
+    struct tr_milestone m = must_find(TR_MS_RELEASE_TOTAL, "R", 10000000);
     assert_int_equal(m.date, D("2024-01-12"));
     assert_int_equal(m.after, D("2024-01-10"));   /* the last known day below */
     assert_int_equal(m.value, 11100000);
@@ -237,18 +210,15 @@ static void test_decrease(void **state)
          "2024-01-13,t2,10100000\n"
          "2024-01-14,t2,20500000\n",
          "10M..30M/10M");
-    bool f;
-    struct tr_milestone m = find(TR_MS_TRACK_TOTAL, "t2", 10000000, &f);
-    assert_true(f);
+    struct tr_milestone m = must_find(TR_MS_TRACK_TOTAL, "t2", 10000000);
     assert_int_equal(m.date, D("2024-01-11"));
     assert_int_equal(m.after, TR_DAY_NONE);
-    m = find(TR_MS_TRACK_TOTAL, "t2", 20000000, &f);
-    assert_true(f);
+    m = must_find(TR_MS_TRACK_TOTAL, "t2", 20000000);
     assert_int_equal(m.date, D("2024-01-14"));
     struct tr_correction *c;
     size_t n;
     struct tr_error err = {0};
-    assert_int_equal(tr_store_corrections(S, &c, &n, &err), 0);
+    assert_int_equal(tr_store_corrections(F->s, &c, &n, &err), 0);
     assert_int_equal(n, 1);
     assert_int_equal(c[0].date, D("2024-01-12"));
     assert_int_equal(c[0].previous, 10200000);
@@ -266,15 +236,12 @@ static void test_first_observation_above(void **state)
          "2024-01-10,t1,25000000\n"
          "2024-01-20,t2,15000000\n",
          "10M");
-    bool f;
-    struct tr_milestone m = find(TR_MS_TRACK_TOTAL, "t2", 10000000, &f);
-    assert_true(f);
+    struct tr_milestone m = must_find(TR_MS_TRACK_TOTAL, "t2", 10000000);
     assert_int_equal(m.date, D("2024-01-20"));
     assert_int_equal(m.after, D("2024-01-09"));   /* streams began on 01-10 */
     assert_false(m.open_start);
     /* t1's recording started 2024-01-01 (the single), first seen 01-10 */
-    m = find(TR_MS_TRACK_TOTAL, "t1", 10000000, &f);
-    assert_true(f);
+    m = must_find(TR_MS_TRACK_TOTAL, "t1", 10000000);
     assert_int_equal(m.after, D("2023-12-31"));
 }
 
@@ -282,10 +249,10 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_ladder),
-        cmocka_unit_test_setup_teardown(test_same_as_and_pre_release, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_release_total_needs_all_members, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_decrease, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_first_observation_above, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_same_as_and_pre_release, setup, store_teardown),
+        cmocka_unit_test_setup_teardown(test_release_total_needs_all_members, setup, store_teardown),
+        cmocka_unit_test_setup_teardown(test_decrease, setup, store_teardown),
+        cmocka_unit_test_setup_teardown(test_first_observation_above, setup, store_teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
