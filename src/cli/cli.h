@@ -39,6 +39,9 @@ int cli_usage_error(const struct cli *cli, const char *fmt, ...)
 /* Opens the store (read-only for queries: a missing store is an error). */
 int cli_open(const struct cli *cli, bool write, struct tr_store **out);
 
+/* Parses --kind; prints the usage error and returns -1 when unknown. */
+int cli_parse_kind(const struct cli *cli, const char *text, int *kind);
+
 /* A subject named on the command line: track, release or artist id. */
 struct cli_subject {
     enum tr_subject_type type;

@@ -22,7 +22,8 @@ static void help(FILE *f)
             "Options:\n"
             "  --subject ID     only this track, release or artist\n"
             "  --since DATE     only events on or after DATE (YYYY-MM-DD)\n"
-            "  --kind K         track_total, every_track, release_total or artist_total\n"
+            "  --kind K         track_total, every_track, release_total, artist_total,\n"
+            "                   chart_debut, chart_peak or chart_periods\n"
             "  --ladder LADDER  compute for these thresholds instead of the stored ones\n"
             "                   (e.g. 10M../10M for every 10M)\n"
             "  --no-claims      leave out the records claims listed under each event\n"
@@ -59,13 +60,10 @@ int cmd_milestones(struct cli *cli, int argc, char **argv)
             if (tr_day_parse(optarg, strlen(optarg), &f.since))
                 return cli_usage_error(cli, "--since: not a date (YYYY-MM-DD): '%s'", optarg);
             break;
-        case 'k': {
-            enum tr_milestone_kind k;
-            if (tr_milestone_kind_parse(optarg, &k))
-                return cli_usage_error(cli, "--kind: expected track_total, every_track, release_total or artist_total, not '%s'", optarg);
-            f.kind = (int)k;
+        case 'k':
+            if (cli_parse_kind(cli, optarg, &f.kind))
+                return EXIT_USAGE;
             break;
-        }
         case 'l': ladder_text = optarg; break;
         case 'j': json = true; break;
         case 'c': csv = true; break;

@@ -24,7 +24,8 @@ static void help(FILE *f)
             "Options:\n"
             "  --subject ID   only this track, release or artist's events\n"
             "  --since DATE   only events on or after DATE\n"
-            "  --kind K       track_total, every_track, release_total or artist_total\n"
+            "  --kind K       track_total, every_track, release_total, artist_total,\n"
+            "                 chart_debut, chart_peak or chart_periods\n"
             "  --certain      leave out claims the data cannot settle\n"
             "  --json         a JSON array, one object per claim\n"
             "  --db FILE      the store\n");
@@ -48,13 +49,10 @@ int cmd_records(struct cli *cli, int argc, char **argv)
             if (tr_day_parse(optarg, strlen(optarg), &since))
                 return cli_usage_error(cli, "--since: not a date (YYYY-MM-DD): '%s'", optarg);
             break;
-        case 'k': {
-            enum tr_milestone_kind k;
-            if (tr_milestone_kind_parse(optarg, &k))
-                return cli_usage_error(cli, "--kind: expected track_total, every_track, release_total or artist_total, not '%s'", optarg);
-            kind = (int)k;
+        case 'k':
+            if (cli_parse_kind(cli, optarg, &kind))
+                return EXIT_USAGE;
             break;
-        }
         case 'c': certain = true; break;
         case 'j': json = true; break;
         case 'h': help(stdout); return EXIT_OK;

@@ -81,6 +81,20 @@ int cli_open(const struct cli *cli, bool write, struct tr_store **out)
     return EXIT_OK;
 }
 
+int cli_parse_kind(const struct cli *cli, const char *text, int *kind)
+{
+    enum tr_milestone_kind k;
+    if (tr_milestone_kind_parse(text, &k) == 0) {
+        *kind = (int)k;
+        return 0;
+    }
+    fprintf(stderr, "trackrecord: %s: --kind: not a milestone kind: '%s' (one of", cli->cmd, text);
+    for (int i = 0; i < TR_MS_KIND_COUNT; i++)
+        fprintf(stderr, " %s", tr_milestone_kind_name((enum tr_milestone_kind)i));
+    fprintf(stderr, ")\n");
+    return -1;
+}
+
 bool cli_find_subject(const struct tr_catalog *c, const char *id, struct cli_subject *out)
 {
     uint32_t i;
