@@ -79,7 +79,7 @@ int tr_fmt_streams_read(struct tr_import_ctx *x, struct tr_input *in, struct tr_
             uint32_t guess = prev < n_next && next_of[prev] != TR_NONE ? next_of[prev] : prev + 1;
             if (guess < x->catalog->n_tracks) {
                 const char *want = x->catalog->tracks[guess].id;
-                if (memcmp(want, id->s, id->len) == 0 && want[id->len] == '\0')
+                if (strncmp(want, id->s, id->len) == 0 && want[id->len] == '\0')
                     track = guess;
             }
         }
