@@ -1335,7 +1335,18 @@ int tr_backend_sqlite_open(const char *path, int flags, struct tr_backend **out,
         goto fail;
     }
     sqlite3_busy_timeout(b->db, 10000);
-    if (!(flags & TR_STORE_READONLY)) {
+    if (flags & TR_STORE_READONLY) {
+        char *version = NULL;
+        if ((rc = sq_get_meta(&b->base, "schema_version", &version, err)))
+            goto fail;
+        if (!version || strcmp(version, SCHEMA_VERSION) != 0)
+            rc = tr_error_set(err, TR_ESTORE, "%s: store schema version %s, expected %s"
+                              " (import into a new store)", path, version ? version : "none",
+                              SCHEMA_VERSION);
+        free(version);
+        if (rc)
+            goto fail;
+    } else {
         if ((rc = exec(b, "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;", err)) ||
             (rc = exec(b, schema, err)))
             goto fail;
