@@ -44,6 +44,17 @@ static void *vec_push(struct vec *v)
     return (char *)v->p + v->size * v->n++;
 }
 
+/* A release's or an artist's running total. */
+struct total {
+    uint64_t sum;                /* of its recordings' latest counts */
+    uint64_t next;               /* the next threshold to cross; 0: none */
+    uint32_t started;            /* recordings seen at least once */
+    uint32_t seen;               /* recordings seen on day `stamp` */
+    tr_day stamp;                /* the day `seen` counts */
+    tr_day last_day;             /* the last day the total was known */
+    tr_day start;                /* day 0: a release's date, an artist's first */
+};
+
 struct engine {
     const struct tr_catalog *c;
     const struct tr_ladder *l;
@@ -56,9 +67,7 @@ struct engine {
     /* series -> totals incidence (CSR) */
     uint32_t *inc_off, *inc;
     /* totals state */
-    uint64_t *tot, *tot_next;
-    uint32_t *started, *seen;
-    tr_day *stamp, *tot_last_day, *tot_start;
+    struct total *tot;           /* one cache line per total: updated together */
     uint32_t *touched;
     uint32_t n_touched;
     tr_day day;                  /* day being scanned */
@@ -123,7 +132,7 @@ static int observe(struct engine *g, uint32_t s, uint64_t delta)
     if (first) {
         g->first_day[s] = d;
         for (uint32_t k = g->inc_off[s]; k < g->inc_off[s + 1]; k++)
-            g->started[g->inc[k]]++;
+            g->tot[g->inc[k]].started++;
     } else if (v < old) {
         struct tr_correction *cr = vec_push(&g->corrections);
         if (!cr)
@@ -131,25 +140,28 @@ static int observe(struct engine *g, uint32_t s, uint64_t delta)
         *cr = (struct tr_correction){g->c->series_track[s], d, g->last_day[s], old, v};
     }
     if (v > g->max[s]) {
-        uint32_t t = g->c->series_track[s];
-        int rc = cross(g, &g->next[s], v, TR_SUBJECT_TRACK, t, TR_MS_TRACK_TOTAL,
-                       g->track_day0[t], first ? TR_DAY_NONE : g->last_day[s], g->start[s],
-                       &g->k[s]);
-        if (rc)
-            return rc;
+        if (g->next[s] && v >= g->next[s]) {
+            uint32_t t = g->c->series_track[s];
+            int rc = cross(g, &g->next[s], v, TR_SUBJECT_TRACK, t, TR_MS_TRACK_TOTAL,
+                           g->track_day0[t], first ? TR_DAY_NONE : g->last_day[s], g->start[s],
+                           &g->k[s]);
+            if (rc)
+                return rc;
+        }
         g->max[s] = v;
     }
     g->last[s] = v;
     g->last_day[s] = d;
     for (uint32_t k = g->inc_off[s]; k < g->inc_off[s + 1]; k++) {
         uint32_t t = g->inc[k];
-        g->tot[t] += v - old;
-        if (g->stamp[t] != d) {
-            g->stamp[t] = d;
-            g->seen[t] = 0;
+        struct total *tt = &g->tot[t];
+        tt->sum += v - old;
+        if (tt->stamp != d) {
+            tt->stamp = d;
+            tt->seen = 0;
             g->touched[g->n_touched++] = t;
         }
-        g->seen[t]++;
+        tt->seen++;
     }
     return 0;
 }
@@ -161,16 +173,17 @@ static int finish_day(struct engine *g)
     for (uint32_t i = 0; i < g->n_touched; i++) {
         uint32_t t = g->touched[i];
         bool release = t < nr;
-        if (g->seen[t] != g->started[t] ||
-            (release && g->tot_start[t] != TR_DAY_NONE && g->day < g->tot_start[t]))
+        struct total *tt = &g->tot[t];
+        if (tt->seen != tt->started || (release && tt->start != TR_DAY_NONE && g->day < tt->start))
             continue;   /* unknown, or a release not out yet (pre-release singles) */
-        int rc = cross(g, &g->tot_next[t], g->tot[t],
-                       release ? TR_SUBJECT_RELEASE : TR_SUBJECT_ARTIST, release ? t : t - nr,
-                       release ? TR_MS_RELEASE_TOTAL : TR_MS_ARTIST_TOTAL, g->tot_start[t],
-                       g->tot_last_day[t], g->tot_start[t], NULL);
-        if (rc)
-            return rc;
-        g->tot_last_day[t] = g->day;
+        if (tt->next && tt->sum >= tt->next) {
+            int rc = cross(g, &tt->next, tt->sum, release ? TR_SUBJECT_RELEASE : TR_SUBJECT_ARTIST,
+                           release ? t : t - nr, release ? TR_MS_RELEASE_TOTAL : TR_MS_ARTIST_TOTAL,
+                           tt->start, tt->last_day, tt->start, NULL);
+            if (rc)
+                return rc;
+        }
+        tt->last_day = g->day;
     }
     g->n_touched = 0;
     return 0;
@@ -290,7 +303,7 @@ static int build_incidence(struct engine *g)
     if (tr_catalog_artist_days(c, &artist_day0))
         goto out;
     for (uint32_t t = 0; t < g->nt; t++)
-        g->tot_start[t] = t < nr ? c->releases[t].date : artist_day0[t - nr];
+        g->tot[t].start = t < nr ? c->releases[t].date : artist_day0[t - nr];
     free(artist_day0);
     rc = 0;
 out:
@@ -315,17 +328,10 @@ static int alloc_state(struct engine *g)
     g->k = calloc(ns, sizeof *g->k);
     g->k_before = calloc(ns, sizeof *g->k_before);
     g->tot = calloc(nt, sizeof *g->tot);
-    g->tot_next = calloc(nt, sizeof *g->tot_next);
-    g->started = calloc(nt, sizeof *g->started);
-    g->seen = calloc(nt, sizeof *g->seen);
-    g->stamp = malloc(nt * sizeof *g->stamp);
-    g->tot_last_day = malloc(nt * sizeof *g->tot_last_day);
-    g->tot_start = malloc(nt * sizeof *g->tot_start);
     g->touched = malloc(nt * sizeof *g->touched);
     if (!g->last || !g->max || !g->next || !g->last_day || !g->first_day || !g->start || !g->k ||
         !g->k_before ||
-        !g->tot || !g->tot_next || !g->started || !g->seen || !g->stamp || !g->tot_last_day ||
-        !g->tot_start || !g->touched)
+        !g->tot || !g->touched)
         return TR_ENOMEM;
     uint64_t first = tr_ladder_next(g->l, 0);
     for (uint32_t s = 0; s < g->ns; s++) {
@@ -333,8 +339,8 @@ static int alloc_state(struct engine *g)
         g->last_day[s] = g->first_day[s] = g->start[s] = TR_DAY_NONE;
     }
     for (uint32_t t = 0; t < g->nt; t++) {
-        g->tot_next[t] = first;
-        g->stamp[t] = g->tot_last_day[t] = TR_DAY_NONE;
+        g->tot[t].next = first;
+        g->tot[t].stamp = g->tot[t].last_day = TR_DAY_NONE;
     }
     /* a recording can have streams from the earliest day any of its ids
      * was released */
@@ -355,8 +361,7 @@ static void free_state(struct engine *g)
     free(g->start);
     free(g->k); free(g->k_before);
     free(g->inc_off); free(g->inc);
-    free(g->tot); free(g->tot_next); free(g->started); free(g->seen); free(g->stamp);
-    free(g->tot_last_day); free(g->tot_start); free(g->touched); free(g->track_day0);
+    free(g->tot); free(g->touched); free(g->track_day0);
 }
 
 /* Every-track milestones from the track crossings.  A recording's k-th
@@ -472,7 +477,7 @@ static int correction_cmp(const void *pa, const void *pb)
  * the state arrays in the order of the table below, native byte order
  * (the checkpoint is a cache: a mismatch of any kind means a full scan). */
 
-#define STATE_MAGIC 0x31534554u   /* "TES1" */
+#define STATE_MAGIC 0x32534554u   /* "TES2" */
 
 struct state_header {
     uint32_t magic;
@@ -491,7 +496,7 @@ struct state_array {
 static const struct state_array state_arrays[] = {
     SA(last, false), SA(max, false), SA(last_day, false),
     SA(first_day, false), SA(k, false),
-    SA(tot, true), SA(tot_next, true), SA(started, true), SA(tot_last_day, true),
+    SA(tot, true),
 };
 #undef SA
 
