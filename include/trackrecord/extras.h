@@ -1,7 +1,7 @@
 /*
  * trackrecord/extras.h: facts about releases and tracks beside their play
- * counts: first-week sales and award nominations (docs/formats.md, the
- * sales and awards formats).
+ * counts: first-week sales, award nominations and release totals reported
+ * by a source (docs/formats.md, the sales, awards and kworb-albums formats).
  *
  * They are imported like any other file of a bundle and kept by key, so a
  * re-import replaces a row rather than adding a second one: a sale by
@@ -50,5 +50,20 @@ int tr_store_sales(struct tr_store *s, uint32_t release, struct tr_sale **out, s
  * type == -1, ordered by year, ceremony, category. */
 int tr_store_awards(struct tr_store *s, int type, uint32_t index, struct tr_award **out,
                     size_t *n, struct tr_error *err);
+
+/* A release-level total as a source reports it (kworb's album pages): the
+ * source's own figure for the release on that day, not a sum of its
+ * tracks.  Kept by (release, date, source). */
+struct tr_release_total {
+    tr_day date;
+    char source[16];         /* kworb, ... */
+    uint64_t total;          /* cumulative streams on date */
+    uint64_t daily;          /* the day's streams; 0 when the source gave none */
+};
+
+/* The reported totals of release (an index of the store's catalog),
+ * ordered by date then source; TR_ENOTFOUND for an index out of range. */
+int tr_store_release_totals(struct tr_store *s, uint32_t release, struct tr_release_total **out,
+                            size_t *n, struct tr_error *err);
 
 #endif

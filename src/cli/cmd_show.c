@@ -14,8 +14,9 @@ static void help(FILE *f)
             "\n"
             "Shows a track, release or artist by id: its latest total, the daily gains\n"
             "of its last N days with data (default 7), and its milestones.  For a\n"
-            "release, each listed track's total too, and its first-week sales; for any\n"
-            "subject, its award nominations.\n"
+            "release, each listed track's total too, the release totals a source\n"
+            "reported (kworb's album totals, the latest few), and its first-week sales;\n"
+            "for any subject, its award nominations.\n"
             "\n"
             "Options:\n"
             "  --days N   recent days to show (default 7)\n"
@@ -66,6 +67,40 @@ static json_t *sales_json(const struct tr_sale *v, size_t n)
         json_array_append_new(a, o);
     }
     return a;
+}
+
+static json_t *reported_json(const struct tr_release_total *v, size_t n)
+{
+    char d[TR_DATE_LEN];
+    json_t *a = json_array();
+    for (size_t i = 0; i < n; i++) {
+        json_t *o = json_object();
+        json_object_set_new(o, "date", json_string(tr_day_format(v[i].date, d)));
+        json_object_set_new(o, "source", json_string(v[i].source));
+        json_object_set_new(o, "total", json_integer((json_int_t)v[i].total));
+        json_object_set_new(o, "daily", v[i].daily ? json_integer((json_int_t)v[i].daily) : json_null());
+        json_array_append_new(a, o);
+    }
+    return a;
+}
+
+/* The latest few totals a source reported for the release (they come
+ * ordered by date): the release's own figure, beside the sum of its
+ * tracks. */
+static void print_reported(const struct tr_release_total *v, size_t n)
+{
+    enum { LATEST = 5 };
+    char d[TR_DATE_LEN];
+    if (!n)
+        return;
+    printf("reported totals:\n");
+    for (size_t i = n > LATEST ? n - LATEST : 0; i < n; i++) {
+        printf("  %s  %-8s %15llu", tr_day_format(v[i].date, d), v[i].source,
+               (unsigned long long)v[i].total);
+        if (v[i].daily)
+            printf("  (%+lld that day)", (long long)v[i].daily);
+        putchar('\n');
+    }
 }
 
 static json_t *awards_json(const struct tr_award *v, size_t n)
@@ -137,7 +172,8 @@ int cmd_show(struct cli *cli, int argc, char **argv)
     struct tr_point *hist = NULL;
     struct tr_sale *sales = NULL;
     struct tr_award *awards = NULL;
-    size_t n_ev = 0, n_hist = 0, n_sales = 0, n_awards = 0;
+    struct tr_release_total *reported = NULL;
+    size_t n_ev = 0, n_hist = 0, n_sales = 0, n_awards = 0, n_reported = 0;
     char d[TR_DATE_LEN];
     if (tr_store_catalog(s, &cat, &err))
         goto fail;
@@ -152,6 +188,9 @@ int cmd_show(struct cli *cli, int argc, char **argv)
         tr_store_history(s, sub.index, &hist, &n_hist, &err))
         goto fail;
     if (sub.type == TR_SUBJECT_RELEASE && tr_store_sales(s, sub.index, &sales, &n_sales, &err))
+        goto fail;
+    if (sub.type == TR_SUBJECT_RELEASE &&
+        tr_store_release_totals(s, sub.index, &reported, &n_reported, &err))
         goto fail;
     if (tr_store_awards(s, (int)sub.type, sub.index, &awards, &n_awards, &err))
         goto fail;
@@ -192,6 +231,7 @@ int cmd_show(struct cli *cli, int argc, char **argv)
             }
             json_object_set_new(o, "tracks", tracks);
             json_object_set_new(o, "total", json_integer((json_int_t)total));
+            json_object_set_new(o, "reported_totals", reported_json(reported, n_reported));
             json_object_set_new(o, "sales", sales_json(sales, n_sales));
         }
         json_object_set_new(o, "awards", awards_json(awards, n_awards));
@@ -224,6 +264,7 @@ int cmd_show(struct cli *cli, int argc, char **argv)
                 total += p.value;
             }
             printf("total: %llu\n", (unsigned long long)total);
+            print_reported(reported, n_reported);
         } else {
             const struct tr_artist *a = &cat->artists[sub.index];
             printf("%s %s %s", a->country[0] ? a->country : "-", tr_artist_kind_name(a->kind),
@@ -245,6 +286,7 @@ int cmd_show(struct cli *cli, int argc, char **argv)
     free(hist);
     free(sales);
     free(awards);
+    free(reported);
     tr_store_close(s);
     return EXIT_OK;
 fail:
@@ -253,6 +295,7 @@ fail:
     free(hist);
     free(sales);
     free(awards);
+    free(reported);
     tr_store_close(s);
     return rc;
 }

@@ -116,7 +116,8 @@ static int is_pc_playcounts(const struct tr_input *in, const char *h, size_t n)
 }
 
 /* kworb-style song totals: a JSON array of records with a title, a total
- * and a daily count (album records have no "role"). */
+ * and a daily count, and a "role" (album records have none, and their ids
+ * start "kworb:album:"). */
 static int is_kworb(const struct tr_input *in, const char *h, size_t n)
 {
     size_t i = 0;
@@ -125,7 +126,20 @@ static int is_kworb(const struct tr_input *in, const char *h, size_t n)
     if (i == n || h[i] != '[')
         return 0;
     return memmem(h, n, "\"streams_total\"", 15) && memmem(h, n, "\"title\"", 7) &&
-           memmem(h, n, "\"role\"", 6);
+           memmem(h, n, "\"role\"", 6) && !memmem(h, n, "\"kworb:album:", 13);
+}
+
+/* kworb-style album totals: a JSON array of records with a total whose
+ * ids start "kworb:album:". */
+static int is_kworb_albums(const struct tr_input *in, const char *h, size_t n)
+{
+    size_t i = 0;
+    while (i < n && (h[i] == ' ' || h[i] == '\n' || h[i] == '\r' || h[i] == '\t'))
+        i++;
+    if (i == n || h[i] != '[')
+        return 0;
+    return memmem(h, n, "\"streams_total\"", 15) && memmem(h, n, "\"id\"", 4) &&
+           memmem(h, n, "\"kworb:album:", 13);
 }
 
 /* A saved album play-count JSON: an object with albumUnion, or discs with
@@ -225,6 +239,7 @@ const struct tr_format tr_formats[] = {
     {"charts", 70, is_charts, tr_fmt_charts_read, true},
     {"chart-entries", 71, is_chart_entries, tr_fmt_chart_entries_read, true},
     {"kworb", 65, is_kworb, tr_fmt_kworb_read, false},
+    {"kworb-albums", 67, is_kworb_albums, tr_fmt_kworb_albums_read, false},
     {"album-json", 66, is_album_json, tr_fmt_album_json_read, false},
     {"s4a-timeline", 68, is_s4a, tr_fmt_s4a_read, false},    /* after the totals it is anchored on */
     {NULL, 0, NULL, NULL, false},

@@ -123,6 +123,7 @@ TR_READER(tr_fmt_pc_albums_read);
 TR_READER(tr_fmt_pc_tracks_read);
 TR_READER(tr_fmt_pc_playcounts_read);
 TR_READER(tr_fmt_kworb_read);      /* fmt_kworb.c */
+TR_READER(tr_fmt_kworb_albums_read);
 TR_READER(tr_fmt_album_json_read); /* fmt_album_json.c */
 TR_READER(tr_fmt_s4a_read);        /* fmt_s4a.c */
 TR_READER(tr_fmt_discography_read); /* fmt_discography.c */

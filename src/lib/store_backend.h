@@ -106,6 +106,16 @@ struct tr_backend_ops {
     /* One track's entries, ordered by chart, country, period. */
     int (*load_chart_entries)(struct tr_backend *b, const char *track,
                               struct tr_chart_entry **out, size_t *n, struct tr_error *err);
+
+    /* A release-level total reported by a source (kworb's album totals),
+     * replacing the row of (release, date, source); daily 0 is stored as
+     * "not given". */
+    int (*put_release_total)(struct tr_backend *b, const char *release, tr_day date,
+                             const char *source, uint64_t total, uint64_t daily,
+                             struct tr_error *err);
+    /* One release's reported totals, ordered by date then source. */
+    int (*load_release_totals)(struct tr_backend *b, const char *release,
+                               struct tr_release_total **out, size_t *n, struct tr_error *err);
 };
 
 struct tr_backend {

@@ -15,6 +15,8 @@
  *                                          a re-import replaces a row
  *   chart_entries                          chart positions (charts.h); an
  *                                          import replaces a whole period
+ *   release_totals                         release totals a source reports
+ *                                          (extras.h), by release, date, source
  * WAL lets readers keep a consistent snapshot while an import writes, and
  * one transaction makes an import all or nothing.
  */
@@ -67,7 +69,10 @@ static const char schema[] =
     "CREATE TABLE IF NOT EXISTS chart_entries(chart TEXT NOT NULL, country TEXT NOT NULL,"
     " period INTEGER NOT NULL, rank INTEGER NOT NULL, track TEXT NOT NULL, streams INTEGER,"
     " PRIMARY KEY(chart, country, period, rank));"
-    "CREATE INDEX IF NOT EXISTS chart_entries_track ON chart_entries(track);";
+    "CREATE INDEX IF NOT EXISTS chart_entries_track ON chart_entries(track);"
+    "CREATE TABLE IF NOT EXISTS release_totals(release TEXT NOT NULL, date INTEGER NOT NULL,"
+    " source TEXT NOT NULL, total INTEGER NOT NULL, daily INTEGER,"
+    " PRIMARY KEY(release, date, source));";
 
 struct sqlite_backend {
     struct tr_backend base;
@@ -1283,6 +1288,69 @@ static int sq_load_chart_entries(struct tr_backend *base, const char *track,
     return 0;
 }
 
+/* ---- release totals reported by a source ------------------------------ */
+
+static int sq_put_release_total(struct tr_backend *base, const char *release, tr_day date,
+                                const char *source, uint64_t total, uint64_t daily,
+                                struct tr_error *err)
+{
+    struct sqlite_backend *b = B(base);
+    sqlite3_stmt *st;
+    int rc = prepare(b, "INSERT OR REPLACE INTO release_totals(release, date, source, total, daily)"
+                        " VALUES(?,?,?,?,?)", &st, err);
+    if (rc)
+        return rc;
+    sqlite3_bind_text(st, 1, release, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(st, 2, date);
+    sqlite3_bind_text(st, 3, source, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(st, 4, (sqlite3_int64)total);
+    if (daily)
+        sqlite3_bind_int64(st, 5, (sqlite3_int64)daily);
+    else
+        sqlite3_bind_null(st, 5);
+    rc = step_done(b, st, err, "write release total");
+    sqlite3_finalize(st);
+    return rc;
+}
+
+static int sq_load_release_totals(struct tr_backend *base, const char *release,
+                                  struct tr_release_total **out, size_t *n, struct tr_error *err)
+{
+    struct sqlite_backend *b = B(base);
+    sqlite3_stmt *st;
+    bool absent;
+    *out = NULL;
+    *n = 0;
+    int rc = prepare_extra(b, "SELECT date, source, total, daily FROM release_totals"
+                              " WHERE release = ? ORDER BY date, source", &st, &absent, err);
+    if (rc || absent)
+        return rc;
+    sqlite3_bind_text(st, 1, release, -1, SQLITE_STATIC);
+    struct tr_release_total *v = NULL;
+    size_t cnt = 0, cap = 0;
+    int s;
+    while ((s = sqlite3_step(st)) == SQLITE_ROW) {
+        if (cnt == cap && (rc = grow((void **)&v, &cap, sizeof *v, err)))
+            break;
+        struct tr_release_total *e = &v[cnt++];
+        memset(e, 0, sizeof *e);
+        e->date = (tr_day)sqlite3_column_int64(st, 0);
+        snprintf(e->source, sizeof e->source, "%s", col_text(st, 1));
+        e->total = (uint64_t)sqlite3_column_int64(st, 2);
+        e->daily = (uint64_t)sqlite3_column_int64(st, 3);   /* NULL reads as 0 */
+    }
+    if (!rc && s != SQLITE_DONE)
+        rc = db_error(b, err, "read release totals");
+    sqlite3_finalize(st);
+    if (rc) {
+        free(v);
+        return rc;
+    }
+    *out = v;
+    *n = cnt;
+    return 0;
+}
+
 static const struct tr_backend_ops sqlite_ops = {
     .name = "sqlite",
     .close = sq_close,
@@ -1315,6 +1383,8 @@ static const struct tr_backend_ops sqlite_ops = {
     .replace_chart = sq_replace_chart,
     .put_chart_entries = sq_put_chart_entries,
     .load_chart_entries = sq_load_chart_entries,
+    .put_release_total = sq_put_release_total,
+    .load_release_totals = sq_load_release_totals,
 };
 
 int tr_backend_sqlite_open(const char *path, int flags, struct tr_backend **out,

@@ -342,6 +342,19 @@ t_show_sales_and_awards() {
     expect_eq "album award" "$(printf '%s' "$j" | jq -r '.awards[0].category')" "Album of the Year"
 }
 
+t_real_kworb_albums() {
+    local db=$WORK/kworb_albums.db
+    rm -f "$db"*
+    local out; out=$("$BIN" --db "$db" import --add-tracks "$FEEDS/kworb_albums") ||
+        { fail_msg="import failed"; return 1; }
+    contains "stale day" "$out" "stale day 2025-10-02: 27 of 27 totals equal those of 2025-10-01" || return 1
+    contains "two-day jump" "$out" "two-day jump on 2025-10-04: for 27 of 27 releases" || return 1
+    local r; r=$("$BIN" --db "$db" show kworb:thehighlightsdeluxe --json |
+        jq -c '[.reported_totals[] | [.date, .total, .daily]]')
+    expect_eq "reported totals" "$r" \
+        '[["2025-10-01",49058663406,22830328],["2025-10-03",49081843315,23179909],["2025-10-04",49127996681,22364363]]'
+}
+
 t_help_everywhere() {
     local c
     check "--help" "$BIN" --help || return 1
