@@ -13,7 +13,8 @@ static void help(FILE *f)
             "usage: trackrecord show [--json] [--days N] ID\n"
             "\n"
             "Shows a track, release or artist by id: its latest total, the daily gains\n"
-            "of its last N days with data (default 7), and its milestones.  For a\n"
+            "of its last N days with data (default 7), and its latest milestones (all\n"
+            "of them in --json).  For a\n"
             "release, each listed track's total too, the release totals a source\n"
             "reported (kworb's album totals, the latest few), and its first-week sales;\n"
             "for any subject, its award nominations.\n"
@@ -252,7 +253,8 @@ int cmd_show(struct cli *cli, int argc, char **argv)
             print_gains(hist, n_hist, (size_t)days + 1);
         } else if (sub.type == TR_SUBJECT_RELEASE) {
             const struct tr_release *r = &cat->releases[sub.index];
-            printf("%s, released %s, %u tracks\n", tr_release_type_name(r->type),
+            printf("%s, released %s, %u tracks\n",
+                   r->type != TR_RELEASE_UNKNOWN ? tr_release_type_name(r->type) : "release",
                    tr_day_format(r->date, d), r->n_tracks);
             uint64_t total = 0;
             for (uint32_t k = 0; k < r->n_tracks; k++) {
@@ -275,8 +277,14 @@ int cmd_show(struct cli *cli, int argc, char **argv)
         }
         print_extras(sales, n_sales, awards, n_awards);
         if (n_ev) {
-            printf("milestones:\n");
-            for (size_t i = 0; i < n_ev; i++) {
+            /* the latest ten; all of them are a `milestones --subject` away */
+            size_t from = n_ev > 10 ? n_ev - 10 : 0;
+            if (from)
+                printf("milestones (the latest 10 of %zu; all: trackrecord milestones --subject %s):\n",
+                       n_ev, cli_subject_id(cat, sub.type, sub.index));
+            else
+                printf("milestones:\n");
+            for (size_t i = from; i < n_ev; i++) {
                 fputs("  ", stdout);
                 out_milestone_text(stdout, cat, &ev[i]);
             }

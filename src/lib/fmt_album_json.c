@@ -21,21 +21,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* The day in the file name (first YYYY-MM-DD), or TR_DAY_NONE. */
-static tr_day name_day(const char *base)
-{
-    size_t n = strlen(base);
-    for (size_t i = 0; i + 10 <= n; i++) {
-        bool ok = true;
-        for (int k = 0; k < 10 && ok; k++)
-            ok = k == 4 || k == 7 ? base[i + k] == '-' : isdigit((unsigned char)base[i + k]);
-        tr_day d;
-        if (ok && tr_day_parse(base + i, 10, &d) == 0)
-            return d;
-    }
-    return TR_DAY_NONE;
-}
-
 /* One track object: uri, name, playcount. */
 static int take_track(struct tr_import_ctx *x, struct tr_input *in, json_t *t, const char *where,
                       tr_day day, size_t index, struct tr_error *err)
@@ -83,7 +68,7 @@ int tr_fmt_album_json_read(struct tr_import_ctx *x, struct tr_input *in, struct 
         rc = tr_error_set(err, TR_EFORMAT, "%s:%d: %s", in->base, je.line, je.text);
         goto out;
     }
-    tr_day day = x->opt->date != TR_DAY_NONE ? x->opt->date : name_day(in->base);
+    tr_day day = x->opt->date != TR_DAY_NONE ? x->opt->date : tr_import_name_day(in->base);
     if (day == TR_DAY_NONE) {
         rc = tr_error_set(err, TR_EFORMAT, "%s: date: the file name holds no date (give --date YYYY-MM-DD)",
                           in->base);

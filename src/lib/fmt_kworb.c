@@ -137,21 +137,6 @@ static int rec_error(struct tr_input *in, size_t i, const char *field, const cha
     return tr_error_set(err, TR_EFORMAT, "%s: record %zu: %s: %s", in->base, i + 1, field, what);
 }
 
-/* The day in the file name (first YYYY-MM-DD), or TR_DAY_NONE. */
-static tr_day name_day(const char *base)
-{
-    size_t n = strlen(base);
-    for (size_t i = 0; i + 10 <= n; i++) {
-        bool ok = true;
-        for (int k = 0; k < 10 && ok; k++)
-            ok = k == 4 || k == 7 ? base[i + k] == '-' : isdigit((unsigned char)base[i + k]);
-        tr_day d;
-        if (ok && tr_day_parse(base + i, 10, &d) == 0)
-            return d;
-    }
-    return TR_DAY_NONE;
-}
-
 /* Parses in as a JSON array of n records into *recs (calloc'd, n + 1),
  * each with its title, total, daily count, day and id checked. */
 static int read_records(struct tr_import_ctx *x, struct tr_input *in, const char *what,
@@ -197,7 +182,7 @@ static int read_records(struct tr_import_ctx *x, struct tr_input *in, const char
             continue;
         }
         if (!name_tried) {
-            from_name = name_day(in->base);
+            from_name = tr_import_name_day(in->base);
             name_tried = true;
         }
         if ((r->day = x->opt->date) == TR_DAY_NONE && (r->day = from_name) == TR_DAY_NONE)

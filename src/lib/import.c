@@ -228,6 +228,20 @@ int tr_import_observe(struct tr_import_ctx *x, uint32_t track, tr_day day, uint6
     return 0;
 }
 
+tr_day tr_import_name_day(const char *base)
+{
+    size_t n = strlen(base);
+    for (size_t i = 0; i + 10 <= n; i++) {
+        bool ok = true;
+        for (int k = 0; k < 10 && ok; k++)
+            ok = k == 4 || k == 7 ? base[i + k] == '-' : (base[i + k] >= '0' && base[i + k] <= '9');
+        tr_day d;
+        if (ok && tr_day_parse(base + i, 10, &d) == 0)
+            return d;
+    }
+    return TR_DAY_NONE;
+}
+
 void tr_import_progress(struct tr_import_ctx *x, size_t pos)
 {
     if (x->opt->progress)

@@ -61,6 +61,9 @@ int tr_import_track(struct tr_import_ctx *x, const char *id, size_t len, const c
  * let the message say "an earlier line"). */
 int tr_import_observe(struct tr_import_ctx *x, uint32_t track, tr_day day, uint64_t value,
                       size_t line, size_t first_line, struct tr_error *err);
+/* The first YYYY-MM-DD in a file name ("2025-10-01.json"), or TR_DAY_NONE:
+ * the data day of formats that carry none inside. */
+tr_day tr_import_name_day(const char *base);
 /* Reports progress through the options' callback: pos bytes of the
  * current input have been read. */
 void tr_import_progress(struct tr_import_ctx *x, size_t pos);
