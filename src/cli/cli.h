@@ -47,7 +47,10 @@ struct cli_subject {
     enum tr_subject_type type;
     uint32_t index;
 };
-bool cli_find_subject(const struct tr_catalog *c, const char *id, struct cli_subject *out);
+/* Finds the track, release or artist with this id; TR_ENOTFOUND (err set)
+ * when there is none. */
+int cli_subject(const struct tr_catalog *c, const char *id, struct cli_subject *out,
+                struct tr_error *err);
 const char *cli_subject_id(const struct tr_catalog *c, enum tr_subject_type t, uint32_t i);
 const char *cli_subject_name(const struct tr_catalog *c, enum tr_subject_type t, uint32_t i);
 /* "every track >= 80M", "total >= 1.6B", ">= 100M" */

@@ -102,10 +102,8 @@ int cmd_charts(struct cli *cli, int argc, char **argv)
     json_t *arr = json ? json_array() : NULL;
     if (tr_store_catalog(s, &cat, &err))
         goto fail;
-    if (!cli_find_subject(cat, argv[optind], &sub)) {
-        tr_error_set(&err, TR_ENOTFOUND, "no track, release or artist with id '%s'", argv[optind]);
+    if (cli_subject(cat, argv[optind], &sub, &err))
         goto fail;
-    }
     if (sub.type == TR_SUBJECT_TRACK) {
         if (track_runs(s, cat, sub.index, arr, &err))
             goto fail;

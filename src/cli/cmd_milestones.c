@@ -90,10 +90,8 @@ int cmd_milestones(struct cli *cli, int argc, char **argv)
         goto fail;
     if (subject) {
         struct cli_subject sub;
-        if (!cli_find_subject(cat, subject, &sub)) {
-            tr_error_set(&err, TR_ENOTFOUND, "no track, release or artist with id '%s'", subject);
+        if (cli_subject(cat, subject, &sub, &err))
             goto fail;
-        }
         f.subject_type = (int)sub.type;
         f.subject = sub.index;
     }

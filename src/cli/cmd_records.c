@@ -71,10 +71,8 @@ int cmd_records(struct cli *cli, int argc, char **argv)
     struct cli_subject sub = {0, TR_NONE};
     if (tr_store_catalog(s, &cat, &err))
         goto fail;
-    if (subject && !cli_find_subject(cat, subject, &sub)) {
-        tr_error_set(&err, TR_ENOTFOUND, "no track, release or artist with id '%s'", subject);
+    if (subject && cli_subject(cat, subject, &sub, &err))
         goto fail;
-    }
     if (claims_compute(s, cat, &cs, &err))
         goto fail;
     json_t *arr = json ? json_array() : NULL;

@@ -177,10 +177,8 @@ int cmd_show(struct cli *cli, int argc, char **argv)
     char d[TR_DATE_LEN];
     if (tr_store_catalog(s, &cat, &err))
         goto fail;
-    if (!cli_find_subject(cat, argv[optind], &sub)) {
-        tr_error_set(&err, TR_ENOTFOUND, "no track, release or artist with id '%s'", argv[optind]);
+    if (cli_subject(cat, argv[optind], &sub, &err))
         goto fail;
-    }
     struct tr_milestone_filter f = {(int)sub.type, sub.index, -1, TR_DAY_NONE};
     if (tr_store_milestones(s, &f, &ev, &n_ev, &err))
         goto fail;

@@ -95,7 +95,8 @@ int cli_parse_kind(const struct cli *cli, const char *text, int *kind)
     return -1;
 }
 
-bool cli_find_subject(const struct tr_catalog *c, const char *id, struct cli_subject *out)
+int cli_subject(const struct tr_catalog *c, const char *id, struct cli_subject *out,
+                struct tr_error *err)
 {
     uint32_t i;
     if ((i = tr_catalog_track(c, id)) != TR_NONE)
@@ -105,8 +106,8 @@ bool cli_find_subject(const struct tr_catalog *c, const char *id, struct cli_sub
     else if ((i = tr_catalog_artist(c, id)) != TR_NONE)
         *out = (struct cli_subject){TR_SUBJECT_ARTIST, i};
     else
-        return false;
-    return true;
+        return tr_error_set(err, TR_ENOTFOUND, "no track, release or artist with id '%s'", id);
+    return 0;
 }
 
 const char *cli_subject_id(const struct tr_catalog *c, enum tr_subject_type t, uint32_t i)
