@@ -68,14 +68,14 @@ e2e: $(BIN)
 check: unit e2e
 
 asan:
-	$(MAKE) BUILD=build/asan CFLAGS="-O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all" \
+	$(MAKE) --no-print-directory BUILD=build/asan CFLAGS="-O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all" \
 	        LDFLAGS="-fsanitize=address,undefined" check
 
 bench: $(BIN)
 	bench/run.sh
 
 fuzz:
-	$(MAKE) -C tests/fuzz BUILD=$(abspath build/fuzz)
+	$(MAKE) --no-print-directory -C tests/fuzz BUILD=$(abspath build/fuzz)
 
 clean:
 	rm -rf build
