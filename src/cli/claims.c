@@ -71,12 +71,17 @@ static int scope_claims(const struct tr_catalog *c, struct claim_set *cs, const 
         rc = tr_error_set(err, TR_ENOMEM, "out of memory");
         goto out;
     }
+    /* a group of one has nobody to beat: "the first and only album" of an
+     * act alone in the store says nothing, so such claims are not shown */
+    size_t kept = 0;
     for (size_t k = 0; k < ncl; k++) {
-        all[cs->n_claims + k] = cl[k];
-        all[cs->n_claims + k].event = idx[cl[k].event];
+        if (cl[k].members < 2)
+            continue;
+        all[cs->n_claims + kept] = cl[k];
+        all[cs->n_claims + kept++].event = idx[cl[k].event];
     }
     cs->claims = all;
-    cs->n_claims += ncl;
+    cs->n_claims += kept;
 out:
     tr_records_free(cl);
     free(idx);
