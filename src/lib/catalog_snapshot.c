@@ -242,7 +242,11 @@ int tr_catalog_from_snapshot(const void *blob, size_t len, struct tr_catalog **o
     uint64_t need = sizeof h + h.strings + h.lists + (uint64_t)h.n_artists * sizeof(struct snap_artist) +
                     (uint64_t)h.n_releases * sizeof(struct snap_release) +
                     (uint64_t)h.n_tracks * sizeof(struct snap_track) + h.maps[0] + h.maps[1] + h.maps[2];
-    if (h.magic != SNAP_MAGIC || need != len || h.lists % sizeof(uint32_t))
+    /* sections each within the blob (so the sum cannot wrap), and no more
+     * recordings than tracks (each track is given one slot) */
+    if (h.magic != SNAP_MAGIC || h.strings > len || h.lists > len || h.maps[0] > len ||
+        h.maps[1] > len || h.maps[2] > len || need != len || h.lists % sizeof(uint32_t) ||
+        h.n_series > h.n_tracks)
         return TR_ESTORE;
     const char *p = (const char *)blob + sizeof h;
     struct reader r = {p, h.strings, NULL, h.lists / sizeof(uint32_t), false};
@@ -334,9 +338,10 @@ int tr_catalog_from_snapshot(const void *blob, size_t len, struct tr_catalog **o
         goto fail;
     }
     p = (const char *)blob + len - h.maps[0] - h.maps[1] - h.maps[2];
-    c->artist_ids = tr_idmap_load(p, h.maps[0], tr_catalog_artist_key, c);
-    c->release_ids = tr_idmap_load(p + h.maps[0], h.maps[1], tr_catalog_release_key, c);
-    c->track_ids = tr_idmap_load(p + h.maps[0] + h.maps[1], h.maps[2], tr_catalog_track_key, c);
+    c->artist_ids = tr_idmap_load(p, h.maps[0], h.n_artists, tr_catalog_artist_key, c);
+    c->release_ids = tr_idmap_load(p + h.maps[0], h.maps[1], h.n_releases, tr_catalog_release_key, c);
+    c->track_ids = tr_idmap_load(p + h.maps[0] + h.maps[1], h.maps[2], h.n_tracks,
+                                 tr_catalog_track_key, c);
     if (!c->artist_ids || !c->release_ids || !c->track_ids ||
         tr_idmap_count(c->artist_ids) != h.n_artists || tr_idmap_count(c->release_ids) != h.n_releases ||
         tr_idmap_count(c->track_ids) != h.n_tracks) {

@@ -6,6 +6,7 @@
  */
 #include "idmap.h"
 
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 #include <xxhash.h>
@@ -90,8 +91,13 @@ uint32_t tr_idmap_get(const struct tr_idmap *m, const char *key, size_t len)
         const struct slot *s = &m->slots[j];
         if (s->value == EMPTY)
             return UINT32_MAX;
-        if (s->hash == h && s->len == len && memcmp(m->key(m->owner, s->value), key, len) == 0)
-            return s->value;
+        if (s->hash == h && s->len == len) {
+            /* the owner's key may be shorter than the slot says (a damaged
+             * snapshot): compare no further than its end */
+            const char *k = m->key(m->owner, s->value);
+            if (strncmp(k, key, len) == 0 && k[len] == '\0')
+                return s->value;
+        }
     }
 }
 
@@ -120,8 +126,8 @@ void tr_idmap_save(const struct tr_idmap *m, void *out)
     memcpy((char *)out + sizeof head, m->slots, m->cap * sizeof *m->slots);
 }
 
-struct tr_idmap *tr_idmap_load(const void *bytes, size_t len, tr_idmap_key_fn key,
-                               const void *owner)
+struct tr_idmap *tr_idmap_load(const void *bytes, size_t len, uint32_t n_values,
+                               tr_idmap_key_fn key, const void *owner)
 {
     uint64_t head[2];
     if (len < sizeof head)
@@ -136,6 +142,19 @@ struct tr_idmap *tr_idmap_load(const void *bytes, size_t len, tr_idmap_key_fn ke
         return NULL;
     }
     memcpy(m->slots, (const char *)bytes + sizeof head, head[0] * sizeof *m->slots);
+    /* every value must name an entity, and the count must agree */
+    size_t used = 0;
+    bool ok = true;
+    for (size_t i = 0; i < head[0] && ok; i++)
+        if (m->slots[i].value != EMPTY) {
+            ok = m->slots[i].value < n_values;
+            used++;
+        }
+    if (!ok || used != head[1]) {
+        free(m->slots);
+        free(m);
+        return NULL;
+    }
     m->cap = head[0];
     m->count = head[1];
     m->key = key;

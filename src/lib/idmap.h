@@ -28,10 +28,10 @@ size_t tr_idmap_count(const struct tr_idmap *m);
 
 /* The slots as bytes (tr_idmap_bytes of them) and back: a map rebuilt
  * with the same keys answers alike.  load returns NULL when the bytes are
- * not a map (or out of memory). */
+ * not a map of values below n_values (or out of memory). */
 size_t tr_idmap_bytes(const struct tr_idmap *m);
 void tr_idmap_save(const struct tr_idmap *m, void *out);
-struct tr_idmap *tr_idmap_load(const void *bytes, size_t len, tr_idmap_key_fn key,
-                               const void *owner);
+struct tr_idmap *tr_idmap_load(const void *bytes, size_t len, uint32_t n_values,
+                               tr_idmap_key_fn key, const void *owner);
 
 #endif
