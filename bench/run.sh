@@ -10,7 +10,7 @@
 #   bench/run.sh --full          daily / recompute / storage on 1M x 365
 #   bench/run.sh --scaling       backfill cost against tracks and days
 #
-# Options: --reps N  --only backfill,daily,recompute,storage  --data DIR
+# Options: --reps N  --only backfill,daily,recompute,storage,micro  --data DIR
 #   --ladder L  --seed S  --ids short|spotify  --backfill TRACKSxDAYS
 #   --store TRACKSxDAYS  --chunk DAYS  --rebuild-store  --no-peers
 #   --no-sqlite  --peers-only  --no-setup  --strict  --wait-quiet SECONDS
@@ -26,7 +26,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$(pwd)
 
-reps=5 data=build/bench-data only=backfill,daily,recompute,storage
+reps=5 data=build/bench-data only=backfill,daily,recompute,storage,micro
 ladder="1M,5M,10M,20M,50M,100M,200M,500M,1B,2B"
 seed=1 ids=short start=2024-01-01
 bf_size=100000x100 st_size=100000x365 chunk=92
@@ -458,6 +458,19 @@ if [ "$have_tr" = 1 ] && { wants daily || wants recompute || wants storage; }; t
 elif [ "$have_tr" = 0 ] && { wants daily || wants recompute || wants storage; }; then
     say ""
     say "daily, recompute, storage: pending (need build/trackrecord)"
+fi
+
+# ---- in-process: the records engine and the series codec -----------------
+if wants micro && [ "$peers_only" = 0 ]; then
+    say ""
+    if make -s build/libtrackrecord.a >/dev/null && make -s -f bench/Makefile micro >/dev/null; then
+        say "records: claims for 100k milestone events, and for one new event"
+        build/bench/records_bench --events 100000 --reps "$reps" | sed 's/^/  /' | tee -a "$SUMMARY"
+        say "series codec: encode, decode, apply, one slot"
+        build/bench/codec_bench | sed 's/^/  /' | tee -a "$SUMMARY"
+    else
+        fail "the in-process benchmarks do not build"
+    fi
 fi
 
 say ""
