@@ -443,6 +443,10 @@ if [ "$have_tr" = 1 ] && { wants daily || wants recompute || wants storage; }; t
                 say "  one track's history (show $top --json, whole process): $(awk -v a="$h_med" 'BEGIN { printf "%.2f", a * 1000 }') ms"
                 target "one track's history <= 5 ms" "$(le "$h_med" 0.005 && echo 1 || echo 0)" "$(awk -v a="$h_med" 'BEGIN { printf "%.2f", a * 1000 }') ms"
             fi
+            # the read alone, store open and catalog loaded (as a server holds it)
+            if make -s build/libtrackrecord.a >/dev/null && make -s -f bench/Makefile build/bench/history_bench >/dev/null; then
+                say "  library read: $("$ROOT/build/bench/history_bench" "$store/tr.db" "$top" $((reps * 4)))"
+            fi
             rel=$(awk -F, 'NR > 1 { n[$1]++ } END { for (r in n) if (n[r] > best) { best = n[r]; id = r } print id }' \
                   "$sdir/catalog/tracklist.csv")
             if out=$("$TIMEIT" -n $((reps * 4)) --label release --stdout "$RES/show-release.json" \
