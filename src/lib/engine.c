@@ -68,8 +68,10 @@ struct engine {
     uint32_t *inc_off, *inc;
     /* totals state */
     struct total *tot;           /* one cache line per total: updated together */
-    uint32_t *touched;
-    uint32_t n_touched;
+    uint32_t *touched;           /* totals with a member seen today */
+    uint32_t *today;             /* recordings observed on the day being scanned */
+    uint32_t n_today;
+    uint32_t n_started;          /* recordings seen at least once */
     tr_day day;                  /* day being scanned */
     tr_day *track_day0;
     struct vec events, corrections;
@@ -152,41 +154,65 @@ static int observe(struct engine *g, uint32_t s, uint64_t delta)
     }
     g->last[s] = v;
     g->last_day[s] = d;
-    for (uint32_t k = g->inc_off[s]; k < g->inc_off[s + 1]; k++) {
-        uint32_t t = g->inc[k];
-        struct total *tt = &g->tot[t];
-        tt->sum += v - old;
-        if (tt->stamp != d) {
-            tt->stamp = d;
-            tt->seen = 0;
-            g->touched[g->n_touched++] = t;
-        }
-        tt->seen++;
-    }
+    if (first)
+        g->n_started++;
+    g->today[g->n_today++] = s;
+    for (uint32_t k = g->inc_off[s]; k < g->inc_off[s + 1]; k++)
+        g->tot[g->inc[k]].sum += v - old;
     return 0;
 }
 
-/* Totals of the day just scanned: known ones may cross. */
-static int finish_day(struct engine *g)
+/* One total on the day just scanned, known: it may cross. */
+static int total_known(struct engine *g, uint32_t t)
 {
     uint32_t nr = g->c->n_releases;
-    for (uint32_t i = 0; i < g->n_touched; i++) {
-        uint32_t t = g->touched[i];
-        bool release = t < nr;
-        struct total *tt = &g->tot[t];
-        if (tt->seen != tt->started || (release && tt->start != TR_DAY_NONE && g->day < tt->start))
-            continue;   /* unknown, or a release not out yet (pre-release singles) */
-        if (tt->next && tt->sum >= tt->next) {
-            int rc = cross(g, &tt->next, tt->sum, release ? TR_SUBJECT_RELEASE : TR_SUBJECT_ARTIST,
-                           release ? t : t - nr, release ? TR_MS_RELEASE_TOTAL : TR_MS_ARTIST_TOTAL,
-                           tt->start, tt->last_day, tt->start, NULL);
-            if (rc)
-                return rc;
-        }
-        tt->last_day = g->day;
+    bool release = t < nr;
+    struct total *tt = &g->tot[t];
+    if (release && tt->start != TR_DAY_NONE && g->day < tt->start)
+        return 0;   /* a release not out yet (pre-release singles) */
+    if (tt->next && tt->sum >= tt->next) {
+        int rc = cross(g, &tt->next, tt->sum, release ? TR_SUBJECT_RELEASE : TR_SUBJECT_ARTIST,
+                       release ? t : t - nr, release ? TR_MS_RELEASE_TOTAL : TR_MS_ARTIST_TOTAL,
+                       tt->start, tt->last_day, tt->start, NULL);
+        if (rc)
+            return rc;
     }
-    g->n_touched = 0;
+    tt->last_day = g->day;
     return 0;
+}
+
+/* Totals of the day just scanned: the known ones may cross.  A total is
+ * known when every member recording that has started was observed today.
+ * A feed that lists every recording every day makes them all known, which
+ * is checked once for the day; otherwise each total counts its members
+ * seen today. */
+static int finish_day(struct engine *g)
+{
+    int rc = 0;
+    if (g->n_today == g->n_started) {
+        for (uint32_t t = 0; t < g->nt && !rc; t++)
+            if (g->tot[t].started)
+                rc = total_known(g, t);
+    } else {
+        uint32_t n_touched = 0;
+        for (uint32_t i = 0; i < g->n_today; i++) {
+            uint32_t s = g->today[i];
+            for (uint32_t k = g->inc_off[s]; k < g->inc_off[s + 1]; k++) {
+                struct total *tt = &g->tot[g->inc[k]];
+                if (tt->stamp != g->day) {
+                    tt->stamp = g->day;
+                    tt->seen = 0;
+                    g->touched[n_touched++] = g->inc[k];
+                }
+                tt->seen++;
+            }
+        }
+        for (uint32_t i = 0; i < n_touched && !rc; i++)
+            if (g->tot[g->touched[i]].seen == g->tot[g->touched[i]].started)
+                rc = total_known(g, g->touched[i]);
+    }
+    g->n_today = 0;
+    return rc;
 }
 
 static int scan_chunk(void *ctx, tr_day day, uint32_t grp, const uint8_t *data, size_t len)
@@ -329,9 +355,10 @@ static int alloc_state(struct engine *g)
     g->k_before = calloc(ns, sizeof *g->k_before);
     g->tot = calloc(nt, sizeof *g->tot);
     g->touched = malloc(nt * sizeof *g->touched);
+    g->today = malloc(ns * sizeof *g->today);
     if (!g->last || !g->max || !g->next || !g->last_day || !g->first_day || !g->start || !g->k ||
         !g->k_before ||
-        !g->tot || !g->touched)
+        !g->tot || !g->touched || !g->today)
         return TR_ENOMEM;
     uint64_t first = tr_ladder_next(g->l, 0);
     for (uint32_t s = 0; s < g->ns; s++) {
@@ -361,7 +388,7 @@ static void free_state(struct engine *g)
     free(g->start);
     free(g->k); free(g->k_before);
     free(g->inc_off); free(g->inc);
-    free(g->tot); free(g->touched); free(g->track_day0);
+    free(g->tot); free(g->touched); free(g->today); free(g->track_day0);
 }
 
 /* Every-track milestones from the track crossings.  A recording's k-th
@@ -553,8 +580,10 @@ static tr_day state_load(struct engine *g, const void *blob, size_t len)
         r += sz;
     }
     memcpy(g->k_before, g->k, g->ns * sizeof *g->k);
-    for (uint32_t i = 0; i < g->ns; i++)          /* the threshold above the highest */
+    for (uint32_t i = 0; i < g->ns; i++) {        /* the threshold above the highest */
         g->next[i] = tr_ladder_next(g->l, g->max[i]);
+        g->n_started += g->first_day[i] != TR_DAY_NONE;
+    }
     g->day = h.last_day;
     return r == end ? h.last_day + 1 : TR_DAY_NONE;
 }
