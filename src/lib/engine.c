@@ -46,7 +46,6 @@ static void *vec_push(struct vec *v)
 
 /* A release's or an artist's running total. */
 struct total {
-    uint64_t sum;                /* of its recordings' latest counts */
     uint64_t next;               /* the next threshold to cross; 0: none */
     uint32_t started;            /* recordings seen at least once */
     uint32_t seen;               /* recordings seen on day `stamp` */
@@ -67,7 +66,9 @@ struct engine {
     /* series -> totals incidence (CSR) */
     uint32_t *inc_off, *inc;
     /* totals state */
-    struct total *tot;           /* one cache line per total: updated together */
+    uint64_t *sum;               /* each total's sum of its recordings' latest counts:
+                                  * apart, as the one field every observation updates */
+    struct total *tot;           /* the rest of each total, read once a day */
     uint32_t *touched;           /* totals with a member seen today */
     uint32_t *today;             /* recordings observed on the day being scanned */
     uint32_t n_today;
@@ -158,7 +159,7 @@ static int observe(struct engine *g, uint32_t s, uint64_t delta)
         g->n_started++;
     g->today[g->n_today++] = s;
     for (uint32_t k = g->inc_off[s]; k < g->inc_off[s + 1]; k++)
-        g->tot[g->inc[k]].sum += v - old;
+        g->sum[g->inc[k]] += v - old;
     return 0;
 }
 
@@ -170,8 +171,8 @@ static int total_known(struct engine *g, uint32_t t)
     struct total *tt = &g->tot[t];
     if (release && tt->start != TR_DAY_NONE && g->day < tt->start)
         return 0;   /* a release not out yet (pre-release singles) */
-    if (tt->next && tt->sum >= tt->next) {
-        int rc = cross(g, &tt->next, tt->sum, release ? TR_SUBJECT_RELEASE : TR_SUBJECT_ARTIST,
+    if (tt->next && g->sum[t] >= tt->next) {
+        int rc = cross(g, &tt->next, g->sum[t], release ? TR_SUBJECT_RELEASE : TR_SUBJECT_ARTIST,
                        release ? t : t - nr, release ? TR_MS_RELEASE_TOTAL : TR_MS_ARTIST_TOTAL,
                        tt->start, tt->last_day, tt->start, NULL);
         if (rc)
@@ -354,11 +355,12 @@ static int alloc_state(struct engine *g)
     g->k = calloc(ns, sizeof *g->k);
     g->k_before = calloc(ns, sizeof *g->k_before);
     g->tot = calloc(nt, sizeof *g->tot);
+    g->sum = calloc(nt, sizeof *g->sum);
     g->touched = malloc(nt * sizeof *g->touched);
     g->today = malloc(ns * sizeof *g->today);
     if (!g->last || !g->max || !g->next || !g->last_day || !g->first_day || !g->start || !g->k ||
         !g->k_before ||
-        !g->tot || !g->touched || !g->today)
+        !g->tot || !g->sum || !g->touched || !g->today)
         return TR_ENOMEM;
     uint64_t first = tr_ladder_next(g->l, 0);
     for (uint32_t s = 0; s < g->ns; s++) {
@@ -388,7 +390,7 @@ static void free_state(struct engine *g)
     free(g->start);
     free(g->k); free(g->k_before);
     free(g->inc_off); free(g->inc);
-    free(g->tot); free(g->touched); free(g->today); free(g->track_day0);
+    free(g->tot); free(g->sum); free(g->touched); free(g->today); free(g->track_day0);
 }
 
 /* Every-track milestones from the track crossings.  A recording's k-th
@@ -504,7 +506,7 @@ static int correction_cmp(const void *pa, const void *pb)
  * the state arrays in the order of the table below, native byte order
  * (the checkpoint is a cache: a mismatch of any kind means a full scan). */
 
-#define STATE_MAGIC 0x32534554u   /* "TES2" */
+#define STATE_MAGIC 0x33534554u   /* "TES3" */
 
 struct state_header {
     uint32_t magic;
@@ -523,7 +525,7 @@ struct state_array {
 static const struct state_array state_arrays[] = {
     SA(last, false), SA(max, false), SA(last_day, false),
     SA(first_day, false), SA(k, false),
-    SA(tot, true),
+    SA(tot, true), SA(sum, true),
 };
 #undef SA
 
