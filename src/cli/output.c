@@ -5,6 +5,7 @@
 #include "cli_output.h"
 
 #include <jansson.h>
+#include <stdlib.h>
 #include <string.h>
 
 json_t *out_milestone_json(const struct tr_catalog *c, const struct tr_milestone *m)
@@ -43,17 +44,71 @@ void out_milestone_csv_header(FILE *f)
     fputs("subject,subject_type,kind,threshold,date,day,value,after,slowest,scope\n", f);
 }
 
+/* Appends text to a line being built (the CSV rows are written in bulk,
+ * a million at a time, so no printf per field). */
+static char *put(char *p, const char *s)
+{
+    while (*s)
+        *p++ = *s++;
+    return p;
+}
+
+static char *put_u64(char *p, uint64_t v)
+{
+    char tmp[20];
+    int n = 0;
+    do
+        tmp[n++] = (char)('0' + v % 10);
+    while ((v /= 10));
+    while (n)
+        *p++ = tmp[--n];
+    return p;
+}
+
+static char *put_day(char *p, tr_day d)
+{
+    char date[TR_DATE_LEN];
+    return put(p, tr_day_format(d, date));
+}
+
 void out_milestone_csv(FILE *f, const struct tr_catalog *c, const struct tr_milestone *m)
 {
-    char date[TR_DATE_LEN], after[TR_DATE_LEN];
-    fprintf(f, "%s,%s,%s,%llu,%s,", cli_subject_id(c, m->subject_type, m->subject),
-            tr_subject_type_name(m->subject_type), tr_milestone_kind_name(m->kind),
-            (unsigned long long)m->threshold, tr_day_format(m->date, date));
-    if (m->day != TR_DAYN_NONE)
-        fprintf(f, "%d", m->day);
-    fprintf(f, ",%llu,%s,%s,%s\n", (unsigned long long)m->value,
-            m->after != TR_DAY_NONE ? tr_day_format(m->after, after) : m->open_start ? "open" : "",
-            m->slowest != TR_NONE ? c->tracks[m->slowest].id : "", m->scope);
+    const char *id = cli_subject_id(c, m->subject_type, m->subject);
+    const char *slowest = m->slowest != TR_NONE ? c->tracks[m->slowest].id : "";
+    size_t room = strlen(id) + strlen(slowest) + sizeof m->scope + 160;
+    char stack[512], *line = room <= sizeof stack ? stack : malloc(room), *p = line;
+    if (!line)
+        return;
+    p = put(p, id);
+    *p++ = ',';
+    p = put(p, tr_subject_type_name(m->subject_type));
+    *p++ = ',';
+    p = put(p, tr_milestone_kind_name(m->kind));
+    *p++ = ',';
+    p = put_u64(p, m->threshold);
+    *p++ = ',';
+    p = put_day(p, m->date);
+    *p++ = ',';
+    if (m->day != TR_DAYN_NONE) {
+        if (m->day < 0)
+            *p++ = '-';
+        p = put_u64(p, (uint64_t)(m->day < 0 ? -(int64_t)m->day : m->day));
+    }
+    *p++ = ',';
+    p = put_u64(p, m->value);
+    *p++ = ',';
+    if (m->after != TR_DAY_NONE)
+        p = put_day(p, m->after);
+    else if (m->open_start)
+        p = put(p, "open");
+    *p++ = ',';
+    p = put(p, slowest);
+    *p++ = ',';
+    p = put(p, m->scope);
+    *p++ = '\n';
+    fwrite(line, 1, (size_t)(p - line), f);
+    if (line != stack)
+        free(line);
 }
 
 void out_milestone_text(FILE *f, const struct tr_catalog *c, const struct tr_milestone *m)
