@@ -447,11 +447,10 @@ static int write_all(struct tr_import_ctx *x, struct pending_list *pl,
         charts = pl->v[i].fmt->charts;
     if (!rc && charts)
         rc = tr_store_refresh_chart_milestones(s, err);
-    if (!rc) {
-        struct tr_store_stats ss;
-        rc = be->ops->stats(be, &ss, err);
-        rep->milestones = ss.milestones;
-    }
+    uint64_t n_events = 0;
+    if (!rc)
+        rc = be->ops->count_events(be, &n_events, err);
+    rep->milestones = (size_t)n_events;
     return rc;
 }
 

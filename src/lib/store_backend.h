@@ -85,6 +85,8 @@ struct tr_backend_ops {
     int (*load_imports)(struct tr_backend *b, struct tr_import_entry **out, size_t *n,
                         struct tr_error *err);
     int (*stats)(struct tr_backend *b, struct tr_store_stats *out, struct tr_error *err);
+    /* The number of stored milestone events (cheap, unlike stats). */
+    int (*count_events)(struct tr_backend *b, uint64_t *n, struct tr_error *err);
 
     /* Extras (extras.h), written by their readers inside the import's
      * write transaction.  put_* replaces the row with the same key; load_*

@@ -1351,6 +1351,11 @@ static int sq_load_release_totals(struct tr_backend *base, const char *release,
     return 0;
 }
 
+static int sq_count_events(struct tr_backend *base, uint64_t *n, struct tr_error *err)
+{
+    return count_query(B(base), "SELECT count(*) FROM milestones", n, err);
+}
+
 static const struct tr_backend_ops sqlite_ops = {
     .name = "sqlite",
     .close = sq_close,
@@ -1376,6 +1381,7 @@ static const struct tr_backend_ops sqlite_ops = {
     .log_import = sq_log_import,
     .load_imports = sq_load_imports,
     .stats = sq_stats,
+    .count_events = sq_count_events,
     .put_sale = sq_put_sale,
     .load_sales = sq_load_sales,
     .put_award = sq_put_award,
@@ -1405,6 +1411,8 @@ int tr_backend_sqlite_open(const char *path, int flags, struct tr_backend **out,
         goto fail;
     }
     sqlite3_busy_timeout(b->db, 10000);
+    /* reads of big stores (every chunk for a recompute) map the file instead of copying it */
+    sqlite3_exec(b->db, "PRAGMA mmap_size=17179869184", NULL, NULL, NULL);
     if (flags & TR_STORE_READONLY) {
         char *version = NULL;
         if ((rc = sq_get_meta(&b->base, "schema_version", &version, err)))
