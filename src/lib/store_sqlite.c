@@ -122,6 +122,38 @@ static int grow(void **v, size_t *cap, size_t sz, struct tr_error *err)
     return 0;
 }
 
+/* Fills one element (zeroed) from the current row; returns 1 to keep it,
+ * 0 to leave the row out. */
+typedef int (*row_fn)(sqlite3_stmt *st, void *elem, const void *ctx);
+
+/* Steps st (prepared and bound; finalized here) and gathers an element of
+ * size sz per row kept.  *out (malloc'd, NULL when no row) and *n are the
+ * caller's; `what` names the read in an error. */
+static int collect(struct sqlite_backend *b, sqlite3_stmt *st, size_t sz, row_fn fill,
+                   const void *ctx, void **out, size_t *n, const char *what, struct tr_error *err)
+{
+    void *v = NULL;
+    size_t cnt = 0, cap = 0;
+    int rc = 0, s;
+    while ((s = sqlite3_step(st)) == SQLITE_ROW) {
+        if (cnt == cap && (rc = grow(&v, &cap, sz, err)))
+            break;
+        char *e = (char *)v + cnt * sz;
+        memset(e, 0, sz);
+        cnt += fill(st, e, ctx) != 0;
+    }
+    if (!rc && s != SQLITE_DONE)
+        rc = db_error(b, err, what);
+    sqlite3_finalize(st);
+    if (rc) {
+        free(v);
+        return rc;
+    }
+    *out = v;
+    *n = cnt;
+    return 0;
+}
+
 static void sq_close(struct tr_backend *base)
 {
     struct sqlite_backend *b = B(base);
@@ -814,6 +846,28 @@ static int sq_replace_events(struct tr_backend *base, const struct tr_catalog *c
     return rc;
 }
 
+static int fill_milestone(sqlite3_stmt *st, void *elem, const void *ctx)
+{
+    const struct tr_catalog *c = ctx;
+    struct tr_milestone *e = elem;
+    const char *type = col_text(st, 0);
+    e->subject_type = type[0] == 't' ? TR_SUBJECT_TRACK
+                    : type[0] == 'r' ? TR_SUBJECT_RELEASE : TR_SUBJECT_ARTIST;
+    e->subject = subject_index(c, e->subject_type, col_text(st, 1));
+    if (e->subject == TR_NONE || tr_milestone_kind_parse(col_text(st, 2), &e->kind))
+        return 0;   /* the catalog changed under a stale event: leave it out */
+    e->threshold = (uint64_t)sqlite3_column_int64(st, 3);
+    e->value = (uint64_t)sqlite3_column_int64(st, 4);
+    e->date = (tr_day)sqlite3_column_int64(st, 5);
+    e->day = sqlite3_column_type(st, 6) == SQLITE_NULL ? TR_DAYN_NONE
+                                                       : (int32_t)sqlite3_column_int64(st, 6);
+    e->after = col_day(st, 7);
+    e->open_start = sqlite3_column_int(st, 8) != 0;
+    e->slowest = tr_catalog_track(c, col_text(st, 9));
+    snprintf(e->scope, sizeof e->scope, "%s", col_text(st, 10));
+    return 1;
+}
+
 static int sq_load_events(struct tr_backend *base, const struct tr_catalog *c,
                           const struct tr_milestone_filter *f, struct tr_milestone **out,
                           size_t *n, struct tr_error *err)
@@ -837,40 +891,8 @@ static int sq_load_events(struct tr_backend *base, const struct tr_catalog *c,
         sqlite3_bind_text(st, 3, tr_milestone_kind_name(f->kind), -1, SQLITE_STATIC);
     if (f && f->since != TR_DAY_NONE)
         sqlite3_bind_int64(st, 4, f->since);
-    struct tr_milestone *v = NULL;
-    size_t cnt = 0, cap = 0;
-    int s;
-    while ((s = sqlite3_step(st)) == SQLITE_ROW) {
-        struct tr_milestone e = {0};
-        const char *type = col_text(st, 0);
-        e.subject_type = type[0] == 't' ? TR_SUBJECT_TRACK
-                       : type[0] == 'r' ? TR_SUBJECT_RELEASE : TR_SUBJECT_ARTIST;
-        e.subject = subject_index(c, e.subject_type, col_text(st, 1));
-        if (e.subject == TR_NONE || tr_milestone_kind_parse(col_text(st, 2), &e.kind))
-            continue;   /* the catalog changed under a stale event: skip it */
-        e.threshold = (uint64_t)sqlite3_column_int64(st, 3);
-        e.value = (uint64_t)sqlite3_column_int64(st, 4);
-        e.date = (tr_day)sqlite3_column_int64(st, 5);
-        e.day = sqlite3_column_type(st, 6) == SQLITE_NULL ? TR_DAYN_NONE
-                                                          : (int32_t)sqlite3_column_int64(st, 6);
-        e.after = col_day(st, 7);
-        e.open_start = sqlite3_column_int(st, 8) != 0;
-        e.slowest = tr_catalog_track(c, col_text(st, 9));
-        snprintf(e.scope, sizeof e.scope, "%s", col_text(st, 10));
-        if (cnt == cap && (rc = grow((void **)&v, &cap, sizeof *v, err)))
-            break;
-        v[cnt++] = e;
-    }
-    if (!rc && s != SQLITE_DONE)
-        rc = db_error(b, err, "read milestones");
-    sqlite3_finalize(st);
-    if (rc) {
-        free(v);
-        return rc;
-    }
-    *out = v;
-    *n = cnt;
-    return 0;
+    return collect(b, st, sizeof(struct tr_milestone), fill_milestone, c, (void **)out, n,
+                   "read milestones", err);
 }
 
 static int sq_get_checkpoint(struct tr_backend *base, void **data, size_t *len,
@@ -913,6 +935,19 @@ static int sq_put_checkpoint(struct tr_backend *base, const void *data, size_t l
     return rc;
 }
 
+static int fill_correction(sqlite3_stmt *st, void *elem, const void *ctx)
+{
+    struct tr_correction *e = elem;
+    uint32_t t = tr_catalog_track(ctx, col_text(st, 0));
+    if (t == TR_NONE)
+        return 0;
+    *e = (struct tr_correction){t, (tr_day)sqlite3_column_int64(st, 1),
+                                (tr_day)sqlite3_column_int64(st, 2),
+                                (uint64_t)sqlite3_column_int64(st, 3),
+                                (uint64_t)sqlite3_column_int64(st, 4)};
+    return 1;
+}
+
 static int sq_load_corrections(struct tr_backend *base, const struct tr_catalog *c,
                                struct tr_correction **out, size_t *n, struct tr_error *err)
 {
@@ -922,30 +957,8 @@ static int sq_load_corrections(struct tr_backend *base, const struct tr_catalog 
                         " ORDER BY date, track", &st, err);
     if (rc)
         return rc;
-    struct tr_correction *v = NULL;
-    size_t cnt = 0, cap = 0;
-    int s;
-    while ((s = sqlite3_step(st)) == SQLITE_ROW) {
-        uint32_t t = tr_catalog_track(c, col_text(st, 0));
-        if (t == TR_NONE)
-            continue;
-        if (cnt == cap && (rc = grow((void **)&v, &cap, sizeof *v, err)))
-            break;
-        v[cnt++] = (struct tr_correction){t, (tr_day)sqlite3_column_int64(st, 1),
-                                          (tr_day)sqlite3_column_int64(st, 2),
-                                          (uint64_t)sqlite3_column_int64(st, 3),
-                                          (uint64_t)sqlite3_column_int64(st, 4)};
-    }
-    if (!rc && s != SQLITE_DONE)
-        rc = db_error(b, err, "read corrections");
-    sqlite3_finalize(st);
-    if (rc) {
-        free(v);
-        return rc;
-    }
-    *out = v;
-    *n = cnt;
-    return 0;
+    return collect(b, st, sizeof(struct tr_correction), fill_correction, c, (void **)out, n,
+                   "read corrections", err);
 }
 
 static int sq_log_import(struct tr_backend *base, const struct tr_import_entry *e,
@@ -971,6 +984,22 @@ static int sq_log_import(struct tr_backend *base, const struct tr_import_entry *
     return rc;
 }
 
+static int fill_import_entry(sqlite3_stmt *st, void *elem, const void *ctx)
+{
+    struct tr_import_entry *e = elem;
+    e->id = sqlite3_column_int64(st, 0);
+    snprintf(e->at, sizeof e->at, "%s", col_text(st, 1));
+    snprintf(e->file, sizeof e->file, "%s", col_text(st, 2));
+    snprintf(e->format, sizeof e->format, "%s", col_text(st, 3));
+    snprintf(e->checksum, sizeof e->checksum, "%s", col_text(st, 4));
+    e->rows = (uint64_t)sqlite3_column_int64(st, 5);
+    e->taken = (uint64_t)sqlite3_column_int64(st, 6);
+    e->refused = (uint64_t)sqlite3_column_int64(st, 7);
+    e->added = (uint64_t)sqlite3_column_int64(st, 8);
+    e->changed = (uint64_t)sqlite3_column_int64(st, 9);
+    return 1;
+}
+
 static int sq_load_imports(struct tr_backend *base, struct tr_import_entry **out, size_t *n,
                            struct tr_error *err)
 {
@@ -980,35 +1009,7 @@ static int sq_load_imports(struct tr_backend *base, struct tr_import_entry **out
                         " changed FROM imports ORDER BY id", &st, err);
     if (rc)
         return rc;
-    struct tr_import_entry *v = NULL;
-    size_t cnt = 0, cap = 0;
-    int s;
-    while ((s = sqlite3_step(st)) == SQLITE_ROW) {
-        if (cnt == cap && (rc = grow((void **)&v, &cap, sizeof *v, err)))
-            break;
-        struct tr_import_entry *e = &v[cnt++];
-        memset(e, 0, sizeof *e);
-        e->id = sqlite3_column_int64(st, 0);
-        snprintf(e->at, sizeof e->at, "%s", col_text(st, 1));
-        snprintf(e->file, sizeof e->file, "%s", col_text(st, 2));
-        snprintf(e->format, sizeof e->format, "%s", col_text(st, 3));
-        snprintf(e->checksum, sizeof e->checksum, "%s", col_text(st, 4));
-        e->rows = (uint64_t)sqlite3_column_int64(st, 5);
-        e->taken = (uint64_t)sqlite3_column_int64(st, 6);
-        e->refused = (uint64_t)sqlite3_column_int64(st, 7);
-        e->added = (uint64_t)sqlite3_column_int64(st, 8);
-        e->changed = (uint64_t)sqlite3_column_int64(st, 9);
-    }
-    if (!rc && s != SQLITE_DONE)
-        rc = db_error(b, err, "read import log");
-    sqlite3_finalize(st);
-    if (rc) {
-        free(v);
-        return rc;
-    }
-    *out = v;
-    *n = cnt;
-    return 0;
+    return collect(b, st, sizeof(struct tr_import_entry), fill_import_entry, NULL, (void **)out, n, "read import log", err);
 }
 
 static int count_query(struct sqlite_backend *b, const char *sql, uint64_t *out, struct tr_error *err)
@@ -1083,6 +1084,19 @@ static int sq_put_sale(struct tr_backend *base, const struct tr_sale *v, struct 
     return rc;
 }
 
+static int fill_sale(sqlite3_stmt *st, void *elem, const void *ctx)
+{
+    struct tr_sale *e = elem;
+    snprintf(e->release, sizeof e->release, "%s", col_text(st, 0));
+    snprintf(e->source, sizeof e->source, "%s", col_text(st, 1));
+    e->period_start = col_day(st, 2);
+    e->period_end = col_day(st, 3);
+    snprintf(e->timezone, sizeof e->timezone, "%s", col_text(st, 4));
+    e->copies = (uint64_t)sqlite3_column_int64(st, 5);
+    snprintf(e->note, sizeof e->note, "%s", col_text(st, 6));
+    return 1;
+}
+
 static int sq_load_sales(struct tr_backend *base, const char *release, struct tr_sale **out,
                          size_t *n, struct tr_error *err)
 {
@@ -1098,32 +1112,7 @@ static int sq_load_sales(struct tr_backend *base, const char *release, struct tr
         return rc;
     if (release)
         sqlite3_bind_text(st, 1, release, -1, SQLITE_STATIC);
-    struct tr_sale *v = NULL;
-    size_t cnt = 0, cap = 0;
-    int s;
-    while ((s = sqlite3_step(st)) == SQLITE_ROW) {
-        if (cnt == cap && (rc = grow((void **)&v, &cap, sizeof *v, err)))
-            break;
-        struct tr_sale *e = &v[cnt++];
-        memset(e, 0, sizeof *e);
-        snprintf(e->release, sizeof e->release, "%s", col_text(st, 0));
-        snprintf(e->source, sizeof e->source, "%s", col_text(st, 1));
-        e->period_start = col_day(st, 2);
-        e->period_end = col_day(st, 3);
-        snprintf(e->timezone, sizeof e->timezone, "%s", col_text(st, 4));
-        e->copies = (uint64_t)sqlite3_column_int64(st, 5);
-        snprintf(e->note, sizeof e->note, "%s", col_text(st, 6));
-    }
-    if (!rc && s != SQLITE_DONE)
-        rc = db_error(b, err, "read sales");
-    sqlite3_finalize(st);
-    if (rc) {
-        free(v);
-        return rc;
-    }
-    *out = v;
-    *n = cnt;
-    return 0;
+    return collect(b, st, sizeof(struct tr_sale), fill_sale, NULL, (void **)out, n, "read sales", err);
 }
 
 static int sq_put_award(struct tr_backend *base, const struct tr_award *v, struct tr_error *err)
@@ -1145,6 +1134,18 @@ static int sq_put_award(struct tr_backend *base, const struct tr_award *v, struc
     return rc;
 }
 
+static int fill_award(sqlite3_stmt *st, void *elem, const void *ctx)
+{
+    struct tr_award *e = elem;
+    snprintf(e->ceremony, sizeof e->ceremony, "%s", col_text(st, 0));
+    e->year = sqlite3_column_int(st, 1);
+    snprintf(e->category, sizeof e->category, "%s", col_text(st, 2));
+    e->nominee_type = (enum tr_subject_type)sqlite3_column_int(st, 3);
+    snprintf(e->nominee, sizeof e->nominee, "%s", col_text(st, 4));
+    snprintf(e->result, sizeof e->result, "%s", col_text(st, 5));
+    return 1;
+}
+
 static int sq_load_awards(struct tr_backend *base, int type, const char *nominee,
                           struct tr_award **out, size_t *n, struct tr_error *err)
 {
@@ -1162,31 +1163,7 @@ static int sq_load_awards(struct tr_backend *base, int type, const char *nominee
     sqlite3_bind_int(st, 1, type);
     if (nominee)
         sqlite3_bind_text(st, 2, nominee, -1, SQLITE_STATIC);
-    struct tr_award *v = NULL;
-    size_t cnt = 0, cap = 0;
-    int s;
-    while ((s = sqlite3_step(st)) == SQLITE_ROW) {
-        if (cnt == cap && (rc = grow((void **)&v, &cap, sizeof *v, err)))
-            break;
-        struct tr_award *e = &v[cnt++];
-        memset(e, 0, sizeof *e);
-        snprintf(e->ceremony, sizeof e->ceremony, "%s", col_text(st, 0));
-        e->year = sqlite3_column_int(st, 1);
-        snprintf(e->category, sizeof e->category, "%s", col_text(st, 2));
-        e->nominee_type = (enum tr_subject_type)sqlite3_column_int(st, 3);
-        snprintf(e->nominee, sizeof e->nominee, "%s", col_text(st, 4));
-        snprintf(e->result, sizeof e->result, "%s", col_text(st, 5));
-    }
-    if (!rc && s != SQLITE_DONE)
-        rc = db_error(b, err, "read awards");
-    sqlite3_finalize(st);
-    if (rc) {
-        free(v);
-        return rc;
-    }
-    *out = v;
-    *n = cnt;
-    return 0;
+    return collect(b, st, sizeof(struct tr_award), fill_award, NULL, (void **)out, n, "read awards", err);
 }
 
 static int sq_replace_chart(struct tr_backend *base, const char *chart, const char *country,
@@ -1246,6 +1223,19 @@ static int sq_put_chart_entries(struct tr_backend *base, const struct tr_chart_e
     return rc;
 }
 
+static int fill_chart_entry(sqlite3_stmt *st, void *elem, const void *ctx)
+{
+    struct tr_chart_entry *e = elem;
+    snprintf(e->chart, sizeof e->chart, "%s", col_text(st, 0));
+    snprintf(e->country, sizeof e->country, "%s", col_text(st, 1));
+    e->period = (tr_day)sqlite3_column_int64(st, 2);
+    e->rank = (uint32_t)sqlite3_column_int64(st, 3);
+    snprintf(e->track, sizeof e->track, "%s", col_text(st, 4));
+    e->has_streams = sqlite3_column_type(st, 5) != SQLITE_NULL;
+    e->streams = (uint64_t)sqlite3_column_int64(st, 5);
+    return 1;
+}
+
 static int sq_load_chart_entries(struct tr_backend *base, const char *track,
                                  struct tr_chart_entry **out, size_t *n, struct tr_error *err)
 {
@@ -1260,32 +1250,7 @@ static int sq_load_chart_entries(struct tr_backend *base, const char *track,
     if (rc || absent)
         return rc;
     sqlite3_bind_text(st, 1, track, -1, SQLITE_STATIC);
-    struct tr_chart_entry *v = NULL;
-    size_t cnt = 0, cap = 0;
-    int s;
-    while ((s = sqlite3_step(st)) == SQLITE_ROW) {
-        if (cnt == cap && (rc = grow((void **)&v, &cap, sizeof *v, err)))
-            break;
-        struct tr_chart_entry *e = &v[cnt++];
-        memset(e, 0, sizeof *e);
-        snprintf(e->chart, sizeof e->chart, "%s", col_text(st, 0));
-        snprintf(e->country, sizeof e->country, "%s", col_text(st, 1));
-        e->period = (tr_day)sqlite3_column_int64(st, 2);
-        e->rank = (uint32_t)sqlite3_column_int64(st, 3);
-        snprintf(e->track, sizeof e->track, "%s", col_text(st, 4));
-        e->has_streams = sqlite3_column_type(st, 5) != SQLITE_NULL;
-        e->streams = (uint64_t)sqlite3_column_int64(st, 5);
-    }
-    if (!rc && s != SQLITE_DONE)
-        rc = db_error(b, err, "read chart entries");
-    sqlite3_finalize(st);
-    if (rc) {
-        free(v);
-        return rc;
-    }
-    *out = v;
-    *n = cnt;
-    return 0;
+    return collect(b, st, sizeof(struct tr_chart_entry), fill_chart_entry, NULL, (void **)out, n, "read chart entries", err);
 }
 
 /* ---- release totals reported by a source ------------------------------ */
@@ -1313,6 +1278,16 @@ static int sq_put_release_total(struct tr_backend *base, const char *release, tr
     return rc;
 }
 
+static int fill_release_total(sqlite3_stmt *st, void *elem, const void *ctx)
+{
+    struct tr_release_total *e = elem;
+    e->date = (tr_day)sqlite3_column_int64(st, 0);
+    snprintf(e->source, sizeof e->source, "%s", col_text(st, 1));
+    e->total = (uint64_t)sqlite3_column_int64(st, 2);
+    e->daily = (uint64_t)sqlite3_column_int64(st, 3);   /* NULL reads as 0 */
+    return 1;
+}
+
 static int sq_load_release_totals(struct tr_backend *base, const char *release,
                                   struct tr_release_total **out, size_t *n, struct tr_error *err)
 {
@@ -1326,29 +1301,7 @@ static int sq_load_release_totals(struct tr_backend *base, const char *release,
     if (rc || absent)
         return rc;
     sqlite3_bind_text(st, 1, release, -1, SQLITE_STATIC);
-    struct tr_release_total *v = NULL;
-    size_t cnt = 0, cap = 0;
-    int s;
-    while ((s = sqlite3_step(st)) == SQLITE_ROW) {
-        if (cnt == cap && (rc = grow((void **)&v, &cap, sizeof *v, err)))
-            break;
-        struct tr_release_total *e = &v[cnt++];
-        memset(e, 0, sizeof *e);
-        e->date = (tr_day)sqlite3_column_int64(st, 0);
-        snprintf(e->source, sizeof e->source, "%s", col_text(st, 1));
-        e->total = (uint64_t)sqlite3_column_int64(st, 2);
-        e->daily = (uint64_t)sqlite3_column_int64(st, 3);   /* NULL reads as 0 */
-    }
-    if (!rc && s != SQLITE_DONE)
-        rc = db_error(b, err, "read release totals");
-    sqlite3_finalize(st);
-    if (rc) {
-        free(v);
-        return rc;
-    }
-    *out = v;
-    *n = cnt;
-    return 0;
+    return collect(b, st, sizeof(struct tr_release_total), fill_release_total, NULL, (void **)out, n, "read release totals", err);
 }
 
 static int sq_count_events(struct tr_backend *base, uint64_t *n, struct tr_error *err)
