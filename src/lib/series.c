@@ -144,18 +144,6 @@ bool tr_obs_batch_get(const struct tr_obs_batch *b, uint32_t series, tr_day day,
 
 uint64_t tr_obs_batch_count(const struct tr_obs_batch *b) { return b->count; }
 
-void tr_obs_batch_span(const struct tr_obs_batch *b, tr_day *first, tr_day *last)
-{
-    *first = *last = TR_DAY_NONE;
-    for (uint32_t d = 0; d < b->n_days; d++) {
-        if (!b->days[d].n_groups)
-            continue;
-        if (*first == TR_DAY_NONE)
-            *first = b->base + (tr_day)d;
-        *last = b->base + (tr_day)d;
-    }
-}
-
 /* ---- merge ---------------------------------------------------------- */
 
 struct stored_day {                  /* a decoded existing chunk */

@@ -27,8 +27,6 @@ int tr_obs_batch_put(struct tr_obs_batch *b, uint32_t series, tr_day day, uint64
 /* The value held for (series, day), if any. */
 bool tr_obs_batch_get(const struct tr_obs_batch *b, uint32_t series, tr_day day, uint64_t *value);
 uint64_t tr_obs_batch_count(const struct tr_obs_batch *b);
-/* First and last day in the batch (TR_DAY_NONE when empty). */
-void tr_obs_batch_span(const struct tr_obs_batch *b, tr_day *first, tr_day *last);
 
 struct tr_series_write_stats {
     uint64_t added;       /* observations the store did not have */
