@@ -132,6 +132,17 @@ int tr_records_compute(const struct tr_records_input *in, struct tr_claim **out,
                        size_t *n_out, struct tr_error *err);
 
 /*
+ * The claims of the events dated on or after `since`, exactly as
+ * tr_records_compute() gives them for those events (the earlier events
+ * still compete, but are not judged), in the same order.  The daily run
+ * asks for its new day alone: the competitors are summed up per artist
+ * profile instead of being swept through time one by one.  TR_DAY_NONE
+ * judges every event.  Returns as tr_records_compute().
+ */
+int tr_records_since(const struct tr_records_input *in, tr_day since, struct tr_claim **out,
+                     size_t *n_out, struct tr_error *err);
+
+/*
  * The claims of one event (in->events[event]), exactly as
  * tr_records_compute() gives them, in time linear in the catalog and the
  * events (milliseconds): for a new event, without computing all the others.

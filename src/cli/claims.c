@@ -46,7 +46,7 @@ static int sort_claims(struct claim_set *cs)
  * with the coverage that applies to it: a recording's data for play-count
  * milestones, the chart's imported periods for a chart's milestones. */
 static int scope_claims(const struct tr_catalog *c, struct claim_set *cs, const char *scope,
-                        const tr_day *const last_day[3], struct tr_error *err)
+                        const tr_day *const last_day[3], tr_day since, struct tr_error *err)
 {
     size_t *idx = malloc((cs->n_events ? cs->n_events : 1) * sizeof *idx), n = 0;
     struct tr_milestone *ev = malloc((cs->n_events ? cs->n_events : 1) * sizeof *ev);
@@ -64,7 +64,7 @@ static int scope_claims(const struct tr_catalog *c, struct claim_set *cs, const 
         }
     struct tr_records_input in = {.catalog = c, .events = ev, .n_events = n,
                                   .last_day = {last_day[0], last_day[1], last_day[2]}};
-    if (!n || (rc = tr_records_compute(&in, &cl, &ncl, err)))
+    if (!n || (rc = tr_records_since(&in, since, &cl, &ncl, err)))
         goto out;
     struct tr_claim *all = realloc(cs->claims, (cs->n_claims + ncl) * sizeof *all);
     if (!all) {
@@ -89,8 +89,8 @@ out:
     return rc;
 }
 
-int claims_compute(struct tr_store *s, const struct tr_catalog *c, struct claim_set *out,
-                   struct tr_error *err)
+int claims_compute(struct tr_store *s, const struct tr_catalog *c, tr_day since,
+                   struct claim_set *out, struct tr_error *err)
 {
     memset(out, 0, sizeof *out);
     struct tr_milestone_filter all = TR_MILESTONE_FILTER_ALL;
@@ -105,7 +105,7 @@ int claims_compute(struct tr_store *s, const struct tr_catalog *c, struct claim_
     if (!rc) {
         const tr_day *stream_last[3] = {out->coverage.track_last, out->coverage.release_last,
                                         out->coverage.artist_last};
-        rc = scope_claims(c, out, "", stream_last, err);
+        rc = scope_claims(c, out, "", stream_last, since, err);
     }
     if (!rc && n_scopes && !(chart_last = malloc((c->n_tracks ? c->n_tracks : 1) * sizeof *chart_last)))
         rc = tr_error_set(err, TR_ENOMEM, "out of memory");
@@ -114,7 +114,7 @@ int claims_compute(struct tr_store *s, const struct tr_catalog *c, struct claim_
         for (uint32_t t = 0; t < c->n_tracks; t++)
             chart_last[t] = scopes[k].last;
         const tr_day *last[3] = {chart_last, NULL, NULL};
-        rc = scope_claims(c, out, scopes[k].scope, last, err);
+        rc = scope_claims(c, out, scopes[k].scope, last, since, err);
     }
     free(scopes);
     free(chart_last);

@@ -17,8 +17,10 @@ struct claim_set {
     struct tr_coverage coverage;
 };
 
-int claims_compute(struct tr_store *s, const struct tr_catalog *c, struct claim_set *out,
-                   struct tr_error *err);
+/* Every stored event, with the claims of those dated on or after since
+ * (TR_DAY_NONE: all); the earlier events still compete. */
+int claims_compute(struct tr_store *s, const struct tr_catalog *c, tr_day since,
+                   struct claim_set *out, struct tr_error *err);
 void claims_release(struct claim_set *cs);
 /* One claim as a JSON object (without the event's own fields). */
 json_t *claim_json(const struct tr_catalog *c, const struct tr_milestone *ev,

@@ -101,7 +101,7 @@ int cmd_milestones(struct cli *cli, int argc, char **argv)
             goto fail;
     } else if (claims && !csv) {
         /* claims are judged against every stored event: take them all */
-        if (claims_compute(s, cat, &cs, &err))
+        if (claims_compute(s, cat, f.since, &cs, &err))
             goto fail;
         ev = cs.events;
         n = cs.n_events;

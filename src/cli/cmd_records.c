@@ -73,7 +73,7 @@ int cmd_records(struct cli *cli, int argc, char **argv)
         goto fail;
     if (subject && cli_subject(cat, subject, &sub, &err))
         goto fail;
-    if (claims_compute(s, cat, &cs, &err))
+    if (claims_compute(s, cat, since, &cs, &err))
         goto fail;
     json_t *arr = json ? json_array() : NULL;
     size_t shown = 0;

@@ -113,6 +113,7 @@ struct engine {
     struct artist_info *art;
     struct subjects sub[TR_SUBJECT_ARTIST + 1];
     uint8_t *order[16][MAX_G + 1];    /* candidates by generality, per shape */
+    tr_day since;                     /* judge events dated from here; NEG_INF all */
     struct tr_claim *claims;
     size_t n_claims, cap_claims;
 };
@@ -1129,13 +1130,14 @@ static int top2_pick(const struct top2 *t, uint32_t s)
  * (shared by subjects with the same artist and release type), and per group
  * the sorted membership starts and stale days. */
 struct index {
-    uint32_t n_gids;
+    uint32_t n_gids, n_prof;
     uint32_t *prof;          /* subject -> profile */
     uint32_t *prof_off;      /* profile -> offset in gids (n_prof + 1) */
     uint16_t *prof_kc;       /* profile -> its candidate groups (the first) */
     uint32_t *gids;
+    uint32_t *st_base;       /* gid -> members that start before E->since */
     uint32_t *st_off;        /* gid -> offset in st_day (n_gids + 1) */
-    tr_day *st_day;          /* membership starts, sorted per group */
+    tr_day *st_day;          /* the other membership starts, sorted per group */
     uint32_t *sl_off;        /* gid -> offset in sl_day */
     tr_day *sl_day;          /* stale days, sorted per group */
     int32_t *sl_min;         /* running minimum of the possible days */
@@ -1148,6 +1150,7 @@ static void index_release(struct index *X)
     free(X->prof_off);
     free(X->prof_kc);
     free(X->gids);
+    free(X->st_base);
     free(X->st_off);
     free(X->st_day);
     free(X->sl_off);
@@ -1302,10 +1305,30 @@ static int index_build(struct engine *E, const struct subjects *S, struct index 
     X->prof_off[np] = (uint32_t)at;
     X->n_gids = (uint32_t)gm.n;
 
+    X->n_prof = (uint32_t)np;
+
+    /* Membership: a count per group of the members that start before the
+     * first day judged (summed per profile, then spread over its groups),
+     * and the later starts sorted per group. */
+    uint32_t *per_prof = calloc(np + 1, sizeof *per_prof);
+    if (!(X->st_base = calloc((size_t)X->n_gids + 1, sizeof *X->st_base)) || !per_prof) {
+        free(per_prof);
+        goto done;
+    }
     size_t nr = 0;
-    for (uint32_t m = 0; m < S->n; m++)
-        if (S->canon[m] == m)
+    for (uint32_t m = 0; m < S->n; m++) {
+        if (S->canon[m] != m)
+            continue;
+        if (S->start[m] < E->since)
+            per_prof[X->prof[m]]++;
+        else
             refs[nr++] = (struct day_ref){S->start[m], m};
+    }
+    for (uint32_t p = 0; p < np; p++)
+        if (per_prof[p])
+            for (uint32_t j = X->prof_off[p]; j < X->prof_off[p + 1]; j++)
+                X->st_base[X->gids[j]] += per_prof[p];
+    free(per_prof);
     qsort(refs, nr, sizeof *refs, day_ref_cmp);
     if (fill_by_group(X, S, refs, nr, &X->st_off, &X->st_day, NULL))
         goto done;
@@ -1392,6 +1415,10 @@ static void gstate_init(struct gstate *g)
 
 struct race_state {
     struct gstate *g;                 /* per group */
+    struct gstate *pf;                /* per profile: early items summed */
+    uint8_t *pf_seen;                 /* per profile: has a member in the race */
+    uint32_t *pf_list;                /* those profiles */
+    uint32_t n_pf;
 };
 
 struct sweep_count_ctx {
@@ -1403,12 +1430,35 @@ struct sweep_count_ctx {
 static uint32_t sweep_count(void *ctx, unsigned l)
 {
     const struct sweep_count_ctx *x = ctx;
-    return count_upto(x->X->st_off, x->X->st_day, x->gids[l], x->D);
+    uint32_t g = x->gids[l];
+    return x->X->st_base[g] + count_upto(x->X->st_off, x->X->st_day, g, x->D);
 }
 
 static unsigned subject_kc(const struct index *X, uint32_t m)
 {
     return X->prof_kc[X->prof[m]];
+}
+
+static void gstate_apply(struct gstate *g, const struct subjects *S, const struct rmember *rm,
+                         int phase)
+{
+    int32_t d;
+    switch (phase) {
+    case IT_P:
+        g->P++;
+        d = days_at(rm->lo, S->day0[rm->m]);
+        top2_add(&g->topP, d == TR_DAYN_NONE ? NEG_INF : d, rm->lo, rm->m);
+        break;
+    case IT_C:
+        g->C++;
+        d = days_at(rm->hi, S->day0[rm->m]);
+        if (d != TR_DAYN_NONE)
+            top2_add(&g->topC, d, rm->hi, rm->m);
+        break;
+    default:
+        g->Sv++;
+        break;
+    }
 }
 
 static void apply_member(const struct index *X,
@@ -1417,25 +1467,34 @@ static void apply_member(const struct index *X,
 {
     const uint32_t *g = subject_gids(X, rm->m);
     unsigned kc = subject_kc(X, rm->m);
-    int32_t d;
-    for (unsigned l = 0; l < kc; l++) {
-        uint32_t id = g[l];
-        switch (phase) {
-        case IT_P:
-            R->g[id].P++;
-            d = days_at(rm->lo, S->day0[rm->m]);
-            top2_add(&R->g[id].topP, d == TR_DAYN_NONE ? NEG_INF : d, rm->lo, rm->m);
-            break;
-        case IT_C:
-            R->g[id].C++;
-            d = days_at(rm->hi, S->day0[rm->m]);
-            if (d != TR_DAYN_NONE)
-                top2_add(&R->g[id].topC, d, rm->hi, rm->m);
-            break;
-        default:
-            R->g[id].Sv++;
-            break;
+    for (unsigned l = 0; l < kc; l++)
+        gstate_apply(&R->g[g[l]], S, rm, phase);
+}
+
+static void top2_merge(struct top2 *t, const struct top2 *u)
+{
+    for (int i = 0; i < 2 && u->who[i] != TR_NONE; i++)
+        top2_add(t, u->v[i], u->date[i], u->who[i]);
+}
+
+/* Adds each profile's early items to its groups, and clears them. */
+static void flush_early(const struct index *X, struct race_state *R)
+{
+    for (uint32_t i = 0; i < R->n_pf; i++) {
+        uint32_t p = R->pf_list[i];
+        struct gstate *e = &R->pf[p];
+        if (!e->P && !e->C && !e->Sv)
+            continue;
+        const uint32_t *g = X->gids + X->prof_off[p];
+        for (unsigned l = 0; l < X->prof_kc[p]; l++) {
+            struct gstate *t = &R->g[g[l]];
+            t->P += e->P;
+            t->C += e->C;
+            t->Sv += e->Sv;
+            top2_merge(&t->topP, &e->topP);
+            top2_merge(&t->topC, &e->topC);
         }
+        gstate_init(e);
     }
 }
 
@@ -1521,6 +1580,11 @@ static int sweep_race(struct engine *E, const struct subjects *S, const struct i
         rc = tr_error_set(E->err, TR_ENOMEM, "records: out of memory");
         goto done;
     }
+    /* Events dated before E->since compete but are not judged.  No judged
+     * event reads the counters before `cutoff`, so the items of members up
+     * to that day may be added in any order: per profile first, then once
+     * to each of its groups. */
+    tr_day cutoff = POS_INF;
     for (size_t i = 0; i < ne; i++) {
         const struct tr_milestone *ev = &E->in->events[ev_order[first + i]];
         uint32_t m = S->canon[ev->subject];
@@ -1529,6 +1593,11 @@ static int sweep_race(struct engine *E, const struct subjects *S, const struct i
         if (slot[m] == UINT32_MAX) {
             slot[m] = (uint32_t)nm;
             rm[nm++] = (struct rmember){m, lo, hi};
+            uint32_t p = X->prof[m];
+            if (!R->pf_seen[p]) {
+                R->pf_seen[p] = 1;
+                R->pf_list[R->n_pf++] = p;
+            }
         } else {
             struct rmember *x = &rm[slot[m]];
             if (hi < x->hi || (hi == x->hi && lo < x->lo)) {
@@ -1536,22 +1605,43 @@ static int sweep_race(struct engine *E, const struct subjects *S, const struct i
                 x->hi = hi;
             }
         }
-        own_init(E, ev_order[first + i], &rv[i].o);
         rv[i].member = slot[m];
-    }
-    for (size_t j = 0; j < nm; j++) {
-        it[ni++] = item(rm[j].lo, IT_P, j);
-        it[ni++] = item(rm[j].hi, IT_C, j);
-        if (S->stale[rm[j].m] < POS_INF)
-            it[ni++] = item(S->stale[rm[j].m], IT_S, j);
-    }
-    for (size_t i = 0; i < ne; i++) {
-        const struct own *o = &rv[i].o;
-        if (o->sa < o->D && o->sa > NEG_INF)
+        if (ev->date < E->since)
+            continue;
+        struct own *o = &rv[i].o;
+        own_init(E, ev_order[first + i], o);
+        if (o->sa < o->D && o->sa > NEG_INF) {
             it[ni++] = item(o->sa - 1, IT_OWN, i);
+            if (o->sa - 1 < cutoff)
+                cutoff = o->sa - 1;
+        }
         it[ni++] = item(o->D - 1, IT_PREV, i);
         it[ni++] = item(o->D, IT_EVAL, i);
+        if (o->D - 1 < cutoff)
+            cutoff = o->D - 1;
     }
+    if (!ni)
+        goto done;                    /* nothing to judge in this race */
+    for (size_t j = 0; j < nm; j++) {
+        /* member phases sort before event phases on a day: "up to" */
+        struct gstate *early = &R->pf[X->prof[rm[j].m]];
+        tr_day stale = S->stale[rm[j].m];
+        if (rm[j].lo <= cutoff)
+            gstate_apply(early, S, &rm[j], IT_P);
+        else
+            it[ni++] = item(rm[j].lo, IT_P, j);
+        if (rm[j].hi <= cutoff)
+            gstate_apply(early, S, &rm[j], IT_C);
+        else
+            it[ni++] = item(rm[j].hi, IT_C, j);
+        if (stale < POS_INF) {
+            if (stale <= cutoff)
+                gstate_apply(early, S, &rm[j], IT_S);
+            else
+                it[ni++] = item(stale, IT_S, j);
+        }
+    }
+    flush_early(X, R);
     qsort(it, ni, sizeof *it, item_cmp);
     for (size_t k = 0; k < ni && rc == TR_OK; k++) {
         unsigned phase = (unsigned)(it[k] >> 29) & 7;
@@ -1585,14 +1675,18 @@ static int sweep_race(struct engine *E, const struct subjects *S, const struct i
         }
     }
 done:
+    for (uint32_t i = 0; i < R->n_pf; i++) {
+        uint32_t p = R->pf_list[i];
+        const uint32_t *g = X->gids + X->prof_off[p];
+        for (unsigned l = 0; l < X->prof_kc[p]; l++)
+            gstate_init(&R->g[g[l]]);
+        gstate_init(&R->pf[p]);
+        R->pf_seen[p] = 0;
+    }
+    R->n_pf = 0;
     if (rm)
-        for (size_t j = 0; j < nm; j++) {
-            const uint32_t *g = subject_gids(X, rm[j].m);
-            unsigned kc = subject_kc(X, rm[j].m);
-            for (unsigned l = 0; l < kc; l++)
-                gstate_init(&R->g[g[l]]);
+        for (size_t j = 0; j < nm; j++)
             slot[rm[j].m] = UINT32_MAX;
-        }
     if (rv)
         for (size_t i = 0; i < ne; i++)
             free(rv[i].snap);
@@ -1626,21 +1720,30 @@ static int ev_key_cmp(const void *pa, const void *pb)
 }
 
 /* The race counters of a type, sized by its groups. */
-static int race_state_init(struct race_state *R, uint32_t n_gids)
+static int race_state_init(struct race_state *R, const struct index *X)
 {
-    size_t n = n_gids ? n_gids : 1;
+    size_t n = X->n_gids ? X->n_gids : 1, np = X->n_prof ? X->n_prof : 1;
     R->g = malloc(n * sizeof *R->g);
-    if (!R->g)
+    R->pf = malloc(np * sizeof *R->pf);
+    R->pf_seen = calloc(np, 1);
+    R->pf_list = malloc(np * sizeof *R->pf_list);
+    R->n_pf = 0;
+    if (!R->g || !R->pf || !R->pf_seen || !R->pf_list)
         return TR_ENOMEM;
     for (size_t i = 0; i < n; i++)
         gstate_init(&R->g[i]);
+    for (size_t i = 0; i < np; i++)
+        gstate_init(&R->pf[i]);
     return TR_OK;
 }
 
 static void race_state_release(struct race_state *R)
 {
     free(R->g);
-    R->g = NULL;
+    free(R->pf);
+    free(R->pf_seen);
+    free(R->pf_list);
+    memset(R, 0, sizeof *R);
 }
 
 /* Every event of one subject type, race by race. */
@@ -1670,7 +1773,7 @@ static int sweep_type(struct engine *E, enum tr_subject_type t)
     keys = malloc(ne * sizeof *keys);
     order = malloc(ne * sizeof *order);
     slot = malloc((S->n ? S->n : 1) * sizeof *slot);
-    if (!keys || !order || !slot || race_state_init(&R, X.n_gids)) {
+    if (!keys || !order || !slot || race_state_init(&R, &X)) {
         rc = tr_error_set(E->err, TR_ENOMEM, "records: out of memory");
         goto done;
     }
@@ -1730,6 +1833,7 @@ static int engine_init(struct engine *E, const struct tr_records_input *in,
     E->in = in;
     E->c = in->catalog;
     E->err = err;
+    E->since = NEG_INF;
     return build_artists(E);
 }
 
@@ -1759,8 +1863,16 @@ static int engine_output(struct engine *E, struct tr_claim **out, size_t *n_out)
 int tr_records_compute(const struct tr_records_input *in, struct tr_claim **out,
                        size_t *n_out, struct tr_error *err)
 {
+    return tr_records_since(in, TR_DAY_NONE, out, n_out, err);
+}
+
+int tr_records_since(const struct tr_records_input *in, tr_day since, struct tr_claim **out,
+                     size_t *n_out, struct tr_error *err)
+{
     struct engine E;
     int rc = engine_init(&E, in, out, n_out, err);
+    if (since != TR_DAY_NONE && since > NEG_INF)
+        E.since = since;
     for (int t = 0; rc == TR_OK && t <= TR_SUBJECT_ARTIST; t++)
         rc = sweep_type(&E, (enum tr_subject_type)t);
     if (rc == TR_OK)

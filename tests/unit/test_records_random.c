@@ -714,6 +714,32 @@ static void check_world(uint64_t seed, bool coverage, size_t *n_claims, size_t *
         assert_int_equal(k, n_one);
         tr_records_free(one);
     }
+    /* judging only the events from a day on gives exactly their claims */
+    tr_day lo = g->ev[0].date, hi = g->ev[0].date;
+    for (size_t e = 1; e < g->n_ev; e++) {
+        lo = g->ev[e].date < lo ? g->ev[e].date : lo;
+        hi = g->ev[e].date > hi ? g->ev[e].date : hi;
+    }
+    const tr_day cuts[] = {lo, lo + 1, lo + (hi - lo) / 3, lo + (hi - lo) / 2, hi - 1, hi, hi + 1};
+    for (size_t c = 0; c < sizeof cuts / sizeof *cuts; c++) {
+        struct tr_claim *part = NULL;
+        size_t n_part = 0, k = 0;
+        assert_int_equal(tr_records_since(&in, cuts[c], &part, &n_part, &err), 0);
+        for (size_t j = 0; j < want.n; j++)
+            if (g->ev[want.c[j].event].date >= cuts[c]) {
+                assert_true(k < n_part);
+                if (!claim_equal(&part[k], &want.c[j])) {
+                    print_message("seed %llu: since %d, claim %zu differs\n",
+                                  (unsigned long long)seed, cuts[c], k);
+                    print_claim("since", &part[k]);
+                    print_claim("oracle", &want.c[j]);
+                    fail();
+                }
+                k++;
+            }
+        assert_int_equal(k, n_part);
+        tr_records_free(part);
+    }
     for (size_t j = 0; j < n_got; j++)
         *n_uncertain += got[j].uncertain;
     *n_claims += n_got;
