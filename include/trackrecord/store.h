@@ -61,8 +61,9 @@ struct tr_milestone_filter {
 };
 #define TR_MILESTONE_FILTER_ALL {-1, TR_NONE, -1, TR_DAY_NONE}
 
-/* Stored milestone events matching f, ordered by date, then kind, subject,
- * threshold.  *out is the caller's (free()). */
+/* Stored milestone events matching f, ordered by date, then kind, subject
+ * type, subject (catalog order), threshold, scope.  *out is the caller's
+ * (free()). */
 int tr_store_milestones(struct tr_store *s, const struct tr_milestone_filter *f,
                         struct tr_milestone **out, size_t *n, struct tr_error *err);
 

@@ -1332,9 +1332,17 @@ static int index_build(struct engine *E, const struct subjects *S, struct index 
     qsort(refs, nr, sizeof *refs, day_ref_cmp);
     if (fill_by_group(X, S, refs, nr, &X->st_off, &X->st_day, NULL))
         goto done;
+    /* Stale days after the last event are never read: data that end after
+     * every judged day (the usual case) leave nothing to index. */
+    tr_day last_event = NEG_INF;
+    for (size_t e = 0; e < E->in->n_events; e++) {
+        const struct tr_milestone *ev = &E->in->events[e];
+        if (&E->sub[ev->subject_type] == S && ev->date > last_event)
+            last_event = ev->date;
+    }
     nr = 0;
     for (uint32_t m = 0; m < S->n; m++)
-        if (S->canon[m] == m && S->stale[m] < POS_INF)
+        if (S->canon[m] == m && S->stale[m] <= last_event)
             refs[nr++] = (struct day_ref){S->stale[m], m};
     qsort(refs, nr, sizeof *refs, day_ref_cmp);
     if (fill_by_group(X, S, refs, nr, &X->sl_off, &X->sl_day, &X->sl_min))
@@ -1622,6 +1630,11 @@ static int sweep_race(struct engine *E, const struct subjects *S, const struct i
     }
     if (!ni)
         goto done;                    /* nothing to judge in this race */
+    tr_day last_read = POS_INF;       /* the latest day an event item reads */
+    for (size_t k = 0; k < ni; k++) {
+        tr_day d = (tr_day)((uint32_t)(it[k] >> 32) ^ 0x80000000u);
+        last_read = last_read == POS_INF || d > last_read ? d : last_read;
+    }
     for (size_t j = 0; j < nm; j++) {
         /* member phases sort before event phases on a day: "up to" */
         struct gstate *early = &R->pf[X->prof[rm[j].m]];
@@ -1634,7 +1647,7 @@ static int sweep_race(struct engine *E, const struct subjects *S, const struct i
             gstate_apply(early, S, &rm[j], IT_C);
         else
             it[ni++] = item(rm[j].hi, IT_C, j);
-        if (stale < POS_INF) {
+        if (stale <= last_read) {
             if (stale <= cutoff)
                 gstate_apply(early, S, &rm[j], IT_S);
             else

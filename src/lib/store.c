@@ -180,7 +180,16 @@ int tr_store_milestones(struct tr_store *s, const struct tr_milestone_filter *f,
     int rc = tr_store_catalog(s, &c, err);
     if (rc)
         return rc;
-    return s->be->ops->load_events(s->be, c, f, out, n, err);
+    if ((rc = s->be->ops->load_events(s->be, c, f, out, n, err)))
+        return rc;
+    /* Events are stored in the order each import found them, which is this
+     * order unless an earlier day was imported later: sort only then. */
+    for (size_t i = 1; i < *n; i++)
+        if (tr_milestone_cmp(&(*out)[i - 1], &(*out)[i]) > 0) {
+            qsort(*out, *n, sizeof **out, tr_milestone_cmp);
+            break;
+        }
+    return 0;
 }
 
 int tr_store_corrections(struct tr_store *s, struct tr_correction **out, size_t *n,

@@ -75,6 +75,7 @@ struct tr_backend_ops {
      * NULL when none.  put with data NULL removes it. */
     int (*get_checkpoint)(struct tr_backend *b, void **data, size_t *len, struct tr_error *err);
     int (*put_checkpoint)(struct tr_backend *b, const void *data, size_t len, struct tr_error *err);
+    /* The stored events matching f, in no particular order. */
     int (*load_events)(struct tr_backend *b, const struct tr_catalog *c,
                        const struct tr_milestone_filter *f, struct tr_milestone **out,
                        size_t *n, struct tr_error *err);

@@ -863,8 +863,13 @@ static int fill_milestone(sqlite3_stmt *st, void *elem, const void *ctx)
                                                        : (int32_t)sqlite3_column_int64(st, 6);
     e->after = col_day(st, 7);
     e->open_start = sqlite3_column_int(st, 8) != 0;
-    e->slowest = tr_catalog_track(c, col_text(st, 9));
-    snprintf(e->scope, sizeof e->scope, "%s", col_text(st, 10));
+    e->slowest = sqlite3_column_type(st, 9) == SQLITE_NULL ? TR_NONE
+                                                           : tr_catalog_track(c, col_text(st, 9));
+    size_t len = (size_t)sqlite3_column_bytes(st, 10);
+    if (len) {
+        len = len < sizeof e->scope ? len : sizeof e->scope - 1;
+        memcpy(e->scope, col_text(st, 10), len);    /* e is zeroed: terminated */
+    }
     return 1;
 }
 
@@ -877,10 +882,7 @@ static int sq_load_events(struct tr_backend *base, const struct tr_catalog *c,
     int rc = prepare(b, "SELECT subject_type, subject, kind, threshold, value, date, day, after,"
                         " open_start, slowest, scope FROM milestones"
                         " WHERE (?1 IS NULL OR subject_type = ?1) AND (?2 IS NULL OR subject = ?2)"
-                        " AND (?3 IS NULL OR kind = ?3) AND (?4 IS NULL OR date >= ?4)"
-                        " ORDER BY date, CASE kind WHEN 'track_total' THEN 0 WHEN 'every_track' THEN 1"
-                        " WHEN 'release_total' THEN 2 WHEN 'artist_total' THEN 3 WHEN 'chart_debut' THEN 4"
-                        " WHEN 'chart_peak' THEN 5 ELSE 6 END, subject, threshold, scope", &st, err);
+                        " AND (?3 IS NULL OR kind = ?3) AND (?4 IS NULL OR date >= ?4)", &st, err);
     if (rc)
         return rc;
     if (f && f->subject_type >= 0)
