@@ -106,6 +106,9 @@ int tr_store_imports(struct tr_store *s, struct tr_import_entry **out, size_t *n
  * series take on disk. */
 struct tr_store_stats {
     uint64_t days, observations, series_bytes, tracks, releases, artists, milestones;
+    tr_day scanned_to;       /* the last day the milestone checkpoint covers:
+                              * an import of later days scans those alone;
+                              * TR_DAY_NONE when the next import rescans all */
 };
 int tr_store_stats(struct tr_store *s, struct tr_store_stats *out, struct tr_error *err);
 

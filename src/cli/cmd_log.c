@@ -137,7 +137,9 @@ int cmd_stats(struct cli *cli, int argc, char **argv)
     int rc = simple_opts(cli, argc, argv,
                          "usage: trackrecord stats [--json]\n\n"
                          "What the store holds: catalog size, days and observations stored, the\n"
-                         "bytes the series take and bytes per observation, milestone events.\n",
+                         "bytes the series take and bytes per observation, milestone events, and\n"
+                         "the days the milestone checkpoint covers (an import of later days\n"
+                         "scans only those).\n",
                          &json);
     if (rc)
         return rc < 0 ? EXIT_OK : rc;
@@ -151,6 +153,7 @@ int cmd_stats(struct cli *cli, int argc, char **argv)
         tr_store_close(s);
         return rc;
     }
+    char date[TR_DATE_LEN];
     double per = st.observations ? (double)st.series_bytes / (double)st.observations : 0;
     if (json) {
         json_t *o = json_object();
@@ -162,6 +165,8 @@ int cmd_stats(struct cli *cli, int argc, char **argv)
         json_object_set_new(o, "series_bytes", json_integer((json_int_t)st.series_bytes));
         json_object_set_new(o, "bytes_per_observation", json_real(per));
         json_object_set_new(o, "milestones", json_integer((json_int_t)st.milestones));
+        json_object_set_new(o, "scanned_to", st.scanned_to == TR_DAY_NONE ? json_null()
+                                             : json_string(tr_day_format(st.scanned_to, date)));
         out_json_dump(stdout, o);
     } else {
         printf("catalog: %llu artists, %llu releases, %llu tracks\n", (unsigned long long)st.artists,
@@ -170,6 +175,11 @@ int cmd_stats(struct cli *cli, int argc, char **argv)
                (unsigned long long)st.days, (unsigned long long)st.observations,
                (unsigned long long)st.series_bytes, per);
         printf("milestones: %llu events\n", (unsigned long long)st.milestones);
+        if (st.scanned_to != TR_DAY_NONE)
+            printf("checkpoint: days to %s scanned; an import of later days scans those alone\n",
+                   tr_day_format(st.scanned_to, date));
+        else
+            printf("checkpoint: none; the next import that adds play counts rescans every day\n");
     }
     tr_store_close(s);
     return EXIT_OK;

@@ -534,13 +534,19 @@ static void **array_ptr(struct engine *g, const struct state_array *a)
     return (void **)((char *)g + a->offset);
 }
 
+static size_t state_size(uint32_t ns, uint32_t nt, size_t ladder_len)
+{
+    size_t n = sizeof(struct state_header) + ladder_len;
+    for (size_t i = 0; i < sizeof state_arrays / sizeof *state_arrays; i++)
+        n += state_arrays[i].size * (state_arrays[i].per_total ? nt : ns);
+    return n;
+}
+
 static int state_save(struct engine *g, void **out, size_t *len)
 {
     const char *ladder = tr_ladder_text(g->l);
     struct state_header h = {STATE_MAGIC, g->ns, g->nt, g->day, (uint32_t)strlen(ladder)};
-    size_t n = sizeof h + h.ladder_len;
-    for (size_t i = 0; i < sizeof state_arrays / sizeof *state_arrays; i++)
-        n += state_arrays[i].size * (state_arrays[i].per_total ? g->nt : g->ns);
+    size_t n = state_size(g->ns, g->nt, h.ladder_len);
     char *p = malloc(n), *w = p;
     if (!p)
         return TR_ENOMEM;
@@ -643,6 +649,21 @@ out:
     free(g.corrections.p);
     free_state(&g);
     return rc;
+}
+
+tr_day tr_engine_checkpoint_day(const struct tr_catalog *c, const struct tr_ladder *l,
+                                const void *checkpoint, size_t len)
+{
+    struct state_header h;
+    const char *ladder = tr_ladder_text(l);
+    if (!checkpoint || len < sizeof h)
+        return TR_DAY_NONE;
+    memcpy(&h, checkpoint, sizeof h);
+    if (h.magic != STATE_MAGIC || h.ns != c->n_series || h.nt != c->n_releases + c->n_artists ||
+        h.ladder_len != strlen(ladder) || len != state_size(h.ns, h.nt, h.ladder_len) ||
+        memcmp((const char *)checkpoint + sizeof h, ladder, h.ladder_len) != 0)
+        return TR_DAY_NONE;
+    return h.last_day;
 }
 
 int tr_engine_coverage(const void *checkpoint, size_t len, tr_day **first, tr_day **last,

@@ -32,6 +32,11 @@ int tr_engine_run(struct tr_backend *be, const struct tr_catalog *c, const struc
                   struct tr_engine_result *out, struct tr_error *err);
 void tr_engine_result_release(struct tr_engine_result *r);
 
+/* The last day a checkpoint covers when it fits this catalog and ladder
+ * (an import of later days will scan those alone), else TR_DAY_NONE. */
+tr_day tr_engine_checkpoint_day(const struct tr_catalog *c, const struct tr_ladder *l,
+                                const void *checkpoint, size_t len);
+
 /* The coverage kept in a checkpoint: each series' first and last day
  * with data (*first, *last malloc'd, n series; NULL and 0 without a
  * checkpoint). 0, TR_ESTORE or TR_ENOMEM. */

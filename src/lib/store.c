@@ -300,12 +300,26 @@ int tr_store_imports(struct tr_store *s, struct tr_import_entry **out, size_t *n
 
 static int stats_fn(struct tr_store *s, void *arg, struct tr_error *err)
 {
-    return s->be->ops->stats(s->be, arg, err);
+    struct tr_store_stats *st = arg;
+    const struct tr_ladder *l;
+    void *cp = NULL;
+    size_t cp_len = 0;
+    int rc = s->be->ops->stats(s->be, st, err);
+    if (!rc)
+        rc = tr_store_ladder(s, &l, err);
+    if (!rc)
+        rc = s->be->ops->get_checkpoint(s->be, &cp, &cp_len, err);
+    if (!rc)
+        st->scanned_to = tr_engine_checkpoint_day(s->catalog, l, cp, cp_len);
+    free(cp);
+    return rc;
 }
 
 int tr_store_stats(struct tr_store *s, struct tr_store_stats *out, struct tr_error *err)
 {
-    return read_txn(s, stats_fn, out, err);
+    const struct tr_catalog *c;
+    int rc = tr_store_catalog(s, &c, err);
+    return rc ? rc : read_txn(s, stats_fn, out, err);
 }
 
 struct compute_args {

@@ -247,12 +247,29 @@ t_daily_imports_match_one_import() {
         { echo "date,track,streams"; grep "^$part" "$DEMO/streams.csv"; } >"$WORK/part.csv"
         check "import $part" "$BIN" --db "$db" import -q "$WORK/part.csv" || return 1
     done
+    # the checkpoint covers the last day imported: the next day scans alone
+    expect_eq "checkpoint" "$("$BIN" --db "$db" stats --json | jq -r .scanned_to)" \
+        "$(cut -d, -f1 "$DEMO/streams.csv" | grep "^[0-9]" | sort | tail -1)" || return 1
     expect_eq "milestones" "$("$BIN" --db "$db" milestones --csv | sort | sha256sum)" \
         "$("$BIN" --db "$full" milestones --csv | sort | sha256sum)" || return 1
     expect_eq "corrections" "$("$BIN" --db "$db" corrections)" "$("$BIN" --db "$full" corrections)"
 }
 
 # ---- records ---------------------------------------------------------------
+
+t_records_since_is_the_tail() {
+    # judging only the events from a day on gives exactly their claims
+    local db=$WORK/records-since.db
+    rm -f "$db"*
+    check "import" "$BIN" --db "$db" import -q --ladder 10M../10M "$DEMO" "$ROOT/tests/data/records" || return 1
+    local all; all=$("$BIN" --db "$db" records --json)
+    local d
+    for d in 2023-09-08 2024-03-01 2024-05-06 2025-01-01; do
+        expect_eq "since $d" "$("$BIN" --db "$db" records --json --since "$d")" \
+            "$(printf '%s' "$all" | jq --arg d "$d" '[.[] | select(.date >= $d)]')" || return 1
+    done
+    contains "some claims from 2024-05-06" "$("$BIN" --db "$db" records --since 2024-05-06)" "first"
+}
 
 t_records_seed_claims() {
     # Layover beside the fictional acts of tests/data/records: the seed's
