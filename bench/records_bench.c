@@ -4,8 +4,9 @@
  * Generates a catalog (5,000 artists, 20,000 releases, 80,000 tracks) and
  * 100,000 milestone events over it, each subject crossing the default ladder
  * in order over the years, then times tr_records_compute() on all of them
- * (median of --reps runs, default 5) and tr_records_for_event() on single
- * events (median over 21 events), and prints both.
+ * (median of --reps runs, default 5), tr_records_for_event() on single
+ * events (median over 21 events) and tr_records_since() on the last day's
+ * events (the daily job), and prints each.
  *
  *   cc -O2 -std=c11 -D_GNU_SOURCE -Iinclude bench/records_bench.c \
  *      build/libtrackrecord.a -lsqlite3 -ljansson -lxxhash -lz -lm -pthread \
@@ -257,6 +258,28 @@ int main(int argc, char **argv)
     qsort(ms, 21, sizeof *ms, cmp_double);
     printf("records: one event: median %.2f ms (min %.2f, max %.2f, 21 events)\n", ms[10],
            ms[0], ms[20]);
+    /* the daily job: the last day's events, every earlier one competing */
+    tr_day last_date = ev[0].date;
+    for (size_t i = 1; i < n; i++)
+        last_date = ev[i].date > last_date ? ev[i].date : last_date;
+    size_t n_day = 0, n_day_claims = 0;
+    for (size_t i = 0; i < n; i++)
+        n_day += ev[i].date == last_date;
+    for (size_t r = 0; r < reps; r++) {
+        struct tr_claim *cl = NULL;
+        struct tr_error err = {0};
+        double t0 = now_ms();
+        if (tr_records_since(&in, last_date, &cl, &n_day_claims, &err)) {
+            fprintf(stderr, "records_bench: %s\n", err.msg);
+            return 1;
+        }
+        ms[r] = now_ms() - t0;
+        tr_records_free(cl);
+    }
+    qsort(ms, reps, sizeof *ms, cmp_double);
+    printf("records: the last day (%zu events, %zu claims), all others competing: median %.2f ms "
+           "(min %.2f, max %.2f, %zu runs)\n", n_day, n_day_claims, ms[reps / 2], ms[0],
+           ms[reps - 1], reps);
     free(ms);
     free(cpu);
     for (int s = 0; s < 3; s++)
