@@ -1709,29 +1709,6 @@ done:
     return rc;
 }
 
-struct ev_key {
-    uint64_t threshold;
-    tr_day date;
-    uint32_t kind;
-    size_t e;
-    const char *scope;            /* the chart of a chart milestone, else "" */
-};
-
-static int ev_key_cmp(const void *pa, const void *pb)
-{
-    const struct ev_key *x = pa, *y = pb;
-    if (x->kind != y->kind)
-        return x->kind < y->kind ? -1 : 1;
-    if (x->threshold != y->threshold)
-        return x->threshold < y->threshold ? -1 : 1;
-    int sc = strcmp(x->scope, y->scope);
-    if (sc)
-        return sc;
-    if (x->date != y->date)
-        return x->date < y->date ? -1 : 1;
-    return x->e < y->e ? -1 : x->e > y->e;
-}
-
 /* The race counters of a type, sized by its groups. */
 static int race_state_init(struct race_state *R, const struct index *X)
 {
@@ -1759,15 +1736,19 @@ static void race_state_release(struct race_state *R)
     memset(R, 0, sizeof *R);
 }
 
-/* Every event of one subject type, race by race. */
+/* Every event of one subject type, race by race.  Events are bucketed by
+ * race (kind, threshold, scope) in index order; the order within a race
+ * does not matter, since the sweep sorts its items and ties are broken by
+ * subject. */
 static int sweep_type(struct engine *E, enum tr_subject_type t)
 {
     const struct tr_records_input *in = E->in;
     struct index X;
     struct race_state R;
-    struct ev_key *keys = NULL;
-    size_t *order = NULL;
-    uint32_t *slot = NULL;
+    struct strmap scopes = {0};
+    struct gmap races = {0};
+    uint32_t *race = NULL, *slot = NULL;
+    size_t *order = NULL, *at = NULL;
     size_t ne = 0;
     int rc;
 
@@ -1783,37 +1764,52 @@ static int sweep_type(struct engine *E, enum tr_subject_type t)
     if ((rc = index_build(E, S, &X)))
         goto done;
     rc = TR_ENOMEM;
-    keys = malloc(ne * sizeof *keys);
+    race = malloc(ne * sizeof *race);
     order = malloc(ne * sizeof *order);
     slot = malloc((S->n ? S->n : 1) * sizeof *slot);
-    if (!keys || !order || !slot || race_state_init(&R, &X)) {
-        rc = tr_error_set(E->err, TR_ENOMEM, "records: out of memory");
+    if (!race || !order || !slot || race_state_init(&R, &X))
         goto done;
-    }
     memset(slot, 0xff, (S->n ? S->n : 1) * sizeof *slot);
     size_t k = 0;
     for (size_t e = 0; e < in->n_events; e++) {
         const struct tr_milestone *ev = &in->events[e];
-        if (ev->subject_type == t)
-            keys[k++] = (struct ev_key){ev->threshold, ev->date, (uint32_t)ev->kind, e, ev->scope};
+        if (ev->subject_type != t)
+            continue;
+        uint32_t sid;
+        if (strmap_intern(&scopes, ev->scope, &sid))
+            goto done;
+        if (sid > 0xffffff) {
+            rc = tr_error_set(E->err, TR_ELIMIT, "records: more than %u chart scopes", 0xffffff);
+            goto done;
+        }
+        struct gkey key = {(uint32_t)ev->kind | sid << 8, (uint32_t)ev->threshold,
+                           (uint32_t)(ev->threshold >> 32)};
+        if (gmap_intern(&races, &key, &race[k++]))
+            goto done;
     }
-    qsort(keys, ne, sizeof *keys, ev_key_cmp);
+    if (!(at = calloc(races.n + 1, sizeof *at)))
+        goto done;
     for (size_t i = 0; i < ne; i++)
-        order[i] = keys[i].e;
+        at[race[i] + 1]++;
+    for (size_t r = 0; r < races.n; r++)
+        at[r + 1] += at[r];
+    k = 0;
+    for (size_t e = 0; e < in->n_events; e++)
+        if (in->events[e].subject_type == t)
+            order[at[race[k++]]++] = e;
     rc = TR_OK;
-    for (size_t i = 0; i < ne && rc == TR_OK;) {
-        size_t j = i + 1;
-        while (j < ne && keys[j].kind == keys[i].kind && keys[j].threshold == keys[i].threshold &&
-               strcmp(keys[j].scope, keys[i].scope) == 0)
-            j++;
-        rc = sweep_race(E, S, &X, &R, slot, order, i, j);
-        i = j;
-    }
+    for (size_t r = 0, first = 0; r < races.n && rc == TR_OK; first = at[r++])
+        rc = sweep_race(E, S, &X, &R, slot, order, first, at[r]);
 done:
+    if (rc == TR_ENOMEM)
+        tr_error_set(E->err, rc, "records: out of memory");
     index_release(&X);
     race_state_release(&R);
-    free(keys);
+    strmap_release(&scopes);
+    gmap_release(&races);
+    free(race);
     free(order);
+    free(at);
     free(slot);
     return rc;
 }
