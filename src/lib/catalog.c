@@ -20,6 +20,8 @@ struct tr_catalog_priv {
     uint32_t cap_artists, cap_releases, cap_tracks;
     struct dirty dirty[3];       /* by enum tr_subject_type */
     bool changed;
+    char *arena;                 /* a snapshot's strings and lists, or NULL */
+    size_t arena_len;
 };
 
 static const char *const kind_names[] = {"", "solo", "group"};
@@ -239,17 +241,33 @@ int tr_catalog_add_track(struct tr_catalog *c, const char *id, uint32_t own_seri
     return rc;
 }
 
-int tr_catalog_set_str(char **field, const char *s)
+void tr_catalog_set_arena(struct tr_catalog *c, void *arena, size_t len)
+{
+    c->priv->arena = arena;
+    c->priv->arena_len = len;
+}
+
+/* Frees a field's value unless it lives in the arena. */
+static void release(const struct tr_catalog *c, void *p)
+{
+    const char *a = c->priv ? c->priv->arena : NULL;
+    if (a && (const char *)p >= a && (const char *)p < a + c->priv->arena_len)
+        return;
+    free(p);
+}
+
+int tr_catalog_set_str(struct tr_catalog *c, char **field, const char *s)
 {
     char *copy = NULL;
     if (s && !(copy = strdup(s)))
         return TR_ENOMEM;
-    free(*field);
+    release(c, *field);
     *field = copy;
     return 0;
 }
 
-int tr_catalog_set_list(uint32_t **field, uint32_t *n_field, const uint32_t *src, uint32_t n)
+int tr_catalog_set_list(struct tr_catalog *c, uint32_t **field, uint32_t *n_field,
+                        const uint32_t *src, uint32_t n)
 {
     uint32_t *copy = NULL;
     if (n) {
@@ -257,30 +275,31 @@ int tr_catalog_set_list(uint32_t **field, uint32_t *n_field, const uint32_t *src
             return TR_ENOMEM;
         memcpy(copy, src, n * sizeof *copy);
     }
-    free(*field);
+    release(c, *field);
     *field = copy;
     *n_field = n;
     return 0;
 }
 
-static void free_strings(char **v, uint32_t n)
+static void free_strings(const struct tr_catalog *c, char **v, uint32_t n)
 {
     for (uint32_t i = 0; i < n; i++)
-        free(v[i]);
-    free(v);
+        release(c, v[i]);
+    free(v);    /* the array itself is always malloc'd */
 }
 
-int tr_catalog_set_strings(char ***field, uint32_t *n_field, char *const *src, uint32_t n)
+int tr_catalog_set_strings(struct tr_catalog *c, char ***field, uint32_t *n_field,
+                           char *const *src, uint32_t n)
 {
     char **copy = n ? calloc(n, sizeof *copy) : NULL;
     if (n && !copy)
         return TR_ENOMEM;
     for (uint32_t i = 0; i < n; i++)
         if (!(copy[i] = strdup(src[i]))) {
-            free_strings(copy, n);
+            free_strings(c, copy, n);
             return TR_ENOMEM;
         }
-    free_strings(*field, *n_field);
+    free_strings(c, *field, *n_field);
     *field = copy;
     *n_field = n;
     return 0;
@@ -408,23 +427,23 @@ void tr_catalog_free(struct tr_catalog *c)
         return;
     for (uint32_t i = 0; i < c->n_artists; i++) {
         struct tr_artist *a = &c->artists[i];
-        free(a->id);
-        free(a->name);
-        free_strings(a->genres, a->n_genres);
-        free(a->member_of);
+        release(c, a->id);
+        release(c, a->name);
+        free_strings(c, a->genres, a->n_genres);
+        release(c, a->member_of);
     }
     for (uint32_t i = 0; i < c->n_releases; i++) {
         struct tr_release *r = &c->releases[i];
-        free(r->id);
-        free(r->title);
-        free(r->artists);
-        free(r->tracks);
+        release(c, r->id);
+        release(c, r->title);
+        release(c, r->artists);
+        release(c, r->tracks);
     }
     for (uint32_t i = 0; i < c->n_tracks; i++) {
         struct tr_track *t = &c->tracks[i];
-        free(t->id);
-        free(t->title);
-        free(t->artists);
+        release(c, t->id);
+        release(c, t->title);
+        release(c, t->artists);
     }
     free(c->artists);
     free(c->releases);
@@ -433,9 +452,11 @@ void tr_catalog_free(struct tr_catalog *c)
     tr_idmap_free(c->artist_ids);
     tr_idmap_free(c->release_ids);
     tr_idmap_free(c->track_ids);
-    if (c->priv)
+    if (c->priv) {
         for (int t = 0; t < 3; t++)
             free(c->priv->dirty[t].flags);
+        free(c->priv->arena);
+    }
     free(c->priv);
     free(c);
 }

@@ -36,12 +36,21 @@ int tr_catalog_add_release(struct tr_catalog *c, const char *id, uint32_t *idx, 
 int tr_catalog_add_track(struct tr_catalog *c, const char *id, uint32_t own_series,
                          uint32_t *idx, bool *created);
 
-/* Replaces *field with a copy of s (NULL allowed).  0 or TR_ENOMEM. */
-int tr_catalog_set_str(char **field, const char *s);
-/* Replaces an index array with a copy of src[0..n).  0 or TR_ENOMEM. */
-int tr_catalog_set_list(uint32_t **field, uint32_t *n_field, const uint32_t *src, uint32_t n);
-/* Replaces a string list with a copy.  0 or TR_ENOMEM. */
-int tr_catalog_set_strings(char ***field, uint32_t *n_field, char *const *src, uint32_t n);
+/* Field edits.  A field of c's entities is either malloc'd or points into
+ * c's arena (the strings and lists of a loaded snapshot, one allocation);
+ * these replace it with a malloc'd copy and free the old value unless it
+ * is in the arena.  Every edit of a string or list field goes through
+ * them.  0 or TR_ENOMEM. */
+/* Replaces *field with a copy of s (NULL allowed). */
+int tr_catalog_set_str(struct tr_catalog *c, char **field, const char *s);
+/* Replaces an index array with a copy of src[0..n). */
+int tr_catalog_set_list(struct tr_catalog *c, uint32_t **field, uint32_t *n_field,
+                        const uint32_t *src, uint32_t n);
+/* Replaces a string list with a copy. */
+int tr_catalog_set_strings(struct tr_catalog *c, char ***field, uint32_t *n_field,
+                           char *const *src, uint32_t n);
+/* Hands c the arena its fields may point into (freed with c). */
+void tr_catalog_set_arena(struct tr_catalog *c, void *arena, size_t len);
 
 void tr_catalog_mark(struct tr_catalog *c, enum tr_subject_type t, uint32_t idx);
 bool tr_catalog_is_dirty(const struct tr_catalog *c, enum tr_subject_type t, uint32_t idx);

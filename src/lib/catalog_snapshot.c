@@ -204,13 +204,14 @@ struct reader {
     bool bad;
 };
 
+/* Strings and lists point into the catalog's arena: no allocation each. */
 static char *get_string(struct reader *r, uint32_t off)
 {
     if (off >= r->n_str || !memchr(r->strings + off, '\0', r->n_str - off)) {
         r->bad = true;
         return NULL;
     }
-    return strdup(r->strings + off);
+    return (char *)r->strings + off;
 }
 
 static uint32_t *get_list(struct reader *r, struct span s, uint32_t limit)
@@ -221,12 +222,7 @@ static uint32_t *get_list(struct reader *r, struct span s, uint32_t limit)
     }
     if (!s.n)
         return NULL;
-    uint32_t *v = malloc(s.n * sizeof *v);
-    if (!v) {
-        r->bad = true;
-        return NULL;
-    }
-    memcpy(v, r->lists + s.off, s.n * sizeof *v);
+    uint32_t *v = (uint32_t *)r->lists + s.off;
     for (uint32_t k = 0; k < s.n; k++)
         if (v[k] >= limit)
             r->bad = true;
@@ -248,20 +244,22 @@ int tr_catalog_from_snapshot(const void *blob, size_t len, struct tr_catalog **o
         h.maps[1] > len || h.maps[2] > len || need != len || h.lists % sizeof(uint32_t) ||
         h.n_series > h.n_tracks)
         return TR_ESTORE;
+    /* The arena: the lists (first, for their alignment), then the strings,
+     * copied once; the entities' fields point into it. */
     const char *p = (const char *)blob + sizeof h;
-    struct reader r = {p, h.strings, NULL, h.lists / sizeof(uint32_t), false};
-    p += h.strings;
-    uint32_t *lists = malloc(h.lists ? h.lists : 1);   /* aligned copy */
+    char *arena = malloc(h.lists + h.strings + 1);
     struct tr_catalog *c = calloc(1, sizeof *c);
-    if (!lists || !c || !(c->priv = tr_catalog_priv_new())) {
-        free(lists);
+    if (!arena || !c || !(c->priv = tr_catalog_priv_new())) {
+        free(arena);
         free(c);
         return TR_ENOMEM;
     }
-    if (h.lists)
-        memcpy(lists, p, h.lists);
-    r.lists = lists;
-    p += h.lists;
+    tr_catalog_set_arena(c, arena, h.lists + h.strings);
+    memcpy(arena, p + h.strings, h.lists);
+    memcpy(arena + h.lists, p, h.strings);
+    struct reader r = {arena + h.lists, h.strings, (const uint32_t *)(void *)arena,
+                       h.lists / sizeof(uint32_t), false};
+    p += h.strings + h.lists;
     c->artists = calloc(h.n_artists ? h.n_artists : 1, sizeof *c->artists);
     c->releases = calloc(h.n_releases ? h.n_releases : 1, sizeof *c->releases);
     c->tracks = calloc(h.n_tracks ? h.n_tracks : 1, sizeof *c->tracks);
@@ -291,7 +289,6 @@ int tr_catalog_from_snapshot(const void *blob, size_t len, struct tr_catalog **o
         } else if (sa.genres.n) {
             r.bad = true;
         }
-        free(g);
         a->member_of = get_list(&r, sa.member_of, h.n_artists);
         a->n_member_of = sa.member_of.n;
     }
@@ -348,11 +345,9 @@ int tr_catalog_from_snapshot(const void *blob, size_t len, struct tr_catalog **o
         rc = TR_ESTORE;
         goto fail;
     }
-    free(lists);
     *out = c;
     return 0;
 fail:
-    free(lists);
     tr_catalog_free(c);
     return rc;
 }

@@ -152,7 +152,7 @@ int tr_fmt_artists_read(struct tr_import_ctx *x, struct tr_input *in, struct tr_
             same = strcmp(items[j], a->genres[j]) == 0;
         if (!rc && !same) {
             tr_catalog_mark(x->catalog, TR_SUBJECT_ARTIST, i);
-            rc = tr_catalog_set_strings(&a->genres, &a->n_genres, items, ng);
+            rc = tr_catalog_set_strings(x->catalog, &a->genres, &a->n_genres, items, ng);
         }
         if (!rc)
             rc = defer(&later, i, line, b[6], 0);

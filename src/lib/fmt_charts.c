@@ -132,7 +132,7 @@ static int add_chart_track(struct tr_import_ctx *x, const char *id, const char *
     if (rc || !created)
         return rc;
     x->tracks_added++;
-    if ((rc = tr_catalog_set_str(&c->tracks[*track].title, title)))
+    if ((rc = tr_catalog_set_str(c, &c->tracks[*track].title, title)))
         return rc;
     uint32_t list[32], n = 0;
     char buf[1024];
@@ -153,7 +153,7 @@ static int add_chart_track(struct tr_import_ctx *x, const char *id, const char *
             return rc;
         list[n++] = idx;
     }
-    return tr_catalog_set_list(&c->tracks[*track].artists, &c->tracks[*track].n_artists, list, n);
+    return tr_catalog_set_list(c, &c->tracks[*track].artists, &c->tracks[*track].n_artists, list, n);
 }
 
 int tr_fmt_charts_read(struct tr_import_ctx *x, struct tr_input *in, struct tr_error *err)

@@ -379,7 +379,7 @@ static int album_release(struct tr_import_ctx *x, struct tr_input *in, const str
     bool compilation = r->title[0] == '^';
     int rc = tr_catalog_add_release(c, id, &rel, NULL);
     if (!rc)
-        rc = tr_catalog_set_str(&c->releases[rel].title, r->title + compilation);
+        rc = tr_catalog_set_str(c, &c->releases[rel].title, r->title + compilation);
     if (rc)
         return tr_error_set(err, rc, "out of memory");
     c->releases[rel].type = compilation ? TR_RELEASE_COMPILATION : TR_RELEASE_UNKNOWN;

@@ -102,7 +102,7 @@ int tr_import_set_str(struct tr_import_ctx *x, enum tr_subject_type t, uint32_t 
     if (strcmp(*f ? *f : "", v ? v : "") == 0)
         return 0;
     tr_catalog_mark(x->catalog, t, i);
-    return tr_catalog_set_str(f, v);
+    return tr_catalog_set_str(x->catalog, f, v);
 }
 
 int tr_import_set_list(struct tr_import_ctx *x, enum tr_subject_type t, uint32_t i, uint32_t **f,
@@ -111,7 +111,7 @@ int tr_import_set_list(struct tr_import_ctx *x, enum tr_subject_type t, uint32_t
     if (*nf == n && (n == 0 || memcmp(*f, v, n * sizeof *v) == 0))
         return 0;
     tr_catalog_mark(x->catalog, t, i);
-    return tr_catalog_set_list(f, nf, v, n);
+    return tr_catalog_set_list(x->catalog, f, nf, v, n);
 }
 
 int tr_import_track_lists(struct tr_import_ctx *x, const struct tr_import_place *v, size_t n,
@@ -162,7 +162,7 @@ int tr_import_artist_by_name(struct tr_catalog *c, const char *name, uint32_t *i
     bool created;
     int rc = tr_catalog_add_artist(c, id, idx, &created);
     if (!rc && created)
-        rc = tr_catalog_set_str(&c->artists[*idx].name, name);
+        rc = tr_catalog_set_str(c, &c->artists[*idx].name, name);
     return rc;
 }
 
@@ -185,7 +185,7 @@ int tr_import_track(struct tr_import_ctx *x, const char *id, size_t len, const c
         return tr_error_set(err, TR_ENOMEM, "out of memory");
     int rc = tr_catalog_add_track(x->catalog, copy, TR_NONE, &t, NULL);
     if (!rc && title)
-        rc = tr_catalog_set_str(&x->catalog->tracks[t].title, title);
+        rc = tr_catalog_set_str(x->catalog, &x->catalog->tracks[t].title, title);
     free(copy);
     if (rc)
         return tr_error_set(err, rc, "out of memory");

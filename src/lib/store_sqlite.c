@@ -265,10 +265,10 @@ static int resolve_list(struct tr_catalog *c, enum tr_subject_type t, const char
             buf[k++] = i;
     }
     free(copy);
-    return tr_catalog_set_list(out, n, buf, k);
+    return tr_catalog_set_list(c, out, n, buf, k);
 }
 
-static int split_strings(const char *text, char ***out, uint32_t *n)
+static int split_strings(struct tr_catalog *c, const char *text, char ***out, uint32_t *n)
 {
     char *items[64];
     uint32_t k = 0;
@@ -277,7 +277,7 @@ static int split_strings(const char *text, char ***out, uint32_t *n)
         return TR_ENOMEM;
     for (char *tok = strtok_r(copy, ";", &save); tok && k < 64; tok = strtok_r(NULL, ";", &save))
         items[k++] = tok;
-    int rc = tr_catalog_set_strings(out, n, items, k);
+    int rc = tr_catalog_set_strings(c, out, n, items, k);
     free(copy);
     return rc;
 }
@@ -296,12 +296,12 @@ static int load_artists(struct sqlite_backend *b, struct tr_catalog *c, struct t
         if (rc)
             break;
         struct tr_artist *a = &c->artists[i];
-        rc = tr_catalog_set_str(&a->name, col_text(st, 1));
+        rc = tr_catalog_set_str(c, &a->name, col_text(st, 1));
         snprintf(a->country, sizeof a->country, "%s", col_text(st, 2));
         tr_artist_kind_parse(col_text(st, 3), &a->kind);
         tr_gender_parse(col_text(st, 4), &a->gender);
         if (!rc)
-            rc = split_strings(col_text(st, 5), &a->genres, &a->n_genres);
+            rc = split_strings(c, col_text(st, 5), &a->genres, &a->n_genres);
     }
     sqlite3_reset(st);
     while (rc == 0 && sqlite3_step(st) == SQLITE_ROW) {
@@ -326,7 +326,7 @@ static int load_tracks(struct sqlite_backend *b, struct tr_catalog *c, struct tr
             break;
         struct tr_track *t = &c->tracks[i];
         t->released = col_day(st, 3);
-        rc = tr_catalog_set_str(&t->title, col_text(st, 1));
+        rc = tr_catalog_set_str(c, &t->title, col_text(st, 1));
         if (!rc)
             rc = resolve_list(c, TR_SUBJECT_ARTIST, col_text(st, 2), &t->artists, &t->n_artists);
     }
@@ -357,7 +357,7 @@ static int load_releases(struct sqlite_backend *b, struct tr_catalog *c, struct 
         struct tr_release *r = &c->releases[i];
         r->date = col_day(st, 4);
         tr_release_type_parse(col_text(st, 3), &r->type);
-        rc = tr_catalog_set_str(&r->title, col_text(st, 1));
+        rc = tr_catalog_set_str(c, &r->title, col_text(st, 1));
         if (!rc)
             rc = resolve_list(c, TR_SUBJECT_ARTIST, col_text(st, 2), &r->artists, &r->n_artists);
     }
@@ -373,7 +373,7 @@ static int load_releases(struct sqlite_backend *b, struct tr_catalog *c, struct 
         int s = sqlite3_step(tl);
         const char *rid = s == SQLITE_ROW ? col_text(tl, 0) : NULL;
         if (cur_id && (!rid || strcmp(rid, cur_id) != 0)) {
-            if (cur != TR_NONE && (rc = tr_catalog_set_list(&c->releases[cur].tracks,
+            if (cur != TR_NONE && (rc = tr_catalog_set_list(c, &c->releases[cur].tracks,
                                                           &c->releases[cur].n_tracks, tracks, n)))
                 break;
             free(cur_id);
