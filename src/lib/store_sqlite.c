@@ -51,6 +51,10 @@ static const char schema[] =
     " scope TEXT NOT NULL DEFAULT '', PRIMARY KEY(kind, subject, threshold, scope));"
     "CREATE INDEX IF NOT EXISTS milestones_date ON milestones(date);"
     "CREATE INDEX IF NOT EXISTS milestones_subject ON milestones(subject);"
+    /* the same events packed by catalog index, a blob per write (see
+     * event_log_append): reading every event costs no SQL row each */
+    "CREATE TABLE IF NOT EXISTS event_log(seq INTEGER PRIMARY KEY, chart INTEGER NOT NULL,"
+    " data BLOB NOT NULL);"
     "CREATE TABLE IF NOT EXISTS corrections(track TEXT NOT NULL, date INTEGER NOT NULL,"
     " previous_date INTEGER NOT NULL, previous INTEGER NOT NULL, value INTEGER NOT NULL,"
     " PRIMARY KEY(track, date));"
@@ -796,6 +800,137 @@ static uint32_t subject_index(const struct tr_catalog *c, enum tr_subject_type t
     }
 }
 
+/* ---- the event log --------------------------------------------------
+ * Every write of milestone events also appends them to event_log as one
+ * blob of packed records (catalog indices instead of ids), in the same
+ * transaction; a replacing write deletes the blobs it replaces.  Reading
+ * all events then decodes the blobs instead of stepping a million rows.
+ * The rows stay the reference: when the blobs do not add up to the rows
+ * (a store written before the log, or a replaced row), events are read
+ * from the rows. */
+
+struct event_rec {                /* 40 bytes, native byte order */
+    uint64_t threshold, value;
+    uint32_t subject, slowest;
+    int32_t date, day, after;
+    uint8_t subject_type, kind, open_start, scope_len;   /* scope bytes follow */
+};
+
+static int event_log_append(struct sqlite_backend *b, bool chart, const struct tr_milestone *ev,
+                            size_t n, struct tr_error *err)
+{
+    if (!n)
+        return 0;
+    size_t cap = n * sizeof(struct event_rec), len = 0;
+    for (size_t i = 0; i < n; i++)
+        cap += strnlen(ev[i].scope, sizeof ev[i].scope);
+    char *buf = malloc(cap);
+    if (!buf)
+        return tr_error_set(err, TR_ENOMEM, "out of memory");
+    for (size_t i = 0; i < n; i++) {
+        const struct tr_milestone *e = &ev[i];
+        size_t sl = strnlen(e->scope, sizeof e->scope);
+        struct event_rec r = {e->threshold, e->value, e->subject, e->slowest, e->date, e->day,
+                              e->after, (uint8_t)e->subject_type, (uint8_t)e->kind,
+                              e->open_start, (uint8_t)sl};
+        memcpy(buf + len, &r, sizeof r);
+        memcpy(buf + len + sizeof r, e->scope, sl);
+        len += sizeof r + sl;
+    }
+    sqlite3_stmt *st;
+    int rc = prepare(b, "INSERT INTO event_log(chart, data) VALUES(?, ?)", &st, err);
+    if (!rc) {
+        sqlite3_bind_int(st, 1, chart);
+        sqlite3_bind_blob64(st, 2, buf, len, SQLITE_STATIC);
+        rc = step_done(b, st, err, "write event log");
+        sqlite3_finalize(st);
+    }
+    free(buf);
+    return rc;
+}
+
+/* Decodes one blob onto *v; false when it does not fit this catalog. */
+static bool event_log_decode(const struct tr_catalog *c, const char *p, size_t len,
+                             struct tr_milestone **v, size_t *n, size_t *cap)
+{
+    const uint32_t count[3] = {c->n_tracks, c->n_releases, c->n_artists};
+    for (size_t at = 0; at < len;) {
+        struct event_rec r;
+        if (len - at < sizeof r)
+            return false;
+        memcpy(&r, p + at, sizeof r);
+        at += sizeof r;
+        if (r.subject_type > TR_SUBJECT_ARTIST || r.subject >= count[r.subject_type] ||
+            r.kind >= TR_MS_KIND_COUNT || (r.slowest != TR_NONE && r.slowest >= c->n_tracks) ||
+            r.scope_len >= sizeof (*v)->scope || len - at < r.scope_len)
+            return false;
+        if (*n == *cap) {
+            size_t nc = *cap ? *cap * 2 : 4096;
+            struct tr_milestone *g = realloc(*v, nc * sizeof *g);
+            if (!g)
+                return false;
+            *v = g;
+            *cap = nc;
+        }
+        struct tr_milestone *e = &(*v)[(*n)++];
+        memset(e, 0, sizeof *e);
+        e->subject_type = (enum tr_subject_type)r.subject_type;
+        e->subject = r.subject;
+        e->kind = (enum tr_milestone_kind)r.kind;
+        e->threshold = r.threshold;
+        e->value = r.value;
+        e->date = r.date;
+        e->day = r.day;
+        e->after = r.after;
+        e->open_start = r.open_start != 0;
+        e->slowest = r.slowest;
+        memcpy(e->scope, p + at, r.scope_len);
+        at += r.scope_len;
+    }
+    return true;
+}
+
+/* Every stored event from the log; *out NULL when the log cannot be used. */
+static int event_log_read(struct sqlite_backend *b, const struct tr_catalog *c,
+                          struct tr_milestone **out, size_t *n, struct tr_error *err)
+{
+    uint64_t rows = 0;
+    struct tr_milestone *v = NULL;
+    size_t nv = 0, cap = 0;
+    bool fits = true;
+    sqlite3_stmt *st;
+    *out = NULL;
+    *n = 0;
+    /* a store of an older build, opened read-only, has no log yet */
+    uint64_t has_log = 0;
+    int rc = count_query(b, "SELECT count(*) FROM sqlite_master WHERE type = 'table'"
+                            " AND name = 'event_log'", &has_log, err);
+    if (rc || !has_log)
+        return rc;
+    rc = count_query(b, "SELECT count(*) FROM milestones", &rows, err);
+    if (!rc)
+        rc = prepare(b, "SELECT data FROM event_log ORDER BY seq", &st, err);
+    if (rc)
+        return rc;
+    int s;
+    while (fits && (s = sqlite3_step(st)) == SQLITE_ROW)
+        fits = event_log_decode(c, sqlite3_column_blob(st, 0),
+                                (size_t)sqlite3_column_bytes(st, 0), &v, &nv, &cap);
+    if (fits && s != SQLITE_DONE)
+        rc = db_error(b, err, "read event log");
+    sqlite3_finalize(st);
+    if (rc || !fits || nv != rows) {
+        free(v);
+        return rc;
+    }
+    *out = v ? v : malloc(1);
+    *n = nv;
+    return *out ? 0 : tr_error_set(err, TR_ENOMEM, "out of memory");
+}
+
+static int event_log_upgrade(struct sqlite_backend *b, const struct tr_catalog *c,
+                             struct tr_error *err);
+
 static int sq_replace_events(struct tr_backend *base, const struct tr_catalog *c, bool append,
                              bool chart,
                              const struct tr_milestone *ev, size_t n,
@@ -804,11 +939,17 @@ static int sq_replace_events(struct tr_backend *base, const struct tr_catalog *c
 {
     struct sqlite_backend *b = B(base);
     sqlite3_stmt *st = NULL, *cs = NULL;
-    int rc = 0;
+    int rc = event_log_upgrade(b, c, err);
+    if (rc)
+        return rc;
     if (chart)
-        rc = exec(b, "DELETE FROM milestones WHERE scope <> ''", err);
+        rc = exec(b, "DELETE FROM milestones WHERE scope <> ''; DELETE FROM event_log WHERE chart = 1;",
+                  err);
     else if (!append)
-        rc = exec(b, "DELETE FROM milestones WHERE scope = ''; DELETE FROM corrections;", err);
+        rc = exec(b, "DELETE FROM milestones WHERE scope = ''; DELETE FROM corrections;"
+                     " DELETE FROM event_log WHERE chart = 0;", err);
+    if (!rc)
+        rc = event_log_append(b, chart, ev, n, err);
     if (!rc)
         rc = prepare(b, "INSERT OR REPLACE INTO milestones(subject_type, subject, kind, threshold, value,"
                         " date, day, after, open_start, slowest, scope) VALUES(?,?,?,?,?,?,?,?,?,?,?)",
@@ -873,11 +1014,10 @@ static int fill_milestone(sqlite3_stmt *st, void *elem, const void *ctx)
     return 1;
 }
 
-static int sq_load_events(struct tr_backend *base, const struct tr_catalog *c,
-                          const struct tr_milestone_filter *f, struct tr_milestone **out,
-                          size_t *n, struct tr_error *err)
+static int load_event_rows(struct sqlite_backend *b, const struct tr_catalog *c,
+                           const struct tr_milestone_filter *f, struct tr_milestone **out,
+                           size_t *n, struct tr_error *err)
 {
-    struct sqlite_backend *b = B(base);
     sqlite3_stmt *st;
     int rc = prepare(b, "SELECT subject_type, subject, kind, threshold, value, date, day, after,"
                         " open_start, slowest, scope FROM milestones"
@@ -895,6 +1035,48 @@ static int sq_load_events(struct tr_backend *base, const struct tr_catalog *c,
         sqlite3_bind_int64(st, 4, f->since);
     return collect(b, st, sizeof(struct tr_milestone), fill_milestone, c, (void **)out, n,
                    "read milestones", err);
+}
+
+static int sq_load_events(struct tr_backend *base, const struct tr_catalog *c,
+                          const struct tr_milestone_filter *f, struct tr_milestone **out,
+                          size_t *n, struct tr_error *err)
+{
+    struct sqlite_backend *b = B(base);
+    if (!f || (f->subject_type < 0 && f->subject == TR_NONE && f->kind < 0 &&
+               f->since == TR_DAY_NONE)) {
+        int rc = event_log_read(b, c, out, n, err);
+        if (rc || *out)
+            return rc;
+    }
+    return load_event_rows(b, c, f, out, n, err);
+}
+
+/* A store written before the event log has rows and no log: the first
+ * write of events after an upgrade writes the log of the rows. */
+static int event_log_upgrade(struct sqlite_backend *b, const struct tr_catalog *c,
+                             struct tr_error *err)
+{
+    uint64_t logged = 0, rows = 0;
+    int rc = count_query(b, "SELECT count(*) FROM event_log", &logged, err);
+    if (!rc && !logged)
+        rc = count_query(b, "SELECT count(*) FROM milestones", &rows, err);
+    if (rc || logged || !rows)
+        return rc;
+    struct tr_milestone *ev = NULL;
+    size_t n = 0, k = 0;
+    if ((rc = load_event_rows(b, c, NULL, &ev, &n, err)))
+        return rc;
+    for (size_t i = 0; i < n; i++)        /* play counts first, then charts */
+        if (!ev[i].scope[0]) {
+            struct tr_milestone t = ev[k];
+            ev[k++] = ev[i];
+            ev[i] = t;
+        }
+    rc = event_log_append(b, false, ev, k, err);
+    if (!rc)
+        rc = event_log_append(b, true, ev + k, n - k, err);
+    free(ev);
+    return rc;
 }
 
 static int sq_get_checkpoint(struct tr_backend *base, void **data, size_t *len,
