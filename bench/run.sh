@@ -338,6 +338,12 @@ if [ "$have_tr" = 1 ] && { wants daily || wants recompute || wants storage; }; t
         note "the cached store's milestone checkpoint does not fit this build: rebuilding it"
         rebuild=1
     fi
+    # A store written before the event log would write it at each run's import.
+    if [ -f "$store/.stamp" ] && [ "$rebuild" = 0 ] &&
+        [ "$(sqlite3 "$store/tr.db" "SELECT count(*) = 0 FROM event_log" 2>/dev/null || echo 1)" = 1 ]; then
+        note "the cached store has no event log (an older build wrote it): rebuilding it"
+        rebuild=1
+    fi
     if [ "$rebuild" = 1 ] || [ ! -f "$store/.stamp" ] || [ "$(cat "$store/.stamp")" != "$store_key" ]; then
         note "building the store (once; cached in $store)"
         rm -rf "$store" "$sdir/chunks"
