@@ -369,7 +369,7 @@ if [ "$have_tr" = 1 ] && { wants daily || wants recompute || wants storage; }; t
     obs=$(field observations "$info")
     say "  store build (one-off, $chunk-day imports): $(field build_seconds "$info") s for $obs observations"
     run=$sdir/run
-    copy_store="rm -rf '$run' && cp -a --reflink=auto '$store' '$run'"
+    copy_store="rm -rf '$run' && cp -a --reflink=auto '$store' '$run' && sync"
 
     if wants daily; then
         say ""

@@ -58,6 +58,16 @@ struct artist_info {
     uint8_t ng;                       /* distinct genres */
     uint8_t gpos[MAX_G];              /* their positions in tr_artist.genres */
     uint32_t genre[MAX_G];            /* interned genre ids */
+    uint32_t cls;                     /* artists with the same attributes (genres in
+                                       * the same order) share a class: their
+                                       * subjects belong to the same groups */
+};
+
+/* What an artist's class is keyed by. */
+struct class_key {
+    uint32_t genre[MAX_G];
+    uint16_t country;
+    uint8_t kind, gender, valid, ng;
 };
 
 /* The subjects of one type.  Non-canonical tracks (a recording's other
@@ -457,6 +467,51 @@ static uint16_t pack_country(const char cc[3])
     return (uint16_t)((unsigned char)cc[0] << 8 | (unsigned char)cc[1]);
 }
 
+/* Gives each artist its class: equal attributes, one id (open addressing
+ * over the artists' own keys). */
+static int classify_artists(struct engine *E)
+{
+    uint32_t n = E->c->n_artists;
+    size_t cap = 64;
+    while (cap < (size_t)n * 2)
+        cap *= 2;
+    uint32_t *slot = malloc(cap * sizeof *slot), n_cls = 0;
+    struct class_key *key = malloc((n ? n : 1) * sizeof *key);   /* per class */
+    if (!slot || !key) {
+        free(slot);
+        free(key);
+        return TR_ENOMEM;
+    }
+    memset(slot, 0xff, cap * sizeof *slot);
+    for (uint32_t a = 0; a < n; a++) {
+        struct artist_info *ai = &E->art[a];
+        struct class_key k;
+        memset(&k, 0, sizeof k);
+        memcpy(k.genre, ai->genre, ai->ng * sizeof *k.genre);
+        k.country = ai->country;
+        k.kind = ai->kind;
+        k.gender = ai->gender;
+        k.valid = ai->valid;
+        k.ng = ai->ng;
+        uint64_t h = 0;
+        for (unsigned i = 0; i < ai->ng; i++)
+            h = mix64(h ^ k.genre[i]);
+        h = mix64(h ^ ((uint64_t)k.country << 32 | (uint64_t)k.kind << 24 |
+                       (uint64_t)k.gender << 16 | (uint64_t)k.valid << 8 | k.ng));
+        size_t j = h & (cap - 1);
+        while (slot[j] != UINT32_MAX && memcmp(&key[slot[j]], &k, sizeof k) != 0)
+            j = (j + 1) & (cap - 1);
+        if (slot[j] == UINT32_MAX) {
+            key[n_cls] = k;
+            slot[j] = n_cls++;
+        }
+        ai->cls = slot[j];
+    }
+    free(slot);
+    free(key);
+    return TR_OK;
+}
+
 static int build_artists(struct engine *E)
 {
     const struct tr_catalog *c = E->c;
@@ -499,6 +554,8 @@ static int build_artists(struct engine *E)
             ai->genre[ai->ng++] = id;
         }
     }
+    if (classify_artists(E))
+        rc = tr_error_set(E->err, TR_ENOMEM, "records: out of memory");
 done:
     strmap_release(&genres);
     return rc;
@@ -1127,8 +1184,9 @@ static int top2_pick(const struct top2 *t, uint32_t s)
 }
 
 /* Per-type index for the sweep: interned groups, each subject's groups
- * (shared by subjects with the same artist and release type), and per group
- * the sorted membership starts and stale days. */
+ * (shared by subjects whose artists have the same attributes and the same
+ * release type: a profile), and per group the sorted membership starts and
+ * stale days. */
 struct index {
     uint32_t n_gids, n_prof;
     uint32_t *prof;          /* subject -> profile */
@@ -1251,7 +1309,7 @@ static int fill_by_group(const struct index *X, const struct subjects *S,
 static int index_build(struct engine *E, const struct subjects *S, struct index *X)
 {
     struct gmap gm = {0};
-    uint32_t *prof_of = NULL;         /* (artist, rtype) -> profile */
+    uint32_t *prof_of = NULL;         /* (artist class, rtype) -> profile */
     struct day_ref *refs = NULL;
     size_t n_art = (size_t)E->c->n_artists + 1, n_prof = 0;
     int rc = TR_ENOMEM;
@@ -1265,7 +1323,7 @@ static int index_build(struct engine *E, const struct subjects *S, struct index 
     size_t n_gid_slots = 0;
     for (uint32_t m = 0; m < S->n; m++) {
         uint32_t a = S->artist[m];
-        size_t key = (a == TR_NONE ? n_art - 1 : a) * 5 + (S->rtype[m] % 5);
+        size_t key = (a == TR_NONE ? n_art - 1 : E->art[a].cls) * 5 + (S->rtype[m] % 5);
         if (prof_of[key] == UINT32_MAX) {
             struct shape sh;
             subject_shape(E, S, m, &sh);
@@ -1284,7 +1342,7 @@ static int index_build(struct engine *E, const struct subjects *S, struct index 
     size_t at = 0, np = 0;
     for (uint32_t m = 0; m < S->n; m++) {
         uint32_t a = S->artist[m];
-        size_t key = (a == TR_NONE ? n_art - 1 : a) * 5 + (S->rtype[m] % 5);
+        size_t key = (a == TR_NONE ? n_art - 1 : E->art[a].cls) * 5 + (S->rtype[m] % 5);
         if (prof_of[key] != UINT32_MAX)
             continue;
         prof_of[key] = (uint32_t)np;
