@@ -48,21 +48,26 @@ static int sort_claims(struct claim_set *cs)
 static int scope_claims(const struct tr_catalog *c, struct claim_set *cs, const char *scope,
                         const tr_day *const last_day[3], tr_day since, struct tr_error *err)
 {
-    size_t *idx = malloc((cs->n_events ? cs->n_events : 1) * sizeof *idx), n = 0;
-    struct tr_milestone *ev = malloc((cs->n_events ? cs->n_events : 1) * sizeof *ev);
+    size_t n = 0;
+    for (size_t e = 0; e < cs->n_events; e++)
+        n += strcmp(cs->events[e].scope, scope) == 0;
+    /* every event in this scope (no charts): judged where they are */
+    bool whole = n == cs->n_events;
+    size_t *idx = whole ? NULL : malloc((n ? n : 1) * sizeof *idx);
+    struct tr_milestone *ev = whole ? NULL : malloc((n ? n : 1) * sizeof *ev);
     struct tr_claim *cl = NULL;
     size_t ncl = 0;
     int rc = 0;
-    if (!idx || !ev) {
+    if (!whole && (!idx || !ev)) {
         rc = tr_error_set(err, TR_ENOMEM, "out of memory");
         goto out;
     }
-    for (size_t e = 0; e < cs->n_events; e++)
+    for (size_t e = 0, k = 0; !whole && e < cs->n_events; e++)
         if (strcmp(cs->events[e].scope, scope) == 0) {
-            idx[n] = e;
-            ev[n++] = cs->events[e];
+            idx[k] = e;
+            ev[k++] = cs->events[e];
         }
-    struct tr_records_input in = {.catalog = c, .events = ev, .n_events = n,
+    struct tr_records_input in = {.catalog = c, .events = whole ? cs->events : ev, .n_events = n,
                                   .last_day = {last_day[0], last_day[1], last_day[2]}};
     if (!n || (rc = tr_records_since(&in, since, &cl, &ncl, err)))
         goto out;
@@ -78,7 +83,7 @@ static int scope_claims(const struct tr_catalog *c, struct claim_set *cs, const 
         if (cl[k].members < 2)
             continue;
         all[cs->n_claims + kept] = cl[k];
-        all[cs->n_claims + kept++].event = idx[cl[k].event];
+        all[cs->n_claims + kept++].event = whole ? cl[k].event : idx[cl[k].event];
     }
     cs->claims = all;
     cs->n_claims += kept;

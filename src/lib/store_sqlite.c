@@ -420,12 +420,10 @@ static int count_query(struct sqlite_backend *b, const char *sql, uint64_t *out,
 static int sq_load_catalog(struct tr_backend *base, struct tr_catalog **out, struct tr_error *err)
 {
     struct sqlite_backend *b = B(base);
-    uint64_t na = 0, nr = 0, nt = 0;
+    uint64_t na = 0, nr = 0, nt = 0, ns = 0;
     int rc0 = count_query(b, "SELECT count(*) FROM artists", &na, err);
     if (!rc0)
         rc0 = count_query(b, "SELECT count(*) FROM releases", &nr, err);
-    if (!rc0)
-        rc0 = count_query(b, "SELECT max(count(*), coalesce(max(series) + 1, 0)) FROM tracks", &nt, err);
     if (rc0)
         return rc0;
     /* the snapshot, written with every catalog change, when there is one */
@@ -454,6 +452,11 @@ static int sq_load_catalog(struct tr_backend *base, struct tr_catalog **out, str
     } else {
         sqlite3_finalize(snap);
     }
+    /* two queries: each alone is answered from a b-tree without a scan */
+    if ((rc0 = count_query(b, "SELECT count(*) FROM tracks", &nt, err)) ||
+        (rc0 = count_query(b, "SELECT coalesce(max(series) + 1, 0) FROM tracks", &ns, err)))
+        return rc0;
+    nt = nt > ns ? nt : ns;
     struct tr_catalog *c = tr_catalog_new_sized((uint32_t)na, (uint32_t)nr, (uint32_t)nt);
     if (!c)
         return tr_error_set(err, TR_ENOMEM, "out of memory");
