@@ -228,6 +228,36 @@ static void intersect(tr_day *first, tr_day *last, tr_day f, tr_day l, bool *any
         *last = l;
 }
 
+struct checkpoint_args {
+    void **data;
+    size_t *len;
+};
+
+/* The checkpoint that fits the stored data; without one (lost with a copy
+ * of the store file alone, or removed), the state is computed afresh from
+ * every stored day, as a full scan would. */
+static int checkpoint_fn(struct tr_store *s, void *arg, struct tr_error *err)
+{
+    struct checkpoint_args *a = arg;
+    const struct tr_ladder *l;
+    int rc = tr_store_ladder(s, &l, err);
+    if (!rc)
+        rc = s->be->ops->get_checkpoint(s->be, a->data, a->len, err);
+    if (rc || tr_engine_checkpoint_day(s->catalog, l, *a->data, *a->len) != TR_DAY_NONE)
+        return rc;
+    free(*a->data);
+    *a->data = NULL;
+    *a->len = 0;
+    struct tr_engine_result r;
+    if ((rc = tr_engine_run(s->be, s->catalog, l, TR_DAY_NONE, NULL, 0, &r, err)))
+        return rc;
+    *a->data = r.state;
+    *a->len = r.state_len;
+    r.state = NULL;
+    tr_engine_result_release(&r);
+    return 0;
+}
+
 int tr_store_coverage(struct tr_store *s, struct tr_coverage *out, struct tr_error *err)
 {
     const struct tr_catalog *c;
@@ -239,7 +269,8 @@ int tr_store_coverage(struct tr_store *s, struct tr_coverage *out, struct tr_err
     uint32_t ns = 0;
     void *cp = NULL;
     size_t cp_len = 0;
-    if ((rc = s->be->ops->get_checkpoint(s->be, &cp, &cp_len, err)))
+    struct checkpoint_args ca = {&cp, &cp_len};
+    if ((rc = read_txn(s, checkpoint_fn, &ca, err)))
         return rc;
     rc = tr_engine_coverage(cp, cp_len, &sf, &sl, &ns);
     free(cp);

@@ -24,10 +24,14 @@
 #include "catalog_edit.h"
 #include "catalog_snapshot.h"
 
+#include <errno.h>
+#include <fcntl.h>
 #include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
+#include <xxhash.h>
 
 #define SCHEMA_VERSION "2"
 
@@ -83,7 +87,12 @@ struct sqlite_backend {
     sqlite3 *db;
     char *path;
     bool in_txn;
+    /* checkpoint files written by the open transaction: generations
+     * (ckpt_base, ckpt_written]; removed if it rolls back */
+    uint64_t ckpt_base, ckpt_written;
 };
+
+static void ckpt_commit_cleanup(struct sqlite_backend *b, bool committed);
 
 static int db_error(struct sqlite_backend *b, struct tr_error *err, const char *what)
 {
@@ -165,6 +174,7 @@ static void sq_close(struct tr_backend *base)
         return;
     if (b->in_txn)
         sqlite3_exec(b->db, "ROLLBACK", NULL, NULL, NULL);
+    ckpt_commit_cleanup(b, false);
     sqlite3_close(b->db);
     free(b->path);
     free(b);
@@ -183,8 +193,10 @@ static int sq_commit(struct tr_backend *base, struct tr_error *err)
 {
     struct sqlite_backend *b = B(base);
     int rc = exec(b, "COMMIT", err);
-    if (rc == 0)
+    if (rc == 0) {
         b->in_txn = false;
+        ckpt_commit_cleanup(b, true);
+    }
     return rc;
 }
 
@@ -194,6 +206,7 @@ static void sq_rollback(struct tr_backend *base)
     if (b->in_txn)
         sqlite3_exec(b->db, "ROLLBACK", NULL, NULL, NULL);
     b->in_txn = false;
+    ckpt_commit_cleanup(b, false);
 }
 
 static int sq_get_meta(struct tr_backend *base, const char *key, char **value,
@@ -1082,16 +1095,93 @@ static int event_log_upgrade(struct sqlite_backend *b, const struct tr_catalog *
     return rc;
 }
 
-static int sq_get_checkpoint(struct tr_backend *base, void **data, size_t *len,
+/* ---- the engine's checkpoint -----------------------------------------
+ * The milestone engine's state runs to tens of megabytes at a million
+ * recordings, and written through SQLite's pages every day it would cost
+ * more than the rest of the daily import.  It lives in a file beside the
+ * store, named after its generation ("STORE-checkpoint.N"); meta
+ * "checkpoint" holds the generation that matches the store's data, set in
+ * the import's transaction.  The file is written (and renamed into place)
+ * before the commit, so every committed generation has its file; after the
+ * commit the one before stays for readers that began earlier and older ones
+ * are removed; a rollback removes what it wrote.  The file is a cache: a
+ * missing or damaged one (its header holds the generation, the length and
+ * an XXH64 of the bytes) reads as no checkpoint, and the next import scans
+ * every day.  Stores written before this kept it in the `checkpoint` table,
+ * which is still read when meta has no generation. */
+
+#define CKPT_MAGIC 0x4b435254u        /* "TRCK" */
+
+struct ckpt_header {
+    uint32_t magic, zero;
+    uint64_t generation, length, hash;
+};
+
+static void ckpt_path(const struct sqlite_backend *b, uint64_t gen, char *buf, size_t size)
+{
+    snprintf(buf, size, "%s-checkpoint.%llu", b->path, (unsigned long long)gen);
+}
+
+static int ckpt_generation(struct sqlite_backend *b, uint64_t *gen, struct tr_error *err)
+{
+    char *v = NULL;
+    int rc = sq_get_meta(&b->base, "checkpoint", &v, err);
+    *gen = v ? strtoull(v, NULL, 10) : 0;
+    free(v);
+    return rc;
+}
+
+static void ckpt_remove(const struct sqlite_backend *b, uint64_t lo, uint64_t hi)
+{
+    char path[4096];
+    for (uint64_t g = lo ? lo : 1; g <= hi; g++) {
+        ckpt_path(b, g, path, sizeof path);
+        unlink(path);
+    }
+}
+
+/* After a commit: the new generation and the one before it stay; after a
+ * rollback: what the transaction wrote goes. */
+static void ckpt_commit_cleanup(struct sqlite_backend *b, bool committed)
+{
+    if (!b->ckpt_written)
+        return;
+    if (!committed)
+        ckpt_remove(b, b->ckpt_base + 1, b->ckpt_written);
+    else if (b->ckpt_written >= 2)
+        ckpt_remove(b, b->ckpt_base > 1 ? b->ckpt_base - 1 : 1, b->ckpt_written - 2);
+    b->ckpt_base = b->ckpt_written = 0;
+}
+
+static int read_full(int fd, void *buf, size_t n)
+{
+    for (size_t got = 0; got < n;) {
+        ssize_t r = read(fd, (char *)buf + got, n - got);
+        if (r <= 0)
+            return -1;
+        got += (size_t)r;
+    }
+    return 0;
+}
+
+static int write_full(int fd, const void *buf, size_t n)
+{
+    for (size_t put = 0; put < n;) {
+        ssize_t w = write(fd, (const char *)buf + put, n - put);
+        if (w <= 0)
+            return -1;
+        put += (size_t)w;
+    }
+    return 0;
+}
+
+static int legacy_checkpoint(struct sqlite_backend *b, void **data, size_t *len,
                              struct tr_error *err)
 {
-    struct sqlite_backend *b = B(base);
     sqlite3_stmt *st;
     int rc = prepare(b, "SELECT data FROM checkpoint WHERE id = 1", &st, err);
     if (rc)
         return rc;
-    *data = NULL;
-    *len = 0;
     int s = sqlite3_step(st);
     if (s == SQLITE_ROW) {
         *len = (size_t)sqlite3_column_bytes(st, 0);
@@ -1106,20 +1196,70 @@ static int sq_get_checkpoint(struct tr_backend *base, void **data, size_t *len,
     return rc;
 }
 
+static int sq_get_checkpoint(struct tr_backend *base, void **data, size_t *len,
+                             struct tr_error *err)
+{
+    struct sqlite_backend *b = B(base);
+    uint64_t gen;
+    *data = NULL;
+    *len = 0;
+    int rc = ckpt_generation(b, &gen, err);
+    if (rc || !gen)
+        return rc ? rc : legacy_checkpoint(b, data, len, err);
+    char path[4096];
+    ckpt_path(b, gen, path, sizeof path);
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0)
+        return 0;                               /* gone: no checkpoint */
+    struct ckpt_header h;
+    void *p = NULL;
+    if (read_full(fd, &h, sizeof h) == 0 && h.magic == CKPT_MAGIC && h.generation == gen &&
+        h.length <= SIZE_MAX && (p = malloc(h.length ? h.length : 1)) &&
+        read_full(fd, p, h.length) == 0 && XXH64(p, h.length, 0) == h.hash) {
+        *data = p;
+        *len = h.length;
+    } else {
+        free(p);
+    }
+    close(fd);
+    return 0;
+}
+
 static int sq_put_checkpoint(struct tr_backend *base, const void *data, size_t len,
                              struct tr_error *err)
 {
     struct sqlite_backend *b = B(base);
-    if (!data)
-        return exec(b, "DELETE FROM checkpoint", err);
-    sqlite3_stmt *st;
-    int rc = prepare(b, "INSERT OR REPLACE INTO checkpoint(id, data) VALUES(1, ?)", &st, err);
+    uint64_t gen;
+    int rc = ckpt_generation(b, &gen, err);
+    if (!rc)
+        rc = exec(b, "DELETE FROM checkpoint", err);     /* the table of older stores */
     if (rc)
         return rc;
-    sqlite3_bind_blob64(st, 1, data, len, SQLITE_STATIC);
-    rc = step_done(b, st, err, "write checkpoint");
-    sqlite3_finalize(st);
-    return rc;
+    if (!data)
+        return sq_set_meta(base, "checkpoint", "0", err);
+    if (!b->ckpt_written)
+        b->ckpt_base = gen;
+    gen = (b->ckpt_written > gen ? b->ckpt_written : gen) + 1;
+    char path[4096], tmp[4112], num[24];
+    ckpt_path(b, gen, path, sizeof path);
+    snprintf(tmp, sizeof tmp, "%s.tmp", path);
+    struct ckpt_header h = {CKPT_MAGIC, 0, gen, len, XXH64(data, len, 0)};
+    int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+    if (fd < 0 || write_full(fd, &h, sizeof h) || write_full(fd, data, len) || close(fd)) {
+        int e = errno;
+        if (fd >= 0)
+            close(fd);
+        unlink(tmp);
+        return tr_error_set(err, TR_EIO, "%s: writing the checkpoint: %s", tmp, strerror(e));
+    }
+    if (rename(tmp, path)) {
+        int e = errno;
+        unlink(tmp);
+        return tr_error_set(err, TR_EIO, "%s: %s", path, strerror(e));
+    }
+    b->ckpt_written = gen;
+    snprintf(num, sizeof num, "%llu", (unsigned long long)gen);
+    return sq_set_meta(base, "checkpoint", num, err);
 }
 
 static int fill_correction(sqlite3_stmt *st, void *elem, const void *ctx)

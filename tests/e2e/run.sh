@@ -326,6 +326,34 @@ t_chart_milestones_and_records() {
     expect_eq "peak in the first week is open" "$p" "[true,null]"
 }
 
+t_checkpoint_file() {
+    # the engine's checkpoint lives beside the store, one file a generation;
+    # the store works without it (read as none: claims the same, the next
+    # import scans every day and writes it again)
+    local db=$WORK/ckpt.db
+    rm -f "$db"*
+    check "import" "$BIN" --db "$db" import -q --ladder 10M../10M "$DEMO" "$ROOT/tests/data/records" || return 1
+    local part
+    for part in 2025-09 2025-10 2025-11; do
+        printf 'date,track,streams\n%s-01,5h1BN75CEh8wdSwE1xrbSe,99%s000000\n' "$part" "${part#2025-}" >"$WORK/p.csv"
+        check "import $part" "$BIN" --db "$db" import -q "$WORK/p.csv" || return 1
+    done
+    local files; files=$(cd "$WORK" && ls ckpt.db-checkpoint.* | tr '\n' ' ')
+    expect_eq "two generations kept" "$files" "ckpt.db-checkpoint.3 ckpt.db-checkpoint.4 " || return 1
+    expect_eq "covered" "$("$BIN" --db "$db" stats --json | jq -r .scanned_to)" "2025-11-01" || return 1
+    local claims; claims=$("$BIN" --db "$db" records --json)
+    # a refused import writes none
+    printf 'date,track,streams\n2025-12-01,5h1BN75CEh8wdSwE1xrbSe,-5\n' >"$WORK/bad.csv"
+    "$BIN" --db "$db" import -q "$WORK/bad.csv" 2>/dev/null && return 1
+    expect_eq "unchanged" "$(cd "$WORK" && ls ckpt.db-checkpoint.* | tr '\n' ' ')" "$files" || return 1
+    rm -f "$db"-checkpoint.*
+    expect_eq "none" "$("$BIN" --db "$db" stats --json | jq -r .scanned_to)" null || return 1
+    expect_eq "claims without it" "$("$BIN" --db "$db" records --json)" "$claims" || return 1
+    printf 'date,track,streams\n2025-12-01,5h1BN75CEh8wdSwE1xrbSe,9990000000\n' >"$WORK/p.csv"
+    check "import after" "$BIN" --db "$db" import -q "$WORK/p.csv" || return 1
+    expect_eq "written again" "$("$BIN" --db "$db" stats --json | jq -r .scanned_to)" "2025-12-01"
+}
+
 t_event_log_matches_rows() {
     # every event is read from the event log, a filtered read from the
     # rows: both must give the same events, play counts and charts alike
