@@ -18,6 +18,7 @@
 #include "trackrecord/date.h"
 #include "trackrecord/error.h"
 #include "trackrecord/milestone.h"
+#include "trackrecord/records.h"
 
 struct tr_store;
 
@@ -101,6 +102,25 @@ struct tr_import_entry {
 };
 int tr_store_imports(struct tr_store *s, struct tr_import_entry **out, size_t *n,
                      struct tr_error *err);
+
+/* Every stored event (ordered as tr_store_milestones) with the records
+ * claims of those dated on or after since (TR_DAY_NONE: all): each judged
+ * against every stored event, with the coverage that applies to it (a
+ * recording's data for play-count milestones, a chart's imported periods
+ * for that chart's milestones); claims in a group of one member are left
+ * out.  Claims are ordered by event: claims[first[e] .. first[e + 1])
+ * belong to events[e].  The claims an import judged for its new days are
+ * kept and read back while the store is unchanged (docs/records.md). */
+struct tr_claim_set {
+    struct tr_milestone *events;
+    size_t n_events;
+    struct tr_claim *claims;
+    size_t n_claims;
+    size_t *first;
+};
+int tr_store_claims(struct tr_store *s, tr_day since, struct tr_claim_set *out,
+                    struct tr_error *err);
+void tr_claim_set_release(struct tr_claim_set *cs);
 
 /* Observation counts: stored days, stored observations, and the bytes the
  * series take on disk. */

@@ -85,7 +85,7 @@ int cmd_milestones(struct cli *cli, int argc, char **argv)
     struct tr_milestone *ev = NULL;
     size_t n = 0;
     struct tr_ladder *ladder = NULL;
-    struct claim_set cs = {0};
+    struct tr_claim_set cs = {0};
     if (tr_store_catalog(s, &cat, &err))
         goto fail;
     if (subject) {
@@ -101,7 +101,7 @@ int cmd_milestones(struct cli *cli, int argc, char **argv)
             goto fail;
     } else if (claims && !csv) {
         /* claims are judged against every stored event: take them all */
-        if (claims_compute(s, cat, f.since, &cs, &err))
+        if (tr_store_claims(s, f.since, &cs, &err))
             goto fail;
         ev = cs.events;
         n = cs.n_events;
@@ -137,14 +137,14 @@ int cmd_milestones(struct cli *cli, int argc, char **argv)
     if (json)
         out_json_dump(stdout, arr);
     free(ev);
-    claims_release(&cs);
+    tr_claim_set_release(&cs);
     tr_ladder_free(ladder);
     tr_store_close(s);
     return EXIT_OK;
 fail:
     rc = cli_fail(cli, &err);
     free(ev);
-    claims_release(&cs);
+    tr_claim_set_release(&cs);
     tr_ladder_free(ladder);
     tr_store_close(s);
     return rc;

@@ -67,13 +67,13 @@ int cmd_records(struct cli *cli, int argc, char **argv)
         return rc;
     struct tr_error err = {0};
     const struct tr_catalog *cat;
-    struct claim_set cs = {0};
+    struct tr_claim_set cs = {0};
     struct cli_subject sub = {0, TR_NONE};
     if (tr_store_catalog(s, &cat, &err))
         goto fail;
     if (subject && cli_subject(cat, subject, &sub, &err))
         goto fail;
-    if (claims_compute(s, cat, since, &cs, &err))
+    if (tr_store_claims(s, since, &cs, &err))
         goto fail;
     json_t *arr = json ? json_array() : NULL;
     size_t shown = 0;
@@ -114,12 +114,12 @@ int cmd_records(struct cli *cli, int argc, char **argv)
     }
     if (json)
         out_json_dump(stdout, arr);
-    claims_release(&cs);
+    tr_claim_set_release(&cs);
     tr_store_close(s);
     return EXIT_OK;
 fail:
     rc = cli_fail(cli, &err);
-    claims_release(&cs);
+    tr_claim_set_release(&cs);
     tr_store_close(s);
     return rc;
 }

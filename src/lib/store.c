@@ -74,6 +74,12 @@ static int read_txn(struct tr_store *s, int (*fn)(struct tr_store *, void *, str
     return rc;
 }
 
+int tr_store_read(struct tr_store *s, int (*fn)(struct tr_store *, void *, struct tr_error *),
+                  void *arg, struct tr_error *err)
+{
+    return read_txn(s, fn, arg, err);
+}
+
 static int load_catalog_fn(struct tr_store *s, void *arg, struct tr_error *err)
 {
     return tr_store_load_catalog(s, err);
@@ -182,14 +188,19 @@ int tr_store_milestones(struct tr_store *s, const struct tr_milestone_filter *f,
         return rc;
     if ((rc = s->be->ops->load_events(s->be, c, f, out, n, err)))
         return rc;
+    tr_store_sort_events(*out, *n);
+    return 0;
+}
+
+void tr_store_sort_events(struct tr_milestone *ev, size_t n)
+{
     /* Events are stored in the order each import found them, which is this
      * order unless an earlier day was imported later: sort only then. */
-    for (size_t i = 1; i < *n; i++)
-        if (tr_milestone_cmp(&(*out)[i - 1], &(*out)[i]) > 0) {
-            qsort(*out, *n, sizeof **out, tr_milestone_cmp);
+    for (size_t i = 1; i < n; i++)
+        if (tr_milestone_cmp(&ev[i - 1], &ev[i]) > 0) {
+            qsort(ev, n, sizeof *ev, tr_milestone_cmp);
             break;
         }
-    return 0;
 }
 
 int tr_store_corrections(struct tr_store *s, struct tr_correction **out, size_t *n,
@@ -228,34 +239,38 @@ static void intersect(tr_day *first, tr_day *last, tr_day f, tr_day l, bool *any
         *last = l;
 }
 
-struct checkpoint_args {
+int tr_store_engine_state(struct tr_store *s, void **data, size_t *len, struct tr_error *err)
+{
+    const struct tr_ladder *l;
+    int rc = tr_store_ladder(s, &l, err);
+    if (!rc)
+        rc = s->be->ops->get_checkpoint(s->be, data, len, err);
+    if (rc || tr_engine_checkpoint_day(s->catalog, l, *data, *len) != TR_DAY_NONE)
+        return rc;
+    /* none that fits (lost with a copy of the store file alone, say): the
+     * state afresh from every stored day, as a full scan would have it */
+    free(*data);
+    *data = NULL;
+    *len = 0;
+    struct tr_engine_result r;
+    if ((rc = tr_engine_run(s->be, s->catalog, l, TR_DAY_NONE, NULL, 0, &r, err)))
+        return rc;
+    *data = r.state;
+    *len = r.state_len;
+    r.state = NULL;
+    tr_engine_result_release(&r);
+    return 0;
+}
+
+struct state_args {
     void **data;
     size_t *len;
 };
 
-/* The checkpoint that fits the stored data; without one (lost with a copy
- * of the store file alone, or removed), the state is computed afresh from
- * every stored day, as a full scan would. */
-static int checkpoint_fn(struct tr_store *s, void *arg, struct tr_error *err)
+static int state_fn(struct tr_store *s, void *arg, struct tr_error *err)
 {
-    struct checkpoint_args *a = arg;
-    const struct tr_ladder *l;
-    int rc = tr_store_ladder(s, &l, err);
-    if (!rc)
-        rc = s->be->ops->get_checkpoint(s->be, a->data, a->len, err);
-    if (rc || tr_engine_checkpoint_day(s->catalog, l, *a->data, *a->len) != TR_DAY_NONE)
-        return rc;
-    free(*a->data);
-    *a->data = NULL;
-    *a->len = 0;
-    struct tr_engine_result r;
-    if ((rc = tr_engine_run(s->be, s->catalog, l, TR_DAY_NONE, NULL, 0, &r, err)))
-        return rc;
-    *a->data = r.state;
-    *a->len = r.state_len;
-    r.state = NULL;
-    tr_engine_result_release(&r);
-    return 0;
+    struct state_args *a = arg;
+    return tr_store_engine_state(s, a->data, a->len, err);
 }
 
 int tr_store_coverage(struct tr_store *s, struct tr_coverage *out, struct tr_error *err)
@@ -265,15 +280,23 @@ int tr_store_coverage(struct tr_store *s, struct tr_coverage *out, struct tr_err
     int rc = tr_store_catalog(s, &c, err);
     if (rc)
         return rc;
-    tr_day *sf = NULL, *sl = NULL;
-    uint32_t ns = 0;
     void *cp = NULL;
     size_t cp_len = 0;
-    struct checkpoint_args ca = {&cp, &cp_len};
-    if ((rc = read_txn(s, checkpoint_fn, &ca, err)))
-        return rc;
-    rc = tr_engine_coverage(cp, cp_len, &sf, &sl, &ns);
+    struct state_args sa = {&cp, &cp_len};
+    if (!(rc = read_txn(s, state_fn, &sa, err)))
+        rc = tr_store_coverage_of(s, cp, cp_len, out, err);
     free(cp);
+    return rc;
+}
+
+int tr_store_coverage_of(struct tr_store *s, const void *state, size_t state_len,
+                         struct tr_coverage *out, struct tr_error *err)
+{
+    const struct tr_catalog *c = s->catalog;
+    memset(out, 0, sizeof *out);
+    tr_day *sf = NULL, *sl = NULL;
+    uint32_t ns = 0;
+    int rc = tr_engine_coverage(state, state_len, &sf, &sl, &ns);
     if (rc)
         return tr_error_set(err, rc, "%s: reading coverage: %s", s->path, tr_strerror(rc));
     size_t nt = c->n_tracks ? c->n_tracks : 1, nr = c->n_releases ? c->n_releases : 1,

@@ -75,6 +75,13 @@ struct tr_backend_ops {
      * NULL when none.  put with data NULL removes it. */
     int (*get_checkpoint)(struct tr_backend *b, void **data, size_t *len, struct tr_error *err);
     int (*put_checkpoint)(struct tr_backend *b, const void *data, size_t len, struct tr_error *err);
+    /* The kept claims of the events dated on or after *since, for a store
+     * holding n_events events (an opaque blob, *data malloc'd; NULL when
+     * none are kept).  put with data NULL drops them. */
+    int (*get_claims)(struct tr_backend *b, tr_day *since, uint64_t *n_events, void **data,
+                      size_t *len, struct tr_error *err);
+    int (*put_claims)(struct tr_backend *b, tr_day since, uint64_t n_events, const void *data,
+                      size_t len, struct tr_error *err);
     /* The stored events matching f, in no particular order. */
     int (*load_events)(struct tr_backend *b, const struct tr_catalog *c,
                        const struct tr_milestone_filter *f, struct tr_milestone **out,

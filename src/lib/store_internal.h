@@ -32,4 +32,26 @@ int tr_store_refresh_milestones(struct tr_store *s, tr_day first_changed, size_t
  * write transaction, with the catalog loaded). */
 int tr_store_refresh_chart_milestones(struct tr_store *s, struct tr_error *err);
 
+/* Runs fn inside a read transaction. */
+int tr_store_read(struct tr_store *s, int (*fn)(struct tr_store *, void *, struct tr_error *),
+                  void *arg, struct tr_error *err);
+
+/* Judges the events dated from since and keeps their claims for
+ * tr_store_claims (inside a write transaction, catalog loaded, after every
+ * write of events); state: the engine's state when the caller has it
+ * (NULL: read).  *n_claims: how many.  drop: none kept (any other write). */
+int tr_store_keep_claims(struct tr_store *s, tr_day since, const void *state, size_t state_len,
+                         size_t *n_claims, struct tr_error *err);
+int tr_store_drop_claims(struct tr_store *s, struct tr_error *err);
+
+/* Puts events in tr_milestone_cmp order (a pass when they already are). */
+void tr_store_sort_events(struct tr_milestone *ev, size_t n);
+/* The engine's state that fits the stored data: the checkpoint, else
+ * computed by a scan of every day (inside a transaction, catalog loaded).
+ * *data malloc'd. */
+int tr_store_engine_state(struct tr_store *s, void **data, size_t *len, struct tr_error *err);
+/* The coverage held in an engine state (catalog loaded). */
+int tr_store_coverage_of(struct tr_store *s, const void *state, size_t state_len,
+                         struct tr_coverage *out, struct tr_error *err);
+
 #endif

@@ -59,6 +59,9 @@ static const char schema[] =
      * event_log_append): reading every event costs no SQL row each */
     "CREATE TABLE IF NOT EXISTS event_log(seq INTEGER PRIMARY KEY, chart INTEGER NOT NULL,"
     " data BLOB NOT NULL);"
+    /* the claims an import judged for its new days (src/lib/claims.c) */
+    "CREATE TABLE IF NOT EXISTS claims_kept(id INTEGER PRIMARY KEY CHECK(id = 1),"
+    " since INTEGER NOT NULL, events INTEGER NOT NULL, data BLOB NOT NULL);"
     "CREATE TABLE IF NOT EXISTS corrections(track TEXT NOT NULL, date INTEGER NOT NULL,"
     " previous_date INTEGER NOT NULL, previous INTEGER NOT NULL, value INTEGER NOT NULL,"
     " PRIMARY KEY(track, date));"
@@ -1262,6 +1265,55 @@ static int sq_put_checkpoint(struct tr_backend *base, const void *data, size_t l
     return sq_set_meta(base, "checkpoint", num, err);
 }
 
+static int sq_get_claims(struct tr_backend *base, tr_day *since, uint64_t *n_events, void **data,
+                         size_t *len, struct tr_error *err)
+{
+    struct sqlite_backend *b = B(base);
+    uint64_t has = 0;
+    *data = NULL;
+    *len = 0;
+    int rc = count_query(b, "SELECT count(*) FROM sqlite_master WHERE type = 'table'"
+                            " AND name = 'claims_kept'", &has, err);
+    if (rc || !has)
+        return rc;
+    sqlite3_stmt *st;
+    if ((rc = prepare(b, "SELECT since, events, data FROM claims_kept WHERE id = 1", &st, err)))
+        return rc;
+    int r = sqlite3_step(st);
+    if (r == SQLITE_ROW) {
+        *since = (tr_day)sqlite3_column_int64(st, 0);
+        *n_events = (uint64_t)sqlite3_column_int64(st, 1);
+        *len = (size_t)sqlite3_column_bytes(st, 2);
+        if (!(*data = malloc(*len ? *len : 1)))
+            rc = tr_error_set(err, TR_ENOMEM, "out of memory");
+        else if (*len)
+            memcpy(*data, sqlite3_column_blob(st, 2), *len);
+    } else if (r != SQLITE_DONE) {
+        rc = db_error(b, err, "read kept claims");
+    }
+    sqlite3_finalize(st);
+    return rc;
+}
+
+static int sq_put_claims(struct tr_backend *base, tr_day since, uint64_t n_events,
+                         const void *data, size_t len, struct tr_error *err)
+{
+    struct sqlite_backend *b = B(base);
+    int rc = exec(b, "DELETE FROM claims_kept", err);
+    if (rc || !data)
+        return rc;
+    sqlite3_stmt *st;
+    if ((rc = prepare(b, "INSERT INTO claims_kept(id, since, events, data) VALUES(1, ?, ?, ?)",
+                      &st, err)))
+        return rc;
+    sqlite3_bind_int64(st, 1, since);
+    sqlite3_bind_int64(st, 2, (sqlite3_int64)n_events);
+    sqlite3_bind_blob64(st, 3, data, len, SQLITE_STATIC);
+    rc = step_done(b, st, err, "write kept claims");
+    sqlite3_finalize(st);
+    return rc;
+}
+
 static int fill_correction(sqlite3_stmt *st, void *elem, const void *ctx)
 {
     struct tr_correction *e = elem;
@@ -1656,6 +1708,8 @@ static const struct tr_backend_ops sqlite_ops = {
     .replace_events = sq_replace_events,
     .load_events = sq_load_events,
     .load_corrections = sq_load_corrections,
+    .get_claims = sq_get_claims,
+    .put_claims = sq_put_claims,
     .get_checkpoint = sq_get_checkpoint,
     .put_checkpoint = sq_put_checkpoint,
     .log_import = sq_log_import,
