@@ -37,6 +37,8 @@ struct tr_import_options {
     const char *chart;           /* chart name for chart files without one */
     const char *country;         /* chart country for files without one */
     const char *track;           /* the song a single-song timeline is for */
+    bool no_records;             /* do not judge the new days' events now (their
+                                  * claims are then judged when asked for) */
     /* Called now and then with bytes read so far and bytes in all. */
     void (*progress)(void *ctx, uint64_t done, uint64_t total);
     void *progress_ctx;
@@ -61,6 +63,11 @@ struct tr_import_report {
     uint64_t tracks_added;       /* bare tracks created (add_tracks) */
     uint64_t catalog_changes;    /* artists, releases, tracks new or changed */
     size_t milestones;           /* events stored after the import */
+    /* An import that adds later days judges their events and keeps the
+     * claims: how many, for the events from claims_since (TR_DAY_NONE when
+     * none were judged: an import of anything else, or no_records). */
+    size_t claims;
+    tr_day claims_since;
 };
 
 /* Imports paths[0..n) into the store in one transaction.  On failure the

@@ -16,7 +16,9 @@ static void help(FILE *f)
             "Takes files (or bundle directories of them) into the store in one\n"
             "transaction: all or nothing.  Formats are detected from each file's\n"
             "header (docs/formats.md).  Importing the same file again changes nothing.\n"
-            "Milestones are recomputed when anything changed.\n"
+            "Milestones are recomputed when anything changed.  An import that adds\n"
+            "later days (the daily run) also judges the records its new events set\n"
+            "and keeps them: `trackrecord records --since DAY` then reads them back.\n"
             "\n"
             "Options:\n"
             "  --format NAME        read every PATH as this format:");
@@ -32,6 +34,8 @@ static void help(FILE *f)
             "  --date YYYY-MM-DD    data day for files that carry none\n"
             "  --chart NAME, --country CC, --track ID\n"
             "                       what a chart file or a one-song timeline is about\n"
+            "  --no-records         do not judge the new days' records now (they are\n"
+            "                       judged when `records` asks for them)\n"
             "  -q, --quiet          no summary, no progress bar\n"
             "  --db FILE            the store (default $TRACKRECORD_DB or trackrecord.db)\n");
 }
@@ -57,7 +61,8 @@ int cmd_import(struct cli *cli, int argc, char **argv)
         {"on-duplicate", required_argument, 0, 'D'}, {"ladder", required_argument, 0, 'l'},
         {"date", required_argument, 0, 'd'}, {"chart", required_argument, 0, 'c'},
         {"country", required_argument, 0, 'C'}, {"track", required_argument, 0, 't'},
-        {"quiet", no_argument, 0, 'q'}, {"help", no_argument, 0, 'h'}, {0, 0, 0, 0}};
+        {"no-records", no_argument, 0, 'R'}, {"quiet", no_argument, 0, 'q'},
+        {"help", no_argument, 0, 'h'}, {0, 0, 0, 0}};
     struct tr_import_options o = {.date = TR_DAY_NONE};
     bool quiet = false;
     int c;
@@ -78,6 +83,7 @@ int cmd_import(struct cli *cli, int argc, char **argv)
         case 'c': o.chart = optarg; break;
         case 'C': o.country = optarg; break;
         case 't': o.track = optarg; break;
+        case 'R': o.no_records = true; break;
         case 'q': quiet = true; break;
         case 'h': help(stdout); return EXIT_OK;
         default: return cli_usage_error(cli, "bad option");
@@ -125,7 +131,13 @@ int cmd_import(struct cli *cli, int argc, char **argv)
                (unsigned long long)rep.unchanged, (unsigned long long)rep.catalog_changes);
         if (rep.tracks_added)
             printf(" (%llu bare tracks added)", (unsigned long long)rep.tracks_added);
-        printf("; milestones: %zu\n", rep.milestones);
+        printf("; milestones: %zu", rep.milestones);
+        if (rep.claims_since != TR_DAY_NONE) {
+            char d[TR_DATE_LEN];
+            printf("; records: %zu claims from %s (trackrecord records --since %s)", rep.claims,
+                   tr_day_format(rep.claims_since, d), d);
+        }
+        putchar('\n');
     }
     tr_import_report_release(&rep);
     tr_store_close(s);

@@ -81,7 +81,7 @@ static int scope_claims(const struct tr_catalog *c, struct tr_claim_set *cs, con
         }
     struct tr_records_input in = {.catalog = c, .events = whole ? cs->events : ev, .n_events = n,
                                   .last_day = {last_day[0], last_day[1], last_day[2]}};
-    if (!n || (rc = tr_records_since(&in, since, &cl, &ncl, err)))
+    if (!n || (rc = tr_records_since(&in, since, &cl, &ncl, err)) || !ncl)
         goto out;
     struct tr_claim *all = realloc(cs->claims, (cs->n_claims + ncl) * sizeof *all);
     if (!all) {

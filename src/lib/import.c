@@ -437,9 +437,11 @@ static int write_all(struct tr_import_ctx *x, struct pending_list *pl,
         }
         rc = be->ops->log_import(be, &e, err);
     }
-    if (!rc && (catalog_changed || ladder_changed || st.added || st.changed)) {
+    struct tr_refresh fresh = {0};
+    bool counts = catalog_changed || ladder_changed || st.added || st.changed;
+    if (!rc && counts) {
         bool full = catalog_changed || ladder_changed;
-        rc = tr_store_refresh_milestones(s, full ? TR_DAY_NONE : st.first_changed, NULL, err);
+        rc = tr_store_refresh_milestones(s, full ? TR_DAY_NONE : st.first_changed, &fresh, err);
     }
     /* chart milestones follow the chart entries (and the catalog's days) */
     bool charts = catalog_changed;
@@ -447,6 +449,17 @@ static int write_all(struct tr_import_ctx *x, struct pending_list *pl,
         charts = pl->v[i].fmt->charts;
     if (!rc && charts)
         rc = tr_store_refresh_chart_milestones(s, err);
+    /* The daily case, later days added: judge their events now, with the
+     * catalog and the engine's state at hand, and keep the claims.  Any
+     * other change leaves claims to be judged when asked for. */
+    if (!rc && fresh.incremental && !x->opt->no_records) {
+        rc = tr_store_keep_claims(s, st.first_changed, fresh.state, fresh.state_len,
+                                  &rep->claims, err);
+        rep->claims_since = st.first_changed;
+    } else if (!rc && (counts || charts)) {
+        rc = tr_store_drop_claims(s, err);
+    }
+    free(fresh.state);
     uint64_t n_events = 0;
     if (!rc)
         rc = be->ops->count_events(be, &n_events, err);
@@ -460,7 +473,7 @@ int tr_import(struct tr_store *s, const char *const *paths, size_t n,
 {
     struct tr_import_options defaults = {.date = TR_DAY_NONE};
     const struct tr_import_options *opt = opt_in ? opt_in : &defaults;
-    struct tr_import_report rep = {0};
+    struct tr_import_report rep = {.claims_since = TR_DAY_NONE};
     struct pending_list pl = {0};
     struct tr_import_ctx x = {.store = s, .opt = opt};
     struct tr_backend *be = s->be;

@@ -127,7 +127,7 @@ int tr_store_set_ladder(struct tr_store *s, const char *text, struct tr_error *e
     return 0;
 }
 
-int tr_store_refresh_milestones(struct tr_store *s, tr_day first_changed, size_t *n_new,
+int tr_store_refresh_milestones(struct tr_store *s, tr_day first_changed, struct tr_refresh *out,
                                 struct tr_error *err)
 {
     const struct tr_ladder *l;
@@ -148,8 +148,13 @@ int tr_store_refresh_milestones(struct tr_store *s, tr_day first_changed, size_t
                                     r.corrections, r.n_corrections, err);
     if (!rc)
         rc = s->be->ops->put_checkpoint(s->be, r.state, r.state_len, err);
-    if (n_new)
-        *n_new = r.n_events;
+    if (!rc && out) {
+        out->n_new = r.n_events;
+        out->incremental = r.incremental;
+        out->state = r.state;
+        out->state_len = r.state_len;
+        r.state = NULL;
+    }
     tr_engine_result_release(&r);
     return rc;
 }

@@ -20,12 +20,20 @@ void tr_store_forget(struct tr_store *s);
 int tr_store_load_catalog(struct tr_store *s, struct tr_error *err);
 /* Sets the store's ladder (inside a write transaction). */
 int tr_store_set_ladder(struct tr_store *s, const char *text, struct tr_error *err);
+/* What a refresh of the milestone events did. */
+struct tr_refresh {
+    size_t n_new;            /* events found by this run */
+    bool incremental;        /* only the new days were scanned */
+    void *state;             /* the engine's state after it (malloc'd) */
+    size_t state_len;
+};
+
 /* Brings the stored milestone events up to date (inside a write
  * transaction).  first_changed is the earliest day whose data changed:
  * when it comes after the engine's checkpoint, only the new days are
  * scanned; TR_DAY_NONE (the catalog or the ladder changed) forces a full
- * scan.  *n_new: the events found by this run. */
-int tr_store_refresh_milestones(struct tr_store *s, tr_day first_changed, size_t *n_new,
+ * scan.  out (optional; the caller frees out->state) says what it did. */
+int tr_store_refresh_milestones(struct tr_store *s, tr_day first_changed, struct tr_refresh *out,
                                 struct tr_error *err);
 
 /* Recomputes the chart milestones from every stored chart entry (inside a

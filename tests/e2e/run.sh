@@ -257,6 +257,56 @@ t_daily_imports_match_one_import() {
 
 # ---- records ---------------------------------------------------------------
 
+t_kept_claims_are_judged_again() {
+    # an import that adds later days keeps the claims of its new events:
+    # read back, they must be what judging again gives, import after import
+    local db=$WORK/kept.db
+    rm -f "$db"*
+    check "catalogs" "$BIN" --db "$db" import -q --ladder 10M../10M "$DEMO/artists.csv" "$DEMO/releases.csv" \
+        "$DEMO/tracks.csv" "$DEMO/tracklist.csv" "$ROOT/tests/data/records/artists.csv" \
+        "$ROOT/tests/data/records/releases.csv" "$ROOT/tests/data/records/tracks.csv" \
+        "$ROOT/tests/data/records/tracklist.csv" || return 1
+    { tail -n +2 "$DEMO/streams.csv"; tail -n +2 "$ROOT/tests/data/records/streams.csv"; } |
+        sort >"$WORK/all.csv"
+    local range first kept=0
+    judged() {   # records --json --since DAY, judged again on a copy without kept claims
+        cp "$db" "$WORK/judged.db"
+        sqlite3 "$WORK/judged.db" "DELETE FROM claims_kept"
+        for f in "$db"-checkpoint.*; do cp "$f" "$WORK/judged.db-checkpoint.${f##*.}"; done
+        "$BIN" --db "$WORK/judged.db" records --json --since "$1"
+        rm -f "$WORK/judged.db"*
+    }
+    for range in 2020-01-01:2023-09-09 2023-09-10:2023-10-31 2023-11-01:2024-01-27 \
+                 2024-01-28:2024-03-31 2024-04-01:2024-06-30 2024-07-01:2025-12-31; do
+        { echo "date,track,streams"; awk -F, -v a="${range%:*}" -v b="${range#*:}" '$1 >= a && $1 <= b' "$WORK/all.csv"; } >"$WORK/part.csv"
+        first=$(sed -n 2p "$WORK/part.csv" | cut -d, -f1)
+        check "import $range" "$BIN" --db "$db" import -q "$WORK/part.csv" || return 1
+        [ "$(sqlite3 "$db" "SELECT since FROM claims_kept")" = "$(( ($(date -ud "$first" +%s)) / 86400 ))" ] &&
+            kept=$((kept + 1))
+        expect_eq "kept = judged, from $first" "$("$BIN" --db "$db" records --json --since "$first")" \
+            "$(judged "$first")" || return 1
+    done
+    expect_eq "claims kept by the later imports" "$kept" 5 || return 1
+    contains "some claims kept" "$("$BIN" --db "$db" records --since "$first")" "first" || return 1
+    # they are what is read: without the last record, one claim fewer
+    local all; all=$("$BIN" --db "$db" records --json --since "$first" | jq length)
+    cp "$db" "$WORK/cut.db"
+    for f in "$db"-checkpoint.*; do cp "$f" "$WORK/cut.db-checkpoint.${f##*.}"; done
+    sqlite3 "$WORK/cut.db" "UPDATE claims_kept SET data = substr(data, 1, length(data) - 48)" || return 1
+    expect_eq "read back" "$("$BIN" --db "$WORK/cut.db" records --json --since "$first" | jq length)" \
+        "$((all - 1))" || return 1
+    # --no-records keeps none; any import that is not a later day drops them
+    printf 'date,track,streams\n2026-01-01,5h1BN75CEh8wdSwE1xrbSe,990000000\n' >"$WORK/p.csv"
+    check "no records" "$BIN" --db "$db" import -q --no-records "$WORK/p.csv" || return 1
+    expect_eq "none kept" "$(sqlite3 "$db" "SELECT count(*) FROM claims_kept")" 0 || return 1
+    printf 'date,track,streams\n2026-01-02,5h1BN75CEh8wdSwE1xrbSe,999000000\n' >"$WORK/p.csv"
+    check "a later day" "$BIN" --db "$db" import -q "$WORK/p.csv" || return 1
+    expect_eq "kept again" "$(sqlite3 "$db" "SELECT count(*) FROM claims_kept")" 1 || return 1
+    sed 's/^v,V,KR,/v,V,JP,/' "$DEMO/artists.csv" >"$WORK/artists.csv"
+    check "a catalog change" "$BIN" --db "$db" import -q "$WORK/artists.csv" || return 1
+    expect_eq "dropped" "$(sqlite3 "$db" "SELECT count(*) FROM claims_kept")" 0
+}
+
 t_records_since_is_the_tail() {
     # judging only the events from a day on gives exactly their claims
     local db=$WORK/records-since.db
