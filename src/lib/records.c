@@ -32,6 +32,7 @@
  */
 #include "trackrecord/records.h"
 
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -1933,6 +1934,82 @@ int tr_records_compute(const struct tr_records_input *in, struct tr_claim **out,
     return tr_records_since(in, TR_DAY_NONE, out, n_out, err);
 }
 
+/* The types swept by a second thread: releases and artists, while the
+ * calling thread sweeps tracks.  The job has an engine of its own that
+ * shares the artists and the candidate orders (built before, read-only)
+ * and collects its own claims and subjects. */
+struct sweep_job {
+    struct engine E;
+    struct tr_error err;
+    int rc;
+};
+
+static void *sweep_others(void *arg)
+{
+    struct sweep_job *j = arg;
+    j->rc = sweep_type(&j->E, TR_SUBJECT_RELEASE);
+    if (j->rc == TR_OK)
+        j->rc = sweep_type(&j->E, TR_SUBJECT_ARTIST);
+    return NULL;
+}
+
+/* Every candidate order, so that the threads only read them. */
+static int build_orders(struct engine *E)
+{
+    for (unsigned v = 0; v < 16; v++)
+        for (unsigned g = 0; g <= MAX_G; g++) {
+            struct shape sh;
+            shape_init(&sh, v, g);
+            if (!shape_order(E, &sh))
+                return tr_error_set(E->err, TR_ENOMEM, "records: out of memory");
+        }
+    return TR_OK;
+}
+
+/* Sweeps every type, tracks on this thread and the rest on another when
+ * both have events (the machine's two cores; a failure to start the thread
+ * sweeps them here). */
+static int sweep_all(struct engine *E)
+{
+    size_t per[TR_SUBJECT_ARTIST + 1] = {0};
+    for (size_t e = 0; e < E->in->n_events; e++)
+        per[E->in->events[e].subject_type]++;
+    struct sweep_job *j = NULL;
+    pthread_t th;
+    int rc = TR_OK;
+    if (per[TR_SUBJECT_TRACK] && (per[TR_SUBJECT_RELEASE] || per[TR_SUBJECT_ARTIST]) &&
+        (rc = build_orders(E)) == TR_OK && (j = calloc(1, sizeof *j))) {
+        j->E = *E;
+        j->E.claims = NULL;
+        j->E.n_claims = j->E.cap_claims = 0;
+        j->E.err = &j->err;
+        if (pthread_create(&th, NULL, sweep_others, j) != 0) {
+            free(j);
+            j = NULL;
+        }
+    }
+    if (rc)
+        return rc;
+    rc = sweep_type(E, TR_SUBJECT_TRACK);
+    if (!j) {
+        for (int t = TR_SUBJECT_RELEASE; rc == TR_OK && t <= TR_SUBJECT_ARTIST; t++)
+            rc = sweep_type(E, (enum tr_subject_type)t);
+        return rc;
+    }
+    pthread_join(th, NULL);
+    E->sub[TR_SUBJECT_RELEASE] = j->E.sub[TR_SUBJECT_RELEASE];
+    E->sub[TR_SUBJECT_ARTIST] = j->E.sub[TR_SUBJECT_ARTIST];
+    if (rc == TR_OK && j->rc != TR_OK) {
+        rc = j->rc;
+        *E->err = j->err;
+    }
+    for (size_t i = 0; rc == TR_OK && i < j->E.n_claims; i++)
+        rc = push_claim(E, &j->E.claims[i]);
+    free(j->E.claims);
+    free(j);
+    return rc;
+}
+
 int tr_records_since(const struct tr_records_input *in, tr_day since, struct tr_claim **out,
                      size_t *n_out, struct tr_error *err)
 {
@@ -1940,8 +2017,8 @@ int tr_records_since(const struct tr_records_input *in, tr_day since, struct tr_
     int rc = engine_init(&E, in, out, n_out, err);
     if (since != TR_DAY_NONE && since > NEG_INF)
         E.since = since;
-    for (int t = 0; rc == TR_OK && t <= TR_SUBJECT_ARTIST; t++)
-        rc = sweep_type(&E, (enum tr_subject_type)t);
+    if (rc == TR_OK)
+        rc = sweep_all(&E);
     if (rc == TR_OK)
         rc = engine_output(&E, out, n_out);
     engine_release(&E);
