@@ -13,8 +13,10 @@
  *   tracks            struct snap_track   x n_tracks
  *   maps              the three id maps' slots (idmap.h), artists first
  *
- * Loading copies each string and list into its own allocation, so the
- * loaded catalog is owned exactly like one built row by row.
+ * Loading reads the strings and lists into one arena that the entities'
+ * fields point into (the catalog frees only what is not in it: edits), and
+ * the records and maps in batches straight from the source: no copy of the
+ * whole blob is made.
  */
 #include "catalog_snapshot.h"
 #include "catalog_edit.h"
@@ -229,12 +231,80 @@ static uint32_t *get_list(struct reader *r, struct span s, uint32_t limit)
     return v;
 }
 
-int tr_catalog_from_snapshot(const void *blob, size_t len, struct tr_catalog **out)
+/* Decodes records of one section in batches read from the source, so that
+ * no copy of the whole blob is ever made. */
+#define BATCH 4096
+#define MAX2(a, b) ((a) > (b) ? (a) : (b))
+#define MAX_RECORD MAX2(MAX2(sizeof(struct snap_artist), sizeof(struct snap_release)), \
+                        sizeof(struct snap_track))
+
+static int read_at(const struct tr_snapshot_source *src, void *dst, size_t n, size_t off)
+{
+    return n ? src->read(src->ctx, dst, n, off) : 0;
+}
+
+static void decode_artist(struct reader *r, const struct snap_header *h, const char *p,
+                          struct tr_artist *a)
+{
+    struct snap_artist sa;
+    memcpy(&sa, p, sizeof sa);
+    a->id = get_string(r, sa.id);
+    a->name = get_string(r, sa.name);
+    memcpy(a->country, sa.country, sizeof a->country);
+    a->country[2] = '\0';
+    a->kind = sa.kind <= TR_KIND_GROUP ? (enum tr_artist_kind)sa.kind : TR_KIND_UNKNOWN;
+    a->gender = sa.gender <= TR_GENDER_MIXED ? (enum tr_gender)sa.gender : TR_GENDER_UNKNOWN;
+    uint32_t *g = get_list(r, sa.genres, UINT32_MAX);
+    if (sa.genres.n && g && (a->genres = calloc(sa.genres.n, sizeof *a->genres))) {
+        a->n_genres = sa.genres.n;
+        for (uint32_t k = 0; k < sa.genres.n; k++)
+            a->genres[k] = get_string(r, g[k]);
+    } else if (sa.genres.n) {
+        r->bad = true;
+    }
+    a->member_of = get_list(r, sa.member_of, h->n_artists);
+    a->n_member_of = sa.member_of.n;
+}
+
+static void decode_release(struct reader *r, const struct snap_header *h, const char *p,
+                           struct tr_release *rel)
+{
+    struct snap_release sr;
+    memcpy(&sr, p, sizeof sr);
+    rel->id = get_string(r, sr.id);
+    rel->title = get_string(r, sr.title);
+    rel->artists = get_list(r, sr.artists, h->n_artists);
+    rel->n_artists = sr.artists.n;
+    rel->tracks = get_list(r, sr.tracks, h->n_tracks);
+    rel->n_tracks = sr.tracks.n;
+    rel->type = sr.type <= TR_RELEASE_COMPILATION ? (enum tr_release_type)sr.type : TR_RELEASE_UNKNOWN;
+    rel->date = sr.date;
+}
+
+static void decode_track(struct reader *r, const struct snap_header *h, const char *p,
+                         struct tr_track *t)
+{
+    struct snap_track st;
+    memcpy(&st, p, sizeof st);
+    t->id = get_string(r, st.id);
+    t->title = get_string(r, st.title);
+    t->artists = get_list(r, st.artists, h->n_artists);
+    t->n_artists = st.artists.n;
+    t->released = st.released;
+    t->same_as = st.same_as < h->n_tracks ? st.same_as : TR_NONE;
+    t->version_of = st.version_of < h->n_tracks ? st.version_of : TR_NONE;
+    t->series = st.series;
+    t->own_series = st.own_series;
+    if (st.series >= h->n_series || st.own_series >= h->n_series)
+        r->bad = true;
+}
+
+int tr_catalog_load_snapshot(const struct tr_snapshot_source *src, struct tr_catalog **out)
 {
     struct snap_header h;
-    if (len < sizeof h)
+    size_t len = src->len;
+    if (len < sizeof h || read_at(src, &h, sizeof h, 0))
         return TR_ESTORE;
-    memcpy(&h, blob, sizeof h);
     uint64_t need = sizeof h + h.strings + h.lists + (uint64_t)h.n_artists * sizeof(struct snap_artist) +
                     (uint64_t)h.n_releases * sizeof(struct snap_release) +
                     (uint64_t)h.n_tracks * sizeof(struct snap_track) + h.maps[0] + h.maps[1] + h.maps[2];
@@ -245,21 +315,23 @@ int tr_catalog_from_snapshot(const void *blob, size_t len, struct tr_catalog **o
         h.n_series > h.n_tracks)
         return TR_ESTORE;
     /* The arena: the lists (first, for their alignment), then the strings,
-     * copied once; the entities' fields point into it. */
-    const char *p = (const char *)blob + sizeof h;
+     * read once; the entities' fields point into it. */
+    size_t off = sizeof h;
     char *arena = malloc(h.lists + h.strings + 1);
     struct tr_catalog *c = calloc(1, sizeof *c);
-    if (!arena || !c || !(c->priv = tr_catalog_priv_new())) {
+    char *buf = malloc(BATCH * MAX_RECORD);
+    if (!arena || !c || !buf || !(c->priv = tr_catalog_priv_new())) {
         free(arena);
         free(c);
+        free(buf);
         return TR_ENOMEM;
     }
     tr_catalog_set_arena(c, arena, h.lists + h.strings);
-    memcpy(arena, p + h.strings, h.lists);
-    memcpy(arena + h.lists, p, h.strings);
     struct reader r = {arena + h.lists, h.strings, (const uint32_t *)(void *)arena,
                        h.lists / sizeof(uint32_t), false};
-    p += h.strings + h.lists;
+    r.bad = read_at(src, arena + h.lists, h.strings, off) ||
+            read_at(src, arena, h.lists, off + h.strings);
+    off += h.strings + h.lists;
     c->artists = calloc(h.n_artists ? h.n_artists : 1, sizeof *c->artists);
     c->releases = calloc(h.n_releases ? h.n_releases : 1, sizeof *c->releases);
     c->tracks = calloc(h.n_tracks ? h.n_tracks : 1, sizeof *c->tracks);
@@ -271,59 +343,27 @@ int tr_catalog_from_snapshot(const void *blob, size_t len, struct tr_catalog **o
     c->n_releases = h.n_releases;
     c->n_tracks = h.n_tracks;
     c->n_series = h.n_series;
-    for (uint32_t i = 0; i < h.n_artists && !r.bad; i++, p += sizeof(struct snap_artist)) {
-        struct snap_artist sa;
-        memcpy(&sa, p, sizeof sa);
-        struct tr_artist *a = &c->artists[i];
-        a->id = get_string(&r, sa.id);
-        a->name = get_string(&r, sa.name);
-        memcpy(a->country, sa.country, sizeof a->country);
-        a->country[2] = '\0';
-        a->kind = sa.kind <= TR_KIND_GROUP ? (enum tr_artist_kind)sa.kind : TR_KIND_UNKNOWN;
-        a->gender = sa.gender <= TR_GENDER_MIXED ? (enum tr_gender)sa.gender : TR_GENDER_UNKNOWN;
-        uint32_t *g = get_list(&r, sa.genres, UINT32_MAX);
-        if (sa.genres.n && g && (a->genres = calloc(sa.genres.n, sizeof *a->genres))) {
-            a->n_genres = sa.genres.n;
-            for (uint32_t k = 0; k < sa.genres.n; k++)
-                a->genres[k] = get_string(&r, g[k]);
-        } else if (sa.genres.n) {
-            r.bad = true;
-        }
-        a->member_of = get_list(&r, sa.member_of, h.n_artists);
-        a->n_member_of = sa.member_of.n;
+    for (uint32_t i = 0; i < h.n_artists && !r.bad; i += BATCH) {
+        uint32_t n = h.n_artists - i < BATCH ? h.n_artists - i : BATCH;
+        r.bad = read_at(src, buf, n * sizeof(struct snap_artist), off + (size_t)i * sizeof(struct snap_artist));
+        for (uint32_t k = 0; k < n && !r.bad; k++)
+            decode_artist(&r, &h, buf + k * sizeof(struct snap_artist), &c->artists[i + k]);
     }
-    p = (const char *)blob + sizeof h + h.strings + h.lists + (size_t)h.n_artists * sizeof(struct snap_artist);
-    for (uint32_t i = 0; i < h.n_releases && !r.bad; i++, p += sizeof(struct snap_release)) {
-        struct snap_release sr;
-        memcpy(&sr, p, sizeof sr);
-        struct tr_release *rel = &c->releases[i];
-        rel->id = get_string(&r, sr.id);
-        rel->title = get_string(&r, sr.title);
-        rel->artists = get_list(&r, sr.artists, h.n_artists);
-        rel->n_artists = sr.artists.n;
-        rel->tracks = get_list(&r, sr.tracks, h.n_tracks);
-        rel->n_tracks = sr.tracks.n;
-        rel->type = sr.type <= TR_RELEASE_COMPILATION ? (enum tr_release_type)sr.type : TR_RELEASE_UNKNOWN;
-        rel->date = sr.date;
+    off += (size_t)h.n_artists * sizeof(struct snap_artist);
+    for (uint32_t i = 0; i < h.n_releases && !r.bad; i += BATCH) {
+        uint32_t n = h.n_releases - i < BATCH ? h.n_releases - i : BATCH;
+        r.bad = read_at(src, buf, n * sizeof(struct snap_release), off + (size_t)i * sizeof(struct snap_release));
+        for (uint32_t k = 0; k < n && !r.bad; k++)
+            decode_release(&r, &h, buf + k * sizeof(struct snap_release), &c->releases[i + k]);
     }
-    p = (const char *)blob + sizeof h + h.strings + h.lists +
-        (size_t)h.n_artists * sizeof(struct snap_artist) + (size_t)h.n_releases * sizeof(struct snap_release);
-    for (uint32_t i = 0; i < h.n_tracks && !r.bad; i++, p += sizeof(struct snap_track)) {
-        struct snap_track st;
-        memcpy(&st, p, sizeof st);
-        struct tr_track *t = &c->tracks[i];
-        t->id = get_string(&r, st.id);
-        t->title = get_string(&r, st.title);
-        t->artists = get_list(&r, st.artists, h.n_artists);
-        t->n_artists = st.artists.n;
-        t->released = st.released;
-        t->same_as = st.same_as < h.n_tracks ? st.same_as : TR_NONE;
-        t->version_of = st.version_of < h.n_tracks ? st.version_of : TR_NONE;
-        t->series = st.series;
-        t->own_series = st.own_series;
-        if (st.series >= h.n_series || st.own_series >= h.n_series)
-            r.bad = true;
+    off += (size_t)h.n_releases * sizeof(struct snap_release);
+    for (uint32_t i = 0; i < h.n_tracks && !r.bad; i += BATCH) {
+        uint32_t n = h.n_tracks - i < BATCH ? h.n_tracks - i : BATCH;
+        r.bad = read_at(src, buf, n * sizeof(struct snap_track), off + (size_t)i * sizeof(struct snap_track));
+        for (uint32_t k = 0; k < n && !r.bad; k++)
+            decode_track(&r, &h, buf + k * sizeof(struct snap_track), &c->tracks[i + k]);
     }
+    off += (size_t)h.n_tracks * sizeof(struct snap_track);
     for (uint32_t i = 0; !r.bad && i < h.n_artists; i++)
         r.bad = !c->artists[i].id || !c->artists[i].name;
     for (uint32_t i = 0; !r.bad && i < h.n_releases; i++)
@@ -334,20 +374,35 @@ int tr_catalog_from_snapshot(const void *blob, size_t len, struct tr_catalog **o
         rc = TR_ESTORE;
         goto fail;
     }
-    p = (const char *)blob + len - h.maps[0] - h.maps[1] - h.maps[2];
-    c->artist_ids = tr_idmap_load(p, h.maps[0], h.n_artists, tr_catalog_artist_key, c);
-    c->release_ids = tr_idmap_load(p + h.maps[0], h.maps[1], h.n_releases, tr_catalog_release_key, c);
-    c->track_ids = tr_idmap_load(p + h.maps[0] + h.maps[1], h.maps[2], h.n_tracks,
-                                 tr_catalog_track_key, c);
+    c->artist_ids = tr_idmap_read(h.maps[0], src->read, src->ctx, off, h.n_artists,
+                                  tr_catalog_artist_key, c);
+    c->release_ids = tr_idmap_read(h.maps[1], src->read, src->ctx, off + h.maps[0], h.n_releases,
+                                   tr_catalog_release_key, c);
+    c->track_ids = tr_idmap_read(h.maps[2], src->read, src->ctx, off + h.maps[0] + h.maps[1],
+                                 h.n_tracks, tr_catalog_track_key, c);
     if (!c->artist_ids || !c->release_ids || !c->track_ids ||
         tr_idmap_count(c->artist_ids) != h.n_artists || tr_idmap_count(c->release_ids) != h.n_releases ||
         tr_idmap_count(c->track_ids) != h.n_tracks) {
         rc = TR_ESTORE;
         goto fail;
     }
+    free(buf);
     *out = c;
     return 0;
 fail:
+    free(buf);
     tr_catalog_free(c);
     return rc;
+}
+
+static int read_memory(void *ctx, void *dst, size_t n, size_t off)
+{
+    memcpy(dst, (const char *)ctx + off, n);
+    return 0;
+}
+
+int tr_catalog_from_snapshot(const void *blob, size_t len, struct tr_catalog **out)
+{
+    struct tr_snapshot_source src = {len, read_memory, (void *)blob};
+    return tr_catalog_load_snapshot(&src, out);
 }

@@ -12,8 +12,18 @@
 /* The catalog as bytes; *out (malloc'd, *len bytes) is the caller's.
  * 0 or TR_ENOMEM. */
 int tr_catalog_snapshot(const struct tr_catalog *c, void **out, size_t *len);
+/* Where a snapshot's len bytes are read from: read copies n bytes at off
+ * into dst and returns 0, or -1 when it cannot. */
+struct tr_snapshot_source {
+    size_t len;
+    int (*read)(void *ctx, void *dst, size_t n, size_t off);
+    void *ctx;
+};
 /* A catalog from a snapshot (not yet resolved: call tr_catalog_resolve).
- * TR_ESTORE for bytes that are not a snapshot, TR_ENOMEM. */
+ * TR_ESTORE for bytes that are not a snapshot (or a failed read),
+ * TR_ENOMEM. */
+int tr_catalog_load_snapshot(const struct tr_snapshot_source *src, struct tr_catalog **out);
+/* The same from bytes in memory. */
 int tr_catalog_from_snapshot(const void *blob, size_t len, struct tr_catalog **out);
 
 #endif

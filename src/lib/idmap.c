@@ -126,22 +126,24 @@ void tr_idmap_save(const struct tr_idmap *m, void *out)
     memcpy((char *)out + sizeof head, m->slots, m->cap * sizeof *m->slots);
 }
 
-struct tr_idmap *tr_idmap_load(const void *bytes, size_t len, uint32_t n_values,
-                               tr_idmap_key_fn key, const void *owner)
+struct tr_idmap *tr_idmap_read(size_t len, int (*read)(void *ctx, void *dst, size_t n, size_t off),
+                               void *ctx, size_t off, uint32_t n_values, tr_idmap_key_fn key,
+                               const void *owner)
 {
     uint64_t head[2];
-    if (len < sizeof head)
+    if (len < sizeof head || read(ctx, head, sizeof head, off))
         return NULL;
-    memcpy(head, bytes, sizeof head);
     if (head[0] < 16 || (head[0] & (head[0] - 1)) || head[1] * 2 > head[0] ||
         len != sizeof head + head[0] * sizeof(struct slot))
         return NULL;
     struct tr_idmap *m = calloc(1, sizeof *m);
-    if (!m || !(m->slots = malloc(head[0] * sizeof *m->slots))) {
+    if (!m || !(m->slots = malloc(head[0] * sizeof *m->slots)) ||
+        read(ctx, m->slots, head[0] * sizeof *m->slots, off + sizeof head)) {
+        if (m)
+            free(m->slots);
         free(m);
         return NULL;
     }
-    memcpy(m->slots, (const char *)bytes + sizeof head, head[0] * sizeof *m->slots);
     /* every value must name an entity, and the count must agree */
     size_t used = 0;
     bool ok = true;
@@ -160,4 +162,16 @@ struct tr_idmap *tr_idmap_load(const void *bytes, size_t len, uint32_t n_values,
     m->key = key;
     m->owner = owner;
     return m;
+}
+
+static int read_memory(void *ctx, void *dst, size_t n, size_t off)
+{
+    memcpy(dst, (const char *)ctx + off, n);
+    return 0;
+}
+
+struct tr_idmap *tr_idmap_load(const void *bytes, size_t len, uint32_t n_values,
+                               tr_idmap_key_fn key, const void *owner)
+{
+    return tr_idmap_read(len, read_memory, (void *)bytes, 0, n_values, key, owner);
 }

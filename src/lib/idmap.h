@@ -33,5 +33,11 @@ size_t tr_idmap_bytes(const struct tr_idmap *m);
 void tr_idmap_save(const struct tr_idmap *m, void *out);
 struct tr_idmap *tr_idmap_load(const void *bytes, size_t len, uint32_t n_values,
                                tr_idmap_key_fn key, const void *owner);
+/* The same from len bytes at off of a source read by read (which copies n
+ * bytes at an offset into dst and returns 0, or -1): the slots are read
+ * straight into the map's own array. */
+struct tr_idmap *tr_idmap_read(size_t len, int (*read)(void *ctx, void *dst, size_t n, size_t off),
+                               void *ctx, size_t off, uint32_t n_values, tr_idmap_key_fn key,
+                               const void *owner);
 
 #endif

@@ -26,6 +26,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -433,6 +434,13 @@ static int load_releases(struct sqlite_backend *b, struct tr_catalog *c, struct 
 
 static int count_query(struct sqlite_backend *b, const char *sql, uint64_t *out, struct tr_error *err);
 
+static int read_blob(void *ctx, void *dst, size_t n, size_t off)
+{
+    if (n > INT_MAX || off > INT_MAX)
+        return -1;
+    return sqlite3_blob_read(ctx, dst, (int)n, (int)off) == SQLITE_OK ? 0 : -1;
+}
+
 static int sq_load_catalog(struct tr_backend *base, struct tr_catalog **out, struct tr_error *err)
 {
     struct sqlite_backend *b = B(base);
@@ -442,15 +450,14 @@ static int sq_load_catalog(struct tr_backend *base, struct tr_catalog **out, str
         rc0 = count_query(b, "SELECT count(*) FROM releases", &nr, err);
     if (rc0)
         return rc0;
-    /* the snapshot, written with every catalog change, when there is one */
-    sqlite3_stmt *snap;
-    if ((rc0 = prepare(b, "SELECT data FROM catalog_snapshot WHERE id = 1", &snap, err)))
-        return rc0;
-    if (sqlite3_step(snap) == SQLITE_ROW) {
+    /* the snapshot, written with every catalog change, when there is one:
+     * read in pieces straight into the catalog (no copy of the whole blob) */
+    sqlite3_blob *snap;
+    if (sqlite3_blob_open(b->db, "main", "catalog_snapshot", "data", 1, 0, &snap) == SQLITE_OK) {
         struct tr_catalog *c;
-        int rs = tr_catalog_from_snapshot(sqlite3_column_blob(snap, 0),
-                                          (size_t)sqlite3_column_bytes(snap, 0), &c);
-        sqlite3_finalize(snap);
+        struct tr_snapshot_source src = {(size_t)sqlite3_blob_bytes(snap), read_blob, snap};
+        int rs = tr_catalog_load_snapshot(&src, &c);
+        sqlite3_blob_close(snap);
         if (rs == 0 && (uint64_t)c->n_artists == na && (uint64_t)c->n_releases == nr) {
             if ((rs = tr_catalog_resolve(c, err))) {
                 tr_catalog_free(c);
@@ -465,8 +472,6 @@ static int sq_load_catalog(struct tr_backend *base, struct tr_catalog **out, str
         else if (rs == TR_ENOMEM)
             return tr_error_set(err, rs, "loading the catalog: out of memory");
         /* a snapshot that does not match the tables: read the tables */
-    } else {
-        sqlite3_finalize(snap);
     }
     /* two queries: each alone is answered from a b-tree without a scan */
     if ((rc0 = count_query(b, "SELECT count(*) FROM tracks", &nt, err)) ||
