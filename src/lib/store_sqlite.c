@@ -23,6 +23,7 @@
 #include "store_backend.h"
 #include "catalog_edit.h"
 #include "catalog_snapshot.h"
+#include "event_pack.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -826,41 +827,23 @@ static uint32_t subject_index(const struct tr_catalog *c, enum tr_subject_type t
 
 /* ---- the event log --------------------------------------------------
  * Every write of milestone events also appends them to event_log as one
- * blob of packed records (catalog indices instead of ids), in the same
- * transaction; a replacing write deletes the blobs it replaces.  Reading
+ * blob of packed records (event_pack.h: catalog indices instead of ids), in
+ * the same transaction; a replacing write deletes the blobs it replaces.  Reading
  * all events then decodes the blobs instead of stepping a million rows.
  * The rows stay the reference: when the blobs do not add up to the rows
  * (a store written before the log, or a replaced row), events are read
  * from the rows. */
-
-struct event_rec {                /* 40 bytes, native byte order */
-    uint64_t threshold, value;
-    uint32_t subject, slowest;
-    int32_t date, day, after;
-    uint8_t subject_type, kind, open_start, scope_len;   /* scope bytes follow */
-};
 
 static int event_log_append(struct sqlite_backend *b, bool chart, const struct tr_milestone *ev,
                             size_t n, struct tr_error *err)
 {
     if (!n)
         return 0;
-    size_t cap = n * sizeof(struct event_rec), len = 0;
-    for (size_t i = 0; i < n; i++)
-        cap += strnlen(ev[i].scope, sizeof ev[i].scope);
-    char *buf = malloc(cap);
+    size_t len = tr_events_packed_size(ev, n);
+    char *buf = malloc(len);
     if (!buf)
         return tr_error_set(err, TR_ENOMEM, "out of memory");
-    for (size_t i = 0; i < n; i++) {
-        const struct tr_milestone *e = &ev[i];
-        size_t sl = strnlen(e->scope, sizeof e->scope);
-        struct event_rec r = {e->threshold, e->value, e->subject, e->slowest, e->date, e->day,
-                              e->after, (uint8_t)e->subject_type, (uint8_t)e->kind,
-                              e->open_start, (uint8_t)sl};
-        memcpy(buf + len, &r, sizeof r);
-        memcpy(buf + len + sizeof r, e->scope, sl);
-        len += sizeof r + sl;
-    }
+    tr_events_pack(ev, n, buf);
     sqlite3_stmt *st;
     int rc = prepare(b, "INSERT INTO event_log(chart, data) VALUES(?, ?)", &st, err);
     if (!rc) {
@@ -871,47 +854,6 @@ static int event_log_append(struct sqlite_backend *b, bool chart, const struct t
     }
     free(buf);
     return rc;
-}
-
-/* Decodes one blob onto *v; false when it does not fit this catalog. */
-static bool event_log_decode(const struct tr_catalog *c, const char *p, size_t len,
-                             struct tr_milestone **v, size_t *n, size_t *cap)
-{
-    const uint32_t count[3] = {c->n_tracks, c->n_releases, c->n_artists};
-    for (size_t at = 0; at < len;) {
-        struct event_rec r;
-        if (len - at < sizeof r)
-            return false;
-        memcpy(&r, p + at, sizeof r);
-        at += sizeof r;
-        if (r.subject_type > TR_SUBJECT_ARTIST || r.subject >= count[r.subject_type] ||
-            r.kind >= TR_MS_KIND_COUNT || (r.slowest != TR_NONE && r.slowest >= c->n_tracks) ||
-            r.scope_len >= sizeof (*v)->scope || len - at < r.scope_len)
-            return false;
-        if (*n == *cap) {
-            size_t nc = *cap ? *cap * 2 : 4096;
-            struct tr_milestone *g = realloc(*v, nc * sizeof *g);
-            if (!g)
-                return false;
-            *v = g;
-            *cap = nc;
-        }
-        struct tr_milestone *e = &(*v)[(*n)++];
-        memset(e, 0, sizeof *e);
-        e->subject_type = (enum tr_subject_type)r.subject_type;
-        e->subject = r.subject;
-        e->kind = (enum tr_milestone_kind)r.kind;
-        e->threshold = r.threshold;
-        e->value = r.value;
-        e->date = r.date;
-        e->day = r.day;
-        e->after = r.after;
-        e->open_start = r.open_start != 0;
-        e->slowest = r.slowest;
-        memcpy(e->scope, p + at, r.scope_len);
-        at += r.scope_len;
-    }
-    return true;
 }
 
 /* Every stored event from the log; *out NULL when the log cannot be used. */
@@ -938,7 +880,7 @@ static int event_log_read(struct sqlite_backend *b, const struct tr_catalog *c,
         return rc;
     int s;
     while (fits && (s = sqlite3_step(st)) == SQLITE_ROW)
-        fits = event_log_decode(c, sqlite3_column_blob(st, 0),
+        fits = tr_events_unpack(c, sqlite3_column_blob(st, 0),
                                 (size_t)sqlite3_column_bytes(st, 0), &v, &nv, &cap);
     if (fits && s != SQLITE_DONE)
         rc = db_error(b, err, "read event log");
