@@ -103,8 +103,8 @@ struct tr_import_entry {
 int tr_store_imports(struct tr_store *s, struct tr_import_entry **out, size_t *n,
                      struct tr_error *err);
 
-/* Every stored event (ordered as tr_store_milestones) with the records
- * claims of those dated on or after since (TR_DAY_NONE: all): each judged
+/* The stored events dated on or after since (TR_DAY_NONE: all; ordered as
+ * tr_store_milestones) with their records claims: each judged
  * against every stored event, with the coverage that applies to it (a
  * recording's data for play-count milestones, a chart's imported periods
  * for that chart's milestones); claims in a group of one member are left

@@ -1,9 +1,10 @@
 /*
- * claims.c: records claims as the commands show them (records, milestones):
- * a JSON object or a line of evidence each.  The claims themselves come from
- * tr_store_claims().
+ * claims.c: records claims as the commands show them (records, milestones,
+ * import --records): a JSON object or a line of evidence each, and each
+ * event's post.  The claims themselves come from tr_store_claims().
  */
 #include "cli_claims.h"
+#include "cli_output.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -69,4 +70,50 @@ void claim_text(FILE *f, const struct tr_catalog *c, const struct tr_milestone *
     if (cl->uncertain)
         fprintf(f, " [uncertain: %s]", tr_records_doubt_name(cl->doubt));
     fputc('\n', f);
+}
+
+void records_print(FILE *out, const struct tr_catalog *cat, const struct tr_claim_set *cs,
+                   const struct records_filter *f, bool json)
+{
+    json_t *arr = json ? json_array() : NULL;
+    size_t shown = 0;
+    for (size_t e = 0; e < cs->n_events; e++) {
+        const struct tr_milestone *ev = &cs->events[e];
+        if ((f->subject_type >= 0 && ((int)ev->subject_type != f->subject_type ||
+                                      ev->subject != f->subject)) ||
+            (f->since != TR_DAY_NONE && ev->date < f->since) ||
+            (f->kind >= 0 && (int)ev->kind != f->kind))
+            continue;
+        /* the claims to show, and the post they make */
+        const struct tr_claim *cl = cs->claims + cs->first[e];
+        size_t n = cs->first[e + 1] - cs->first[e], k = 0;
+        struct tr_claim keep[64];
+        for (size_t i = 0; i < n && k < 64; i++)
+            if (!f->certain || !cl[i].uncertain)
+                keep[k++] = cl[i];
+        if (!k)
+            continue;
+        char post[TR_RECORDS_POST_SIZE];
+        if (tr_records_post(cat, ev, keep, k, post, sizeof post))
+            post[0] = '\0';
+        if (json) {
+            for (size_t i = 0; i < k; i++) {
+                json_t *o = out_milestone_json(cat, ev);
+                json_t *claim = claim_json(cat, ev, &keep[i]);
+                json_object_update(o, claim);
+                json_decref(claim);
+                json_object_set_new(o, "text", json_string(post));
+                json_array_append_new(arr, o);
+            }
+        } else {
+            if (shown++)
+                fputc('\n', out);
+            out_milestone_text(out, cat, ev);
+            fprintf(out, "  %s\n", post);
+            for (size_t i = 0; i < k; i++)
+                claim_text(out, cat, ev, &keep[i]);
+        }
+    }
+    if (json)
+        out_json_dump(out, arr);
 }

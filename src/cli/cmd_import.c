@@ -2,6 +2,7 @@
  * cmd_import.c: `trackrecord import PATH...`.
  */
 #include "cli.h"
+#include "cli_claims.h"
 
 #include <getopt.h>
 #include <stdlib.h>
@@ -34,6 +35,8 @@ static void help(FILE *f)
             "  --date YYYY-MM-DD    data day for files that carry none\n"
             "  --chart NAME, --country CC, --track ID\n"
             "                       what a chart file or a one-song timeline is about\n"
+            "  --records            then print the new days' records, as\n"
+            "                       `trackrecord records --since DAY` would\n"
             "  --no-records         do not judge the new days' records now (they are\n"
             "                       judged when `records` asks for them)\n"
             "  -q, --quiet          no summary, no progress bar\n"
@@ -61,10 +64,11 @@ int cmd_import(struct cli *cli, int argc, char **argv)
         {"on-duplicate", required_argument, 0, 'D'}, {"ladder", required_argument, 0, 'l'},
         {"date", required_argument, 0, 'd'}, {"chart", required_argument, 0, 'c'},
         {"country", required_argument, 0, 'C'}, {"track", required_argument, 0, 't'},
-        {"no-records", no_argument, 0, 'R'}, {"quiet", no_argument, 0, 'q'},
+        {"no-records", no_argument, 0, 'R'}, {"records", no_argument, 0, 'r'},
+        {"quiet", no_argument, 0, 'q'},
         {"help", no_argument, 0, 'h'}, {0, 0, 0, 0}};
     struct tr_import_options o = {.date = TR_DAY_NONE};
-    bool quiet = false;
+    bool quiet = false, records = false;
     int c;
     optind = 1;
     while ((c = getopt_long(argc, argv, "qh", opts, NULL)) != -1) {
@@ -84,6 +88,7 @@ int cmd_import(struct cli *cli, int argc, char **argv)
         case 'C': o.country = optarg; break;
         case 't': o.track = optarg; break;
         case 'R': o.no_records = true; break;
+        case 'r': records = true; break;
         case 'q': quiet = true; break;
         case 'h': help(stdout); return EXIT_OK;
         default: return cli_usage_error(cli, "bad option");
@@ -91,6 +96,8 @@ int cmd_import(struct cli *cli, int argc, char **argv)
     }
     if (optind == argc)
         return cli_usage_error(cli, "nothing to import: give files or directories");
+    if (records && o.no_records)
+        return cli_usage_error(cli, "--records and --no-records exclude each other");
     if (o.ladder) {
         struct tr_ladder *l;
         struct tr_error e = {0};
@@ -138,6 +145,20 @@ int cmd_import(struct cli *cli, int argc, char **argv)
                    tr_day_format(rep.claims_since, d), d);
         }
         putchar('\n');
+    }
+    if (!r && records && rep.claims_since != TR_DAY_NONE) {
+        /* the claims just kept, read back with the catalog still loaded */
+        const struct tr_catalog *cat;
+        struct tr_claim_set cs = {0};
+        struct records_filter f = {-1, TR_NONE, rep.claims_since, -1, false};
+        if (tr_store_catalog(s, &cat, &err) || tr_store_claims(s, rep.claims_since, &cs, &err)) {
+            rc = cli_fail(cli, &err);
+        } else {
+            if (!quiet && cs.n_claims)
+                putchar('\n');
+            records_print(stdout, cat, &cs, &f, false);
+        }
+        tr_claim_set_release(&cs);
     }
     tr_import_report_release(&rep);
     tr_store_close(s);

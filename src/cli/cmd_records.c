@@ -75,45 +75,8 @@ int cmd_records(struct cli *cli, int argc, char **argv)
         goto fail;
     if (tr_store_claims(s, since, &cs, &err))
         goto fail;
-    json_t *arr = json ? json_array() : NULL;
-    size_t shown = 0;
-    for (size_t e = 0; e < cs.n_events; e++) {
-        const struct tr_milestone *ev = &cs.events[e];
-        if ((subject && (ev->subject_type != sub.type || ev->subject != sub.index)) ||
-            (since != TR_DAY_NONE && ev->date < since) || (kind >= 0 && (int)ev->kind != kind))
-            continue;
-        /* the claims to show, and the post they make */
-        struct tr_claim *cl = cs.claims + cs.first[e];
-        size_t n = cs.first[e + 1] - cs.first[e], k = 0;
-        struct tr_claim keep[64];
-        for (size_t i = 0; i < n && k < 64; i++)
-            if (!certain || !cl[i].uncertain)
-                keep[k++] = cl[i];
-        if (!k)
-            continue;
-        char post[TR_RECORDS_POST_SIZE];
-        if (tr_records_post(cat, ev, keep, k, post, sizeof post))
-            post[0] = '\0';
-        if (json) {
-            for (size_t i = 0; i < k; i++) {
-                json_t *o = out_milestone_json(cat, ev);
-                json_t *claim = claim_json(cat, ev, &keep[i]);
-                json_object_update(o, claim);
-                json_decref(claim);
-                json_object_set_new(o, "text", json_string(post));
-                json_array_append_new(arr, o);
-            }
-        } else {
-            if (shown++)
-                putchar('\n');
-            out_milestone_text(stdout, cat, ev);
-            printf("  %s\n", post);
-            for (size_t i = 0; i < k; i++)
-                claim_text(stdout, cat, ev, &keep[i]);
-        }
-    }
-    if (json)
-        out_json_dump(stdout, arr);
+    struct records_filter f = {subject ? (int)sub.type : -1, sub.index, since, kind, certain};
+    records_print(stdout, cat, &cs, &f, json);
     tr_claim_set_release(&cs);
     tr_store_close(s);
     return EXIT_OK;

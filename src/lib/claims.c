@@ -15,6 +15,7 @@
  * claims are always exactly what judging again would give.
  */
 #include "store_internal.h"
+#include "event_pack.h"
 #include "trackrecord/charts.h"
 
 #include <stdlib.h>
@@ -104,9 +105,19 @@ out:
     return rc;
 }
 
-/* Where each event's claims begin (claims ordered by event). */
-static int index_claims(struct tr_claim_set *cs, struct tr_error *err)
+/* Keeps the events dated from since (a suffix: events are in date order)
+ * and says where each one's claims begin (claims ordered by event). */
+static int index_claims(struct tr_claim_set *cs, tr_day since, struct tr_error *err)
 {
+    size_t f = 0;
+    while (since != TR_DAY_NONE && f < cs->n_events && cs->events[f].date < since)
+        f++;
+    if (f) {
+        memmove(cs->events, cs->events + f, (cs->n_events - f) * sizeof *cs->events);
+        cs->n_events -= f;
+        for (size_t i = 0; i < cs->n_claims; i++)
+            cs->claims[i].event -= f;      /* judged events only: all at or after f */
+    }
     if (cs->n_claims > 1 && sort_claims(cs))
         return tr_error_set(err, TR_ENOMEM, "out of memory");
     if (!(cs->first = malloc((cs->n_events + 1) * sizeof *cs->first)))
@@ -162,16 +173,21 @@ static int judge(struct tr_store *s, tr_day since, const void *state, size_t sta
     free(scopes);
     free(chart_last);
     tr_coverage_release(&cov);
-    return rc ? rc : index_claims(out, err);
+    return rc ? rc : index_claims(out, since, err);
 }
 
 /* ---- kept claims ----------------------------------------------------- *
- * A blob of fixed records, one per claim, in the order of the claim set.
- * The event is its index among every stored event (in tr_store_milestones
- * order), valid while the store holds the same events: the row keeps their
- * count, and any import that writes anything replaces or drops the row.
- * A group's genre is kept as its position among the genres of the event's
+ * One blob: a header, a fixed record per claim (in the order of the claim
+ * set), then the judged events packed (event_pack.h), which the records
+ * name by position.  The row also keeps how many events the store held:
+ * any import that writes anything replaces or drops the row, and a count
+ * that differs (a store written by another build) means judging again.  A
+ * group's genre is kept as its position among the genres of the event's
  * subject's primary artist, where the records engine takes it from. */
+
+struct kept_head {
+    uint64_t n_claims, events_len;
+};
 
 struct claim_rec {
     uint32_t event, members, reached, unsettled, previous;
@@ -203,63 +219,73 @@ static const struct tr_artist *subject_artist(const struct tr_catalog *c,
 static int pack_claims(const struct tr_catalog *c, const struct tr_claim_set *cs,
                        void **out, size_t *len)
 {
-    struct claim_rec *v = calloc(cs->n_claims ? cs->n_claims : 1, sizeof *v);
-    if (!v)
+    struct kept_head h = {cs->n_claims, tr_events_packed_size(cs->events, cs->n_events)};
+    size_t n = sizeof h + cs->n_claims * sizeof(struct claim_rec) + h.events_len;
+    char *p = calloc(1, n);
+    if (!p)
         return TR_ENOMEM;
+    memcpy(p, &h, sizeof h);
     for (size_t i = 0; i < cs->n_claims; i++) {
         const struct tr_claim *cl = &cs->claims[i];
-        struct claim_rec *r = &v[i];
-        r->event = (uint32_t)cl->event;
-        r->members = cl->members;
-        r->reached = cl->reached;
-        r->unsettled = cl->unsettled;
-        r->previous = cl->previous;
-        r->day = cl->day;
-        r->previous_day = cl->previous_day;
-        r->previous_date = cl->previous_date;
-        r->margin = cl->margin;
-        r->kind = (uint8_t)cl->kind;
-        r->joint = cl->joint;
-        r->uncertain = cl->uncertain;
-        r->doubt = (uint8_t)cl->doubt;
-        r->group_kind = (uint8_t)cl->group.kind;
-        r->group_gender = (uint8_t)cl->group.gender;
-        r->group_type = (uint8_t)cl->group.release_type;
-        memcpy(r->country, cl->group.country, sizeof cl->group.country);
-        r->genre = 0xff;
+        struct claim_rec r;
+        memset(&r, 0, sizeof r);
+        r.event = (uint32_t)cl->event;
+        r.members = cl->members;
+        r.reached = cl->reached;
+        r.unsettled = cl->unsettled;
+        r.previous = cl->previous;
+        r.day = cl->day;
+        r.previous_day = cl->previous_day;
+        r.previous_date = cl->previous_date;
+        r.margin = cl->margin;
+        r.kind = (uint8_t)cl->kind;
+        r.joint = cl->joint;
+        r.uncertain = cl->uncertain;
+        r.doubt = (uint8_t)cl->doubt;
+        r.group_kind = (uint8_t)cl->group.kind;
+        r.group_gender = (uint8_t)cl->group.gender;
+        r.group_type = (uint8_t)cl->group.release_type;
+        memcpy(r.country, cl->group.country, sizeof cl->group.country);
+        r.genre = 0xff;
         if (cl->group.genre) {
             const struct tr_artist *a = subject_artist(c, &cs->events[cl->event]);
             for (uint32_t g = 0; a && g < a->n_genres && g < 0xff; g++)
                 if (a->genres[g] == cl->group.genre)
-                    r->genre = (uint8_t)g;
-            if (r->genre == 0xff) {       /* not where the engine takes it: keep none */
-                free(v);
+                    r.genre = (uint8_t)g;
+            if (r.genre == 0xff) {        /* not where the engine takes it: keep none */
+                free(p);
                 return TR_ESTORE;
             }
         }
+        memcpy(p + sizeof h + i * sizeof r, &r, sizeof r);
     }
-    *out = v;
-    *len = cs->n_claims * sizeof *v;
+    tr_events_pack(cs->events, cs->n_events, p + sizeof h + cs->n_claims * sizeof(struct claim_rec));
+    *out = p;
+    *len = n;
     return 0;
 }
 
-/* Fills cs->claims from kept records; false when they do not fit. */
-static bool unpack_claims(const struct tr_catalog *c, struct tr_claim_set *cs, tr_day since,
-                          const void *data, size_t len)
+/* A claim set from kept bytes; false when they do not fit this catalog. */
+static bool unpack_claims(const struct tr_catalog *c, struct tr_claim_set *cs, const char *p,
+                          size_t len)
 {
-    size_t n = len / sizeof(struct claim_rec);
-    if (len % sizeof(struct claim_rec))
+    struct kept_head h;
+    size_t cap = 0;
+    if (len < sizeof h)
         return false;
-    if (!(cs->claims = malloc((n ? n : 1) * sizeof *cs->claims)))
+    memcpy(&h, p, sizeof h);
+    if (h.n_claims > (len - sizeof h) / sizeof(struct claim_rec) ||
+        h.events_len != len - sizeof h - h.n_claims * sizeof(struct claim_rec) ||
+        !tr_events_unpack(c, p + sizeof h + h.n_claims * sizeof(struct claim_rec), h.events_len,
+                          &cs->events, &cs->n_events, &cap) ||
+        !(cs->claims = malloc((h.n_claims ? h.n_claims : 1) * sizeof *cs->claims)))
         return false;
-    for (size_t i = 0; i < n; i++) {
+    for (size_t i = 0; i < h.n_claims; i++) {
         struct claim_rec r;
-        memcpy(&r, (const char *)data + i * sizeof r, sizeof r);
+        memcpy(&r, p + sizeof h + i * sizeof r, sizeof r);
         if (r.event >= cs->n_events || r.kind > TR_CLAIM_FASTEST || r.doubt > TR_DOUBT_OTHERS)
             return false;
         const struct tr_milestone *ev = &cs->events[r.event];
-        if (ev->date < since)
-            continue;
         struct tr_claim *cl = &cs->claims[cs->n_claims++];
         memset(cl, 0, sizeof *cl);
         cl->event = r.event;
@@ -296,22 +322,16 @@ static int read_kept(struct tr_store *s, tr_day since, struct tr_claim_set *out,
                      struct tr_error *err)
 {
     tr_day kept_since = TR_DAY_NONE;
-    uint64_t n_events = 0;
+    uint64_t n_events = 0, stored = 0;
     void *data = NULL;
     size_t len = 0;
     *hit = false;
     int rc = s->be->ops->get_claims(s->be, &kept_since, &n_events, &data, &len, err);
-    if (rc || !data || since == TR_DAY_NONE || since < kept_since) {
-        free(data);
-        return rc;
-    }
-    struct tr_milestone_filter all = TR_MILESTONE_FILTER_ALL;
-    if (!(rc = s->be->ops->load_events(s->be, s->catalog, &all, &out->events, &out->n_events, err))) {
-        tr_store_sort_events(out->events, out->n_events);
-        *hit = out->n_events == n_events &&
-               unpack_claims(s->catalog, out, since, data, len);
-        if (*hit)
-            rc = index_claims(out, err);
+    if (!rc && data && since != TR_DAY_NONE && since >= kept_since &&
+        !(rc = s->be->ops->count_events(s->be, &stored, err)) && stored == n_events &&
+        unpack_claims(s->catalog, out, data, len)) {
+        *hit = true;
+        rc = index_claims(out, since, err);
     }
     free(data);
     if (!*hit || rc)
@@ -354,11 +374,14 @@ int tr_store_keep_claims(struct tr_store *s, tr_day since, const void *state, si
     struct tr_claim_set cs = {0};
     void *data = NULL;
     size_t len = 0;
+    uint64_t stored = 0;
     int rc = judge(s, since, state, state_len, &cs, err);
+    if (!rc)
+        rc = s->be->ops->count_events(s->be, &stored, err);
     if (!rc && (rc = pack_claims(s->catalog, &cs, &data, &len)) == TR_ESTORE)
         rc = s->be->ops->put_claims(s->be, since, 0, NULL, 0, err);   /* cannot keep them */
     else if (!rc)
-        rc = s->be->ops->put_claims(s->be, since, cs.n_events, data, len, err);
+        rc = s->be->ops->put_claims(s->be, since, stored, data, len, err);
     else if (rc == TR_ENOMEM)
         rc = tr_error_set(err, rc, "out of memory");
     if (n_claims)
