@@ -243,9 +243,9 @@ static int read_at(const struct tr_snapshot_source *src, void *dst, size_t n, si
     return n ? src->read(src->ctx, dst, n, off) : 0;
 }
 
-static void decode_artist(struct reader *r, const struct snap_header *h, const char *p,
-                          struct tr_artist *a)
+static void decode_artist(struct reader *r, const struct snap_header *h, const char *p, void *e)
 {
+    struct tr_artist *a = e;
     struct snap_artist sa;
     memcpy(&sa, p, sizeof sa);
     a->id = get_string(r, sa.id);
@@ -266,9 +266,9 @@ static void decode_artist(struct reader *r, const struct snap_header *h, const c
     a->n_member_of = sa.member_of.n;
 }
 
-static void decode_release(struct reader *r, const struct snap_header *h, const char *p,
-                           struct tr_release *rel)
+static void decode_release(struct reader *r, const struct snap_header *h, const char *p, void *e)
 {
+    struct tr_release *rel = e;
     struct snap_release sr;
     memcpy(&sr, p, sizeof sr);
     rel->id = get_string(r, sr.id);
@@ -281,9 +281,9 @@ static void decode_release(struct reader *r, const struct snap_header *h, const 
     rel->date = sr.date;
 }
 
-static void decode_track(struct reader *r, const struct snap_header *h, const char *p,
-                         struct tr_track *t)
+static void decode_track(struct reader *r, const struct snap_header *h, const char *p, void *e)
 {
+    struct tr_track *t = e;
     struct snap_track st;
     memcpy(&st, p, sizeof st);
     t->id = get_string(r, st.id);
@@ -297,6 +297,24 @@ static void decode_track(struct reader *r, const struct snap_header *h, const ch
     t->own_series = st.own_series;
     if (st.series >= h->n_series || st.own_series >= h->n_series)
         r->bad = true;
+}
+
+/* Reads n records of rec bytes at off in batches, decoding each into the
+ * entity array; returns the offset after the section. */
+static size_t read_section(const struct tr_snapshot_source *src, struct reader *r,
+                           const struct snap_header *h, char *buf, size_t off, uint32_t n,
+                           size_t rec,
+                           void (*decode)(struct reader *, const struct snap_header *,
+                                          const char *, void *),
+                           void *entities, size_t entity_size)
+{
+    for (uint32_t i = 0; i < n && !r->bad; i += BATCH) {
+        uint32_t k = n - i < BATCH ? n - i : BATCH;
+        r->bad = read_at(src, buf, k * rec, off + (size_t)i * rec);
+        for (uint32_t j = 0; j < k && !r->bad; j++)
+            decode(r, h, buf + j * rec, (char *)entities + (size_t)(i + j) * entity_size);
+    }
+    return off + (size_t)n * rec;
 }
 
 int tr_catalog_load_snapshot(const struct tr_snapshot_source *src, struct tr_catalog **out)
@@ -343,27 +361,12 @@ int tr_catalog_load_snapshot(const struct tr_snapshot_source *src, struct tr_cat
     c->n_releases = h.n_releases;
     c->n_tracks = h.n_tracks;
     c->n_series = h.n_series;
-    for (uint32_t i = 0; i < h.n_artists && !r.bad; i += BATCH) {
-        uint32_t n = h.n_artists - i < BATCH ? h.n_artists - i : BATCH;
-        r.bad = read_at(src, buf, n * sizeof(struct snap_artist), off + (size_t)i * sizeof(struct snap_artist));
-        for (uint32_t k = 0; k < n && !r.bad; k++)
-            decode_artist(&r, &h, buf + k * sizeof(struct snap_artist), &c->artists[i + k]);
-    }
-    off += (size_t)h.n_artists * sizeof(struct snap_artist);
-    for (uint32_t i = 0; i < h.n_releases && !r.bad; i += BATCH) {
-        uint32_t n = h.n_releases - i < BATCH ? h.n_releases - i : BATCH;
-        r.bad = read_at(src, buf, n * sizeof(struct snap_release), off + (size_t)i * sizeof(struct snap_release));
-        for (uint32_t k = 0; k < n && !r.bad; k++)
-            decode_release(&r, &h, buf + k * sizeof(struct snap_release), &c->releases[i + k]);
-    }
-    off += (size_t)h.n_releases * sizeof(struct snap_release);
-    for (uint32_t i = 0; i < h.n_tracks && !r.bad; i += BATCH) {
-        uint32_t n = h.n_tracks - i < BATCH ? h.n_tracks - i : BATCH;
-        r.bad = read_at(src, buf, n * sizeof(struct snap_track), off + (size_t)i * sizeof(struct snap_track));
-        for (uint32_t k = 0; k < n && !r.bad; k++)
-            decode_track(&r, &h, buf + k * sizeof(struct snap_track), &c->tracks[i + k]);
-    }
-    off += (size_t)h.n_tracks * sizeof(struct snap_track);
+    off = read_section(src, &r, &h, buf, off, h.n_artists, sizeof(struct snap_artist),
+                       decode_artist, c->artists, sizeof *c->artists);
+    off = read_section(src, &r, &h, buf, off, h.n_releases, sizeof(struct snap_release),
+                       decode_release, c->releases, sizeof *c->releases);
+    off = read_section(src, &r, &h, buf, off, h.n_tracks, sizeof(struct snap_track),
+                       decode_track, c->tracks, sizeof *c->tracks);
     for (uint32_t i = 0; !r.bad && i < h.n_artists; i++)
         r.bad = !c->artists[i].id || !c->artists[i].name;
     for (uint32_t i = 0; !r.bad && i < h.n_releases; i++)
