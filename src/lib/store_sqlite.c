@@ -172,6 +172,23 @@ static int collect(struct sqlite_backend *b, sqlite3_stmt *st, size_t sz, row_fn
     return 0;
 }
 
+/* Prepares a read of a table later builds added: a store written before
+ * it existed, opened read-only, lacks it, which reads as no rows (*absent)
+ * rather than an error. */
+static int prepare_extra(struct sqlite_backend *b, const char *sql, sqlite3_stmt **st,
+                         bool *absent, struct tr_error *err)
+{
+    *absent = false;
+    if (sqlite3_prepare_v2(b->db, sql, -1, st, NULL) == SQLITE_OK)
+        return 0;
+    if (strstr(sqlite3_errmsg(b->db), "no such table")) {
+        *absent = true;
+        *st = NULL;
+        return 0;
+    }
+    return db_error(b, err, "prepare");
+}
+
 static void sq_close(struct tr_backend *base)
 {
     struct sqlite_backend *b = B(base);
@@ -868,16 +885,14 @@ static int event_log_read(struct sqlite_backend *b, const struct tr_catalog *c,
     *out = NULL;
     *n = 0;
     /* a store of an older build, opened read-only, has no log yet */
-    uint64_t has_log = 0;
-    int rc = count_query(b, "SELECT count(*) FROM sqlite_master WHERE type = 'table'"
-                            " AND name = 'event_log'", &has_log, err);
-    if (rc || !has_log)
+    bool absent;
+    int rc = prepare_extra(b, "SELECT data FROM event_log ORDER BY seq", &st, &absent, err);
+    if (rc || absent)
         return rc;
-    rc = count_query(b, "SELECT count(*) FROM milestones", &rows, err);
-    if (!rc)
-        rc = prepare(b, "SELECT data FROM event_log ORDER BY seq", &st, err);
-    if (rc)
+    if ((rc = count_query(b, "SELECT count(*) FROM milestones", &rows, err))) {
+        sqlite3_finalize(st);
         return rc;
+    }
     int s;
     while (fits && (s = sqlite3_step(st)) == SQLITE_ROW)
         fits = tr_events_unpack(c, sqlite3_column_blob(st, 0),
@@ -1216,15 +1231,13 @@ static int sq_get_claims(struct tr_backend *base, tr_day *since, uint64_t *n_eve
                          size_t *len, struct tr_error *err)
 {
     struct sqlite_backend *b = B(base);
-    uint64_t has = 0;
+    sqlite3_stmt *st;
+    bool absent;
     *data = NULL;
     *len = 0;
-    int rc = count_query(b, "SELECT count(*) FROM sqlite_master WHERE type = 'table'"
-                            " AND name = 'claims_kept'", &has, err);
-    if (rc || !has)
-        return rc;
-    sqlite3_stmt *st;
-    if ((rc = prepare(b, "SELECT since, events, data FROM claims_kept WHERE id = 1", &st, err)))
+    int rc = prepare_extra(b, "SELECT since, events, data FROM claims_kept WHERE id = 1", &st,
+                           &absent, err);
+    if (rc || absent)
         return rc;
     int r = sqlite3_step(st);
     if (r == SQLITE_ROW) {
@@ -1373,22 +1386,6 @@ static int sq_stats(struct tr_backend *base, struct tr_store_stats *out, struct 
 }
 
 /* ---- extras: sales and awards ---------------------------------------- */
-
-/* A store written before these tables existed, opened read-only, has
- * none of them: that reads as no rows rather than an error. */
-static int prepare_extra(struct sqlite_backend *b, const char *sql, sqlite3_stmt **st,
-                         bool *absent, struct tr_error *err)
-{
-    *absent = false;
-    if (sqlite3_prepare_v2(b->db, sql, -1, st, NULL) == SQLITE_OK)
-        return 0;
-    if (strstr(sqlite3_errmsg(b->db), "no such table")) {
-        *absent = true;
-        *st = NULL;
-        return 0;
-    }
-    return db_error(b, err, "prepare");
-}
 
 static int sq_put_sale(struct tr_backend *base, const struct tr_sale *v, struct tr_error *err)
 {
