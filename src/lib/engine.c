@@ -564,26 +564,31 @@ static int state_save(struct engine *g, void **out, size_t *len)
     return 0;
 }
 
+tr_day tr_engine_checkpoint_day(const struct tr_catalog *c, const struct tr_ladder *l,
+                                const void *checkpoint, size_t len)
+{
+    struct state_header h;
+    const char *ladder = tr_ladder_text(l);
+    if (!checkpoint || len < sizeof h)
+        return TR_DAY_NONE;
+    memcpy(&h, checkpoint, sizeof h);
+    if (h.magic != STATE_MAGIC || h.ns != c->n_series || h.nt != c->n_releases + c->n_artists ||
+        h.ladder_len != strlen(ladder) || len != state_size(h.ns, h.nt, h.ladder_len) ||
+        memcmp((const char *)checkpoint + sizeof h, ladder, h.ladder_len) != 0)
+        return TR_DAY_NONE;
+    return h.last_day;
+}
+
 /* Loads a checkpoint made for this catalog shape and ladder; returns the
  * day after its last day, or TR_DAY_NONE when it does not fit. */
 static tr_day state_load(struct engine *g, const void *blob, size_t len)
 {
-    struct state_header h;
-    const char *r = blob, *end = r + len;
-    const char *ladder = tr_ladder_text(g->l);
-    if (len < sizeof h)
+    tr_day last = tr_engine_checkpoint_day(g->c, g->l, blob, len);
+    if (last == TR_DAY_NONE)
         return TR_DAY_NONE;
-    memcpy(&h, r, sizeof h);
-    r += sizeof h;
-    if (h.magic != STATE_MAGIC || h.ns != g->ns || h.nt != g->nt || h.last_day == TR_DAY_NONE ||
-        h.ladder_len != strlen(ladder) || (size_t)(end - r) < h.ladder_len ||
-        memcmp(r, ladder, h.ladder_len) != 0)
-        return TR_DAY_NONE;
-    r += h.ladder_len;
+    const char *r = (const char *)blob + sizeof(struct state_header) + strlen(tr_ladder_text(g->l));
     for (size_t i = 0; i < sizeof state_arrays / sizeof *state_arrays; i++) {
         size_t sz = state_arrays[i].size * (state_arrays[i].per_total ? g->nt : g->ns);
-        if ((size_t)(end - r) < sz)
-            return TR_DAY_NONE;
         memcpy(*array_ptr(g, &state_arrays[i]), r, sz);
         r += sz;
     }
@@ -592,8 +597,8 @@ static tr_day state_load(struct engine *g, const void *blob, size_t len)
         g->next[i] = tr_ladder_next(g->l, g->max[i]);
         g->n_started += g->first_day[i] != TR_DAY_NONE;
     }
-    g->day = h.last_day;
-    return r == end ? h.last_day + 1 : TR_DAY_NONE;
+    g->day = last;
+    return last + 1;
 }
 
 int tr_engine_run(struct tr_backend *be, const struct tr_catalog *c, const struct tr_ladder *l,
@@ -649,21 +654,6 @@ out:
     free(g.corrections.p);
     free_state(&g);
     return rc;
-}
-
-tr_day tr_engine_checkpoint_day(const struct tr_catalog *c, const struct tr_ladder *l,
-                                const void *checkpoint, size_t len)
-{
-    struct state_header h;
-    const char *ladder = tr_ladder_text(l);
-    if (!checkpoint || len < sizeof h)
-        return TR_DAY_NONE;
-    memcpy(&h, checkpoint, sizeof h);
-    if (h.magic != STATE_MAGIC || h.ns != c->n_series || h.nt != c->n_releases + c->n_artists ||
-        h.ladder_len != strlen(ladder) || len != state_size(h.ns, h.nt, h.ladder_len) ||
-        memcmp((const char *)checkpoint + sizeof h, ladder, h.ladder_len) != 0)
-        return TR_DAY_NONE;
-    return h.last_day;
 }
 
 int tr_engine_coverage(const void *checkpoint, size_t len, tr_day **first, tr_day **last,
