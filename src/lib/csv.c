@@ -337,6 +337,12 @@ fail:
     return rc;
 }
 
+const char *tr_csv_rest(const struct tr_csv *r, size_t *line)
+{
+    *line = r->next_line;
+    return r->pos;
+}
+
 /* ---- header ------------------------------------------------------------ */
 
 static void trim(const char **s, size_t *len)

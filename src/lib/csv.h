@@ -95,6 +95,10 @@ int tr_csv_next(struct tr_csv *r, struct tr_error *err);
  * TR_EFORMAT.  Once a header is known, messages name columns by it.
  */
 int tr_csv_header(struct tr_csv *r, struct tr_error *err);
+/* Where reading stands: the input not read yet starts at the returned
+ * pointer, on physical line *line (for a reader that takes the rest of the
+ * body another way, such as streams_scan.h). */
+const char *tr_csv_rest(const struct tr_csv *r, size_t *line);
 /* Index of the first header column equal to name (ASCII case-insensitive),
  * or -1 (also when no header was read). */
 int tr_csv_column(const struct tr_csv *r, const char *name);

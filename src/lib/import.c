@@ -199,32 +199,27 @@ int tr_import_track(struct tr_import_ctx *x, const char *id, size_t len, const c
 int tr_import_observe(struct tr_import_ctx *x, uint32_t track, tr_day day, uint64_t value,
                       size_t line, size_t first_line, struct tr_error *err)
 {
-    uint32_t series = x->catalog->tracks[track].series;
     uint64_t old = 0;
-    enum tr_on_duplicate pol = x->opt->on_duplicate;
-    bool replace = pol == TR_DUP_LAST;
-    int r = tr_obs_batch_put(x->batch, series, day, value, replace, &old);
+    int r = tr_obs_batch_settle(x->batch, x->catalog->tracks[track].series, day, value,
+                                x->opt->on_duplicate, &old);
     if (r < 0)
         return tr_error_set(err, TR_ENOMEM, "out of memory");
     x->file->rows++;
     if (r == TR_OBS_CONFLICT) {
-        if (pol == TR_DUP_ERROR) {
-            char date[TR_DATE_LEN], where[48] = "an earlier line";
-            if (first_line)
-                snprintf(where, sizeof where, "line %zu", first_line);
-            return tr_error_set(err, TR_ECONFLICT,
-                                "%s:%zu: streams: %llu for track '%s' on %s conflicts with %llu on %s"
-                                " (use --on-duplicate max|last|first to settle it)",
-                                x->input->base, line, (unsigned long long)value,
-                                x->catalog->tracks[track].id, tr_day_format(day, date),
-                                (unsigned long long)old, where);
-        }
-        if (pol == TR_DUP_MAX && value > old)
-            tr_obs_batch_put(x->batch, series, day, value, true, &old);
-        x->file->refused++;
-        return 0;
+        char date[TR_DATE_LEN], where[48] = "an earlier line";
+        if (first_line)
+            snprintf(where, sizeof where, "line %zu", first_line);
+        return tr_error_set(err, TR_ECONFLICT,
+                            "%s:%zu: streams: %llu for track '%s' on %s conflicts with %llu on %s"
+                            " (use --on-duplicate max|last|first to settle it)",
+                            x->input->base, line, (unsigned long long)value,
+                            x->catalog->tracks[track].id, tr_day_format(day, date),
+                            (unsigned long long)old, where);
     }
-    x->file->taken++;
+    if (r)
+        x->file->refused++;
+    else
+        x->file->taken++;
     return 0;
 }
 

@@ -18,6 +18,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -233,6 +234,29 @@ out:
     return rc;
 }
 
+/*
+ * Maps a regular file of 1 to max bytes whose size is not a whole number
+ * of pages (the bytes past its end, up to the page's end, read as zeros:
+ * data[len] is a NUL without a copy).  0 with *map NULL when it does not
+ * apply, so the file is read instead.
+ */
+static int map_file(int fd, size_t max, char **map, size_t *len)
+{
+    struct stat st;
+    long page = sysconf(_SC_PAGESIZE);
+    *map = NULL;
+    if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode) || st.st_size <= 0 ||
+        (uint64_t)st.st_size > max || page <= 0 || st.st_size % page == 0)
+        return 0;
+    /* read-only: a writable private mapping would copy every page */
+    void *p = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE | MAP_POPULATE, fd, 0);
+    if (p == MAP_FAILED)
+        return 0;
+    *map = p;
+    *len = (size_t)st.st_size;
+    return 0;
+}
+
 /* Fills in from the raw bytes (taken over): checksum, then inflate. */
 static int finish(struct tr_input *in, char *raw, size_t raw_len, size_t max,
                   struct tr_error *err)
@@ -290,6 +314,26 @@ int tr_input_load_max(const char *path, size_t max, struct tr_input **out,
         fd = STDIN_FILENO;
     } else if ((fd = open(path, O_RDONLY | O_CLOEXEC)) < 0) {
         rc = tr_error_set(err, TR_EIO, "%s: cannot open: %s", path, strerror(errno));
+        goto out;
+    }
+    char *map = NULL;
+    size_t map_len = 0;
+    if (!is_stdin)
+        map_file(fd, max, &map, &map_len);
+    if (map) {
+        in->checksum = XXH64(map, map_len, 0);
+        if (is_gzip(map, map_len)) {
+            in->gzipped = true;
+            rc = inflate_gzip(in->name, map, map_len, max, &in->data, &in->len, err);
+            munmap(map, map_len);
+        } else {
+            in->data = map;
+            in->len = in->mapped = map_len;
+        }
+        if (rc != TR_OK)
+            goto out;
+        *out = in;
+        in = NULL;
         goto out;
     }
     if ((rc = read_all(fd, is_stdin ? "stdin" : path, max, &raw, &raw_len, err)) != TR_OK)
@@ -352,6 +396,9 @@ void tr_input_free(struct tr_input *in)
     if (!in)
         return;
     free(in->name);
-    free(in->data);
+    if (in->mapped)
+        munmap(in->data, in->mapped);
+    else
+        free(in->data);
     free(in);
 }

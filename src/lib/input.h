@@ -2,7 +2,9 @@
  * input.h: a whole input file in memory, gzip undone.
  *
  * tr_input_load() reads a file (or "-" for standard input) into one
- * buffer.  Bytes that start with the gzip magic (1f 8b) are inflated; the
+ * buffer: a regular file is mapped (its pages shared with the system's
+ * cache, not copied; a file cut short by another program while it is
+ * read ends the process with SIGBUS, as for any mapped file).  Bytes that start with the gzip magic (1f 8b) are inflated; the
  * checksum is always the one of the bytes as stored: it identifies the
  * file on disk (a file and its gzip copy differ).  Inputs larger than
  * TR_INPUT_MAX bytes (before or after inflating) are refused with
@@ -22,10 +24,11 @@
 struct tr_input {
     char *name;          /* path as given ("-" for standard input) */
     const char *base;    /* basename of name, into name; "stdin" for "-" */
-    char *data;          /* contents, inflated; data[len] == '\0' */
+    char *data;          /* contents, inflated; data[len] == '\0'; read-only when mapped */
     size_t len;
     uint64_t checksum;   /* XXH64 (seed 0) of the raw file bytes as stored on disk */
     bool gzipped;        /* the stored bytes were gzip */
+    size_t mapped;       /* bytes of the file mapped at data (0: data is allocated) */
 };
 
 /*

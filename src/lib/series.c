@@ -94,30 +94,45 @@ static struct block *get_block(const struct tr_obs_batch *b, tr_day day, uint32_
     return grp < ds->n_groups ? ds->groups[grp] : NULL;
 }
 
+/* Where the block of (day, grp) is kept, room made for it: NULL when out
+ * of memory. */
+static struct block **block_ref(struct tr_obs_batch *b, tr_day day, uint32_t grp)
+{
+    int64_t di = day_index(b, day);
+    if (di < 0)
+        return NULL;
+    struct day_slot *ds = &b->days[di];
+    if (grp >= ds->n_groups) {
+        uint32_t n = grp + 1 > ds->n_groups * 2 ? grp + 1 : ds->n_groups * 2;
+        struct block **p = realloc(ds->groups, n * sizeof *p);
+        if (!p)
+            return NULL;
+        memset(p + ds->n_groups, 0, (n - ds->n_groups) * sizeof *p);
+        ds->groups = p;
+        ds->n_groups = n;
+    }
+    if (grp + 1 > b->n_groups)
+        b->n_groups = grp + 1;
+    return &ds->groups[grp];
+}
+
+/* The block of (day, grp), made when absent: NULL when out of memory. */
+static struct block *block_for(struct tr_obs_batch *b, tr_day day, uint32_t grp)
+{
+    struct block *blk = get_block(b, day, grp);
+    if (blk)
+        return blk;
+    struct block **ref = block_ref(b, day, grp);
+    return ref ? (*ref = calloc(1, sizeof **ref)) : NULL;
+}
+
 int tr_obs_batch_put(struct tr_obs_batch *b, uint32_t series, tr_day day, uint64_t value,
                      bool replace, uint64_t *old)
 {
-    uint32_t grp = series / TR_GROUP_SLOTS, slot = series % TR_GROUP_SLOTS;
-    struct block *blk = get_block(b, day, grp);
-    if (!blk) {
-        int64_t di = day_index(b, day);
-        if (di < 0)
-            return -1;
-        struct day_slot *ds = &b->days[di];
-        if (grp >= ds->n_groups) {
-            uint32_t n = grp + 1 > ds->n_groups * 2 ? grp + 1 : ds->n_groups * 2;
-            struct block **p = realloc(ds->groups, n * sizeof *p);
-            if (!p)
-                return -1;
-            memset(p + ds->n_groups, 0, (n - ds->n_groups) * sizeof *p);
-            ds->groups = p;
-            ds->n_groups = n;
-        }
-        if (!(blk = ds->groups[grp] = calloc(1, sizeof *blk)))
-            return -1;
-        if (grp + 1 > b->n_groups)
-            b->n_groups = grp + 1;
-    }
+    uint32_t slot = series % TR_GROUP_SLOTS;
+    struct block *blk = block_for(b, day, series / TR_GROUP_SLOTS);
+    if (!blk)
+        return -1;
     if (blk->present[slot]) {
         if (blk->value[slot] == value)
             return TR_OBS_SAME;
@@ -131,6 +146,84 @@ int tr_obs_batch_put(struct tr_obs_batch *b, uint32_t series, tr_day day, uint64
     blk->count++;
     b->count++;
     return TR_OBS_NEW;
+}
+
+int tr_obs_batch_settle(struct tr_obs_batch *b, uint32_t series, tr_day day, uint64_t value,
+                        enum tr_on_duplicate pol, uint64_t *old)
+{
+    int r = tr_obs_batch_put(b, series, day, value, pol == TR_DUP_LAST, old);
+    if (r < 0)
+        return -1;
+    if (r != TR_OBS_CONFLICT)
+        return 0;
+    if (pol == TR_DUP_ERROR)
+        return TR_OBS_CONFLICT;
+    if (pol == TR_DUP_MAX && value > *old)
+        tr_obs_batch_put(b, series, day, value, true, old);
+    return 1;
+}
+
+bool tr_obs_batch_clashes(const struct tr_obs_batch *b, const struct tr_obs_batch *from,
+                          const uint32_t *map)
+{
+    for (uint32_t d = 0; d < from->n_days; d++) {
+        tr_day day = from->base + (tr_day)d;
+        for (uint32_t g = 0; g < from->days[d].n_groups; g++) {
+            const struct block *blk = from->days[d].groups[g];
+            if (!blk || (!map && !get_block(b, day, g)))
+                continue;
+            for (uint32_t s = 0; s < TR_GROUP_SLOTS; s++) {
+                uint64_t v;
+                if (blk->present[s] &&
+                    tr_obs_batch_get(b, map ? map[g * TR_GROUP_SLOTS + s] : g * TR_GROUP_SLOTS + s,
+                                     day, &v) && v != blk->value[s])
+                    return true;
+            }
+        }
+    }
+    return false;
+}
+
+int tr_obs_batch_join(struct tr_obs_batch *b, struct tr_obs_batch *from, const uint32_t *map,
+                      enum tr_on_duplicate pol, uint64_t *refused)
+{
+    int rc = 0;
+    for (uint32_t d = 0; d < from->n_days && !rc; d++) {
+        tr_day day = from->base + (tr_day)d;
+        struct day_slot *fs = &from->days[d];
+        for (uint32_t g = 0; g < fs->n_groups && !rc; g++) {
+            struct block *blk = fs->groups[g];
+            if (!blk)
+                continue;
+            uint32_t n = blk->count;
+            if (!map && !get_block(b, day, g)) {
+                /* nothing of b's here: the block moves as it is */
+                struct block **ref = block_ref(b, day, g);
+                if (!ref) {
+                    rc = -1;
+                    break;
+                }
+                *ref = blk;
+                b->count += n;
+            } else {
+                uint64_t old;
+                for (uint32_t s = 0; s < TR_GROUP_SLOTS && !rc; s++) {
+                    if (!blk->present[s])
+                        continue;
+                    uint32_t series = map ? map[g * TR_GROUP_SLOTS + s] : g * TR_GROUP_SLOTS + s;
+                    int r = tr_obs_batch_settle(b, series, day, blk->value[s], pol, &old);
+                    if (r < 0)
+                        rc = -1;
+                    else
+                        *refused += (uint64_t)(r != 0);
+                }
+                free(blk);
+            }
+            fs->groups[g] = NULL;
+            from->count -= n;
+        }
+    }
+    return rc;
 }
 
 bool tr_obs_batch_get(const struct tr_obs_batch *b, uint32_t series, tr_day day, uint64_t *value)
@@ -216,8 +309,11 @@ static uint32_t slots_used(const uint8_t *present)
     return n;
 }
 
+/* Merges group grp of the batch into the store; adds the observations new
+ * to each batch day to added[day - b->base]. */
 static int write_group(struct tr_backend *be, const struct tr_obs_batch *b, uint32_t grp,
-                       struct tr_series_write_stats *st, uint8_t *buf, struct tr_error *err)
+                       struct tr_series_write_stats *st, int64_t *added_by_day, uint8_t *buf,
+                       struct tr_error *err)
 {
     tr_day first = TR_DAY_NONE, last = TR_DAY_NONE;
     for (uint32_t d = 0; d < b->n_days; d++)
@@ -296,8 +392,8 @@ static int write_group(struct tr_backend *be, const struct tr_obs_batch *b, uint
             if (sd || changed) {
                 rc = put_day(be, day, grp, slots_used(present), value, present, running, buf, err);
             }
-            if (!rc && added)
-                rc = be->ops->count_day(be, day, added, err);
+            if (added)    /* new slots come from the batch: day is one of its days */
+                added_by_day[day - b->base] += added;
             if (sd)
                 si++;
         }
@@ -327,12 +423,16 @@ int tr_series_write(struct tr_backend *be, const struct tr_obs_batch *b,
     memset(st, 0, sizeof *st);
     st->first_changed = TR_DAY_NONE;
     uint8_t *buf = malloc(tr_chunk_bound(TR_GROUP_SLOTS));
-    if (!buf)
-        return tr_error_set(err, TR_ENOMEM, "out of memory");
-    int rc = 0;
+    int64_t *added = calloc(b->n_days ? b->n_days : 1, sizeof *added);
+    int rc = buf && added ? 0 : tr_error_set(err, TR_ENOMEM, "out of memory");
     for (uint32_t g = 0; g < b->n_groups && !rc; g++)
-        rc = write_group(be, b, g, st, buf, err);
+        rc = write_group(be, b, g, st, added, buf, err);
+    /* the days table counts observations per day: one write per day */
+    for (uint32_t d = 0; d < b->n_days && !rc; d++)
+        if (added[d])
+            rc = be->ops->count_day(be, b->base + (tr_day)d, added[d], err);
     free(buf);
+    free(added);
     return rc;
 }
 

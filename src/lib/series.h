@@ -9,6 +9,7 @@
 #define TR_SERIES_H
 
 #include "store_backend.h"
+#include "trackrecord/import.h"
 
 struct tr_obs_batch;
 
@@ -27,6 +28,28 @@ int tr_obs_batch_put(struct tr_obs_batch *b, uint32_t series, tr_day day, uint64
 /* The value held for (series, day), if any. */
 bool tr_obs_batch_get(const struct tr_obs_batch *b, uint32_t series, tr_day day, uint64_t *value);
 uint64_t tr_obs_batch_count(const struct tr_obs_batch *b);
+/* Puts value with the import's duplicate policy: 0 taken (new or a
+ * repeat), 1 refused (policy max, first or last settled it), -1 out of
+ * memory, TR_OBS_CONFLICT under TR_DUP_ERROR (nothing changed; *old holds
+ * the other value). */
+int tr_obs_batch_settle(struct tr_obs_batch *b, uint32_t series, tr_day day, uint64_t value,
+                        enum tr_on_duplicate pol, uint64_t *old);
+
+/*
+ * Joining batches filled apart (on other threads).  A value of `from` at
+ * series s is b's value at series map[s] (map NULL: s itself; a map covers
+ * every series from holds).  tr_obs_batch_clashes is true when joining
+ * would meet another value for the same series and day; tr_obs_batch_join
+ * then moves every value of from into b as if put after b's own in from's
+ * order, settled by pol (refused counts those a policy settled; it must
+ * not be TR_DUP_ERROR with clashes).  from is left empty; -1 out of memory
+ * (b then holds part of from).  Blocks that meet none of b's move
+ * without a copy.
+ */
+bool tr_obs_batch_clashes(const struct tr_obs_batch *b, const struct tr_obs_batch *from,
+                          const uint32_t *map);
+int tr_obs_batch_join(struct tr_obs_batch *b, struct tr_obs_batch *from, const uint32_t *map,
+                      enum tr_on_duplicate pol, uint64_t *refused);
 
 struct tr_series_write_stats {
     uint64_t added;       /* observations the store did not have */

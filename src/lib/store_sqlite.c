@@ -87,17 +87,23 @@ static const char schema[] =
     " source TEXT NOT NULL, total INTEGER NOT NULL, daily INTEGER,"
     " PRIMARY KEY(release, date, source));";
 
+#define STMT_CACHE 16
+
 struct sqlite_backend {
     struct tr_backend base;
     sqlite3 *db;
     char *path;
     bool in_txn;
+    bool bulk;           /* this write transaction uses a rollback journal (enter_bulk) */
     /* checkpoint files written by the open transaction: generations
      * (ckpt_base, ckpt_written]; removed if it rolls back */
     uint64_t ckpt_base, ckpt_written;
+    /* statements run once per chunk, tail or day, prepared once (cached) */
+    struct { const char *sql; sqlite3_stmt *st; } cache[STMT_CACHE];
 };
 
 static void ckpt_commit_cleanup(struct sqlite_backend *b, bool committed);
+static void leave_bulk(struct sqlite_backend *b);
 
 static int db_error(struct sqlite_backend *b, struct tr_error *err, const char *what)
 {
@@ -111,6 +117,27 @@ static int prepare(struct sqlite_backend *b, const char *sql, sqlite3_stmt **st,
     if (sqlite3_prepare_v2(b->db, sql, -1, st, NULL) != SQLITE_OK)
         return db_error(b, err, "prepare");
     return 0;
+}
+
+/* A statement for sql (a string constant: the cache is keyed by its
+ * address), prepared on first use and kept until the store closes.  The
+ * caller leaves it reset (step_done, or scan, does) and never finalizes it.
+ * A statement per chunk written costs as much as the write itself. */
+static int prepare_cached(struct sqlite_backend *b, const char *sql, sqlite3_stmt **st,
+                          struct tr_error *err)
+{
+    int i = 0;
+    for (; i < STMT_CACHE && b->cache[i].sql; i++)
+        if (b->cache[i].sql == sql) {
+            *st = b->cache[i].st;
+            return 0;
+        }
+    if (i == STMT_CACHE)    /* full: a plain statement (callers reset, never finalize) */
+        return tr_error_set(err, TR_ESTORE, "statement cache full");
+    int rc = prepare(b, sql, st, err);
+    if (!rc)
+        b->cache[i].sql = sql, b->cache[i].st = *st;
+    return rc;
 }
 
 static int exec(struct sqlite_backend *b, const char *sql, struct tr_error *err)
@@ -197,15 +224,53 @@ static void sq_close(struct tr_backend *base)
     if (b->in_txn)
         sqlite3_exec(b->db, "ROLLBACK", NULL, NULL, NULL);
     ckpt_commit_cleanup(b, false);
+    leave_bulk(b);
+    for (int i = 0; i < STMT_CACHE && b->cache[i].sql; i++)
+        sqlite3_finalize(b->cache[i].st);
     sqlite3_close(b->db);
     free(b->path);
     free(b);
 }
 
+/*
+ * A write to a store that holds no series yet (a new store's backfill)
+ * writes far more pages than the store has.  A rollback journal records
+ * only the pages that existed, so the new ones are written once; the
+ * write-ahead log would hold every page and copy it into the file again at
+ * its next checkpoint, which is a third of a backfill's time.  So such a
+ * transaction runs with a rollback journal and the store returns to WAL
+ * when it ends.  Best effort: with another connection open the switch is
+ * refused and the log is used as always.
+ */
+static void enter_bulk(struct sqlite_backend *b)
+{
+    sqlite3_stmt *st;
+    if (sqlite3_prepare_v2(b->db, "SELECT 1 FROM chunks LIMIT 1", -1, &st, NULL) != SQLITE_OK)
+        return;
+    bool empty = sqlite3_step(st) == SQLITE_DONE;
+    sqlite3_finalize(st);
+    if (!empty || sqlite3_prepare_v2(b->db, "PRAGMA journal_mode=DELETE", -1, &st, NULL) != SQLITE_OK)
+        return;
+    b->bulk = sqlite3_step(st) == SQLITE_ROW &&
+              strcmp((const char *)sqlite3_column_text(st, 0), "delete") == 0;
+    sqlite3_finalize(st);
+}
+
+static void leave_bulk(struct sqlite_backend *b)
+{
+    if (b->bulk)
+        sqlite3_exec(b->db, "PRAGMA journal_mode=WAL", NULL, NULL, NULL);
+    b->bulk = false;
+}
+
 static int sq_begin(struct tr_backend *base, bool write, struct tr_error *err)
 {
     struct sqlite_backend *b = B(base);
+    if (write)
+        enter_bulk(b);
     int rc = exec(b, write ? "BEGIN IMMEDIATE" : "BEGIN", err);
+    if (rc)
+        leave_bulk(b);
     if (rc == 0)
         b->in_txn = true;
     return rc;
@@ -218,6 +283,7 @@ static int sq_commit(struct tr_backend *base, struct tr_error *err)
     if (rc == 0) {
         b->in_txn = false;
         ckpt_commit_cleanup(b, true);
+        leave_bulk(b);
     }
     return rc;
 }
@@ -229,6 +295,7 @@ static void sq_rollback(struct tr_backend *base)
         sqlite3_exec(b->db, "ROLLBACK", NULL, NULL, NULL);
     b->in_txn = false;
     ckpt_commit_cleanup(b, false);
+    leave_bulk(b);
 }
 
 static int sq_get_meta(struct tr_backend *base, const char *key, char **value,
@@ -684,7 +751,7 @@ static int sq_get_chunk(struct tr_backend *base, tr_day day, uint32_t grp, uint8
 {
     struct sqlite_backend *b = B(base);
     sqlite3_stmt *st;
-    int rc = prepare(b, "SELECT data FROM chunks WHERE key = ?", &st, err);
+    int rc = prepare_cached(b, "SELECT data FROM chunks WHERE key = ?", &st, err);
     if (rc)
         return rc;
     sqlite3_bind_int64(st, 1, chunk_key(day, grp));
@@ -700,7 +767,7 @@ static int sq_get_chunk(struct tr_backend *base, tr_day day, uint32_t grp, uint8
     } else if (s != SQLITE_DONE) {
         rc = db_error(b, err, "read chunk");
     }
-    sqlite3_finalize(st);
+    sqlite3_reset(st);
     return rc;
 }
 
@@ -709,13 +776,12 @@ static int sq_put_chunk(struct tr_backend *base, tr_day day, uint32_t grp, const
 {
     struct sqlite_backend *b = B(base);
     sqlite3_stmt *st;
-    int rc = prepare(b, "INSERT OR REPLACE INTO chunks(key, data) VALUES(?, ?)", &st, err);
+    int rc = prepare_cached(b, "INSERT OR REPLACE INTO chunks(key, data) VALUES(?, ?)", &st, err);
     if (rc)
         return rc;
     sqlite3_bind_int64(st, 1, chunk_key(day, grp));
     sqlite3_bind_blob(st, 2, data, (int)len, SQLITE_STATIC);
     rc = step_done(b, st, err, "write chunk");
-    sqlite3_finalize(st);
     return rc;
 }
 
@@ -768,7 +834,7 @@ static int sq_get_tail(struct tr_backend *base, uint32_t grp, tr_day *last_day, 
 {
     struct sqlite_backend *b = B(base);
     sqlite3_stmt *st;
-    int rc = prepare(b, "SELECT last_day, data FROM tails WHERE grp = ?", &st, err);
+    int rc = prepare_cached(b, "SELECT last_day, data FROM tails WHERE grp = ?", &st, err);
     if (rc)
         return rc;
     sqlite3_bind_int64(st, 1, grp);
@@ -787,7 +853,7 @@ static int sq_get_tail(struct tr_backend *base, uint32_t grp, tr_day *last_day, 
     } else if (s != SQLITE_DONE) {
         rc = db_error(b, err, "read tail");
     }
-    sqlite3_finalize(st);
+    sqlite3_reset(st);
     return rc;
 }
 
@@ -796,14 +862,13 @@ static int sq_put_tail(struct tr_backend *base, uint32_t grp, tr_day last_day,
 {
     struct sqlite_backend *b = B(base);
     sqlite3_stmt *st;
-    int rc = prepare(b, "INSERT OR REPLACE INTO tails(grp, last_day, data) VALUES(?,?,?)", &st, err);
+    int rc = prepare_cached(b, "INSERT OR REPLACE INTO tails(grp, last_day, data) VALUES(?,?,?)", &st, err);
     if (rc)
         return rc;
     sqlite3_bind_int64(st, 1, grp);
     sqlite3_bind_int64(st, 2, last_day);
     sqlite3_bind_blob(st, 3, values, (int)(n * sizeof *values), SQLITE_STATIC);
     rc = step_done(b, st, err, "write tail");
-    sqlite3_finalize(st);
     return rc;
 }
 
@@ -811,14 +876,13 @@ static int sq_count_day(struct tr_backend *base, tr_day day, int64_t delta, stru
 {
     struct sqlite_backend *b = B(base);
     sqlite3_stmt *st;
-    int rc = prepare(b, "INSERT INTO days(day, observations) VALUES(?1, ?2) ON CONFLICT(day)"
+    int rc = prepare_cached(b, "INSERT INTO days(day, observations) VALUES(?1, ?2) ON CONFLICT(day)"
                         " DO UPDATE SET observations = observations + ?2", &st, err);
     if (rc)
         return rc;
     sqlite3_bind_int64(st, 1, day);
     sqlite3_bind_int64(st, 2, delta);
     rc = step_done(b, st, err, "write day");
-    sqlite3_finalize(st);
     return rc;
 }
 
