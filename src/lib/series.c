@@ -31,6 +31,9 @@ struct day_slot {
 
 struct tr_obs_batch {
     tr_day base;                     /* day of days[0] */
+    struct block *last;              /* the block of the last put, of (last_day, last_grp): */
+    tr_day last_day;                 /* rows come day by day in series order, so the */
+    uint32_t last_grp;               /* next put is most often into it */
     struct day_slot *days;
     uint32_t n_days;
     uint32_t n_groups;               /* groups touched: max group + 1 */
@@ -119,11 +122,18 @@ static struct block **block_ref(struct tr_obs_batch *b, tr_day day, uint32_t grp
 /* The block of (day, grp), made when absent: NULL when out of memory. */
 static struct block *block_for(struct tr_obs_batch *b, tr_day day, uint32_t grp)
 {
+    if (b->last && b->last_day == day && b->last_grp == grp)
+        return b->last;
     struct block *blk = get_block(b, day, grp);
-    if (blk)
-        return blk;
-    struct block **ref = block_ref(b, day, grp);
-    return ref ? (*ref = calloc(1, sizeof **ref)) : NULL;
+    if (!blk) {
+        struct block **ref = block_ref(b, day, grp);
+        if (!ref || !(blk = *ref = calloc(1, sizeof **ref)))
+            return NULL;
+    }
+    b->last = blk;
+    b->last_day = day;
+    b->last_grp = grp;
+    return blk;
 }
 
 int tr_obs_batch_put(struct tr_obs_batch *b, uint32_t series, tr_day day, uint64_t value,
@@ -220,6 +230,7 @@ int tr_obs_batch_join(struct tr_obs_batch *b, struct tr_obs_batch *from, const u
                 free(blk);
             }
             fs->groups[g] = NULL;
+            from->last = NULL;
             from->count -= n;
         }
     }

@@ -1744,8 +1744,9 @@ int tr_backend_sqlite_open(const char *path, int flags, struct tr_backend **out,
         return tr_error_set(err, TR_ENOMEM, "out of memory");
     }
     b->base.ops = &sqlite_ops;
-    int oflags = (flags & TR_STORE_READONLY) ? SQLITE_OPEN_READONLY
-                                             : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE;
+    /* a store is used by one thread at a time: no lock around each call */
+    int oflags = SQLITE_OPEN_NOMUTEX | ((flags & TR_STORE_READONLY) ? SQLITE_OPEN_READONLY
+                                                                    : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE);
     int rc = 0;
     if (sqlite3_open_v2(path, &b->db, oflags, NULL) != SQLITE_OK) {
         rc = tr_error_set(err, TR_ESTORE, "%s: cannot open store: %s", path,

@@ -2,9 +2,12 @@
  * streams_scan.c: the plain play-count body scanned in parts on threads
  * (streams_scan.h).
  *
- * Per line: the three fields are found with 16-byte compares; the date is
- * parsed only when its bytes differ from the line before (a feed is sorted
- * by date); the track is checked against a guess before any hash lookup:
+ * Per line: the fields of a line of up to 32 bytes are found with one look
+ * at its bytes (two 16-byte compares per character class), longer lines
+ * field by field; the date is parsed only when its bytes differ from the
+ * line before (a feed is sorted by date); counts are read 8 digits at
+ * once; the track is checked against a guess before any
+ * hash lookup:
  * feeds list the same tracks in the same order day after day, so the track
  * that followed this one last time (on the first day, the next catalog or
  * new index) is nearly always right, and checking it is a sequential read
@@ -48,6 +51,74 @@ static inline const char *next_special(const char *p, const char *end)
     return p;
 }
 
+/*
+ * The three fields of the line at *pp, f[i] to e[i], and *pp moved past
+ * its line end: true, or false when the line is not plain (another number
+ * of fields, a quote, a lone CR).
+ */
+static inline bool line_fields(const char **pp, const char *end, const char *f[3],
+                               const char *e[3])
+{
+    const char *p = *pp;
+#if defined(__SSE2__)
+    if (end - p >= 32) {
+        /* the usual line: two commas, then the LF, within 32 bytes */
+        __m128i a = _mm_loadu_si128((const __m128i *)(const void *)p);
+        __m128i b = _mm_loadu_si128((const __m128i *)(const void *)(p + 16));
+        const __m128i comma = _mm_set1_epi8(','), lf = _mm_set1_epi8('\n'),
+                      cr = _mm_set1_epi8('\r'), quote = _mm_set1_epi8('"');
+#define MASK32(c) ((uint32_t)_mm_movemask_epi8(_mm_cmpeq_epi8(a, c)) | \
+                   (uint32_t)_mm_movemask_epi8(_mm_cmpeq_epi8(b, c)) << 16)
+        uint32_t lfs = MASK32(lf);
+        if (lfs) {
+            uint32_t at = (uint32_t)__builtin_ctz(lfs), before = (1u << at) - 1;
+            uint32_t commas = MASK32(comma) & before;
+            uint32_t odd = (MASK32(quote) | MASK32(cr)) & before;
+            const char *stop = p + at;
+            if (odd == (1u << at >> 1) && at && stop[-1] == '\r')
+                odd = 0, stop--;                    /* CRLF */
+            uint32_t rest = commas & (commas - 1);       /* all but the first comma */
+            if (!odd && rest && !(rest & (rest - 1))) {  /* exactly two */
+                uint32_t c1 = (uint32_t)__builtin_ctz(commas);
+                uint32_t c2 = (uint32_t)__builtin_ctz(rest);
+                f[0] = p, e[0] = p + c1;
+                f[1] = p + c1 + 1, e[1] = p + c2;
+                f[2] = p + c2 + 1, e[2] = stop;
+                *pp = p + at + 1;
+                return true;
+            }
+        }
+#undef MASK32
+    }
+#endif
+    int n = 0;
+    for (const char *q = p;;) {
+        const char *s = next_special(q, end);
+        if (n == 3)
+            return false;                           /* a fourth field */
+        f[n] = q;
+        e[n++] = s;
+        if (s == end) {
+            *pp = end;
+            break;
+        }
+        if (*s == ',') {
+            q = s + 1;
+            continue;
+        }
+        if (*s == '\n') {
+            *pp = s + 1;
+            break;
+        }
+        if (*s == '\r' && s + 1 < end && s[1] == '\n') {
+            *pp = s + 2;
+            break;
+        }
+        return false;                               /* a quote or a lone CR */
+    }
+    return n == 3;
+}
+
 static inline void trim(const char **s, const char **e)
 {
     while (*s < *e && (**s == ' ' || **s == '\t'))
@@ -56,13 +127,50 @@ static inline void trim(const char **s, const char **e)
         (*e)--;
 }
 
-/* Decimal digits that fit in 64 bits, as tr_csv_u64 takes them. */
-static inline bool parse_u64(const char *s, const char *e, uint64_t *out)
+/* The value of 8 ASCII digits (first digit in the lowest byte), or
+ * UINT64_MAX when a byte is not a digit. */
+static inline uint64_t digits8(uint64_t w)
+{
+    uint64_t d = w - 0x3030303030303030ull;
+    if (((w + 0x4646464646464646ull) | d) & 0x8080808080808080ull)
+        return UINT64_MAX;
+    d = d * 10 + (d >> 8);
+    d = ((d & 0x000000FF000000FFull) * 0x000F424000000064ull +
+         ((d >> 16) & 0x000000FF000000FFull) * 0x0000271000000001ull) >> 32;
+    return d;
+}
+
+/* The value of the n (1 to 8) digits at s, read as 8 bytes (which must be
+ * readable) with '0's put in front, or UINT64_MAX. */
+static inline uint64_t digits(const char *s, size_t n)
+{
+    uint64_t w;
+    memcpy(&w, s, 8);
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
+    w = __builtin_bswap64(w);
+#endif
+    unsigned shift = (unsigned)(8 - n) * 8;
+    if (shift)
+        w = w << shift | 0x3030303030303030ull >> (64 - shift);
+    return digits8(w);
+}
+
+/* Decimal digits that fit in 64 bits, as tr_csv_u64 takes them; the
+ * bytes up to limit may be read. */
+static inline bool parse_u64(const char *s, const char *e, const char *limit, uint64_t *out)
 {
     trim(&s, &e);
     size_t n = (size_t)(e - s);
     if (n == 0 || n > 20)
         return false;
+    if (n <= 16 && limit - s >= 16) {
+        size_t high = n > 8 ? n - 8 : 0;
+        uint64_t h = high ? digits(s, high) : 0, l = digits(s + high, n - high);
+        if (h == UINT64_MAX || l == UINT64_MAX)
+            return false;
+        *out = h * 100000000u + l;
+        return true;
+    }
     uint64_t v = 0;
     for (size_t k = 0; k < n; k++) {
         unsigned d = (unsigned)(unsigned char)s[k] - '0';
@@ -72,6 +180,25 @@ static inline bool parse_u64(const char *s, const char *e, uint64_t *out)
     }
     *out = v;
     return true;
+}
+
+/* a[0..n) == b[0..n), inline for the short ids of feeds: two loads that
+ * overlap, never past the n bytes */
+static inline bool same_bytes(const char *a, const char *b, size_t n)
+{
+    if (n >= 8 && n <= 16) {
+        uint64_t x0, y0, x1, y1;
+        memcpy(&x0, a, 8), memcpy(&y0, b, 8);
+        memcpy(&x1, a + n - 8, 8), memcpy(&y1, b + n - 8, 8);
+        return x0 == y0 && x1 == y1;
+    }
+    if (n >= 4 && n < 8) {
+        uint32_t x0, y0, x1, y1;
+        memcpy(&x0, a, 4), memcpy(&y0, b, 4);
+        memcpy(&x1, a + n - 4, 4), memcpy(&y1, b + n - 4, 4);
+        return x0 == y0 && x1 == y1;
+    }
+    return memcmp(a, b, n) == 0;
 }
 
 static uint32_t new_hash(const char *id, size_t len) { return (uint32_t)XXH3_64bits(id, len); }
@@ -133,7 +260,7 @@ static inline bool key_is(const struct tr_scan_part *pt, uint32_t key, const cha
         return strncmp(want, id, len) == 0 && want[len] == '\0';
     }
     key -= pt->n_known;
-    return key < pt->n_news && pt->news[key].len == len && memcmp(pt->news[key].id, id, len) == 0;
+    return key < pt->n_news && pt->news[key].len == len && same_bytes(pt->news[key].id, id, len);
 }
 
 /* The key of track id (id, len): 0, TR_SCAN_GAVE_UP (unknown and not to
@@ -191,40 +318,13 @@ static int scan_part(struct tr_scan_part *pt)
     if (pt->n_known && remember_next(pt, pt->n_known - 1, NONE))    /* sized for the catalog */
         return TR_ENOMEM;
     while (p < end) {
-        /* the three fields of one line: f[i] .. e[i] */
         const char *f[3], *e[3];
-        int n = 0;
-        const char *q = p;
-        for (;;) {
-            const char *s = next_special(q, end);
-            if (n == 3)
-                return TR_SCAN_GAVE_UP;                /* a fourth field */
-            f[n] = q;
-            e[n++] = s;
-            if (s == end) {
-                p = end;
-                break;
-            }
-            if (*s == ',') {
-                q = s + 1;
-                continue;
-            }
-            if (*s == '\n') {
-                p = s + 1;
-                break;
-            }
-            if (*s == '\r' && s + 1 < end && s[1] == '\n') {
-                p = s + 2;
-                break;
-            }
-            return TR_SCAN_GAVE_UP;                    /* a quote or a lone CR */
-        }
-        if (n != 3)
+        if (!line_fields(&p, end, f, e))
             return TR_SCAN_GAVE_UP;
         const int *col = pt->opt->col;
         const char *ds = f[col[0]], *de = e[col[0]];
         size_t dlen = (size_t)(de - ds);
-        if (!(last_date && dlen == last_date_len && memcmp(ds, last_date, dlen) == 0)) {
+        if (!(last_date && dlen == last_date_len && same_bytes(ds, last_date, dlen))) {
             const char *ts = ds, *te = de;
             trim(&ts, &te);
             if (tr_day_parse(ts, (size_t)(te - ts), &day))
@@ -233,7 +333,7 @@ static int scan_part(struct tr_scan_part *pt)
             last_date_len = dlen;
         }
         uint64_t value;
-        if (!parse_u64(f[col[2]], e[col[2]], &value))
+        if (!parse_u64(f[col[2]], e[col[2]], end, &value))
             return TR_SCAN_GAVE_UP;
         const char *id = f[col[1]];
         size_t len = (size_t)(e[col[1]] - id);

@@ -188,15 +188,48 @@ static void assert_same_outcome(const struct outcome *a, const struct outcome *b
     assert_int_equal(a->rep.milestones, b->rep.milestones);
 }
 
+/* The scanner's verdict on the body of text (after its header line). */
+static int scan_verdict(struct tr_store *s, const char *text, int parts, bool add,
+                        enum tr_on_duplicate pol)
+{
+    const struct tr_catalog *c;
+    struct tr_error err = {0};
+    assert_int_equal(tr_store_catalog(s, &c, &err), 0);
+    const char *body = strchr(text, '\n');
+    assert_non_null(body);
+    body++;
+    struct tr_scan_options o = {.catalog = c, .col = {0, 1, 2}, .add_tracks = add, .on_duplicate = pol};
+    struct tr_scan sc;
+    tr_scan_min_part = 1;
+    tr_scan_parts = parts;
+    int rc = tr_scan_streams(&sc, &o, body, strlen(body));
+    if (rc == 0) {
+        uint64_t rows = 0;
+        assert_int_equal(sc.n_parts, (size_t)parts < strlen(body) ? parts : (int)strlen(body));
+        for (int k = 0; k < sc.n_parts; k++)
+            rows += sc.part[k].rows;
+        size_t lines = 0;
+        for (const char *q = body; *q; q++)
+            lines += *q == '\n' || !q[1];    /* a last line may lack its LF */
+        assert_int_equal(rows, lines);
+    }
+    tr_scan_release(&sc);
+    return rc;
+}
+
 /* One import of texts[0..n), scanned in `parts` parts into the pair's
  * first store and read by the CSV reader into the second; the outcomes
- * and the stores must be the same. */
+ * and the stores must be the same.  With `scanned` the scanner must take
+ * every body (checked before the import, on the catalog it starts from:
+ * a scanner that gave up would pass unseen, the reader doing its work). */
 static void import_both(struct pair *p, int parts, char *const *texts, size_t n,
-                        const struct tr_import_options *o)
+                        const struct tr_import_options *o, bool scanned_whole)
 {
     static const char *const names[] = {"a.csv", "b.csv", "c.csv", "d.csv"};
     char *plain[4];
     struct outcome scanned, read;
+    for (size_t i = 0; scanned_whole && i < n; i++)
+        assert_int_equal(scan_verdict(p->f->s, texts[i], parts, o->add_tracks, o->on_duplicate), 0);
     tr_scan_min_part = 1;
     tr_scan_parts = parts;
     import_texts(p->f, p->f->s, names, texts, n, o, &scanned);
@@ -216,47 +249,19 @@ static const struct tr_import_options ADD = {.date = TR_DAY_NONE, .add_tracks = 
 
 /* ---- the scanner on its own ----------------------------------------- */
 
-/* The scanner's verdict on the body of text (after its header line). */
-static int scan_verdict(struct tr_store *s, const char *text, int parts, bool add)
-{
-    const struct tr_catalog *c;
-    struct tr_error err = {0};
-    assert_int_equal(tr_store_catalog(s, &c, &err), 0);
-    const char *body = strchr(text, '\n');
-    assert_non_null(body);
-    body++;
-    struct tr_scan_options o = {.catalog = c, .col = {0, 1, 2}, .add_tracks = add};
-    struct tr_scan sc;
-    tr_scan_min_part = 1;
-    tr_scan_parts = parts;
-    int rc = tr_scan_streams(&sc, &o, body, strlen(body));
-    if (rc == 0) {
-        uint64_t rows = 0;
-        assert_int_equal(sc.n_parts, parts);
-        for (int k = 0; k < sc.n_parts; k++)
-            rows += sc.part[k].rows;
-        size_t lines = 0;
-        for (const char *q = body; *q; q++)
-            lines += *q == '\n' || !q[1];    /* a last line may lack its LF */
-        assert_int_equal(rows, lines);
-    }
-    tr_scan_release(&sc);
-    return rc;
-}
-
 static void test_plain_is_scanned(void **state)
 {
     struct pair *p = *state;
     struct feed_opts fo = {.tracks = 12, .days = 6};
     char *text = feed(&fo);
     for (int parts = 1; parts <= 5; parts++)
-        assert_int_equal(scan_verdict(p->f->s, text, parts, true), 0);
+        assert_int_equal(scan_verdict(p->f->s, text, parts, true, TR_DUP_ERROR), 0);
     /* unknown ids are left to the reader when tracks are not added */
-    assert_int_equal(scan_verdict(p->f->s, text, 2, false), TR_SCAN_GAVE_UP);
+    assert_int_equal(scan_verdict(p->f->s, text, 2, false, TR_DUP_ERROR), TR_SCAN_GAVE_UP);
     free(text);
     fo.crlf = fo.blanks = true;
     text = feed(&fo);
-    assert_int_equal(scan_verdict(p->f->s, text, 3, true), 0);
+    assert_int_equal(scan_verdict(p->f->s, text, 3, true, TR_DUP_ERROR), 0);
     free(text);
 }
 
@@ -281,18 +286,18 @@ static void test_gives_up_on_what_is_not_plain(void **state)
     for (size_t i = 0; i < sizeof bodies / sizeof *bodies; i++) {
         char *text = concat("date,track,streams\n", bodies[i]);
         for (int parts = 1; parts <= 2; parts++)
-            if (scan_verdict(p->f->s, text, parts, true) != TR_SCAN_GAVE_UP)
+            if (scan_verdict(p->f->s, text, parts, true, TR_DUP_ERROR) != TR_SCAN_GAVE_UP)
                 fail_msg("the scanner took body %zu in %d parts: %s", i, parts, bodies[i]);
         free(text);
     }
     /* a conflict within a part (the policy: refuse) */
     char *conflict = concat("date,track,streams\n", "2024-01-01,t1,5\n2024-01-01,t1,6\n");
-    assert_int_equal(scan_verdict(p->f->s, conflict, 1, true), TR_SCAN_GAVE_UP);
+    assert_int_equal(scan_verdict(p->f->s, conflict, 1, true, TR_DUP_ERROR), TR_SCAN_GAVE_UP);
     free(conflict);
     /* at the largest count and a harmless repeat it does not give up */
     char *text = concat("date,track,streams\n",
                         "2024-01-01,t1,18446744073709551615\n2024-01-01,t1,18446744073709551615");
-    assert_int_equal(scan_verdict(p->f->s, text, 1, true), 0);
+    assert_int_equal(scan_verdict(p->f->s, text, 1, true, TR_DUP_ERROR), 0);
     free(text);
 }
 
@@ -303,16 +308,16 @@ static void test_same_as_reader(void **state)
     struct pair *p = *state;
     struct feed_opts fo = {.tracks = 40, .days = 9, .crlf = true, .blanks = true};
     char *text = feed(&fo);
-    import_both(p, 3, &text, 1, &ADD);
+    import_both(p, 3, &text, 1, &ADD, true);
     free(text);
     /* later days, known and new tracks, cut otherwise */
     fo.first_day = 9;
     fo.tracks = 55;
     fo.crlf = fo.blanks = false;
     text = feed(&fo);
-    import_both(p, 4, &text, 1, &ADD);
+    import_both(p, 4, &text, 1, &ADD, true);
     /* the same file again changes nothing */
-    import_both(p, 2, &text, 1, &ADD);
+    import_both(p, 2, &text, 1, &ADD, true);
     free(text);
 }
 
@@ -328,7 +333,7 @@ static void test_unsorted_and_two_files(void **state)
     texts[1] = feed(&fo);
     struct tr_import_options o = ADD;
     o.on_duplicate = TR_DUP_MAX;
-    import_both(p, 5, texts, 2, &o);
+    import_both(p, 5, texts, 2, &o, false);   /* the second on a catalog the first made */
     free(texts[0]);
     free(texts[1]);
 }
@@ -346,14 +351,39 @@ static void test_duplicates_across_parts(void **state)
         struct pair *p = *state;
         struct tr_import_options o = ADD;
         o.on_duplicate = pols[i];
-        import_both(p, 3, &text, 1, &o);
+        import_both(p, 3, &text, 1, &o, true);
         pair_teardown(state);
         assert_int_equal(pair_setup(state), 0);
     }
     /* refused by default, with the same message as the reader's */
-    import_both(*state, 3, &text, 1, &ADD);
+    import_both(*state, 3, &text, 1, &ADD, false);
     free(text);
     free(base);
+}
+
+/* Counts of every length from 1 to 20 digits, with blanks, on lines of
+ * every length, the last without its LF: read 8 digits at a time or one
+ * by one, they must come out as the reader reads them. */
+static void test_counts_of_every_length(void **state)
+{
+    struct pair *p = *state;
+    char *text = malloc(1 << 16);
+    assert_non_null(text);
+    size_t n = (size_t)sprintf(text, "date,track,streams\n");
+    uint64_t v = 0;
+    for (int len = 1; len <= 20; len++) {
+        v = v * 10 + (uint64_t)(len % 10);                 /* 1, 12, 123, ... */
+        if (len == 20)
+            v = UINT64_MAX;
+        n += (size_t)sprintf(text + n, "2024-01-01,t%d,%llu\n", len, (unsigned long long)v);
+        n += (size_t)sprintf(text + n, "2024-01-02,t%d, %llu \n", len, (unsigned long long)v);
+        n += (size_t)sprintf(text + n, "2024-01-03,t%d,%0*llu\n", len, len,
+                             (unsigned long long)(v % 1000));   /* leading zeros */
+    }
+    n += (size_t)sprintf(text + n, "2024-01-04,a-track-id-of-some-length-to-make-a-long-line,7");
+    for (int parts = 1; parts <= 3; parts++)
+        import_both(p, parts, &text, 1, &ADD, true);
+    free(text);
 }
 
 static void test_errors_as_reader(void **state)
@@ -363,10 +393,10 @@ static void test_errors_as_reader(void **state)
     char *base = feed(&fo);
     /* an unknown track, without --add-tracks */
     struct tr_import_options strict = {.date = TR_DAY_NONE};
-    import_both(p, 2, &base, 1, &strict);
+    import_both(p, 2, &base, 1, &strict, false);
     /* a bad value late in the file */
     char *text = concat(base, "2024-01-05,t0001,12x\n");
-    import_both(p, 2, &text, 1, &ADD);
+    import_both(p, 2, &text, 1, &ADD, false);
     free(text);
     free(base);
 }
@@ -379,6 +409,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_same_as_reader, pair_setup, pair_teardown),
         cmocka_unit_test_setup_teardown(test_unsorted_and_two_files, pair_setup, pair_teardown),
         cmocka_unit_test_setup_teardown(test_duplicates_across_parts, pair_setup, pair_teardown),
+        cmocka_unit_test_setup_teardown(test_counts_of_every_length, pair_setup, pair_teardown),
         cmocka_unit_test_setup_teardown(test_errors_as_reader, pair_setup, pair_teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
