@@ -19,6 +19,7 @@
 
 #include <ctype.h>
 #include <dirent.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -397,11 +398,23 @@ static int read_all(struct tr_import_ctx *x, struct pending_list *pl,
     return rc;
 }
 
+/* The inputs' checksums, for the import log: computed on another core
+ * while the catalog and the series are written (one store, one thread). */
+static void *checksum_all(void *arg)
+{
+    struct pending_list *pl = arg;
+    for (size_t i = 0; i < pl->n; i++)
+        tr_input_checksum(pl->v[i].in);
+    return NULL;
+}
+
 static int write_all(struct tr_import_ctx *x, struct pending_list *pl,
                      struct tr_import_report *rep, bool ladder_changed, struct tr_error *err)
 {
     struct tr_store *s = x->store;
     struct tr_backend *be = s->be;
+    pthread_t summer;
+    bool summing = pthread_create(&summer, NULL, checksum_all, pl) == 0;
     bool catalog_changed = tr_catalog_changed(x->catalog);
     for (int t = 0; t < 3; t++) {
         uint32_t n = t == 0 ? x->catalog->n_tracks : t == 1 ? x->catalog->n_releases
@@ -417,12 +430,16 @@ static int write_all(struct tr_import_ctx *x, struct pending_list *pl,
     rep->changed = st.changed;
     rep->unchanged = st.unchanged;
     rep->tracks_added = x->tracks_added;
+    if (summing)
+        pthread_join(summer, NULL);
+    else
+        checksum_all(pl);
     for (size_t i = 0; i < pl->n && !rc; i++) {
         struct tr_import_entry e = {0};
         const struct tr_import_file *f = &rep->files[i];
         snprintf(e.file, sizeof e.file, "%s", f->path);
         snprintf(e.format, sizeof e.format, "%s", f->format);
-        snprintf(e.checksum, sizeof e.checksum, "%016llx", (unsigned long long)pl->v[i].in->checksum);
+        snprintf(e.checksum, sizeof e.checksum, "%016llx", (unsigned long long)tr_input_checksum(pl->v[i].in));
         e.rows = f->rows;
         e.taken = f->taken;
         e.refused = f->refused;

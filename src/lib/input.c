@@ -1,9 +1,12 @@
 /*
  * input.c: loads a whole input into memory (input.h).
  *
- * A file is read with read(2) into one buffer sized from fstat when the
- * size is known, growing by doubling otherwise (pipes, standard input).
- * The raw bytes are checksummed with XXH64 first; if they start with the
+ * A regular file is mapped read-only (unless its size is a whole number
+ * of pages: then no zero byte follows it); other inputs are read with
+ * read(2) into one buffer sized from fstat when the size is known, growing
+ * by doubling otherwise (pipes, standard input).  The raw bytes are
+ * checksummed with XXH64 (a mapped plain file when first asked); if they
+ * start with the
  * gzip magic they are then inflated with zlib (concatenated gzip members
  * are one stream, as for gunzip) and the raw buffer is dropped.  Both the
  * raw and the inflated size are checked against the limit as they grow,
@@ -263,6 +266,7 @@ static int finish(struct tr_input *in, char *raw, size_t raw_len, size_t max,
 {
     int rc = TR_OK;
     in->checksum = XXH64(raw, raw_len, 0);
+    in->checksummed = true;
     if (is_gzip(raw, raw_len)) {
         in->gzipped = true;
         rc = inflate_gzip(in->name, raw, raw_len, max, &in->data, &in->len, err);
@@ -321,8 +325,9 @@ int tr_input_load_max(const char *path, size_t max, struct tr_input **out,
     if (!is_stdin)
         map_file(fd, max, &map, &map_len);
     if (map) {
-        in->checksum = XXH64(map, map_len, 0);
         if (is_gzip(map, map_len)) {
+            in->checksum = XXH64(map, map_len, 0);
+            in->checksummed = true;
             in->gzipped = true;
             rc = inflate_gzip(in->name, map, map_len, max, &in->data, &in->len, err);
             munmap(map, map_len);
@@ -389,6 +394,15 @@ out:
     free(raw);
     tr_input_free(in);
     return rc;
+}
+
+uint64_t tr_input_checksum(struct tr_input *in)
+{
+    if (!in->checksummed) {     /* a mapped file: the stored bytes are the data */
+        in->checksum = XXH64(in->data, in->len, 0);
+        in->checksummed = true;
+    }
+    return in->checksum;
 }
 
 void tr_input_free(struct tr_input *in)

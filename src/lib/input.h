@@ -26,7 +26,9 @@ struct tr_input {
     const char *base;    /* basename of name, into name; "stdin" for "-" */
     char *data;          /* contents, inflated; data[len] == '\0'; read-only when mapped */
     size_t len;
-    uint64_t checksum;   /* XXH64 (seed 0) of the raw file bytes as stored on disk */
+    uint64_t checksum;   /* XXH64 (seed 0) of the raw file bytes as stored on
+                          * disk, once checksummed: read it through tr_input_checksum */
+    bool checksummed;
     bool gzipped;        /* the stored bytes were gzip */
     size_t mapped;       /* bytes of the file mapped at data (0: data is allocated) */
 };
@@ -48,6 +50,10 @@ int tr_input_load_max(const char *path, size_t max, struct tr_input **out,
  */
 int tr_input_from_memory(const char *name, const char *data, size_t len,
                          struct tr_input **out, struct tr_error *err);
+/* The checksum of in.  A mapped file is checksummed when first asked,
+ * not when loaded, so that an import can have it computed on another
+ * core while it writes (one thread per input at a time). */
+uint64_t tr_input_checksum(struct tr_input *in);
 /* Frees in and everything it owns; NULL is a no-op. */
 void tr_input_free(struct tr_input *in);
 
