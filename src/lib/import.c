@@ -471,7 +471,7 @@ static int write_all(struct tr_import_ctx *x, struct pending_list *pl,
     } else if (!rc && (counts || charts)) {
         rc = tr_store_drop_claims(s, err);
     }
-    free(fresh.state);
+    x->checkpoint = fresh.state;
     uint64_t n_events = 0;
     if (!rc)
         rc = be->ops->count_events(be, &n_events, err);
@@ -538,6 +538,7 @@ int tr_import(struct tr_store *s, const char *const *paths, size_t n,
 out:
     if (in_txn)
         be->ops->rollback(be);
+    free(x.checkpoint);
     if (rc)
         tr_store_forget(s);     /* the cached catalog may hold refused edits */
     for (size_t i = 0; i < pl.n; i++)

@@ -148,13 +148,11 @@ int tr_store_refresh_milestones(struct tr_store *s, tr_day first_changed, struct
                                     r.corrections, r.n_corrections, err);
     if (!rc)
         rc = s->be->ops->put_checkpoint(s->be, r.state, r.state_len, err);
-    if (!rc && out) {
-        out->n_new = r.n_events;
-        out->incremental = r.incremental;
-        out->state = r.state;
-        out->state_len = r.state_len;
-        r.state = NULL;
-    }
+    out->n_new = r.n_events;
+    out->incremental = r.incremental;
+    out->state = r.state;        /* the checkpoint's bytes: kept by the caller */
+    out->state_len = r.state_len;
+    r.state = NULL;
     tr_engine_result_release(&r);
     return rc;
 }

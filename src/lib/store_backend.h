@@ -72,7 +72,10 @@ struct tr_backend_ops {
                           const struct tr_correction *corr, size_t n_corr,
                           struct tr_error *err);
     /* The milestone engine's checkpoint (an opaque blob); *data malloc'd,
-     * NULL when none.  put with data NULL removes it. */
+     * NULL when none.  put with data NULL removes it; put may go on
+     * writing it while the transaction goes on, so data must stay as it is
+     * until the transaction commits or rolls back (a failed write fails
+     * the commit). */
     int (*get_checkpoint)(struct tr_backend *b, void **data, size_t *len, struct tr_error *err);
     int (*put_checkpoint)(struct tr_backend *b, const void *data, size_t len, struct tr_error *err);
     /* The kept claims of the events dated on or after *since, for a store

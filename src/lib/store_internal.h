@@ -24,7 +24,8 @@ int tr_store_set_ladder(struct tr_store *s, const char *text, struct tr_error *e
 struct tr_refresh {
     size_t n_new;            /* events found by this run */
     bool incremental;        /* only the new days were scanned */
-    void *state;             /* the engine's state after it (malloc'd) */
+    void *state;             /* the engine's state after it (malloc'd): the
+                              * checkpoint, which must outlive the transaction */
     size_t state_len;
 };
 
@@ -32,7 +33,8 @@ struct tr_refresh {
  * transaction).  first_changed is the earliest day whose data changed:
  * when it comes after the engine's checkpoint, only the new days are
  * scanned; TR_DAY_NONE (the catalog or the ladder changed) forces a full
- * scan.  out (optional; the caller frees out->state) says what it did. */
+ * scan.  out says what it did; the caller frees out->state once the
+ * transaction has ended (the checkpoint may still be written from it). */
 int tr_store_refresh_milestones(struct tr_store *s, tr_day first_changed, struct tr_refresh *out,
                                 struct tr_error *err);
 
