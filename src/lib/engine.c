@@ -44,6 +44,15 @@ static void *vec_push(struct vec *v)
     return (char *)v->p + v->size * v->n++;
 }
 
+/* What a run derives from the catalog alone (engine.h). */
+struct tr_engine_prep {
+    uint32_t ns, nt, n_tracks;   /* the catalog's shape it was made for */
+    tr_day *track_day0;          /* by track: its day 0 (tr_catalog_track_days) */
+    tr_day *start;               /* by series: the earliest day any of its ids came out */
+    uint32_t *inc_off, *inc;     /* series -> totals incidence (CSR) */
+    tr_day *tot_start;           /* by total: a release's date, an artist's first day */
+};
+
 /* A release's or an artist's running total. */
 struct total {
     uint64_t next;               /* the next threshold to cross; 0: none */
@@ -61,10 +70,13 @@ struct engine {
     uint32_t nt;                 /* totals: releases then artists */
     /* series state */
     uint64_t *last, *max, *next;
-    tr_day *last_day, *first_day, *start;
+    tr_day *last_day, *first_day;
     uint32_t *k, *k_before;      /* thresholds crossed, now and when the scan began */
-    /* series -> totals incidence (CSR) */
-    uint32_t *inc_off, *inc;
+    /* from the catalog alone (struct tr_engine_prep): series -> totals
+     * incidence (CSR), each track's day 0, each series' start */
+    const uint32_t *inc_off, *inc;
+    const tr_day *track_day0, *start;
+    struct tr_engine_prep *own_prep;     /* prepared by this run: freed with it */
     /* totals state */
     uint64_t *sum;               /* each total's sum of its recordings' latest counts:
                                   * apart, as the one field every observation updates */
@@ -74,7 +86,6 @@ struct engine {
     uint32_t n_today;
     uint32_t n_started;          /* recordings seen at least once */
     tr_day day;                  /* day being scanned */
-    tr_day *track_day0;
     struct vec events, corrections;
     uint64_t delta[TR_GROUP_SLOTS];
     uint8_t present[TR_GROUP_SLOTS];
@@ -255,9 +266,8 @@ static uint32_t distinct_series(const struct tr_catalog *c, const uint32_t *trac
 }
 
 /* Builds the series -> totals incidence and each total's start day. */
-static int build_incidence(struct engine *g)
+static int build_incidence(const struct tr_catalog *c, struct tr_engine_prep *g)
 {
-    const struct tr_catalog *c = g->c;
     uint32_t nr = c->n_releases, na = c->n_artists;
     /* tracks crediting each artist, CSR */
     uint32_t *a_off = calloc(na + 1, sizeof *a_off), *a_tr = NULL;
@@ -330,7 +340,7 @@ static int build_incidence(struct engine *g)
     if (tr_catalog_artist_days(c, &artist_day0))
         goto out;
     for (uint32_t t = 0; t < g->nt; t++)
-        g->tot[t].start = t < nr ? c->releases[t].date : artist_day0[t - nr];
+        g->tot_start[t] = t < nr ? c->releases[t].date : artist_day0[t - nr];
     free(artist_day0);
     rc = 0;
 out:
@@ -343,7 +353,7 @@ out:
     return rc;
 }
 
-static int alloc_state(struct engine *g)
+static int alloc_state(struct engine *g, const tr_day *tot_start)
 {
     size_t ns = g->ns ? g->ns : 1, nt = g->nt ? g->nt : 1;
     g->last = calloc(ns, sizeof *g->last);
@@ -351,35 +361,24 @@ static int alloc_state(struct engine *g)
     g->next = calloc(ns, sizeof *g->next);
     g->last_day = malloc(ns * sizeof *g->last_day);
     g->first_day = malloc(ns * sizeof *g->first_day);
-    g->start = malloc(ns * sizeof *g->start);
     g->k = calloc(ns, sizeof *g->k);
     g->k_before = calloc(ns, sizeof *g->k_before);
     g->tot = calloc(nt, sizeof *g->tot);
     g->sum = calloc(nt, sizeof *g->sum);
     g->touched = malloc(nt * sizeof *g->touched);
     g->today = malloc(ns * sizeof *g->today);
-    if (!g->last || !g->max || !g->next || !g->last_day || !g->first_day || !g->start || !g->k ||
-        !g->k_before ||
-        !g->tot || !g->sum || !g->touched || !g->today)
+    if (!g->last || !g->max || !g->next || !g->last_day || !g->first_day || !g->k ||
+        !g->k_before || !g->tot || !g->sum || !g->touched || !g->today)
         return TR_ENOMEM;
     uint64_t first = tr_ladder_next(g->l, 0);
     for (uint32_t s = 0; s < g->ns; s++) {
         g->next[s] = first;
-        g->last_day[s] = g->first_day[s] = g->start[s] = TR_DAY_NONE;
+        g->last_day[s] = g->first_day[s] = TR_DAY_NONE;
     }
     for (uint32_t t = 0; t < g->nt; t++) {
         g->tot[t].next = first;
         g->tot[t].stamp = g->tot[t].last_day = TR_DAY_NONE;
-    }
-    /* a recording can have streams from the earliest day any of its ids
-     * was released */
-    for (uint32_t t = 0; t < g->c->n_tracks; t++) {
-        uint32_t s = g->c->tracks[t].series;
-        tr_day d = g->track_day0[t];
-        if (g->c->tracks[t].released != TR_DAY_NONE && (d == TR_DAY_NONE || g->c->tracks[t].released < d))
-            d = g->c->tracks[t].released;
-        if (d != TR_DAY_NONE && (g->start[s] == TR_DAY_NONE || d < g->start[s]))
-            g->start[s] = d;
+        g->tot[t].start = tot_start[t];
     }
     return 0;
 }
@@ -387,10 +386,58 @@ static int alloc_state(struct engine *g)
 static void free_state(struct engine *g)
 {
     free(g->last); free(g->max); free(g->next); free(g->last_day); free(g->first_day);
-    free(g->start);
     free(g->k); free(g->k_before);
-    free(g->inc_off); free(g->inc);
-    free(g->tot); free(g->sum); free(g->touched); free(g->today); free(g->track_day0);
+    free(g->tot); free(g->sum); free(g->touched); free(g->today);
+    tr_engine_prep_free(g->own_prep);
+    g->own_prep = NULL;
+}
+
+int tr_engine_prepare(const struct tr_catalog *c, struct tr_engine_prep **out)
+{
+    struct tr_engine_prep *p = calloc(1, sizeof *p);
+    *out = NULL;
+    if (!p)
+        return TR_ENOMEM;
+    p->ns = c->n_series;
+    p->nt = c->n_releases + c->n_artists;
+    p->n_tracks = c->n_tracks;
+    int rc = tr_catalog_track_days(c, &p->track_day0);
+    if (!rc && !(p->start = malloc((p->ns ? p->ns : 1) * sizeof *p->start)))
+        rc = TR_ENOMEM;
+    if (!rc && !(p->tot_start = malloc((p->nt ? p->nt : 1) * sizeof *p->tot_start)))
+        rc = TR_ENOMEM;
+    if (!rc)
+        rc = build_incidence(c, p);
+    if (rc) {
+        tr_engine_prep_free(p);
+        return rc;
+    }
+    /* a recording can have streams from the earliest day any of its ids
+     * was released */
+    for (uint32_t s = 0; s < p->ns; s++)
+        p->start[s] = TR_DAY_NONE;
+    for (uint32_t t = 0; t < c->n_tracks; t++) {
+        uint32_t s = c->tracks[t].series;
+        tr_day d = p->track_day0[t];
+        if (c->tracks[t].released != TR_DAY_NONE && (d == TR_DAY_NONE || c->tracks[t].released < d))
+            d = c->tracks[t].released;
+        if (d != TR_DAY_NONE && (p->start[s] == TR_DAY_NONE || d < p->start[s]))
+            p->start[s] = d;
+    }
+    *out = p;
+    return 0;
+}
+
+void tr_engine_prep_free(struct tr_engine_prep *p)
+{
+    if (!p)
+        return;
+    free(p->track_day0);
+    free(p->start);
+    free(p->inc_off);
+    free(p->inc);
+    free(p->tot_start);
+    free(p);
 }
 
 /* Every-track milestones from the track crossings.  A recording's k-th
@@ -602,8 +649,8 @@ static tr_day state_load(struct engine *g, const void *blob, size_t len)
 }
 
 int tr_engine_run(struct tr_backend *be, const struct tr_catalog *c, const struct tr_ladder *l,
-                  tr_day first_changed, const void *resume, size_t resume_len,
-                  struct tr_engine_result *out, struct tr_error *err)
+                  const struct tr_engine_prep *prep, tr_day first_changed, const void *resume,
+                  size_t resume_len, struct tr_engine_result *out, struct tr_error *err)
 {
     struct engine g = {.c = c, .l = l, .ns = c->n_series, .nt = c->n_releases + c->n_artists,
                        .day = TR_DAY_NONE};
@@ -611,11 +658,19 @@ int tr_engine_run(struct tr_backend *be, const struct tr_catalog *c, const struc
     g.corrections.size = sizeof(struct tr_correction);
     memset(out, 0, sizeof *out);
     tr_day from = TR_DAY_NONE;
-    int rc = tr_catalog_track_days(c, &g.track_day0);
-    if (!rc)
-        rc = alloc_state(&g);
-    if (!rc)
-        rc = build_incidence(&g);
+    int rc = 0;
+    /* a preparation made for another catalog is of no use */
+    if (!prep || prep->ns != g.ns || prep->nt != g.nt || prep->n_tracks != c->n_tracks) {
+        rc = tr_engine_prepare(c, &g.own_prep);
+        prep = g.own_prep;
+    }
+    if (!rc) {
+        g.track_day0 = prep->track_day0;
+        g.start = prep->start;
+        g.inc_off = prep->inc_off;
+        g.inc = prep->inc;
+        rc = alloc_state(&g, prep->tot_start);
+    }
     if (rc) {
         rc = tr_error_set(err, rc, "milestones: out of memory");
         goto out;
@@ -624,8 +679,9 @@ int tr_engine_run(struct tr_backend *be, const struct tr_catalog *c, const struc
         ((from = state_load(&g, resume, resume_len)) == TR_DAY_NONE || first_changed < from)) {
         /* a checkpoint that does not fit, or changes before its last day:
          * start over from a clean state */
+        const struct tr_engine_prep *given = g.own_prep ? NULL : prep;
         free_state(&g);
-        return tr_engine_run(be, c, l, TR_DAY_NONE, NULL, 0, out, err);
+        return tr_engine_run(be, c, l, given, TR_DAY_NONE, NULL, 0, out, err);
     }
     tr_day resumed_at = g.day;
     rc = be->ops->scan_days(be, from, scan_chunk, &g, err);

@@ -390,7 +390,7 @@ static int read_all(struct tr_import_ctx *x, struct pending_list *pl,
         x->input = p->in;
         x->state = NULL;
         rc = p->fmt->read(x, p->in, err);
-        if (!rc)
+        if (!rc && tr_catalog_changed(x->catalog))    /* as loaded, it is resolved */
             rc = tr_catalog_resolve(x->catalog, err);
         x->bytes_done += p->in->len;
         tr_import_progress(x, 0);
@@ -398,23 +398,62 @@ static int read_all(struct tr_import_ctx *x, struct pending_list *pl,
     return rc;
 }
 
-/* The inputs' checksums, for the import log: computed on another core
- * while the catalog and the series are written (one store, one thread). */
-static void *checksum_all(void *arg)
+/* Work for another core (one store, one thread: the import's own thread
+ * keeps the store): the inputs' checksums for the import log, and the
+ * milestone engine's preparation for the final catalog.  An import that
+ * cannot change the catalog (play counts alone, no track added) starts it
+ * before it reads its files; any other once they are read, while it writes
+ * the catalog and the series.  Joined before the import log is written. */
+struct helper {
+    struct pending_list *pl;
+    const struct tr_catalog *catalog;
+    struct tr_engine_prep *prep;    /* NULL when out of memory: the engine makes it */
+    pthread_t thread;
+    bool running;
+};
+
+static void *help(void *arg)
 {
-    struct pending_list *pl = arg;
-    for (size_t i = 0; i < pl->n; i++)
-        tr_input_checksum(pl->v[i].in);
+    struct helper *h = arg;
+    tr_engine_prepare(h->catalog, &h->prep);
+    for (size_t i = 0; i < h->pl->n; i++)
+        tr_input_checksum(h->pl->v[i].in);
     return NULL;
 }
 
-static int write_all(struct tr_import_ctx *x, struct pending_list *pl,
+static void helper_start(struct helper *h, struct pending_list *pl, const struct tr_catalog *c)
+{
+    *h = (struct helper){.pl = pl, .catalog = c};
+    h->running = pthread_create(&h->thread, NULL, help, h) == 0;
+}
+
+/* Waits for the helper (doing its work here if it never started). */
+static void helper_join(struct helper *h)
+{
+    if (h->running)
+        pthread_join(h->thread, NULL);
+    else if (h->pl && !h->prep)
+        help(h);
+    h->running = false;
+}
+
+static bool catalog_fixed(const struct pending_list *pl, const struct tr_import_options *opt)
+{
+    if (opt->add_tracks)
+        return false;
+    for (size_t i = 0; i < pl->n; i++)
+        if (pl->v[i].fmt->read != tr_fmt_streams_read)
+            return false;
+    return true;
+}
+
+static int write_all(struct tr_import_ctx *x, struct pending_list *pl, struct helper *h,
                      struct tr_import_report *rep, bool ladder_changed, struct tr_error *err)
 {
     struct tr_store *s = x->store;
     struct tr_backend *be = s->be;
-    pthread_t summer;
-    bool summing = pthread_create(&summer, NULL, checksum_all, pl) == 0;
+    if (!h->pl)
+        helper_start(h, pl, x->catalog);
     bool catalog_changed = tr_catalog_changed(x->catalog);
     for (int t = 0; t < 3; t++) {
         uint32_t n = t == 0 ? x->catalog->n_tracks : t == 1 ? x->catalog->n_releases
@@ -430,10 +469,7 @@ static int write_all(struct tr_import_ctx *x, struct pending_list *pl,
     rep->changed = st.changed;
     rep->unchanged = st.unchanged;
     rep->tracks_added = x->tracks_added;
-    if (summing)
-        pthread_join(summer, NULL);
-    else
-        checksum_all(pl);
+    helper_join(h);
     for (size_t i = 0; i < pl->n && !rc; i++) {
         struct tr_import_entry e = {0};
         const struct tr_import_file *f = &rep->files[i];
@@ -453,7 +489,8 @@ static int write_all(struct tr_import_ctx *x, struct pending_list *pl,
     bool counts = catalog_changed || ladder_changed || st.added || st.changed;
     if (!rc && counts) {
         bool full = catalog_changed || ladder_changed;
-        rc = tr_store_refresh_milestones(s, full ? TR_DAY_NONE : st.first_changed, &fresh, err);
+        rc = tr_store_refresh_milestones(s, full ? TR_DAY_NONE : st.first_changed, h->prep, &fresh,
+                                         err);
     }
     /* chart milestones follow the chart entries (and the catalog's days) */
     bool charts = catalog_changed;
@@ -488,6 +525,7 @@ int tr_import(struct tr_store *s, const char *const *paths, size_t n,
     struct tr_import_report rep = {.claims_since = TR_DAY_NONE};
     struct pending_list pl = {0};
     struct tr_import_ctx x = {.store = s, .opt = opt};
+    struct helper helper = {0};
     struct tr_backend *be = s->be;
     bool in_txn = false, ladder_changed = false;
     int rc = 0;
@@ -529,13 +567,18 @@ int tr_import(struct tr_store *s, const char *const *paths, size_t n,
         if (ladder_changed && (rc = tr_store_set_ladder(s, opt->ladder, err)))
             goto out;
     }
-    if ((rc = read_all(&x, &pl, &rep, err)) || (rc = write_all(&x, &pl, &rep, ladder_changed, err)))
+    if (catalog_fixed(&pl, opt))
+        helper_start(&helper, &pl, s->catalog);
+    if ((rc = read_all(&x, &pl, &rep, err)) ||
+        (rc = write_all(&x, &pl, &helper, &rep, ladder_changed, err)))
         goto out;
     if (!(rc = be->ops->commit(be, err)))
         in_txn = false;
     if (!rc)
         tr_catalog_clean(s->catalog);
 out:
+    helper_join(&helper);
+    tr_engine_prep_free(helper.prep);
     if (in_txn)
         be->ops->rollback(be);
     free(x.checkpoint);

@@ -127,7 +127,8 @@ int tr_store_set_ladder(struct tr_store *s, const char *text, struct tr_error *e
     return 0;
 }
 
-int tr_store_refresh_milestones(struct tr_store *s, tr_day first_changed, struct tr_refresh *out,
+int tr_store_refresh_milestones(struct tr_store *s, tr_day first_changed,
+                                const struct tr_engine_prep *prep, struct tr_refresh *out,
                                 struct tr_error *err)
 {
     const struct tr_ladder *l;
@@ -140,7 +141,7 @@ int tr_store_refresh_milestones(struct tr_store *s, tr_day first_changed, struct
         (rc = s->be->ops->get_checkpoint(s->be, &resume, &resume_len, err)))
         return rc;
     struct tr_engine_result r;
-    rc = tr_engine_run(s->be, s->catalog, l, first_changed, resume, resume_len, &r, err);
+    rc = tr_engine_run(s->be, s->catalog, l, prep, first_changed, resume, resume_len, &r, err);
     free(resume);
     if (rc)
         return rc;
@@ -256,7 +257,7 @@ int tr_store_engine_state(struct tr_store *s, void **data, size_t *len, struct t
     *data = NULL;
     *len = 0;
     struct tr_engine_result r;
-    if ((rc = tr_engine_run(s->be, s->catalog, l, TR_DAY_NONE, NULL, 0, &r, err)))
+    if ((rc = tr_engine_run(s->be, s->catalog, l, NULL, TR_DAY_NONE, NULL, 0, &r, err)))
         return rc;
     *data = r.state;
     *len = r.state_len;
@@ -389,7 +390,7 @@ static int compute_fn(struct tr_store *s, void *arg, struct tr_error *err)
 {
     struct compute_args *a = arg;
     struct tr_engine_result r;
-    int rc = tr_engine_run(s->be, s->catalog, a->ladder, TR_DAY_NONE, NULL, 0, &r, err);
+    int rc = tr_engine_run(s->be, s->catalog, a->ladder, NULL, TR_DAY_NONE, NULL, 0, &r, err);
     if (rc)
         return rc;
     *a->out = r.events;

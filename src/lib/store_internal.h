@@ -29,13 +29,18 @@ struct tr_refresh {
     size_t state_len;
 };
 
+struct tr_engine_prep;
+
 /* Brings the stored milestone events up to date (inside a write
  * transaction).  first_changed is the earliest day whose data changed:
  * when it comes after the engine's checkpoint, only the new days are
  * scanned; TR_DAY_NONE (the catalog or the ladder changed) forces a full
- * scan.  out says what it did; the caller frees out->state once the
- * transaction has ended (the checkpoint may still be written from it). */
-int tr_store_refresh_milestones(struct tr_store *s, tr_day first_changed, struct tr_refresh *out,
+ * scan.  prep is the engine's preparation for the catalog when the caller
+ * has one (NULL: made here; engine.h).  out says what it did; the caller
+ * frees out->state once the transaction has ended (the checkpoint may
+ * still be written from it). */
+int tr_store_refresh_milestones(struct tr_store *s, tr_day first_changed,
+                                const struct tr_engine_prep *prep, struct tr_refresh *out,
                                 struct tr_error *err);
 
 /* Recomputes the chart milestones from every stored chart entry (inside a
