@@ -13,6 +13,15 @@
  * day on: streams of pre-release singles before it count, but the release
  * passes a threshold on day 0 at the earliest.
  *
+ * Two lanes: each day's chunks are split by group between the calling
+ * thread and a helper (lane 1 takes the lower groups, copied as they come,
+ * while the calling thread goes on with the rest), so the recordings of
+ * the two never meet.  What they share is the totals: a lane keeps its
+ * own running changes of the sums, joined at the day's end before the
+ * totals are judged, and the started counts are counted atomically.
+ * A lane's track events are its own, joined after the scan: a recording
+ * stays in one lane, so its events stay in threshold order.
+ *
  * Bounds: a crossing is exact when the previous observation is the day
  * before; when days are missing it lies in (after, date]; a first
  * observation already at or above the threshold is exact on or before the
@@ -22,6 +31,7 @@
 #include "engine.h"
 #include "series_codec.h"
 
+#include <pthread.h>
 #include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
@@ -44,6 +54,24 @@ static void *vec_push(struct vec *v)
     return (char *)v->p + v->size * v->n++;
 }
 
+/* Moves the elements of src to the end of dst: 0, or -1 out of memory. */
+static int vec_append(struct vec *dst, struct vec *src)
+{
+    if (!src->n)
+        return 0;
+    if (dst->n + src->n > dst->cap) {
+        void *p = realloc(dst->p, (dst->n + src->n) * dst->size);
+        if (!p)
+            return -1;
+        dst->p = p;
+        dst->cap = dst->n + src->n;
+    }
+    memcpy((char *)dst->p + dst->n * dst->size, src->p, src->n * src->size);
+    dst->n += src->n;
+    src->n = 0;
+    return 0;
+}
+
 /* What a run derives from the catalog alone (engine.h). */
 struct tr_engine_prep {
     uint32_t ns, nt, n_tracks;   /* the catalog's shape it was made for */
@@ -63,6 +91,27 @@ struct total {
     tr_day start;                /* day 0: a release's date, an artist's first */
 };
 
+/* What one thread's recordings report (see the top of the file). */
+struct lane {
+    struct vec events, corrections;
+    uint64_t *sum;               /* lane 0: the engine's sums; lane 1: today's changes */
+    uint32_t *today;             /* recordings observed on the day being scanned */
+    uint32_t n_today;
+    uint32_t n_started;          /* recordings seen for the first time today */
+    int rc;                      /* lane 1: the error that stopped it */
+    uint64_t delta[TR_GROUP_SLOTS];
+    uint8_t present[TR_GROUP_SLOTS];
+};
+
+/* Lane 1's chunks of the day, copied (the scan's bytes last one call). */
+struct pending {
+    uint8_t *bytes;
+    size_t len, cap;
+    size_t n;                    /* chunks: each a uint32 group, a uint32 length, bytes */
+};
+
+int tr_engine_lanes = 2;
+
 struct engine {
     const struct tr_catalog *c;
     const struct tr_ladder *l;
@@ -79,16 +128,22 @@ struct engine {
     struct tr_engine_prep *own_prep;     /* prepared by this run: freed with it */
     /* totals state */
     uint64_t *sum;               /* each total's sum of its recordings' latest counts:
-                                  * apart, as the one field every observation updates */
+                                  * apart, as the one field every observation updates
+                                  * (lane 0's sum) */
     struct total *tot;           /* the rest of each total, read once a day */
     uint32_t *touched;           /* totals with a member seen today */
-    uint32_t *today;             /* recordings observed on the day being scanned */
-    uint32_t n_today;
     uint32_t n_started;          /* recordings seen at least once */
     tr_day day;                  /* day being scanned */
-    struct vec events, corrections;
-    uint64_t delta[TR_GROUP_SLOTS];
-    uint8_t present[TR_GROUP_SLOTS];
+    struct lane lane[2];
+    /* lane 1's thread: the groups below split are its own */
+    uint32_t split;
+    bool helper;
+    pthread_t thread;
+    pthread_mutex_t mu;
+    pthread_cond_t cv;
+    enum { IDLE, WORK, DONE, QUIT } job;
+    struct pending pending;
+    bool handed;                 /* the day's pending chunks are with lane 1 */
 };
 
 static void set_bounds(struct tr_milestone *e, tr_day prev_day, tr_day start)
@@ -106,11 +161,11 @@ static void set_bounds(struct tr_milestone *e, tr_day prev_day, tr_day start)
     }
 }
 
-static int emit(struct engine *g, enum tr_subject_type st, uint32_t subject,
+static int emit(struct engine *g, struct vec *events, enum tr_subject_type st, uint32_t subject,
                 enum tr_milestone_kind kind, uint64_t threshold, uint64_t value, tr_day day0,
                 tr_day prev_day, tr_day start)
 {
-    struct tr_milestone *e = vec_push(&g->events);
+    struct tr_milestone *e = vec_push(events);
     if (!e)
         return TR_ENOMEM;
     *e = (struct tr_milestone){.subject_type = st, .subject = subject, .kind = kind,
@@ -123,12 +178,12 @@ static int emit(struct engine *g, enum tr_subject_type st, uint32_t subject,
 
 /* Emits every threshold in [*next, v], advances *next and counts the
  * crossings in *count (may be NULL). */
-static int cross(struct engine *g, uint64_t *next, uint64_t v, enum tr_subject_type st,
-                 uint32_t subject, enum tr_milestone_kind kind, tr_day day0, tr_day prev_day,
-                 tr_day start, uint32_t *count)
+static int cross(struct engine *g, struct vec *events, uint64_t *next, uint64_t v,
+                 enum tr_subject_type st, uint32_t subject, enum tr_milestone_kind kind, tr_day day0,
+                 tr_day prev_day, tr_day start, uint32_t *count)
 {
     while (*next && v >= *next) {
-        int rc = emit(g, st, subject, kind, *next, v, day0, prev_day, start);
+        int rc = emit(g, events, st, subject, kind, *next, v, day0, prev_day, start);
         if (rc)
             return rc;
         *next = tr_ladder_next(g->l, *next);
@@ -138,7 +193,7 @@ static int cross(struct engine *g, uint64_t *next, uint64_t v, enum tr_subject_t
     return 0;
 }
 
-static int observe(struct engine *g, uint32_t s, uint64_t delta)
+static int observe(struct engine *g, struct lane *ln, uint32_t s, uint64_t delta)
 {
     tr_day d = g->day;
     uint64_t old = g->last[s], v = old + delta;
@@ -146,9 +201,9 @@ static int observe(struct engine *g, uint32_t s, uint64_t delta)
     if (first) {
         g->first_day[s] = d;
         for (uint32_t k = g->inc_off[s]; k < g->inc_off[s + 1]; k++)
-            g->tot[g->inc[k]].started++;
+            __atomic_fetch_add(&g->tot[g->inc[k]].started, 1, __ATOMIC_RELAXED);
     } else if (v < old) {
-        struct tr_correction *cr = vec_push(&g->corrections);
+        struct tr_correction *cr = vec_push(&ln->corrections);
         if (!cr)
             return TR_ENOMEM;
         *cr = (struct tr_correction){g->c->series_track[s], d, g->last_day[s], old, v};
@@ -156,7 +211,7 @@ static int observe(struct engine *g, uint32_t s, uint64_t delta)
     if (v > g->max[s]) {
         if (g->next[s] && v >= g->next[s]) {
             uint32_t t = g->c->series_track[s];
-            int rc = cross(g, &g->next[s], v, TR_SUBJECT_TRACK, t, TR_MS_TRACK_TOTAL,
+            int rc = cross(g, &ln->events, &g->next[s], v, TR_SUBJECT_TRACK, t, TR_MS_TRACK_TOTAL,
                            g->track_day0[t], first ? TR_DAY_NONE : g->last_day[s], g->start[s],
                            &g->k[s]);
             if (rc)
@@ -167,10 +222,10 @@ static int observe(struct engine *g, uint32_t s, uint64_t delta)
     g->last[s] = v;
     g->last_day[s] = d;
     if (first)
-        g->n_started++;
-    g->today[g->n_today++] = s;
+        ln->n_started++;
+    ln->today[ln->n_today++] = s;
     for (uint32_t k = g->inc_off[s]; k < g->inc_off[s + 1]; k++)
-        g->sum[g->inc[k]] += v - old;
+        ln->sum[g->inc[k]] += v - old;
     return 0;
 }
 
@@ -183,7 +238,8 @@ static int total_known(struct engine *g, uint32_t t)
     if (release && tt->start != TR_DAY_NONE && g->day < tt->start)
         return 0;   /* a release not out yet (pre-release singles) */
     if (tt->next && g->sum[t] >= tt->next) {
-        int rc = cross(g, &tt->next, g->sum[t], release ? TR_SUBJECT_RELEASE : TR_SUBJECT_ARTIST,
+        int rc = cross(g, &g->lane[0].events, &tt->next, g->sum[t],
+                       release ? TR_SUBJECT_RELEASE : TR_SUBJECT_ARTIST,
                        release ? t : t - nr, release ? TR_MS_RELEASE_TOTAL : TR_MS_ARTIST_TOTAL,
                        tt->start, tt->last_day, tt->start, NULL);
         if (rc)
@@ -201,14 +257,22 @@ static int total_known(struct engine *g, uint32_t t)
 static int finish_day(struct engine *g)
 {
     int rc = 0;
-    if (g->n_today == g->n_started) {
+    struct lane *l0 = &g->lane[0], *l1 = &g->lane[1];
+    g->n_started += l0->n_started + l1->n_started;
+    l0->n_started = l1->n_started = 0;
+    if (l1->n_today)              /* lane 1's changes of the sums */
+        for (uint32_t t = 0; t < g->nt; t++) {
+            g->sum[t] += l1->sum[t];
+            l1->sum[t] = 0;
+        }
+    if (l0->n_today + l1->n_today == g->n_started) {
         for (uint32_t t = 0; t < g->nt && !rc; t++)
             if (g->tot[t].started)
                 rc = total_known(g, t);
     } else {
         uint32_t n_touched = 0;
-        for (uint32_t i = 0; i < g->n_today; i++) {
-            uint32_t s = g->today[i];
+        for (uint32_t i = 0; i < l0->n_today + l1->n_today; i++) {
+            uint32_t s = i < l0->n_today ? l0->today[i] : l1->today[i - l0->n_today];
             for (uint32_t k = g->inc_off[s]; k < g->inc_off[s + 1]; k++) {
                 struct total *tt = &g->tot[g->inc[k]];
                 if (tt->stamp != g->day) {
@@ -223,8 +287,81 @@ static int finish_day(struct engine *g)
             if (g->tot[g->touched[i]].seen == g->tot[g->touched[i]].started)
                 rc = total_known(g, g->touched[i]);
     }
-    g->n_today = 0;
+    l0->n_today = l1->n_today = 0;
     return rc;
+}
+
+/* One chunk's observations, in lane ln. */
+static int observe_chunk(struct engine *g, struct lane *ln, uint32_t grp, const uint8_t *data,
+                         size_t len)
+{
+    uint32_t n;
+    int rc;
+    if (tr_chunk_decode(data, len, &n, ln->delta, ln->present))
+        return TR_ESTORE;
+    uint32_t base = grp * TR_GROUP_SLOTS;
+    if (base + n > g->ns)
+        n = base < g->ns ? g->ns - base : 0;  /* slots no catalog track owns */
+    for (uint32_t s = 0; s < n; s++)
+        if (ln->present[s] && (rc = observe(g, ln, base + s, ln->delta[s])))
+            return rc;
+    return 0;
+}
+
+/* Lane 1's thread: the day's pending chunks, each time it is handed some. */
+static void *lane_thread(void *arg)
+{
+    struct engine *g = arg;
+    pthread_mutex_lock(&g->mu);
+    for (;;) {
+        while (g->job != WORK && g->job != QUIT)
+            pthread_cond_wait(&g->cv, &g->mu);
+        if (g->job == QUIT)
+            break;
+        pthread_mutex_unlock(&g->mu);
+        struct lane *ln = &g->lane[1];
+        const uint8_t *p = g->pending.bytes;
+        for (size_t i = 0; i < g->pending.n && !ln->rc; i++) {
+            uint32_t head[2];
+            memcpy(head, p, sizeof head);
+            ln->rc = observe_chunk(g, ln, head[0], p + sizeof head, head[1]);
+            p += sizeof head + head[1];
+        }
+        pthread_mutex_lock(&g->mu);
+        g->job = DONE;
+        pthread_cond_broadcast(&g->cv);
+    }
+    pthread_mutex_unlock(&g->mu);
+    return NULL;
+}
+
+static void hand_over(struct engine *g)
+{
+    if (g->handed || !g->pending.n)
+        return;
+    pthread_mutex_lock(&g->mu);
+    g->job = WORK;
+    pthread_cond_broadcast(&g->cv);
+    pthread_mutex_unlock(&g->mu);
+    g->handed = true;
+}
+
+/* The day's end: lane 1 done, then the totals judged. */
+static int end_day(struct engine *g)
+{
+    if (g->helper) {
+        hand_over(g);
+        pthread_mutex_lock(&g->mu);
+        while (g->handed && g->job != DONE)
+            pthread_cond_wait(&g->cv, &g->mu);
+        g->job = IDLE;
+        pthread_mutex_unlock(&g->mu);
+        g->handed = false;
+        g->pending.n = g->pending.len = 0;
+        if (g->lane[1].rc)
+            return g->lane[1].rc;
+    }
+    return finish_day(g);
 }
 
 static int scan_chunk(void *ctx, tr_day day, uint32_t grp, const uint8_t *data, size_t len)
@@ -232,20 +369,68 @@ static int scan_chunk(void *ctx, tr_day day, uint32_t grp, const uint8_t *data, 
     struct engine *g = ctx;
     int rc;
     if (day != g->day) {
-        if (g->day != TR_DAY_NONE && (rc = finish_day(g)))
+        if (g->day != TR_DAY_NONE && (rc = end_day(g)))
             return rc;
         g->day = day;
     }
-    uint32_t n;
-    if (tr_chunk_decode(data, len, &n, g->delta, g->present))
-        return TR_ESTORE;
-    uint32_t base = grp * TR_GROUP_SLOTS;
-    if (base + n > g->ns)
-        n = base < g->ns ? g->ns - base : 0;  /* slots no catalog track owns */
-    for (uint32_t s = 0; s < n; s++)
-        if (g->present[s] && (rc = observe(g, base + s, g->delta[s])))
-            return rc;
-    return 0;
+    if (g->helper && grp < g->split) {
+        /* lane 1's: a day's chunks come in group order, so these come
+         * first and are handed over at the first of lane 0's */
+        struct pending *q = &g->pending;
+        uint32_t head[2] = {grp, (uint32_t)len};
+        if (q->len + sizeof head + len > q->cap) {
+            size_t cap = q->cap ? q->cap * 2 : (size_t)1 << 20;
+            while (cap < q->len + sizeof head + len)
+                cap *= 2;
+            uint8_t *b = realloc(q->bytes, cap);
+            if (!b)
+                return TR_ENOMEM;
+            q->bytes = b;
+            q->cap = cap;
+        }
+        memcpy(q->bytes + q->len, head, sizeof head);
+        memcpy(q->bytes + q->len + sizeof head, data, len);
+        q->len += sizeof head + len;
+        q->n++;
+        return 0;
+    }
+    if (g->helper)
+        hand_over(g);
+    return observe_chunk(g, &g->lane[0], grp, data, len);
+}
+
+/* Starts lane 1 when the recordings fill more than one group. */
+static void lanes_start(struct engine *g)
+{
+    uint32_t groups = (g->ns + TR_GROUP_SLOTS - 1) / TR_GROUP_SLOTS;
+    if (tr_engine_lanes < 2 || groups < 2)
+        return;
+    g->split = groups * 2 / 3;
+    pthread_mutex_init(&g->mu, NULL);
+    pthread_cond_init(&g->cv, NULL);
+    g->job = IDLE;
+    if (pthread_create(&g->thread, NULL, lane_thread, g) == 0) {
+        g->helper = true;
+        return;
+    }
+    pthread_cond_destroy(&g->cv);
+    pthread_mutex_destroy(&g->mu);
+}
+
+static void lanes_stop(struct engine *g)
+{
+    if (!g->helper)
+        return;
+    pthread_mutex_lock(&g->mu);
+    while (g->handed && g->job != DONE)     /* an error left it working */
+        pthread_cond_wait(&g->cv, &g->mu);
+    g->job = QUIT;
+    pthread_cond_broadcast(&g->cv);
+    pthread_mutex_unlock(&g->mu);
+    pthread_join(g->thread, NULL);
+    pthread_cond_destroy(&g->cv);
+    pthread_mutex_destroy(&g->mu);
+    g->helper = false;
 }
 
 /* Distinct series of a track list, appended to *out (which has room). */
@@ -366,9 +551,16 @@ static int alloc_state(struct engine *g, const tr_day *tot_start)
     g->tot = calloc(nt, sizeof *g->tot);
     g->sum = calloc(nt, sizeof *g->sum);
     g->touched = malloc(nt * sizeof *g->touched);
-    g->today = malloc(ns * sizeof *g->today);
+    g->lane[0].sum = g->sum;
+    g->lane[1].sum = calloc(nt, sizeof *g->lane[1].sum);
+    for (int i = 0; i < 2; i++) {
+        g->lane[i].today = malloc(ns * sizeof *g->lane[i].today);
+        g->lane[i].events.size = sizeof(struct tr_milestone);
+        g->lane[i].corrections.size = sizeof(struct tr_correction);
+    }
     if (!g->last || !g->max || !g->next || !g->last_day || !g->first_day || !g->k ||
-        !g->k_before || !g->tot || !g->sum || !g->touched || !g->today)
+        !g->k_before || !g->tot || !g->sum || !g->touched || !g->lane[0].today ||
+        !g->lane[1].today || !g->lane[1].sum)
         return TR_ENOMEM;
     uint64_t first = tr_ladder_next(g->l, 0);
     for (uint32_t s = 0; s < g->ns; s++) {
@@ -387,7 +579,16 @@ static void free_state(struct engine *g)
 {
     free(g->last); free(g->max); free(g->next); free(g->last_day); free(g->first_day);
     free(g->k); free(g->k_before);
-    free(g->tot); free(g->sum); free(g->touched); free(g->today);
+    free(g->tot); free(g->sum); free(g->touched);
+    for (int i = 0; i < 2; i++) {
+        free(g->lane[i].today);
+        free(g->lane[i].events.p);
+        free(g->lane[i].corrections.p);
+    }
+    free(g->lane[1].sum);
+    free(g->pending.bytes);
+    memset(g->lane, 0, sizeof g->lane);
+    g->pending = (struct pending){0};
     tr_engine_prep_free(g->own_prep);
     g->own_prep = NULL;
 }
@@ -451,7 +652,7 @@ void tr_engine_prep_free(struct tr_engine_prep *p)
 static int every_track(struct engine *g)
 {
     const struct tr_catalog *c = g->c;
-    size_t n_new = g->events.n;   /* every_track runs after the scan */
+    size_t n_new = g->lane[0].events.n;   /* every_track runs after the scan */
     /* this scan's track events by series (each series' in threshold order) */
     uint32_t *off = calloc((size_t)g->ns + 1, sizeof *off);
     uint32_t *idx = malloc((n_new ? n_new : 1) * sizeof *idx);
@@ -459,7 +660,7 @@ static int every_track(struct engine *g)
     int rc = TR_ENOMEM;
     if (!off || !idx || !fill)
         goto out;
-    const struct tr_milestone *ev = g->events.p;
+    const struct tr_milestone *ev = g->lane[0].events.p;
     for (size_t i = 0; i < n_new; i++)
         if (ev[i].kind == TR_MS_TRACK_TOTAL)
             off[c->tracks[ev[i].subject].series + 1]++;
@@ -490,7 +691,7 @@ static int every_track(struct engine *g)
                 if (level < g->k_before[s])
                     continue;   /* crossed before this scan: not the slowest */
                 const struct tr_milestone *e =
-                    &((const struct tr_milestone *)g->events.p)[idx[off[s] + level - g->k_before[s]]];
+                    &((const struct tr_milestone *)g->lane[0].events.p)[idx[off[s] + level - g->k_before[s]]];
                 if (slow_track == TR_NONE || e->date > m.date ||
                     (e->date == m.date && e->value < m.value)) {
                     m = *e;
@@ -509,7 +710,7 @@ static int every_track(struct engine *g)
             m.kind = TR_MS_EVERY_TRACK;
             m.day = rel->date != TR_DAY_NONE ? m.date - rel->date : TR_DAYN_NONE;
             m.slowest = slow_track;
-            struct tr_milestone *e = vec_push(&g->events);
+            struct tr_milestone *e = vec_push(&g->lane[0].events);
             if (!e)
                 goto out;
             *e = m;
@@ -654,8 +855,6 @@ int tr_engine_run(struct tr_backend *be, const struct tr_catalog *c, const struc
 {
     struct engine g = {.c = c, .l = l, .ns = c->n_series, .nt = c->n_releases + c->n_artists,
                        .day = TR_DAY_NONE};
-    g.events.size = sizeof(struct tr_milestone);
-    g.corrections.size = sizeof(struct tr_correction);
     memset(out, 0, sizeof *out);
     tr_day from = TR_DAY_NONE;
     int rc = 0;
@@ -684,9 +883,14 @@ int tr_engine_run(struct tr_backend *be, const struct tr_catalog *c, const struc
         return tr_engine_run(be, c, l, given, TR_DAY_NONE, NULL, 0, out, err);
     }
     tr_day resumed_at = g.day;
+    lanes_start(&g);
     rc = be->ops->scan_days(be, from, scan_chunk, &g, err);
     if (!rc && g.day != resumed_at)
-        rc = finish_day(&g);
+        rc = end_day(&g);
+    lanes_stop(&g);
+    struct lane *l0 = &g.lane[0], *l1 = &g.lane[1];
+    if (!rc && (vec_append(&l0->events, &l1->events) || vec_append(&l0->corrections, &l1->corrections)))
+        rc = TR_ENOMEM;
     if (!rc)
         rc = every_track(&g);
     if (!rc)
@@ -695,19 +899,18 @@ int tr_engine_run(struct tr_backend *be, const struct tr_catalog *c, const struc
         rc = tr_error_set(err, rc, "milestones: %s", tr_strerror(rc));
         goto out;
     }
-    if (g.events.n)
-        qsort(g.events.p, g.events.n, g.events.size, tr_milestone_cmp);
-    if (g.corrections.n)
-        qsort(g.corrections.p, g.corrections.n, g.corrections.size, correction_cmp);
+    if (l0->events.n)
+        qsort(l0->events.p, l0->events.n, l0->events.size, tr_milestone_cmp);
+    if (l0->corrections.n)
+        qsort(l0->corrections.p, l0->corrections.n, l0->corrections.size, correction_cmp);
     out->incremental = from != TR_DAY_NONE;
-    out->events = g.events.p;
-    out->n_events = g.events.n;
-    out->corrections = g.corrections.p;
-    out->n_corrections = g.corrections.n;
-    g.events.p = g.corrections.p = NULL;
+    out->events = l0->events.p;
+    out->n_events = l0->events.n;
+    out->corrections = l0->corrections.p;
+    out->n_corrections = l0->corrections.n;
+    l0->events.p = l0->corrections.p = NULL;
 out:
-    free(g.events.p);
-    free(g.corrections.p);
+    lanes_stop(&g);
     free_state(&g);
     return rc;
 }

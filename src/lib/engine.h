@@ -29,6 +29,11 @@ struct tr_engine_prep;
 int tr_engine_prepare(const struct tr_catalog *c, struct tr_engine_prep **out);
 void tr_engine_prep_free(struct tr_engine_prep *p);
 
+/* The threads a scan runs on: 2 (the calling thread and a helper, when
+ * the recordings fill more than one group of series), or 1.  Tests set it
+ * to compare the two. */
+extern int tr_engine_lanes;
+
 /* Scans the stored series for milestones.  prep, when not NULL, must have
  * been prepared from c as it is now (one made for another shape is not
  * used: a safeguard, not a check).  With resume (a checkpoint an earlier

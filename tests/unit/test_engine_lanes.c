@@ -1,0 +1,185 @@
+/*
+ * test_engine_lanes.c: the milestone engine on two threads (engine.c's
+ * lanes) against the same engine on one.
+ *
+ * A catalog of 2,600 tracks (three groups of series, so that the lanes
+ * split them) on releases of 1 to 9 tracks by 60 artists, with tracks
+ * credited to two artists and releases whose tracks sit in two groups;
+ * 30 days of counts with days a track is missing, a day only some tracks
+ * report (totals not known that day), counts that go down, and tracks that
+ * start late.  Imported (a full scan), then one more day (a scan resumed
+ * from the checkpoint), with the engine on one lane and on two: the events,
+ * the corrections and the milestones computed afresh must be the same.
+ */
+#include "store_fixture.h"
+#include "engine.h"
+
+#define TRACKS 2600
+#define ARTISTS 60
+#define DAYS 30
+
+static char *bundle_file(size_t cap)
+{
+    char *s = malloc(cap);
+    assert_non_null(s);
+    s[0] = '\0';
+    return s;
+}
+
+/* Writes the bundle (artists, releases, tracks, tracklist) and the counts
+ * of days [from, to) into dir/name. */
+static void write_bundle(const struct fixture *f)
+{
+    char *a = bundle_file(1 << 16), *r = bundle_file(1 << 20), *t = bundle_file(1 << 20),
+         *l = bundle_file(1 << 20);
+    size_t na = 0, nr = 0, nt = 0, nl = 0;
+    na += (size_t)sprintf(a + na, "id,name,country,kind,gender,genres,member_of\n");
+    for (int i = 0; i < ARTISTS; i++)
+        na += (size_t)sprintf(a + na, "a%d,Artist %d,%s,%s,%s,pop,\n", i, i, i % 3 ? "US" : "KR",
+                              i % 2 ? "solo" : "group", i % 4 < 2 ? "male" : "female");
+    nr += (size_t)sprintf(r + nr, "id,title,artists,type,date\n");
+    nt += (size_t)sprintf(t + nt, "id,title,artists,released,same_as,version_of\n");
+    nl += (size_t)sprintf(l + nl, "release,position,track\n");
+    int track = 0;
+    for (int rel = 0; track < TRACKS; rel++) {
+        int size = 1 + rel % 9, artist = rel % ARTISTS;
+        char date[TR_DATE_LEN];
+        tr_day_format((tr_day)(19723 + rel % 7), date);
+        nr += (size_t)sprintf(r + nr, "r%d,Release %d,a%d,%s,%s\n", rel, rel, artist,
+                              size == 1 ? "single" : "album", date);
+        for (int k = 0; k < size && track < TRACKS; k++, track++) {
+            if (track % 5 == 0)     /* a featured artist */
+                nt += (size_t)sprintf(t + nt, "t%d,Song %d,a%d;a%d,%s,,\n", track, track, artist,
+                                      (artist + 7) % ARTISTS, date);
+            else
+                nt += (size_t)sprintf(t + nt, "t%d,Song %d,a%d,%s,,\n", track, track, artist, date);
+            nl += (size_t)sprintf(l + nl, "r%d,%d,t%d\n", rel, k + 1, track);
+        }
+    }
+    fixture_write(f, "artists.csv", a);
+    fixture_write(f, "releases.csv", r);
+    fixture_write(f, "tracks.csv", t);
+    fixture_write(f, "tracklist.csv", l);
+    free(a);
+    free(r);
+    free(t);
+    free(l);
+}
+
+static const char *write_counts(const struct fixture *f, const char *name, int from, int to)
+{
+    char *s = bundle_file((size_t)TRACKS * (size_t)(to - from) * 32 + 64);
+    size_t n = (size_t)sprintf(s, "date,track,streams\n");
+    for (int d = from; d < to; d++) {
+        char date[TR_DATE_LEN];
+        tr_day_format((tr_day)(19723 + d), date);
+        for (int k = 0; k < TRACKS; k++) {
+            int start = k % 11 == 3 ? k % 17 : 0;
+            if (d < start || (k + d) % 13 == 0 || (d == 20 && k % 2))
+                continue;           /* late, missing, or a half day */
+            uint64_t v = (uint64_t)(k % 97 + 1) * 40000 * (uint64_t)(d - start + 1) +
+                         (uint64_t)(k % 7) * 1000000;
+            if (k % 29 == 0 && d % 10 == 9)
+                v -= (uint64_t)(k % 97 + 1) * 80000;    /* a count that goes down */
+            n += (size_t)sprintf(s + n, "%s,t%d,%llu\n", date, k, (unsigned long long)v);
+        }
+    }
+    const char *p = fixture_write(f, name, s);
+    free(s);
+    return p;
+}
+
+struct run {
+    struct tr_milestone *events, *computed;
+    size_t n_events, n_computed;
+    struct tr_correction *corr;
+    size_t n_corr;
+};
+
+/* Imports the bundle and the days, then day DAYS alone, into a new store
+ * with the engine on `lanes` threads; what it stored and computes. */
+static void run_with(const struct fixture *f, int lanes, struct run *out)
+{
+    struct tr_store *s;
+    struct tr_error err = {0};
+    char db[128];
+    snprintf(db, sizeof db, "%s/lanes%d.db", f->dir, lanes);
+    assert_int_equal(tr_store_open(db, 0, &s, &err), 0);
+    tr_engine_lanes = lanes;
+    struct tr_import_options o = {.date = TR_DAY_NONE, .ladder = "1M,2M,5M,10M,20M,50M,100M"};
+    const char *paths[] = {f->dir};
+    assert_int_equal(tr_import(s, paths, 1, &o, NULL, &err), 0);
+    const char *day = write_counts(f, "day.csv", DAYS, DAYS + 1);
+    const char *more[] = {day};
+    struct tr_import_report rep;
+    assert_int_equal(tr_import(s, more, 1, &o, &rep, &err), 0);
+    tr_import_report_release(&rep);
+    unlink(day);
+    assert_int_equal(tr_store_milestones(s, NULL, &out->events, &out->n_events, &err), 0);
+    assert_int_equal(tr_store_corrections(s, &out->corr, &out->n_corr, &err), 0);
+    const struct tr_ladder *l;
+    assert_int_equal(tr_store_ladder(s, &l, &err), 0);
+    assert_int_equal(tr_store_compute_milestones(s, l, &out->computed, &out->n_computed, &err), 0);
+    tr_store_close(s);
+    tr_engine_lanes = 2;
+}
+
+static void assert_same_events(const struct tr_milestone *a, size_t na, const struct tr_milestone *b,
+                               size_t nb)
+{
+    assert_int_equal(na, nb);
+    for (size_t i = 0; i < na; i++) {
+        assert_int_equal(a[i].subject_type, b[i].subject_type);
+        assert_int_equal(a[i].subject, b[i].subject);
+        assert_int_equal(a[i].kind, b[i].kind);
+        assert_int_equal(a[i].threshold, b[i].threshold);
+        assert_int_equal(a[i].value, b[i].value);
+        assert_int_equal(a[i].date, b[i].date);
+        assert_int_equal(a[i].day, b[i].day);
+        assert_int_equal(a[i].after, b[i].after);
+        assert_int_equal(a[i].open_start, b[i].open_start);
+        assert_int_equal(a[i].slowest, b[i].slowest);
+    }
+}
+
+static void test_two_lanes_as_one(void **state)
+{
+    struct fixture *f = *state;
+    write_bundle(f);
+    write_counts(f, "streams.csv", 0, DAYS);
+    struct run one, two;
+    run_with(f, 1, &one);
+    run_with(f, 2, &two);
+    /* the data exercises what the lanes share: every kind of event */
+    size_t kinds[8] = {0};
+    for (size_t i = 0; i < one.n_events; i++)
+        kinds[one.events[i].kind < 8 ? one.events[i].kind : 7]++;
+    assert_true(kinds[TR_MS_TRACK_TOTAL] > 1000);
+    assert_true(kinds[TR_MS_RELEASE_TOTAL] > 100);
+    assert_true(kinds[TR_MS_ARTIST_TOTAL] > 50);
+    assert_true(kinds[TR_MS_EVERY_TRACK] > 100);
+    assert_true(one.n_corr > 10);
+    assert_same_events(one.events, one.n_events, two.events, two.n_events);
+    assert_same_events(one.computed, one.n_computed, two.computed, two.n_computed);
+    assert_int_equal(one.n_corr, two.n_corr);
+    for (size_t i = 0; i < one.n_corr; i++) {
+        assert_int_equal(one.corr[i].track, two.corr[i].track);
+        assert_int_equal(one.corr[i].date, two.corr[i].date);
+        assert_int_equal(one.corr[i].previous, two.corr[i].previous);
+        assert_int_equal(one.corr[i].value, two.corr[i].value);
+    }
+    struct run *runs[] = {&one, &two};
+    for (int i = 0; i < 2; i++) {
+        free(runs[i]->events);
+        free(runs[i]->computed);
+        free(runs[i]->corr);
+    }
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test_setup_teardown(test_two_lanes_as_one, store_setup, store_teardown),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
