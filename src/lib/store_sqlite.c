@@ -638,6 +638,130 @@ static int step_done(struct sqlite_backend *b, sqlite3_stmt *st, struct tr_error
     return s == SQLITE_DONE ? 0 : db_error(b, err, what);
 }
 
+/* ---- rows written many to a statement ------------------------------
+ * One INSERT of ROWS_PER rows costs less than half of ROWS_PER inserts of
+ * one (the statement's own work is most of a small row's), so the big
+ * writes (tracks, milestones, corrections) gather their rows and write
+ * them ROWS_PER at a time; the rest at the end with a statement of its
+ * own.  The values are kept until their statement runs: text is either
+ * borrowed (it outlives the write) or owned (freed after it). */
+
+#define ROWS_PER 64
+
+struct value {
+    enum { V_NULL, V_INT, V_TEXT, V_OWNED } type;
+    sqlite3_int64 i;
+    char *s;                     /* V_TEXT: borrowed; V_OWNED: freed after the write */
+};
+
+struct rows {
+    struct sqlite_backend *b;
+    const char *head;            /* "INSERT ... VALUES" */
+    const char *what;            /* for messages */
+    int cols, n;
+    sqlite3_stmt *full;
+    struct value *v;             /* ROWS_PER rows of cols */
+};
+
+static struct value vint(sqlite3_int64 i) { return (struct value){V_INT, i, NULL}; }
+static struct value vtext(const char *s) { return (struct value){V_TEXT, 0, (char *)s}; }
+static struct value vday(tr_day d)
+{
+    return d == TR_DAY_NONE ? (struct value){V_NULL, 0, NULL} : vint(d);
+}
+
+/* The statement of n rows: head then n groups of cols parameters. */
+static int rows_prepare(struct rows *r, int n, sqlite3_stmt **st, struct tr_error *err)
+{
+    size_t len = strlen(r->head) + (size_t)n * ((size_t)r->cols * 2 + 3) + 1;
+    char *sql = malloc(len), *p = sql;
+    if (!sql)
+        return tr_error_set(err, TR_ENOMEM, "out of memory");
+    p += sprintf(p, "%s", r->head);
+    for (int k = 0; k < n; k++) {
+        *p++ = k ? ',' : ' ';
+        *p++ = '(';
+        for (int c = 0; c < r->cols; c++) {
+            if (c)
+                *p++ = ',';
+            *p++ = '?';
+        }
+        *p++ = ')';
+    }
+    *p = '\0';
+    int rc = prepare(r->b, sql, st, err);
+    free(sql);
+    return rc;
+}
+
+static void rows_free_values(struct rows *r)
+{
+    for (int k = 0; k < r->n * r->cols; k++)
+        if (r->v[k].type == V_OWNED)
+            free(r->v[k].s);
+    r->n = 0;
+}
+
+/* Writes the rows gathered so far. */
+static int rows_flush(struct rows *r, struct tr_error *err)
+{
+    if (!r->n)
+        return 0;
+    sqlite3_stmt *st = r->full;
+    int rc = r->n == ROWS_PER ? 0 : rows_prepare(r, r->n, &st, err);
+    for (int k = 0; !rc && k < r->n * r->cols; k++) {
+        const struct value *v = &r->v[k];
+        if (v->type == V_INT)
+            sqlite3_bind_int64(st, k + 1, v->i);
+        else if (v->type == V_NULL)
+            sqlite3_bind_null(st, k + 1);
+        else
+            sqlite3_bind_text(st, k + 1, v->s, -1, SQLITE_STATIC);
+    }
+    if (!rc)
+        rc = step_done(r->b, st, err, r->what);
+    if (st != r->full)
+        sqlite3_finalize(st);
+    rows_free_values(r);
+    return rc;
+}
+
+static int rows_begin(struct rows *r, struct sqlite_backend *b, const char *head, int cols,
+                      const char *what, struct tr_error *err)
+{
+    r->b = b;
+    r->head = head;
+    r->what = what;
+    r->cols = cols;
+    r->n = 0;
+    r->full = NULL;
+    if (!(r->v = malloc(ROWS_PER * (size_t)cols * sizeof *r->v)))
+        return tr_error_set(err, TR_ENOMEM, "out of memory");
+    return rows_prepare(r, ROWS_PER, &r->full, err);
+}
+
+/* Adds a row of r->cols values (owned text is the rows' from here on).
+ * rows_end is called after rows_begin in every case, failed or not. */
+static int rows_add(struct rows *r, const struct value *row, struct tr_error *err)
+{
+    memcpy(&r->v[r->n * r->cols], row, (size_t)r->cols * sizeof *row);
+    return ++r->n == ROWS_PER ? rows_flush(r, err) : 0;
+}
+
+/* Writes what is left (unless rc already failed) and releases r. */
+static int rows_end(struct rows *r, int rc, struct tr_error *err)
+{
+    if (!rc)
+        rc = rows_flush(r, err);
+    if (r->v)
+        rows_free_values(r);
+    free(r->v);
+    sqlite3_finalize(r->full);
+    r->full = NULL;
+    r->v = NULL;
+    return rc;
+}
+
 static int save_artists(struct sqlite_backend *b, const struct tr_catalog *c, struct tr_error *err)
 {
     sqlite3_stmt *st;
@@ -670,28 +794,27 @@ static int save_artists(struct sqlite_backend *b, const struct tr_catalog *c, st
 
 static int save_tracks(struct sqlite_backend *b, const struct tr_catalog *c, struct tr_error *err)
 {
-    sqlite3_stmt *st;
-    int rc = prepare(b, "INSERT OR REPLACE INTO tracks(id, title, artists, released, same_as,"
-                        " version_of, series) VALUES(?,?,?,?,?,?,?)", &st, err);
+    struct rows r;
+    int rc = rows_begin(&r, b, "INSERT OR REPLACE INTO tracks(id, title, artists, released, same_as,"
+                               " version_of, series) VALUES", 7, "write track", err);
     for (uint32_t i = 0; !rc && i < c->n_tracks; i++) {
         if (!tr_catalog_is_dirty(c, TR_SUBJECT_TRACK, i))
             continue;
         const struct tr_track *t = &c->tracks[i];
-        char *artists = join_ids(c, TR_SUBJECT_ARTIST, t->artists, t->n_artists);
-        if (!artists)
-            return tr_error_set(err, TR_ENOMEM, "out of memory");
-        sqlite3_bind_text(st, 1, t->id, -1, SQLITE_STATIC);
-        sqlite3_bind_text(st, 2, t->title ? t->title : "", -1, SQLITE_STATIC);
-        sqlite3_bind_text(st, 3, artists, -1, SQLITE_STATIC);
-        bind_day(st, 4, t->released);
-        sqlite3_bind_text(st, 5, t->same_as != TR_NONE ? c->tracks[t->same_as].id : "", -1, SQLITE_STATIC);
-        sqlite3_bind_text(st, 6, t->version_of != TR_NONE ? c->tracks[t->version_of].id : "", -1, SQLITE_STATIC);
-        sqlite3_bind_int64(st, 7, t->own_series);
-        rc = step_done(b, st, err, "write track");
-        free(artists);
+        char *artists = t->n_artists ? join_ids(c, TR_SUBJECT_ARTIST, t->artists, t->n_artists) : NULL;
+        if (t->n_artists && !artists) {
+            rc = tr_error_set(err, TR_ENOMEM, "out of memory");
+            break;
+        }
+        struct value row[7] = {
+            vtext(t->id), vtext(t->title ? t->title : ""),
+            artists ? (struct value){V_OWNED, 0, artists} : vtext(""), vday(t->released),
+            vtext(t->same_as != TR_NONE ? c->tracks[t->same_as].id : ""),
+            vtext(t->version_of != TR_NONE ? c->tracks[t->version_of].id : ""), vint(t->own_series),
+        };
+        rc = rows_add(&r, row, err);
     }
-    sqlite3_finalize(st);
-    return rc;
+    return rows_end(&r, rc, err);
 }
 
 static int save_releases(struct sqlite_backend *b, const struct tr_catalog *c, struct tr_error *err)
@@ -991,6 +1114,44 @@ static int event_log_read(struct sqlite_backend *b, const struct tr_catalog *c,
 static int event_log_upgrade(struct sqlite_backend *b, const struct tr_catalog *c,
                              struct tr_error *err);
 
+static int write_milestone_rows(struct sqlite_backend *b, const struct tr_catalog *c,
+                                const struct tr_milestone *ev, size_t n, struct tr_error *err)
+{
+    struct rows r;
+    int rc = rows_begin(&r, b, "INSERT OR REPLACE INTO milestones(subject_type, subject, kind,"
+                               " threshold, value, date, day, after, open_start, slowest, scope)"
+                               " VALUES", 11, "write milestone", err);
+    const struct value null = {V_NULL, 0, NULL};
+    for (size_t i = 0; !rc && i < n; i++) {
+        const struct tr_milestone *e = &ev[i];
+        struct value row[11] = {
+            vtext(tr_subject_type_name(e->subject_type)),
+            vtext(subject_id(c, e->subject_type, e->subject)), vtext(tr_milestone_kind_name(e->kind)),
+            vint((sqlite3_int64)e->threshold), vint((sqlite3_int64)e->value), vint(e->date),
+            e->day != TR_DAYN_NONE ? vint(e->day) : null, vday(e->after), vint(e->open_start),
+            e->slowest != TR_NONE ? vtext(c->tracks[e->slowest].id) : null, vtext(e->scope),
+        };
+        rc = rows_add(&r, row, err);
+    }
+    return rows_end(&r, rc, err);
+}
+
+static int write_correction_rows(struct sqlite_backend *b, const struct tr_catalog *c,
+                                 const struct tr_correction *corr, size_t n, struct tr_error *err)
+{
+    struct rows r;
+    int rc = rows_begin(&r, b, "INSERT OR REPLACE INTO corrections(track, date, previous_date,"
+                               " previous, value) VALUES", 5, "write correction", err);
+    for (size_t i = 0; !rc && i < n; i++) {
+        struct value row[5] = {
+            vtext(c->tracks[corr[i].track].id), vint(corr[i].date), vint(corr[i].previous_date),
+            vint((sqlite3_int64)corr[i].previous), vint((sqlite3_int64)corr[i].value),
+        };
+        rc = rows_add(&r, row, err);
+    }
+    return rows_end(&r, rc, err);
+}
+
 static int sq_replace_events(struct tr_backend *base, const struct tr_catalog *c, bool append,
                              bool chart,
                              const struct tr_milestone *ev, size_t n,
@@ -998,7 +1159,6 @@ static int sq_replace_events(struct tr_backend *base, const struct tr_catalog *c
                              struct tr_error *err)
 {
     struct sqlite_backend *b = B(base);
-    sqlite3_stmt *st = NULL, *cs = NULL;
     int rc = event_log_upgrade(b, c, err);
     if (rc)
         return rc;
@@ -1019,39 +1179,9 @@ static int sq_replace_events(struct tr_backend *base, const struct tr_catalog *c
     if (!rc)
         rc = event_log_append(b, chart, ev, n, err);
     if (!rc)
-        rc = prepare(b, "INSERT OR REPLACE INTO milestones(subject_type, subject, kind, threshold, value,"
-                        " date, day, after, open_start, slowest, scope) VALUES(?,?,?,?,?,?,?,?,?,?,?)",
-                     &st, err);
+        rc = write_milestone_rows(b, c, ev, n, err);
     if (!rc)
-        rc = prepare(b, "INSERT OR REPLACE INTO corrections(track, date, previous_date, previous, value)"
-                        " VALUES(?,?,?,?,?)", &cs, err);
-    for (size_t i = 0; !rc && i < n; i++) {
-        const struct tr_milestone *e = &ev[i];
-        sqlite3_bind_text(st, 1, tr_subject_type_name(e->subject_type), -1, SQLITE_STATIC);
-        sqlite3_bind_text(st, 2, subject_id(c, e->subject_type, e->subject), -1, SQLITE_STATIC);
-        sqlite3_bind_text(st, 3, tr_milestone_kind_name(e->kind), -1, SQLITE_STATIC);
-        sqlite3_bind_int64(st, 4, (sqlite3_int64)e->threshold);
-        sqlite3_bind_int64(st, 5, (sqlite3_int64)e->value);
-        sqlite3_bind_int64(st, 6, e->date);
-        if (e->day != TR_DAYN_NONE)
-            sqlite3_bind_int64(st, 7, e->day);
-        bind_day(st, 8, e->after);
-        sqlite3_bind_int(st, 9, e->open_start);
-        if (e->slowest != TR_NONE)
-            sqlite3_bind_text(st, 10, c->tracks[e->slowest].id, -1, SQLITE_STATIC);
-        sqlite3_bind_text(st, 11, e->scope, -1, SQLITE_STATIC);
-        rc = step_done(b, st, err, "write milestone");
-    }
-    for (size_t i = 0; !rc && i < n_corr; i++) {
-        sqlite3_bind_text(cs, 1, c->tracks[corr[i].track].id, -1, SQLITE_STATIC);
-        sqlite3_bind_int64(cs, 2, corr[i].date);
-        sqlite3_bind_int64(cs, 3, corr[i].previous_date);
-        sqlite3_bind_int64(cs, 4, (sqlite3_int64)corr[i].previous);
-        sqlite3_bind_int64(cs, 5, (sqlite3_int64)corr[i].value);
-        rc = step_done(b, cs, err, "write correction");
-    }
-    sqlite3_finalize(st);
-    sqlite3_finalize(cs);
+        rc = write_correction_rows(b, c, corr, n_corr, err);
     if (!rc && rebuild)
         rc = exec(b, MILESTONE_INDEXES, err);
     return rc;

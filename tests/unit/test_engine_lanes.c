@@ -14,6 +14,8 @@
 #include "store_fixture.h"
 #include "engine.h"
 
+#include <sqlite3.h>
+
 #define TRACKS 2600
 #define ARTISTS 60
 #define DAYS 30
@@ -89,6 +91,23 @@ static const char *write_counts(const struct fixture *f, const char *name, int f
     return p;
 }
 
+static const char *db_path(const struct fixture *f, int lanes)
+{
+    static char db[128];
+    snprintf(db, sizeof db, "%s/lanes%d.db", f->dir, lanes);
+    return db;
+}
+
+static int64_t count(sqlite3 *db, const char *sql)
+{
+    sqlite3_stmt *st;
+    assert_int_equal(sqlite3_prepare_v2(db, sql, -1, &st, NULL), SQLITE_OK);
+    assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+    int64_t n = sqlite3_column_int64(st, 0);
+    sqlite3_finalize(st);
+    return n;
+}
+
 struct run {
     struct tr_milestone *events, *computed;
     size_t n_events, n_computed;
@@ -102,9 +121,7 @@ static void run_with(const struct fixture *f, int lanes, struct run *out)
 {
     struct tr_store *s;
     struct tr_error err = {0};
-    char db[128];
-    snprintf(db, sizeof db, "%s/lanes%d.db", f->dir, lanes);
-    assert_int_equal(tr_store_open(db, 0, &s, &err), 0);
+    assert_int_equal(tr_store_open(db_path(f, lanes), 0, &s, &err), 0);
     tr_engine_lanes = lanes;
     struct tr_import_options o = {.date = TR_DAY_NONE, .ladder = "1M,2M,5M,10M,20M,50M,100M"};
     const char *paths[] = {f->dir};
@@ -122,6 +139,16 @@ static void run_with(const struct fixture *f, int lanes, struct run *out)
     assert_int_equal(tr_store_compute_milestones(s, l, &out->computed, &out->n_computed, &err), 0);
     tr_store_close(s);
     tr_engine_lanes = 2;
+    /* the tables hold every row (written many rows to a statement) */
+    sqlite3 *db;
+    assert_int_equal(sqlite3_open_v2(db_path(f, lanes), &db, SQLITE_OPEN_READONLY, NULL), SQLITE_OK);
+    assert_int_equal(count(db, "SELECT count(*) FROM tracks"), TRACKS);
+    assert_int_equal(count(db, "SELECT count(*) FROM milestones"), out->n_events);
+    assert_int_equal(count(db, "SELECT count(*) FROM corrections"), out->n_corr);
+    /* t5: third on r2 (2024-01-03), by a2 with a9 featured */
+    assert_int_equal(count(db, "SELECT count(*) FROM tracks WHERE id = 't5' AND artists = 'a2;a9'"
+                               " AND released = 19725 AND series = 5"), 1);
+    sqlite3_close(db);
 }
 
 static void assert_same_events(const struct tr_milestone *a, size_t na, const struct tr_milestone *b,
