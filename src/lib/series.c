@@ -216,11 +216,28 @@ int tr_obs_batch_join(struct tr_obs_batch *b, struct tr_obs_batch *from, const u
                 *ref = blk;
                 b->count += n;
             } else {
+                /* value by value; a new one into a free slot without the
+                 * policy's call (the usual case: a map's target is free) */
+                struct block *to = NULL;
+                uint32_t to_grp = UINT32_MAX;
                 uint64_t old;
                 for (uint32_t s = 0; s < TR_GROUP_SLOTS && !rc; s++) {
                     if (!blk->present[s])
                         continue;
                     uint32_t series = map ? map[g * TR_GROUP_SLOTS + s] : g * TR_GROUP_SLOTS + s;
+                    uint32_t tg = series / TR_GROUP_SLOTS, ts = series % TR_GROUP_SLOTS;
+                    if (tg != to_grp && !(to = block_for(b, day, tg))) {
+                        rc = -1;
+                        break;
+                    }
+                    to_grp = tg;
+                    if (!to->present[ts]) {
+                        to->present[ts] = 1;
+                        to->value[ts] = blk->value[s];
+                        to->count++;
+                        b->count++;
+                        continue;
+                    }
                     int r = tr_obs_batch_settle(b, series, day, blk->value[s], pol, &old);
                     if (r < 0)
                         rc = -1;
