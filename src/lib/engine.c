@@ -141,9 +141,9 @@ struct engine {
     pthread_t thread;
     pthread_mutex_t mu;
     pthread_cond_t cv;
-    enum { IDLE, WORK, DONE, QUIT } job;
+    enum { IDLE, WORK, JUDGE, DONE, QUIT } job;
+    bool busy;                   /* lane 1 has a job (until it is DONE and seen) */
     struct pending pending;
-    bool handed;                 /* the day's pending chunks are with lane 1 */
 };
 
 static void set_bounds(struct tr_milestone *e, tr_day prev_day, tr_day start)
@@ -230,7 +230,7 @@ static int observe(struct engine *g, struct lane *ln, uint32_t s, uint64_t delta
 }
 
 /* One total on the day just scanned, known: it may cross. */
-static int total_known(struct engine *g, uint32_t t)
+static int total_known(struct engine *g, struct vec *events, uint32_t t)
 {
     uint32_t nr = g->c->n_releases;
     bool release = t < nr;
@@ -238,7 +238,7 @@ static int total_known(struct engine *g, uint32_t t)
     if (release && tt->start != TR_DAY_NONE && g->day < tt->start)
         return 0;   /* a release not out yet (pre-release singles) */
     if (tt->next && g->sum[t] >= tt->next) {
-        int rc = cross(g, &g->lane[0].events, &tt->next, g->sum[t],
+        int rc = cross(g, events, &tt->next, g->sum[t],
                        release ? TR_SUBJECT_RELEASE : TR_SUBJECT_ARTIST,
                        release ? t : t - nr, release ? TR_MS_RELEASE_TOTAL : TR_MS_ARTIST_TOTAL,
                        tt->start, tt->last_day, tt->start, NULL);
@@ -254,22 +254,47 @@ static int total_known(struct engine *g, uint32_t t)
  * A feed that lists every recording every day makes them all known, which
  * is checked once for the day; otherwise each total counts its members
  * seen today. */
+static void lane_job(struct engine *g, int job);
+static void lane_wait(struct engine *g);
+
+/* Totals [lo, hi): lane 1's changes of their sums joined, then the known
+ * ones judged (on a day every started recording reported). */
+static int judge_totals(struct engine *g, struct vec *events, uint32_t lo, uint32_t hi)
+{
+    int rc = 0;
+    uint64_t *changes = g->lane[1].sum;
+    for (uint32_t t = lo; t < hi; t++) {
+        g->sum[t] += changes[t];
+        changes[t] = 0;
+    }
+    for (uint32_t t = lo; t < hi && !rc; t++)
+        if (g->tot[t].started)
+            rc = total_known(g, events, t);
+    return rc;
+}
+
 static int finish_day(struct engine *g)
 {
     int rc = 0;
     struct lane *l0 = &g->lane[0], *l1 = &g->lane[1];
     g->n_started += l0->n_started + l1->n_started;
     l0->n_started = l1->n_started = 0;
-    if (l1->n_today)              /* lane 1's changes of the sums */
-        for (uint32_t t = 0; t < g->nt; t++) {
+    if (l0->n_today + l1->n_today == g->n_started) {
+        if (g->helper && g->nt >= 2 * TR_GROUP_SLOTS) {
+            /* lane 1 takes the first half of the totals, this thread the rest */
+            lane_job(g, JUDGE);
+            rc = judge_totals(g, &l0->events, g->nt / 2, g->nt);
+            lane_wait(g);
+            if (!rc)
+                rc = l1->rc;
+        } else {
+            rc = judge_totals(g, &l0->events, 0, g->nt);
+        }
+    } else {
+        for (uint32_t t = 0; l1->n_today && t < g->nt; t++) {   /* lane 1's changes */
             g->sum[t] += l1->sum[t];
             l1->sum[t] = 0;
         }
-    if (l0->n_today + l1->n_today == g->n_started) {
-        for (uint32_t t = 0; t < g->nt && !rc; t++)
-            if (g->tot[t].started)
-                rc = total_known(g, t);
-    } else {
         uint32_t n_touched = 0;
         for (uint32_t i = 0; i < l0->n_today + l1->n_today; i++) {
             uint32_t s = i < l0->n_today ? l0->today[i] : l1->today[i - l0->n_today];
@@ -285,7 +310,7 @@ static int finish_day(struct engine *g)
         }
         for (uint32_t i = 0; i < n_touched && !rc; i++)
             if (g->tot[g->touched[i]].seen == g->tot[g->touched[i]].started)
-                rc = total_known(g, g->touched[i]);
+                rc = total_known(g, &l0->events, g->touched[i]);
     }
     l0->n_today = l1->n_today = 0;
     return rc;
@@ -308,24 +333,30 @@ static int observe_chunk(struct engine *g, struct lane *ln, uint32_t grp, const 
     return 0;
 }
 
-/* Lane 1's thread: the day's pending chunks, each time it is handed some. */
+/* Lane 1's thread: each job it is handed, the day's pending chunks or the
+ * first half of the totals. */
 static void *lane_thread(void *arg)
 {
     struct engine *g = arg;
+    struct lane *ln = &g->lane[1];
     pthread_mutex_lock(&g->mu);
     for (;;) {
-        while (g->job != WORK && g->job != QUIT)
+        while (g->job != WORK && g->job != JUDGE && g->job != QUIT)
             pthread_cond_wait(&g->cv, &g->mu);
         if (g->job == QUIT)
             break;
+        int job = g->job;
         pthread_mutex_unlock(&g->mu);
-        struct lane *ln = &g->lane[1];
-        const uint8_t *p = g->pending.bytes;
-        for (size_t i = 0; i < g->pending.n && !ln->rc; i++) {
-            uint32_t head[2];
-            memcpy(head, p, sizeof head);
-            ln->rc = observe_chunk(g, ln, head[0], p + sizeof head, head[1]);
-            p += sizeof head + head[1];
+        if (job == JUDGE) {
+            ln->rc = judge_totals(g, &ln->events, 0, g->nt / 2);
+        } else {
+            const uint8_t *p = g->pending.bytes;
+            for (size_t i = 0; i < g->pending.n && !ln->rc; i++) {
+                uint32_t head[2];
+                memcpy(head, p, sizeof head);
+                ln->rc = observe_chunk(g, ln, head[0], p + sizeof head, head[1]);
+                p += sizeof head + head[1];
+            }
         }
         pthread_mutex_lock(&g->mu);
         g->job = DONE;
@@ -335,15 +366,31 @@ static void *lane_thread(void *arg)
     return NULL;
 }
 
-static void hand_over(struct engine *g)
+static void lane_job(struct engine *g, int job)
 {
-    if (g->handed || !g->pending.n)
-        return;
     pthread_mutex_lock(&g->mu);
-    g->job = WORK;
+    g->job = job;
+    g->busy = true;
     pthread_cond_broadcast(&g->cv);
     pthread_mutex_unlock(&g->mu);
-    g->handed = true;
+}
+
+/* Waits for lane 1's job, if it has one. */
+static void lane_wait(struct engine *g)
+{
+    pthread_mutex_lock(&g->mu);
+    while (g->busy && g->job != DONE)
+        pthread_cond_wait(&g->cv, &g->mu);
+    g->job = IDLE;
+    g->busy = false;
+    pthread_mutex_unlock(&g->mu);
+}
+
+/* Lane 1 starts on its chunks of the day (once a day). */
+static void hand_over(struct engine *g)
+{
+    if (!g->busy && g->pending.n)
+        lane_job(g, WORK);
 }
 
 /* The day's end: lane 1 done, then the totals judged. */
@@ -351,12 +398,7 @@ static int end_day(struct engine *g)
 {
     if (g->helper) {
         hand_over(g);
-        pthread_mutex_lock(&g->mu);
-        while (g->handed && g->job != DONE)
-            pthread_cond_wait(&g->cv, &g->mu);
-        g->job = IDLE;
-        pthread_mutex_unlock(&g->mu);
-        g->handed = false;
+        lane_wait(g);
         g->pending.n = g->pending.len = 0;
         if (g->lane[1].rc)
             return g->lane[1].rc;
@@ -421,9 +463,8 @@ static void lanes_stop(struct engine *g)
 {
     if (!g->helper)
         return;
+    lane_wait(g);                           /* an error may have left it working */
     pthread_mutex_lock(&g->mu);
-    while (g->handed && g->job != DONE)     /* an error left it working */
-        pthread_cond_wait(&g->cv, &g->mu);
     g->job = QUIT;
     pthread_cond_broadcast(&g->cv);
     pthread_mutex_unlock(&g->mu);

@@ -3,7 +3,8 @@
  * lanes) against the same engine on one.
  *
  * A catalog of 2,600 tracks (three groups of series, so that the lanes
- * split them) on releases of 1 to 9 tracks by 60 artists, with tracks
+ * split them) on releases of 1 to 5 tracks by 1,200 artists (over 2,048
+ * totals, so that the lanes split the judging of the totals too), with tracks
  * credited to two artists and releases whose tracks sit in two groups;
  * 30 days of counts with days a track is missing, a day only some tracks
  * report (totals not known that day), counts that go down, and tracks that
@@ -17,7 +18,7 @@
 #include <sqlite3.h>
 
 #define TRACKS 2600
-#define ARTISTS 60
+#define ARTISTS 1200
 #define DAYS 30
 
 static char *bundle_file(size_t cap)
@@ -44,7 +45,7 @@ static void write_bundle(const struct fixture *f)
     nl += (size_t)sprintf(l + nl, "release,position,track\n");
     int track = 0;
     for (int rel = 0; track < TRACKS; rel++) {
-        int size = 1 + rel % 9, artist = rel % ARTISTS;
+        int size = 1 + rel % 5, artist = rel % ARTISTS;
         char date[TR_DATE_LEN];
         tr_day_format((tr_day)(19723 + rel % 7), date);
         nr += (size_t)sprintf(r + nr, "r%d,Release %d,a%d,%s,%s\n", rel, rel, artist,
