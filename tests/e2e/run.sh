@@ -408,6 +408,32 @@ t_checkpoint_file() {
     expect_eq "written again" "$("$BIN" --db "$db" stats --json | jq -r .scanned_to)" "2025-12-01"
 }
 
+t_first_write_returns_to_wal() {
+    # the first write of series goes through a rollback journal (its pages
+    # written once), and the store is back in WAL mode when it ends, after
+    # a refused import as after a taken one; with another connection open
+    # the switch is refused and the import goes through the WAL
+    local db=$WORK/first.db
+    rm -f "$db"*
+    printf 'date,track,streams\n2025-12-01,5h1BN75CEh8wdSwE1xrbSe,-5\n' >"$WORK/bad.csv"
+    "$BIN" --db "$db" import -q --add-tracks "$WORK/bad.csv" 2>/dev/null && return 1
+    expect_eq "refused: WAL" "$(sqlite3 "$db" 'PRAGMA journal_mode')" wal || return 1
+    check "import" "$BIN" --db "$db" import -q --ladder 10M../10M "$DEMO" || return 1
+    expect_eq "taken: WAL" "$(sqlite3 "$db" 'PRAGMA journal_mode')" wal || return 1
+    [ ! -e "$db-journal" ] || { fail_msg="a rollback journal was left behind"; return 1; }
+    expect_eq "taken: the demo's milestones" "$("$BIN" --db "$db" stats --json | jq .milestones)" \
+        "$("$BIN" --db "$(layover_db first_ref)" stats --json | jq .milestones)" || return 1
+    local busy=$WORK/busy.db
+    rm -f "$busy"*
+    check "a catalog alone" "$BIN" --db "$busy" import -q "$DEMO/artists.csv" || return 1   # no series yet
+    { echo "BEGIN; SELECT count(*) FROM meta;"; sleep 2; echo "COMMIT;"; } | sqlite3 "$busy" >/dev/null &
+    local reader=$!
+    sleep 0.5
+    check "import beside a reader" "$BIN" --db "$busy" import -q --ladder 10M../10M "$DEMO" || return 1
+    wait "$reader"
+    expect_eq "beside a reader: WAL" "$(sqlite3 "$busy" 'PRAGMA journal_mode')" wal
+}
+
 t_event_log_matches_rows() {
     # every event is read from the event log, a filtered read from the
     # rows: both must give the same events, play counts and charts alike
