@@ -8,6 +8,7 @@
  * same data and names what is wrong.
  */
 #include "importer.h"
+#include "idmap.h"
 #include "streams_scan.h"
 
 #include <stdlib.h>
@@ -99,8 +100,11 @@ static int take_scanned(struct tr_import_ctx *x, struct tr_scan *sc, struct tr_e
             rc = TR_SCAN_GAVE_UP;
             break;
         }
-        if (tr_obs_batch_join(x->batch, pt->batch, identity ? NULL : map, x->opt->on_duplicate,
-                              &refused))
+        int joined = tr_obs_batch_join(x->batch, pt->batch, identity ? NULL : map,
+                                       x->opt->on_duplicate, &refused);
+        if (joined == TR_OBS_CONFLICT)
+            rc = TR_SCAN_GAVE_UP;
+        else if (joined)
             rc = tr_error_set(err, TR_ENOMEM, "out of memory");
         rows += pt->rows;
         refused += pt->refused;
@@ -146,8 +150,7 @@ static int read_rows(struct tr_import_ctx *x, struct tr_input *in, struct tr_csv
              * catalog (snapshots sorted like the catalog) */
             uint32_t guess = prev < n_next && next_of[prev] != TR_NONE ? next_of[prev] : prev + 1;
             if (guess < x->catalog->n_tracks) {
-                const char *want = x->catalog->tracks[guess].id;
-                if (strncmp(want, id->s, id->len) == 0 && want[id->len] == '\0')
+                if (tr_id_is(x->catalog->tracks[guess].id, id->s, id->len))
                     track = guess;
             }
         }

@@ -93,9 +93,8 @@ uint32_t tr_idmap_get(const struct tr_idmap *m, const char *key, size_t len)
             return UINT32_MAX;
         if (s->hash == h && s->len == len) {
             /* the owner's key may be shorter than the slot says (a damaged
-             * snapshot): compare no further than its end */
-            const char *k = m->key(m->owner, s->value);
-            if (strncmp(k, key, len) == 0 && k[len] == '\0')
+             * snapshot): tr_id_is compares no further than its end */
+            if (tr_id_is(m->key(m->owner, s->value), key, len))
                 return s->value;
         }
     }

@@ -9,8 +9,17 @@
 #ifndef TR_IDMAP_H
 #define TR_IDMAP_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
+
+/* Is the stored id want (NUL-terminated) the bytes id[0..len)?  Reads no
+ * further than want's end, whatever id holds (a NUL among its bytes). */
+static inline bool tr_id_is(const char *want, const char *id, size_t len)
+{
+    return strnlen(want, len + 1) == len && memcmp(want, id, len) == 0;
+}
 
 /* The key of value v, NUL-terminated, owned by the caller of the map. */
 typedef const char *(*tr_idmap_key_fn)(const void *owner, uint32_t v);

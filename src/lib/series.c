@@ -239,10 +239,10 @@ int tr_obs_batch_join(struct tr_obs_batch *b, struct tr_obs_batch *from, const u
                         continue;
                     }
                     int r = tr_obs_batch_settle(b, series, day, blk->value[s], pol, &old);
-                    if (r < 0)
-                        rc = -1;
+                    if (r < 0 || r == TR_OBS_CONFLICT)
+                        rc = r < 0 ? -1 : TR_OBS_CONFLICT;
                     else
-                        *refused += (uint64_t)(r != 0);
+                        *refused += (uint64_t)r;
                 }
                 free(blk);
             }

@@ -41,10 +41,11 @@ int tr_obs_batch_settle(struct tr_obs_batch *b, uint32_t series, tr_day day, uin
  * every series from holds).  tr_obs_batch_clashes is true when joining
  * would meet another value for the same series and day; tr_obs_batch_join
  * then moves every value of from into b as if put after b's own in from's
- * order, settled by pol (refused counts those a policy settled; it must
- * not be TR_DUP_ERROR with clashes).  from is left empty; -1 out of memory
- * (b then holds part of from).  Blocks that meet none of b's move
- * without a copy.
+ * order, settled by pol (refused counts those a policy settled).  from is
+ * left empty; -1 out of memory, or TR_OBS_CONFLICT when pol is
+ * TR_DUP_ERROR and two values meet (check tr_obs_batch_clashes first: two
+ * series of from mapped to one can still meet); b then holds part of
+ * from.  Blocks that meet none of b's move without a copy.
  */
 bool tr_obs_batch_clashes(const struct tr_obs_batch *b, const struct tr_obs_batch *from,
                           const uint32_t *map);

@@ -256,8 +256,7 @@ static int add_new(struct tr_scan_part *pt, const char *id, uint32_t len, uint32
 static inline bool key_is(const struct tr_scan_part *pt, uint32_t key, const char *id, uint32_t len)
 {
     if (key < pt->n_known) {
-        const char *want = pt->opt->catalog->tracks[key].id;
-        return strncmp(want, id, len) == 0 && want[len] == '\0';
+        return tr_id_is(pt->opt->catalog->tracks[key].id, id, len);
     }
     key -= pt->n_known;
     return key < pt->n_news && pt->news[key].len == len && same_bytes(pt->news[key].id, id, len);
@@ -279,7 +278,9 @@ static int resolve(struct tr_scan_part *pt, uint32_t prev, const char *id, uint3
     if (k == NONE) {
         uint32_t n = find_new(pt, id, len);
         if (n == NONE) {
-            if (!pt->opt->add_tracks)
+            /* unknown ids without --add-tracks are errors; an id with a NUL
+             * in it is created cut at the NUL, perhaps as a known one */
+            if (!pt->opt->add_tracks || memchr(id, '\0', len))
                 return TR_SCAN_GAVE_UP;
             if (add_new(pt, id, len, &n))
                 return TR_ENOMEM;

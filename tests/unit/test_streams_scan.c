@@ -386,6 +386,46 @@ static void test_counts_of_every_length(void **state)
     free(text);
 }
 
+/* Writes len bytes (NULs among them) to the file name in the test's directory. */
+static const char *write_bytes(const struct fixture *f, const char *name, const char *b, size_t len)
+{
+    static char path[160];
+    snprintf(path, sizeof path, "%s/%s", f->dir, name);
+    FILE *fp = fopen(path, "wb");
+    assert_non_null(fp);
+    assert_int_equal(fwrite(b, 1, len, fp), len);
+    fclose(fp);
+    return path;
+}
+
+/* A NUL inside an id, right after a known id's bytes (the guess is that
+ * id): the comparison must stop at the stored id's end, and both readers
+ * must take the file alike. */
+static void test_nul_in_an_id(void **state)
+{
+    struct pair *p = *state;
+    static const char body[] = "date,track,streams\n2024-01-01,t0,5\n2024-01-01,t1,6\n"
+                               "2024-01-02,t0,7\n2024-01-02,t1\0zz,8\n2024-01-02,t1,9\n";
+    struct tr_import_options o = ADD;
+    struct outcome scanned, read;
+    const char *paths[1];
+    tr_scan_min_part = 1;
+    tr_scan_parts = 2;
+    paths[0] = write_bytes(p->f, "nul.csv", body, sizeof body - 1);
+    memset(&scanned, 0, sizeof scanned);
+    scanned.rc = tr_import(p->f->s, paths, 1, &o, &scanned.rep, &scanned.err);
+    char plain[sizeof body + 1];
+    memcpy(plain, body, sizeof body - 1);
+    plain[sizeof body - 1] = '\n';                  /* an empty line: the CSV reader */
+    paths[0] = write_bytes(p->f, "nul.csv", plain, sizeof body);
+    memset(&read, 0, sizeof read);
+    read.rc = tr_import(p->reader, paths, 1, &o, &read.rep, &read.err);
+    assert_same_outcome(&scanned, &read);
+    assert_same_store(p->f->s, p->reader);
+    tr_import_report_release(&scanned.rep);
+    tr_import_report_release(&read.rep);
+}
+
 static void test_errors_as_reader(void **state)
 {
     struct pair *p = *state;
@@ -410,6 +450,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_unsorted_and_two_files, pair_setup, pair_teardown),
         cmocka_unit_test_setup_teardown(test_duplicates_across_parts, pair_setup, pair_teardown),
         cmocka_unit_test_setup_teardown(test_counts_of_every_length, pair_setup, pair_teardown),
+        cmocka_unit_test_setup_teardown(test_nul_in_an_id, pair_setup, pair_teardown),
         cmocka_unit_test_setup_teardown(test_errors_as_reader, pair_setup, pair_teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
