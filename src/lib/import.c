@@ -409,7 +409,7 @@ struct helper {
     const struct tr_catalog *catalog;
     struct tr_engine_prep *prep;    /* NULL when out of memory: the engine makes it */
     pthread_t thread;
-    bool running;
+    bool running, done;
 };
 
 static void *help(void *arg)
@@ -432,9 +432,10 @@ static void helper_join(struct helper *h)
 {
     if (h->running)
         pthread_join(h->thread, NULL);
-    else if (h->pl && !h->prep)
+    else if (h->pl && !h->done)
         help(h);
     h->running = false;
+    h->done = h->pl != NULL;
 }
 
 static bool catalog_fixed(const struct pending_list *pl, const struct tr_import_options *opt)
