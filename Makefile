@@ -2,6 +2,8 @@
 #   make            build the library and the command line (build/trackrecord)
 #   make check      build and run every test (unit + end-to-end)
 #   make asan       the same tests in an ASan+UBSan build (build/asan/)
+#   make tsan       the same tests in a ThreadSanitizer build (build/tsan/): the
+#                   import and the engine run helper threads
 #   make bench      the benchmarks (see bench/README.md)
 #   make fuzz       build the fuzz targets (clang, libFuzzer)
 # Source files are discovered: a new src/lib/*.c joins the library, a new
@@ -30,19 +32,19 @@ UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 LIB      := $(BUILD)/libtrackrecord.a
 BIN      := $(BUILD)/trackrecord
 
-.PHONY: all check unit e2e asan test demo bench fuzz clean
+.PHONY: all check unit e2e asan tsan test demo bench fuzz clean
 all: $(BIN)
 
 # The README's two commands: the demo (import the bundled Layover data into
-# an embedded store and list its milestones), and every test, plain and
-# under ASan+UBSan.
+# an embedded store and list its milestones), and every test, plain, under
+# ASan+UBSan and under TSan.
 DEMO_DB ?= $(BUILD)/demo.db
 demo: $(BIN)
 	rm -f $(DEMO_DB) $(DEMO_DB)-wal $(DEMO_DB)-shm
 	$(BIN) --db $(DEMO_DB) import --ladder 10M../10M data/demo/layover
 	$(BIN) --db $(DEMO_DB) milestones --kind every_track --subject layover
 
-test: check asan
+test: check asan tsan
 
 $(BUILD)/%.o: %.c
 	@mkdir -p $(dir $@)
@@ -70,6 +72,10 @@ check: unit e2e
 asan:
 	$(MAKE) --no-print-directory BUILD=build/asan CFLAGS="-O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all" \
 	        LDFLAGS="-fsanitize=address,undefined" check
+
+tsan:
+	$(MAKE) --no-print-directory BUILD=build/tsan CFLAGS="-O1 -g -fsanitize=thread" \
+	        LDFLAGS="-fsanitize=thread" check
 
 bench: $(BIN)
 	bench/run.sh
