@@ -386,6 +386,34 @@ static void test_counts_of_every_length(void **state)
     free(text);
 }
 
+/* Columns in another order, a BOM before the header, a body with no
+ * rows, and a last line without its LF. */
+static void test_other_column_order(void **state)
+{
+    struct pair *p = *state;
+    char *texts[1];
+    texts[0] = concat("\xEF\xBB\xBFstreams,track,date\n",
+                      "5,t1,2024-01-01\n6,t2,2024-01-01\n9,t1,2024-01-02\n12,t2,2024-01-02");
+    for (int parts = 1; parts <= 3; parts++) {
+        tr_scan_min_part = 1;
+        tr_scan_parts = parts;
+        /* the scanner is handed the body after the header, in its columns */
+        const struct tr_catalog *c;
+        struct tr_error err = {0};
+        assert_int_equal(tr_store_catalog(p->f->s, &c, &err), 0);
+        const char *body = strchr(texts[0], '\n') + 1;
+        struct tr_scan_options o = {.catalog = c, .col = {2, 1, 0}, .add_tracks = true};
+        struct tr_scan sc;
+        assert_int_equal(tr_scan_streams(&sc, &o, body, strlen(body)), 0);
+        tr_scan_release(&sc);
+        import_both(p, parts, texts, 1, &ADD, false);
+    }
+    free(texts[0]);
+    texts[0] = concat("date,track,streams\n", "");
+    import_both(p, 2, texts, 1, &ADD, false);
+    free(texts[0]);
+}
+
 /* Writes len bytes (NULs among them) to the file name in the test's directory. */
 static const char *write_bytes(const struct fixture *f, const char *name, const char *b, size_t len)
 {
@@ -450,6 +478,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_unsorted_and_two_files, pair_setup, pair_teardown),
         cmocka_unit_test_setup_teardown(test_duplicates_across_parts, pair_setup, pair_teardown),
         cmocka_unit_test_setup_teardown(test_counts_of_every_length, pair_setup, pair_teardown),
+        cmocka_unit_test_setup_teardown(test_other_column_order, pair_setup, pair_teardown),
         cmocka_unit_test_setup_teardown(test_nul_in_an_id, pair_setup, pair_teardown),
         cmocka_unit_test_setup_teardown(test_errors_as_reader, pair_setup, pair_teardown),
     };
