@@ -54,6 +54,17 @@ struct tr_import_file {
     char note[256];              /* what the importer noticed (stale day...) */
 };
 
+/* Where an import's time goes (wall clock), in the order the phases run:
+ * loading the inputs and the store's catalog, reading the inputs (formats
+ * parsed, the catalog edited),
+ * writing the catalog, writing the series, the milestones (the engine, the
+ * events, the checkpoint), the new days' records, the commit. */
+enum tr_import_phase {
+    TR_PHASE_LOAD, TR_PHASE_READ, TR_PHASE_CATALOG, TR_PHASE_SERIES, TR_PHASE_MILESTONES,
+    TR_PHASE_RECORDS, TR_PHASE_COMMIT, TR_PHASE_COUNT
+};
+const char *tr_import_phase_name(enum tr_import_phase p);
+
 struct tr_import_report {
     struct tr_import_file *files;   /* owned; tr_import_report_release() */
     size_t n_files;
@@ -68,6 +79,7 @@ struct tr_import_report {
      * none were judged: an import of anything else, or no_records). */
     size_t claims;
     tr_day claims_since;
+    double seconds[TR_PHASE_COUNT];   /* by enum tr_import_phase */
 };
 
 /* Imports paths[0..n) into the store in one transaction.  On failure the

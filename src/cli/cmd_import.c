@@ -39,6 +39,7 @@ static void help(FILE *f)
             "                       `trackrecord records --since DAY` would\n"
             "  --no-records         do not judge the new days' records now (they are\n"
             "                       judged when `records` asks for them)\n"
+            "  --timings            then print where the time went, by phase (stderr)\n"
             "  -q, --quiet          no summary, no progress bar\n"
             "  --db FILE            the store (default $TRACKRECORD_DB or trackrecord.db)\n");
 }
@@ -65,10 +66,10 @@ int cmd_import(struct cli *cli, int argc, char **argv)
         {"date", required_argument, 0, 'd'}, {"chart", required_argument, 0, 'c'},
         {"country", required_argument, 0, 'C'}, {"track", required_argument, 0, 't'},
         {"no-records", no_argument, 0, 'R'}, {"records", no_argument, 0, 'r'},
-        {"quiet", no_argument, 0, 'q'},
+        {"quiet", no_argument, 0, 'q'}, {"timings", no_argument, 0, 'T'},
         {"help", no_argument, 0, 'h'}, {0, 0, 0, 0}};
     struct tr_import_options o = {.date = TR_DAY_NONE};
-    bool quiet = false, records = false;
+    bool quiet = false, records = false, timings = false;
     int c;
     optind = 1;
     while ((c = getopt_long(argc, argv, "qh", opts, NULL)) != -1) {
@@ -90,6 +91,7 @@ int cmd_import(struct cli *cli, int argc, char **argv)
         case 'R': o.no_records = true; break;
         case 'r': records = true; break;
         case 'q': quiet = true; break;
+        case 'T': timings = true; break;
         case 'h': help(stdout); return EXIT_OK;
         default: return cli_usage_error(cli, "bad option");
         }
@@ -145,6 +147,15 @@ int cmd_import(struct cli *cli, int argc, char **argv)
                    tr_day_format(rep.claims_since, d), d);
         }
         putchar('\n');
+    }
+    if (!r && timings) {
+        double total = 0;
+        fprintf(stderr, "timings:");
+        for (int p = 0; p < TR_PHASE_COUNT; p++) {
+            fprintf(stderr, " %s %.3f s", tr_import_phase_name((enum tr_import_phase)p), rep.seconds[p]);
+            total += rep.seconds[p];
+        }
+        fprintf(stderr, "; in all %.3f s\n", total);
     }
     if (!r && records && rep.claims_since != TR_DAY_NONE) {
         /* the claims just kept, read back with the catalog still loaded */

@@ -25,6 +25,23 @@
 #include <string.h>
 #include <strings.h>
 #include <sys/stat.h>
+#include <time.h>
+
+const char *tr_import_phase_name(enum tr_import_phase p)
+{
+    static const char *const names[TR_PHASE_COUNT] = {"load", "read", "catalog", "series",
+                                                      "milestones", "records", "commit"};
+    return (unsigned)p < TR_PHASE_COUNT ? names[p] : "?";
+}
+
+/* Adds the time since *mark to phase p of the report and moves the mark. */
+static void lap(struct tr_import_report *rep, enum tr_import_phase p, struct timespec *mark)
+{
+    struct timespec now;
+    clock_gettime(CLOCK_MONOTONIC, &now);
+    rep->seconds[p] += (double)(now.tv_sec - mark->tv_sec) + (double)(now.tv_nsec - mark->tv_nsec) * 1e-9;
+    *mark = now;
+}
 
 int tr_on_duplicate_parse(const char *s, enum tr_on_duplicate *out)
 {
@@ -449,7 +466,8 @@ static bool catalog_fixed(const struct pending_list *pl, const struct tr_import_
 }
 
 static int write_all(struct tr_import_ctx *x, struct pending_list *pl, struct helper *h,
-                     struct tr_import_report *rep, bool ladder_changed, struct tr_error *err)
+                     struct tr_import_report *rep, bool ladder_changed, struct timespec *mark,
+                     struct tr_error *err)
 {
     struct tr_store *s = x->store;
     struct tr_backend *be = s->be;
@@ -463,9 +481,11 @@ static int write_all(struct tr_import_ctx *x, struct pending_list *pl, struct he
             rep->catalog_changes += tr_catalog_is_dirty(x->catalog, (enum tr_subject_type)t, i);
     }
     int rc = catalog_changed ? be->ops->save_catalog(be, x->catalog, err) : 0;
+    lap(rep, TR_PHASE_CATALOG, mark);
     struct tr_series_write_stats st = {0};
     if (!rc)
         rc = tr_series_write(be, x->batch, &st, err);
+    lap(rep, TR_PHASE_SERIES, mark);
     rep->added = st.added;
     rep->changed = st.changed;
     rep->unchanged = st.unchanged;
@@ -499,6 +519,7 @@ static int write_all(struct tr_import_ctx *x, struct pending_list *pl, struct he
         charts = pl->v[i].fmt->charts;
     if (!rc && charts)
         rc = tr_store_refresh_chart_milestones(s, err);
+    lap(rep, TR_PHASE_MILESTONES, mark);
     /* The daily case, later days added: judge their events now, with the
      * catalog and the engine's state at hand, and keep the claims.  Any
      * other change leaves claims to be judged when asked for. */
@@ -514,6 +535,7 @@ static int write_all(struct tr_import_ctx *x, struct pending_list *pl, struct he
     if (!rc)
         rc = be->ops->count_events(be, &n_events, err);
     rep->milestones = (size_t)n_events;
+    lap(rep, TR_PHASE_RECORDS, mark);
     return rc;
 }
 
@@ -530,6 +552,8 @@ int tr_import(struct tr_store *s, const char *const *paths, size_t n,
     struct tr_backend *be = s->be;
     bool in_txn = false, ladder_changed = false;
     int rc = 0;
+    struct timespec mark;
+    clock_gettime(CLOCK_MONOTONIC, &mark);
 
     if (opt->format && !tr_format_find(opt->format)) {
         rc = tr_error_set(err, TR_EUSAGE, "unknown format '%s'", opt->format);
@@ -570,11 +594,15 @@ int tr_import(struct tr_store *s, const char *const *paths, size_t n,
     }
     if (catalog_fixed(&pl, opt))
         helper_start(&helper, &pl, s->catalog);
-    if ((rc = read_all(&x, &pl, &rep, err)) ||
-        (rc = write_all(&x, &pl, &helper, &rep, ladder_changed, err)))
+    lap(&rep, TR_PHASE_LOAD, &mark);
+    if ((rc = read_all(&x, &pl, &rep, err)))
+        goto out;
+    lap(&rep, TR_PHASE_READ, &mark);
+    if ((rc = write_all(&x, &pl, &helper, &rep, ladder_changed, &mark, err)))
         goto out;
     if (!(rc = be->ops->commit(be, err)))
         in_txn = false;
+    lap(&rep, TR_PHASE_COMMIT, &mark);
     if (!rc)
         tr_catalog_clean(s->catalog);
 out:

@@ -180,6 +180,21 @@ t_accepts_real_file_quirks() {
     expect_eq "total past 32 bits" "$total" 5000000100
 }
 
+t_import_timings() {
+    # --timings: one line on stderr, every phase, summing to the whole
+    local db=$WORK/timings.db
+    rm -f "$db"*
+    local err; err=$("$BIN" --db "$db" import -q --timings --ladder 10M../10M "$DEMO" 2>&1 >/dev/null)
+    contains "phases" "$err" "timings: load " || return 1
+    local p
+    for p in read catalog series milestones records commit; do
+        contains "phase $p" "$err" " $p " || return 1
+    done
+    awk '{ s = 0; for (i = 2; i < NF; i++) if ($(i + 1) == "s" && $i ~ /^[0-9.]+$/ && $(i - 1) != "all") s += $i;
+           t = $(NF - 1); if (s > t + 0.01 || s < t - 0.01) exit 1 }' <<<"${err//;/}" ||
+        { fail_msg="the phases do not add up: $err"; return 1; }
+}
+
 t_add_tracks_option() {
     local db; db=$(layover_db add) || return 1
     local f=$WORK/new.csv
