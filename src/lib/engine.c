@@ -249,30 +249,36 @@ static int total_known(struct engine *g, struct vec *events, uint32_t t)
     return 0;
 }
 
-/* Totals of the day just scanned: the known ones may cross.  A total is
- * known when every member recording that has started was observed today.
- * A feed that lists every recording every day makes them all known, which
- * is checked once for the day; otherwise each total counts its members
- * seen today. */
 static void lane_job(struct engine *g, int job);
 static void lane_wait(struct engine *g);
 
-/* Totals [lo, hi): lane 1's changes of their sums joined, then the known
- * ones judged (on a day every started recording reported). */
-static int judge_totals(struct engine *g, struct vec *events, uint32_t lo, uint32_t hi)
+/* Joins lane 1's changes of the sums of totals [lo, hi) into the sums. */
+static void join_sums(struct engine *g, uint32_t lo, uint32_t hi)
 {
-    int rc = 0;
     uint64_t *changes = g->lane[1].sum;
     for (uint32_t t = lo; t < hi; t++) {
         g->sum[t] += changes[t];
         changes[t] = 0;
     }
+}
+
+/* Totals [lo, hi), on a day every started recording reported: their sums
+ * joined, then judged. */
+static int judge_totals(struct engine *g, struct vec *events, uint32_t lo, uint32_t hi)
+{
+    int rc = 0;
+    join_sums(g, lo, hi);
     for (uint32_t t = lo; t < hi && !rc; t++)
         if (g->tot[t].started)
             rc = total_known(g, events, t);
     return rc;
 }
 
+/* Totals of the day just scanned: the known ones may cross.  A total is
+ * known when every member recording that has started was observed today.
+ * A feed that lists every recording every day makes them all known, which
+ * is checked once for the day; otherwise each total counts its members
+ * seen today. */
 static int finish_day(struct engine *g)
 {
     int rc = 0;
@@ -291,10 +297,8 @@ static int finish_day(struct engine *g)
             rc = judge_totals(g, &l0->events, 0, g->nt);
         }
     } else {
-        for (uint32_t t = 0; l1->n_today && t < g->nt; t++) {   /* lane 1's changes */
-            g->sum[t] += l1->sum[t];
-            l1->sum[t] = 0;
-        }
+        if (l1->n_today)
+            join_sums(g, 0, g->nt);
         uint32_t n_touched = 0;
         for (uint32_t i = 0; i < l0->n_today + l1->n_today; i++) {
             uint32_t s = i < l0->n_today ? l0->today[i] : l1->today[i - l0->n_today];
@@ -919,9 +923,12 @@ int tr_engine_run(struct tr_backend *be, const struct tr_catalog *c, const struc
         ((from = state_load(&g, resume, resume_len)) == TR_DAY_NONE || first_changed < from)) {
         /* a checkpoint that does not fit, or changes before its last day:
          * start over from a clean state */
-        const struct tr_engine_prep *given = g.own_prep ? NULL : prep;
+        struct tr_engine_prep *own = g.own_prep;    /* kept for the new run */
+        g.own_prep = NULL;
         free_state(&g);
-        return tr_engine_run(be, c, l, given, TR_DAY_NONE, NULL, 0, out, err);
+        rc = tr_engine_run(be, c, l, prep, TR_DAY_NONE, NULL, 0, out, err);
+        tr_engine_prep_free(own);
+        return rc;
     }
     tr_day resumed_at = g.day;
     lanes_start(&g);
