@@ -224,25 +224,25 @@ static int is_charts(const struct tr_input *in, const char *h, size_t n)
 }
 
 const struct tr_format tr_formats[] = {
-    {"artists", 10, is_artists, tr_fmt_artists_read, false},
-    {"pc-artists", 11, is_pc_artists, tr_fmt_pc_artists_read, false},
-    {"releases", 20, is_releases, tr_fmt_releases_read, false},
-    {"pc-albums", 21, is_pc_albums, tr_fmt_pc_albums_read, false},
-    {"tracks", 30, is_tracks, tr_fmt_tracks_read, false},
-    {"discography", 32, is_discography, tr_fmt_discography_read, false},
-    {"pc-tracks", 31, is_pc_tracks, tr_fmt_pc_tracks_read, false},
-    {"tracklist", 40, is_tracklist, tr_fmt_tracklist_read, false},
-    {"sales", 50, is_sales, tr_fmt_sales_read, false},       /* after the catalog they name */
-    {"awards", 50, is_awards, tr_fmt_awards_read, false},
-    {"streams", 60, is_streams, tr_fmt_streams_read, false},
-    {"pc-playcounts", 61, is_pc_playcounts, tr_fmt_pc_playcounts_read, false},
-    {"charts", 70, is_charts, tr_fmt_charts_read, true},
-    {"chart-entries", 71, is_chart_entries, tr_fmt_chart_entries_read, true},
-    {"kworb", 65, is_kworb, tr_fmt_kworb_read, false},
-    {"kworb-albums", 67, is_kworb_albums, tr_fmt_kworb_albums_read, false},
-    {"album-json", 66, is_album_json, tr_fmt_album_json_read, false},
-    {"s4a-timeline", 68, is_s4a, tr_fmt_s4a_read, false},    /* after the totals it is anchored on */
-    {NULL, 0, NULL, NULL, false},
+    {"artists", 10, is_artists, tr_fmt_artists_read, false, false},
+    {"pc-artists", 11, is_pc_artists, tr_fmt_pc_artists_read, false, false},
+    {"releases", 20, is_releases, tr_fmt_releases_read, false, false},
+    {"pc-albums", 21, is_pc_albums, tr_fmt_pc_albums_read, false, false},
+    {"tracks", 30, is_tracks, tr_fmt_tracks_read, false, false},
+    {"discography", 32, is_discography, tr_fmt_discography_read, false, false},
+    {"pc-tracks", 31, is_pc_tracks, tr_fmt_pc_tracks_read, false, false},
+    {"tracklist", 40, is_tracklist, tr_fmt_tracklist_read, false, false},
+    {"sales", 50, is_sales, tr_fmt_sales_read, false, false},       /* after the catalog they name */
+    {"awards", 50, is_awards, tr_fmt_awards_read, false, false},
+    {"streams", 60, is_streams, tr_fmt_streams_read, false, true},
+    {"pc-playcounts", 61, is_pc_playcounts, tr_fmt_pc_playcounts_read, false, false},
+    {"charts", 70, is_charts, tr_fmt_charts_read, true, false},
+    {"chart-entries", 71, is_chart_entries, tr_fmt_chart_entries_read, true, false},
+    {"kworb", 65, is_kworb, tr_fmt_kworb_read, false, false},
+    {"kworb-albums", 67, is_kworb_albums, tr_fmt_kworb_albums_read, false, false},
+    {"album-json", 66, is_album_json, tr_fmt_album_json_read, false, false},
+    {"s4a-timeline", 68, is_s4a, tr_fmt_s4a_read, false, false},    /* after the totals it is anchored on */
+    {NULL, 0, NULL, NULL, false, false},
 };
 
 const struct tr_format *tr_format_find(const char *name)

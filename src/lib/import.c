@@ -460,7 +460,7 @@ static bool catalog_fixed(const struct pending_list *pl, const struct tr_import_
     if (opt->add_tracks)
         return false;
     for (size_t i = 0; i < pl->n; i++)
-        if (pl->v[i].fmt->read != tr_fmt_streams_read)
+        if (!pl->v[i].fmt->counts_only)
             return false;
     return true;
 }

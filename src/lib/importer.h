@@ -44,6 +44,8 @@ struct tr_format {
     int (*detect)(const struct tr_input *in, const char *head, size_t len);
     int (*read)(struct tr_import_ctx *x, struct tr_input *in, struct tr_error *err);
     bool charts;                       /* reads chart entries (chart milestones follow) */
+    bool counts_only;                  /* reads play counts alone: changes the catalog only
+                                        * when the import adds tracks */
 };
 
 /* The format table (formats.c), NULL-name terminated. */
