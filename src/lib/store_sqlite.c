@@ -249,7 +249,7 @@ static void sq_close(struct tr_backend *base)
  * writes far more pages than the store has.  A rollback journal records
  * only the pages that existed, so the new ones are written once; the
  * write-ahead log would hold every page and copy it into the file again at
- * its next checkpoint, which is a third of a backfill's time.  So such a
+ * its next checkpoint (0.3-0.6 s of a 100k x 100 backfill).  So such a
  * transaction runs with a rollback journal and the store returns to WAL
  * when it ends.  Best effort: with another connection open the switch is
  * refused and the log is used as always.
