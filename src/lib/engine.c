@@ -16,11 +16,12 @@
  * Two lanes: each day's chunks are split by group between the calling
  * thread and a helper (lane 1 takes the lower groups, copied as they come,
  * while the calling thread goes on with the rest), so the recordings of
- * the two never meet.  What they share is the totals: a lane keeps its
- * own running changes of the sums, joined at the day's end before the
- * totals are judged, and the started counts are counted atomically.
- * A lane's track events are its own, joined after the scan: a recording
- * stays in one lane, so its events stay in threshold order.
+ * the two never meet on a day.  The split moves from day to day so that
+ * the lanes finish together (the calling thread also reads the chunks).
+ * What the lanes share is the totals: a lane keeps its own running
+ * changes of the sums, joined at the day's end before the totals are
+ * judged, and the started counts are counted atomically.  A lane's track
+ * events are its own, joined after the scan (and put in order).
  *
  * Bounds: a crossing is exact when the previous observation is the day
  * before; when days are missing it lies in (after, date]; a first
@@ -31,10 +32,12 @@
 #include "engine.h"
 #include "series_codec.h"
 
+#include <math.h>
 #include <pthread.h>
 #include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 struct vec {
     void *p;
@@ -111,13 +114,17 @@ struct pending {
 };
 
 int tr_engine_lanes = 2;
+bool tr_engine_split_cycle = false;
 
 struct engine {
     const struct tr_catalog *c;
     const struct tr_ladder *l;
     uint32_t ns;                 /* series */
     uint32_t nt;                 /* totals: releases then artists */
-    /* series state */
+    /* series state; the arrays the checkpoint keeps live in one buffer
+     * laid out as the checkpoint is (state_arrays), so that a resumed run
+     * works in the checkpoint it was handed and returns it as the next */
+    char *buf;
     uint64_t *last, *max, *next;
     tr_day *last_day, *first_day;
     uint32_t *k, *k_before;      /* thresholds crossed, now and when the scan began */
@@ -135,8 +142,11 @@ struct engine {
     uint32_t n_started;          /* recordings seen at least once */
     tr_day day;                  /* day being scanned */
     struct lane lane[2];
-    /* lane 1's thread: the groups below split are its own */
-    uint32_t split;
+    /* lane 1's thread: the groups below split are its own, moved each day
+     * so that the lanes end the day together (balance) */
+    uint32_t split, groups;
+    uint32_t own_chunks;         /* lane 0's chunks of the day */
+    double handed_at, lane1_done_at;     /* seconds: lane 1 started and ended its day */
     bool helper;
     pthread_t thread;
     pthread_mutex_t mu;
@@ -337,6 +347,13 @@ static int observe_chunk(struct engine *g, struct lane *ln, uint32_t grp, const 
     return 0;
 }
 
+static double now_seconds(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
+}
+
 /* Lane 1's thread: each job it is handed, the day's pending chunks or the
  * first half of the totals. */
 static void *lane_thread(void *arg)
@@ -362,7 +379,9 @@ static void *lane_thread(void *arg)
                 p += sizeof head + head[1];
             }
         }
+        double done = now_seconds();
         pthread_mutex_lock(&g->mu);
+        g->lane1_done_at = done;
         g->job = DONE;
         pthread_cond_broadcast(&g->cv);
     }
@@ -393,8 +412,30 @@ static void lane_wait(struct engine *g)
 /* Lane 1 starts on its chunks of the day (once a day). */
 static void hand_over(struct engine *g)
 {
-    if (!g->busy && g->pending.n)
+    if (!g->busy && g->pending.n) {
+        g->handed_at = now_seconds();
         lane_job(g, WORK);
+    }
+}
+
+/* Moves the split for the next day from how this day's went: lane 0
+ * reads every chunk and observes its own, lane 1 observes the ones it was
+ * handed, and the day ends when both are done.  The costs per chunk seen
+ * today say how many groups to move to the lane that finished first; half
+ * of that is moved, so that a noisy day does not swing it. */
+static void rebalance(struct engine *g, double lane0_done_at, uint32_t lane1_chunks)
+{
+    if (tr_engine_split_cycle) {    /* tests: every split in turn */
+        g->split = 1 + g->split % (g->groups - 1);
+        return;
+    }
+    double t0 = lane0_done_at - g->handed_at, t1 = g->lane1_done_at - g->handed_at;
+    if (!g->own_chunks || !lane1_chunks || t0 <= 0 || t1 <= 0)
+        return;
+    double per_chunk = t0 / g->own_chunks + t1 / lane1_chunks;
+    double move = (g->lane1_done_at - lane0_done_at) / per_chunk / 2;   /* to lane 0 */
+    double split = (double)g->split - move;
+    g->split = split < 1 ? 1 : split > g->groups - 1 ? g->groups - 1 : (uint32_t)lround(split);
 }
 
 /* The day's end: lane 1 done, then the totals judged. */
@@ -402,8 +443,13 @@ static int end_day(struct engine *g)
 {
     if (g->helper) {
         hand_over(g);
+        double lane0_done_at = now_seconds();
+        bool worked = g->busy;
         lane_wait(g);
+        if (worked)
+            rebalance(g, lane0_done_at, (uint32_t)g->pending.n);
         g->pending.n = g->pending.len = 0;
+        g->own_chunks = 0;
         if (g->lane[1].rc)
             return g->lane[1].rc;
     }
@@ -440,8 +486,10 @@ static int scan_chunk(void *ctx, tr_day day, uint32_t grp, const uint8_t *data, 
         q->n++;
         return 0;
     }
-    if (g->helper)
+    if (g->helper) {
         hand_over(g);
+        g->own_chunks++;
+    }
     return observe_chunk(g, &g->lane[0], grp, data, len);
 }
 
@@ -451,7 +499,8 @@ static void lanes_start(struct engine *g)
     uint32_t groups = (g->ns + TR_GROUP_SLOTS - 1) / TR_GROUP_SLOTS;
     if (tr_engine_lanes < 2 || groups < 2)
         return;
-    g->split = groups * 2 / 3;
+    g->groups = groups;
+    g->split = groups / 2;        /* about where a long scan settles (rebalance) */
     pthread_mutex_init(&g->mu, NULL);
     pthread_cond_init(&g->cv, NULL);
     g->job = IDLE;
@@ -583,18 +632,70 @@ out:
     return rc;
 }
 
-static int alloc_state(struct engine *g, const tr_day *tot_start)
+/* ---- checkpoint ------------------------------------------------------
+ * The state after a scan, so that the next import that only adds later
+ * days scans those days alone.  Layout: a header, the ladder's text padded
+ * to 8 bytes, then the state arrays in the order of the table below (the
+ * 8-byte ones first, so each is aligned), native byte order (the
+ * checkpoint is a cache: a mismatch of any kind means a full scan). */
+
+#define STATE_MAGIC 0x34534554u   /* "TES4" */
+
+struct state_header {
+    uint32_t magic;
+    uint32_t ns, nt;
+    tr_day last_day;              /* the last day scanned */
+    uint32_t ladder_len;
+};
+
+struct state_array {
+    size_t offset;                /* of the pointer inside struct engine */
+    size_t size;                  /* element size */
+    bool per_total;               /* nt elements, else ns */
+};
+
+#define SA(field, per_total) {offsetof(struct engine, field), sizeof *((struct engine *)0)->field, per_total}
+static const struct state_array state_arrays[] = {
+    SA(last, false), SA(max, false), SA(tot, true), SA(sum, true),
+    SA(last_day, false), SA(first_day, false), SA(k, false),
+};
+#undef SA
+
+static void **array_ptr(struct engine *g, const struct state_array *a)
+{
+    return (void **)((char *)g + a->offset);
+}
+
+/* Where the arrays begin. */
+static size_t state_offset(size_t ladder_len)
+{
+    return (sizeof(struct state_header) + ladder_len + 7) & ~(size_t)7;
+}
+
+static size_t state_size(uint32_t ns, uint32_t nt, size_t ladder_len)
+{
+    size_t n = state_offset(ladder_len);
+    for (size_t i = 0; i < sizeof state_arrays / sizeof *state_arrays; i++)
+        n += state_arrays[i].size * (state_arrays[i].per_total ? nt : ns);
+    return n;
+}
+
+/* The state: the checkpoint's arrays in the buffer `resume` (a checkpoint
+ * that fits, taken over) or in a new one, and the rest beside it. */
+static int alloc_state(struct engine *g, const tr_day *tot_start, void *resume)
 {
     size_t ns = g->ns ? g->ns : 1, nt = g->nt ? g->nt : 1;
-    g->last = calloc(ns, sizeof *g->last);
-    g->max = calloc(ns, sizeof *g->max);
-    g->next = calloc(ns, sizeof *g->next);
-    g->last_day = malloc(ns * sizeof *g->last_day);
-    g->first_day = malloc(ns * sizeof *g->first_day);
-    g->k = calloc(ns, sizeof *g->k);
-    g->k_before = calloc(ns, sizeof *g->k_before);
-    g->tot = calloc(nt, sizeof *g->tot);
-    g->sum = calloc(nt, sizeof *g->sum);
+    size_t ladder_len = strlen(tr_ladder_text(g->l));
+    g->buf = resume ? resume : malloc(state_size(g->ns, g->nt, ladder_len));
+    if (!g->buf)
+        return TR_ENOMEM;
+    char *at = g->buf + state_offset(ladder_len);
+    for (size_t i = 0; i < sizeof state_arrays / sizeof *state_arrays; i++) {
+        *array_ptr(g, &state_arrays[i]) = at;
+        at += state_arrays[i].size * (state_arrays[i].per_total ? g->nt : g->ns);
+    }
+    g->next = malloc(ns * sizeof *g->next);
+    g->k_before = malloc(ns * sizeof *g->k_before);
     g->touched = malloc(nt * sizeof *g->touched);
     g->lane[0].sum = g->sum;
     g->lane[1].sum = calloc(nt, sizeof *g->lane[1].sum);
@@ -603,28 +704,31 @@ static int alloc_state(struct engine *g, const tr_day *tot_start)
         g->lane[i].events.size = sizeof(struct tr_milestone);
         g->lane[i].corrections.size = sizeof(struct tr_correction);
     }
-    if (!g->last || !g->max || !g->next || !g->last_day || !g->first_day || !g->k ||
-        !g->k_before || !g->tot || !g->sum || !g->touched || !g->lane[0].today ||
-        !g->lane[1].today || !g->lane[1].sum)
+    if (!g->next || !g->k_before || !g->touched || !g->lane[0].today || !g->lane[1].today ||
+        !g->lane[1].sum)
         return TR_ENOMEM;
+    if (resume)
+        return 0;                 /* state_load takes it from there */
     uint64_t first = tr_ladder_next(g->l, 0);
     for (uint32_t s = 0; s < g->ns; s++) {
+        g->last[s] = g->max[s] = 0;
+        g->k[s] = g->k_before[s] = 0;
         g->next[s] = first;
         g->last_day[s] = g->first_day[s] = TR_DAY_NONE;
     }
     for (uint32_t t = 0; t < g->nt; t++) {
-        g->tot[t].next = first;
-        g->tot[t].stamp = g->tot[t].last_day = TR_DAY_NONE;
-        g->tot[t].start = tot_start[t];
+        g->sum[t] = 0;
+        g->tot[t] = (struct total){.next = first, .stamp = TR_DAY_NONE, .last_day = TR_DAY_NONE,
+                                   .start = tot_start[t]};
     }
     return 0;
 }
 
 static void free_state(struct engine *g)
 {
-    free(g->last); free(g->max); free(g->next); free(g->last_day); free(g->first_day);
-    free(g->k); free(g->k_before);
-    free(g->tot); free(g->sum); free(g->touched);
+    free(g->buf);
+    g->buf = NULL;
+    free(g->next); free(g->k_before); free(g->touched);
     for (int i = 0; i < 2; i++) {
         free(g->lane[i].today);
         free(g->lane[i].events.p);
@@ -697,7 +801,7 @@ void tr_engine_prep_free(struct tr_engine_prep *p)
 static int every_track(struct engine *g)
 {
     const struct tr_catalog *c = g->c;
-    size_t n_new = g->lane[0].events.n;   /* every_track runs after the scan */
+    size_t n_new = g->lane[0].events.n;   /* every_track runs after the lanes are joined */
     /* this scan's track events by series (each series' in threshold order) */
     uint32_t *off = calloc((size_t)g->ns + 1, sizeof *off);
     uint32_t *idx = malloc((n_new ? n_new : 1) * sizeof *idx);
@@ -716,6 +820,15 @@ static int every_track(struct engine *g)
             uint32_t s = c->tracks[ev[i].subject].series;
             idx[off[s] + fill[s]++] = (uint32_t)i;
         }
+    /* a recording that moved between the lanes has its events in two
+     * runs: each recording's in threshold order (a few, mostly in order) */
+    for (uint32_t s = 0; s < g->ns; s++)
+        for (uint32_t i = off[s] + 1; i < off[s + 1]; i++)
+            for (uint32_t j = i; j > off[s] && ev[idx[j - 1]].threshold > ev[idx[j]].threshold; j--) {
+                uint32_t t = idx[j];
+                idx[j] = idx[j - 1];
+                idx[j - 1] = t;
+            }
     for (uint32_t r = 0; r < c->n_releases; r++) {
         const struct tr_release *rel = &c->releases[r];
         if (rel->n_tracks < 2)
@@ -785,6 +898,121 @@ int tr_milestone_cmp(const void *pa, const void *pb)
     return strcmp(a->scope, b->scope);
 }
 
+/* Bits needed for values 0..v. */
+static unsigned bits_for(uint64_t v)
+{
+    unsigned b = 0;
+    while (v >> b)
+        b++;
+    return b;
+}
+
+/* Puts ev[i] at position i for the permutation to[] (to[i] is the index
+ * of the event that belongs at i), cycle by cycle in place; to[] is
+ * consumed. */
+static void permute(struct tr_milestone *ev, uint32_t *to, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        if (to[i] == i)
+            continue;
+        struct tr_milestone keep = ev[i];
+        size_t j = i;
+        while (to[j] != i) {
+            size_t k = to[j];
+            ev[j] = ev[k];
+            to[j] = (uint32_t)j;
+            j = k;
+        }
+        ev[j] = keep;
+        to[j] = (uint32_t)j;
+    }
+}
+
+/* Radix sort, see tr_milestone_sort: 0, or -1 when the keys do not fit
+ * (or memory is short) and the caller falls back to qsort. */
+static int radix_sort(struct tr_milestone *ev, size_t n)
+{
+    enum { DIGIT = 11, BUCKETS = 1 << DIGIT };
+    tr_day lo = ev[0].date, hi = ev[0].date;
+    uint32_t max_subject = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (ev[i].date < lo)
+            lo = ev[i].date;
+        if (ev[i].date > hi)
+            hi = ev[i].date;
+        if (ev[i].subject > max_subject)
+            max_subject = ev[i].subject;
+    }
+    unsigned sb = bits_for(max_subject), tb = bits_for(2), kb = bits_for(TR_MS_KIND_COUNT);
+    unsigned ib = bits_for(n - 1), key_bits = bits_for((uint64_t)((int64_t)hi - lo)) + kb + tb + sb;
+    if (n > UINT32_MAX || key_bits + ib > 64)
+        return -1;
+    uint64_t *a = malloc(n * sizeof *a), *b = malloc(n * sizeof *b);
+    size_t *count = malloc(BUCKETS * sizeof *count);
+    if (!a || !b || !count) {
+        free(a), free(b), free(count);
+        return -1;
+    }
+    for (size_t i = 0; i < n; i++) {
+        uint64_t key = (uint64_t)((int64_t)ev[i].date - lo);
+        key = key << kb | (uint64_t)ev[i].kind;
+        key = key << tb | (uint64_t)ev[i].subject_type;
+        key = key << sb | ev[i].subject;
+        a[i] = key << ib | i;
+    }
+    /* LSD over the key bits above the index: stable, so equal keys keep
+     * their input order */
+    for (unsigned shift = ib; shift < ib + key_bits; shift += DIGIT) {
+        memset(count, 0, BUCKETS * sizeof *count);
+        for (size_t i = 0; i < n; i++)
+            count[(a[i] >> shift) & (BUCKETS - 1)]++;
+        size_t sum = 0;
+        for (size_t d = 0; d < BUCKETS; d++) {
+            size_t c = count[d];
+            count[d] = sum;
+            sum += c;
+        }
+        for (size_t i = 0; i < n; i++)
+            b[count[(a[i] >> shift) & (BUCKETS - 1)]++] = a[i];
+        uint64_t *t = a;
+        a = b;
+        b = t;
+    }
+    uint32_t *to = (uint32_t *)b;   /* b has room for n uint32 */
+    uint64_t mask = ((uint64_t)1 << ib) - 1;
+    for (size_t i = 0; i < n; i++)
+        to[i] = (uint32_t)(a[i] & mask);
+    free(a);
+    free(count);
+    permute(ev, to, n);
+    free(b);
+    /* equal keys (one subject's events of a day, of one kind) by threshold
+     * and scope: a few at a time, usually in order already */
+    for (size_t i = 0, j; i < n; i = j) {
+        for (j = i + 1; j < n && ev[j].date == ev[i].date && ev[j].kind == ev[i].kind &&
+                        ev[j].subject_type == ev[i].subject_type && ev[j].subject == ev[i].subject;
+             j++)
+            ;
+        if (j - i > 16) {
+            qsort(ev + i, j - i, sizeof *ev, tr_milestone_cmp);
+            continue;
+        }
+        for (size_t k = i + 1; k < j; k++)
+            for (size_t m = k; m > i && tr_milestone_cmp(&ev[m - 1], &ev[m]) > 0; m--) {
+                struct tr_milestone t = ev[m];
+                ev[m] = ev[m - 1];
+                ev[m - 1] = t;
+            }
+    }
+    return 0;
+}
+
+void tr_milestone_sort(struct tr_milestone *ev, size_t n)
+{
+    if (n > 1 && radix_sort(ev, n))
+        qsort(ev, n, sizeof *ev, tr_milestone_cmp);
+}
+
 static int correction_cmp(const void *pa, const void *pb)
 {
     const struct tr_correction *a = pa, *b = pb;
@@ -793,68 +1021,21 @@ static int correction_cmp(const void *pa, const void *pb)
     return a->track < b->track ? -1 : a->track > b->track;
 }
 
-/* ---- checkpoint ------------------------------------------------------
- * The state after a scan, so that the next import that only adds later
- * days scans those days alone.  Layout: a header, the ladder's text, then
- * the state arrays in the order of the table below, native byte order
- * (the checkpoint is a cache: a mismatch of any kind means a full scan). */
+/* ---- checkpoint: handing the state over ---------------------------- */
 
-#define STATE_MAGIC 0x33534554u   /* "TES3" */
-
-struct state_header {
-    uint32_t magic;
-    uint32_t ns, nt;
-    tr_day last_day;              /* the last day scanned */
-    uint32_t ladder_len;
-};
-
-struct state_array {
-    size_t offset;                /* of the pointer inside struct engine */
-    size_t size;                  /* element size */
-    bool per_total;               /* nt elements, else ns */
-};
-
-#define SA(field, per_total) {offsetof(struct engine, field), sizeof *((struct engine *)0)->field, per_total}
-static const struct state_array state_arrays[] = {
-    SA(last, false), SA(max, false), SA(last_day, false),
-    SA(first_day, false), SA(k, false),
-    SA(tot, true), SA(sum, true),
-};
-#undef SA
-
-static void **array_ptr(struct engine *g, const struct state_array *a)
-{
-    return (void **)((char *)g + a->offset);
-}
-
-static size_t state_size(uint32_t ns, uint32_t nt, size_t ladder_len)
-{
-    size_t n = sizeof(struct state_header) + ladder_len;
-    for (size_t i = 0; i < sizeof state_arrays / sizeof *state_arrays; i++)
-        n += state_arrays[i].size * (state_arrays[i].per_total ? nt : ns);
-    return n;
-}
-
-static int state_save(struct engine *g, void **out, size_t *len)
+/* Hands the state's buffer over as the checkpoint: the arrays are in
+ * place, the header and the ladder go in front. */
+static void state_save(struct engine *g, void **out, size_t *len)
 {
     const char *ladder = tr_ladder_text(g->l);
     struct state_header h = {STATE_MAGIC, g->ns, g->nt, g->day, (uint32_t)strlen(ladder)};
-    size_t n = state_size(g->ns, g->nt, h.ladder_len);
-    char *p = malloc(n), *w = p;
-    if (!p)
-        return TR_ENOMEM;
-    memcpy(w, &h, sizeof h);
-    w += sizeof h;
-    memcpy(w, ladder, h.ladder_len);
-    w += h.ladder_len;
-    for (size_t i = 0; i < sizeof state_arrays / sizeof *state_arrays; i++) {
-        size_t sz = state_arrays[i].size * (state_arrays[i].per_total ? g->nt : g->ns);
-        memcpy(w, *array_ptr(g, &state_arrays[i]), sz);
-        w += sz;
-    }
-    *out = p;
-    *len = n;
-    return 0;
+    size_t off = state_offset(h.ladder_len);
+    memcpy(g->buf, &h, sizeof h);
+    memcpy(g->buf + sizeof h, ladder, h.ladder_len);
+    memset(g->buf + sizeof h + h.ladder_len, 0, off - sizeof h - h.ladder_len);
+    *out = g->buf;
+    *len = state_size(g->ns, g->nt, h.ladder_len);
+    g->buf = NULL;
 }
 
 tr_day tr_engine_checkpoint_day(const struct tr_catalog *c, const struct tr_ladder *l,
@@ -872,19 +1053,10 @@ tr_day tr_engine_checkpoint_day(const struct tr_catalog *c, const struct tr_ladd
     return h.last_day;
 }
 
-/* Loads a checkpoint made for this catalog shape and ladder; returns the
- * day after its last day, or TR_DAY_NONE when it does not fit. */
-static tr_day state_load(struct engine *g, const void *blob, size_t len)
+/* Takes up the state of the checkpoint the arrays were laid in
+ * (alloc_state); returns the day after its last day. */
+static tr_day state_load(struct engine *g, tr_day last)
 {
-    tr_day last = tr_engine_checkpoint_day(g->c, g->l, blob, len);
-    if (last == TR_DAY_NONE)
-        return TR_DAY_NONE;
-    const char *r = (const char *)blob + sizeof(struct state_header) + strlen(tr_ladder_text(g->l));
-    for (size_t i = 0; i < sizeof state_arrays / sizeof *state_arrays; i++) {
-        size_t sz = state_arrays[i].size * (state_arrays[i].per_total ? g->nt : g->ns);
-        memcpy(*array_ptr(g, &state_arrays[i]), r, sz);
-        r += sz;
-    }
     memcpy(g->k_before, g->k, g->ns * sizeof *g->k);
     for (uint32_t i = 0; i < g->ns; i++) {        /* the threshold above the highest */
         g->next[i] = tr_ladder_next(g->l, g->max[i]);
@@ -895,7 +1067,7 @@ static tr_day state_load(struct engine *g, const void *blob, size_t len)
 }
 
 int tr_engine_run(struct tr_backend *be, const struct tr_catalog *c, const struct tr_ladder *l,
-                  const struct tr_engine_prep *prep, tr_day first_changed, const void *resume,
+                  const struct tr_engine_prep *prep, tr_day first_changed, void *resume,
                   size_t resume_len, struct tr_engine_result *out, struct tr_error *err)
 {
     struct engine g = {.c = c, .l = l, .ns = c->n_series, .nt = c->n_releases + c->n_artists,
@@ -908,28 +1080,28 @@ int tr_engine_run(struct tr_backend *be, const struct tr_catalog *c, const struc
         rc = tr_engine_prepare(c, &g.own_prep);
         prep = g.own_prep;
     }
+    /* a checkpoint that does not fit, or changes before its last day:
+     * start over from a clean state */
+    tr_day last = resume ? tr_engine_checkpoint_day(c, l, resume, resume_len) : TR_DAY_NONE;
+    if (first_changed == TR_DAY_NONE || last == TR_DAY_NONE || first_changed <= last) {
+        free(resume);
+        resume = NULL;
+    }
     if (!rc) {
         g.track_day0 = prep->track_day0;
         g.start = prep->start;
         g.inc_off = prep->inc_off;
         g.inc = prep->inc;
-        rc = alloc_state(&g, prep->tot_start);
+        rc = alloc_state(&g, prep->tot_start, resume);   /* takes resume over */
+    } else {
+        free(resume);
     }
     if (rc) {
         rc = tr_error_set(err, rc, "milestones: out of memory");
         goto out;
     }
-    if (resume && first_changed != TR_DAY_NONE &&
-        ((from = state_load(&g, resume, resume_len)) == TR_DAY_NONE || first_changed < from)) {
-        /* a checkpoint that does not fit, or changes before its last day:
-         * start over from a clean state */
-        struct tr_engine_prep *own = g.own_prep;    /* kept for the new run */
-        g.own_prep = NULL;
-        free_state(&g);
-        rc = tr_engine_run(be, c, l, prep, TR_DAY_NONE, NULL, 0, out, err);
-        tr_engine_prep_free(own);
-        return rc;
-    }
+    if (resume)
+        from = state_load(&g, last);
     tr_day resumed_at = g.day;
     lanes_start(&g);
     rc = be->ops->scan_days(be, from, scan_chunk, &g, err);
@@ -942,13 +1114,12 @@ int tr_engine_run(struct tr_backend *be, const struct tr_catalog *c, const struc
     if (!rc)
         rc = every_track(&g);
     if (!rc)
-        rc = state_save(&g, &out->state, &out->state_len);
+        state_save(&g, &out->state, &out->state_len);
     if (rc) {
         rc = tr_error_set(err, rc, "milestones: %s", tr_strerror(rc));
         goto out;
     }
-    if (l0->events.n)
-        qsort(l0->events.p, l0->events.n, l0->events.size, tr_milestone_cmp);
+    tr_milestone_sort(l0->events.p, l0->events.n);
     if (l0->corrections.n)
         qsort(l0->corrections.p, l0->corrections.n, l0->corrections.size, correction_cmp);
     out->incremental = from != TR_DAY_NONE;
@@ -975,7 +1146,7 @@ int tr_engine_coverage(const void *checkpoint, size_t len, tr_day **first, tr_da
     if (h.magic != STATE_MAGIC)
         return 0;
     /* the arrays of last_day and first_day, found by walking the table */
-    size_t off = sizeof h + h.ladder_len;
+    size_t off = state_offset(h.ladder_len);
     for (size_t i = 0; i < sizeof state_arrays / sizeof *state_arrays; i++) {
         const struct state_array *a = &state_arrays[i];
         size_t sz = a->size * (a->per_total ? h.nt : h.ns);

@@ -125,6 +125,10 @@ struct engine {
     struct subjects sub[TR_SUBJECT_ARTIST + 1];
     uint8_t *order[16][MAX_G + 1];    /* candidates by generality, per shape */
     tr_day since;                     /* judge events dated from here; NEG_INF all */
+    /* the events of each subject type, in input order, and the latest
+     * date among them: each pass of a type goes over its own */
+    size_t *of_type[TR_SUBJECT_ARTIST + 1], n_of_type[TR_SUBJECT_ARTIST + 1];
+    tr_day last_date[TR_SUBJECT_ARTIST + 1];
     struct tr_claim *claims;
     size_t n_claims, cap_claims;
 };
@@ -644,10 +648,8 @@ static int build_subjects(struct engine *E, enum tr_subject_type t)
         subjects_release(S);
         return tr_error_set(E->err, rc, "records: out of memory");
     }
-    for (size_t e = 0; e < E->in->n_events; e++) {
-        const struct tr_milestone *ev = &E->in->events[e];
-        if (ev->subject_type != t)
-            continue;
+    for (size_t i = 0; i < E->n_of_type[t]; i++) {
+        const struct tr_milestone *ev = &E->in->events[E->of_type[t][i]];
         uint32_t k = S->canon[ev->subject];
         if (ev->date < S->start[k])
             S->start[k] = ev->date;
@@ -1393,12 +1395,7 @@ static int index_build(struct engine *E, const struct subjects *S, struct index 
         goto done;
     /* Stale days after the last event are never read: data that end after
      * every judged day (the usual case) leave nothing to index. */
-    tr_day last_event = NEG_INF;
-    for (size_t e = 0; e < E->in->n_events; e++) {
-        const struct tr_milestone *ev = &E->in->events[e];
-        if (&E->sub[ev->subject_type] == S && ev->date > last_event)
-            last_event = ev->date;
-    }
+    tr_day last_event = E->last_date[S - E->sub];
     nr = 0;
     for (uint32_t m = 0; m < S->n; m++)
         if (S->canon[m] == m && S->stale[m] <= last_event)
@@ -1638,11 +1635,18 @@ static int sweep_race(struct engine *E, const struct subjects *S, const struct i
     if (ne >= ITEM_REF_MAX)
         return tr_error_set(E->err, TR_ELIMIT, "records: %zu events of one milestone, at most %u",
                             ne, ITEM_REF_MAX - 1);
+    /* the judged events (a day's, in a daily run) have an entry of their own */
+    size_t nj = 0;
+    for (size_t i = 0; i < ne; i++)
+        nj += E->in->events[ev_order[first + i]].date >= E->since;
+    if (!nj)
+        return TR_OK;                 /* nothing to judge in this race */
     struct rmember *rm = malloc(ne * sizeof *rm);
-    struct revent *rv = calloc(ne, sizeof *rv);
-    uint64_t *it = malloc(6 * ne * sizeof *it);
+    struct revent *rv = calloc(nj, sizeof *rv);
+    uint64_t *it = malloc((3 * nj + 3 * ne) * sizeof *it);
     size_t nm = 0, ni = 0;
     int rc = TR_OK;
+    nj = 0;
     if (!rm || !rv || !it) {
         rc = tr_error_set(E->err, TR_ENOMEM, "records: out of memory");
         goto done;
@@ -1672,18 +1676,19 @@ static int sweep_race(struct engine *E, const struct subjects *S, const struct i
                 x->hi = hi;
             }
         }
-        rv[i].member = slot[m];
         if (ev->date < E->since)
             continue;
-        struct own *o = &rv[i].o;
+        size_t j = nj++;
+        rv[j].member = slot[m];
+        struct own *o = &rv[j].o;
         own_init(E, ev_order[first + i], o);
         if (o->sa < o->D && o->sa > NEG_INF) {
-            it[ni++] = item(o->sa - 1, IT_OWN, i);
+            it[ni++] = item(o->sa - 1, IT_OWN, j);
             if (o->sa - 1 < cutoff)
                 cutoff = o->sa - 1;
         }
-        it[ni++] = item(o->D - 1, IT_PREV, i);
-        it[ni++] = item(o->D, IT_EVAL, i);
+        it[ni++] = item(o->D - 1, IT_PREV, j);
+        it[ni++] = item(o->D, IT_EVAL, j);
         if (o->D - 1 < cutoff)
             cutoff = o->D - 1;
     }
@@ -1760,7 +1765,7 @@ done:
         for (size_t j = 0; j < nm; j++)
             slot[rm[j].m] = UINT32_MAX;
     if (rv)
-        for (size_t i = 0; i < ne; i++)
+        for (size_t i = 0; i < nj; i++)
             free(rv[i].snap);
     free(rm);
     free(rv);
@@ -1813,8 +1818,7 @@ static int sweep_type(struct engine *E, enum tr_subject_type t)
 
     memset(&X, 0, sizeof X);
     memset(&R, 0, sizeof R);
-    for (size_t e = 0; e < in->n_events; e++)
-        ne += in->events[e].subject_type == t;
+    ne = E->n_of_type[t];
     if (!ne)
         return TR_OK;
     if ((rc = build_subjects(E, t)))
@@ -1829,13 +1833,13 @@ static int sweep_type(struct engine *E, enum tr_subject_type t)
     if (!race || !order || !slot || race_state_init(&R, &X))
         goto done;
     memset(slot, 0xff, (S->n ? S->n : 1) * sizeof *slot);
-    size_t k = 0;
-    for (size_t e = 0; e < in->n_events; e++) {
-        const struct tr_milestone *ev = &in->events[e];
-        if (ev->subject_type != t)
-            continue;
-        uint32_t sid;
-        if (strmap_intern(&scopes, ev->scope, &sid))
+    uint32_t sid = 0;
+    const char *last_scope = NULL;
+    for (size_t k = 0; k < ne; k++) {
+        const struct tr_milestone *ev = &in->events[E->of_type[t][k]];
+        /* a run of events of one scope (play counts: all of them) */
+        if ((!last_scope || strcmp(ev->scope, last_scope) != 0) &&
+            strmap_intern(&scopes, last_scope = ev->scope, &sid))
             goto done;
         if (sid > 0xffffff) {
             rc = tr_error_set(E->err, TR_ELIMIT, "records: more than %u chart scopes", 0xffffff);
@@ -1843,7 +1847,7 @@ static int sweep_type(struct engine *E, enum tr_subject_type t)
         }
         struct gkey key = {(uint32_t)ev->kind | sid << 8, (uint32_t)ev->threshold,
                            (uint32_t)(ev->threshold >> 32)};
-        if (gmap_intern(&races, &key, &race[k++]))
+        if (gmap_intern(&races, &key, &race[k]))
             goto done;
     }
     if (!(at = calloc(races.n + 1, sizeof *at)))
@@ -1852,10 +1856,8 @@ static int sweep_type(struct engine *E, enum tr_subject_type t)
         at[race[i] + 1]++;
     for (size_t r = 0; r < races.n; r++)
         at[r + 1] += at[r];
-    k = 0;
-    for (size_t e = 0; e < in->n_events; e++)
-        if (in->events[e].subject_type == t)
-            order[at[race[k++]]++] = e;
+    for (size_t k = 0; k < ne; k++)
+        order[at[race[k]]++] = E->of_type[t][k];
     rc = TR_OK;
     for (size_t r = 0, first = 0; r < races.n && rc == TR_OK; first = at[r++])
         rc = sweep_race(E, S, &X, &R, slot, order, first, at[r]);
@@ -1878,6 +1880,8 @@ done:
 
 static void engine_release(struct engine *E)
 {
+    for (int t = 0; t <= TR_SUBJECT_ARTIST; t++)
+        free(E->of_type[t]);
     free(E->art);
     for (int t = 0; t <= TR_SUBJECT_ARTIST; t++)
         subjects_release(&E->sub[t]);
@@ -1902,6 +1906,20 @@ static int engine_init(struct engine *E, const struct tr_records_input *in,
     E->c = in->catalog;
     E->err = err;
     E->since = NEG_INF;
+    for (int t = 0; t <= TR_SUBJECT_ARTIST; t++)
+        E->last_date[t] = NEG_INF;
+    for (size_t e = 0; e < in->n_events; e++)   /* checked: types are in range */
+        E->n_of_type[in->events[e].subject_type]++;
+    for (int t = 0; t <= TR_SUBJECT_ARTIST; t++)
+        if (!(E->of_type[t] = malloc((E->n_of_type[t] ? E->n_of_type[t] : 1) * sizeof(size_t))))
+            return tr_error_set(err, TR_ENOMEM, "records: out of memory");
+    size_t fill[TR_SUBJECT_ARTIST + 1] = {0};
+    for (size_t e = 0; e < in->n_events; e++) {
+        const struct tr_milestone *ev = &in->events[e];
+        E->of_type[ev->subject_type][fill[ev->subject_type]++] = e;
+        if (ev->date > E->last_date[ev->subject_type])
+            E->last_date[ev->subject_type] = ev->date;
+    }
     return build_artists(E);
 }
 
@@ -1971,9 +1989,7 @@ static int build_orders(struct engine *E)
  * sweeps them here). */
 static int sweep_all(struct engine *E)
 {
-    size_t per[TR_SUBJECT_ARTIST + 1] = {0};
-    for (size_t e = 0; e < E->in->n_events; e++)
-        per[E->in->events[e].subject_type]++;
+    const size_t *per = E->n_of_type;
     struct sweep_job *j = NULL;
     pthread_t th;
     int rc = TR_OK;

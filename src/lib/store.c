@@ -142,7 +142,6 @@ int tr_store_refresh_milestones(struct tr_store *s, tr_day first_changed,
         return rc;
     struct tr_engine_result r;
     rc = tr_engine_run(s->be, s->catalog, l, prep, first_changed, resume, resume_len, &r, err);
-    free(resume);
     if (rc)
         return rc;
     rc = s->be->ops->replace_events(s->be, s->catalog, r.incremental, false, r.events, r.n_events,
@@ -202,7 +201,7 @@ void tr_store_sort_events(struct tr_milestone *ev, size_t n)
      * order unless an earlier day was imported later: sort only then. */
     for (size_t i = 1; i < n; i++)
         if (tr_milestone_cmp(&ev[i - 1], &ev[i]) > 0) {
-            qsort(ev, n, sizeof *ev, tr_milestone_cmp);
+            tr_milestone_sort(ev, n);
             break;
         }
 }

@@ -1095,6 +1095,10 @@ static int event_log_read(struct sqlite_backend *b, const struct tr_catalog *c,
         sqlite3_finalize(st);
         return rc;
     }
+    /* room for the events the rows say there are: growing by doubling
+     * would copy a million events and touch twice the memory */
+    if (rows && rows <= SIZE_MAX / sizeof *v && (v = malloc((size_t)rows * sizeof *v)))
+        cap = (size_t)rows;
     int s;
     while (fits && (s = sqlite3_step(st)) == SQLITE_ROW)
         fits = tr_events_unpack(c, sqlite3_column_blob(st, 0),

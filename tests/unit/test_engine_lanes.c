@@ -9,8 +9,9 @@
  * 30 days of counts with days a track is missing, a day only some tracks
  * report (totals not known that day), counts that go down, and tracks that
  * start late.  Imported (a full scan), then one more day (a scan resumed
- * from the checkpoint), with the engine on one lane and on two: the events,
- * the corrections and the milestones computed afresh must be the same.
+ * from the checkpoint), with the engine on one lane, on two, and on two
+ * whose split moves every day (recordings change lanes): the events, the
+ * corrections and the milestones computed afresh must be the same.
  */
 #include "store_fixture.h"
 #include "engine.h"
@@ -116,14 +117,18 @@ struct run {
     size_t n_corr;
 };
 
+enum mode { ONE_LANE = 1, TWO_LANES, MOVING_SPLIT };
+
 /* Imports the bundle and the days, then day DAYS alone, into a new store
- * with the engine on `lanes` threads; what it stored and computes. */
-static void run_with(const struct fixture *f, int lanes, struct run *out)
+ * with the engine in that mode; what it stored and computes. */
+static void run_with(const struct fixture *f, enum mode mode, struct run *out)
 {
     struct tr_store *s;
     struct tr_error err = {0};
+    int lanes = (int)mode;
     assert_int_equal(tr_store_open(db_path(f, lanes), 0, &s, &err), 0);
-    tr_engine_lanes = lanes;
+    tr_engine_lanes = mode == ONE_LANE ? 1 : 2;
+    tr_engine_split_cycle = mode == MOVING_SPLIT;
     struct tr_import_options o = {.date = TR_DAY_NONE, .ladder = "1M,2M,5M,10M,20M,50M,100M"};
     const char *paths[] = {f->dir};
     assert_int_equal(tr_import(s, paths, 1, &o, NULL, &err), 0);
@@ -140,6 +145,7 @@ static void run_with(const struct fixture *f, int lanes, struct run *out)
     assert_int_equal(tr_store_compute_milestones(s, l, &out->computed, &out->n_computed, &err), 0);
     tr_store_close(s);
     tr_engine_lanes = 2;
+    tr_engine_split_cycle = false;
     /* the tables hold every row (written many rows to a statement) */
     sqlite3 *db;
     assert_int_equal(sqlite3_open_v2(db_path(f, lanes), &db, SQLITE_OPEN_READONLY, NULL), SQLITE_OK);
@@ -175,9 +181,10 @@ static void test_two_lanes_as_one(void **state)
     struct fixture *f = *state;
     write_bundle(f);
     write_counts(f, "streams.csv", 0, DAYS);
-    struct run one, two;
-    run_with(f, 1, &one);
-    run_with(f, 2, &two);
+    struct run one, two, moving;
+    run_with(f, ONE_LANE, &one);
+    run_with(f, TWO_LANES, &two);
+    run_with(f, MOVING_SPLIT, &moving);
     /* the data exercises what the lanes share: every kind of event */
     size_t kinds[8] = {0};
     for (size_t i = 0; i < one.n_events; i++)
@@ -187,17 +194,20 @@ static void test_two_lanes_as_one(void **state)
     assert_true(kinds[TR_MS_ARTIST_TOTAL] > 50);
     assert_true(kinds[TR_MS_EVERY_TRACK] > 100);
     assert_true(one.n_corr > 10);
-    assert_same_events(one.events, one.n_events, two.events, two.n_events);
-    assert_same_events(one.computed, one.n_computed, two.computed, two.n_computed);
-    assert_int_equal(one.n_corr, two.n_corr);
-    for (size_t i = 0; i < one.n_corr; i++) {
-        assert_int_equal(one.corr[i].track, two.corr[i].track);
-        assert_int_equal(one.corr[i].date, two.corr[i].date);
-        assert_int_equal(one.corr[i].previous, two.corr[i].previous);
-        assert_int_equal(one.corr[i].value, two.corr[i].value);
+    struct run *runs[] = {&one, &two, &moving};
+    for (int r = 1; r < 3; r++) {
+        const struct run *x = runs[r];
+        assert_same_events(one.events, one.n_events, x->events, x->n_events);
+        assert_same_events(one.computed, one.n_computed, x->computed, x->n_computed);
+        assert_int_equal(one.n_corr, x->n_corr);
+        for (size_t i = 0; i < one.n_corr; i++) {
+            assert_int_equal(one.corr[i].track, x->corr[i].track);
+            assert_int_equal(one.corr[i].date, x->corr[i].date);
+            assert_int_equal(one.corr[i].previous, x->corr[i].previous);
+            assert_int_equal(one.corr[i].value, x->corr[i].value);
+        }
     }
-    struct run *runs[] = {&one, &two};
-    for (int i = 0; i < 2; i++) {
+    for (int i = 0; i < 3; i++) {
         free(runs[i]->events);
         free(runs[i]->computed);
         free(runs[i]->corr);
