@@ -203,6 +203,11 @@ static int cross(struct engine *g, struct vec *events, uint64_t *next, uint64_t 
     return 0;
 }
 
+/* One observation of series s, the general case (observe_chunk takes the
+ * common one itself): its state, its crossings, its correction.  The sums
+ * of its totals are observe_chunk's.  Kept out of line: inlined, it would
+ * take the registers of observe_chunk's loop. */
+__attribute__((noinline))
 static int observe(struct engine *g, struct lane *ln, uint32_t s, uint64_t delta)
 {
     tr_day d = g->day;
@@ -234,8 +239,6 @@ static int observe(struct engine *g, struct lane *ln, uint32_t s, uint64_t delta
     if (first)
         ln->n_started++;
     ln->today[ln->n_today++] = s;
-    for (uint32_t k = g->inc_off[s]; k < g->inc_off[s + 1]; k++)
-        ln->sum[g->inc[k]] += v - old;
     return 0;
 }
 
@@ -341,9 +344,49 @@ static int observe_chunk(struct engine *g, struct lane *ln, uint32_t grp, const 
     uint32_t base = grp * TR_GROUP_SLOTS;
     if (base + n > g->ns)
         n = base < g->ns ? g->ns - base : 0;  /* slots no catalog track owns */
-    for (uint32_t s = 0; s < n; s++)
-        if (ln->present[s] && (rc = observe(g, ln, base + s, ln->delta[s])))
+    /* The common case inline, on local copies of the arrays (stores through
+     * them could otherwise alias the engine's fields, and every field
+     * would be read again per observation): a series seen before whose
+     * count did not go down and crosses nothing.  The rest are observed
+     * after the loop (a call inside it would leave it short of registers),
+     * and the sums in a loop of their own, for the same reason. */
+    uint16_t slow[TR_GROUP_SLOTS];
+    uint32_t n_slow = 0;
+    const uint64_t *delta = ln->delta;
+    const uint8_t *present = ln->present;
+    uint64_t *last = g->last + base, *max = g->max + base;
+    const uint64_t *next = g->next + base;
+    tr_day *last_day = g->last_day + base;
+    const tr_day *first_day = g->first_day + base;
+    uint32_t *today = ln->today;
+    uint32_t n_today = ln->n_today;
+    const tr_day d = g->day;
+    for (uint32_t s = 0; s < n; s++) {
+        if (!present[s])
+            continue;
+        uint64_t old = last[s], v = old + delta[s];
+        /* v < next, with next 0 (no threshold left) as the largest; v = 0
+         * takes the general way */
+        if (first_day[s] != TR_DAY_NONE && v >= old && v - 1 < next[s] - 1) {
+            if (v > max[s])
+                max[s] = v;
+            last[s] = v;
+            last_day[s] = d;
+            today[n_today++] = base + s;
+        } else {
+            slow[n_slow++] = (uint16_t)s;
+        }
+    }
+    ln->n_today = n_today;
+    for (uint32_t i = 0; i < n_slow; i++)
+        if ((rc = observe(g, ln, base + slow[i], delta[slow[i]])))
             return rc;
+    /* an absent slot's delta is 0 */
+    const uint32_t *inc_off = g->inc_off + base, *inc = g->inc;
+    uint64_t *sum = ln->sum;
+    for (uint32_t s = 0; s < n; s++)
+        for (uint32_t k = inc_off[s]; k < inc_off[s + 1]; k++)
+            sum[inc[k]] += delta[s];
     return 0;
 }
 
