@@ -81,6 +81,10 @@ struct tr_engine_prep {
     tr_day *track_day0;          /* by track: its day 0 (tr_catalog_track_days) */
     tr_day *start;               /* by series: the earliest day any of its ids came out */
     uint32_t *inc_off, *inc;     /* series -> totals incidence (CSR) */
+    uint32_t *run_lo;            /* runs of consecutive series counted by the same
+                                  * totals: run r is [run_lo[r], run_lo[r + 1]) */
+    uint32_t n_runs;
+    uint32_t *group_run;         /* by group: the run holding its first series */
     tr_day *tot_start;           /* by total: a release's date, an artist's first day */
 };
 
@@ -131,6 +135,8 @@ struct engine {
     /* from the catalog alone (struct tr_engine_prep): series -> totals
      * incidence (CSR), each track's day 0, each series' start */
     const uint32_t *inc_off, *inc;
+    const uint32_t *run_lo, *group_run;
+    uint32_t n_runs;
     const tr_day *track_day0, *start;
     struct tr_engine_prep *own_prep;     /* prepared by this run: freed with it */
     /* totals state */
@@ -333,6 +339,32 @@ static int finish_day(struct engine *g)
     return rc;
 }
 
+/* The chunk's deltas into the sums of their totals, a run of series at a
+ * time (prep's runs): the series of a run count towards the same totals,
+ * so each total takes the run's summed deltas once (an absent slot's delta
+ * is 0).  The tracks of a release or an artist mostly have consecutive
+ * series, so this is one update of a total per run instead of one per
+ * observation. */
+static void add_sums(struct engine *g, struct lane *ln, uint32_t grp, uint32_t n)
+{
+    uint32_t base = grp * TR_GROUP_SLOTS, end = base + n;
+    const uint32_t *run_lo = g->run_lo, *inc_off = g->inc_off, *inc = g->inc;
+    uint64_t *sum = ln->sum;
+    /* prefix sums of the deltas: a run's sum is a difference of two */
+    uint64_t pre[TR_GROUP_SLOTS + 1];
+    pre[0] = 0;
+    for (uint32_t s = 0; s < n; s++)
+        pre[s + 1] = pre[s] + ln->delta[s];
+    for (uint32_t r = g->group_run[grp]; r < g->n_runs && run_lo[r] < end; r++) {
+        uint32_t lo = run_lo[r] > base ? run_lo[r] : base;
+        uint32_t hi = run_lo[r + 1] < end ? run_lo[r + 1] : end;
+        uint64_t acc = pre[hi - base] - pre[lo - base];
+        uint32_t s0 = run_lo[r];
+        for (uint32_t k = inc_off[s0]; k < inc_off[s0 + 1]; k++)
+            sum[inc[k]] += acc;
+    }
+}
+
 /* One chunk's observations, in lane ln. */
 static int observe_chunk(struct engine *g, struct lane *ln, uint32_t grp, const uint8_t *data,
                          size_t len)
@@ -381,12 +413,7 @@ static int observe_chunk(struct engine *g, struct lane *ln, uint32_t grp, const 
     for (uint32_t i = 0; i < n_slow; i++)
         if ((rc = observe(g, ln, base + slow[i], delta[slow[i]])))
             return rc;
-    /* an absent slot's delta is 0 */
-    const uint32_t *inc_off = g->inc_off + base, *inc = g->inc;
-    uint64_t *sum = ln->sum;
-    for (uint32_t s = 0; s < n; s++)
-        for (uint32_t k = inc_off[s]; k < inc_off[s + 1]; k++)
-            sum[inc[k]] += delta[s];
+    add_sums(g, ln, grp, n);
     return 0;
 }
 
@@ -723,6 +750,29 @@ static size_t state_size(uint32_t ns, uint32_t nt, size_t ladder_len)
     return n;
 }
 
+/* Cuts the series into runs of consecutive ones with the same totals
+ * (add_sums) and finds each group's first run. */
+static int build_runs(struct tr_engine_prep *p)
+{
+    uint32_t groups = (p->ns + TR_GROUP_SLOTS - 1) / TR_GROUP_SLOTS;
+    p->run_lo = malloc(((size_t)p->ns + 1) * sizeof *p->run_lo);
+    p->group_run = malloc(((size_t)groups + 1) * sizeof *p->group_run);
+    if (!p->run_lo || !p->group_run)
+        return TR_ENOMEM;
+    uint32_t n = 0;
+    for (uint32_t s = 0; s < p->ns; s++) {
+        uint32_t len = p->inc_off[s + 1] - p->inc_off[s];
+        if (s == 0 || len != p->inc_off[s] - p->inc_off[s - 1] ||
+            memcmp(p->inc + p->inc_off[s], p->inc + p->inc_off[s - 1], len * sizeof *p->inc))
+            p->run_lo[n++] = s;
+        if (s % TR_GROUP_SLOTS == 0)
+            p->group_run[s / TR_GROUP_SLOTS] = n - 1;
+    }
+    p->run_lo[n] = p->ns;
+    p->n_runs = n;
+    return 0;
+}
+
 /* The state: the checkpoint's arrays in the buffer `resume` (a checkpoint
  * that fits, taken over) or in a new one, and the rest beside it. */
 static int alloc_state(struct engine *g, const tr_day *tot_start, void *resume)
@@ -805,6 +855,10 @@ int tr_engine_prepare(const struct tr_catalog *c, struct tr_engine_prep **out)
         tr_engine_prep_free(p);
         return rc;
     }
+    if (build_runs(p)) {
+        tr_engine_prep_free(p);
+        return TR_ENOMEM;
+    }
     /* a recording can have streams from the earliest day any of its ids
      * was released */
     for (uint32_t s = 0; s < p->ns; s++)
@@ -829,6 +883,8 @@ void tr_engine_prep_free(struct tr_engine_prep *p)
     free(p->start);
     free(p->inc_off);
     free(p->inc);
+    free(p->run_lo);
+    free(p->group_run);
     free(p->tot_start);
     free(p);
 }
@@ -1135,6 +1191,9 @@ int tr_engine_run(struct tr_backend *be, const struct tr_catalog *c, const struc
         g.start = prep->start;
         g.inc_off = prep->inc_off;
         g.inc = prep->inc;
+        g.run_lo = prep->run_lo;
+        g.group_run = prep->group_run;
+        g.n_runs = prep->n_runs;
         rc = alloc_state(&g, prep->tot_start, resume);   /* takes resume over */
     } else {
         free(resume);
