@@ -102,8 +102,7 @@ struct total {
 struct lane {
     struct vec events, corrections;
     uint64_t *sum;               /* lane 0: the engine's sums; lane 1: today's changes */
-    uint32_t *today;             /* recordings observed on the day being scanned */
-    uint32_t n_today;
+    uint32_t n_today;            /* recordings observed on the day being scanned */
     uint32_t n_started;          /* recordings seen for the first time today */
     int rc;                      /* lane 1: the error that stopped it */
     uint64_t delta[TR_GROUP_SLOTS];
@@ -244,7 +243,7 @@ static int observe(struct engine *g, struct lane *ln, uint32_t s, uint64_t delta
     g->last_day[s] = d;
     if (first)
         ln->n_started++;
-    ln->today[ln->n_today++] = s;
+    ln->n_today++;
     return 0;
 }
 
@@ -287,9 +286,20 @@ static int judge_totals(struct engine *g, struct vec *events, uint32_t lo, uint3
 {
     int rc = 0;
     join_sums(g, lo, hi);
-    for (uint32_t t = lo; t < hi && !rc; t++)
-        if (g->tot[t].started)
+    /* total_known's common case inline: out, and crossing nothing */
+    struct total *tot = g->tot;
+    const uint64_t *sum = g->sum;
+    const uint32_t nr = g->c->n_releases;
+    const tr_day day = g->day;
+    for (uint32_t t = lo; t < hi && !rc; t++) {
+        if (!tot[t].started)
+            continue;
+        if ((tot[t].next && sum[t] >= tot[t].next) ||
+            (t < nr && tot[t].start != TR_DAY_NONE && day < tot[t].start))
             rc = total_known(g, events, t);
+        else
+            tot[t].last_day = day;
+    }
     return rc;
 }
 
@@ -318,9 +328,11 @@ static int finish_day(struct engine *g)
     } else {
         if (l1->n_today)
             join_sums(g, 0, g->nt);
+        /* the recordings observed today are the ones whose last day it is */
         uint32_t n_touched = 0;
-        for (uint32_t i = 0; i < l0->n_today + l1->n_today; i++) {
-            uint32_t s = i < l0->n_today ? l0->today[i] : l1->today[i - l0->n_today];
+        for (uint32_t s = 0; s < g->ns; s++) {
+            if (g->last_day[s] != g->day)
+                continue;
             for (uint32_t k = g->inc_off[s]; k < g->inc_off[s + 1]; k++) {
                 struct total *tt = &g->tot[g->inc[k]];
                 if (tt->stamp != g->day) {
@@ -390,7 +402,6 @@ static int observe_chunk(struct engine *g, struct lane *ln, uint32_t grp, const 
     const uint64_t *next = g->next + base;
     tr_day *last_day = g->last_day + base;
     const tr_day *first_day = g->first_day + base;
-    uint32_t *today = ln->today;
     uint32_t n_today = ln->n_today;
     const tr_day d = g->day;
     for (uint32_t s = 0; s < n; s++) {
@@ -404,7 +415,7 @@ static int observe_chunk(struct engine *g, struct lane *ln, uint32_t grp, const 
                 max[s] = v;
             last[s] = v;
             last_day[s] = d;
-            today[n_today++] = base + s;
+            n_today++;
         } else {
             slow[n_slow++] = (uint16_t)s;
         }
@@ -793,12 +804,10 @@ static int alloc_state(struct engine *g, const tr_day *tot_start, void *resume)
     g->lane[0].sum = g->sum;
     g->lane[1].sum = calloc(nt, sizeof *g->lane[1].sum);
     for (int i = 0; i < 2; i++) {
-        g->lane[i].today = malloc(ns * sizeof *g->lane[i].today);
         g->lane[i].events.size = sizeof(struct tr_milestone);
         g->lane[i].corrections.size = sizeof(struct tr_correction);
     }
-    if (!g->next || !g->k_before || !g->touched || !g->lane[0].today || !g->lane[1].today ||
-        !g->lane[1].sum)
+    if (!g->next || !g->k_before || !g->touched || !g->lane[1].sum)
         return TR_ENOMEM;
     if (resume)
         return 0;                 /* state_load takes it from there */
@@ -823,7 +832,6 @@ static void free_state(struct engine *g)
     g->buf = NULL;
     free(g->next); free(g->k_before); free(g->touched);
     for (int i = 0; i < 2; i++) {
-        free(g->lane[i].today);
         free(g->lane[i].events.p);
         free(g->lane[i].corrections.p);
     }
