@@ -1165,8 +1165,18 @@ tr_day tr_engine_checkpoint_day(const struct tr_catalog *c, const struct tr_ladd
 static tr_day state_load(struct engine *g, tr_day last)
 {
     memcpy(g->k_before, g->k, g->ns * sizeof *g->k);
-    for (uint32_t i = 0; i < g->ns; i++) {        /* the threshold above the highest */
-        g->next[i] = tr_ladder_next(g->l, g->max[i]);
+    /* the threshold above the highest: the k-th of the ladder for a
+     * series that crossed k, from a table of the first ones (checked
+     * against max, so the arithmetic is the fallback, not a trust) */
+    uint64_t table[64];
+    uint32_t n_table = 0;
+    for (uint64_t t = tr_ladder_next(g->l, 0); t && n_table < 64; t = tr_ladder_next(g->l, t))
+        table[n_table++] = t;
+    for (uint32_t i = 0; i < g->ns; i++) {
+        uint32_t k = g->k[i];
+        uint64_t m = g->max[i];
+        g->next[i] = k < n_table && table[k] > m && (k == 0 || table[k - 1] <= m)
+                         ? table[k] : tr_ladder_next(g->l, m);
         g->n_started += g->first_day[i] != TR_DAY_NONE;
     }
     g->day = last;
