@@ -36,20 +36,23 @@ void tr_events_pack(const struct tr_milestone *ev, size_t n, char *out)
     }
 }
 
-bool tr_events_unpack(const struct tr_catalog *c, const char *p, size_t len,
-                      struct tr_milestone **v, size_t *n, size_t *cap)
+bool tr_events_unpack_part(const struct tr_catalog *c, const char *p, size_t len,
+                           struct tr_milestone **v, size_t *n, size_t *cap, size_t *used)
 {
     const uint32_t count[3] = {c->n_tracks, c->n_releases, c->n_artists};
-    for (size_t at = 0; at < len;) {
+    size_t at = 0;
+    while (at < len) {
         struct event_rec r;
         if (len - at < sizeof r)
-            return false;
+            break;                  /* a record the piece cuts */
         memcpy(&r, p + at, sizeof r);
-        at += sizeof r;
         if (r.subject_type > TR_SUBJECT_ARTIST || r.subject >= count[r.subject_type] ||
             r.kind >= TR_MS_KIND_COUNT || (r.slowest != TR_NONE && r.slowest >= c->n_tracks) ||
-            r.scope_len >= sizeof (*v)->scope || len - at < r.scope_len)
+            r.scope_len >= sizeof (*v)->scope)
             return false;
+        if (len - at - sizeof r < r.scope_len)
+            break;
+        at += sizeof r;
         if (*n == *cap) {
             size_t nc = *cap ? *cap * 2 : 4096;
             struct tr_milestone *g = realloc(*v, nc * sizeof *g);
@@ -73,5 +76,13 @@ bool tr_events_unpack(const struct tr_catalog *c, const char *p, size_t len,
         memcpy(e->scope, p + at, r.scope_len);
         at += r.scope_len;
     }
+    *used = at;
     return true;
+}
+
+bool tr_events_unpack(const struct tr_catalog *c, const char *p, size_t len,
+                      struct tr_milestone **v, size_t *n, size_t *cap)
+{
+    size_t used;
+    return tr_events_unpack_part(c, p, len, v, n, cap, &used) && used == len;
 }

@@ -24,5 +24,10 @@ void tr_events_pack(const struct tr_milestone *ev, size_t n, char *out);
  * catalog, or out of memory. */
 bool tr_events_unpack(const struct tr_catalog *c, const char *p, size_t len,
                       struct tr_milestone **v, size_t *n, size_t *cap);
+/* The same for a piece of longer packed bytes: unpacks the whole events at
+ * the start of p[0..len) and sets *used to their bytes (the rest begins
+ * an event that the piece's end cuts). */
+bool tr_events_unpack_part(const struct tr_catalog *c, const char *p, size_t len,
+                           struct tr_milestone **v, size_t *n, size_t *cap, size_t *used);
 
 #endif

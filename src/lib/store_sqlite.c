@@ -1076,19 +1076,25 @@ static int event_log_append(struct sqlite_backend *b, bool chart, const struct t
 }
 
 /* Every stored event from the log; *out NULL when the log cannot be used. */
+/* Every logged event, in log order.  Each row's bytes are read in pieces
+ * into one buffer (a backfill's row runs to tens of megabytes, which
+ * SQLite would otherwise copy whole into memory of its own). */
 static int event_log_read(struct sqlite_backend *b, const struct tr_catalog *c,
                           struct tr_milestone **out, size_t *n, struct tr_error *err)
 {
+    enum { PIECE = 1 << 16 };   /* small: a row spans many pieces, one buffer is reused */
     uint64_t rows = 0;
     struct tr_milestone *v = NULL;
     size_t nv = 0, cap = 0;
     bool fits = true;
     sqlite3_stmt *st;
+    sqlite3_blob *blob = NULL;
+    char *buf = NULL;
     *out = NULL;
     *n = 0;
     /* a store of an older build, opened read-only, has no log yet */
     bool absent;
-    int rc = prepare_extra(b, "SELECT data FROM event_log ORDER BY seq", &st, &absent, err);
+    int rc = prepare_extra(b, "SELECT seq FROM event_log ORDER BY seq", &st, &absent, err);
     if (rc || absent)
         return rc;
     if ((rc = count_query(b, "SELECT count(*) FROM milestones", &rows, err))) {
@@ -1099,13 +1105,39 @@ static int event_log_read(struct sqlite_backend *b, const struct tr_catalog *c,
      * would copy a million events and touch twice the memory */
     if (rows && rows <= SIZE_MAX / sizeof *v && (v = malloc((size_t)rows * sizeof *v)))
         cap = (size_t)rows;
+    if (!(buf = malloc(PIECE))) {
+        sqlite3_finalize(st);
+        free(v);
+        return tr_error_set(err, TR_ENOMEM, "out of memory");
+    }
     int s;
-    while (fits && (s = sqlite3_step(st)) == SQLITE_ROW)
-        fits = tr_events_unpack(c, sqlite3_column_blob(st, 0),
-                                (size_t)sqlite3_column_bytes(st, 0), &v, &nv, &cap);
-    if (fits && s != SQLITE_DONE)
+    while (fits && !rc && (s = sqlite3_step(st)) == SQLITE_ROW) {
+        sqlite3_int64 seq = sqlite3_column_int64(st, 0);
+        int o = blob ? sqlite3_blob_reopen(blob, seq)
+                     : sqlite3_blob_open(b->db, "main", "event_log", "data", seq, 0, &blob);
+        if (o != SQLITE_OK) {
+            rc = db_error(b, err, "read event log");
+            break;
+        }
+        size_t len = (size_t)sqlite3_blob_bytes(blob), off = 0, carry = 0;
+        while (fits && off < len) {
+            size_t take = len - off < PIECE - carry ? len - off : PIECE - carry, used;
+            if (sqlite3_blob_read(blob, buf + carry, (int)take, (int)off) != SQLITE_OK) {
+                rc = db_error(b, err, "read event log");
+                break;
+            }
+            off += take;
+            fits = tr_events_unpack_part(c, buf, carry + take, &v, &nv, &cap, &used);
+            carry = carry + take - used;
+            memmove(buf, buf + used, carry);
+            fits = fits && (carry < PIECE) && (off < len || carry == 0);
+        }
+    }
+    if (!rc && fits && s != SQLITE_DONE)
         rc = db_error(b, err, "read event log");
+    sqlite3_blob_close(blob);
     sqlite3_finalize(st);
+    free(buf);
     if (rc || !fits || nv != rows) {
         free(v);
         return rc;
