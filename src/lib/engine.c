@@ -913,8 +913,9 @@ static int every_track(struct engine *g)
     uint32_t *off = calloc((size_t)g->ns + 1, sizeof *off);
     uint32_t *idx = malloc((n_new ? n_new : 1) * sizeof *idx);
     uint32_t *fill = calloc((size_t)g->ns + 1, sizeof *fill);
+    uint8_t *crossed = calloc(c->n_releases ? c->n_releases : 1, 1);
     int rc = TR_ENOMEM;
-    if (!off || !idx || !fill)
+    if (!off || !idx || !fill || !crossed)
         goto out;
     const struct tr_milestone *ev = g->lane[0].events.p;
     for (size_t i = 0; i < n_new; i++)
@@ -926,6 +927,11 @@ static int every_track(struct engine *g)
         if (ev[i].kind == TR_MS_TRACK_TOTAL) {
             uint32_t s = c->tracks[ev[i].subject].series;
             idx[off[s] + fill[s]++] = (uint32_t)i;
+            /* only a release with a member that crossed in this scan can
+             * pass a new level (a day's few thousand, not every release) */
+            for (uint32_t k = g->inc_off[s]; k < g->inc_off[s + 1]; k++)
+                if (g->inc[k] < c->n_releases)
+                    crossed[g->inc[k]] = 1;
         }
     /* a recording that moved between the lanes has its events in two
      * runs: each recording's in threshold order (a few, mostly in order) */
@@ -938,7 +944,7 @@ static int every_track(struct engine *g)
             }
     for (uint32_t r = 0; r < c->n_releases; r++) {
         const struct tr_release *rel = &c->releases[r];
-        if (rel->n_tracks < 2)
+        if (rel->n_tracks < 2 || !crossed[r])
             continue;   /* a single's "every track" is its track's milestone */
         uint32_t before = UINT32_MAX, now = UINT32_MAX;
         for (uint32_t k = 0; k < rel->n_tracks; k++) {
@@ -986,6 +992,7 @@ out:
     free(off);
     free(idx);
     free(fill);
+    free(crossed);
     return rc;
 }
 
