@@ -112,6 +112,16 @@ int cmd_milestones(struct cli *cli, int argc, char **argv)
     json_t *arr = json ? json_array() : NULL;
     if (csv)
         out_milestone_csv_header(stdout);
+    if (csv) {
+        /* the kept events together, then their rows in bulk (CSV rows
+         * carry no claims) */
+        size_t k = 0;
+        for (size_t i = 0; i < n; i++)
+            if (keep(&ev[i], &f))
+                ev[k++] = ev[i];
+        out_milestones_csv(stdout, cat, ev, k);
+        n = 0;
+    }
     for (size_t i = 0; i < n; i++) {
         if (!keep(&ev[i], &f))
             continue;
@@ -126,8 +136,6 @@ int cmd_milestones(struct cli *cli, int argc, char **argv)
                 json_object_set_new(o, "claims", ca);
             }
             json_array_append_new(arr, o);
-        } else if (csv) {
-            out_milestone_csv(stdout, cat, &ev[i]);
         } else {
             out_milestone_text(stdout, cat, &ev[i]);
             for (size_t k = 0; k < ncl; k++)

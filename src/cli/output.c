@@ -5,6 +5,8 @@
 #include "cli_output.h"
 
 #include <jansson.h>
+#include <pthread.h>
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -71,15 +73,18 @@ static char *put_day(char *p, tr_day d)
     return put(p, tr_day_format(d, date));
 }
 
-void out_milestone_csv(FILE *f, const struct tr_catalog *c, const struct tr_milestone *m)
+/* Bytes a row of m may take. */
+static size_t csv_room(const struct tr_catalog *c, const struct tr_milestone *m)
 {
     const char *id = cli_subject_id(c, m->subject_type, m->subject);
     const char *slowest = m->slowest != TR_NONE ? c->tracks[m->slowest].id : "";
-    size_t room = strlen(id) + strlen(slowest) + sizeof m->scope + 160;
-    char stack[512], *line = room <= sizeof stack ? stack : malloc(room), *p = line;
-    if (!line)
-        return;
-    p = put(p, id);
+    return strlen(id) + strlen(slowest) + sizeof m->scope + 160;
+}
+
+/* Writes m's row at p (which has csv_room bytes); returns its end. */
+static char *csv_row(char *p, const struct tr_catalog *c, const struct tr_milestone *m)
+{
+    p = put(p, cli_subject_id(c, m->subject_type, m->subject));
     *p++ = ',';
     p = put(p, tr_subject_type_name(m->subject_type));
     *p++ = ',';
@@ -102,13 +107,137 @@ void out_milestone_csv(FILE *f, const struct tr_catalog *c, const struct tr_mile
     else if (m->open_start)
         p = put(p, "open");
     *p++ = ',';
-    p = put(p, slowest);
+    p = put(p, m->slowest != TR_NONE ? c->tracks[m->slowest].id : "");
     *p++ = ',';
     p = put(p, m->scope);
     *p++ = '\n';
-    fwrite(line, 1, (size_t)(p - line), f);
+    return p;
+}
+
+void out_milestone_csv(FILE *f, const struct tr_catalog *c, const struct tr_milestone *m)
+{
+    size_t room = csv_room(c, m);
+    char stack[512], *line = room <= sizeof stack ? stack : malloc(room);
+    if (!line)
+        return;
+    fwrite(line, 1, (size_t)(csv_row(line, c, m) - line), f);
     if (line != stack)
         free(line);
+}
+
+/* ---- many rows on two threads ----------------------------------------
+ * A million rows take most of a second to format on one thread (mostly
+ * fetching each subject's id from the catalog), so blocks of rows are
+ * formatted in turn by the calling thread (even blocks) and a helper (odd
+ * ones), each into a buffer of its own, and written in order: the helper
+ * formats its next block once its last one has been written. */
+
+enum { CSV_BLOCK = 8192 };
+
+struct csv_buf {
+    char *p;
+    size_t len, cap;
+};
+
+struct csv_job {
+    FILE *f;
+    const struct tr_catalog *c;
+    const struct tr_milestone *ev;
+    size_t n;
+    struct csv_buf helper_buf;
+    bool helper_full;            /* helper_buf holds a block not yet written */
+    bool failed;                 /* out of memory: the rows are written one by one */
+    pthread_mutex_t mu;
+    pthread_cond_t cv;
+};
+
+/* Formats block b into buf: 0, or -1 out of memory. */
+static int csv_block(const struct csv_job *j, size_t b, struct csv_buf *buf)
+{
+    size_t lo = b * CSV_BLOCK, hi = lo + CSV_BLOCK < j->n ? lo + CSV_BLOCK : j->n;
+    buf->len = 0;
+    for (size_t i = lo; i < hi; i++) {
+        size_t room = csv_room(j->c, &j->ev[i]);
+        if (buf->len + room > buf->cap) {
+            size_t cap = buf->cap ? buf->cap * 2 : (size_t)1 << 20;
+            while (cap < buf->len + room)
+                cap *= 2;
+            char *p = realloc(buf->p, cap);
+            if (!p)
+                return -1;
+            buf->p = p;
+            buf->cap = cap;
+        }
+        buf->len = (size_t)(csv_row(buf->p + buf->len, j->c, &j->ev[i]) - buf->p);
+    }
+    return 0;
+}
+
+static void *csv_helper(void *arg)
+{
+    struct csv_job *j = arg;
+    size_t blocks = (j->n + CSV_BLOCK - 1) / CSV_BLOCK;
+    for (size_t b = 1; b < blocks; b += 2) {
+        pthread_mutex_lock(&j->mu);
+        while (j->helper_full)
+            pthread_cond_wait(&j->cv, &j->mu);
+        pthread_mutex_unlock(&j->mu);
+        bool failed = csv_block(j, b, &j->helper_buf) != 0;
+        pthread_mutex_lock(&j->mu);
+        j->helper_full = true;
+        j->failed |= failed;
+        pthread_cond_broadcast(&j->cv);
+        pthread_mutex_unlock(&j->mu);
+    }
+    return NULL;
+}
+
+/* Writes the block in buf, or its rows one by one when it could not be
+ * formatted. */
+static void csv_emit(struct csv_job *j, size_t b, const struct csv_buf *buf, bool failed)
+{
+    if (!failed) {
+        fwrite(buf->p, 1, buf->len, j->f);
+        return;
+    }
+    size_t lo = b * CSV_BLOCK, hi = lo + CSV_BLOCK < j->n ? lo + CSV_BLOCK : j->n;
+    for (size_t i = lo; i < hi; i++)
+        out_milestone_csv(j->f, j->c, &j->ev[i]);
+}
+
+void out_milestones_csv(FILE *f, const struct tr_catalog *c, const struct tr_milestone *ev,
+                        size_t n)
+{
+    struct csv_job j = {.f = f, .c = c, .ev = ev, .n = n};
+    size_t blocks = (n + CSV_BLOCK - 1) / CSV_BLOCK;
+    pthread_t th;
+    pthread_mutex_init(&j.mu, NULL);
+    pthread_cond_init(&j.cv, NULL);
+    bool helper = blocks >= 2 && pthread_create(&th, NULL, csv_helper, &j) == 0;
+    struct csv_buf own = {0};
+    for (size_t b = 0; b < blocks; b++) {
+        if (!helper || b % 2 == 0) {
+            csv_emit(&j, b, &own, csv_block(&j, b, &own) != 0);
+            continue;
+        }
+        pthread_mutex_lock(&j.mu);
+        while (!j.helper_full)
+            pthread_cond_wait(&j.cv, &j.mu);
+        bool failed = j.failed;
+        j.failed = false;
+        pthread_mutex_unlock(&j.mu);
+        csv_emit(&j, b, &j.helper_buf, failed);
+        pthread_mutex_lock(&j.mu);
+        j.helper_full = false;
+        pthread_cond_broadcast(&j.cv);
+        pthread_mutex_unlock(&j.mu);
+    }
+    if (helper)
+        pthread_join(th, NULL);
+    pthread_mutex_destroy(&j.mu);
+    pthread_cond_destroy(&j.cv);
+    free(own.p);
+    free(j.helper_buf.p);
 }
 
 void out_milestone_text(FILE *f, const struct tr_catalog *c, const struct tr_milestone *m)
