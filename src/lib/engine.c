@@ -42,12 +42,13 @@
 struct vec {
     void *p;
     size_t n, cap, size;
+    size_t first;                /* elements of the first allocation (0: 256) */
 };
 
 static void *vec_push(struct vec *v)
 {
     if (v->n == v->cap) {
-        size_t cap = v->cap ? v->cap * 2 : 256;
+        size_t cap = v->cap ? v->cap * 2 : v->first ? v->first : 256;
         void *p = realloc(v->p, cap * v->size);
         if (!p)
             return NULL;
@@ -805,6 +806,11 @@ static int alloc_state(struct engine *g, const tr_day *tot_start, void *resume)
     g->lane[1].sum = calloc(nt, sizeof *g->lane[1].sum);
     for (int i = 0; i < 2; i++) {
         g->lane[i].events.size = sizeof(struct tr_milestone);
+        /* 64 MB of address space at once: malloc maps a block that large
+         * on its own, so only the pages filled are ever touched, and
+         * growing it past that remaps instead of copying; a doubling from
+         * 256 would copy the events of a full scan several times over */
+        g->lane[i].events.first = ((size_t)64 << 20) / sizeof(struct tr_milestone);
         g->lane[i].corrections.size = sizeof(struct tr_correction);
     }
     if (!g->next || !g->k_before || !g->touched || !g->lane[1].sum)
