@@ -132,12 +132,9 @@ struct engine {
     uint64_t *last, *max, *next;
     tr_day *last_day, *first_day;
     uint32_t *k, *k_before;      /* thresholds crossed, now and when the scan began */
-    /* from the catalog alone (struct tr_engine_prep): series -> totals
-     * incidence (CSR), each track's day 0, each series' start */
-    const uint32_t *inc_off, *inc;
-    const uint32_t *run_lo, *group_run;
-    uint32_t n_runs;
-    const tr_day *track_day0, *start;
+    /* from the catalog alone: series -> totals incidence, its runs, each
+     * track's day 0, each series' start */
+    const struct tr_engine_prep *p;
     struct tr_engine_prep *own_prep;     /* prepared by this run: freed with it */
     /* totals state */
     uint64_t *sum;               /* each total's sum of its recordings' latest counts:
@@ -221,8 +218,8 @@ static int observe(struct engine *g, struct lane *ln, uint32_t s, uint64_t delta
     bool first = g->first_day[s] == TR_DAY_NONE;
     if (first) {
         g->first_day[s] = d;
-        for (uint32_t k = g->inc_off[s]; k < g->inc_off[s + 1]; k++)
-            __atomic_fetch_add(&g->tot[g->inc[k]].started, 1, __ATOMIC_RELAXED);
+        for (uint32_t k = g->p->inc_off[s]; k < g->p->inc_off[s + 1]; k++)
+            __atomic_fetch_add(&g->tot[g->p->inc[k]].started, 1, __ATOMIC_RELAXED);
     } else if (v < old) {
         struct tr_correction *cr = vec_push(&ln->corrections);
         if (!cr)
@@ -233,7 +230,7 @@ static int observe(struct engine *g, struct lane *ln, uint32_t s, uint64_t delta
         if (g->next[s] && v >= g->next[s]) {
             uint32_t t = g->c->series_track[s];
             int rc = cross(g, &ln->events, &g->next[s], v, TR_SUBJECT_TRACK, t, TR_MS_TRACK_TOTAL,
-                           g->track_day0[t], first ? TR_DAY_NONE : g->last_day[s], g->start[s],
+                           g->p->track_day0[t], first ? TR_DAY_NONE : g->last_day[s], g->p->start[s],
                            &g->k[s]);
             if (rc)
                 return rc;
@@ -334,12 +331,12 @@ static int finish_day(struct engine *g)
         for (uint32_t s = 0; s < g->ns; s++) {
             if (g->last_day[s] != g->day)
                 continue;
-            for (uint32_t k = g->inc_off[s]; k < g->inc_off[s + 1]; k++) {
-                struct total *tt = &g->tot[g->inc[k]];
+            for (uint32_t k = g->p->inc_off[s]; k < g->p->inc_off[s + 1]; k++) {
+                struct total *tt = &g->tot[g->p->inc[k]];
                 if (tt->stamp != g->day) {
                     tt->stamp = g->day;
                     tt->seen = 0;
-                    g->touched[n_touched++] = g->inc[k];
+                    g->touched[n_touched++] = g->p->inc[k];
                 }
                 tt->seen++;
             }
@@ -361,14 +358,14 @@ static int finish_day(struct engine *g)
 static void add_sums(struct engine *g, struct lane *ln, uint32_t grp, uint32_t n)
 {
     uint32_t base = grp * TR_GROUP_SLOTS, end = base + n;
-    const uint32_t *run_lo = g->run_lo, *inc_off = g->inc_off, *inc = g->inc;
+    const uint32_t *run_lo = g->p->run_lo, *inc_off = g->p->inc_off, *inc = g->p->inc;
     uint64_t *sum = ln->sum;
     /* prefix sums of the deltas: a run's sum is a difference of two */
     uint64_t pre[TR_GROUP_SLOTS + 1];
     pre[0] = 0;
     for (uint32_t s = 0; s < n; s++)
         pre[s + 1] = pre[s] + ln->delta[s];
-    for (uint32_t r = g->group_run[grp]; r < g->n_runs && run_lo[r] < end; r++) {
+    for (uint32_t r = g->p->group_run[grp]; r < g->p->n_runs && run_lo[r] < end; r++) {
         uint32_t lo = run_lo[r] > base ? run_lo[r] : base;
         uint32_t hi = run_lo[r + 1] < end ? run_lo[r + 1] : end;
         uint64_t acc = pre[hi - base] - pre[lo - base];
@@ -627,12 +624,12 @@ static uint32_t distinct_series(const struct tr_catalog *c, const uint32_t *trac
 }
 
 /* Builds the series -> totals incidence and each total's start day. */
-static int build_incidence(const struct tr_catalog *c, struct tr_engine_prep *g)
+static int build_incidence(const struct tr_catalog *c, struct tr_engine_prep *p)
 {
     uint32_t nr = c->n_releases, na = c->n_artists;
     /* tracks crediting each artist, CSR */
     uint32_t *a_off = calloc(na + 1, sizeof *a_off), *a_tr = NULL;
-    uint8_t *mark = calloc(g->ns ? g->ns : 1, 1);
+    uint8_t *mark = calloc(p->ns ? p->ns : 1, 1);
     uint32_t *pairs_s = NULL, *pairs_t = NULL, *buf = NULL;
     int rc = TR_ENOMEM;
     if (!a_off || !mark)
@@ -669,11 +666,11 @@ static int build_incidence(const struct tr_catalog *c, struct tr_engine_prep *g)
     pairs_s = malloc((total ? total : 1) * sizeof *pairs_s);
     pairs_t = malloc((total ? total : 1) * sizeof *pairs_t);
     buf = malloc(maxlist * sizeof *buf);
-    g->inc_off = calloc((size_t)g->ns + 1, sizeof *g->inc_off);
-    if (!pairs_s || !pairs_t || !buf || !g->inc_off)
+    p->inc_off = calloc((size_t)p->ns + 1, sizeof *p->inc_off);
+    if (!pairs_s || !pairs_t || !buf || !p->inc_off)
         goto out;
     size_t np = 0;
-    for (uint32_t t = 0; t < g->nt; t++) {
+    for (uint32_t t = 0; t < p->nt; t++) {
         uint32_t n;
         if (t < nr)
             n = distinct_series(c, c->releases[t].tracks, c->releases[t].n_tracks, buf, mark);
@@ -682,26 +679,26 @@ static int build_incidence(const struct tr_catalog *c, struct tr_engine_prep *g)
         for (uint32_t k = 0; k < n; k++) {
             pairs_s[np] = buf[k];
             pairs_t[np++] = t;
-            g->inc_off[buf[k] + 1]++;
+            p->inc_off[buf[k] + 1]++;
         }
     }
-    for (uint32_t s = 0; s < g->ns; s++)
-        g->inc_off[s + 1] += g->inc_off[s];
-    if (!(g->inc = malloc((np ? np : 1) * sizeof *g->inc)))
+    for (uint32_t s = 0; s < p->ns; s++)
+        p->inc_off[s + 1] += p->inc_off[s];
+    if (!(p->inc = malloc((np ? np : 1) * sizeof *p->inc)))
         goto out;
     {
-        uint32_t *fill = calloc((size_t)g->ns + 1, sizeof *fill);
+        uint32_t *fill = calloc((size_t)p->ns + 1, sizeof *fill);
         if (!fill)
             goto out;
         for (size_t i = 0; i < np; i++)
-            g->inc[g->inc_off[pairs_s[i]] + fill[pairs_s[i]]++] = pairs_t[i];
+            p->inc[p->inc_off[pairs_s[i]] + fill[pairs_s[i]]++] = pairs_t[i];
         free(fill);
     }
     tr_day *artist_day0;
     if (tr_catalog_artist_days(c, &artist_day0))
         goto out;
-    for (uint32_t t = 0; t < g->nt; t++)
-        g->tot_start[t] = t < nr ? c->releases[t].date : artist_day0[t - nr];
+    for (uint32_t t = 0; t < p->nt; t++)
+        p->tot_start[t] = t < nr ? c->releases[t].date : artist_day0[t - nr];
     free(artist_day0);
     rc = 0;
 out:
@@ -787,7 +784,7 @@ static int build_runs(struct tr_engine_prep *p)
 
 /* The state: the checkpoint's arrays in the buffer `resume` (a checkpoint
  * that fits, taken over) or in a new one, and the rest beside it. */
-static int alloc_state(struct engine *g, const tr_day *tot_start, void *resume)
+static int alloc_state(struct engine *g, void *resume)
 {
     size_t ns = g->ns ? g->ns : 1, nt = g->nt ? g->nt : 1;
     size_t ladder_len = strlen(tr_ladder_text(g->l));
@@ -827,7 +824,7 @@ static int alloc_state(struct engine *g, const tr_day *tot_start, void *resume)
     for (uint32_t t = 0; t < g->nt; t++) {
         g->sum[t] = 0;
         g->tot[t] = (struct total){.next = first, .stamp = TR_DAY_NONE, .last_day = TR_DAY_NONE,
-                                   .start = tot_start[t]};
+                                   .start = g->p->tot_start[t]};
     }
     return 0;
 }
@@ -935,9 +932,9 @@ static int every_track(struct engine *g)
             idx[off[s] + fill[s]++] = (uint32_t)i;
             /* only a release with a member that crossed in this scan can
              * pass a new level (a day's few thousand, not every release) */
-            for (uint32_t k = g->inc_off[s]; k < g->inc_off[s + 1]; k++)
-                if (g->inc[k] < c->n_releases)
-                    crossed[g->inc[k]] = 1;
+            for (uint32_t k = g->p->inc_off[s]; k < g->p->inc_off[s + 1]; k++)
+                if (g->p->inc[k] < c->n_releases)
+                    crossed[g->p->inc[k]] = 1;
         }
     /* a recording that moved between the lanes has its events in two
      * runs: each recording's in threshold order (a few, mostly in order) */
@@ -1218,14 +1215,8 @@ int tr_engine_run(struct tr_backend *be, const struct tr_catalog *c, const struc
         resume = NULL;
     }
     if (!rc) {
-        g.track_day0 = prep->track_day0;
-        g.start = prep->start;
-        g.inc_off = prep->inc_off;
-        g.inc = prep->inc;
-        g.run_lo = prep->run_lo;
-        g.group_run = prep->group_run;
-        g.n_runs = prep->n_runs;
-        rc = alloc_state(&g, prep->tot_start, resume);   /* takes resume over */
+        g.p = prep;
+        rc = alloc_state(&g, resume);   /* takes resume over */
     } else {
         free(resume);
     }

@@ -67,29 +67,32 @@ static void check(struct tr_milestone *ev, size_t n)
     free(want);
 }
 
+/* Events as events() makes them, sorted and checked. */
+static void sort_and_check(size_t n, tr_day day0, uint32_t days, uint32_t subjects, bool scopes,
+                           uint64_t seed)
+{
+    struct tr_milestone *ev = events(n, day0, days, subjects, scopes, seed);
+    check(ev, n);
+    free(ev);
+}
+
 static void test_days_and_subjects(void **state)
 {
     (void)state;
     /* 200 days x 50 subjects: a subject crosses several thresholds a day */
-    struct tr_milestone *ev = events(100000, 19723, 200, 50, false, 1);
-    check(ev, 100000);
-    free(ev);
+    sort_and_check(100000, 19723, 200, 50, false, 1);
 }
 
 static void test_a_million_subjects(void **state)
 {
     (void)state;
-    struct tr_milestone *ev = events(200000, 19000, 3650, 1000000, false, 2);
-    check(ev, 200000);
-    free(ev);
+    sort_and_check(200000, 19000, 3650, 1000000, false, 2);
 }
 
 static void test_scopes(void **state)
 {
     (void)state;
-    struct tr_milestone *ev = events(20000, 19723, 10, 20, true, 3);
-    check(ev, 20000);
-    free(ev);
+    sort_and_check(20000, 19723, 10, 20, true, 3);
 }
 
 static void test_dates_far_apart(void **state)
@@ -97,9 +100,7 @@ static void test_dates_far_apart(void **state)
     (void)state;
     /* dates two million years apart and subjects up to 2^32-1 do not fit
      * a 64-bit key: qsort's way */
-    struct tr_milestone *ev = events(20000, -400000000, 800000000, UINT32_MAX, false, 4);
-    check(ev, 20000);
-    free(ev);
+    sort_and_check(20000, -400000000, 800000000, UINT32_MAX, false, 4);
 }
 
 static void test_one_subject_many_scopes(void **state)
@@ -120,9 +121,7 @@ static void test_small(void **state)
 {
     (void)state;
     tr_milestone_sort(NULL, 0);
-    struct tr_milestone *ev = events(2, 19723, 1, 1, false, 5);
-    check(ev, 2);
-    free(ev);
+    sort_and_check(2, 19723, 1, 1, false, 5);
 }
 
 int main(void)
