@@ -6,10 +6,8 @@
 #include "cli.h"
 
 json_t *out_milestone_json(const struct tr_catalog *c, const struct tr_milestone *m);
-void out_milestone_csv_header(FILE *f);
-void out_milestone_csv(FILE *f, const struct tr_catalog *c, const struct tr_milestone *m);
-/* The rows of ev[0..n) in order, formatted on two threads when there are
- * many. */
+/* The header and the rows of ev[0..n) in order, formatted on two threads
+ * when there are many. */
 void out_milestones_csv(FILE *f, const struct tr_catalog *c, const struct tr_milestone *ev,
                         size_t n);
 void out_milestone_text(FILE *f, const struct tr_catalog *c, const struct tr_milestone *m);

@@ -110,8 +110,6 @@ int cmd_milestones(struct cli *cli, int argc, char **argv)
         goto fail;
     }
     json_t *arr = json ? json_array() : NULL;
-    if (csv)
-        out_milestone_csv_header(stdout);
     if (csv) {
         /* the kept events together, then their rows in bulk (CSV rows
          * carry no claims) */
@@ -120,9 +118,8 @@ int cmd_milestones(struct cli *cli, int argc, char **argv)
             if (keep(&ev[i], &f))
                 ev[k++] = ev[i];
         out_milestones_csv(stdout, cat, ev, k);
-        n = 0;
     }
-    for (size_t i = 0; i < n; i++) {
+    for (size_t i = 0; !csv && i < n; i++) {
         if (!keep(&ev[i], &f))
             continue;
         const struct tr_claim *cl = cs.first ? cs.claims + cs.first[i] : NULL;

@@ -41,7 +41,7 @@ json_t *out_milestone_json(const struct tr_catalog *c, const struct tr_milestone
     return o;
 }
 
-void out_milestone_csv_header(FILE *f)
+static void out_milestone_csv_header(FILE *f)
 {
     fputs("subject,subject_type,kind,threshold,date,day,value,after,slowest,scope\n", f);
 }
@@ -114,7 +114,8 @@ static char *csv_row(char *p, const struct tr_catalog *c, const struct tr_milest
     return p;
 }
 
-void out_milestone_csv(FILE *f, const struct tr_catalog *c, const struct tr_milestone *m)
+/* One row (the way out when a block's buffer cannot grow). */
+static void out_milestone_csv(FILE *f, const struct tr_catalog *c, const struct tr_milestone *m)
 {
     size_t room = csv_room(c, m);
     char stack[512], *line = room <= sizeof stack ? stack : malloc(room);
@@ -209,6 +210,7 @@ void out_milestones_csv(FILE *f, const struct tr_catalog *c, const struct tr_mil
                         size_t n)
 {
     struct csv_job j = {.f = f, .c = c, .ev = ev, .n = n};
+    out_milestone_csv_header(f);
     size_t blocks = (n + CSV_BLOCK - 1) / CSV_BLOCK;
     pthread_t th;
     pthread_mutex_init(&j.mu, NULL);
