@@ -22,6 +22,8 @@ struct tr_catalog_priv {
     bool changed;
     char *arena;                 /* a snapshot's strings and lists, or NULL */
     size_t arena_len;
+    void (*release_arena)(void *arena, size_t len, void *ctx);   /* NULL: free */
+    void *release_ctx;
 };
 
 static const char *const kind_names[] = {"", "solo", "group"};
@@ -241,10 +243,13 @@ int tr_catalog_add_track(struct tr_catalog *c, const char *id, uint32_t own_seri
     return rc;
 }
 
-void tr_catalog_set_arena(struct tr_catalog *c, void *arena, size_t len)
+void tr_catalog_set_arena(struct tr_catalog *c, void *arena, size_t len,
+                          void (*release)(void *arena, size_t len, void *ctx), void *ctx)
 {
     c->priv->arena = arena;
     c->priv->arena_len = len;
+    c->priv->release_arena = release;
+    c->priv->release_ctx = ctx;
 }
 
 /* Frees a field's value unless it lives in the arena. */
@@ -455,7 +460,10 @@ void tr_catalog_free(struct tr_catalog *c)
     if (c->priv) {
         for (int t = 0; t < 3; t++)
             free(c->priv->dirty[t].flags);
-        free(c->priv->arena);
+        if (c->priv->release_arena)
+            c->priv->release_arena(c->priv->arena, c->priv->arena_len, c->priv->release_ctx);
+        else
+            free(c->priv->arena);
     }
     free(c->priv);
     free(c);

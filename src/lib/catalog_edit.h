@@ -37,7 +37,8 @@ int tr_catalog_add_track(struct tr_catalog *c, const char *id, uint32_t own_seri
                          uint32_t *idx, bool *created);
 
 /* Field edits.  A field of c's entities is either malloc'd or points into
- * c's arena (the strings and lists of a loaded snapshot, one allocation);
+ * c's arena (the strings and lists of a loaded snapshot: one allocation,
+ * or the mapped snapshot itself);
  * these replace it with a malloc'd copy and free the old value unless it
  * is in the arena.  Every edit of a string or list field goes through
  * them.  0 or TR_ENOMEM. */
@@ -49,8 +50,10 @@ int tr_catalog_set_list(struct tr_catalog *c, uint32_t **field, uint32_t *n_fiel
 /* Replaces a string list with a copy. */
 int tr_catalog_set_strings(struct tr_catalog *c, char ***field, uint32_t *n_field,
                            char *const *src, uint32_t n);
-/* Hands c the arena its fields may point into (freed with c). */
-void tr_catalog_set_arena(struct tr_catalog *c, void *arena, size_t len);
+/* Hands c the arena its fields may point into, released with c: by
+ * release(arena, len, ctx), or by free() when release is NULL. */
+void tr_catalog_set_arena(struct tr_catalog *c, void *arena, size_t len,
+                          void (*release)(void *arena, size_t len, void *ctx), void *ctx);
 
 void tr_catalog_mark(struct tr_catalog *c, enum tr_subject_type t, uint32_t idx);
 bool tr_catalog_is_dirty(const struct tr_catalog *c, enum tr_subject_type t, uint32_t idx);

@@ -13,10 +13,14 @@
  *   tracks            struct snap_track   x n_tracks
  *   maps              the three id maps' slots (idmap.h), artists first
  *
- * Loading reads the strings and lists into one arena that the entities'
- * fields point into (the catalog frees only what is not in it: edits), and
- * the records and maps in batches straight from the source: no copy of the
- * whole blob is made.
+ * Each section starts at a multiple of 8 ("SNP2"; "SNP1", written by
+ * earlier builds, packs them end to end and is still read), so that a
+ * snapshot in aligned memory can be used in place: tr_catalog_adopt_snapshot
+ * points the entities' strings and lists into it and borrows the id maps'
+ * slots; only the entity records are decoded.  Otherwise loading reads the
+ * strings and lists into one arena that the entities' fields point into
+ * (the catalog frees only what is not in it: edits), and the records and
+ * maps in batches straight from the source: no copy of the whole blob.
  */
 #include "catalog_snapshot.h"
 #include "catalog_edit.h"
@@ -25,7 +29,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define SNAP_MAGIC 0x31504e53u    /* "SNP1" */
+#define SNAP_MAGIC 0x32504e53u          /* "SNP2": sections 8-byte aligned */
+#define SNAP_MAGIC_PACKED 0x31504e53u   /* "SNP1": sections end to end */
 
 struct snap_header {
     uint32_t magic;
@@ -57,6 +62,31 @@ struct snap_track {
     int32_t released;
     uint32_t same_as, version_of, series, own_series;
 };
+
+/* Where each section starts, and the end.  The header's sizes must each
+ * be below 2^62 or so (checked against the blob's length first), so that
+ * the sums cannot wrap. */
+struct layout {
+    size_t strings, lists, artists, releases, tracks, maps[3], end;
+};
+
+static struct layout layout_of(const struct snap_header *h)
+{
+    size_t a = h->magic == SNAP_MAGIC_PACKED ? 1 : 8;
+#define NEXT(off, bytes) (((off) + (bytes) + a - 1) / a * a)
+    struct layout l;
+    l.strings = sizeof *h;
+    l.lists = NEXT(l.strings, h->strings);
+    l.artists = NEXT(l.lists, h->lists);
+    l.releases = NEXT(l.artists, (size_t)h->n_artists * sizeof(struct snap_artist));
+    l.tracks = NEXT(l.releases, (size_t)h->n_releases * sizeof(struct snap_release));
+    l.maps[0] = NEXT(l.tracks, (size_t)h->n_tracks * sizeof(struct snap_track));
+    l.maps[1] = NEXT(l.maps[0], h->maps[0]);
+    l.maps[2] = NEXT(l.maps[1], h->maps[1]);
+    l.end = NEXT(l.maps[2], h->maps[2]);
+#undef NEXT
+    return l;
+}
 
 struct writer {
     char *strings;
@@ -167,23 +197,21 @@ int tr_catalog_snapshot(const struct tr_catalog *c, void **out, size_t *len)
     h.lists = w.n_list * sizeof(uint32_t);
     for (int k = 0; k < 3; k++)
         h.maps[k] = tr_idmap_bytes(maps[k]);
-    size_t n = sizeof h + h.strings + h.lists + c->n_artists * sizeof *sa +
-               c->n_releases * sizeof *sr + c->n_tracks * sizeof *st + h.maps[0] + h.maps[1] + h.maps[2];
-    if (!(blob = malloc(n)))
+    struct layout l = layout_of(&h);
+    if (!(blob = calloc(1, l.end)))      /* zeroed: the padding too */
         goto out;
-    char *p = blob;
-    memcpy(p, &h, sizeof h), p += sizeof h;
+    memcpy(blob, &h, sizeof h);
     if (h.strings)
-        memcpy(p, w.strings, h.strings), p += h.strings;
+        memcpy(blob + l.strings, w.strings, h.strings);
     if (h.lists)
-        memcpy(p, w.lists, h.lists), p += h.lists;
-    memcpy(p, sa, c->n_artists * sizeof *sa), p += c->n_artists * sizeof *sa;
-    memcpy(p, sr, c->n_releases * sizeof *sr), p += c->n_releases * sizeof *sr;
-    memcpy(p, st, c->n_tracks * sizeof *st), p += c->n_tracks * sizeof *st;
+        memcpy(blob + l.lists, w.lists, h.lists);
+    memcpy(blob + l.artists, sa, c->n_artists * sizeof *sa);
+    memcpy(blob + l.releases, sr, c->n_releases * sizeof *sr);
+    memcpy(blob + l.tracks, st, c->n_tracks * sizeof *st);
     for (int k = 0; k < 3; k++)
-        tr_idmap_save(maps[k], p), p += h.maps[k];
+        tr_idmap_save(maps[k], blob + l.maps[k]);
     *out = blob;
-    *len = n;
+    *len = l.end;
     blob = NULL;
     rc = 0;
 out:
@@ -300,13 +328,13 @@ static void decode_track(struct reader *r, const struct snap_header *h, const ch
 }
 
 /* Reads n records of rec bytes at off in batches, decoding each into the
- * entity array; returns the offset after the section. */
-static size_t read_section(const struct tr_snapshot_source *src, struct reader *r,
-                           const struct snap_header *h, char *buf, size_t off, uint32_t n,
-                           size_t rec,
-                           void (*decode)(struct reader *, const struct snap_header *,
-                                          const char *, void *),
-                           void *entities, size_t entity_size)
+ * entity array. */
+static void read_section(const struct tr_snapshot_source *src, struct reader *r,
+                         const struct snap_header *h, char *buf, size_t off, uint32_t n,
+                         size_t rec,
+                         void (*decode)(struct reader *, const struct snap_header *,
+                                        const char *, void *),
+                         void *entities, size_t entity_size)
 {
     for (uint32_t i = 0; i < n && !r->bad; i += BATCH) {
         uint32_t k = n - i < BATCH ? n - i : BATCH;
@@ -314,42 +342,56 @@ static size_t read_section(const struct tr_snapshot_source *src, struct reader *
         for (uint32_t j = 0; j < k && !r->bad; j++)
             decode(r, h, buf + j * rec, (char *)entities + (size_t)(i + j) * entity_size);
     }
-    return off + (size_t)n * rec;
 }
 
-int tr_catalog_load_snapshot(const struct tr_snapshot_source *src, struct tr_catalog **out)
+static void keep_bytes(void *bytes, size_t len, void *ctx)
+{
+    (void)bytes, (void)len, (void)ctx;
+}
+
+/* Loads a snapshot read from src.  With bytes (the same snapshot, in
+ * writable aligned memory the catalog may keep) the strings, lists and id
+ * maps are used in place, and the catalog releases bytes when freed. */
+static int load(const struct tr_snapshot_source *src, void *bytes,
+                void (*release)(void *, size_t, void *), void *ctx, struct tr_catalog **out)
 {
     struct snap_header h;
     size_t len = src->len;
     if (len < sizeof h || read_at(src, &h, sizeof h, 0))
         return TR_ESTORE;
-    uint64_t need = sizeof h + h.strings + h.lists + (uint64_t)h.n_artists * sizeof(struct snap_artist) +
-                    (uint64_t)h.n_releases * sizeof(struct snap_release) +
-                    (uint64_t)h.n_tracks * sizeof(struct snap_track) + h.maps[0] + h.maps[1] + h.maps[2];
-    /* sections each within the blob (so the sum cannot wrap), and no more
-     * recordings than tracks (each track is given one slot) */
-    if (h.magic != SNAP_MAGIC || h.strings > len || h.lists > len || h.maps[0] > len ||
-        h.maps[1] > len || h.maps[2] > len || need != len || h.lists % sizeof(uint32_t) ||
-        h.n_series > h.n_tracks)
+    /* sections each within the blob (so the sums cannot wrap), and no more
+     * recordings than tracks (each track is given one slot); in place, only
+     * the aligned layout */
+    if ((h.magic != SNAP_MAGIC && (h.magic != SNAP_MAGIC_PACKED || bytes)) || h.strings > len ||
+        h.lists > len || h.maps[0] > len || h.maps[1] > len || h.maps[2] > len ||
+        h.lists % sizeof(uint32_t) || h.n_series > h.n_tracks || (uintptr_t)bytes % 8)
         return TR_ESTORE;
-    /* The arena: the lists (first, for their alignment), then the strings,
-     * read once; the entities' fields point into it. */
-    size_t off = sizeof h;
-    char *arena = malloc(h.lists + h.strings + 1);
+    struct layout l = layout_of(&h);
+    if (l.end != len)
+        return TR_ESTORE;
+    /* The arena: the snapshot itself, or the lists (first, for their
+     * alignment) then the strings, read once; the entities' fields point
+     * into it. */
+    char *arena = bytes ? bytes : malloc(h.lists + h.strings + 1);
     struct tr_catalog *c = calloc(1, sizeof *c);
     char *buf = malloc(BATCH * MAX_RECORD);
     if (!arena || !c || !buf || !(c->priv = tr_catalog_priv_new())) {
-        free(arena);
+        if (!bytes)
+            free(arena);
         free(c);
         free(buf);
         return TR_ENOMEM;
     }
-    tr_catalog_set_arena(c, arena, h.lists + h.strings);
-    struct reader r = {arena + h.lists, h.strings, (const uint32_t *)(void *)arena,
+    struct reader r = {bytes ? arena + l.strings : arena + h.lists, h.strings,
+                       (const uint32_t *)(void *)(bytes ? arena + l.lists : arena),
                        h.lists / sizeof(uint32_t), false};
-    r.bad = read_at(src, arena + h.lists, h.strings, off) ||
-            read_at(src, arena, h.lists, off + h.strings);
-    off += h.strings + h.lists;
+    if (bytes) {
+        tr_catalog_set_arena(c, arena, len, release, ctx);
+    } else {
+        tr_catalog_set_arena(c, arena, h.lists + h.strings, NULL, NULL);
+        r.bad = read_at(src, arena + h.lists, h.strings, l.strings) ||
+                read_at(src, arena, h.lists, l.lists);
+    }
     c->artists = calloc(h.n_artists ? h.n_artists : 1, sizeof *c->artists);
     c->releases = calloc(h.n_releases ? h.n_releases : 1, sizeof *c->releases);
     c->tracks = calloc(h.n_tracks ? h.n_tracks : 1, sizeof *c->tracks);
@@ -361,41 +403,46 @@ int tr_catalog_load_snapshot(const struct tr_snapshot_source *src, struct tr_cat
     c->n_releases = h.n_releases;
     c->n_tracks = h.n_tracks;
     c->n_series = h.n_series;
-    off = read_section(src, &r, &h, buf, off, h.n_artists, sizeof(struct snap_artist),
-                       decode_artist, c->artists, sizeof *c->artists);
-    off = read_section(src, &r, &h, buf, off, h.n_releases, sizeof(struct snap_release),
-                       decode_release, c->releases, sizeof *c->releases);
-    off = read_section(src, &r, &h, buf, off, h.n_tracks, sizeof(struct snap_track),
-                       decode_track, c->tracks, sizeof *c->tracks);
+    read_section(src, &r, &h, buf, l.artists, h.n_artists, sizeof(struct snap_artist),
+                 decode_artist, c->artists, sizeof *c->artists);
+    read_section(src, &r, &h, buf, l.releases, h.n_releases, sizeof(struct snap_release),
+                 decode_release, c->releases, sizeof *c->releases);
+    read_section(src, &r, &h, buf, l.tracks, h.n_tracks, sizeof(struct snap_track), decode_track,
+                 c->tracks, sizeof *c->tracks);
     for (uint32_t i = 0; !r.bad && i < h.n_artists; i++)
         r.bad = !c->artists[i].id || !c->artists[i].name;
     for (uint32_t i = 0; !r.bad && i < h.n_releases; i++)
         r.bad = !c->releases[i].id || !c->releases[i].title;
     for (uint32_t i = 0; !r.bad && i < h.n_tracks; i++)
         r.bad = !c->tracks[i].id || !c->tracks[i].title;
-    if (r.bad) {
-        rc = TR_ESTORE;
+    rc = TR_ESTORE;
+    if (r.bad)
         goto fail;
-    }
-    c->artist_ids = tr_idmap_read(h.maps[0], src->read, src->ctx, off, h.n_artists,
-                                  tr_catalog_artist_key, c);
-    c->release_ids = tr_idmap_read(h.maps[1], src->read, src->ctx, off + h.maps[0], h.n_releases,
-                                   tr_catalog_release_key, c);
-    c->track_ids = tr_idmap_read(h.maps[2], src->read, src->ctx, off + h.maps[0] + h.maps[1],
-                                 h.n_tracks, tr_catalog_track_key, c);
-    if (!c->artist_ids || !c->release_ids || !c->track_ids ||
-        tr_idmap_count(c->artist_ids) != h.n_artists || tr_idmap_count(c->release_ids) != h.n_releases ||
-        tr_idmap_count(c->track_ids) != h.n_tracks) {
-        rc = TR_ESTORE;
-        goto fail;
+    const uint32_t n_values[3] = {h.n_artists, h.n_releases, h.n_tracks};
+    const tr_idmap_key_fn keys[3] = {tr_catalog_artist_key, tr_catalog_release_key,
+                                     tr_catalog_track_key};
+    struct tr_idmap **maps[3] = {&c->artist_ids, &c->release_ids, &c->track_ids};
+    for (int k = 0; k < 3; k++) {
+        *maps[k] = bytes ? tr_idmap_borrow(arena + l.maps[k], h.maps[k], n_values[k], keys[k], c)
+                         : tr_idmap_read(h.maps[k], src->read, src->ctx, l.maps[k], n_values[k],
+                                         keys[k], c);
+        if (!*maps[k] || tr_idmap_count(*maps[k]) != n_values[k])
+            goto fail;
     }
     free(buf);
     *out = c;
     return 0;
 fail:
     free(buf);
+    if (bytes)    /* on failure the bytes stay the caller's */
+        tr_catalog_set_arena(c, bytes, len, keep_bytes, NULL);
     tr_catalog_free(c);
     return rc;
+}
+
+int tr_catalog_load_snapshot(const struct tr_snapshot_source *src, struct tr_catalog **out)
+{
+    return load(src, NULL, NULL, NULL, out);
 }
 
 static int read_memory(void *ctx, void *dst, size_t n, size_t off)
@@ -407,5 +454,12 @@ static int read_memory(void *ctx, void *dst, size_t n, size_t off)
 int tr_catalog_from_snapshot(const void *blob, size_t len, struct tr_catalog **out)
 {
     struct tr_snapshot_source src = {len, read_memory, (void *)blob};
-    return tr_catalog_load_snapshot(&src, out);
+    return load(&src, NULL, NULL, NULL, out);
+}
+
+int tr_catalog_adopt_snapshot(void *bytes, size_t len, void (*release)(void *, size_t, void *),
+                              void *ctx, struct tr_catalog **out)
+{
+    struct tr_snapshot_source src = {len, read_memory, bytes};
+    return load(&src, bytes, release, ctx, out);
 }

@@ -25,5 +25,13 @@ struct tr_snapshot_source {
 int tr_catalog_load_snapshot(const struct tr_snapshot_source *src, struct tr_catalog **out);
 /* The same from bytes in memory. */
 int tr_catalog_from_snapshot(const void *blob, size_t len, struct tr_catalog **out);
+/* The same using the bytes in place (writable memory, 8-byte aligned, such
+ * as a private mapping of a file): the catalog's strings, lists and id maps
+ * are the snapshot's own, and only the entity records are decoded.  On
+ * success the catalog owns bytes and, when freed, hands them to
+ * release(bytes, len, ctx); on failure they stay the caller's.  Only the
+ * aligned layout this build writes is taken in place. */
+int tr_catalog_adopt_snapshot(void *bytes, size_t len, void (*release)(void *, size_t, void *),
+                              void *ctx, struct tr_catalog **out);
 
 #endif

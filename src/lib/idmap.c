@@ -25,6 +25,7 @@ struct tr_idmap {
     size_t count;
     tr_idmap_key_fn key;
     const void *owner;
+    bool borrowed;       /* slots in the caller's memory (tr_idmap_borrow) */
 };
 
 static struct slot *new_slots(size_t cap)
@@ -52,7 +53,9 @@ static int grow(struct tr_idmap *m, size_t cap)
     for (size_t i = 0; i < m->cap; i++)
         if (m->slots[i].value != EMPTY)
             place(s, cap, m->slots[i]);
-    free(m->slots);
+    if (!m->borrowed)
+        free(m->slots);
+    m->borrowed = false;
     m->slots = s;
     m->cap = cap;
     return 0;
@@ -80,7 +83,8 @@ void tr_idmap_free(struct tr_idmap *m)
 {
     if (!m)
         return;
-    free(m->slots);
+    if (!m->borrowed)
+        free(m->slots);
     free(m);
 }
 
@@ -125,42 +129,61 @@ void tr_idmap_save(const struct tr_idmap *m, void *out)
     memcpy((char *)out + sizeof head, m->slots, m->cap * sizeof *m->slots);
 }
 
+/* The head of saved slots (capacity, count) fits len bytes. */
+static bool head_ok(const uint64_t head[2], size_t len)
+{
+    return head[0] >= 16 && !(head[0] & (head[0] - 1)) && head[1] * 2 <= head[0] &&
+           len == 2 * sizeof(uint64_t) + head[0] * sizeof(struct slot);
+}
+
+/* A map of saved slots, once every value names an entity and the count
+ * agrees; else NULL (and slots freed unless borrowed). */
+static struct tr_idmap *adopt(struct slot *slots, const uint64_t head[2], bool borrowed,
+                              uint32_t n_values, tr_idmap_key_fn key, const void *owner)
+{
+    size_t used = 0;
+    bool ok = true;
+    for (size_t i = 0; i < head[0] && ok; i++)
+        if (slots[i].value != EMPTY) {
+            ok = slots[i].value < n_values;
+            used++;
+        }
+    struct tr_idmap *m = ok && used == head[1] ? calloc(1, sizeof *m) : NULL;
+    if (!m) {
+        if (!borrowed)
+            free(slots);
+        return NULL;
+    }
+    *m = (struct tr_idmap){slots, head[0], head[1], key, owner, borrowed};
+    return m;
+}
+
 struct tr_idmap *tr_idmap_read(size_t len, int (*read)(void *ctx, void *dst, size_t n, size_t off),
                                void *ctx, size_t off, uint32_t n_values, tr_idmap_key_fn key,
                                const void *owner)
 {
     uint64_t head[2];
-    if (len < sizeof head || read(ctx, head, sizeof head, off))
+    if (len < sizeof head || read(ctx, head, sizeof head, off) || !head_ok(head, len))
         return NULL;
-    if (head[0] < 16 || (head[0] & (head[0] - 1)) || head[1] * 2 > head[0] ||
-        len != sizeof head + head[0] * sizeof(struct slot))
-        return NULL;
-    struct tr_idmap *m = calloc(1, sizeof *m);
-    if (!m || !(m->slots = malloc(head[0] * sizeof *m->slots)) ||
-        read(ctx, m->slots, head[0] * sizeof *m->slots, off + sizeof head)) {
-        if (m)
-            free(m->slots);
-        free(m);
+    struct slot *slots = malloc(head[0] * sizeof *slots);
+    if (!slots || read(ctx, slots, head[0] * sizeof *slots, off + sizeof head)) {
+        free(slots);
         return NULL;
     }
-    /* every value must name an entity, and the count must agree */
-    size_t used = 0;
-    bool ok = true;
-    for (size_t i = 0; i < head[0] && ok; i++)
-        if (m->slots[i].value != EMPTY) {
-            ok = m->slots[i].value < n_values;
-            used++;
-        }
-    if (!ok || used != head[1]) {
-        free(m->slots);
-        free(m);
+    return adopt(slots, head, false, n_values, key, owner);
+}
+
+struct tr_idmap *tr_idmap_borrow(void *bytes, size_t len, uint32_t n_values, tr_idmap_key_fn key,
+                                 const void *owner)
+{
+    uint64_t head[2];
+    if (len < sizeof head || (uintptr_t)bytes % _Alignof(struct slot))
         return NULL;
-    }
-    m->cap = head[0];
-    m->count = head[1];
-    m->key = key;
-    m->owner = owner;
-    return m;
+    memcpy(head, bytes, sizeof head);
+    if (!head_ok(head, len))
+        return NULL;
+    return adopt((struct slot *)(void *)((char *)bytes + sizeof head), head, true, n_values, key,
+                 owner);
 }
 
 static int read_memory(void *ctx, void *dst, size_t n, size_t off)

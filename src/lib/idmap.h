@@ -48,5 +48,10 @@ struct tr_idmap *tr_idmap_load(const void *bytes, size_t len, uint32_t n_values,
 struct tr_idmap *tr_idmap_read(size_t len, int (*read)(void *ctx, void *dst, size_t n, size_t off),
                                void *ctx, size_t off, uint32_t n_values, tr_idmap_key_fn key,
                                const void *owner);
+/* The same using the saved bytes in place (writable memory, 8-byte
+ * aligned, that outlives the map): a put writes into them, a growth moves
+ * the slots to an array of the map's own.  NULL as for load. */
+struct tr_idmap *tr_idmap_borrow(void *bytes, size_t len, uint32_t n_values, tr_idmap_key_fn key,
+                                 const void *owner);
 
 #endif

@@ -24,6 +24,7 @@
 #include "catalog_edit.h"
 #include "catalog_snapshot.h"
 #include "event_pack.h"
+#include "side_file.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -96,24 +97,46 @@ static const char schema[] =
 
 #define STMT_CACHE 16
 
-struct ckpt_job;
+/* The caches kept as files beside the store (side_file.h), each named by
+ * its generation in meta under the same key. */
+enum { SIDE_CHECKPOINT, SIDE_CATALOG, N_SIDES };
+static const struct { const char *name; uint32_t magic; } side_kinds[N_SIDES] = {
+    {"checkpoint", 0x4b435254u},        /* "TRCK" */
+    {"catalog", 0x54414354u},           /* "TCAT" */
+};
 
 struct sqlite_backend {
     struct tr_backend base;
     sqlite3 *db;
     char *path;
     bool in_txn;
+    bool writing;        /* the open transaction is a write transaction */
     bool bulk;           /* this write transaction uses a rollback journal (enter_bulk) */
-    /* checkpoint files written by the open transaction: generations
-     * (ckpt_base, ckpt_written]; removed if it rolls back */
-    uint64_t ckpt_base, ckpt_written;
-    struct ckpt_job *ckpt_job;   /* the checkpoint file being written, or NULL */
+    struct tr_side side[N_SIDES];
     /* statements run once per chunk, tail or day, prepared once (cached) */
     struct { const char *sql; sqlite3_stmt *st; } cache[STMT_CACHE];
 };
 
-static void ckpt_commit_cleanup(struct sqlite_backend *b, bool committed);
-static int ckpt_wait(struct sqlite_backend *b, struct tr_error *err);
+/* Waits for every side file being written: 0, or the first error. */
+static int sides_wait(struct sqlite_backend *b, struct tr_error *err)
+{
+    int rc = 0;
+    for (int k = 0; k < N_SIDES; k++) {
+        int r = tr_side_wait(&b->side[k], rc ? NULL : err);
+        rc = rc ? rc : r;
+    }
+    return rc;
+}
+
+static void sides_end(struct sqlite_backend *b, bool committed)
+{
+    for (int k = 0; k < N_SIDES; k++)
+        tr_side_end(&b->side[k], committed);
+}
+
+static int side_generation(struct sqlite_backend *b, int k, uint64_t *gen, struct tr_error *err);
+static int side_put(struct sqlite_backend *b, int k, void *data, size_t len, bool owned,
+                    struct tr_error *err);
 static void leave_bulk(struct sqlite_backend *b);
 
 static int db_error(struct sqlite_backend *b, struct tr_error *err, const char *what)
@@ -234,8 +257,7 @@ static void sq_close(struct tr_backend *base)
         return;
     if (b->in_txn)
         sqlite3_exec(b->db, "ROLLBACK", NULL, NULL, NULL);
-    ckpt_wait(b, NULL);
-    ckpt_commit_cleanup(b, false);
+    sides_end(b, false);
     leave_bulk(b);
     for (int i = 0; i < STMT_CACHE && b->cache[i].sql; i++)
         sqlite3_finalize(b->cache[i].st);
@@ -283,20 +305,22 @@ static int sq_begin(struct tr_backend *base, bool write, struct tr_error *err)
     int rc = exec(b, write ? "BEGIN IMMEDIATE" : "BEGIN", err);
     if (rc)
         leave_bulk(b);
-    if (rc == 0)
+    if (rc == 0) {
         b->in_txn = true;
+        b->writing = write;
+    }
     return rc;
 }
 
 static int sq_commit(struct tr_backend *base, struct tr_error *err)
 {
     struct sqlite_backend *b = B(base);
-    int rc = ckpt_wait(b, err);      /* a committed generation has its file */
+    int rc = sides_wait(b, err);     /* a committed generation has its file */
     if (!rc)
         rc = exec(b, "COMMIT", err);
     if (rc == 0) {
         b->in_txn = false;
-        ckpt_commit_cleanup(b, true);
+        sides_end(b, true);
         leave_bulk(b);
     }
     return rc;
@@ -308,8 +332,7 @@ static void sq_rollback(struct tr_backend *base)
     if (b->in_txn)
         sqlite3_exec(b->db, "ROLLBACK", NULL, NULL, NULL);
     b->in_txn = false;
-    ckpt_wait(b, NULL);
-    ckpt_commit_cleanup(b, false);
+    sides_end(b, false);
     leave_bulk(b);
 }
 
@@ -541,6 +564,46 @@ static int read_blob(void *ctx, void *dst, size_t n, size_t off)
     return sqlite3_blob_read(ctx, dst, (int)n, (int)off) == SQLITE_OK ? 0 : -1;
 }
 
+static int write_catalog_file(struct sqlite_backend *b, const struct tr_catalog *c,
+                              struct tr_error *err);
+
+/* The catalog snapshot of the store's generation, mapped and used in
+ * place (its strings, lists and id maps are never copied): *out, or NULL
+ * when there is none that fits. */
+static int catalog_from_file(struct sqlite_backend *b, struct tr_catalog **out,
+                             struct tr_error *err)
+{
+    uint64_t gen;
+    *out = NULL;
+    int rc = side_generation(b, SIDE_CATALOG, &gen, err);
+    if (rc || !gen)
+        return rc;
+    void *bytes;
+    size_t len;
+    tr_side_map(&b->side[SIDE_CATALOG], gen, &bytes, &len);
+    if (!bytes)
+        return 0;
+    rc = tr_catalog_adopt_snapshot(bytes, len, tr_side_unmap, NULL, out);
+    if (rc)
+        tr_side_unmap(bytes, len, NULL);
+    return rc == TR_ENOMEM ? tr_error_set(err, rc, "loading the catalog: out of memory") : 0;
+}
+
+/* The snapshot a store of an earlier build kept in its table: *out, or
+ * NULL. */
+static int catalog_from_table(struct sqlite_backend *b, struct tr_catalog **out,
+                              struct tr_error *err)
+{
+    sqlite3_blob *snap;
+    *out = NULL;
+    if (sqlite3_blob_open(b->db, "main", "catalog_snapshot", "data", 1, 0, &snap) != SQLITE_OK)
+        return 0;
+    struct tr_snapshot_source src = {(size_t)sqlite3_blob_bytes(snap), read_blob, snap};
+    int rc = tr_catalog_load_snapshot(&src, out);
+    sqlite3_blob_close(snap);
+    return rc == TR_ENOMEM ? tr_error_set(err, rc, "loading the catalog: out of memory") : 0;
+}
+
 static int sq_load_catalog(struct tr_backend *base, struct tr_catalog **out, struct tr_error *err)
 {
     struct sqlite_backend *b = B(base);
@@ -550,44 +613,41 @@ static int sq_load_catalog(struct tr_backend *base, struct tr_catalog **out, str
         rc0 = count_query(b, "SELECT count(*) FROM releases", &nr, err);
     if (rc0)
         return rc0;
-    /* the snapshot, written with every catalog change, when there is one:
-     * read in pieces straight into the catalog (no copy of the whole blob) */
-    sqlite3_blob *snap;
-    if (sqlite3_blob_open(b->db, "main", "catalog_snapshot", "data", 1, 0, &snap) == SQLITE_OK) {
-        struct tr_catalog *c;
-        struct tr_snapshot_source src = {(size_t)sqlite3_blob_bytes(snap), read_blob, snap};
-        int rs = tr_catalog_load_snapshot(&src, &c);
-        sqlite3_blob_close(snap);
-        if (rs == 0 && (uint64_t)c->n_artists == na && (uint64_t)c->n_releases == nr) {
-            if ((rs = tr_catalog_resolve(c, err))) {
-                tr_catalog_free(c);
-                return rs;
-            }
-            tr_catalog_clean(c);
-            *out = c;
-            return 0;
-        }
-        if (rs == 0)
-            tr_catalog_free(c);
-        else if (rs == TR_ENOMEM)
-            return tr_error_set(err, rs, "loading the catalog: out of memory");
-        /* a snapshot that does not match the tables: read the tables */
-    }
-    /* two queries: each alone is answered from a b-tree without a scan */
-    if ((rc0 = count_query(b, "SELECT count(*) FROM tracks", &nt, err)) ||
-        (rc0 = count_query(b, "SELECT coalesce(max(series) + 1, 0) FROM tracks", &ns, err)))
+    /* the snapshot, written with every catalog change: the file, else the
+     * table of an earlier build's store */
+    struct tr_catalog *c = NULL;
+    bool from_file = true;
+    if ((rc0 = catalog_from_file(b, &c, err)))
         return rc0;
-    nt = nt > ns ? nt : ns;
-    struct tr_catalog *c = tr_catalog_new_sized((uint32_t)na, (uint32_t)nr, (uint32_t)nt);
-    if (!c)
-        return tr_error_set(err, TR_ENOMEM, "out of memory");
-    int rc = load_artists(b, c, err);
-    if (!rc)
-        rc = load_tracks(b, c, err);
-    if (!rc)
-        rc = load_releases(b, c, err);
-    if (!rc)
-        rc = tr_catalog_resolve(c, err);
+    if (!c) {
+        from_file = false;
+        if ((rc0 = catalog_from_table(b, &c, err)))
+            return rc0;
+    }
+    if (c && ((uint64_t)c->n_artists != na || (uint64_t)c->n_releases != nr)) {
+        tr_catalog_free(c);     /* a snapshot that does not match the tables */
+        c = NULL;
+        from_file = false;
+    }
+    if (!c) {
+        /* the tables; two queries, each answered from a b-tree without a scan */
+        if ((rc0 = count_query(b, "SELECT count(*) FROM tracks", &nt, err)) ||
+            (rc0 = count_query(b, "SELECT coalesce(max(series) + 1, 0) FROM tracks", &ns, err)))
+            return rc0;
+        nt = nt > ns ? nt : ns;
+        if (!(c = tr_catalog_new_sized((uint32_t)na, (uint32_t)nr, (uint32_t)nt)))
+            return tr_error_set(err, TR_ENOMEM, "out of memory");
+        if ((rc0 = load_artists(b, c, err)) || (rc0 = load_tracks(b, c, err)) ||
+            (rc0 = load_releases(b, c, err))) {
+            tr_catalog_free(c);
+            return rc0;
+        }
+    }
+    int rc = tr_catalog_resolve(c, err);
+    /* a writer that found no file of the current generation writes one,
+     * so that the next load maps it */
+    if (!rc && !from_file && b->writing && (c->n_artists || c->n_releases || c->n_tracks))
+        rc = write_catalog_file(b, c, err);
     if (rc) {
         tr_catalog_free(c);
         return rc;
@@ -866,18 +926,20 @@ static int sq_save_catalog(struct tr_backend *base, const struct tr_catalog *c, 
         rc = save_tracks(b, c, err);
     if (!rc)
         rc = save_releases(b, c, err);
+    return rc ? rc : write_catalog_file(b, c, err);
+}
+
+/* The catalog snapshot as the next generation of its file (written by a
+ * helper thread, which frees it); the table of earlier builds is emptied. */
+static int write_catalog_file(struct sqlite_backend *b, const struct tr_catalog *c,
+                              struct tr_error *err)
+{
     void *blob = NULL;
     size_t len = 0;
+    int rc = exec(b, "DELETE FROM catalog_snapshot", err);
     if (!rc && (rc = tr_catalog_snapshot(c, &blob, &len)))
-        rc = tr_error_set(err, rc, "catalog snapshot: out of memory");
-    sqlite3_stmt *st;
-    if (!rc && !(rc = prepare(b, "INSERT OR REPLACE INTO catalog_snapshot(id, data) VALUES(1, ?)", &st, err))) {
-        sqlite3_bind_blob64(st, 1, blob, len, SQLITE_STATIC);
-        rc = step_done(b, st, err, "write catalog snapshot");
-        sqlite3_finalize(st);
-    }
-    free(blob);
-    return rc;
+        return tr_error_set(err, rc, "catalog snapshot: out of memory");
+    return rc ? rc : side_put(b, SIDE_CATALOG, blob, len, true, err);
 }
 
 /* ---- series -------------------------------------------------------- */
@@ -1315,84 +1377,43 @@ static int event_log_upgrade(struct sqlite_backend *b, const struct tr_catalog *
     return rc;
 }
 
-/* ---- the engine's checkpoint -----------------------------------------
- * The milestone engine's state runs to tens of megabytes at a million
- * recordings, and written through SQLite's pages every day it would cost
- * more than the rest of the daily import.  It lives in a file beside the
- * store, named after its generation ("STORE-checkpoint.N"); meta
- * "checkpoint" holds the generation that matches the store's data, set in
- * the import's transaction.  The file is written (and renamed into place)
- * before the commit, so every committed generation has its file; after the
- * commit the one before stays for readers that began earlier and older ones
- * are removed; a rollback removes what it wrote.  The file is a cache: a
- * missing or damaged one (its header holds the generation, the length and
- * an XXH64 of the bytes) reads as no checkpoint, and the next import scans
- * every day.  Stores written before this kept it in the `checkpoint` table,
- * which is still read when meta has no generation. */
+/* ---- the caches beside the store ----------------------------------------
+ * The milestone engine's state and the catalog snapshot run to tens of
+ * megabytes at a million tracks; written through SQLite's pages (and again
+ * from its write-ahead log) they would cost more than the rest of a daily
+ * import.  Each lives in a file beside the store (side_file.h), named after
+ * its generation ("STORE-checkpoint.N", "STORE-catalog.N"); meta holds the
+ * generation that matches the store's data under the same key, set in the
+ * import's transaction.  Stores written before this kept them in the
+ * `checkpoint` and `catalog_snapshot` tables, which are still read when
+ * meta names no generation. */
 
-#define CKPT_MAGIC 0x4b435254u        /* "TRCK" */
-
-struct ckpt_header {
-    uint32_t magic, zero;
-    uint64_t generation, length, hash;
-};
-
-static void ckpt_path(const struct sqlite_backend *b, uint64_t gen, char *buf, size_t size)
-{
-    snprintf(buf, size, "%s-checkpoint.%llu", b->path, (unsigned long long)gen);
-}
-
-static int ckpt_generation(struct sqlite_backend *b, uint64_t *gen, struct tr_error *err)
+static int side_generation(struct sqlite_backend *b, int k, uint64_t *gen, struct tr_error *err)
 {
     char *v = NULL;
-    int rc = sq_get_meta(&b->base, "checkpoint", &v, err);
+    int rc = sq_get_meta(&b->base, side_kinds[k].name, &v, err);
     *gen = v ? strtoull(v, NULL, 10) : 0;
     free(v);
     return rc;
 }
 
-static void ckpt_remove(const struct sqlite_backend *b, uint64_t lo, uint64_t hi)
+/* Writes data as side file k's next generation and names it in meta;
+ * with owned the writer frees data, else it must live until the commit. */
+static int side_put(struct sqlite_backend *b, int k, void *data, size_t len, bool owned,
+                    struct tr_error *err)
 {
-    char path[4096];
-    for (uint64_t g = lo ? lo : 1; g <= hi; g++) {
-        ckpt_path(b, g, path, sizeof path);
-        unlink(path);
+    uint64_t committed, gen;
+    int rc = side_generation(b, k, &committed, err);
+    if (rc) {
+        if (owned)
+            free(data);
+        return rc;
     }
-}
-
-/* After a commit: the new generation and the one before it stay; after a
- * rollback: what the transaction wrote goes. */
-static void ckpt_commit_cleanup(struct sqlite_backend *b, bool committed)
-{
-    if (!b->ckpt_written)
-        return;
-    if (!committed)
-        ckpt_remove(b, b->ckpt_base + 1, b->ckpt_written);
-    else if (b->ckpt_written >= 2)
-        ckpt_remove(b, b->ckpt_base > 1 ? b->ckpt_base - 1 : 1, b->ckpt_written - 2);
-    b->ckpt_base = b->ckpt_written = 0;
-}
-
-static int read_full(int fd, void *buf, size_t n)
-{
-    for (size_t got = 0; got < n;) {
-        ssize_t r = read(fd, (char *)buf + got, n - got);
-        if (r <= 0)
-            return -1;
-        got += (size_t)r;
-    }
-    return 0;
-}
-
-static int write_full(int fd, const void *buf, size_t n)
-{
-    for (size_t put = 0; put < n;) {
-        ssize_t w = write(fd, (const char *)buf + put, n - put);
-        if (w <= 0)
-            return -1;
-        put += (size_t)w;
-    }
-    return 0;
+    if ((rc = tr_side_put(&b->side[k], committed, data, len, owned, &gen, err)))
+        return rc;
+    char num[24];
+    snprintf(num, sizeof num, "%llu", (unsigned long long)gen);
+    return sq_set_meta(&b->base, side_kinds[k].name, num, err);
 }
 
 static int legacy_checkpoint(struct sqlite_backend *b, void **data, size_t *len,
@@ -1423,113 +1444,27 @@ static int sq_get_checkpoint(struct tr_backend *base, void **data, size_t *len,
     uint64_t gen;
     *data = NULL;
     *len = 0;
-    int rc = ckpt_wait(b, err);
+    int rc = tr_side_wait(&b->side[SIDE_CHECKPOINT], err);
     if (!rc)
-        rc = ckpt_generation(b, &gen, err);
+        rc = side_generation(b, SIDE_CHECKPOINT, &gen, err);
     if (rc || !gen)
         return rc ? rc : legacy_checkpoint(b, data, len, err);
-    char path[4096];
-    ckpt_path(b, gen, path, sizeof path);
-    int fd = open(path, O_RDONLY | O_CLOEXEC);
-    if (fd < 0)
-        return 0;                               /* gone: no checkpoint */
-    struct ckpt_header h;
-    void *p = NULL;
-    if (read_full(fd, &h, sizeof h) == 0 && h.magic == CKPT_MAGIC && h.generation == gen &&
-        h.length <= SIZE_MAX && (p = malloc(h.length ? h.length : 1)) &&
-        read_full(fd, p, h.length) == 0 && XXH64(p, h.length, 0) == h.hash) {
-        *data = p;
-        *len = h.length;
-    } else {
-        free(p);
-    }
-    close(fd);
+    tr_side_read(&b->side[SIDE_CHECKPOINT], gen, data, len);
     return 0;
-}
-
-/* The file of one generation, written by a helper thread while the
- * transaction goes on (37 MB at a million recordings: a tenth of a second
- * of the daily import); the commit waits for it. */
-struct ckpt_job {
-    pthread_t thread;
-    const void *data;
-    size_t len;
-    struct ckpt_header h;
-    char path[4096], tmp[4112];
-    int error;                   /* errno of a failed write, or 0 */
-};
-
-static void *ckpt_write(void *arg)
-{
-    struct ckpt_job *j = arg;
-    j->h.hash = XXH64(j->data, j->len, 0);
-    int fd = open(j->tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-    if (fd < 0 || write_full(fd, &j->h, sizeof j->h) || write_full(fd, j->data, j->len) ||
-        close(fd)) {
-        j->error = errno ? errno : EIO;
-        if (fd >= 0)
-            close(fd);
-        unlink(j->tmp);
-    } else if (rename(j->tmp, j->path)) {
-        j->error = errno;
-        unlink(j->tmp);
-    }
-    return NULL;
-}
-
-/* Waits for the checkpoint file being written: 0, or TR_EIO naming it. */
-static int ckpt_wait(struct sqlite_backend *b, struct tr_error *err)
-{
-    struct ckpt_job *j = b->ckpt_job;
-    if (!j)
-        return 0;
-    pthread_join(j->thread, NULL);
-    b->ckpt_job = NULL;
-    int rc = j->error ? tr_error_set(err, TR_EIO, "%s: writing the checkpoint: %s", j->tmp,
-                                     strerror(j->error))
-                      : 0;
-    free(j);
-    return rc;
 }
 
 static int sq_put_checkpoint(struct tr_backend *base, const void *data, size_t len,
                              struct tr_error *err)
 {
     struct sqlite_backend *b = B(base);
-    uint64_t gen;
-    int rc = ckpt_wait(b, err);
-    if (!rc)
-        rc = ckpt_generation(b, &gen, err);
+    int rc = tr_side_wait(&b->side[SIDE_CHECKPOINT], err);
     if (!rc)
         rc = exec(b, "DELETE FROM checkpoint", err);     /* the table of older stores */
     if (rc)
         return rc;
     if (!data)
-        return sq_set_meta(base, "checkpoint", "0", err);
-    if (!b->ckpt_written)
-        b->ckpt_base = gen;
-    gen = (b->ckpt_written > gen ? b->ckpt_written : gen) + 1;
-    struct ckpt_job *j = calloc(1, sizeof *j);
-    if (!j)
-        return tr_error_set(err, TR_ENOMEM, "out of memory");
-    *j = (struct ckpt_job){.data = data, .len = len, .h = {CKPT_MAGIC, 0, gen, len, 0}};
-    ckpt_path(b, gen, j->path, sizeof j->path);
-    snprintf(j->tmp, sizeof j->tmp, "%s.tmp", j->path);
-    b->ckpt_written = gen;       /* a rollback removes it, written or not */
-    if (pthread_create(&j->thread, NULL, ckpt_write, j) != 0) {
-        ckpt_write(j);           /* no thread: written here */
-        rc = j->error ? tr_error_set(err, TR_EIO, "%s: writing the checkpoint: %s", j->tmp,
-                                     strerror(j->error))
-                      : 0;
-        free(j);
-        if (rc)
-            return rc;
-    } else {
-        b->ckpt_job = j;
-    }
-    char num[24];
-    snprintf(num, sizeof num, "%llu", (unsigned long long)gen);
-    return sq_set_meta(base, "checkpoint", num, err);
+        return sq_set_meta(base, side_kinds[SIDE_CHECKPOINT].name, "0", err);
+    return side_put(b, SIDE_CHECKPOINT, (void *)data, len, false, err);
 }
 
 static int sq_get_claims(struct tr_backend *base, tr_day *since, uint64_t *n_events, void **data,
@@ -1985,6 +1920,8 @@ int tr_backend_sqlite_open(const char *path, int flags, struct tr_backend **out,
         return tr_error_set(err, TR_ENOMEM, "out of memory");
     }
     b->base.ops = &sqlite_ops;
+    for (int k = 0; k < N_SIDES; k++)
+        b->side[k] = (struct tr_side){side_kinds[k].name, side_kinds[k].magic, b->path, 0, 0, NULL};
     /* a store is used by one thread at a time: no lock around each call */
     int oflags = SQLITE_OPEN_NOMUTEX | ((flags & TR_STORE_READONLY) ? SQLITE_OPEN_READONLY
                                                                     : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE);

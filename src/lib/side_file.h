@@ -1,0 +1,59 @@
+/*
+ * side_file.h: caches kept as files beside a store (library-private).
+ *
+ * A cache that would cost too much written through the store's own pages
+ * (the engine's checkpoint, the catalog snapshot: tens of megabytes at a
+ * million tracks) lives in "STORE-NAME.N", N a generation that the store
+ * names in its own transaction.  A file is written by a helper thread
+ * while the transaction goes on and renamed into place before the commit,
+ * which waits for it: every committed generation has its file.  After the
+ * commit the one before stays (for readers that began earlier) and older
+ * ones are removed; a rollback removes what the transaction wrote.
+ *
+ * A file is a header (magic, generation, length, an XXH64 of the bytes)
+ * and the bytes.  A missing or damaged one reads as none: the store is
+ * complete without it.
+ */
+#ifndef TR_SIDE_FILE_H
+#define TR_SIDE_FILE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "trackrecord/error.h"
+
+struct side_job;
+
+/* One kind of side file of one open store. */
+struct tr_side {
+    const char *name;            /* the file's suffix: "checkpoint" */
+    uint32_t magic;
+    const char *store;           /* the store's path */
+    /* generations (base, written] written by the open transaction */
+    uint64_t base, written;
+    struct side_job *job;        /* the file being written, or NULL */
+};
+
+/* Starts writing len bytes of data as the generation after committed (and
+ * after any this transaction wrote), which *gen receives; the caller
+ * names it in its transaction.  data must stay valid until tr_side_wait;
+ * with owned, the writer frees it instead.  0, TR_ENOMEM, or TR_EIO when
+ * no thread could be started and the write failed (data freed if owned). */
+int tr_side_put(struct tr_side *s, uint64_t committed, void *data, size_t len, bool owned,
+                uint64_t *gen, struct tr_error *err);
+/* Waits for the file being written: 0, or TR_EIO naming it. */
+int tr_side_wait(struct tr_side *s, struct tr_error *err);
+/* After the transaction: waits, then keeps or removes what it wrote. */
+void tr_side_end(struct tr_side *s, bool committed);
+
+/* Generation gen's bytes: a malloc'd copy in *data (*len bytes), or
+ * *data NULL when the file is missing or damaged. */
+void tr_side_read(const struct tr_side *s, uint64_t gen, void **data, size_t *len);
+/* The same as a private mapping, 8-byte aligned and writable (writes stay
+ * in this process): no copy and no fresh memory until a page is written.
+ * Released by tr_side_unmap(*data, *len, NULL). */
+void tr_side_map(const struct tr_side *s, uint64_t gen, void **data, size_t *len);
+void tr_side_unmap(void *data, size_t len, void *ctx);
+
+#endif

@@ -1,0 +1,215 @@
+/*
+ * test_catalog_snapshot.c: the catalog snapshot's two layouts and its use
+ * in place.
+ *
+ * A store keeps the snapshot in a file beside it and maps it; the catalog
+ * then points into the mapping (strings, lists, id map slots) instead of
+ * copying them.  These tests take the packed layout an earlier build wrote
+ * (tests/data/legacy), round-trip the aligned one through
+ * tr_catalog_adopt_snapshot, edit an adopted catalog until its id maps
+ * outgrow the borrowed slots, and check what is refused.  Under ASan a
+ * borrowed slot or string freed, or a read past the bytes, fails them too.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <sqlite3.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <zlib.h>
+
+#include "catalog_edit.h"
+#include "catalog_snapshot.h"
+
+#define LEGACY "tests/data/legacy/store.db.gz"
+
+/* The snapshot blob of the legacy store (malloc'd), read through SQLite
+ * from the gunzipped file. */
+static void *legacy_blob(size_t *len)
+{
+    char path[] = "/tmp/tr_snap_XXXXXX";
+    int fd = mkstemp(path);
+    assert_true(fd >= 0);
+    FILE *out = fdopen(fd, "wb");
+    gzFile in = gzopen(LEGACY, "rb");
+    assert_non_null(in);
+    char buf[65536];
+    for (int n; (n = gzread(in, buf, sizeof buf)) > 0;)
+        assert_int_equal(fwrite(buf, 1, (size_t)n, out), (size_t)n);
+    gzclose(in);
+    fclose(out);
+    sqlite3 *db;
+    sqlite3_stmt *st;
+    assert_int_equal(sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY, NULL), SQLITE_OK);
+    assert_int_equal(sqlite3_prepare_v2(db, "SELECT data FROM catalog_snapshot", -1, &st, NULL),
+                     SQLITE_OK);
+    assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+    *len = (size_t)sqlite3_column_bytes(st, 0);
+    void *blob = malloc(*len);
+    assert_non_null(blob);
+    memcpy(blob, sqlite3_column_blob(st, 0), *len);
+    sqlite3_finalize(st);
+    sqlite3_close(db);
+    unlink(path);
+    return blob;
+}
+
+/* What tests/data/records says of a few entities. */
+static void assert_records_catalog(const struct tr_catalog *c)
+{
+    assert_int_equal(c->n_artists, 10);
+    assert_int_equal(c->n_releases, 13);
+    assert_int_equal(c->n_tracks, 32);
+    const struct tr_artist *taeo = &c->artists[tr_catalog_artist(c, "taeo")];
+    assert_string_equal(taeo->name, "TAEO");
+    assert_string_equal(taeo->country, "KR");
+    assert_int_equal(taeo->n_member_of, 1);
+    assert_string_equal(c->artists[taeo->member_of[0]].id, "nova7");
+    const struct tr_release *road = &c->releases[tr_catalog_release(c, "nova7-road")];
+    assert_string_equal(road->title, "Starlight Road");
+    assert_true(road->n_tracks > 0);
+    for (uint32_t k = 0; k < road->n_tracks; k++)
+        assert_int_equal(tr_catalog_track(c, c->tracks[road->tracks[k]].id), road->tracks[k]);
+    assert_int_equal(tr_catalog_track(c, "no-such-track"), TR_NONE);
+}
+
+static void test_packed_layout_of_an_earlier_build(void **state)
+{
+    size_t len;
+    void *blob = legacy_blob(&len);
+    assert_int_equal(memcmp(blob, "SNP1", 4), 0);
+    struct tr_catalog *c;
+    struct tr_error err = {0};
+    assert_int_equal(tr_catalog_from_snapshot(blob, len, &c), 0);
+    assert_int_equal(tr_catalog_resolve(c, &err), 0);
+    assert_records_catalog(c);
+    /* the packed layout is read, never taken in place */
+    struct tr_catalog *d;
+    assert_int_equal(tr_catalog_adopt_snapshot(blob, len, NULL, NULL, &d), TR_ESTORE);
+    /* written again, it is the aligned layout, and reads back the same */
+    void *again;
+    size_t again_len;
+    assert_int_equal(tr_catalog_snapshot(c, &again, &again_len), 0);
+    assert_int_equal(memcmp(again, "SNP2", 4), 0);
+    struct tr_catalog *e;
+    assert_int_equal(tr_catalog_from_snapshot(again, again_len, &e), 0);
+    assert_int_equal(tr_catalog_resolve(e, &err), 0);
+    assert_records_catalog(e);
+    tr_catalog_free(e);
+    tr_catalog_free(c);
+    free(again);
+    free(blob);
+}
+
+static int releases_of_bytes;
+
+static void release_bytes(void *bytes, size_t len, void *ctx)
+{
+    assert_ptr_equal(ctx, &releases_of_bytes);
+    releases_of_bytes++;
+    memset(bytes, 0xa5, len);      /* anything still pointing in reads garbage */
+    free(bytes);
+}
+
+static void test_adopted_in_place(void **state)
+{
+    size_t len;
+    void *blob = legacy_blob(&len);
+    struct tr_catalog *c;
+    struct tr_error err = {0};
+    assert_int_equal(tr_catalog_from_snapshot(blob, len, &c), 0);
+    free(blob);
+    void *bytes;
+    assert_int_equal(tr_catalog_snapshot(c, &bytes, &len), 0);
+    tr_catalog_free(c);
+
+    releases_of_bytes = 0;
+    assert_int_equal(tr_catalog_adopt_snapshot(bytes, len, release_bytes, &releases_of_bytes, &c), 0);
+    assert_int_equal(tr_catalog_resolve(c, &err), 0);
+    assert_records_catalog(c);
+    /* the strings are the snapshot's own, not copies */
+    const char *taeo = c->artists[tr_catalog_artist(c, "taeo")].id;
+    assert_true(taeo >= (const char *)bytes && taeo < (const char *)bytes + len);
+
+    /* edits: a field replaced, and enough new tracks that the track map
+     * outgrows the borrowed slots and moves to an array of its own */
+    struct tr_track *t0 = &c->tracks[0];
+    assert_int_equal(tr_catalog_set_str(c, &t0->title, "Retitled"), 0);
+    char id[32];
+    for (int i = 0; i < 200; i++) {
+        uint32_t idx;
+        bool created;
+        snprintf(id, sizeof id, "added-%d", i);
+        assert_int_equal(tr_catalog_add_track(c, id, TR_NONE, &idx, &created), 0);
+        assert_true(created);
+        assert_int_equal(tr_catalog_set_str(c, &c->tracks[idx].title, id), 0);
+    }
+    assert_int_equal(tr_catalog_resolve(c, &err), 0);
+    assert_int_equal(c->n_tracks, 232);
+    for (int i = 0; i < 200; i++) {
+        snprintf(id, sizeof id, "added-%d", i);
+        assert_int_equal(tr_catalog_track(c, id), 32 + i);
+    }
+    assert_string_equal(c->tracks[0].title, "Retitled");
+    assert_int_equal(tr_catalog_track(c, c->tracks[31].id), 31);
+
+    /* what the edited catalog writes reads back alike */
+    void *edited;
+    size_t edited_len;
+    assert_int_equal(tr_catalog_snapshot(c, &edited, &edited_len), 0);
+    tr_catalog_free(c);
+    assert_int_equal(releases_of_bytes, 1);
+    assert_int_equal(tr_catalog_from_snapshot(edited, edited_len, &c), 0);
+    assert_int_equal(tr_catalog_resolve(c, &err), 0);
+    assert_string_equal(c->tracks[0].title, "Retitled");
+    assert_int_equal(tr_catalog_track(c, "added-199"), 231);
+    assert_string_equal(c->tracks[231].title, "added-199");
+    tr_catalog_free(c);
+    free(edited);
+}
+
+static void test_refused_bytes_stay_the_callers(void **state)
+{
+    size_t len;
+    void *blob = legacy_blob(&len);
+    struct tr_catalog *c;
+    assert_int_equal(tr_catalog_from_snapshot(blob, len, &c), 0);
+    free(blob);
+    void *bytes;
+    assert_int_equal(tr_catalog_snapshot(c, &bytes, &len), 0);
+    tr_catalog_free(c);
+    releases_of_bytes = 0;
+    /* cut short, misaligned, or one id map entry naming no entity */
+    assert_int_equal(tr_catalog_adopt_snapshot(bytes, len - 8, release_bytes, &releases_of_bytes, &c),
+                     TR_ESTORE);
+    char *moved = malloc(len + 8);
+    assert_non_null(moved);
+    memcpy(moved + 4, bytes, len);
+    assert_int_equal(tr_catalog_adopt_snapshot(moved + 4, len, release_bytes, &releases_of_bytes, &c),
+                     TR_ESTORE);
+    free(moved);
+    /* the track map comes last; a slot is a 64-bit hash, the value, the
+     * key's length: the last used slot's value */
+    uint32_t *value = (uint32_t *)(void *)((char *)bytes + len - 8);
+    while (*value == UINT32_MAX)
+        value -= 4;
+    *value = 1000;
+    assert_int_equal(tr_catalog_adopt_snapshot(bytes, len, release_bytes, &releases_of_bytes, &c),
+                     TR_ESTORE);
+    assert_int_equal(releases_of_bytes, 0);
+    free(bytes);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_packed_layout_of_an_earlier_build),
+        cmocka_unit_test(test_adopted_in_place),
+        cmocka_unit_test(test_refused_bytes_stay_the_callers),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
