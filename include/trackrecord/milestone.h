@@ -63,16 +63,25 @@ struct tr_milestone {
     enum tr_subject_type subject_type;
     uint32_t subject;        /* index into the catalog array of subject_type */
     enum tr_milestone_kind kind;
+    tr_day date;             /* first data day at or above threshold */
     uint64_t threshold;
     uint64_t value;          /* the subject's value on date */
-    tr_day date;             /* first data day at or above threshold */
     int32_t day;             /* date minus the subject's day 0; TR_DAYN_NONE */
     tr_day after;            /* crossing bounded: last day known below, when
                               * it is not date-1; TR_DAY_NONE when exact */
-    bool open_start;         /* crossed on or before date, no earlier bound */
     uint32_t slowest;        /* every_track: track index of the last to cross */
-    char scope[24];          /* chart kinds: "weekly:us", "daily:global"; else "" */
+    bool open_start;         /* crossed on or before date, no earlier bound */
+    uint16_t scope;          /* chart kinds: the chart, tr_scope_name(); else 0 */
 };
+
+/* A chart milestone's chart ("weekly:us", "daily:global": at most
+ * TR_SCOPE_LEN bytes) is an id interned for the whole process; 0 is none
+ * and names "".  tr_scope_intern gives the id of name[0..len) (cut at
+ * TR_SCOPE_LEN bytes or a NUL): 0, or TR_ENOMEM once 65535 charts are
+ * named.  Both may be called from any thread. */
+#define TR_SCOPE_LEN 23
+int tr_scope_intern(const char *name, size_t len, uint16_t *id);
+const char *tr_scope_name(uint16_t id);
 
 /* Two events are the same milestone (for records) when kind, threshold
  * and scope agree. */

@@ -126,6 +126,7 @@ const char *cli_subject_name(const struct tr_catalog *c, enum tr_subject_type t,
 
 void cli_describe(const struct tr_milestone *m, char *buf, size_t size)
 {
+    const char *scope = tr_scope_name(m->scope);
     char n[32];
     tr_count_format(m->threshold, n, sizeof n);
     switch (m->kind) {
@@ -134,19 +135,19 @@ void cli_describe(const struct tr_milestone *m, char *buf, size_t size)
     case TR_MS_ARTIST_TOTAL: snprintf(buf, size, "artist total >= %s", n); break;
     case TR_MS_CHART_DEBUT:
         if (m->threshold == 1)
-            snprintf(buf, size, "debut at #1 on %s", m->scope);
+            snprintf(buf, size, "debut at #1 on %s", scope);
         else
-            snprintf(buf, size, "debut in the top %llu on %s", (unsigned long long)m->threshold, m->scope);
+            snprintf(buf, size, "debut in the top %llu on %s", (unsigned long long)m->threshold, scope);
         break;
     case TR_MS_CHART_PEAK:
         if (m->threshold == 1)
-            snprintf(buf, size, "reached #1 on %s", m->scope);
+            snprintf(buf, size, "reached #1 on %s", scope);
         else
-            snprintf(buf, size, "reached the top %llu on %s", (unsigned long long)m->threshold, m->scope);
+            snprintf(buf, size, "reached the top %llu on %s", (unsigned long long)m->threshold, scope);
         break;
     case TR_MS_CHART_PERIODS:
         snprintf(buf, size, "%llu %s on %s", (unsigned long long)m->threshold,
-                 strncmp(m->scope, "daily", 5) == 0 ? "days" : "weeks", m->scope);
+                 strncmp(scope, "daily", 5) == 0 ? "days" : "weeks", scope);
         break;
     default: snprintf(buf, size, ">= %s", n); break;
     }

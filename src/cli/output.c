@@ -26,9 +26,9 @@ json_t *out_milestone_json(const struct tr_catalog *c, const struct tr_milestone
         json_object_set_new(o, "slowest", json_string(c->tracks[m->slowest].id));
         json_object_set_new(o, "slowest_title", json_string(cli_subject_name(c, TR_SUBJECT_TRACK, m->slowest)));
     }
-    if (m->scope[0]) {
-        const char *colon = strchr(m->scope, ':');
-        json_object_set_new(o, "chart", json_stringn(m->scope, colon ? (size_t)(colon - m->scope) : strlen(m->scope)));
+    if (m->scope) {
+        const char *scope = tr_scope_name(m->scope), *colon = strchr(scope, ':');
+        json_object_set_new(o, "chart", json_stringn(scope, colon ? (size_t)(colon - scope) : strlen(scope)));
         json_object_set_new(o, "country", json_string(colon ? colon + 1 : ""));
     }
     if (m->after != TR_DAY_NONE || m->open_start) {
@@ -78,7 +78,7 @@ static size_t csv_room(const struct tr_catalog *c, const struct tr_milestone *m)
 {
     const char *id = cli_subject_id(c, m->subject_type, m->subject);
     const char *slowest = m->slowest != TR_NONE ? c->tracks[m->slowest].id : "";
-    return strlen(id) + strlen(slowest) + sizeof m->scope + 160;
+    return strlen(id) + strlen(slowest) + TR_SCOPE_LEN + 160;
 }
 
 /* Writes m's row at p (which has csv_room bytes); returns its end. */
@@ -109,7 +109,7 @@ static char *csv_row(char *p, const struct tr_catalog *c, const struct tr_milest
     *p++ = ',';
     p = put(p, m->slowest != TR_NONE ? c->tracks[m->slowest].id : "");
     *p++ = ',';
-    p = put(p, m->scope);
+    p = put(p, tr_scope_name(m->scope));
     *p++ = '\n';
     return p;
 }

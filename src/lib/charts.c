@@ -143,7 +143,9 @@ int tr_chart_milestones(const struct tr_catalog *c, const struct tr_chart_entry 
             bool from_start = e[i].period == first;   /* on the chart before the data began? */
             struct tr_milestone m = {.subject_type = TR_SUBJECT_TRACK, .subject = t,
                                      .after = TR_DAY_NONE, .slowest = TR_NONE};
-            snprintf(m.scope, sizeof m.scope, "%s:%s", e[i].chart, e[i].country);
+            char scope[TR_SCOPE_LEN + 1];
+            snprintf(scope, sizeof scope, "%s:%s", e[i].chart, e[i].country);
+            rc = tr_scope_intern(scope, strlen(scope), &m.scope);
             for (size_t r = 0; r < sizeof rank_classes / sizeof *rank_classes && !rc; r++) {
                 if (!from_start && e[i].rank <= rank_classes[r]) {
                     m.kind = TR_MS_CHART_DEBUT;

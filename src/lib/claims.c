@@ -63,7 +63,7 @@ static int scope_claims(const struct tr_catalog *c, struct tr_claim_set *cs, con
 {
     size_t n = 0;
     for (size_t e = 0; e < cs->n_events; e++)
-        n += strcmp(cs->events[e].scope, scope) == 0;
+        n += strcmp(tr_scope_name(cs->events[e].scope), scope) == 0;
     /* every event in this scope (no charts): judged where they are */
     bool whole = n == cs->n_events;
     size_t *idx = whole ? NULL : malloc((n ? n : 1) * sizeof *idx);
@@ -76,7 +76,7 @@ static int scope_claims(const struct tr_catalog *c, struct tr_claim_set *cs, con
         goto out;
     }
     for (size_t e = 0, k = 0; !whole && e < cs->n_events; e++)
-        if (strcmp(cs->events[e].scope, scope) == 0) {
+        if (strcmp(tr_scope_name(cs->events[e].scope), scope) == 0) {
             idx[k] = e;
             ev[k++] = cs->events[e];
         }

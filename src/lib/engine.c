@@ -1012,7 +1012,7 @@ int tr_milestone_cmp(const void *pa, const void *pb)
         return a->subject < b->subject ? -1 : 1;
     if (a->threshold != b->threshold)
         return a->threshold < b->threshold ? -1 : 1;
-    return strcmp(a->scope, b->scope);
+    return a->scope == b->scope ? 0 : strcmp(tr_scope_name(a->scope), tr_scope_name(b->scope));
 }
 
 /* Bits needed for values 0..v. */

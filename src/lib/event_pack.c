@@ -18,7 +18,7 @@ size_t tr_events_packed_size(const struct tr_milestone *ev, size_t n)
 {
     size_t len = n * sizeof(struct event_rec);
     for (size_t i = 0; i < n; i++)
-        len += strnlen(ev[i].scope, sizeof ev[i].scope);
+        len += strlen(tr_scope_name(ev[i].scope));
     return len;
 }
 
@@ -26,12 +26,13 @@ void tr_events_pack(const struct tr_milestone *ev, size_t n, char *out)
 {
     for (size_t i = 0; i < n; i++) {
         const struct tr_milestone *e = &ev[i];
-        size_t sl = strnlen(e->scope, sizeof e->scope);
+        const char *scope = tr_scope_name(e->scope);
+        size_t sl = strlen(scope);
         struct event_rec r = {e->threshold, e->value, e->subject, e->slowest, e->date, e->day,
                               e->after, (uint8_t)e->subject_type, (uint8_t)e->kind,
                               e->open_start, (uint8_t)sl};
         memcpy(out, &r, sizeof r);
-        memcpy(out + sizeof r, e->scope, sl);
+        memcpy(out + sizeof r, scope, sl);
         out += sizeof r + sl;
     }
 }
@@ -48,7 +49,7 @@ bool tr_events_unpack_part(const struct tr_catalog *c, const char *p, size_t len
         memcpy(&r, p + at, sizeof r);
         if (r.subject_type > TR_SUBJECT_ARTIST || r.subject >= count[r.subject_type] ||
             r.kind >= TR_MS_KIND_COUNT || (r.slowest != TR_NONE && r.slowest >= c->n_tracks) ||
-            r.scope_len >= sizeof (*v)->scope)
+            r.scope_len > TR_SCOPE_LEN)
             return false;
         if (len - at - sizeof r < r.scope_len)
             break;
@@ -73,7 +74,8 @@ bool tr_events_unpack_part(const struct tr_catalog *c, const char *p, size_t len
         e->after = r.after;
         e->open_start = r.open_start != 0;
         e->slowest = r.slowest;
-        memcpy(e->scope, p + at, r.scope_len);
+        if (tr_scope_intern(p + at, r.scope_len, &e->scope))
+            return false;
         at += r.scope_len;
     }
     *used = at;

@@ -186,7 +186,7 @@ static const char *const kind_names[TR_MS_KIND_COUNT] = {
 
 bool tr_milestone_same(const struct tr_milestone *a, const struct tr_milestone *b)
 {
-    return a->kind == b->kind && a->threshold == b->threshold && strcmp(a->scope, b->scope) == 0;
+    return a->kind == b->kind && a->threshold == b->threshold && a->scope == b->scope;
 }
 static const char *const subject_names[] = {"track", "release", "artist"};
 

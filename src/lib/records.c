@@ -1834,12 +1834,12 @@ static int sweep_type(struct engine *E, enum tr_subject_type t)
         goto done;
     memset(slot, 0xff, (S->n ? S->n : 1) * sizeof *slot);
     uint32_t sid = 0;
-    const char *last_scope = NULL;
+    int32_t last_scope = -1;
     for (size_t k = 0; k < ne; k++) {
         const struct tr_milestone *ev = &in->events[E->of_type[t][k]];
         /* a run of events of one scope (play counts: all of them) */
-        if ((!last_scope || strcmp(ev->scope, last_scope) != 0) &&
-            strmap_intern(&scopes, last_scope = ev->scope, &sid))
+        if (ev->scope != last_scope &&
+            strmap_intern(&scopes, tr_scope_name((uint16_t)(last_scope = ev->scope)), &sid))
             goto done;
         if (sid > 0xffffff) {
             rc = tr_error_set(E->err, TR_ELIMIT, "records: more than %u chart scopes", 0xffffff);

@@ -369,7 +369,7 @@ static void chart_sentence(struct sb *b, const struct post_ctx *x)
     char n[32];
     if (ev->kind == TR_MS_CHART_PERIODS) {
         snprintf(n, sizeof n, " has now spent %llu %s on ", (unsigned long long)ev->threshold,
-                 strncmp(ev->scope, "daily", 5) == 0 ? "days" : "weeks");
+                 strncmp(tr_scope_name(ev->scope), "daily", 5) == 0 ? "days" : "weeks");
         sb_str(b, n);
     } else {
         sb_str(b, ev->kind == TR_MS_CHART_DEBUT ? " debuted " : " reached ");
@@ -381,7 +381,7 @@ static void chart_sentence(struct sb *b, const struct post_ctx *x)
             sb_str(b, n);
         }
     }
-    chart_phrase(b, ev->scope);
+    chart_phrase(b, tr_scope_name(ev->scope));
     sb_str(b, ".");
 }
 

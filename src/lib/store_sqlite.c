@@ -1227,7 +1227,7 @@ static int write_milestone_rows(struct sqlite_backend *b, const struct tr_catalo
             vtext(subject_id(c, e->subject_type, e->subject)), vtext(tr_milestone_kind_name(e->kind)),
             vint((sqlite3_int64)e->threshold), vint((sqlite3_int64)e->value), vint(e->date),
             e->day != TR_DAYN_NONE ? vint(e->day) : null, vday(e->after), vint(e->open_start),
-            e->slowest != TR_NONE ? vtext(c->tracks[e->slowest].id) : null, vtext(e->scope),
+            e->slowest != TR_NONE ? vtext(c->tracks[e->slowest].id) : null, vtext(tr_scope_name(e->scope)),
         };
         rc = rows_add(&r, row, err);
     }
@@ -1304,12 +1304,9 @@ static int fill_milestone(sqlite3_stmt *st, void *elem, const void *ctx)
     e->open_start = sqlite3_column_int(st, 8) != 0;
     e->slowest = sqlite3_column_type(st, 9) == SQLITE_NULL ? TR_NONE
                                                            : tr_catalog_track(c, col_text(st, 9));
-    size_t len = (size_t)sqlite3_column_bytes(st, 10);
-    if (len) {
-        len = len < sizeof e->scope ? len : sizeof e->scope - 1;
-        memcpy(e->scope, col_text(st, 10), len);    /* e is zeroed: terminated */
-    }
-    return 1;
+    /* a chart beyond the 65535 a process can name was never stored by an
+     * import (it would have failed): none to leave out in practice */
+    return tr_scope_intern(col_text(st, 10), (size_t)sqlite3_column_bytes(st, 10), &e->scope) == 0;
 }
 
 static int load_event_rows(struct sqlite_backend *b, const struct tr_catalog *c,
@@ -1365,7 +1362,7 @@ static int event_log_upgrade(struct sqlite_backend *b, const struct tr_catalog *
     if ((rc = load_event_rows(b, c, NULL, &ev, &n, err)))
         return rc;
     for (size_t i = 0; i < n; i++)        /* play counts first, then charts */
-        if (!ev[i].scope[0]) {
+        if (!ev[i].scope) {
             struct tr_milestone t = ev[k];
             ev[k++] = ev[i];
             ev[i] = t;

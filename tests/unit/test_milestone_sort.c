@@ -39,9 +39,11 @@ static struct tr_milestone *events(size_t n, tr_day day0, uint32_t days, uint32_
         ev[i].subject = (uint32_t)((r >> 28) % subjects);
         ev[i].threshold = 1000000ULL * (1 + (r >> 50) % 5);
         ev[i].value = i;
-        if (scopes && (r >> 60) % 2)
-            snprintf(ev[i].scope, sizeof ev[i].scope, "weekly:%c%c", 'a' + (int)((r >> 40) % 3),
-                     'a' + (int)((r >> 44) % 2));
+        if (scopes && (r >> 60) % 2) {
+            char s[TR_SCOPE_LEN + 1];
+            snprintf(s, sizeof s, "weekly:%c%c", 'a' + (int)((r >> 40) % 3), 'a' + (int)((r >> 44) % 2));
+            assert_int_equal(tr_scope_intern(s, strlen(s), &ev[i].scope), 0);
+        }
     }
     return ev;
 }
@@ -106,12 +108,15 @@ static void test_dates_far_apart(void **state)
 static void test_one_subject_many_scopes(void **state)
 {
     (void)state;
-    /* one subject and day, 600 scopes: a long run of one key */
+    /* one subject and day, 600 scopes: a long run of one key; the scopes
+     * are named in another order than their names sort in */
     struct tr_milestone *ev = events(3000, 19723, 1, 1, true, 6);
     for (size_t i = 0; i < 3000; i++) {
         ev[i].kind = TR_MS_CHART_PEAK;
         ev[i].subject_type = TR_SUBJECT_TRACK;
-        snprintf(ev[i].scope, sizeof ev[i].scope, "weekly:%03zu", (i * 7919) % 600);
+        char s[TR_SCOPE_LEN + 1];
+        snprintf(s, sizeof s, "weekly:%03zu", (i * 7919) % 600);
+        assert_int_equal(tr_scope_intern(s, strlen(s), &ev[i].scope), 0);
     }
     check(ev, 3000);
     free(ev);

@@ -159,7 +159,7 @@ static struct gen *generate(uint64_t seed, bool coverage)
                 e->day = TR_DAYN_NONE;             /* not read by the engine */
                 e->slowest = TR_NONE;
                 if (TR_MS_IS_CHART(kind))   /* two charts: the same milestone only within one */
-                    snprintf(e->scope, sizeof e->scope, "%s", rnd(2) ? "weekly:us" : "weekly:jp");
+                    assert_int_equal(tr_scope_intern(rnd(2) ? "weekly:us" : "weekly:jp", 9, &e->scope), 0);
                 uint32_t u = rnd(10);
                 if (u == 0)
                     e->open_start = true;

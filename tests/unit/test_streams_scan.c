@@ -162,7 +162,7 @@ static void assert_same_store(struct tr_store *a, struct tr_store *b)
         assert_int_equal(x->after, y->after);
         assert_int_equal(x->open_start, y->open_start);
         assert_int_equal(x->slowest, y->slowest);
-        assert_string_equal(x->scope, y->scope);
+        assert_int_equal(x->scope, y->scope);
     }
     free(ma);
     free(mb);
