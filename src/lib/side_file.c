@@ -25,6 +25,7 @@ struct side_job {
     size_t len;
     bool owned;
     const char *name;
+    char reuse[4096];            /* a file to overwrite, or "" */
     struct side_header h;
     char path[4096], tmp[4112];
     int error;                   /* errno of a failed write, or 0 */
@@ -61,9 +62,11 @@ static void *write_job(void *arg)
 {
     struct side_job *j = arg;
     j->h.hash = XXH64(j->data, j->len, 0);
-    int fd = open(j->tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+    /* overwritten in place, the old file's cached pages take the bytes */
+    bool reused = j->reuse[0] && rename(j->reuse, j->tmp) == 0;
+    int fd = open(j->tmp, O_WRONLY | O_CREAT | O_CLOEXEC | (reused ? 0 : O_TRUNC), 0644);
     if (fd < 0 || write_full(fd, &j->h, sizeof j->h) || write_full(fd, j->data, j->len) ||
-        close(fd)) {
+        (reused && ftruncate(fd, (off_t)(sizeof j->h + j->len))) || close(fd)) {
         j->error = errno ? errno : EIO;
         if (fd >= 0)
             close(fd);
@@ -108,11 +111,15 @@ int tr_side_put(struct tr_side *s, uint64_t committed, void *data, size_t len, b
             free(data);
         return rc ? rc : tr_error_set(err, TR_ENOMEM, "out of memory");
     }
-    if (!s->written)
-        s->base = committed;
     *gen = (s->written > committed ? s->written : committed) + 1;
     *j = (struct side_job){.data = data, .len = len, .owned = owned, .name = s->name,
                            .h = {s->magic, 0, *gen, len, 0}};
+    if (!s->written) {
+        s->base = committed;
+        /* the generation this commit removes */
+        if (s->recycle && committed >= 2)
+            side_path(s, committed - 1, j->reuse, sizeof j->reuse);
+    }
     side_path(s, *gen, j->path, sizeof j->path);
     snprintf(j->tmp, sizeof j->tmp, "%s.tmp", j->path);
     s->written = *gen;           /* a rollback removes it, written or not */

@@ -29,6 +29,13 @@ struct side_job;
 struct tr_side {
     const char *name;            /* the file's suffix: "checkpoint" */
     uint32_t magic;
+    /* Overwrite the generation that the commit would remove (the one
+     * before the committed one) instead of writing a new file: its pages
+     * are in the page cache already, where a new file's must be found
+     * afresh.  Only for a cache that readers read whole and check: a
+     * reader still on that generation then finds it damaged (none); a
+     * mapping of it would change under the reader. */
+    bool recycle;
     const char *store;           /* the store's path */
     /* generations (base, written] written by the open transaction */
     uint64_t base, written;

@@ -100,9 +100,9 @@ static const char schema[] =
 /* The caches kept as files beside the store (side_file.h), each named by
  * its generation in meta under the same key. */
 enum { SIDE_CHECKPOINT, SIDE_CATALOG, N_SIDES };
-static const struct { const char *name; uint32_t magic; } side_kinds[N_SIDES] = {
-    {"checkpoint", 0x4b435254u},        /* "TRCK" */
-    {"catalog", 0x54414354u},           /* "TCAT" */
+static const struct { const char *name; uint32_t magic; bool recycle; } side_kinds[N_SIDES] = {
+    {"checkpoint", 0x4b435254u, true},  /* "TRCK": read whole, checked */
+    {"catalog", 0x54414354u, false},    /* "TCAT": mapped by readers */
 };
 
 struct sqlite_backend {
@@ -1918,7 +1918,8 @@ int tr_backend_sqlite_open(const char *path, int flags, struct tr_backend **out,
     }
     b->base.ops = &sqlite_ops;
     for (int k = 0; k < N_SIDES; k++)
-        b->side[k] = (struct tr_side){side_kinds[k].name, side_kinds[k].magic, b->path, 0, 0, NULL};
+        b->side[k] = (struct tr_side){side_kinds[k].name, side_kinds[k].magic,
+                                      side_kinds[k].recycle, b->path, 0, 0, NULL};
     /* a store is used by one thread at a time: no lock around each call */
     int oflags = SQLITE_OPEN_NOMUTEX | ((flags & TR_STORE_READONLY) ? SQLITE_OPEN_READONLY
                                                                     : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE);
