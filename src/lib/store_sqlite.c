@@ -1313,20 +1313,27 @@ static int load_event_rows(struct sqlite_backend *b, const struct tr_catalog *c,
                            const struct tr_milestone_filter *f, struct tr_milestone **out,
                            size_t *n, struct tr_error *err)
 {
+    /* only the conditions given, so that an index (subject, date) serves
+     * them: "?2 IS NULL OR subject = ?2" would scan every row */
+    bool by_type = f && f->subject_type >= 0, by_subject = by_type && f->subject != TR_NONE;
+    bool by_kind = f && f->kind >= 0, by_date = f && f->since != TR_DAY_NONE;
+    char sql[400];
+    snprintf(sql, sizeof sql,
+             "SELECT subject_type, subject, kind, threshold, value, date, day, after,"
+             " open_start, slowest, scope FROM milestones WHERE 1%s%s%s%s",
+             by_type ? " AND subject_type = ?1" : "", by_subject ? " AND subject = ?2" : "",
+             by_kind ? " AND kind = ?3" : "", by_date ? " AND date >= ?4" : "");
     sqlite3_stmt *st;
-    int rc = prepare(b, "SELECT subject_type, subject, kind, threshold, value, date, day, after,"
-                        " open_start, slowest, scope FROM milestones"
-                        " WHERE (?1 IS NULL OR subject_type = ?1) AND (?2 IS NULL OR subject = ?2)"
-                        " AND (?3 IS NULL OR kind = ?3) AND (?4 IS NULL OR date >= ?4)", &st, err);
+    int rc = prepare(b, sql, &st, err);
     if (rc)
         return rc;
-    if (f && f->subject_type >= 0)
+    if (by_type)
         sqlite3_bind_text(st, 1, tr_subject_type_name(f->subject_type), -1, SQLITE_STATIC);
-    if (f && f->subject != TR_NONE && f->subject_type >= 0)
+    if (by_subject)
         sqlite3_bind_text(st, 2, subject_id(c, f->subject_type, f->subject), -1, SQLITE_STATIC);
-    if (f && f->kind >= 0)
+    if (by_kind)
         sqlite3_bind_text(st, 3, tr_milestone_kind_name(f->kind), -1, SQLITE_STATIC);
-    if (f && f->since != TR_DAY_NONE)
+    if (by_date)
         sqlite3_bind_int64(st, 4, f->since);
     return collect(b, st, sizeof(struct tr_milestone), fill_milestone, c, (void **)out, n,
                    "read milestones", err);
