@@ -1390,7 +1390,7 @@ static int event_log_upgrade(struct sqlite_backend *b, const struct tr_catalog *
  * generation that matches the store's data under the same key, set in the
  * import's transaction.  Stores written before this kept them in the
  * `checkpoint` and `catalog_snapshot` tables, which are still read when
- * meta names no generation. */
+ * meta names no generation (the catalog's: when its file is of no use). */
 
 static int side_generation(struct sqlite_backend *b, int k, uint64_t *gen, struct tr_error *err)
 {
