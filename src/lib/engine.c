@@ -87,6 +87,11 @@ struct tr_engine_prep {
     uint32_t n_runs;
     uint32_t *group_run;         /* by group: the run holding its first series */
     tr_day *tot_start;           /* by total: a release's date, an artist's first day */
+    /* the arrays live in bytes (tr_engine_prep_adopt), released with it */
+    void *bytes;
+    size_t len;
+    void (*release)(void *bytes, size_t len, void *ctx);
+    void *ctx;
 };
 
 /* A release's or an artist's running total. */
@@ -886,10 +891,139 @@ int tr_engine_prepare(const struct tr_catalog *c, struct tr_engine_prep **out)
     return 0;
 }
 
+/* ---- the preparation as bytes -----------------------------------------
+ * Layout: a header, then the arrays in the order of prep_arrays, each of
+ * 32-bit values (native byte order: it is a cache kept beside the store,
+ * made for one catalog generation). */
+
+#define PREP_MAGIC 0x31504554u   /* "TEP1" */
+
+struct prep_header {
+    uint32_t magic, ns, nt, n_tracks, n_runs, n_inc;
+};
+
+static size_t prep_groups(uint32_t ns) { return ((size_t)ns + TR_GROUP_SLOTS - 1) / TR_GROUP_SLOTS; }
+
+/* The arrays' lengths, in their order in the bytes; and where each is. */
+#define PREP_ARRAYS 7
+static size_t prep_lengths(const struct prep_header *h, size_t n[PREP_ARRAYS])
+{
+    n[0] = h->n_tracks;                  /* track_day0 */
+    n[1] = h->ns;                        /* start */
+    n[2] = (size_t)h->ns + 1;            /* inc_off */
+    n[3] = h->n_inc;                     /* inc */
+    n[4] = (size_t)h->n_runs + 1;        /* run_lo */
+    n[5] = prep_groups(h->ns);           /* group_run */
+    n[6] = h->nt;                        /* tot_start */
+    size_t total = sizeof *h;
+    for (int i = 0; i < PREP_ARRAYS; i++)
+        total += n[i] * sizeof(uint32_t);
+    return total;
+}
+
+static void prep_sources(const struct tr_engine_prep *p, const void *v[PREP_ARRAYS])
+{
+    v[0] = p->track_day0, v[1] = p->start, v[2] = p->inc_off, v[3] = p->inc;
+    v[4] = p->run_lo, v[5] = p->group_run, v[6] = p->tot_start;
+}
+
+static void prep_place(struct tr_engine_prep *p, char *at, const size_t n[PREP_ARRAYS])
+{
+    char *v[PREP_ARRAYS];
+    for (int i = 0; i < PREP_ARRAYS; i++)
+        v[i] = at, at += n[i] * sizeof(uint32_t);
+    p->track_day0 = (tr_day *)(void *)v[0];
+    p->start = (tr_day *)(void *)v[1];
+    p->inc_off = (uint32_t *)(void *)v[2];
+    p->inc = (uint32_t *)(void *)v[3];
+    p->run_lo = (uint32_t *)(void *)v[4];
+    p->group_run = (uint32_t *)(void *)v[5];
+    p->tot_start = (tr_day *)(void *)v[6];
+}
+
+int tr_engine_prep_save(const struct tr_engine_prep *p, void **out, size_t *len)
+{
+    struct prep_header h = {PREP_MAGIC, p->ns, p->nt, p->n_tracks, p->n_runs, p->inc_off[p->ns]};
+    size_t n[PREP_ARRAYS], total = prep_lengths(&h, n);
+    const void *v[PREP_ARRAYS];
+    prep_sources(p, v);
+    char *b = malloc(total), *at = b;
+    if (!b)
+        return TR_ENOMEM;
+    memcpy(at, &h, sizeof h), at += sizeof h;
+    for (int i = 0; i < PREP_ARRAYS; i++) {
+        if (n[i])
+            memcpy(at, v[i], n[i] * sizeof(uint32_t));
+        at += n[i] * sizeof(uint32_t);
+    }
+    *out = b;
+    *len = total;
+    return 0;
+}
+
+/* What the scan relies on to stay within its arrays: the incidence a CSR
+ * of totals, the runs increasing from 0 to ns, each group's run a run. */
+static bool prep_sound(const struct tr_engine_prep *p, uint32_t n_inc)
+{
+    if (p->inc_off[0] != 0 || p->inc_off[p->ns] != n_inc)
+        return false;
+    for (uint32_t s = 0; s < p->ns; s++)
+        if (p->inc_off[s] > p->inc_off[s + 1])
+            return false;
+    for (uint32_t k = 0; k < n_inc; k++)
+        if (p->inc[k] >= p->nt)
+            return false;
+    if (p->n_runs > p->ns || p->run_lo[p->n_runs] != p->ns || (p->n_runs && p->run_lo[0] != 0))
+        return false;
+    for (uint32_t r = 0; r < p->n_runs; r++)
+        if (p->run_lo[r] >= p->run_lo[r + 1])
+            return false;
+    for (size_t g = 0; g < prep_groups(p->ns); g++)
+        if (p->group_run[g] > p->n_runs)
+            return false;
+    return true;
+}
+
+int tr_engine_prep_adopt(const struct tr_catalog *c, void *bytes, size_t len,
+                         void (*release)(void *bytes, size_t len, void *ctx), void *ctx,
+                         struct tr_engine_prep **out)
+{
+    struct prep_header h;
+    *out = NULL;
+    if (len < sizeof h || (uintptr_t)bytes % _Alignof(uint32_t))
+        return TR_ESTORE;
+    memcpy(&h, bytes, sizeof h);
+    if (h.magic != PREP_MAGIC || h.ns != c->n_series || h.nt != c->n_releases + c->n_artists ||
+        h.n_tracks != c->n_tracks)
+        return TR_ESTORE;
+    struct tr_engine_prep *p = calloc(1, sizeof *p);
+    if (!p)
+        return TR_ENOMEM;
+    *p = (struct tr_engine_prep){.ns = h.ns, .nt = h.nt, .n_tracks = h.n_tracks, .n_runs = h.n_runs};
+    size_t n[PREP_ARRAYS];
+    if (prep_lengths(&h, n) != len) {
+        free(p);
+        return TR_ESTORE;
+    }
+    prep_place(p, (char *)bytes + sizeof h, n);
+    if (!prep_sound(p, h.n_inc)) {
+        free(p);
+        return TR_ESTORE;
+    }
+    p->bytes = bytes, p->len = len, p->release = release, p->ctx = ctx;
+    *out = p;
+    return 0;
+}
+
 void tr_engine_prep_free(struct tr_engine_prep *p)
 {
     if (!p)
         return;
+    if (p->bytes) {
+        p->release(p->bytes, p->len, p->ctx);
+        free(p);
+        return;
+    }
     free(p->track_day0);
     free(p->start);
     free(p->inc_off);

@@ -28,6 +28,19 @@ struct tr_engine_result {
 struct tr_engine_prep;
 int tr_engine_prepare(const struct tr_catalog *c, struct tr_engine_prep **out);
 void tr_engine_prep_free(struct tr_engine_prep *p);
+/* The preparation as bytes (*out malloc'd, *len bytes), so that a store
+ * can keep it beside the catalog it was made from; 0 or TR_ENOMEM. */
+int tr_engine_prep_save(const struct tr_engine_prep *p, void **out, size_t *len);
+/* A preparation that uses such bytes in place (4-byte aligned memory that
+ * outlives it, such as a mapping of the file): it must have been saved from
+ * c's catalog as it is now, which the caller vouches for (the shape is
+ * checked, and whatever the scan indexes by, so that damaged bytes cannot
+ * take it out of its arrays).  On success it hands bytes to
+ * release(bytes, len, ctx) when freed; TR_ESTORE when the bytes do not fit
+ * (they stay the caller's), TR_ENOMEM. */
+int tr_engine_prep_adopt(const struct tr_catalog *c, void *bytes, size_t len,
+                         void (*release)(void *bytes, size_t len, void *ctx), void *ctx,
+                         struct tr_engine_prep **out);
 
 /* The threads a scan runs on: 2 (the calling thread and a helper, when
  * the recordings fill more than one group of series), or 1.  Tests set it

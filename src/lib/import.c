@@ -417,14 +417,17 @@ static int read_all(struct tr_import_ctx *x, struct pending_list *pl,
 
 /* Work for another core (one store, one thread: the import's own thread
  * keeps the store): the inputs' checksums for the import log, and the
- * milestone engine's preparation for the final catalog.  An import that
- * cannot change the catalog (play counts alone, no track added) starts it
- * before it reads its files; any other once they are read, while it writes
- * the catalog and the series.  Joined before the import log is written. */
+ * milestone engine's preparation for the final catalog unless the store
+ * keeps one.  An import that cannot change the catalog (play counts alone,
+ * no track added) starts it before it reads its files, with the kept
+ * preparation when there is one; any other once they are read, while it
+ * writes the catalog and the series.  Joined before the import log is
+ * written; a preparation made here is then kept for the imports after. */
 struct helper {
     struct pending_list *pl;
     const struct tr_catalog *catalog;
     struct tr_engine_prep *prep;    /* NULL when out of memory: the engine makes it */
+    bool kept;                      /* prep is the store's */
     pthread_t thread;
     bool running, done;
 };
@@ -432,15 +435,17 @@ struct helper {
 static void *help(void *arg)
 {
     struct helper *h = arg;
-    tr_engine_prepare(h->catalog, &h->prep);
+    if (!h->prep)
+        tr_engine_prepare(h->catalog, &h->prep);
     for (size_t i = 0; i < h->pl->n; i++)
         tr_input_checksum(h->pl->v[i].in);
     return NULL;
 }
 
-static void helper_start(struct helper *h, struct pending_list *pl, const struct tr_catalog *c)
+static void helper_start(struct helper *h, struct pending_list *pl, const struct tr_catalog *c,
+                         struct tr_engine_prep *kept)
 {
-    *h = (struct helper){.pl = pl, .catalog = c};
+    *h = (struct helper){.pl = pl, .catalog = c, .prep = kept, .kept = kept != NULL};
     h->running = pthread_create(&h->thread, NULL, help, h) == 0;
 }
 
@@ -472,7 +477,7 @@ static int write_all(struct tr_import_ctx *x, struct pending_list *pl, struct he
     struct tr_store *s = x->store;
     struct tr_backend *be = s->be;
     if (!h->pl)
-        helper_start(h, pl, x->catalog);
+        helper_start(h, pl, x->catalog, NULL);
     bool catalog_changed = tr_catalog_changed(x->catalog);
     for (int t = 0; t < 3; t++) {
         uint32_t n = t == 0 ? x->catalog->n_tracks : t == 1 ? x->catalog->n_releases
@@ -491,6 +496,8 @@ static int write_all(struct tr_import_ctx *x, struct pending_list *pl, struct he
     rep->unchanged = st.unchanged;
     rep->tracks_added = x->tracks_added;
     helper_join(h);
+    if (!rc && h->prep && !h->kept)
+        rc = tr_store_keep_prep(s, h->prep, err);
     for (size_t i = 0; i < pl->n && !rc; i++) {
         struct tr_import_entry e = {0};
         const struct tr_import_file *f = &rep->files[i];
@@ -593,7 +600,7 @@ int tr_import(struct tr_store *s, const char *const *paths, size_t n,
             goto out;
     }
     if (catalog_fixed(&pl, opt))
-        helper_start(&helper, &pl, s->catalog);
+        helper_start(&helper, &pl, s->catalog, tr_store_kept_prep(s));
     lap(&rep, TR_PHASE_LOAD, &mark);
     if ((rc = read_all(&x, &pl, &rep, err)))
         goto out;

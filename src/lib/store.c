@@ -127,6 +127,28 @@ int tr_store_set_ladder(struct tr_store *s, const char *text, struct tr_error *e
     return 0;
 }
 
+struct tr_engine_prep *tr_store_kept_prep(struct tr_store *s)
+{
+    void *data;
+    size_t len;
+    void (*release)(void *, size_t, void *);
+    struct tr_engine_prep *p = NULL;
+    if (!s->catalog || s->be->ops->get_prep(s->be, &data, &len, &release, NULL) || !data)
+        return NULL;
+    if (tr_engine_prep_adopt(s->catalog, data, len, release, NULL, &p))
+        release(data, len, NULL);
+    return p;
+}
+
+int tr_store_keep_prep(struct tr_store *s, const struct tr_engine_prep *p, struct tr_error *err)
+{
+    void *data;
+    size_t len;
+    if (tr_engine_prep_save(p, &data, &len))
+        return 0;                /* out of memory: made again next time */
+    return s->be->ops->put_prep(s->be, data, len, err);
+}
+
 int tr_store_refresh_milestones(struct tr_store *s, tr_day first_changed,
                                 const struct tr_engine_prep *prep, struct tr_refresh *out,
                                 struct tr_error *err)
@@ -256,7 +278,10 @@ int tr_store_engine_state(struct tr_store *s, void **data, size_t *len, struct t
     *data = NULL;
     *len = 0;
     struct tr_engine_result r;
-    if ((rc = tr_engine_run(s->be, s->catalog, l, NULL, TR_DAY_NONE, NULL, 0, &r, err)))
+    struct tr_engine_prep *prep = tr_store_kept_prep(s);
+    rc = tr_engine_run(s->be, s->catalog, l, prep, TR_DAY_NONE, NULL, 0, &r, err);
+    tr_engine_prep_free(prep);
+    if (rc)
         return rc;
     *data = r.state;
     *len = r.state_len;
@@ -389,7 +414,9 @@ static int compute_fn(struct tr_store *s, void *arg, struct tr_error *err)
 {
     struct compute_args *a = arg;
     struct tr_engine_result r;
-    int rc = tr_engine_run(s->be, s->catalog, a->ladder, NULL, TR_DAY_NONE, NULL, 0, &r, err);
+    struct tr_engine_prep *prep = tr_store_kept_prep(s);
+    int rc = tr_engine_run(s->be, s->catalog, a->ladder, prep, TR_DAY_NONE, NULL, 0, &r, err);
+    tr_engine_prep_free(prep);
     if (rc)
         return rc;
     *a->out = r.events;

@@ -78,6 +78,14 @@ struct tr_backend_ops {
      * the commit). */
     int (*get_checkpoint)(struct tr_backend *b, void **data, size_t *len, struct tr_error *err);
     int (*put_checkpoint)(struct tr_backend *b, const void *data, size_t len, struct tr_error *err);
+    /* The engine's preparation (an opaque blob, engine.h) kept for the
+     * catalog as it is now: *data mapped, writable, 8-byte aligned, given
+     * back to *release(data, len, NULL); NULL when none was kept for this
+     * catalog.  put takes data (malloc'd) over and keeps it for the
+     * catalog as this transaction leaves it (call it after save_catalog). */
+    int (*get_prep)(struct tr_backend *b, void **data, size_t *len,
+                    void (**release)(void *, size_t, void *), struct tr_error *err);
+    int (*put_prep)(struct tr_backend *b, void *data, size_t len, struct tr_error *err);
     /* The kept claims of the events dated on or after *since, for a store
      * holding n_events events (an opaque blob, *data malloc'd; NULL when
      * none are kept).  put with data NULL drops them. */

@@ -43,6 +43,14 @@ int tr_store_refresh_milestones(struct tr_store *s, tr_day first_changed,
                                 const struct tr_engine_prep *prep, struct tr_refresh *out,
                                 struct tr_error *err);
 
+/* The engine's preparation the store keeps for its catalog as it is now
+ * (mapped: made once per catalog, not per run), or NULL when it keeps
+ * none that fits; freed with tr_engine_prep_free. */
+struct tr_engine_prep *tr_store_kept_prep(struct tr_store *s);
+/* Keeps p, made for the catalog as the open write transaction leaves it,
+ * for the runs after.  0 or an error of the store. */
+int tr_store_keep_prep(struct tr_store *s, const struct tr_engine_prep *p, struct tr_error *err);
+
 /* Recomputes the chart milestones from every stored chart entry (inside a
  * write transaction, with the catalog loaded). */
 int tr_store_refresh_chart_milestones(struct tr_store *s, struct tr_error *err);

@@ -99,10 +99,11 @@ static const char schema[] =
 
 /* The caches kept as files beside the store (side_file.h), each named by
  * its generation in meta under the same key. */
-enum { SIDE_CHECKPOINT, SIDE_CATALOG, N_SIDES };
+enum { SIDE_CHECKPOINT, SIDE_CATALOG, SIDE_PREP, N_SIDES };
 static const struct { const char *name; uint32_t magic; bool recycle; } side_kinds[N_SIDES] = {
     {"checkpoint", 0x4b435254u, true},  /* "TRCK": read whole, checked */
     {"catalog", 0x54414354u, false},    /* "TCAT": mapped by readers */
+    {"prep", 0x50455254u, false},       /* "TREP": mapped; for meta.prep_catalog */
 };
 
 struct sqlite_backend {
@@ -1471,6 +1472,44 @@ static int sq_put_checkpoint(struct tr_backend *base, const void *data, size_t l
     return side_put(b, SIDE_CHECKPOINT, (void *)data, len, false, err);
 }
 
+/* The engine's preparation is kept for one catalog generation, which
+ * meta.prep_catalog names beside meta.prep's own. */
+static int sq_get_prep(struct tr_backend *base, void **data, size_t *len,
+                       void (**release)(void *, size_t, void *), struct tr_error *err)
+{
+    struct sqlite_backend *b = B(base);
+    uint64_t cat, gen;
+    char *made_for = NULL;
+    *data = NULL;
+    *len = 0;
+    *release = tr_side_unmap;
+    int rc = side_generation(b, SIDE_CATALOG, &cat, err);
+    if (!rc)
+        rc = side_generation(b, SIDE_PREP, &gen, err);
+    if (!rc)
+        rc = sq_get_meta(base, "prep_catalog", &made_for, err);
+    if (!rc && cat && gen && made_for && strtoull(made_for, NULL, 10) == cat)
+        tr_side_map(&b->side[SIDE_PREP], gen, data, len);
+    free(made_for);
+    return rc;
+}
+
+static int sq_put_prep(struct tr_backend *base, void *data, size_t len, struct tr_error *err)
+{
+    struct sqlite_backend *b = B(base);
+    uint64_t cat;
+    int rc = side_generation(b, SIDE_CATALOG, &cat, err);
+    if (rc || !cat) {            /* no catalog file: nothing to tie it to */
+        free(data);
+        return rc;
+    }
+    char num[24];
+    snprintf(num, sizeof num, "%llu", (unsigned long long)cat);
+    if (!(rc = side_put(b, SIDE_PREP, data, len, true, err)))
+        rc = sq_set_meta(base, "prep_catalog", num, err);
+    return rc;
+}
+
 static int sq_get_claims(struct tr_backend *base, tr_day *since, uint64_t *n_events, void **data,
                          size_t *len, struct tr_error *err)
 {
@@ -1900,6 +1939,8 @@ static const struct tr_backend_ops sqlite_ops = {
     .put_claims = sq_put_claims,
     .get_checkpoint = sq_get_checkpoint,
     .put_checkpoint = sq_put_checkpoint,
+    .get_prep = sq_get_prep,
+    .put_prep = sq_put_prep,
     .log_import = sq_log_import,
     .load_imports = sq_load_imports,
     .stats = sq_stats,

@@ -421,6 +421,19 @@ new%s,New %s,v,2025-01-0%s,,\n' \
     expect_eq "unchanged" "$(cd "$WORK" && ls cat.db-catalog.* | tr '\n' ' ')" \
         "cat.db-catalog.2 cat.db-catalog.3 " || return 1
     view=$("$BIN" --db "$db" records --json)
+    # the engine's preparation is kept beside the catalog it was made for;
+    # every milestone computed afresh is the same with it, without it, and
+    # with one made for another catalog
+    expect_eq "prep kept" "$(cd "$WORK" && ls cat.db-prep.* | tr '\n' ' ')" "cat.db-prep.2 cat.db-prep.3 " || return 1
+    expect_eq "prep for the catalog" "$(sqlite3 "$db" "SELECT value FROM meta WHERE key = 'prep_catalog'")" 3 || return 1
+    local computed; computed=$("$BIN" --db "$db" milestones --ladder 10M../10M --csv)
+    contains "computed" "$computed" "layover" || return 1
+    sqlite3 "$db" "UPDATE meta SET value = '2' WHERE key = 'prep_catalog'"
+    expect_eq "prep of another catalog" "$("$BIN" --db "$db" milestones --ladder 10M../10M --csv)" "$computed" || return 1
+    sqlite3 "$db" "UPDATE meta SET value = '3' WHERE key = 'prep_catalog'"
+    mv "$db-prep.3" "$WORK/prep.keep"
+    expect_eq "no prep" "$("$BIN" --db "$db" milestones --ladder 10M../10M --csv)" "$computed" || return 1
+    mv "$WORK/prep.keep" "$db-prep.3"
     # damaged: one byte changed in the middle, then missing altogether
     local f=$db-catalog.3 size
     size=$(stat -c %s "$f")

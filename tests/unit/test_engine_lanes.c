@@ -11,7 +11,8 @@
  * start late.  Imported (a full scan), then one more day (a scan resumed
  * from the checkpoint), with the engine on one lane, on two, and on two
  * whose split moves every day (recordings change lanes): the events, the
- * corrections and the milestones computed afresh must be the same.
+ * corrections and the milestones computed afresh must be the same.  And
+ * the engine's preparation the store keeps is the one it would make.
  */
 #include "store_fixture.h"
 #include "engine.h"
@@ -214,10 +215,100 @@ static void test_two_lanes_as_one(void **state)
     }
 }
 
+/* The whole of a file (malloc'd, 8-byte aligned), or NULL. */
+static char *read_whole(const char *path, size_t *len)
+{
+    FILE *fp = fopen(path, "rb");
+    if (!fp)
+        return NULL;
+    fseek(fp, 0, SEEK_END);
+    *len = (size_t)ftell(fp);
+    fseek(fp, 0, SEEK_SET);
+    char *b = malloc(*len ? *len : 1);
+    assert_non_null(b);
+    assert_int_equal(fread(b, 1, *len, fp), *len);
+    fclose(fp);
+    return b;
+}
+
+static void no_release(void *bytes, size_t len, void *ctx)
+{
+    (void)bytes, (void)len, (void)ctx;
+}
+
+/* The preparation a store keeps beside its catalog is the one the engine
+ * would make afresh, later runs take it (the counts-only import above
+ * writes none), and damaged bytes are refused before the scan can index
+ * by them. */
+static void test_kept_preparation(void **state)
+{
+    struct fixture *f = *state;
+    write_bundle(f);
+    write_counts(f, "streams.csv", 0, DAYS);
+    struct run r;
+    run_with(f, TWO_LANES, &r);
+    free(r.events), free(r.computed), free(r.corr);
+    char path[160];
+    snprintf(path, sizeof path, "%s-prep.1", db_path(f, TWO_LANES));
+    size_t file_len;
+    char *file = read_whole(path, &file_len);
+    assert_non_null(file);
+    snprintf(path, sizeof path, "%s-prep.2", db_path(f, TWO_LANES));
+    assert_null(fopen(path, "rb"));
+
+    struct tr_store *s;
+    struct tr_error err = {0};
+    const struct tr_catalog *c;
+    assert_int_equal(tr_store_open(db_path(f, TWO_LANES), 0, &s, &err), 0);
+    assert_int_equal(tr_store_catalog(s, &c, &err), 0);
+    struct tr_engine_prep *fresh, *p;
+    assert_int_equal(tr_engine_prepare(c, &fresh), 0);
+    void *bytes;
+    size_t len;
+    assert_int_equal(tr_engine_prep_save(fresh, &bytes, &len), 0);
+    tr_engine_prep_free(fresh);
+    assert_int_equal(file_len, 32 + len);              /* the side file's header, then it */
+    assert_memory_equal(file + 32, bytes, len);
+    free(file);
+    assert_int_equal(tr_engine_prep_adopt(c, bytes, len, no_release, NULL, &p), 0);
+    void *again;
+    size_t again_len;
+    assert_int_equal(tr_engine_prep_save(p, &again, &again_len), 0);
+    assert_int_equal(again_len, len);
+    assert_memory_equal(again, bytes, len);
+    free(again);
+    tr_engine_prep_free(p);
+
+    /* header: magic, ns, nt, n_tracks, n_runs, n_inc; then track_day0,
+     * start, inc_off, inc, run_lo, group_run, tot_start */
+    uint32_t *w = bytes, ns = w[1], nt = w[2], n_tracks = w[3], n_runs = w[4];
+    uint32_t *inc_off = w + 6 + n_tracks + ns, *inc = inc_off + ns + 1, *run_lo = inc + w[5];
+    assert_int_equal(inc_off[ns], w[5]);
+    struct { uint32_t *at, value; } damage[] = {
+        {&inc[w[5] / 2], nt},                 /* a total that does not exist */
+        {&inc_off[ns / 2], inc_off[ns] + 1},  /* the incidence out of order */
+        {&run_lo[1], 0},                      /* runs out of order */
+        {&w[1], ns + 1},                      /* another catalog's shape */
+    };
+    for (size_t k = 0; k < sizeof damage / sizeof *damage; k++) {
+        uint32_t keep = *damage[k].at;
+        *damage[k].at = damage[k].value;
+        assert_int_equal(tr_engine_prep_adopt(c, bytes, len, no_release, NULL, &p), TR_ESTORE);
+        *damage[k].at = keep;
+    }
+    assert_true(n_runs > 1);
+    assert_int_equal(tr_engine_prep_adopt(c, bytes, len - 4, no_release, NULL, &p), TR_ESTORE);
+    assert_int_equal(tr_engine_prep_adopt(c, bytes, len, no_release, NULL, &p), 0);
+    tr_engine_prep_free(p);
+    free(bytes);
+    tr_store_close(s);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(test_two_lanes_as_one, store_setup, store_teardown),
+        cmocka_unit_test_setup_teardown(test_kept_preparation, store_setup, store_teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
