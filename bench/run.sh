@@ -359,6 +359,11 @@ if [ "$have_tr" = 1 ] && { wants daily || wants recompute || wants storage; }; t
         note "the cached store keeps its catalog snapshot in the database (an older build): rebuilding it"
         rebuild=1
     fi
+    # ... or kept no engine preparation, which each run's import would make
+    if [ -f "$store/.stamp" ] && [ "$rebuild" = 0 ] && ! ls "$store"/tr.db-prep.* >/dev/null 2>&1; then
+        note "the cached store keeps no engine preparation (an older build): rebuilding it"
+        rebuild=1
+    fi
     # A store written before the event log would write it at each run's import.
     if [ -f "$store/.stamp" ] && [ "$rebuild" = 0 ] &&
         [ "$(sqlite3 "$store/tr.db" "SELECT count(*) = 0 FROM event_log" 2>/dev/null || echo 1)" = 1 ]; then
