@@ -404,16 +404,17 @@ static int observe_chunk(struct engine *g, struct lane *ln, uint32_t grp, const 
     uint64_t *last = g->last + base, *max = g->max + base;
     const uint64_t *next = g->next + base;
     tr_day *last_day = g->last_day + base;
-    const tr_day *first_day = g->first_day + base;
     uint32_t n_today = ln->n_today;
     const tr_day d = g->day;
     for (uint32_t s = 0; s < n; s++) {
         if (!present[s])
             continue;
         uint64_t old = last[s], v = old + delta[s];
-        /* v < next, with next 0 (no threshold left) as the largest; v = 0
-         * takes the general way */
-        if (first_day[s] != TR_DAY_NONE && v >= old && v - 1 < next[s] - 1) {
+        /* seen before (a series has a last day once it has a first day,
+         * and the last day is written here anyway: one array less to
+         * stream), and v < next, with next 0 (no threshold left) as the
+         * largest; v = 0 takes the general way */
+        if (last_day[s] != TR_DAY_NONE && v >= old && v - 1 < next[s] - 1) {
             if (v > max[s])
                 max[s] = v;
             last[s] = v;
