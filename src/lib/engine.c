@@ -220,6 +220,7 @@ static int observe(struct engine *g, struct lane *ln, uint32_t s, uint64_t delta
 {
     tr_day d = g->day;
     uint64_t old = g->last[s], v = old + delta;
+    uint64_t high = g->max[s] > old ? g->max[s] : old;   /* max is lazy: see observe_chunk */
     bool first = g->first_day[s] == TR_DAY_NONE;
     if (first) {
         g->first_day[s] = d;
@@ -231,7 +232,7 @@ static int observe(struct engine *g, struct lane *ln, uint32_t s, uint64_t delta
             return TR_ENOMEM;
         *cr = (struct tr_correction){g->c->series_track[s], d, g->last_day[s], old, v};
     }
-    if (v > g->max[s]) {
+    if (v > high) {
         if (g->next[s] && v >= g->next[s]) {
             uint32_t t = g->c->series_track[s];
             int rc = cross(g, &ln->events, &g->next[s], v, TR_SUBJECT_TRACK, t, TR_MS_TRACK_TOTAL,
@@ -240,8 +241,9 @@ static int observe(struct engine *g, struct lane *ln, uint32_t s, uint64_t delta
             if (rc)
                 return rc;
         }
-        g->max[s] = v;
+        high = v;
     }
+    g->max[s] = high;
     g->last[s] = v;
     g->last_day[s] = d;
     if (first)
@@ -394,14 +396,17 @@ static int observe_chunk(struct engine *g, struct lane *ln, uint32_t grp, const 
     /* The common case inline, on local copies of the arrays (stores through
      * them could otherwise alias the engine's fields, and every field
      * would be read again per observation): a series seen before whose
-     * count did not go down and crosses nothing.  The rest are observed
+     * count did not go down and crosses nothing.  It leaves max alone: a
+     * count that only rises stays its own highest, so the highest is the
+     * larger of max and last wherever it is read (observe, state_save),
+     * and two of the five arrays the scan streams are not touched.  The rest are observed
      * after the loop (a call inside it would leave it short of registers),
      * and the sums in a loop of their own, for the same reason. */
     uint16_t slow[TR_GROUP_SLOTS];
     uint32_t n_slow = 0;
     const uint64_t *delta = ln->delta;
     const uint8_t *present = ln->present;
-    uint64_t *last = g->last + base, *max = g->max + base;
+    uint64_t *last = g->last + base;
     const uint64_t *next = g->next + base;
     tr_day *last_day = g->last_day + base;
     uint32_t n_today = ln->n_today;
@@ -415,8 +420,6 @@ static int observe_chunk(struct engine *g, struct lane *ln, uint32_t grp, const 
          * stream), and v < next, with next 0 (no threshold left) as the
          * largest; v = 0 takes the general way */
         if (last_day[s] != TR_DAY_NONE && v >= old && v - 1 < next[s] - 1) {
-            if (v > max[s])
-                max[s] = v;
             last[s] = v;
             last_day[s] = d;
             n_today++;
@@ -1279,6 +1282,9 @@ static int correction_cmp(const void *pa, const void *pb)
  * place, the header and the ladder go in front. */
 static void state_save(struct engine *g, void **out, size_t *len)
 {
+    for (uint32_t s = 0; s < g->ns; s++)     /* each highest made exact */
+        if (g->last[s] > g->max[s])
+            g->max[s] = g->last[s];
     const char *ladder = tr_ladder_text(g->l);
     struct state_header h = {STATE_MAGIC, g->ns, g->nt, g->day, (uint32_t)strlen(ladder)};
     size_t off = state_offset(h.ladder_len);

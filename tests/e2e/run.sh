@@ -270,6 +270,31 @@ t_daily_imports_match_one_import() {
     expect_eq "corrections" "$("$BIN" --db "$db" corrections)" "$("$BIN" --db "$full" corrections)"
 }
 
+t_crossings_across_a_drop() {
+    # a count rises, drops, then rises to below its highest and past it,
+    # one import a day (each resumes from the checkpoint, whose highest
+    # count the scan keeps lazily): each million is crossed once, on the
+    # day the count first reaches it, as one import of all the days finds
+    local db=$WORK/drop.db one=$WORK/drop1.db d v
+    rm -f "$db"* "$one"*
+    printf 'id,title,artists,released,same_as,version_of\nt,T,,2025-01-01,,\n' >"$WORK/t.csv"
+    check "catalog" "$BIN" --db "$db" import -q --ladder 1M../1M "$WORK/t.csv" || return 1
+    check "catalog, one" "$BIN" --db "$one" import -q --ladder 1M../1M "$WORK/t.csv" || return 1
+    echo "date,track,streams" >"$WORK/all.csv"
+    for d in 01:5500000 02:9200000 03:7100000 04:9600000 05:9900000 06:10300000 07:12100000; do
+        v=${d#*:}
+        printf 'date,track,streams\n2025-01-%s,t,%s\n' "${d%%:*}" "$v" >"$WORK/day.csv"
+        check "day ${d%%:*}" "$BIN" --db "$db" import -q "$WORK/day.csv" || return 1
+        printf '2025-01-%s,t,%s\n' "${d%%:*}" "$v" >>"$WORK/all.csv"
+    done
+    check "all days" "$BIN" --db "$one" import -q "$WORK/all.csv" || return 1
+    local got; got=$("$BIN" --db "$db" milestones --csv | tail -n +2 | cut -d, -f4,5 | sort -n)
+    expect_eq "crossings" "$(printf '%s\n' "$got" | tr '\n' ' ')" \
+        "1000000,2025-01-01 2000000,2025-01-01 3000000,2025-01-01 4000000,2025-01-01 5000000,2025-01-01 6000000,2025-01-02 7000000,2025-01-02 8000000,2025-01-02 9000000,2025-01-02 10000000,2025-01-06 11000000,2025-01-07 12000000,2025-01-07 " || return 1
+    expect_eq "as one import" "$got" "$("$BIN" --db "$one" milestones --csv | tail -n +2 | cut -d, -f4,5 | sort -n)" || return 1
+    expect_eq "computed afresh" "$got" "$("$BIN" --db "$db" milestones --ladder 1M../1M --csv | tail -n +2 | cut -d, -f4,5 | sort -n)"
+}
+
 # ---- records ---------------------------------------------------------------
 
 t_kept_claims_are_judged_again() {
