@@ -152,10 +152,14 @@ void tr_side_end(struct tr_side *s, bool committed)
     s->base = s->written = 0;
 }
 
-/* Opens generation gen and reads its header: the fd, or -1. */
-static int open_gen(const struct tr_side *s, uint64_t gen, struct side_header *h, size_t *file)
+/* Opens generation gen and reads its header: the fd, or -1 (none).
+ * Clears *data and *len for the callers, who fill them on success. */
+static int open_gen(const struct tr_side *s, uint64_t gen, struct side_header *h, size_t *file,
+                    void **data, size_t *len)
 {
     char path[4096];
+    *data = NULL;
+    *len = 0;
     side_path(s, gen, path, sizeof path);
     int fd = open(path, O_RDONLY | O_CLOEXEC);
     struct stat st;
@@ -174,9 +178,7 @@ void tr_side_read(const struct tr_side *s, uint64_t gen, void **data, size_t *le
 {
     struct side_header h;
     size_t file;
-    *data = NULL;
-    *len = 0;
-    int fd = open_gen(s, gen, &h, &file);
+    int fd = open_gen(s, gen, &h, &file, data, len);
     if (fd < 0)
         return;
     void *p = malloc(h.length ? h.length : 1);
@@ -193,9 +195,7 @@ void tr_side_map(const struct tr_side *s, uint64_t gen, void **data, size_t *len
 {
     struct side_header h;
     size_t file;
-    *data = NULL;
-    *len = 0;
-    int fd = open_gen(s, gen, &h, &file);
+    int fd = open_gen(s, gen, &h, &file, data, len);
     if (fd < 0)
         return;
     /* the file's pages are shared with the page cache until written */

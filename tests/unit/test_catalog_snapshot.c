@@ -105,6 +105,18 @@ static void test_packed_layout_of_an_earlier_build(void **state)
     free(blob);
 }
 
+/* The legacy catalog written again: the aligned layout, malloc'd. */
+static void *aligned_snapshot(size_t *len)
+{
+    void *blob = legacy_blob(len), *bytes;
+    struct tr_catalog *c;
+    assert_int_equal(tr_catalog_from_snapshot(blob, *len, &c), 0);
+    free(blob);
+    assert_int_equal(tr_catalog_snapshot(c, &bytes, len), 0);
+    tr_catalog_free(c);
+    return bytes;
+}
+
 static int releases_of_bytes;
 
 static void release_bytes(void *bytes, size_t len, void *ctx)
@@ -118,15 +130,9 @@ static void release_bytes(void *bytes, size_t len, void *ctx)
 static void test_adopted_in_place(void **state)
 {
     size_t len;
-    void *blob = legacy_blob(&len);
+    void *bytes = aligned_snapshot(&len);
     struct tr_catalog *c;
     struct tr_error err = {0};
-    assert_int_equal(tr_catalog_from_snapshot(blob, len, &c), 0);
-    free(blob);
-    void *bytes;
-    assert_int_equal(tr_catalog_snapshot(c, &bytes, &len), 0);
-    tr_catalog_free(c);
-
     releases_of_bytes = 0;
     assert_int_equal(tr_catalog_adopt_snapshot(bytes, len, release_bytes, &releases_of_bytes, &c), 0);
     assert_int_equal(tr_catalog_resolve(c, &err), 0);
@@ -175,13 +181,8 @@ static void test_adopted_in_place(void **state)
 static void test_refused_bytes_stay_the_callers(void **state)
 {
     size_t len;
-    void *blob = legacy_blob(&len);
+    void *bytes = aligned_snapshot(&len);
     struct tr_catalog *c;
-    assert_int_equal(tr_catalog_from_snapshot(blob, len, &c), 0);
-    free(blob);
-    void *bytes;
-    assert_int_equal(tr_catalog_snapshot(c, &bytes, &len), 0);
-    tr_catalog_free(c);
     releases_of_bytes = 0;
     /* cut short, misaligned, or one id map entry naming no entity */
     assert_int_equal(tr_catalog_adopt_snapshot(bytes, len - 8, release_bytes, &releases_of_bytes, &c),
