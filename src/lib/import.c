@@ -421,7 +421,8 @@ static int read_all(struct tr_import_ctx *x, struct pending_list *pl,
  * keeps one.  An import that cannot change the catalog (play counts alone,
  * no track added) starts it before it reads its files, with the kept
  * preparation when there is one; any other once they are read, while it
- * writes the catalog and the series.  Joined before the import log is
+ * writes the catalog and the series (with the kept one when the files
+ * left the catalog as it was).  Joined before the import log is
  * written; a preparation made here is then kept for the imports after. */
 struct helper {
     struct pending_list *pl;
@@ -476,9 +477,11 @@ static int write_all(struct tr_import_ctx *x, struct pending_list *pl, struct he
 {
     struct tr_store *s = x->store;
     struct tr_backend *be = s->be;
-    if (!h->pl)
-        helper_start(h, pl, x->catalog, NULL);
     bool catalog_changed = tr_catalog_changed(x->catalog);
+    /* the files are read: a catalog they left as it was keeps its
+     * preparation (a file of extras, tracks already known) */
+    if (!h->pl)
+        helper_start(h, pl, x->catalog, catalog_changed ? NULL : tr_store_kept_prep(s));
     for (int t = 0; t < 3; t++) {
         uint32_t n = t == 0 ? x->catalog->n_tracks : t == 1 ? x->catalog->n_releases
                                                              : x->catalog->n_artists;

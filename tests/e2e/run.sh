@@ -272,9 +272,9 @@ t_daily_imports_match_one_import() {
 
 t_crossings_across_a_drop() {
     # a count rises, drops, then rises to below its highest and past it,
-    # one import a day (each resumes from the checkpoint, whose highest
-    # count the scan keeps lazily): each million is crossed once, on the
-    # day the count first reaches it, as one import of all the days finds
+    # one import a day (each resumes from the checkpoint): each million is
+    # crossed once, on the day the count first reaches it, as one import of
+    # all the days finds
     local db=$WORK/drop.db one=$WORK/drop1.db d v
     rm -f "$db"* "$one"*
     printf 'id,title,artists,released,same_as,version_of\nt,T,,2025-01-01,,\n' >"$WORK/t.csv"
@@ -450,6 +450,10 @@ new%s,New %s,v,2025-01-0%s,,\n' \
     # every milestone computed afresh is the same with it, without it, and
     # with one made for another catalog
     expect_eq "prep kept" "$(cd "$WORK" && ls cat.db-prep.* | tr '\n' ' ')" "cat.db-prep.2 cat.db-prep.3 " || return 1
+    # a catalog file that changes nothing takes the kept one too
+    head -1 "$DEMO/tracks.csv" >"$WORK/none.csv"
+    check "import no change" "$BIN" --db "$db" import -q "$WORK/none.csv" || return 1
+    expect_eq "prep as it was" "$(cd "$WORK" && ls cat.db-prep.* | tr '\n' ' ')" "cat.db-prep.2 cat.db-prep.3 " || return 1
     expect_eq "prep for the catalog" "$(sqlite3 "$db" "SELECT value FROM meta WHERE key = 'prep_catalog'")" 3 || return 1
     local computed; computed=$("$BIN" --db "$db" milestones --ladder 10M../10M --csv)
     contains "computed" "$computed" "layover" || return 1
