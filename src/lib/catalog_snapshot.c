@@ -17,8 +17,9 @@
  * earlier builds, packs them end to end and is still read), so that a
  * snapshot in aligned memory can be used in place: tr_catalog_adopt_snapshot
  * points the entities' strings and lists into it and borrows the id maps'
- * slots; only the entity records are decoded.  Otherwise loading reads the
- * strings and lists into one arena that the entities' fields point into
+ * slots; only the entity records are decoded, where they lie.  Otherwise
+ * loading reads the strings and lists into one arena that the entities'
+ * fields point into
  * (the catalog frees only what is not in it: edits), and the records and
  * maps in batches straight from the source: no copy of the whole blob.
  */
@@ -327,15 +328,20 @@ static void decode_track(struct reader *r, const struct snap_header *h, const ch
         r->bad = true;
 }
 
-/* Reads n records of rec bytes at off in batches, decoding each into the
- * entity array. */
-static void read_section(const struct tr_snapshot_source *src, struct reader *r,
-                         const struct snap_header *h, char *buf, size_t off, uint32_t n,
-                         size_t rec,
+/* Decodes n records of rec bytes at off into the entity array: where they
+ * lie in the snapshot's bytes (in_place), else read in batches into buf. */
+static void read_section(const struct tr_snapshot_source *src, const char *in_place,
+                         struct reader *r, const struct snap_header *h, char *buf, size_t off,
+                         uint32_t n, size_t rec,
                          void (*decode)(struct reader *, const struct snap_header *,
                                         const char *, void *),
                          void *entities, size_t entity_size)
 {
+    if (in_place) {
+        for (uint32_t i = 0; i < n && !r->bad; i++)
+            decode(r, h, in_place + off + (size_t)i * rec, (char *)entities + (size_t)i * entity_size);
+        return;
+    }
     for (uint32_t i = 0; i < n && !r->bad; i += BATCH) {
         uint32_t k = n - i < BATCH ? n - i : BATCH;
         r->bad = read_at(src, buf, k * rec, off + (size_t)i * rec);
@@ -374,8 +380,8 @@ static int load(const struct tr_snapshot_source *src, void *bytes,
      * into it. */
     char *arena = bytes ? bytes : malloc(h.lists + h.strings + 1);
     struct tr_catalog *c = calloc(1, sizeof *c);
-    char *buf = malloc(BATCH * MAX_RECORD);
-    if (!arena || !c || !buf || !(c->priv = tr_catalog_priv_new())) {
+    char *buf = bytes ? NULL : malloc(BATCH * MAX_RECORD);   /* the records' batches */
+    if (!arena || !c || (!bytes && !buf) || !(c->priv = tr_catalog_priv_new())) {
         if (!bytes)
             free(arena);
         free(c);
@@ -403,11 +409,11 @@ static int load(const struct tr_snapshot_source *src, void *bytes,
     c->n_releases = h.n_releases;
     c->n_tracks = h.n_tracks;
     c->n_series = h.n_series;
-    read_section(src, &r, &h, buf, l.artists, h.n_artists, sizeof(struct snap_artist),
+    read_section(src, bytes, &r, &h, buf, l.artists, h.n_artists, sizeof(struct snap_artist),
                  decode_artist, c->artists, sizeof *c->artists);
-    read_section(src, &r, &h, buf, l.releases, h.n_releases, sizeof(struct snap_release),
+    read_section(src, bytes, &r, &h, buf, l.releases, h.n_releases, sizeof(struct snap_release),
                  decode_release, c->releases, sizeof *c->releases);
-    read_section(src, &r, &h, buf, l.tracks, h.n_tracks, sizeof(struct snap_track), decode_track,
+    read_section(src, bytes, &r, &h, buf, l.tracks, h.n_tracks, sizeof(struct snap_track), decode_track,
                  c->tracks, sizeof *c->tracks);
     for (uint32_t i = 0; !r.bad && i < h.n_artists; i++)
         r.bad = !c->artists[i].id || !c->artists[i].name;
