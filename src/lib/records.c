@@ -1838,9 +1838,11 @@ static int sweep_type(struct engine *E, enum tr_subject_type t)
     for (size_t k = 0; k < ne; k++) {
         const struct tr_milestone *ev = &in->events[E->of_type[t][k]];
         /* a run of events of one scope (play counts: all of them) */
-        if (ev->scope != last_scope &&
-            strmap_intern(&scopes, tr_scope_name((uint16_t)(last_scope = ev->scope)), &sid))
-            goto done;
+        if (ev->scope != last_scope) {
+            last_scope = ev->scope;
+            if (strmap_intern(&scopes, tr_scope_name(ev->scope), &sid))
+                goto done;
+        }
         if (sid > 0xffffff) {
             rc = tr_error_set(E->err, TR_ELIMIT, "records: more than %u chart scopes", 0xffffff);
             goto done;
