@@ -77,7 +77,7 @@ static const char *GENRES[] = {"k-pop", "pop", "r&b", "rock", "hip hop", "latin"
 static const char *COUNTRIES[] = {"KR", "US", "JP", "GB", "CA", "BR", "MX", "DE", "FR",
                                   "ES", "AU", "SE", "NG", "PH", "IN", ""};
 
-/* Thresholds of TR_LADDER_DEFAULT up to 3B. */
+/* Thresholds of TR_LADDER_TRACK_DEFAULT up to 3B. */
 static size_t ladder(uint64_t *th)
 {
     size_t n = 0;

@@ -21,8 +21,6 @@
 #include "trackrecord/date.h"
 #include "trackrecord/error.h"
 
-#define TR_LADDER_DEFAULT "1M,5M,10M..100M/10M,150M..1B/50M,1.1B../100M"
-
 struct tr_ladder;   /* opaque */
 
 /* Parses a ladder; *out is the caller's, freed by tr_ladder_free(). */
@@ -30,8 +28,11 @@ int tr_ladder_parse(const char *text, struct tr_ladder **out, struct tr_error *e
 void tr_ladder_free(struct tr_ladder *l);
 /* Smallest threshold strictly greater than v, or 0 when the ladder has none. */
 uint64_t tr_ladder_next(const struct tr_ladder *l, uint64_t v);
+/* True when t is one of the ladder's thresholds. */
+bool tr_ladder_has(const struct tr_ladder *l, uint64_t t);
 /* The ladder's canonical text (owned by the ladder). */
 const char *tr_ladder_text(const struct tr_ladder *l);
+
 /* Parses one count with an optional K/M/B/T suffix ("1.6B"); 0 or -1. */
 int tr_count_parse(const char *s, size_t len, uint64_t *out);
 /* Formats a count the way posts do: "80M", "1.6B", "260M", "1234". */
@@ -53,6 +54,40 @@ enum tr_milestone_kind {
 /* True for the chart kinds, whose events carry a scope. */
 #define TR_MS_IS_CHART(k) ((k) >= TR_MS_CHART_DEBUT && (k) <= TR_MS_CHART_PERIODS)
 
+/* The default ladders, one per kind of total (docs/milestones.md): steps
+ * grow with the total, so that a subject passes a milestone rarely
+ * however large it is (an artist with 100B every 1B, not every 100M). */
+#define TR_LADDER_TRACK_DEFAULT "1M,5M,10M..100M/10M,150M..1B/50M,1.1B..10B/100M,11B../1B"
+#define TR_LADDER_EVERY_TRACK_DEFAULT TR_LADDER_TRACK_DEFAULT
+#define TR_LADDER_RELEASE_DEFAULT "10M,50M,100M..1B/100M,1.5B..10B/500M,11B../1B"
+#define TR_LADDER_ARTIST_DEFAULT "100M,500M,1B..10B/500M,11B../1B"
+
+/* A ladder per kind of total: track_total, every_track, release_total and
+ * artist_total each have their own.  Its text is a ladder's, with
+ * sections named "KIND=": "artist=10B../1B" (KIND is track, every_track,
+ * release or artist, or the kind's full name); the items before the first
+ * name are for every kind not named ("10M../10M" alone: every kind), and
+ * a kind given neither way keeps its default.  *out is the caller's
+ * (tr_ladders_free). */
+struct tr_ladders;  /* opaque */
+int tr_ladders_parse(const char *text, struct tr_ladders **out, struct tr_error *err);
+void tr_ladders_free(struct tr_ladders *ls);
+/* The next threshold above v for a milestone of this kind (a subject of
+ * its type: a track, a release's every track or its total, an artist):
+ * the smallest strictly greater than v, or 0 when none is (and always 0
+ * for the chart kinds, which have no ladder). */
+uint64_t tr_ladders_next(const struct tr_ladders *ls, enum tr_milestone_kind kind, uint64_t v);
+/* The ladder of a kind of total; NULL for the chart kinds. */
+const struct tr_ladder *tr_ladders_of(const struct tr_ladders *ls, enum tr_milestone_kind kind);
+/* The thresholds a recording's count is followed at: the track and the
+ * every-track ladders together (what every-track milestones are made of). */
+const struct tr_ladder *tr_ladders_series(const struct tr_ladders *ls);
+/* The canonical text, every kind named: "track=...,every_track=...,
+ * release=...,artist=..." (owned by the set). */
+const char *tr_ladders_text(const struct tr_ladders *ls);
+#define TR_LADDERS_DEFAULT                                                              \
+    "track=" TR_LADDER_TRACK_DEFAULT ",every_track=" TR_LADDER_EVERY_TRACK_DEFAULT      \
+    ",release=" TR_LADDER_RELEASE_DEFAULT ",artist=" TR_LADDER_ARTIST_DEFAULT
 const char *tr_subject_type_name(enum tr_subject_type t);      /* "track" */
 const char *tr_milestone_kind_name(enum tr_milestone_kind k);  /* "track_total" */
 int tr_milestone_kind_parse(const char *s, enum tr_milestone_kind *out);

@@ -40,9 +40,9 @@ void tr_store_close(struct tr_store *s);
  * import through this handle or tr_store_close(). */
 int tr_store_catalog(struct tr_store *s, const struct tr_catalog **out, struct tr_error *err);
 
-/* The ladder milestone events are kept for (TR_LADDER_DEFAULT unless an
- * import set another); borrowed. */
-int tr_store_ladder(struct tr_store *s, const struct tr_ladder **out, struct tr_error *err);
+/* The ladders milestone events are kept for, one per kind of total
+ * (TR_LADDERS_DEFAULT unless an import set others; milestone.h); borrowed. */
+int tr_store_ladders(struct tr_store *s, const struct tr_ladders **out, struct tr_error *err);
 
 struct tr_point {
     tr_day day;
@@ -132,9 +132,10 @@ struct tr_store_stats {
 };
 int tr_store_stats(struct tr_store *s, struct tr_store_stats *out, struct tr_error *err);
 
-/* Computes milestone events over the stored series for ladder (without
- * storing them), ordered as tr_store_milestones.  *out is the caller's. */
-int tr_store_compute_milestones(struct tr_store *s, const struct tr_ladder *ladder,
+/* Computes milestone events over the stored series for these ladders
+ * (without storing them), ordered as tr_store_milestones.  *out is the
+ * caller's. */
+int tr_store_compute_milestones(struct tr_store *s, const struct tr_ladders *ladders,
                                 struct tr_milestone **out, size_t *n, struct tr_error *err);
 
 #endif

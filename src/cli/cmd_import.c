@@ -30,8 +30,11 @@ static void help(FILE *f)
             "  --add-tracks         unknown track ids become bare tracks (else refused)\n"
             "  --on-duplicate P     two counts for one track and day: error (default),\n"
             "                       max, last or first\n"
-            "  --ladder LADDER      milestone thresholds kept from now on, e.g. 10M../10M\n"
-            "                       or 1M,5M,10M..100M/10M (default " TR_LADDER_DEFAULT ")\n"
+            "  --ladder LADDER      milestone thresholds kept from now on: one ladder for\n"
+            "                       every kind (10M../10M) or per kind, the others keeping\n"
+            "                       their defaults (artist=10B../1B,release=1B../500M);\n"
+            "                       kinds: track, every_track, release, artist; the\n"
+            "                       defaults are in docs/milestones.md\n"
             "  --date YYYY-MM-DD    data day for files that carry none\n"
             "  --chart NAME, --country CC, --track ID\n"
             "                       what a chart file or a one-song timeline is about\n"
@@ -101,11 +104,11 @@ int cmd_import(struct cli *cli, int argc, char **argv)
     if (records && o.no_records)
         return cli_usage_error(cli, "--records and --no-records exclude each other");
     if (o.ladder) {
-        struct tr_ladder *l;
+        struct tr_ladders *l;
         struct tr_error e = {0};
-        if (tr_ladder_parse(o.ladder, &l, &e))
+        if (tr_ladders_parse(o.ladder, &l, &e))
             return cli_fail(cli, &e);
-        tr_ladder_free(l);
+        tr_ladders_free(l);
     }
     int last_pct = -1;
     if (!quiet && isatty(STDERR_FILENO)) {

@@ -24,8 +24,10 @@ static void help(FILE *f)
             "  --since DATE     only events on or after DATE (YYYY-MM-DD)\n"
             "  --kind K         track_total, every_track, release_total, artist_total,\n"
             "                   chart_debut, chart_peak or chart_periods\n"
-            "  --ladder LADDER  compute for these thresholds instead of the stored ones\n"
-            "                   (e.g. 10M../10M for every 10M)\n"
+            "  --ladder LADDER  compute for these thresholds instead of the stored ones:\n"
+            "                   10M../10M for every 10M, or per kind, the others taking\n"
+            "                   their defaults (artist=10B../1B; kinds: track,\n"
+            "                   every_track, release, artist)\n"
             "  --no-claims      leave out the records claims listed under each event\n"
             "                   (see `trackrecord records`)\n"
             "  --json           a JSON array of objects (claims in \"claims\")\n"
@@ -84,7 +86,7 @@ int cmd_milestones(struct cli *cli, int argc, char **argv)
     const struct tr_catalog *cat;
     struct tr_milestone *ev = NULL;
     size_t n = 0;
-    struct tr_ladder *ladder = NULL;
+    struct tr_ladders *ladder = NULL;
     struct tr_claim_set cs = {0};
     if (tr_store_catalog(s, &cat, &err))
         goto fail;
@@ -96,7 +98,7 @@ int cmd_milestones(struct cli *cli, int argc, char **argv)
         f.subject = sub.index;
     }
     if (ladder_text) {
-        if (tr_ladder_parse(ladder_text, &ladder, &err) ||
+        if (tr_ladders_parse(ladder_text, &ladder, &err) ||
             tr_store_compute_milestones(s, ladder, &ev, &n, &err))
             goto fail;
     } else if (claims && !csv) {
@@ -143,14 +145,14 @@ int cmd_milestones(struct cli *cli, int argc, char **argv)
         out_json_dump(stdout, arr);
     free(ev);
     tr_claim_set_release(&cs);
-    tr_ladder_free(ladder);
+    tr_ladders_free(ladder);
     tr_store_close(s);
     return EXIT_OK;
 fail:
     rc = cli_fail(cli, &err);
     free(ev);
     tr_claim_set_release(&cs);
-    tr_ladder_free(ladder);
+    tr_ladders_free(ladder);
     tr_store_close(s);
     return rc;
 }

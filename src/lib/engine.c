@@ -127,7 +127,9 @@ bool tr_engine_split_cycle = false;
 
 struct engine {
     const struct tr_catalog *c;
-    const struct tr_ladder *l;
+    const struct tr_ladders *ls;
+    const struct tr_ladder *l;   /* a recording's thresholds (tr_ladders_series) */
+    const struct tr_ladder *l_track, *l_every, *l_release, *l_artist;
     uint32_t ns;                 /* series */
     uint32_t nt;                 /* totals: releases then artists */
     /* series state; the arrays the checkpoint keeps live in one buffer
@@ -194,17 +196,17 @@ static int emit(struct engine *g, struct vec *events, enum tr_subject_type st, u
     return 0;
 }
 
-/* Emits every threshold in [*next, v], advances *next and counts the
- * crossings in *count (may be NULL). */
-static int cross(struct engine *g, struct vec *events, uint64_t *next, uint64_t v,
-                 enum tr_subject_type st, uint32_t subject, enum tr_milestone_kind kind, tr_day day0,
-                 tr_day prev_day, tr_day start, uint32_t *count)
+/* Emits every threshold of ladder l in [*next, v], advances *next and
+ * counts the crossings in *count (may be NULL). */
+static int cross(struct engine *g, struct vec *events, const struct tr_ladder *l, uint64_t *next,
+                 uint64_t v, enum tr_subject_type st, uint32_t subject, enum tr_milestone_kind kind,
+                 tr_day day0, tr_day prev_day, tr_day start, uint32_t *count)
 {
     while (*next && v >= *next) {
         int rc = emit(g, events, st, subject, kind, *next, v, day0, prev_day, start);
         if (rc)
             return rc;
-        *next = tr_ladder_next(g->l, *next);
+        *next = tr_ladder_next(l, *next);
         if (count)
             (*count)++;
     }
@@ -235,7 +237,7 @@ static int observe(struct engine *g, struct lane *ln, uint32_t s, uint64_t delta
     if (v > high) {
         if (g->next[s] && v >= g->next[s]) {
             uint32_t t = g->c->series_track[s];
-            int rc = cross(g, &ln->events, &g->next[s], v, TR_SUBJECT_TRACK, t, TR_MS_TRACK_TOTAL,
+            int rc = cross(g, &ln->events, g->l, &g->next[s], v, TR_SUBJECT_TRACK, t, TR_MS_TRACK_TOTAL,
                            g->p->track_day0[t], first ? TR_DAY_NONE : g->last_day[s], g->p->start[s],
                            &g->k[s]);
             if (rc)
@@ -261,7 +263,7 @@ static int total_known(struct engine *g, struct vec *events, uint32_t t)
     if (release && tt->start != TR_DAY_NONE && g->day < tt->start)
         return 0;   /* a release not out yet (pre-release singles) */
     if (tt->next && g->sum[t] >= tt->next) {
-        int rc = cross(g, events, &tt->next, g->sum[t],
+        int rc = cross(g, events, release ? g->l_release : g->l_artist, &tt->next, g->sum[t],
                        release ? TR_SUBJECT_RELEASE : TR_SUBJECT_ARTIST,
                        release ? t : t - nr, release ? TR_MS_RELEASE_TOTAL : TR_MS_ARTIST_TOTAL,
                        tt->start, tt->last_day, tt->start, NULL);
@@ -796,7 +798,7 @@ static int build_runs(struct tr_engine_prep *p)
 static int alloc_state(struct engine *g, void *resume)
 {
     size_t ns = g->ns ? g->ns : 1, nt = g->nt ? g->nt : 1;
-    size_t ladder_len = strlen(tr_ladder_text(g->l));
+    size_t ladder_len = strlen(tr_ladders_text(g->ls));
     g->buf = resume ? resume : malloc(state_size(g->ns, g->nt, ladder_len));
     if (!g->buf)
         return TR_ENOMEM;
@@ -824,6 +826,7 @@ static int alloc_state(struct engine *g, void *resume)
     if (resume)
         return 0;                 /* state_load takes it from there */
     uint64_t first = tr_ladder_next(g->l, 0);
+    uint64_t first_release = tr_ladder_next(g->l_release, 0), first_artist = tr_ladder_next(g->l_artist, 0);
     for (uint32_t s = 0; s < g->ns; s++) {
         g->last[s] = g->max[s] = 0;
         g->k[s] = g->k_before[s] = 0;
@@ -832,7 +835,8 @@ static int alloc_state(struct engine *g, void *resume)
     }
     for (uint32_t t = 0; t < g->nt; t++) {
         g->sum[t] = 0;
-        g->tot[t] = (struct total){.next = first, .stamp = TR_DAY_NONE, .last_day = TR_DAY_NONE,
+        g->tot[t] = (struct total){.next = t < g->c->n_releases ? first_release : first_artist,
+                                   .stamp = TR_DAY_NONE, .last_day = TR_DAY_NONE,
                                    .start = g->p->tot_start[t]};
     }
     return 0;
@@ -1110,6 +1114,8 @@ static int every_track(struct engine *g)
                     slow_track = rel->tracks[k];
                 }
             }
+            if (g->l != g->l_track && !tr_ladder_has(g->l_every, m.threshold))
+                continue;   /* a threshold of the track ladder alone */
             if (rel->date != TR_DAY_NONE && m.date < rel->date) {
                 /* every track was past it before the release came out (as
                  * pre-release singles): the release passes it on its day 0 */
@@ -1135,6 +1141,19 @@ out:
     free(fill);
     free(crossed);
     return rc;
+}
+
+/* With an every-track ladder other than the track ladder, the recordings
+ * crossed the thresholds of both: the track events of the every-track
+ * thresholds alone, which only made the every-track ones, go. */
+static void drop_every_track_only(struct engine *g)
+{
+    struct tr_milestone *ev = g->lane[0].events.p;
+    size_t k = 0;
+    for (size_t i = 0; i < g->lane[0].events.n; i++)
+        if (ev[i].kind != TR_MS_TRACK_TOTAL || tr_ladder_has(g->l_track, ev[i].threshold))
+            ev[k++] = ev[i];
+    g->lane[0].events.n = k;
 }
 
 int tr_milestone_cmp(const void *pa, const void *pb)
@@ -1285,7 +1304,7 @@ static void state_save(struct engine *g, void **out, size_t *len)
     for (uint32_t s = 0; s < g->ns; s++)     /* each highest made exact */
         if (g->last[s] > g->max[s])
             g->max[s] = g->last[s];
-    const char *ladder = tr_ladder_text(g->l);
+    const char *ladder = tr_ladders_text(g->ls);
     struct state_header h = {STATE_MAGIC, g->ns, g->nt, g->day, (uint32_t)strlen(ladder)};
     size_t off = state_offset(h.ladder_len);
     memcpy(g->buf, &h, sizeof h);
@@ -1296,19 +1315,48 @@ static void state_save(struct engine *g, void **out, size_t *len)
     g->buf = NULL;
 }
 
-tr_day tr_engine_checkpoint_day(const struct tr_catalog *c, const struct tr_ladder *l,
+tr_day tr_engine_checkpoint_day(const struct tr_catalog *c, const struct tr_ladders *ls,
                                 const void *checkpoint, size_t len)
 {
     struct state_header h;
-    const char *ladder = tr_ladder_text(l);
+    const char *ladder = tr_ladders_text(ls);
     if (!checkpoint || len < sizeof h)
         return TR_DAY_NONE;
     memcpy(&h, checkpoint, sizeof h);
     if (h.magic != STATE_MAGIC || h.ns != c->n_series || h.nt != c->n_releases + c->n_artists ||
-        h.ladder_len != strlen(ladder) || len != state_size(h.ns, h.nt, h.ladder_len) ||
-        memcmp((const char *)checkpoint + sizeof h, ladder, h.ladder_len) != 0)
+        len < sizeof h + h.ladder_len || len != state_size(h.ns, h.nt, h.ladder_len))
         return TR_DAY_NONE;
-    return h.last_day;
+    const char *kept = (const char *)checkpoint + sizeof h;
+    if (h.ladder_len == strlen(ladder) && memcmp(kept, ladder, h.ladder_len) == 0)
+        return h.last_day;
+    /* the same ladders written another way (one for every kind, as
+     * earlier builds kept it) */
+    char *text = strndup(kept, h.ladder_len);
+    struct tr_ladders *then = NULL;
+    struct tr_error err;
+    bool same = text && !tr_ladders_parse(text, &then, &err) &&
+                strcmp(tr_ladders_text(then), ladder) == 0;
+    free(text);
+    tr_ladders_free(then);
+    return same ? h.last_day : TR_DAY_NONE;
+}
+
+/* A fitting checkpoint whose ladders were written another way has its
+ * arrays where that text's length put them: moved to where this run's
+ * text puts them (a new buffer; the old one freed).  NULL: out of memory. */
+static void *checkpoint_relaid(void *resume, const char *ladder)
+{
+    struct state_header h;
+    memcpy(&h, resume, sizeof h);
+    size_t now = strlen(ladder);
+    if (h.ladder_len == now)
+        return resume;
+    size_t arrays = state_size(h.ns, h.nt, h.ladder_len) - state_offset(h.ladder_len);
+    char *b = malloc(state_offset(now) + arrays);
+    if (b)
+        memcpy(b + state_offset(now), (char *)resume + state_offset(h.ladder_len), arrays);
+    free(resume);
+    return b;
 }
 
 /* Takes up the state of the checkpoint the arrays were laid in
@@ -1334,11 +1382,15 @@ static tr_day state_load(struct engine *g, tr_day last)
     return last + 1;
 }
 
-int tr_engine_run(struct tr_backend *be, const struct tr_catalog *c, const struct tr_ladder *l,
+int tr_engine_run(struct tr_backend *be, const struct tr_catalog *c, const struct tr_ladders *ls,
                   const struct tr_engine_prep *prep, tr_day first_changed, void *resume,
                   size_t resume_len, struct tr_engine_result *out, struct tr_error *err)
 {
-    struct engine g = {.c = c, .l = l, .ns = c->n_series, .nt = c->n_releases + c->n_artists,
+    struct engine g = {.c = c, .ls = ls, .l = tr_ladders_series(ls),
+                       .l_track = tr_ladders_of(ls, TR_MS_TRACK_TOTAL),
+                       .l_every = tr_ladders_of(ls, TR_MS_EVERY_TRACK),
+                       .l_release = tr_ladders_of(ls, TR_MS_RELEASE_TOTAL),
+                       .l_artist = tr_ladders_of(ls, TR_MS_ARTIST_TOTAL), .ns = c->n_series, .nt = c->n_releases + c->n_artists,
                        .day = TR_DAY_NONE};
     memset(out, 0, sizeof *out);
     tr_day from = TR_DAY_NONE;
@@ -1350,11 +1402,13 @@ int tr_engine_run(struct tr_backend *be, const struct tr_catalog *c, const struc
     }
     /* a checkpoint that does not fit, or changes before its last day:
      * start over from a clean state */
-    tr_day last = resume ? tr_engine_checkpoint_day(c, l, resume, resume_len) : TR_DAY_NONE;
+    tr_day last = resume ? tr_engine_checkpoint_day(c, ls, resume, resume_len) : TR_DAY_NONE;
     if (first_changed == TR_DAY_NONE || last == TR_DAY_NONE || first_changed <= last) {
         free(resume);
         resume = NULL;
     }
+    if (!rc && resume && !(resume = checkpoint_relaid(resume, tr_ladders_text(ls))))
+        rc = TR_ENOMEM;
     if (!rc) {
         g.p = prep;
         rc = alloc_state(&g, resume);   /* takes resume over */
@@ -1378,6 +1432,8 @@ int tr_engine_run(struct tr_backend *be, const struct tr_catalog *c, const struc
         rc = TR_ENOMEM;
     if (!rc)
         rc = every_track(&g);
+    if (!rc && g.l != g.l_track)
+        drop_every_track_only(&g);
     if (!rc)
         state_save(&g, &out->state, &out->state_len);
     if (rc) {

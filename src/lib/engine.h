@@ -59,14 +59,14 @@ extern bool tr_engine_split_cycle;
  * otherwise, or for a checkpoint made for another catalog shape or
  * ladder, everything is scanned.  resume (malloc'd, or NULL) is the
  * engine's: the run works in it and returns it as ->state, or frees it. */
-int tr_engine_run(struct tr_backend *be, const struct tr_catalog *c, const struct tr_ladder *l,
+int tr_engine_run(struct tr_backend *be, const struct tr_catalog *c, const struct tr_ladders *ls,
                   const struct tr_engine_prep *prep, tr_day first_changed, void *resume,
                   size_t resume_len, struct tr_engine_result *out, struct tr_error *err);
 void tr_engine_result_release(struct tr_engine_result *r);
 
 /* The last day a checkpoint covers when it fits this catalog and ladder
  * (an import of later days will scan those alone), else TR_DAY_NONE. */
-tr_day tr_engine_checkpoint_day(const struct tr_catalog *c, const struct tr_ladder *l,
+tr_day tr_engine_checkpoint_day(const struct tr_catalog *c, const struct tr_ladders *ls,
                                 const void *checkpoint, size_t len);
 
 /* The coverage kept in a checkpoint: each series' first and last day

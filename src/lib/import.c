@@ -595,11 +595,15 @@ int tr_import(struct tr_store *s, const char *const *paths, size_t n,
         goto out;
     x.catalog = s->catalog;
     if (opt->ladder) {
-        const struct tr_ladder *cur;
-        if ((rc = tr_store_ladder(s, &cur, err)))
+        const struct tr_ladders *cur;
+        struct tr_ladders *want;
+        if ((rc = tr_store_ladders(s, &cur, err)) || (rc = tr_ladders_parse(opt->ladder, &want, err)))
             goto out;
-        ladder_changed = strcmp(tr_ladder_text(cur), opt->ladder) != 0;
-        if (ladder_changed && (rc = tr_store_set_ladder(s, opt->ladder, err)))
+        ladder_changed = strcmp(tr_ladders_text(cur), tr_ladders_text(want)) != 0;
+        if (ladder_changed)
+            rc = tr_store_set_ladders(s, want, err);
+        tr_ladders_free(want);
+        if (rc)
             goto out;
     }
     if (catalog_fixed(&pl, opt))

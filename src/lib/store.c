@@ -40,7 +40,7 @@ void tr_store_close(struct tr_store *s)
         return;
     s->be->ops->close(s->be);
     tr_catalog_free(s->catalog);
-    tr_ladder_free(s->ladder);
+    tr_ladders_free(s->ladders);
     free(s->path);
     free(s);
 }
@@ -49,8 +49,8 @@ void tr_store_forget(struct tr_store *s)
 {
     tr_catalog_free(s->catalog);
     s->catalog = NULL;
-    tr_ladder_free(s->ladder);
-    s->ladder = NULL;
+    tr_ladders_free(s->ladders);
+    s->ladders = NULL;
 }
 
 int tr_store_load_catalog(struct tr_store *s, struct tr_error *err)
@@ -96,34 +96,34 @@ int tr_store_catalog(struct tr_store *s, const struct tr_catalog **out, struct t
     return 0;
 }
 
-int tr_store_ladder(struct tr_store *s, const struct tr_ladder **out, struct tr_error *err)
+int tr_store_ladders(struct tr_store *s, const struct tr_ladders **out, struct tr_error *err)
 {
-    if (!s->ladder) {
+    if (!s->ladders) {
         char *text = NULL;
         int rc = s->be->ops->get_meta(s->be, "ladder", &text, err);
         if (rc)
             return rc;
-        rc = tr_ladder_parse(text ? text : TR_LADDER_DEFAULT, &s->ladder, err);
+        rc = tr_ladders_parse(text ? text : TR_LADDERS_DEFAULT, &s->ladders, err);
         free(text);
         if (rc)
             return rc;
     }
-    *out = s->ladder;
+    *out = s->ladders;
     return 0;
 }
 
-int tr_store_set_ladder(struct tr_store *s, const char *text, struct tr_error *err)
+int tr_store_set_ladders(struct tr_store *s, const struct tr_ladders *ls, struct tr_error *err)
 {
-    struct tr_ladder *l;
-    int rc = tr_ladder_parse(text, &l, err);
+    struct tr_ladders *copy;
+    int rc = tr_ladders_parse(tr_ladders_text(ls), &copy, err);
     if (rc)
         return rc;
-    if ((rc = s->be->ops->set_meta(s->be, "ladder", text, err))) {
-        tr_ladder_free(l);
+    if ((rc = s->be->ops->set_meta(s->be, "ladder", tr_ladders_text(ls), err))) {
+        tr_ladders_free(copy);
         return rc;
     }
-    tr_ladder_free(s->ladder);
-    s->ladder = l;
+    tr_ladders_free(s->ladders);
+    s->ladders = copy;
     return 0;
 }
 
@@ -153,8 +153,8 @@ int tr_store_refresh_milestones(struct tr_store *s, tr_day first_changed,
                                 const struct tr_engine_prep *prep, struct tr_refresh *out,
                                 struct tr_error *err)
 {
-    const struct tr_ladder *l;
-    int rc = tr_store_ladder(s, &l, err);
+    const struct tr_ladders *l;
+    int rc = tr_store_ladders(s, &l, err);
     if (rc)
         return rc;
     void *resume = NULL;
@@ -266,8 +266,8 @@ static void intersect(tr_day *first, tr_day *last, tr_day f, tr_day l, bool *any
 
 int tr_store_engine_state(struct tr_store *s, void **data, size_t *len, struct tr_error *err)
 {
-    const struct tr_ladder *l;
-    int rc = tr_store_ladder(s, &l, err);
+    const struct tr_ladders *l;
+    int rc = tr_store_ladders(s, &l, err);
     if (!rc)
         rc = s->be->ops->get_checkpoint(s->be, data, len, err);
     if (rc || tr_engine_checkpoint_day(s->catalog, l, *data, *len) != TR_DAY_NONE)
@@ -383,12 +383,12 @@ int tr_store_imports(struct tr_store *s, struct tr_import_entry **out, size_t *n
 static int stats_fn(struct tr_store *s, void *arg, struct tr_error *err)
 {
     struct tr_store_stats *st = arg;
-    const struct tr_ladder *l;
+    const struct tr_ladders *l;
     void *cp = NULL;
     size_t cp_len = 0;
     int rc = s->be->ops->stats(s->be, st, err);
     if (!rc)
-        rc = tr_store_ladder(s, &l, err);
+        rc = tr_store_ladders(s, &l, err);
     if (!rc)
         rc = s->be->ops->get_checkpoint(s->be, &cp, &cp_len, err);
     if (!rc)
@@ -405,7 +405,7 @@ int tr_store_stats(struct tr_store *s, struct tr_store_stats *out, struct tr_err
 }
 
 struct compute_args {
-    const struct tr_ladder *ladder;
+    const struct tr_ladders *ladder;
     struct tr_milestone **out;
     size_t *n;
 };
@@ -426,7 +426,7 @@ static int compute_fn(struct tr_store *s, void *arg, struct tr_error *err)
     return 0;
 }
 
-int tr_store_compute_milestones(struct tr_store *s, const struct tr_ladder *ladder,
+int tr_store_compute_milestones(struct tr_store *s, const struct tr_ladders *ladder,
                                 struct tr_milestone **out, size_t *n, struct tr_error *err)
 {
     const struct tr_catalog *c;

@@ -10,7 +10,7 @@
 struct tr_store {
     struct tr_backend *be;
     struct tr_catalog *catalog;  /* loaded on demand, NULL when stale */
-    struct tr_ladder *ladder;    /* loaded on demand */
+    struct tr_ladders *ladders;  /* loaded on demand */
     char *path;
 };
 
@@ -18,8 +18,9 @@ struct tr_store {
 void tr_store_forget(struct tr_store *s);
 /* Loads the catalog as the backend has it now (inside a transaction). */
 int tr_store_load_catalog(struct tr_store *s, struct tr_error *err);
-/* Sets the store's ladder (inside a write transaction). */
-int tr_store_set_ladder(struct tr_store *s, const char *text, struct tr_error *err);
+/* Sets the store's ladders (inside a write transaction), kept as their
+ * canonical text. */
+int tr_store_set_ladders(struct tr_store *s, const struct tr_ladders *ls, struct tr_error *err);
 /* What a refresh of the milestone events did. */
 struct tr_refresh {
     size_t n_new;            /* events found by this run */

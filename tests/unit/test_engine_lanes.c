@@ -141,8 +141,8 @@ static void run_with(const struct fixture *f, enum mode mode, struct run *out)
     unlink(day);
     assert_int_equal(tr_store_milestones(s, NULL, &out->events, &out->n_events, &err), 0);
     assert_int_equal(tr_store_corrections(s, &out->corr, &out->n_corr, &err), 0);
-    const struct tr_ladder *l;
-    assert_int_equal(tr_store_ladder(s, &l, &err), 0);
+    const struct tr_ladders *l;
+    assert_int_equal(tr_store_ladders(s, &l, &err), 0);
     assert_int_equal(tr_store_compute_milestones(s, l, &out->computed, &out->n_computed, &err), 0);
     tr_store_close(s);
     tr_engine_lanes = 2;

@@ -96,7 +96,7 @@ static void test_ladder(void **state)
     (void)state;
     struct tr_ladder *l;
     struct tr_error err = {0};
-    assert_int_equal(tr_ladder_parse(TR_LADDER_DEFAULT, &l, &err), 0);
+    assert_int_equal(tr_ladder_parse(TR_LADDER_TRACK_DEFAULT, &l, &err), 0);
     assert_int_equal(tr_ladder_next(l, 0), 1000000);
     assert_int_equal(tr_ladder_next(l, 1000000), 5000000);
     assert_int_equal(tr_ladder_next(l, 5000000), 10000000);
@@ -125,6 +125,60 @@ static void test_ladder(void **state)
     assert_int_equal(tr_count_parse("1.6B", 4, &v), 0);
     assert_int_equal(v, 1600000000);
     assert_int_equal(tr_count_parse("18446744073709551616", 20, &v), -1);
+}
+
+/* The ladders per kind: the defaults' steps grow with the total, a named
+ * kind takes its own, the unnamed items are for every kind not named, and
+ * the canonical text names them all. */
+static void test_ladders(void **state)
+{
+    (void)state;
+    struct tr_ladders *ls;
+    struct tr_error err = {0};
+    assert_int_equal(tr_ladders_parse(TR_LADDERS_DEFAULT, &ls, &err), 0);
+    /* an artist at 100B passes the next billion, a release at 5B the next 500M */
+    assert_int_equal(tr_ladders_next(ls, TR_MS_ARTIST_TOTAL, 109680000000), 110000000000);
+    assert_int_equal(tr_ladders_next(ls, TR_MS_ARTIST_TOTAL, 9999999999), 10000000000);
+    assert_int_equal(tr_ladders_next(ls, TR_MS_ARTIST_TOTAL, 10000000000), 11000000000);
+    assert_int_equal(tr_ladders_next(ls, TR_MS_ARTIST_TOTAL, 0), 100000000);
+    assert_int_equal(tr_ladders_next(ls, TR_MS_RELEASE_TOTAL, 5000000000), 5500000000);
+    assert_int_equal(tr_ladders_next(ls, TR_MS_RELEASE_TOTAL, 150000000), 200000000);
+    assert_int_equal(tr_ladders_next(ls, TR_MS_TRACK_TOTAL, 70000000), 80000000);
+    assert_int_equal(tr_ladders_next(ls, TR_MS_EVERY_TRACK, 60000000), 70000000);
+    assert_int_equal(tr_ladders_next(ls, TR_MS_TRACK_TOTAL, 12000000000), 13000000000);
+    assert_int_equal(tr_ladders_next(ls, TR_MS_CHART_PEAK, 5), 0);
+    assert_null(tr_ladders_of(ls, TR_MS_CHART_DEBUT));
+    assert_string_equal(tr_ladders_text(ls), TR_LADDERS_DEFAULT);
+    tr_ladders_free(ls);
+
+    assert_int_equal(tr_ladders_parse("10M../10M", &ls, &err), 0);
+    assert_string_equal(tr_ladders_text(ls), "track=10M../10M,every_track=10M../10M,"
+                                             "release=10M../10M,artist=10M../10M");
+    assert_ptr_equal(tr_ladders_series(ls), tr_ladders_of(ls, TR_MS_TRACK_TOTAL));
+    tr_ladders_free(ls);
+
+    assert_int_equal(tr_ladders_parse("artist=10B../1B", &ls, &err), 0);
+    assert_int_equal(tr_ladders_next(ls, TR_MS_ARTIST_TOTAL, 0), 10000000000);
+    assert_string_equal(tr_ladder_text(tr_ladders_of(ls, TR_MS_TRACK_TOTAL)), TR_LADDER_TRACK_DEFAULT);
+    tr_ladders_free(ls);
+
+    /* unnamed items for the kinds not named; a name's items run to the next name */
+    assert_int_equal(tr_ladders_parse("1M../1M,every_track_total=60M,80M,artist_total=1B", &ls, &err),
+                     TR_EUSAGE);   /* every_track has no _total form */
+    assert_int_equal(tr_ladders_parse("1M../1M,every_track=60M,80M,artist_total=1B", &ls, &err), 0);
+    assert_string_equal(tr_ladders_text(ls), "track=1M../1M,every_track=60M,80M,release=1M../1M,artist=1B");
+    const struct tr_ladder *series = tr_ladders_series(ls);
+    assert_int_equal(tr_ladder_next(series, 59999999), 60000000);   /* both ladders' thresholds */
+    assert_true(tr_ladder_has(series, 3000000) && tr_ladder_has(series, 80000000));
+    assert_false(tr_ladder_has(tr_ladders_of(ls, TR_MS_EVERY_TRACK), 3000000));
+    tr_ladders_free(ls);
+
+    const char *bad[] = {"", "x=1M", "artist=", "artist=1B,artist=2B", "10M,,20M", "artist=0"};
+    for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
+        struct tr_error e = {0};
+        assert_int_equal(tr_ladders_parse(bad[i], &ls, &e), TR_EUSAGE);
+        assert_non_null(strstr(e.msg, "ladder"));
+    }
 }
 
 /* A pre-released recording: data under the single's id lands in the album
@@ -249,6 +303,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_ladder),
+        cmocka_unit_test(test_ladders),
         cmocka_unit_test_setup_teardown(test_same_as_and_pre_release, setup, store_teardown),
         cmocka_unit_test_setup_teardown(test_release_total_needs_all_members, setup, store_teardown),
         cmocka_unit_test_setup_teardown(test_decrease, setup, store_teardown),
