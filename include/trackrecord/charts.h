@@ -62,7 +62,17 @@ int tr_chart_runs(const struct tr_chart_entry *entries, size_t n, struct tr_char
 struct tr_chart_scope {
     char scope[24];          /* "weekly:us" */
     tr_day first, last;      /* first and last period imported */
+    bool complete;           /* every period imported holds each rank from 1
+                              * to its last without a hole (a whole chart
+                              * file, not a bot's saved rows) */
 };
+
+/* The first period of a Spotify chart ("weekly", "us"), as far as public
+ * sources say (docs/records.md), TR_DAY_NONE when unknown. */
+tr_day tr_chart_start(const char *chart, const char *country);
+/* Whether periods imported from `first` on begin at the chart's own first
+ * period (false when that is unknown). */
+bool tr_chart_from_start(const char *chart, const char *country, tr_day first);
 /* Every chart with entries; *out is the caller's (free()). */
 int tr_store_chart_scopes(struct tr_store *s, struct tr_chart_scope **out, size_t *n,
                           struct tr_error *err);

@@ -61,6 +61,13 @@ enum tr_claim_kind {
     TR_CLAIM_FASTEST           /* fewest days from day 0 among those who have */
 };
 
+/* What a claim is true of (docs/records.md, "Scope"). */
+enum tr_claim_scope {
+    TR_CLAIM_TRACKED = 0,      /* true among what the store holds */
+    TR_CLAIM_WORLD             /* true in the world: the data cover the whole
+                                * group, from `since` on */
+};
+
 /* Why an uncertain claim could not be settled. */
 enum tr_claim_doubt {
     TR_DOUBT_NONE = 0,         /* the claim is certain */
@@ -95,6 +102,31 @@ struct tr_claim {
     tr_day previous_date;      /* the data date of its crossing, TR_DAY_NONE */
     int32_t margin;            /* fastest: previous_day minus the event's day
                                 * (0 for a tie); TR_DAYN_NONE when none */
+    enum tr_claim_scope scope;
+    tr_day since;              /* world: the day from which the data cover the
+                                * group (chart periods, or releases out since a
+                                * declared coverage's day); TR_DAY_NONE when
+                                * they cover all of its history */
+    uint32_t tracked_members;  /* tracked: the acts of the group the store
+                                * holds on the date (artists out by then); 0
+                                * for world claims */
+};
+
+/* A group the catalog holds completely (a row of coverage.csv): every
+ * release by an act of the group out on or after `since` (TR_DAY_NONE:
+ * ever) is in the catalog with its play counts.  A group with nothing
+ * constrained declares the whole catalog to be the world. */
+struct tr_world_row {
+    struct tr_group group;     /* genre: NULL any, borrowed from the caller */
+    tr_day since;
+};
+
+/* What a chart's imported files cover, for the scope of its claims. */
+struct tr_chart_cover {
+    bool complete;             /* every imported period holds ranks 1..last
+                                * without a hole (not a bot's saved rows) */
+    tr_day since;              /* the first period imported, or TR_DAY_NONE
+                                * when that is the chart's own first period */
 };
 
 /*
@@ -119,6 +151,18 @@ struct tr_records_input {
     const struct tr_milestone *events;
     size_t n_events;
     const tr_day *last_day[TR_SUBJECT_ARTIST + 1];
+    /*
+     * Scope (docs/records.md, "Scope").  Play-count claims: world when a
+     * row of world[0..n_world) contains the claim's group (constrains some
+     * of its attributes, with equal values); none: every claim tracked.
+     * chart (the events are one chart's milestones): world when the files
+     * are complete and every competitor that may have reached the
+     * milestone by the date has the attributes the group constrains; world
+     * rows are not read.
+     */
+    const struct tr_world_row *world;
+    size_t n_world;
+    const struct tr_chart_cover *chart;
 };
 
 /*
@@ -157,6 +201,10 @@ void tr_records_free(struct tr_claim *claims);
 const char *tr_records_claim_name(enum tr_claim_kind k);
 /* "", "own_date", "others". */
 const char *tr_records_doubt_name(enum tr_claim_doubt d);
+/* "tracked", "world". */
+const char *tr_records_scope_name(enum tr_claim_scope s);
+/* Whether a post states the claim: a certain world claim. */
+bool tr_records_postable(const struct tr_claim *cl);
 
 /*
  * The group's name as a post says it, singular, without article: "Korean
@@ -178,8 +226,13 @@ int tr_records_group_name(const struct tr_group *g, enum tr_subject_type st,
  *   "Every track on Layover has now passed 80M streams on Spotify. V is the
  *    first and only Korean solo artist to achieve this, and the fastest
  *    K-pop male act (170 days)."
- * Uncertain claims are worded "possibly".  Claims that do not fit are left
- * out, the last first; an overlong title is shortened with an ellipsis.
+ * Only world claims are stated (a tracked claim is true of the store, not
+ * of the world), a world claim with a `since` says since when ("since
+ * January 2019"), and an act claim needs an act: a subject without a
+ * primary artist is never named as one.  Uncertain claims are worded
+ * "possibly"; a caller that posts leaves them out (tr_records_postable).
+ * Claims that do not fit are left out, the last first; an overlong title
+ * is shortened with an ellipsis.
  * Returns 0, TR_EUSAGE for an event outside the catalog, TR_ELIMIT when buf
  * is too small (TR_RECORDS_POST_SIZE always suffices).
  */

@@ -50,6 +50,11 @@ json_t *claim_json(const struct tr_catalog *c, const struct tr_milestone *ev,
     json_object_set_new(o, "previous_date", cl->previous_date == TR_DAY_NONE ? json_null()
                                             : json_string(tr_day_format(cl->previous_date, date)));
     json_object_set_new(o, "margin", cl->margin == TR_DAYN_NONE ? json_null() : json_integer(cl->margin));
+    json_object_set_new(o, "scope", json_string(tr_records_scope_name(cl->scope)));
+    json_object_set_new(o, "since", cl->since == TR_DAY_NONE ? json_null()
+                                    : json_string(tr_day_format(cl->since, date)));
+    if (cl->scope == TR_CLAIM_TRACKED)
+        json_object_set_new(o, "tracked_members", json_integer(cl->tracked_members));
     return o;
 }
 
@@ -60,8 +65,12 @@ void claim_text(FILE *f, const struct tr_catalog *c, const struct tr_milestone *
     tr_records_group_name(&cl->group, ev->subject_type, name, sizeof name);
     const char *what = cl->kind == TR_CLAIM_FIRST_AND_ONLY ? "first and only"
                      : cl->kind == TR_CLAIM_FASTEST ? "fastest" : "first";
-    fprintf(f, "    %s%s%s %s: %u of %u reached it by then", cl->uncertain ? "possibly " : "",
-            cl->joint ? "joint " : "", what, name, cl->reached, cl->members);
+    fprintf(f, "    %s%s%s %s", cl->uncertain ? "possibly " : "", cl->joint ? "joint " : "", what,
+            name);
+    if (cl->scope == TR_CLAIM_TRACKED)      /* true of the store, said so */
+        fprintf(f, " among the %u tracked act%s", cl->tracked_members,
+                cl->tracked_members == 1 ? "" : "s");
+    fprintf(f, ": %u of %u reached it by then", cl->reached, cl->members);
     if (cl->unsettled)
         fprintf(f, ", %u unsettled", cl->unsettled);
     if (cl->kind == TR_CLAIM_FASTEST && cl->previous != TR_NONE)
@@ -69,6 +78,13 @@ void claim_text(FILE *f, const struct tr_catalog *c, const struct tr_milestone *
                 cli_subject_name(c, ev->subject_type, cl->previous), cl->previous_day, cl->margin);
     if (cl->uncertain)
         fprintf(f, " [uncertain: %s]", tr_records_doubt_name(cl->doubt));
+    char since[TR_DATE_LEN];
+    if (cl->scope == TR_CLAIM_TRACKED)
+        fputs(" [tracked]", f);
+    else if (cl->since != TR_DAY_NONE)
+        fprintf(f, " [world since %s]", tr_day_format(cl->since, since));
+    else
+        fputs(" [world]", f);
     fputc('\n', f);
 }
 
@@ -86,15 +102,22 @@ void records_print(FILE *out, const struct tr_catalog *cat, const struct tr_clai
             continue;
         /* the claims to show, and the post they make */
         const struct tr_claim *cl = cs->claims + cs->first[e];
-        size_t n = cs->first[e + 1] - cs->first[e], k = 0;
-        struct tr_claim keep[64];
-        for (size_t i = 0; i < n && k < 64; i++)
-            if (!f->certain || !cl[i].uncertain)
-                keep[k++] = cl[i];
+        size_t n = cs->first[e + 1] - cs->first[e], k = 0, np = 0;
+        struct tr_claim keep[64], posted[64];
+        for (size_t i = 0; i < n && k < 64; i++) {
+            if ((f->certain && cl[i].uncertain) ||
+                (f->scope >= 0 && (int)cl[i].scope != f->scope))
+                continue;
+            keep[k++] = cl[i];
+        }
         if (!k)
             continue;
+        /* the post states what is true in the world, and certain */
+        for (size_t i = 0; i < n && np < 64; i++)
+            if (tr_records_postable(&cl[i]))
+                posted[np++] = cl[i];
         char post[TR_RECORDS_POST_SIZE];
-        if (tr_records_post(cat, ev, keep, k, post, sizeof post))
+        if (tr_records_post(cat, ev, posted, np, post, sizeof post))
             post[0] = '\0';
         if (json) {
             for (size_t i = 0; i < k; i++) {

@@ -21,6 +21,7 @@ struct records_filter {
     tr_day since;            /* TR_DAY_NONE: any day */
     int kind;                /* -1: any kind */
     bool certain;            /* leave out uncertain claims */
+    int scope;               /* -1: any; else only claims of this enum tr_claim_scope */
 };
 /* Each event's claims with the post they make, as `records` prints them
  * (text, or a JSON array of one object per claim). */

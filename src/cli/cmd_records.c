@@ -11,7 +11,8 @@
 static void help(FILE *f)
 {
     fprintf(f,
-            "usage: trackrecord records [--subject ID] [--since DATE] [--kind K] [--certain] [--json]\n"
+            "usage: trackrecord records [--subject ID] [--since DATE] [--kind K] [--certain]\n"
+            "                          [--scope world|tracked|all] [--json]\n"
             "\n"
             "Lists the records the milestone events set: the first, the first and only,\n"
             "or the fastest (fewest days from release) within a comparison group built\n"
@@ -21,12 +22,19 @@ static void help(FILE *f)
             "many had reached the milestone, the previous fastest and the margin) and a\n"
             "post of at most 280 characters.  Rules: docs/records.md.\n"
             "\n"
+            "Each claim says what it is true of: world when the data cover the whole\n"
+            "group (a declared coverage.csv for play counts, complete chart files for\n"
+            "charts), since the day they begin when that is not the start of it all;\n"
+            "tracked when it is true only among what the store holds (\"among the 12\n"
+            "tracked acts\").  The post states only certain world claims.\n"
+            "\n"
             "Options:\n"
             "  --subject ID   only this track, release or artist's events\n"
             "  --since DATE   only events on or after DATE\n"
             "  --kind K       track_total, every_track, release_total, artist_total,\n"
             "                 chart_debut, chart_peak or chart_periods\n"
             "  --certain      leave out claims the data cannot settle\n"
+            "  --scope S      world, tracked or all (the default): the claims of that scope\n"
             "  --json         a JSON array, one object per claim\n"
             "  --db FILE      the store\n");
 }
@@ -36,10 +44,11 @@ int cmd_records(struct cli *cli, int argc, char **argv)
     static const struct option opts[] = {
         {"subject", required_argument, 0, 's'}, {"since", required_argument, 0, 'S'},
         {"kind", required_argument, 0, 'k'}, {"certain", no_argument, 0, 'c'},
+        {"scope", required_argument, 0, 'o'},
         {"json", no_argument, 0, 'j'}, {"help", no_argument, 0, 'h'}, {0, 0, 0, 0}};
     const char *subject = NULL;
     tr_day since = TR_DAY_NONE;
-    int kind = -1, c;
+    int kind = -1, scope = -1, c;
     bool json = false, certain = false;
     optind = 1;
     while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
@@ -54,6 +63,14 @@ int cmd_records(struct cli *cli, int argc, char **argv)
                 return EXIT_USAGE;
             break;
         case 'c': certain = true; break;
+        case 'o':
+            if (strcmp(optarg, "world") == 0)
+                scope = TR_CLAIM_WORLD;
+            else if (strcmp(optarg, "tracked") == 0)
+                scope = TR_CLAIM_TRACKED;
+            else if (strcmp(optarg, "all") != 0)
+                return cli_usage_error(cli, "--scope: world, tracked or all, not '%s'", optarg);
+            break;
         case 'j': json = true; break;
         case 'h': help(stdout); return EXIT_OK;
         default: return cli_usage_error(cli, "bad option");
@@ -75,7 +92,7 @@ int cmd_records(struct cli *cli, int argc, char **argv)
         goto fail;
     if (tr_store_claims(s, since, &cs, &err))
         goto fail;
-    struct records_filter f = {subject ? (int)sub.type : -1, sub.index, since, kind, certain};
+    struct records_filter f = {subject ? (int)sub.type : -1, sub.index, since, kind, certain, scope};
     records_print(stdout, cat, &cs, &f, json);
     tr_claim_set_release(&cs);
     tr_store_close(s);

@@ -207,6 +207,18 @@ int tr_store_refresh_chart_milestones(struct tr_store *s, struct tr_error *err)
     return rc;
 }
 
+/* Orders entries by chart, country, period, rank. */
+static int entry_cmp(const void *pa, const void *pb)
+{
+    const struct tr_chart_entry *a = pa, *b = pb;
+    int c = strcmp(a->chart, b->chart);
+    if (!c)
+        c = strcmp(a->country, b->country);
+    if (!c)
+        c = (a->period > b->period) - (a->period < b->period);
+    return c ? c : (a->rank > b->rank) - (a->rank < b->rank);
+}
+
 int tr_store_chart_scopes(struct tr_store *s, struct tr_chart_scope **out, size_t *n,
                           struct tr_error *err)
 {
@@ -222,21 +234,26 @@ int tr_store_chart_scopes(struct tr_store *s, struct tr_chart_scope **out, size_
         free(e);
         return tr_error_set(err, TR_ENOMEM, "out of memory");
     }
-    for (size_t i = 0; i < ne; i++) {
+    qsort(e, ne, sizeof *e, entry_cmp);
+    for (size_t i = 0; i < ne;) {
         char scope[sizeof v->scope];
         snprintf(scope, sizeof scope, "%s:%s", e[i].chart, e[i].country);
-        size_t j = 0;
-        while (j < k && strcmp(v[j].scope, scope) != 0)
-            j++;
-        if (j == k) {
+        if (!k || strcmp(v[k - 1].scope, scope) != 0) {
             memcpy(v[k].scope, scope, sizeof scope);
-            v[k].first = v[k].last = e[i].period;
+            v[k].first = e[i].period;
+            v[k].complete = true;
             k++;
         }
-        if (e[i].period < v[j].first)
-            v[j].first = e[i].period;
-        if (e[i].period > v[j].last)
-            v[j].last = e[i].period;
+        /* one period: ranks 1, 2, ... without a hole */
+        size_t j = i;
+        uint32_t want = 1;
+        while (j < ne && e[j].period == e[i].period && strcmp(e[j].chart, e[i].chart) == 0 &&
+               strcmp(e[j].country, e[i].country) == 0) {
+            v[k - 1].complete &= e[j].rank == want++;
+            j++;
+        }
+        v[k - 1].last = e[i].period;
+        i = j;
     }
     free(e);
     *out = v;

@@ -15,6 +15,7 @@
  * claims are always exactly what judging again would give.
  */
 #include "store_internal.h"
+#include "coverage.h"
 #include "event_pack.h"
 #include "trackrecord/charts.h"
 
@@ -57,9 +58,17 @@ static int sort_claims(struct tr_claim_set *cs)
     return 0;
 }
 
+/* What the data cover for the claims of the events of one scope: the
+ * declared coverage for play counts, the chart's files for a chart. */
+struct cover {
+    const struct tr_world_set *world;
+    const struct tr_chart_cover *chart;
+};
+
 /* The claims of the events of one scope (play counts: "") dated from since. */
 static int scope_claims(const struct tr_catalog *c, struct tr_claim_set *cs, const char *scope,
-                        const tr_day *const last_day[3], tr_day since, struct tr_error *err)
+                        const tr_day *const last_day[3], const struct cover *cover, tr_day since,
+                        struct tr_error *err)
 {
     size_t n = 0;
     for (size_t e = 0; e < cs->n_events; e++)
@@ -81,7 +90,10 @@ static int scope_claims(const struct tr_catalog *c, struct tr_claim_set *cs, con
             ev[k++] = cs->events[e];
         }
     struct tr_records_input in = {.catalog = c, .events = whole ? cs->events : ev, .n_events = n,
-                                  .last_day = {last_day[0], last_day[1], last_day[2]}};
+                                  .last_day = {last_day[0], last_day[1], last_day[2]},
+                                  .world = cover->world ? cover->world->rows : NULL,
+                                  .n_world = cover->world ? cover->world->n : 0,
+                                  .chart = cover->chart};
     if (!n || (rc = tr_records_since(&in, since, &cl, &ncl, err)) || !ncl)
         goto out;
     struct tr_claim *all = realloc(cs->claims, (cs->n_claims + ncl) * sizeof *all);
@@ -140,6 +152,7 @@ static int judge(struct tr_store *s, tr_day since, const void *state, size_t sta
     struct tr_milestone_filter all = TR_MILESTONE_FILTER_ALL;
     struct tr_coverage cov = {0};
     struct tr_chart_scope *scopes = NULL;
+    struct tr_world_set world = {0};
     size_t n_scopes = 0;
     tr_day *chart_last = NULL;
     void *own = NULL;
@@ -156,9 +169,12 @@ static int judge(struct tr_store *s, tr_day since, const void *state, size_t sta
         rc = tr_store_coverage_of(s, state, state_len, &cov, err);
     if (!rc)
         rc = tr_store_chart_scopes(s, &scopes, &n_scopes, err);
+    if (!rc)
+        rc = tr_world_load(s, &world, err);
     if (!rc) {
         const tr_day *stream_last[3] = {cov.track_last, cov.release_last, cov.artist_last};
-        rc = scope_claims(c, out, "", stream_last, since, err);
+        struct cover cover = {&world, NULL};
+        rc = scope_claims(c, out, "", stream_last, &cover, since, err);
     }
     if (!rc && n_scopes && !(chart_last = malloc((c->n_tracks ? c->n_tracks : 1) * sizeof *chart_last)))
         rc = tr_error_set(err, TR_ENOMEM, "out of memory");
@@ -167,8 +183,19 @@ static int judge(struct tr_store *s, tr_day since, const void *state, size_t sta
         for (uint32_t t = 0; t < c->n_tracks; t++)
             chart_last[t] = scopes[k].last;
         const tr_day *last[3] = {chart_last, NULL, NULL};
-        rc = scope_claims(c, out, scopes[k].scope, last, since, err);
+        struct tr_chart_cover chart = {scopes[k].complete, scopes[k].first};
+        char name[sizeof scopes[k].scope];
+        memcpy(name, scopes[k].scope, sizeof name);
+        char *colon = strchr(name, ':');
+        if (colon) {
+            *colon = '\0';
+            if (tr_chart_from_start(name, colon + 1, scopes[k].first))
+                chart.since = TR_DAY_NONE;
+        }
+        struct cover cover = {NULL, &chart};
+        rc = scope_claims(c, out, scopes[k].scope, last, &cover, since, err);
     }
+    tr_world_release(&world);
     free(own);
     free(scopes);
     free(chart_last);
@@ -185,8 +212,12 @@ static int judge(struct tr_store *s, tr_day since, const void *state, size_t sta
  * group's genre is kept as its position among the genres of the event's
  * subject's primary artist, where the records engine takes it from. */
 
+/* The layout's mark: a blob of another layout (claims kept by an earlier
+ * build, without their scope) is judged again, never misread. */
+#define KEPT_MAGIC 0x32434c4354ULL            /* "TCLC2" */
+
 struct kept_head {
-    uint64_t n_claims, events_len;
+    uint64_t magic, n_claims, events_len;
 };
 
 struct claim_rec {
@@ -195,6 +226,9 @@ struct claim_rec {
     uint8_t kind, joint, uncertain, doubt;
     uint8_t group_kind, group_gender, group_type, genre;   /* genre: 0xff none */
     char country[4];
+    int32_t since;
+    uint32_t tracked_members;
+    uint8_t scope, pad[3];
 };
 
 /* The primary artist of an event's subject, as the records engine has it. */
@@ -219,7 +253,7 @@ static const struct tr_artist *subject_artist(const struct tr_catalog *c,
 static int pack_claims(const struct tr_catalog *c, const struct tr_claim_set *cs,
                        void **out, size_t *len)
 {
-    struct kept_head h = {cs->n_claims, tr_events_packed_size(cs->events, cs->n_events)};
+    struct kept_head h = {KEPT_MAGIC, cs->n_claims, tr_events_packed_size(cs->events, cs->n_events)};
     size_t n = sizeof h + cs->n_claims * sizeof(struct claim_rec) + h.events_len;
     char *p = calloc(1, n);
     if (!p)
@@ -242,6 +276,9 @@ static int pack_claims(const struct tr_catalog *c, const struct tr_claim_set *cs
         r.joint = cl->joint;
         r.uncertain = cl->uncertain;
         r.doubt = (uint8_t)cl->doubt;
+        r.scope = (uint8_t)cl->scope;
+        r.since = cl->since;
+        r.tracked_members = cl->tracked_members;
         r.group_kind = (uint8_t)cl->group.kind;
         r.group_gender = (uint8_t)cl->group.gender;
         r.group_type = (uint8_t)cl->group.release_type;
@@ -274,7 +311,7 @@ static bool unpack_claims(const struct tr_catalog *c, struct tr_claim_set *cs, c
     if (len < sizeof h)
         return false;
     memcpy(&h, p, sizeof h);
-    if (h.n_claims > (len - sizeof h) / sizeof(struct claim_rec) ||
+    if (h.magic != KEPT_MAGIC || h.n_claims > (len - sizeof h) / sizeof(struct claim_rec) ||
         h.events_len != len - sizeof h - h.n_claims * sizeof(struct claim_rec) ||
         !tr_events_unpack(c, p + sizeof h + h.n_claims * sizeof(struct claim_rec), h.events_len,
                           &cs->events, &cs->n_events, &cap) ||
@@ -283,7 +320,8 @@ static bool unpack_claims(const struct tr_catalog *c, struct tr_claim_set *cs, c
     for (size_t i = 0; i < h.n_claims; i++) {
         struct claim_rec r;
         memcpy(&r, p + sizeof h + i * sizeof r, sizeof r);
-        if (r.event >= cs->n_events || r.kind > TR_CLAIM_FASTEST || r.doubt > TR_DOUBT_OTHERS)
+        if (r.event >= cs->n_events || r.kind > TR_CLAIM_FASTEST || r.doubt > TR_DOUBT_OTHERS ||
+            r.scope > TR_CLAIM_WORLD)
             return false;
         const struct tr_milestone *ev = &cs->events[r.event];
         struct tr_claim *cl = &cs->claims[cs->n_claims++];
@@ -301,6 +339,9 @@ static bool unpack_claims(const struct tr_catalog *c, struct tr_claim_set *cs, c
         cl->previous_day = r.previous_day;
         cl->previous_date = r.previous_date;
         cl->margin = r.margin;
+        cl->scope = (enum tr_claim_scope)r.scope;
+        cl->since = r.since;
+        cl->tracked_members = r.tracked_members;
         memcpy(cl->group.country, r.country, sizeof cl->group.country);
         cl->group.country[2] = '\0';
         cl->group.kind = (enum tr_artist_kind)r.group_kind;

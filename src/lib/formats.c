@@ -92,6 +92,11 @@ static int is_sales(const struct tr_input *in, const char *h, size_t n)
 {
     return header_is(h, n, "release,source,period_start,period_end,timezone,copies,note");
 }
+static int is_coverage(const struct tr_input *in, const char *h, size_t n)
+{
+    return header_is(h, n, "country,kind,gender,genre,release_type,since");
+}
+
 static int is_awards(const struct tr_input *in, const char *h, size_t n)
 {
     return header_is(h, n, "ceremony,year,category,nominee_kind,nominee,result");
@@ -234,6 +239,7 @@ const struct tr_format tr_formats[] = {
     {"tracklist", 40, is_tracklist, tr_fmt_tracklist_read, false, false},
     {"sales", 50, is_sales, tr_fmt_sales_read, false, false},       /* after the catalog they name */
     {"awards", 50, is_awards, tr_fmt_awards_read, false, false},
+    {"coverage", 45, is_coverage, tr_fmt_coverage_read, false, false},
     {"streams", 60, is_streams, tr_fmt_streams_read, false, true},
     {"pc-playcounts", 61, is_pc_playcounts, tr_fmt_pc_playcounts_read, false, false},
     {"charts", 70, is_charts, tr_fmt_charts_read, true, false},

@@ -124,6 +124,7 @@ TR_READER(tr_fmt_tracklist_read);
 TR_READER(tr_fmt_streams_read);
 TR_READER(tr_fmt_sales_read);      /* fmt_extras.c */
 TR_READER(tr_fmt_awards_read);
+TR_READER(tr_fmt_coverage_read);   /* fmt_coverage.c */
 TR_READER(tr_fmt_charts_read);     /* fmt_charts.c */
 TR_READER(tr_fmt_pc_artists_read); /* fmt_playcounts.c */
 TR_READER(tr_fmt_pc_albums_read);

@@ -31,6 +31,7 @@
  * event, TR_ELIMIT for an artist with too many genres, TR_ENOMEM).
  */
 #include "trackrecord/records.h"
+#include "records_scope.h"
 
 #include <pthread.h>
 #include <stdlib.h>
@@ -440,6 +441,8 @@ static int check_input(const struct tr_records_input *in, struct tr_error *err)
 {
     if (!in || !in->catalog || (in->n_events && !in->events))
         return tr_error_set(err, TR_EUSAGE, "records: no catalog or no events given");
+    if (in->n_world && !in->world)
+        return tr_error_set(err, TR_EUSAGE, "records: no world rows given");
     for (size_t i = 0; i < in->n_events; i++) {
         const struct tr_milestone *ev = &in->events[i];
         if ((unsigned)ev->kind >= TR_MS_KIND_COUNT)
@@ -1943,6 +1946,10 @@ static int engine_output(struct engine *E, struct tr_claim **out, size_t *n_out)
     for (size_t i = 0; i < n; i++)
         res[at[E->claims[i].event]++] = E->claims[i];
     free(at);
+    if (tr_records_scope_claims(E->in, res, &n, E->err)) {
+        free(res);
+        return TR_ENOMEM;
+    }
     *out = res;
     *n_out = n;
     return TR_OK;

@@ -42,6 +42,16 @@ const char *tr_records_doubt_name(enum tr_claim_doubt d)
     return "?";
 }
 
+const char *tr_records_scope_name(enum tr_claim_scope s)
+{
+    return s == TR_CLAIM_WORLD ? "world" : "tracked";
+}
+
+bool tr_records_postable(const struct tr_claim *cl)
+{
+    return cl->scope == TR_CLAIM_WORLD && !cl->uncertain;
+}
+
 /* ISO 3166 alpha-2 code -> demonym, sorted by code. */
 static const struct {
     char code[3];
@@ -296,6 +306,39 @@ static bool by_release(const struct post_ctx *x, const struct tr_claim *cl)
            cl->group.release_type != TR_RELEASE_UNKNOWN;
 }
 
+/* Claims the post states: world claims, and an act claim only with an
+ * act to name. */
+static bool stated(const struct post_ctx *x, const struct tr_claim *cl, bool release)
+{
+    return cl->scope == TR_CLAIM_WORLD && by_release(x, cl) == release && (release || x->artist);
+}
+
+static const char *const months[] = {"January", "February", "March", "April", "May", "June",
+                                     "July", "August", "September", "October", "November",
+                                     "December"};
+
+/* " since January 2019" (a first of the month) or " since January 4, 2019"
+ * for chart periods; " (releases since ...)" for play counts, whose
+ * coverage is of the releases out since that day. */
+static void since_phrase(struct sb *b, const struct post_ctx *x, tr_day since)
+{
+    int y, m, d;
+    char when[48];
+    tr_day_to_ymd(since, &y, &m, &d);
+    if (d == 1)
+        snprintf(when, sizeof when, "%s %d", months[m - 1], y);
+    else
+        snprintf(when, sizeof when, "%s %d, %d", months[m - 1], d, y);
+    if (TR_MS_IS_CHART(x->ev->kind)) {
+        sb_str(b, " since ");
+        sb_str(b, when);
+    } else {
+        sb_str(b, x->ev->subject_type == TR_SUBJECT_TRACK ? " (tracks out since " : " (releases out since ");
+        sb_str(b, when);
+        sb_str(b, ")");
+    }
+}
+
 static void claim_phrase(struct sb *b, const struct post_ctx *x, const struct tr_claim *cl,
                          bool lead)
 {
@@ -309,6 +352,8 @@ static void claim_phrase(struct sb *b, const struct post_ctx *x, const struct tr
     case TR_CLAIM_FASTEST: sb_str(b, cl->joint ? "joint fastest " : "fastest "); break;
     }
     group_phrase(b, &cl->group, x->ev->subject_type);
+    if (cl->since != TR_DAY_NONE)
+        since_phrase(b, x, cl->since);
     if (lead)
         sb_str(b, " to achieve this");
     if (cl->kind == TR_CLAIM_FASTEST && cl->day != TR_DAYN_NONE) {
@@ -324,14 +369,14 @@ static void claims_sentence(struct sb *b, const struct post_ctx *x, size_t n, bo
 {
     size_t total = 0, done = 0;
     for (size_t i = 0; i < n; i++)
-        total += by_release(x, &x->claims[i]) == release;
+        total += stated(x, &x->claims[i], release);
     if (!total)
         return;
     sb_str(b, " ");
-    sb_name(b, release || !x->artist ? x->title : x->artist, limit);
+    sb_name(b, release ? x->title : x->artist, limit);
     sb_str(b, " is ");
     for (size_t i = 0; i < n; i++) {
-        if (by_release(x, &x->claims[i]) != release)
+        if (!stated(x, &x->claims[i], release))
             continue;
         if (done)
             sb_str(b, done + 1 == total ? ", and " : ", ");

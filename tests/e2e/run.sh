@@ -328,13 +328,20 @@ t_kept_claims_are_judged_again() {
     done
     expect_eq "claims kept by the later imports" "$kept" 5 || return 1
     contains "some claims kept" "$("$BIN" --db "$db" records --since "$first")" "first" || return 1
-    # they are what is read: the first claim's member count (bytes 21-24 of
-    # the blob, after its 16-byte header) set to 65535 shows
+    # they are what is read: the first claim's member count (bytes 29-32 of
+    # the blob, after its 24-byte header) set to 65535 shows
     cp "$db" "$WORK/cut.db"
     for f in "$db"-checkpoint.*; do cp "$f" "$WORK/cut.db-checkpoint.${f##*.}"; done
-    sqlite3 "$WORK/cut.db" "UPDATE claims_kept SET data = substr(data, 1, 20) || x'ffff0000' || substr(data, 25)" || return 1
+    sqlite3 "$WORK/cut.db" "UPDATE claims_kept SET data = substr(data, 1, 28) || x'ffff0000' || substr(data, 33)" || return 1
     expect_eq "read back" "$("$BIN" --db "$WORK/cut.db" records --json --since "$first" | jq '[.[].members] | max')" \
         65535 || return 1
+    # a blob of the layout before claims had a scope (no mark: the header
+    # began with the claim count) is judged again, never misread
+    cp "$db" "$WORK/cut.db"
+    sqlite3 "$WORK/cut.db" "UPDATE claims_kept SET data = substr(data, 9)" || return 1
+    expect_eq "earlier layout judged again" "$("$BIN" --db "$WORK/cut.db" records --json --since "$first")" \
+        "$(judged "$first")" || return 1
+    rm -f "$WORK/cut.db"*
     # --no-records keeps none; any import that is not a later day drops them
     printf 'date,track,streams\n2026-01-01,5h1BN75CEh8wdSwE1xrbSe,990000000\n' >"$WORK/p.csv"
     check "no records" "$BIN" --db "$db" import -q --no-records "$WORK/p.csv" || return 1
@@ -486,7 +493,10 @@ t_store_of_an_earlier_build() {
     rm -f "$old"* "$new"*
     gunzip -c "$ROOT/tests/data/legacy/store.db.gz" >"$old"
     cp "$ROOT/tests/data/legacy/store.db-checkpoint.1" "$old-checkpoint.1"
-    check "import now" "$BIN" --db "$new" import -q --ladder 10M../10M "$ROOT/tests/data/records" || return 1
+    # the old store was made from the bundle before it declared its coverage
+    rm -rf "$WORK/records-then" && mkdir "$WORK/records-then" &&
+        cp "$ROOT"/tests/data/records/*.csv "$WORK/records-then/" && rm "$WORK/records-then/coverage.csv"
+    check "import now" "$BIN" --db "$new" import -q --ladder 10M../10M "$WORK/records-then" || return 1
     local cmd
     for cmd in "records --json" "milestones --csv" "show nova7-road --json" "stats --json"; do
         # shellcheck disable=SC2086

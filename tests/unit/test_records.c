@@ -412,10 +412,17 @@ static struct world *seed_world(bool pre_release_events)
     return w;
 }
 
+/* The fictional worlds are all there is: one row declaring the whole
+ * catalog the world (a coverage.csv of empty fields). */
+static const struct tr_world_row whole_world = {{"", TR_KIND_UNKNOWN, TR_GENDER_UNKNOWN, NULL,
+                                                 TR_RELEASE_UNKNOWN}, TR_DAY_NONE};
+
 static struct tr_records_input input_of(const struct world *w)
 {
     struct tr_records_input in;
     memset(&in, 0, sizeof in);
+    in.world = &whole_world;
+    in.n_world = 1;
     in.catalog = &w->c;
     in.events = w->ev;
     in.n_events = w->n_ev;
@@ -796,6 +803,8 @@ static struct tr_records_input tiny_input(const struct world *w)
 {
     struct tr_records_input in;
     memset(&in, 0, sizeof in);
+    in.world = &whole_world;
+    in.n_world = 1;
     in.catalog = &w->c;
     in.events = w->ev;
     in.n_events = w->n_ev;
@@ -1003,6 +1012,8 @@ static void test_same_recording(void **state)
     add_event(w, TR_SUBJECT_TRACK, kt, TR_MS_TRACK_TOTAL, 100000000, "2023-10-01", "");
     struct tr_records_input in;
     memset(&in, 0, sizeof in);
+    in.world = &whole_world;
+    in.n_world = 1;
     in.catalog = &w->c;
     in.events = w->ev;
     in.n_events = w->n_ev;
