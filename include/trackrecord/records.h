@@ -127,6 +127,9 @@ struct tr_chart_cover {
                                 * without a hole (not a bot's saved rows) */
     tr_day since;              /* the first period imported, or TR_DAY_NONE
                                 * when that is the chart's own first period */
+    tr_day debuts_since;       /* debut claims: the period after the first
+                                * imported (a track on the chart then may have
+                                * debuted there, unseen) */
 };
 
 /*

@@ -183,15 +183,15 @@ static int judge(struct tr_store *s, tr_day since, const void *state, size_t sta
         for (uint32_t t = 0; t < c->n_tracks; t++)
             chart_last[t] = scopes[k].last;
         const tr_day *last[3] = {chart_last, NULL, NULL};
-        struct tr_chart_cover chart = {scopes[k].complete, scopes[k].first};
         char name[sizeof scopes[k].scope];
         memcpy(name, scopes[k].scope, sizeof name);
         char *colon = strchr(name, ':');
-        if (colon) {
+        if (colon)
             *colon = '\0';
-            if (tr_chart_from_start(name, colon + 1, scopes[k].first))
-                chart.since = TR_DAY_NONE;
-        }
+        tr_day next = scopes[k].first + (strcmp(name, "daily") == 0 ? 1 : 7);
+        struct tr_chart_cover chart = {scopes[k].complete, scopes[k].first, next};
+        if (colon && tr_chart_from_start(name, colon + 1, scopes[k].first))
+            chart.since = TR_DAY_NONE;
         struct cover cover = {NULL, &chart};
         rc = scope_claims(c, out, scopes[k].scope, last, &cover, since, err);
     }

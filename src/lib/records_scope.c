@@ -302,7 +302,8 @@ int tr_records_scope_claims(const struct tr_records_input *in, struct tr_claim *
                                 known = false;
                 if (known) {
                     x.scope = TR_CLAIM_WORLD;
-                    x.since = in->chart->since;
+                    x.since = ev->kind == TR_MS_CHART_DEBUT ? in->chart->debuts_since
+                                                            : in->chart->since;
                 }
                 /* on the chart when its data begin: it may have got there
                  * before the window the claim speaks of */

@@ -190,6 +190,7 @@ static struct gen *generate(uint64_t seed, bool coverage)
     }
     g->chart.complete = rnd(3) != 0;
     g->chart.since = rnd(2) ? TR_DAY_NONE : base + (tr_day)rnd(300);
+    g->chart.debuts_since = base + (tr_day)rnd(300);
     if (coverage) {
         for (int st = 0; st < 3; st++) {
             uint32_t n = st == TR_SUBJECT_TRACK     ? c->n_tracks
@@ -728,7 +729,7 @@ static void oracle_scope(const struct gen *g, const struct oracle o[3], bool cha
             }
             if (world) {
                 cl.scope = TR_CLAIM_WORLD;
-                cl.since = g->chart.since;
+                cl.since = ev->kind == TR_MS_CHART_DEBUT ? g->chart.debuts_since : g->chart.since;
                 if (cl.since != TR_DAY_NONE && ev->open_start && !cl.uncertain) {
                     cl.uncertain = true;
                     cl.doubt = TR_DOUBT_OWN_DATE;
