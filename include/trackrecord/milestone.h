@@ -106,6 +106,12 @@ struct tr_milestone {
                               * it is not date-1; TR_DAY_NONE when exact */
     uint32_t slowest;        /* every_track: track index of the last to cross */
     bool open_start;         /* crossed on or before date, no earlier bound */
+    bool baseline;           /* the subject's first observation was already at
+                              * or above threshold (and came after its start
+                              * day): where it stood when the data began, not a
+                              * crossing seen.  Kept, and it counts (every
+                              * track, competitors, forecasts), but not listed
+                              * as a milestone unless asked (--baseline) */
     uint16_t scope;          /* chart kinds: the chart, tr_scope_name(); else 0 */
 };
 

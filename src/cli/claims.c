@@ -98,7 +98,7 @@ void records_print(FILE *out, const struct tr_catalog *cat, const struct tr_clai
         if ((f->subject_type >= 0 && ((int)ev->subject_type != f->subject_type ||
                                       ev->subject != f->subject)) ||
             (f->since != TR_DAY_NONE && ev->date < f->since) ||
-            (f->kind >= 0 && (int)ev->kind != f->kind))
+            (f->kind >= 0 && (int)ev->kind != f->kind) || (ev->baseline && !f->baselines))
             continue;
         /* the claims to show, and the post they make */
         const struct tr_claim *cl = cs->claims + cs->first[e];

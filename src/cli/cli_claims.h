@@ -22,6 +22,7 @@ struct records_filter {
     int kind;                /* -1: any kind */
     bool certain;            /* leave out uncertain claims */
     int scope;               /* -1: any; else only claims of this enum tr_claim_scope */
+    bool baselines;          /* the claims of baselines too (tr_milestone.baseline) */
 };
 /* Each event's claims with the post they make, as `records` prints them
  * (text, or a JSON array of one object per claim). */

@@ -28,6 +28,9 @@ static void help(FILE *f)
             "                   10M../10M for every 10M, or per kind, the others taking\n"
             "                   their defaults (artist=10B../1B; kinds: track,\n"
             "                   every_track, release, artist)\n"
+            "  --baseline       list baselines too: a subject first seen already past N\n"
+            "                   stood there when the data began, which is not a\n"
+            "                   milestone it passed (left out by default)\n"
             "  --no-claims      leave out the records claims listed under each event\n"
             "                   (see `trackrecord records`)\n"
             "  --json           a JSON array of objects (claims in \"claims\")\n"
@@ -35,9 +38,10 @@ static void help(FILE *f)
             "  --db FILE        the store\n");
 }
 
-static bool keep(const struct tr_milestone *m, const struct tr_milestone_filter *f)
+static bool keep(const struct tr_milestone *m, const struct tr_milestone_filter *f,
+                 bool baselines)
 {
-    return (f->subject_type < 0 || (int)m->subject_type == f->subject_type) &&
+    return (baselines || !m->baseline) && (f->subject_type < 0 || (int)m->subject_type == f->subject_type) &&
            (f->subject == TR_NONE || m->subject == f->subject) &&
            (f->kind < 0 || (int)m->kind == f->kind) &&
            (f->since == TR_DAY_NONE || m->date >= f->since);
@@ -49,10 +53,11 @@ int cmd_milestones(struct cli *cli, int argc, char **argv)
         {"subject", required_argument, 0, 's'}, {"since", required_argument, 0, 'S'},
         {"kind", required_argument, 0, 'k'}, {"ladder", required_argument, 0, 'l'},
         {"json", no_argument, 0, 'j'}, {"csv", no_argument, 0, 'c'},
-        {"no-claims", no_argument, 0, 'n'}, {"help", no_argument, 0, 'h'}, {0, 0, 0, 0}};
+        {"no-claims", no_argument, 0, 'n'}, {"baseline", no_argument, 0, 'b'},
+        {"help", no_argument, 0, 'h'}, {0, 0, 0, 0}};
     struct tr_milestone_filter f = TR_MILESTONE_FILTER_ALL;
     const char *subject = NULL, *ladder_text = NULL;
-    bool json = false, csv = false, claims = true;
+    bool json = false, csv = false, claims = true, baselines = false;
     int c;
     optind = 1;
     while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
@@ -70,6 +75,7 @@ int cmd_milestones(struct cli *cli, int argc, char **argv)
         case 'j': json = true; break;
         case 'c': csv = true; break;
         case 'n': claims = false; break;
+        case 'b': baselines = true; break;
         case 'h': help(stdout); return EXIT_OK;
         default: return cli_usage_error(cli, "bad option");
         }
@@ -117,12 +123,12 @@ int cmd_milestones(struct cli *cli, int argc, char **argv)
          * carry no claims) */
         size_t k = 0;
         for (size_t i = 0; i < n; i++)
-            if (keep(&ev[i], &f))
+            if (keep(&ev[i], &f, baselines))
                 ev[k++] = ev[i];
         out_milestones_csv(stdout, cat, ev, k);
     }
     for (size_t i = 0; !csv && i < n; i++) {
-        if (!keep(&ev[i], &f))
+        if (!keep(&ev[i], &f, baselines))
             continue;
         const struct tr_claim *cl = cs.first ? cs.claims + cs.first[i] : NULL;
         size_t ncl = cs.first ? cs.first[i + 1] - cs.first[i] : 0;

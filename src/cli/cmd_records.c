@@ -12,7 +12,7 @@ static void help(FILE *f)
 {
     fprintf(f,
             "usage: trackrecord records [--subject ID] [--since DATE] [--kind K] [--certain]\n"
-            "                          [--scope world|tracked|all] [--json]\n"
+            "                          [--scope world|tracked|all] [--baseline] [--json]\n"
             "\n"
             "Lists the records the milestone events set: the first, the first and only,\n"
             "or the fastest (fewest days from release) within a comparison group built\n"
@@ -35,6 +35,8 @@ static void help(FILE *f)
             "                 chart_debut, chart_peak or chart_periods\n"
             "  --certain      leave out claims the data cannot settle\n"
             "  --scope S      world, tracked or all (the default): the claims of that scope\n"
+            "  --baseline     the claims of baselines too (a subject already past N when\n"
+            "                 first seen: left out by default)\n"
             "  --json         a JSON array, one object per claim\n"
             "  --db FILE      the store\n");
 }
@@ -44,12 +46,12 @@ int cmd_records(struct cli *cli, int argc, char **argv)
     static const struct option opts[] = {
         {"subject", required_argument, 0, 's'}, {"since", required_argument, 0, 'S'},
         {"kind", required_argument, 0, 'k'}, {"certain", no_argument, 0, 'c'},
-        {"scope", required_argument, 0, 'o'},
+        {"scope", required_argument, 0, 'o'}, {"baseline", no_argument, 0, 'b'},
         {"json", no_argument, 0, 'j'}, {"help", no_argument, 0, 'h'}, {0, 0, 0, 0}};
     const char *subject = NULL;
     tr_day since = TR_DAY_NONE;
     int kind = -1, scope = -1, c;
-    bool json = false, certain = false;
+    bool json = false, certain = false, baselines = false;
     optind = 1;
     while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
         switch (c) {
@@ -71,6 +73,7 @@ int cmd_records(struct cli *cli, int argc, char **argv)
             else if (strcmp(optarg, "all") != 0)
                 return cli_usage_error(cli, "--scope: world, tracked or all, not '%s'", optarg);
             break;
+        case 'b': baselines = true; break;
         case 'j': json = true; break;
         case 'h': help(stdout); return EXIT_OK;
         default: return cli_usage_error(cli, "bad option");
@@ -92,7 +95,8 @@ int cmd_records(struct cli *cli, int argc, char **argv)
         goto fail;
     if (tr_store_claims(s, since, &cs, &err))
         goto fail;
-    struct records_filter f = {subject ? (int)sub.type : -1, sub.index, since, kind, certain, scope};
+    struct records_filter f = {subject ? (int)sub.type : -1, sub.index, since, kind, certain, scope,
+                               baselines};
     records_print(stdout, cat, &cs, &f, json);
     tr_claim_set_release(&cs);
     tr_store_close(s);

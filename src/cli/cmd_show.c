@@ -182,6 +182,13 @@ int cmd_show(struct cli *cli, int argc, char **argv)
     struct tr_milestone_filter f = {(int)sub.type, sub.index, -1, TR_DAY_NONE};
     if (tr_store_milestones(s, &f, &ev, &n_ev, &err))
         goto fail;
+    /* milestones passed, not where the subject stood when the data began
+     * (`milestones --baseline` lists those) */
+    size_t kept = 0;
+    for (size_t i = 0; i < n_ev; i++)
+        if (!ev[i].baseline)
+            ev[kept++] = ev[i];
+    n_ev = kept;
     if (sub.type == TR_SUBJECT_TRACK &&
         tr_store_history(s, sub.index, &hist, &n_hist, &err))
         goto fail;

@@ -31,6 +31,7 @@ json_t *out_milestone_json(const struct tr_catalog *c, const struct tr_milestone
         json_object_set_new(o, "chart", json_stringn(scope, colon ? (size_t)(colon - scope) : strlen(scope)));
         json_object_set_new(o, "country", json_string(colon ? colon + 1 : ""));
     }
+    json_object_set_new(o, "baseline", json_boolean(m->baseline));
     if (m->after != TR_DAY_NONE || m->open_start) {
         json_t *b = json_object();
         json_object_set_new(b, "after", m->open_start ? json_null()
@@ -43,7 +44,7 @@ json_t *out_milestone_json(const struct tr_catalog *c, const struct tr_milestone
 
 static void out_milestone_csv_header(FILE *f)
 {
-    fputs("subject,subject_type,kind,threshold,date,day,value,after,slowest,scope\n", f);
+    fputs("subject,subject_type,kind,threshold,date,day,value,after,slowest,scope,baseline\n", f);
 }
 
 /* Appends text to a line being built (the CSV rows are written in bulk,
@@ -110,6 +111,9 @@ static char *csv_row(char *p, const struct tr_catalog *c, const struct tr_milest
     p = put(p, m->slowest != TR_NONE ? c->tracks[m->slowest].id : "");
     *p++ = ',';
     p = put(p, tr_scope_name(m->scope));
+    *p++ = ',';
+    if (m->baseline)
+        *p++ = '1';
     *p++ = '\n';
     return p;
 }
@@ -253,7 +257,9 @@ void out_milestone_text(FILE *f, const struct tr_catalog *c, const struct tr_mil
             what);
     if (m->slowest != TR_NONE)
         fprintf(f, " (last: %s)", cli_subject_name(c, TR_SUBJECT_TRACK, m->slowest));
-    if (m->open_start)
+    if (m->baseline)
+        fprintf(f, "  [baseline: already past it when first seen]");
+    else if (m->open_start)
         fprintf(f, "  [on or before this day: no earlier data]");
     else if (m->after != TR_DAY_NONE)
         fprintf(f, "  [crossed between %s and this day: feed gap]", tr_day_format(m->after, after));

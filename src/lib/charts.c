@@ -162,9 +162,11 @@ int tr_chart_milestones(const struct tr_catalog *c, const struct tr_chart_entry 
                         m.value = e[k].rank;
                         m.date = e[k].period;
                         m.day = day0[t] != TR_DAY_NONE ? m.date - day0[t] : TR_DAYN_NONE;
-                        m.open_start = from_start && k == i;   /* maybe earlier */
+                        /* at the peak in the first period imported: maybe
+                         * earlier, where it stood when the data began */
+                        m.open_start = m.baseline = from_start && k == i;
                         rc = push(&v, &nv, &cap, &m);
-                        m.open_start = false;
+                        m.open_start = m.baseline = false;
                         break;
                     }
             }

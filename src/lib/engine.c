@@ -166,18 +166,26 @@ struct engine {
     struct pending pending;
 };
 
+/* A crossing's bounds, from the previous observation (or known day of a
+ * total) and the subject's start day; a first observation already past
+ * the threshold is a baseline unless it came on or before the start day
+ * (nothing was streamed before that: the crossing is exact). */
 static void set_bounds(struct tr_milestone *e, tr_day prev_day, tr_day start)
 {
     e->after = TR_DAY_NONE;
     e->open_start = false;
+    e->baseline = false;
     if (prev_day != TR_DAY_NONE) {
         if (prev_day < e->date - 1)
             e->after = prev_day;
     } else if (start != TR_DAY_NONE) {
-        if (e->date > start)
+        if (e->date > start) {
             e->after = start - 1;
+            e->baseline = true;
+        }
     } else {
         e->open_start = true;
+        e->baseline = true;
     }
 }
 
@@ -1122,6 +1130,7 @@ static int every_track(struct engine *g)
                 m.date = rel->date;
                 m.after = TR_DAY_NONE;
                 m.open_start = false;
+                m.baseline = false;
             }
             m.subject_type = TR_SUBJECT_RELEASE;
             m.subject = r;

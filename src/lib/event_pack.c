@@ -11,7 +11,9 @@ struct event_rec {                /* 40 bytes */
     uint64_t threshold, value;
     uint32_t subject, slowest;
     int32_t date, day, after;
-    uint8_t subject_type, kind, open_start, scope_len;   /* scope bytes follow */
+    uint8_t subject_type, kind;
+    uint8_t flags;                /* 1: open_start, 2: baseline */
+    uint8_t scope_len;            /* scope bytes follow */
 };
 
 size_t tr_events_packed_size(const struct tr_milestone *ev, size_t n)
@@ -30,7 +32,7 @@ void tr_events_pack(const struct tr_milestone *ev, size_t n, char *out)
         size_t sl = strlen(scope);
         struct event_rec r = {e->threshold, e->value, e->subject, e->slowest, e->date, e->day,
                               e->after, (uint8_t)e->subject_type, (uint8_t)e->kind,
-                              e->open_start, (uint8_t)sl};
+                              (uint8_t)(e->open_start | e->baseline << 1), (uint8_t)sl};
         memcpy(out, &r, sizeof r);
         memcpy(out + sizeof r, scope, sl);
         out += sizeof r + sl;
@@ -72,7 +74,8 @@ bool tr_events_unpack_part(const struct tr_catalog *c, const char *p, size_t len
         e->date = r.date;
         e->day = r.day;
         e->after = r.after;
-        e->open_start = r.open_start != 0;
+        e->open_start = r.flags & 1;
+        e->baseline = r.flags >> 1 & 1;
         e->slowest = r.slowest;
         if (tr_scope_intern(p + at, r.scope_len, &e->scope))
             return false;

@@ -1227,7 +1227,7 @@ static int write_milestone_rows(struct sqlite_backend *b, const struct tr_catalo
             vtext(tr_subject_type_name(e->subject_type)),
             vtext(subject_id(c, e->subject_type, e->subject)), vtext(tr_milestone_kind_name(e->kind)),
             vint((sqlite3_int64)e->threshold), vint((sqlite3_int64)e->value), vint(e->date),
-            e->day != TR_DAYN_NONE ? vint(e->day) : null, vday(e->after), vint(e->open_start),
+            e->day != TR_DAYN_NONE ? vint(e->day) : null, vday(e->after), vint(e->open_start | e->baseline << 1),
             e->slowest != TR_NONE ? vtext(c->tracks[e->slowest].id) : null, vtext(tr_scope_name(e->scope)),
         };
         rc = rows_add(&r, row, err);
@@ -1302,7 +1302,8 @@ static int fill_milestone(sqlite3_stmt *st, void *elem, const void *ctx)
     e->day = sqlite3_column_type(st, 6) == SQLITE_NULL ? TR_DAYN_NONE
                                                        : (int32_t)sqlite3_column_int64(st, 6);
     e->after = col_day(st, 7);
-    e->open_start = sqlite3_column_int(st, 8) != 0;
+    e->open_start = sqlite3_column_int(st, 8) & 1;   /* 1: open_start, 2: baseline */
+    e->baseline = sqlite3_column_int(st, 8) >> 1 & 1;
     e->slowest = sqlite3_column_type(st, 9) == SQLITE_NULL ? TR_NONE
                                                            : tr_catalog_track(c, col_text(st, 9));
     /* a chart beyond the 65535 a process can name was never stored by an

@@ -233,6 +233,47 @@ static void test_same_as_and_pre_release(void **state)
     free(h2);
 }
 
+/* Baselines: a subject first seen already past a threshold after its
+ * start day stood there when the data began; seen on its start day, it
+ * crossed it that day.  An every-track level is a baseline only when its
+ * slowest track's is. */
+static void test_baselines(void **state)
+{
+    (void)state;
+    load("date,track,streams\n"
+         "2024-01-01,p1,6000000\n"           /* the single's day: exact */
+         "2024-01-15,t1,12000000\n"          /* a gap, not a first sight */
+         "2024-01-15,t2,12000000\n"          /* out on the 10th, first seen past 10M */
+         "2024-01-15,t2p,4000000\n"
+         "2024-01-16,t1,12500000\n"
+         "2024-01-16,t2,12500000\n"
+         "2024-01-16,t2p,6000000\n"
+         "2024-01-17,t1,13000000\n"
+         "2024-01-17,t2,13000000\n"
+         "2024-01-17,t2p,11000000\n",
+         "5M,10M");
+    struct tr_milestone m = must_find(TR_MS_TRACK_TOTAL, "t1", 5000000);
+    assert_false(m.baseline);
+    m = must_find(TR_MS_TRACK_TOTAL, "t1", 10000000);
+    assert_false(m.baseline);
+    assert_int_equal(m.after, D("2024-01-01"));
+    m = must_find(TR_MS_TRACK_TOTAL, "t2", 5000000);
+    assert_true(m.baseline);
+    assert_int_equal(m.date, D("2024-01-15"));
+    assert_int_equal(m.after, D("2024-01-09"));   /* still bounded by its start */
+    assert_true(must_find(TR_MS_TRACK_TOTAL, "t2", 10000000).baseline);
+    assert_false(must_find(TR_MS_TRACK_TOTAL, "t2p", 5000000).baseline);
+    /* every track of R: the slowest (t2p) crossed both while seen */
+    m = must_find(TR_MS_EVERY_TRACK, "R", 10000000);
+    assert_false(m.baseline);
+    assert_int_equal(m.date, D("2024-01-17"));
+    /* R's total is first known on the 15th (t1 unseen before), past both */
+    assert_true(must_find(TR_MS_RELEASE_TOTAL, "R", 10000000).baseline);
+    /* the artist's, first known on its first day: exact */
+    assert_false(must_find(TR_MS_ARTIST_TOTAL, "a", 5000000).baseline);
+    assert_false(must_find(TR_MS_ARTIST_TOTAL, "a", 10000000).baseline);
+}
+
 /* Release totals: known only on days every started member is observed. */
 static void test_release_total_needs_all_members(void **state)
 {
@@ -304,6 +345,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_ladder),
         cmocka_unit_test(test_ladders),
+        cmocka_unit_test_setup_teardown(test_baselines, setup, store_teardown),
         cmocka_unit_test_setup_teardown(test_same_as_and_pre_release, setup, store_teardown),
         cmocka_unit_test_setup_teardown(test_release_total_needs_all_members, setup, store_teardown),
         cmocka_unit_test_setup_teardown(test_decrease, setup, store_teardown),
