@@ -62,6 +62,8 @@ int tr_chart_runs(const struct tr_chart_entry *entries, size_t n, struct tr_char
 struct tr_chart_scope {
     char scope[24];          /* "weekly:us" */
     tr_day first, last;      /* first and last period imported */
+    tr_day complete_to;      /* the last period before the first one missing
+                              * between them (last when none is missing) */
     bool complete;           /* every period imported holds each rank from 1
                               * to its last without a hole (a whole chart
                               * file, not a bot's saved rows) */

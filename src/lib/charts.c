@@ -13,7 +13,11 @@
  * the chart ("weekly:us"), so that the records engine compares them only
  * with the same milestone on the same chart.  A track already on the chart
  * in the first period imported has no known debut; its peak in that period
- * and its counts of periods are "on or before" (open_start).
+ * and its counts of periods are "on or before" (open_start).  After a
+ * period missing between the imported ones (a gap), an event may have
+ * happened in it, unseen: it is known only to be after the last period
+ * before the first gap (`after`), which leaves the records claims it could
+ * decide uncertain.
  */
 #include "store_internal.h"
 #include "trackrecord/charts.h"
@@ -101,6 +105,28 @@ static int push(struct tr_milestone **v, size_t *n, size_t *cap, const struct tr
     return 0;
 }
 
+/* A chart entry's place among its chart's periods. */
+struct scope_period {
+    size_t scope;
+    tr_day period;
+};
+
+static int scope_period_cmp(const void *pa, const void *pb)
+{
+    const struct scope_period *a = pa, *b = pb;
+    if (a->scope != b->scope)
+        return a->scope < b->scope ? -1 : 1;
+    return (a->period > b->period) - (a->period < b->period);
+}
+
+/* An event on date after the chart's first missing period (gap_end: the
+ * last period imported before it) may have happened in the missing ones:
+ * known to be after gap_end only. */
+static tr_day after_gap(tr_day gap_end, tr_day date)
+{
+    return gap_end != TR_DAY_NONE && date > gap_end ? gap_end : TR_DAY_NONE;
+}
+
 int tr_chart_milestones(const struct tr_catalog *c, const struct tr_chart_entry *e, size_t n,
                         struct tr_milestone **out, size_t *n_out)
 {
@@ -111,9 +137,11 @@ int tr_chart_milestones(const struct tr_catalog *c, const struct tr_chart_entry 
     /* first period imported per chart: a track already on the chart then
      * did not debut there as far as the data tell, and its counts of
      * periods start with the data */
-    struct scope_start { const char *chart, *country; tr_day first; } *starts = NULL;
+    struct scope_start { const char *chart, *country; tr_day first, gap_end; } *starts = NULL;
+    struct scope_period *sp = NULL;
     size_t n_starts = 0;
-    if (!rc && !(starts = malloc((n ? n : 1) * sizeof *starts)))
+    if (!rc && (!(starts = malloc((n ? n : 1) * sizeof *starts)) ||
+                !(sp = malloc((n ? n : 1) * sizeof *sp))))
         rc = TR_ENOMEM;
     for (size_t i = 0; !rc && i < n; i++) {
         size_t k = 0;
@@ -121,9 +149,23 @@ int tr_chart_milestones(const struct tr_catalog *c, const struct tr_chart_entry 
                                  strcmp(starts[k].country, e[i].country) == 0))
             k++;
         if (k == n_starts)
-            starts[n_starts++] = (struct scope_start){e[i].chart, e[i].country, e[i].period};
+            starts[n_starts++] = (struct scope_start){e[i].chart, e[i].country, e[i].period,
+                                                      TR_DAY_NONE};
         else if (e[i].period < starts[k].first)
             starts[k].first = e[i].period;
+        sp[i] = (struct scope_period){k, e[i].period};
+    }
+    /* a period missing inside the imported ones: any crossing after it may
+     * have happened in it, unseen */
+    if (!rc && n) {
+        qsort(sp, n, sizeof *sp, scope_period_cmp);
+        for (size_t i = 1; i < n; i++) {
+            struct scope_start *st = &starts[sp[i].scope];
+            int step = strcmp(st->chart, "daily") == 0 ? 1 : 7;
+            if (sp[i].scope == sp[i - 1].scope && st->gap_end == TR_DAY_NONE &&
+                sp[i].period - sp[i - 1].period > step)
+                st->gap_end = sp[i - 1].period;
+        }
     }
     for (size_t i = 0; !rc && i < n;) {
         size_t j = i;     /* the run: same track, chart and country */
@@ -136,10 +178,12 @@ int tr_chart_milestones(const struct tr_catalog *c, const struct tr_chart_entry 
             const uint32_t *periods = daily ? daily_periods : weekly_periods;
             size_t n_periods = daily ? sizeof daily_periods / sizeof *daily_periods
                                      : sizeof weekly_periods / sizeof *weekly_periods;
-            tr_day first = e[i].period;
+            tr_day first = e[i].period, gap_end = TR_DAY_NONE;
             for (size_t k = 0; k < n_starts; k++)
-                if (strcmp(starts[k].chart, e[i].chart) == 0 && strcmp(starts[k].country, e[i].country) == 0)
+                if (strcmp(starts[k].chart, e[i].chart) == 0 && strcmp(starts[k].country, e[i].country) == 0) {
                     first = starts[k].first;
+                    gap_end = starts[k].gap_end;
+                }
             bool from_start = e[i].period == first;   /* on the chart before the data began? */
             struct tr_milestone m = {.subject_type = TR_SUBJECT_TRACK, .subject = t,
                                      .after = TR_DAY_NONE, .slowest = TR_NONE};
@@ -153,6 +197,7 @@ int tr_chart_milestones(const struct tr_catalog *c, const struct tr_chart_entry 
                     m.value = e[i].rank;
                     m.date = e[i].period;
                     m.day = day0[t] != TR_DAY_NONE ? m.date - day0[t] : TR_DAYN_NONE;
+                    m.after = after_gap(gap_end, m.date);
                     rc = push(&v, &nv, &cap, &m);
                 }
                 for (size_t k = i; k < j && !rc; k++)
@@ -165,6 +210,7 @@ int tr_chart_milestones(const struct tr_catalog *c, const struct tr_chart_entry 
                         /* at the peak in the first period imported: maybe
                          * earlier, where it stood when the data began */
                         m.open_start = m.baseline = from_start && k == i;
+                        m.after = m.open_start ? TR_DAY_NONE : after_gap(gap_end, m.date);
                         rc = push(&v, &nv, &cap, &m);
                         m.open_start = m.baseline = false;
                         break;
@@ -178,6 +224,7 @@ int tr_chart_milestones(const struct tr_catalog *c, const struct tr_chart_entry 
                 m.date = at->period;
                 m.day = day0[t] != TR_DAY_NONE ? m.date - day0[t] : TR_DAYN_NONE;
                 m.open_start = from_start;   /* periods before the data may count too */
+                m.after = m.open_start ? TR_DAY_NONE : after_gap(gap_end, m.date);
                 rc = push(&v, &nv, &cap, &m);
             }
         }
@@ -185,6 +232,7 @@ int tr_chart_milestones(const struct tr_catalog *c, const struct tr_chart_entry 
     }
     free(day0);
     free(starts);
+    free(sp);
     if (rc) {
         free(v);
         return rc;
@@ -242,10 +290,13 @@ int tr_store_chart_scopes(struct tr_store *s, struct tr_chart_scope **out, size_
         snprintf(scope, sizeof scope, "%s:%s", e[i].chart, e[i].country);
         if (!k || strcmp(v[k - 1].scope, scope) != 0) {
             memcpy(v[k].scope, scope, sizeof scope);
-            v[k].first = e[i].period;
+            v[k].first = v[k].last = v[k].complete_to = e[i].period;
             v[k].complete = true;
             k++;
         }
+        int step = strcmp(e[i].chart, "daily") == 0 ? 1 : 7;
+        if (v[k - 1].complete_to == v[k - 1].last && e[i].period - v[k - 1].last <= step)
+            v[k - 1].complete_to = e[i].period;     /* no period missing so far */
         /* one period: ranks 1, 2, ... without a hole */
         size_t j = i;
         uint32_t want = 1;

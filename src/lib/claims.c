@@ -179,9 +179,10 @@ static int judge(struct tr_store *s, tr_day since, const void *state, size_t sta
     if (!rc && n_scopes && !(chart_last = malloc((c->n_tracks ? c->n_tracks : 1) * sizeof *chart_last)))
         rc = tr_error_set(err, TR_ENOMEM, "out of memory");
     for (size_t k = 0; !rc && k < n_scopes; k++) {
-        /* a chart's files tell about every track up to its last period */
+        /* a chart's files tell about every track up to its last period, or
+         * up to the first period missing: whoever got there in it is unseen */
         for (uint32_t t = 0; t < c->n_tracks; t++)
-            chart_last[t] = scopes[k].last;
+            chart_last[t] = scopes[k].complete_to;
         const tr_day *last[3] = {chart_last, NULL, NULL};
         char name[sizeof scopes[k].scope];
         memcpy(name, scopes[k].scope, sizeof name);
