@@ -22,7 +22,7 @@ ALL_CFLAGS = -std=c11 $(WARN) $(CFLAGS) -pthread
 LDLIBS   := -lsqlite3 -ljansson -lxxhash -lz -lm -pthread
 TEST_LDLIBS := -lcmocka
 
-LIB_SRC  := $(sort $(wildcard src/lib/*.c))
+LIB_SRC  := $(sort $(wildcard src/lib/*.c src/lib/forecast/*.c))
 CLI_SRC  := $(sort $(wildcard src/cli/*.c))
 UNIT_SRC := $(sort $(wildcard tests/unit/test_*.c))
 

@@ -16,6 +16,7 @@
 #include "trackrecord/date.h"
 #include "trackrecord/error.h"
 #include "trackrecord/extras.h"
+#include "trackrecord/forecast.h"
 #include "trackrecord/import.h"
 #include "trackrecord/milestone.h"
 #include "trackrecord/store.h"

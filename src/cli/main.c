@@ -18,6 +18,7 @@ static const struct command commands[] = {
     {"milestones", cmd_milestones, "list milestone events (a track, every track, totals passing N)"},
     {"records", cmd_records, "first, only and fastest claims within comparison groups"},
     {"show", cmd_show, "one track, release or artist: totals, recent gains, milestones"},
+    {"forecast", cmd_forecast, "when each next milestone is expected, with an 80% interval; --backtest"},
     {"charts", cmd_charts, "chart runs of a track: debut, peak, weeks on chart, at #1"},
     {"corrections", cmd_corrections, "days on which a count went down"},
     {"imports", cmd_imports, "the import log"},

@@ -1031,6 +1031,11 @@ int tr_engine_prep_adopt(const struct tr_catalog *c, void *bytes, size_t len,
     return 0;
 }
 
+void tr_engine_prep_view(const struct tr_engine_prep *p, struct tr_engine_prep_view *out)
+{
+    *out = (struct tr_engine_prep_view){p->inc_off, p->inc, p->start, p->tot_start};
+}
+
 void tr_engine_prep_free(struct tr_engine_prep *p)
 {
     if (!p)

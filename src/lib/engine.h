@@ -42,6 +42,17 @@ int tr_engine_prep_adopt(const struct tr_catalog *c, void *bytes, size_t len,
                          void (*release)(void *bytes, size_t len, void *ctx), void *ctx,
                          struct tr_engine_prep **out);
 
+/* What the forecasts read of a preparation (borrowed from it): series s
+ * counts toward the totals inc[inc_off[s] .. inc_off[s + 1]) (a total t
+ * below the catalog's n_releases is release t, else artist t -
+ * n_releases); start[s] is the earliest day any id of the recording came
+ * out, tot_start[t] a release's date or an artist's first day. */
+struct tr_engine_prep_view {
+    const uint32_t *inc_off, *inc;
+    const tr_day *start, *tot_start;
+};
+void tr_engine_prep_view(const struct tr_engine_prep *p, struct tr_engine_prep_view *out);
+
 /* The threads a scan runs on: 2 (the calling thread and a helper, when
  * the recordings fill more than one group of series), or 1.  Tests set it
  * to compare the two. */

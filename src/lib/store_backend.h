@@ -93,6 +93,11 @@ struct tr_backend_ops {
                       size_t *len, struct tr_error *err);
     int (*put_claims)(struct tr_backend *b, tr_day since, uint64_t n_events, const void *data,
                       size_t len, struct tr_error *err);
+    /* The forecasts the last import kept (an opaque blob, forecast/keep.c);
+     * *data malloc'd, NULL when none.  put takes data (malloc'd) over and
+     * may go on writing it until the commit; data NULL drops them. */
+    int (*get_forecasts)(struct tr_backend *b, void **data, size_t *len, struct tr_error *err);
+    int (*put_forecasts)(struct tr_backend *b, void *data, size_t len, struct tr_error *err);
     /* The stored events matching f, in no particular order. */
     int (*load_events)(struct tr_backend *b, const struct tr_catalog *c,
                        const struct tr_milestone_filter *f, struct tr_milestone **out,

@@ -99,11 +99,12 @@ static const char schema[] =
 
 /* The caches kept as files beside the store (side_file.h), each named by
  * its generation in meta under the same key. */
-enum { SIDE_CHECKPOINT, SIDE_CATALOG, SIDE_PREP, N_SIDES };
+enum { SIDE_CHECKPOINT, SIDE_CATALOG, SIDE_PREP, SIDE_FORECASTS, N_SIDES };
 static const struct { const char *name; uint32_t magic; bool recycle; } side_kinds[N_SIDES] = {
     {"checkpoint", 0x4b435254u, true},  /* "TRCK": read whole, checked */
     {"catalog", 0x54414354u, false},    /* "TCAT": mapped by readers */
     {"prep", 0x50455254u, false},       /* "TREP": mapped; for meta.prep_catalog */
+    {"forecasts", 0x43465254u, true},   /* "TRFC": read whole, checked */
 };
 
 struct sqlite_backend {
@@ -1511,6 +1512,34 @@ static int sq_put_prep(struct tr_backend *base, void *data, size_t len, struct t
     return rc;
 }
 
+static int sq_get_forecasts(struct tr_backend *base, void **data, size_t *len,
+                            struct tr_error *err)
+{
+    struct sqlite_backend *b = B(base);
+    uint64_t gen;
+    *data = NULL;
+    *len = 0;
+    int rc = tr_side_wait(&b->side[SIDE_FORECASTS], err);
+    if (!rc)
+        rc = side_generation(b, SIDE_FORECASTS, &gen, err);
+    if (!rc && gen)
+        tr_side_read(&b->side[SIDE_FORECASTS], gen, data, len);
+    return rc;
+}
+
+static int sq_put_forecasts(struct tr_backend *base, void *data, size_t len, struct tr_error *err)
+{
+    struct sqlite_backend *b = B(base);
+    int rc = tr_side_wait(&b->side[SIDE_FORECASTS], err);
+    if (rc) {
+        free(data);
+        return rc;
+    }
+    if (!data)
+        return sq_set_meta(base, side_kinds[SIDE_FORECASTS].name, "0", err);
+    return side_put(b, SIDE_FORECASTS, data, len, true, err);
+}
+
 static int sq_get_claims(struct tr_backend *base, tr_day *since, uint64_t *n_events, void **data,
                          size_t *len, struct tr_error *err)
 {
@@ -1938,6 +1967,8 @@ static const struct tr_backend_ops sqlite_ops = {
     .load_corrections = sq_load_corrections,
     .get_claims = sq_get_claims,
     .put_claims = sq_put_claims,
+    .get_forecasts = sq_get_forecasts,
+    .put_forecasts = sq_put_forecasts,
     .get_checkpoint = sq_get_checkpoint,
     .put_checkpoint = sq_put_checkpoint,
     .get_prep = sq_get_prep,

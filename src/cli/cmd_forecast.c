@@ -1,0 +1,361 @@
+/*
+ * cmd_forecast.c: `trackrecord forecast`: when each subject's next
+ * milestones will fall, and `--backtest`, how well that worked before.
+ */
+#include "cli_forecast.h"
+#include "cli_output.h"
+
+#include <getopt.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "trackrecord/forecast.h"
+
+static void help(FILE *f)
+{
+    fprintf(f,
+            "usage: trackrecord forecast [OPTIONS]\n"
+            "       trackrecord forecast --backtest [--horizons 7,30,90] [--json|--csv]\n"
+            "\n"
+            "Forecasts the next milestone of every track (its total), release (every\n"
+            "track of it, and its total) and artist (its total): the next threshold of\n"
+            "the ladder not yet reached, the day it is expected on, an 80%% interval,\n"
+            "the streams still needed and the expected daily gain now.  Soonest first;\n"
+            "without a date last.  The model and how the interval is measured:\n"
+            "docs/forecasts.md.\n"
+            "\n"
+            "Options:\n"
+            "  --subject ID     only this track, release or artist\n"
+            "  --kind K         track_total, every_track, release_total or artist_total\n"
+            "  --within DAYS    only those expected within DAYS days (--within 7: the\n"
+            "                   \"almost there\" list of the daily digest)\n"
+            "  --next N         the N next thresholds of each subject (default 1)\n"
+            "  --as-of DATE     forecast from the data up to DATE only (YYYY-MM-DD):\n"
+            "                   nothing later is read\n"
+            "  --backtest       cut the history at many past days, forecast from each\n"
+            "                   cut and compare with the crossings that followed: per\n"
+            "                   horizon and kind, the median absolute error in days,\n"
+            "                   the share of crossings inside the 80%% interval, and the\n"
+            "                   naive baseline's error (the last 7 days' mean gain\n"
+            "                   carried forward) beside it\n"
+            "  --horizons LIST  the backtest's horizons in days (default 7,30,90): a\n"
+            "                   crossing counts at the first horizon its lead fits in\n"
+            "  --json           a JSON array of objects\n"
+            "  --csv            CSV with a header line\n"
+            "  --db FILE        the store\n"
+            "\n"
+            "Fields (--json, --csv): subject (id), subject_type, name, kind, threshold,\n"
+            "value (the count on as_of; every_track: the lowest track's), remaining\n"
+            "(streams still needed; every_track: by the slowest track), daily (the\n"
+            "expected daily gain now, without the weekday's factor), eta (the expected\n"
+            "first day at or above), eta_low and eta_high (the 80%% interval; null when\n"
+            "beyond three years, e.g. a track whose gains have died out), days (eta\n"
+            "minus as_of), slowest (every_track: the track expected last), method\n"
+            "(model, or simple: a series too short to fit, its recent mean gain\n"
+            "carried forward), as_of, post.\n");
+}
+
+static void day_text(tr_day d, char buf[TR_DATE_LEN])
+{
+    if (d == TR_DAY_NONE)
+        strcpy(buf, "-");
+    else
+        tr_day_format(d, buf);
+}
+
+void cli_forecast_post(const struct tr_catalog *c, const struct tr_forecast *f, tr_day as_of,
+                       char *buf, size_t size)
+{
+    char th[32], rem[32], daily[32], eta[TR_DATE_LEN], lo[TR_DATE_LEN], hi[TR_DATE_LEN];
+    const char *name = cli_subject_name(c, f->subject_type, f->subject);
+    tr_count_format(f->threshold, th, sizeof th);
+    tr_count_format(f->remaining, rem, sizeof rem);
+    tr_count_format((uint64_t)(f->daily + 0.5), daily, sizeof daily);
+    day_text(f->eta, eta);
+    day_text(f->eta_low, lo);
+    day_text(f->eta_high, hi);
+    char who[512];
+    switch (f->kind) {
+    case TR_MS_EVERY_TRACK: snprintf(who, sizeof who, "Every track on %s", name); break;
+    case TR_MS_RELEASE_TOTAL: snprintf(who, sizeof who, "%s (album total)", name); break;
+    case TR_MS_ARTIST_TOTAL: snprintf(who, sizeof who, "%s (artist total)", name); break;
+    default: snprintf(who, sizeof who, "%s", name); break;
+    }
+    int n;
+    if (f->eta == TR_DAY_NONE)
+        n = snprintf(buf, size, "%s needs %s more to pass %s: not expected within three years at %s a day",
+                     who, rem, th, daily);
+    else if (f->eta_high == TR_DAY_NONE)
+        n = snprintf(buf, size, "%s expected to pass %s around %s, not before %s (%s to go, %s a day)",
+                     who, th, eta, lo, rem, daily);
+    else
+        n = snprintf(buf, size, "%s expected to pass %s around %s, between %s and %s (%s to go, %s a day)",
+                     who, th, eta, lo, hi, rem, daily);
+    if (f->kind == TR_MS_EVERY_TRACK && f->slowest != TR_NONE && n > 0 && (size_t)n < size)
+        n += snprintf(buf + n, size - (size_t)n, "; last: %s",
+                      cli_subject_name(c, TR_SUBJECT_TRACK, f->slowest));
+    if (f->method == TR_FC_SIMPLE && n > 0 && (size_t)n < size)
+        snprintf(buf + n, size - (size_t)n, " [simple: short series]");
+    (void)as_of;
+}
+
+json_t *cli_forecast_json(const struct tr_catalog *c, const struct tr_forecast *f, tr_day as_of)
+{
+    char d[TR_DATE_LEN], post[1024];
+    json_t *o = json_object();
+    json_object_set_new(o, "subject", json_string(cli_subject_id(c, f->subject_type, f->subject)));
+    json_object_set_new(o, "subject_type", json_string(tr_subject_type_name(f->subject_type)));
+    json_object_set_new(o, "name", json_string(cli_subject_name(c, f->subject_type, f->subject)));
+    json_object_set_new(o, "kind", json_string(tr_milestone_kind_name(f->kind)));
+    json_object_set_new(o, "threshold", json_integer((json_int_t)f->threshold));
+    json_object_set_new(o, "value", json_integer((json_int_t)f->value));
+    json_object_set_new(o, "remaining", json_integer((json_int_t)f->remaining));
+    json_object_set_new(o, "daily", json_integer((json_int_t)(f->daily + 0.5)));
+    json_object_set_new(o, "eta", f->eta == TR_DAY_NONE ? json_null() : json_string(tr_day_format(f->eta, d)));
+    json_object_set_new(o, "eta_low", f->eta_low == TR_DAY_NONE ? json_null()
+                                      : json_string(tr_day_format(f->eta_low, d)));
+    json_object_set_new(o, "eta_high", f->eta_high == TR_DAY_NONE ? json_null()
+                                       : json_string(tr_day_format(f->eta_high, d)));
+    json_object_set_new(o, "days", f->eta == TR_DAY_NONE ? json_null() : json_integer(f->eta - as_of));
+    json_object_set_new(o, "slowest", f->slowest == TR_NONE ? json_null()
+                                      : json_string(c->tracks[f->slowest].id));
+    json_object_set_new(o, "method", json_string(tr_forecast_method_name(f->method)));
+    json_object_set_new(o, "as_of", json_string(tr_day_format(as_of, d)));
+    cli_forecast_post(c, f, as_of, post, sizeof post);
+    json_object_set_new(o, "post", json_string(post));
+    return o;
+}
+
+static void csv_field(FILE *out, const char *s)
+{
+    if (strpbrk(s, ",\"\n\r")) {
+        fputc('"', out);
+        for (; *s; s++) {
+            if (*s == '"')
+                fputc('"', out);
+            fputc(*s, out);
+        }
+        fputc('"', out);
+    } else {
+        fputs(s, out);
+    }
+}
+
+static void print_csv(const struct tr_catalog *c, const struct tr_forecast_set *fs)
+{
+    char eta[TR_DATE_LEN], lo[TR_DATE_LEN], hi[TR_DATE_LEN], as_of[TR_DATE_LEN];
+    printf("subject,subject_type,name,kind,threshold,value,remaining,daily,eta,eta_low,eta_high,"
+           "days,slowest,method,as_of\n");
+    tr_day_format(fs->as_of, as_of);
+    for (size_t i = 0; i < fs->n; i++) {
+        const struct tr_forecast *f = &fs->f[i];
+        csv_field(stdout, cli_subject_id(c, f->subject_type, f->subject));
+        printf(",%s,", tr_subject_type_name(f->subject_type));
+        csv_field(stdout, cli_subject_name(c, f->subject_type, f->subject));
+        printf(",%s,%llu,%llu,%llu,%.0f,", tr_milestone_kind_name(f->kind),
+               (unsigned long long)f->threshold, (unsigned long long)f->value,
+               (unsigned long long)f->remaining, f->daily);
+        printf("%s,%s,%s,", f->eta == TR_DAY_NONE ? "" : tr_day_format(f->eta, eta),
+               f->eta_low == TR_DAY_NONE ? "" : tr_day_format(f->eta_low, lo),
+               f->eta_high == TR_DAY_NONE ? "" : tr_day_format(f->eta_high, hi));
+        if (f->eta != TR_DAY_NONE)
+            printf("%d", f->eta - fs->as_of);
+        putchar(',');
+        if (f->slowest != TR_NONE)
+            csv_field(stdout, c->tracks[f->slowest].id);
+        printf(",%s,%s\n", tr_forecast_method_name(f->method), as_of);
+    }
+}
+
+/* "7,30,90" */
+static int parse_horizons(const char *s, int32_t *out, size_t cap, size_t *n)
+{
+    *n = 0;
+    while (*s) {
+        char *end;
+        long v = strtol(s, &end, 10);
+        if (end == s || v < 1 || v > TR_FORECAST_HORIZON || *n == cap || (*n && v <= out[*n - 1]))
+            return -1;
+        out[(*n)++] = (int32_t)v;
+        s = *end == ',' ? end + 1 : end;
+        if (*end && *end != ',')
+            return -1;
+    }
+    return *n ? 0 : -1;
+}
+
+static int run_backtest(struct cli *cli, struct tr_store *s, const int32_t *hz, size_t nh,
+                        bool json, bool csv)
+{
+    struct tr_error err = {0};
+    struct tr_backtest bt;
+    if (tr_store_backtest(s, hz, nh, &bt, &err))
+        return cli_fail(cli, &err);
+    char d1[TR_DATE_LEN], d2[TR_DATE_LEN];
+    day_text(bt.first_cut, d1);
+    day_text(bt.last_cut, d2);
+    if (json) {
+        json_t *o = json_object(), *rows = json_array();
+        json_object_set_new(o, "cuts", json_integer((json_int_t)bt.cuts));
+        json_object_set_new(o, "first_cut", bt.cuts ? json_string(d1) : json_null());
+        json_object_set_new(o, "last_cut", bt.cuts ? json_string(d2) : json_null());
+        json_object_set_new(o, "subjects", json_integer((json_int_t)bt.subjects));
+        for (size_t i = 0; i < bt.n_rows; i++) {
+            const struct tr_backtest_row *r = &bt.rows[i];
+            json_t *x = json_object();
+            json_object_set_new(x, "horizon", json_integer(r->horizon));
+            json_object_set_new(x, "lead_from", json_integer(r->horizon_from));
+            json_object_set_new(x, "kind", json_string(tr_milestone_kind_name(r->kind)));
+            json_object_set_new(x, "crossings", json_integer((json_int_t)r->n));
+            json_object_set_new(x, "model_mae", json_real(r->model_mae));
+            json_object_set_new(x, "naive_mae", json_real(r->naive_mae));
+            json_object_set_new(x, "ratio", r->naive_mae > 0 ? json_real(r->model_mae / r->naive_mae) : json_null());
+            json_object_set_new(x, "inside_80", json_real(r->inside));
+            json_object_set_new(x, "model_undated", json_integer((json_int_t)r->model_undated));
+            json_object_set_new(x, "naive_undated", json_integer((json_int_t)r->naive_undated));
+            json_array_append_new(rows, x);
+        }
+        json_object_set_new(o, "rows", rows);
+        out_json_dump(stdout, o);
+    } else if (csv) {
+        printf("horizon,lead_from,kind,crossings,model_mae,naive_mae,ratio,inside_80,model_undated,naive_undated\n");
+        for (size_t i = 0; i < bt.n_rows; i++) {
+            const struct tr_backtest_row *r = &bt.rows[i];
+            printf("%d,%d,%s,%zu,%.2f,%.2f,%.3f,%.3f,%zu,%zu\n", r->horizon, r->horizon_from,
+                   tr_milestone_kind_name(r->kind), r->n, r->model_mae, r->naive_mae,
+                   r->naive_mae > 0 ? r->model_mae / r->naive_mae : 0.0, r->inside, r->model_undated,
+                   r->naive_undated);
+        }
+    } else {
+        printf("backtest: %zu cuts a week apart, %s .. %s, %zu subjects followed\n", bt.cuts, d1, d2,
+               bt.subjects);
+        printf("%-9s %-14s %9s %10s %10s %7s %10s\n", "horizon", "kind", "crossings", "model_mae",
+               "naive_mae", "ratio", "inside_80");
+        for (size_t i = 0; i < bt.n_rows; i++) {
+            const struct tr_backtest_row *r = &bt.rows[i];
+            char h[32];
+            snprintf(h, sizeof h, "%d-%d", r->horizon_from, r->horizon);
+            printf("%-9s %-14s %9zu %10.1f %10.1f %7.2f %9.0f%%\n", h, tr_milestone_kind_name(r->kind),
+                   r->n, r->model_mae, r->naive_mae, r->naive_mae > 0 ? r->model_mae / r->naive_mae : 0.0,
+                   100 * r->inside);
+        }
+        if (!bt.n_rows)
+            printf("no crossings to score: the history is too short\n");
+    }
+    tr_backtest_release(&bt);
+    return EXIT_OK;
+}
+
+int cmd_forecast(struct cli *cli, int argc, char **argv)
+{
+    static const struct option opts[] = {
+        {"subject", required_argument, 0, 's'}, {"kind", required_argument, 0, 'k'},
+        {"within", required_argument, 0, 'w'}, {"next", required_argument, 0, 'n'},
+        {"as-of", required_argument, 0, 'a'}, {"backtest", no_argument, 0, 'b'},
+        {"horizons", required_argument, 0, 'H'}, {"json", no_argument, 0, 'j'},
+        {"csv", no_argument, 0, 'c'}, {"help", no_argument, 0, 'h'}, {0, 0, 0, 0}};
+    struct tr_forecast_query q = TR_FORECAST_QUERY_ALL;
+    const char *subject = NULL;
+    bool json = false, csv = false, backtest = false;
+    int32_t hz[16] = {7, 30, 90};
+    size_t nh = 3;
+    int c;
+    long v;
+    char *end;
+    optind = 1;
+    while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+        switch (c) {
+        case 's': subject = optarg; break;
+        case 'k':
+            if (cli_parse_kind(cli, optarg, &q.kind))
+                return EXIT_USAGE;
+            if (q.kind > TR_MS_ARTIST_TOTAL)
+                return cli_usage_error(cli, "--kind: chart milestones are not forecast");
+            break;
+        case 'w':
+            v = strtol(optarg, &end, 10);
+            if (*end || v < 1 || v > TR_FORECAST_HORIZON)
+                return cli_usage_error(cli, "--within: a number of days (1 to %d), not '%s'",
+                                       TR_FORECAST_HORIZON, optarg);
+            q.within = (int32_t)v;
+            break;
+        case 'n':
+            v = strtol(optarg, &end, 10);
+            if (*end || v < 1 || v > 100)
+                return cli_usage_error(cli, "--next: a number from 1 to 100, not '%s'", optarg);
+            q.next = (uint32_t)v;
+            break;
+        case 'a':
+            if (tr_day_parse(optarg, strlen(optarg), &q.as_of))
+                return cli_usage_error(cli, "--as-of: expected a date (YYYY-MM-DD), not '%s'", optarg);
+            break;
+        case 'b': backtest = true; break;
+        case 'H':
+            if (parse_horizons(optarg, hz, sizeof hz / sizeof *hz, &nh))
+                return cli_usage_error(cli, "--horizons: rising day counts (1 to %d) separated by commas,"
+                                            " not '%s'", TR_FORECAST_HORIZON, optarg);
+            break;
+        case 'j': json = true; break;
+        case 'c': csv = true; break;
+        case 'h': help(stdout); return EXIT_OK;
+        default: return cli_usage_error(cli, "bad option");
+        }
+    }
+    if (optind != argc)
+        return cli_usage_error(cli, "unexpected argument '%s'", argv[optind]);
+    if (json && csv)
+        return cli_usage_error(cli, "--json and --csv: choose one");
+    if (backtest && (subject || q.within || q.as_of != TR_DAY_NONE || q.kind >= 0 || q.next != 1))
+        return cli_usage_error(cli, "--backtest takes only --horizons, --json or --csv");
+    struct tr_store *s;
+    int rc = cli_open(cli, false, &s);
+    if (rc)
+        return rc;
+    if (backtest) {
+        rc = run_backtest(cli, s, hz, nh, json, csv);
+        tr_store_close(s);
+        return rc;
+    }
+    struct tr_error err = {0};
+    const struct tr_catalog *cat;
+    struct tr_forecast_set fs = {0};
+    if (tr_store_catalog(s, &cat, &err))
+        goto fail;
+    if (subject) {
+        struct cli_subject sub;
+        if (cli_subject(cat, subject, &sub, &err))
+            goto fail;
+        q.subject_type = (int)sub.type;
+        /* a track shares its recording's forecast */
+        q.subject = sub.type == TR_SUBJECT_TRACK ? cat->series_track[cat->tracks[sub.index].series] : sub.index;
+    }
+    if (tr_store_forecasts(s, &q, &fs, &err))
+        goto fail;
+    if (json) {
+        json_t *a = json_array();
+        for (size_t i = 0; i < fs.n; i++)
+            json_array_append_new(a, cli_forecast_json(cat, &fs.f[i], fs.as_of));
+        out_json_dump(stdout, a);
+    } else if (csv) {
+        print_csv(cat, &fs);
+    } else {
+        char as_of[TR_DATE_LEN], post[1024];
+        if (fs.as_of == TR_DAY_NONE)
+            printf("no play counts stored yet: nothing to forecast\n");
+        else
+            printf("forecasts as of %s%s:\n", tr_day_format(fs.as_of, as_of),
+                   q.within ? "" : " (soonest first)");
+        for (size_t i = 0; i < fs.n; i++) {
+            cli_forecast_post(cat, &fs.f[i], fs.as_of, post, sizeof post);
+            printf("  %s\n", post);
+        }
+    }
+    tr_forecast_set_release(&fs);
+    tr_store_close(s);
+    return EXIT_OK;
+fail:
+    rc = cli_fail(cli, &err);
+    tr_forecast_set_release(&fs);
+    tr_store_close(s);
+    return rc;
+}

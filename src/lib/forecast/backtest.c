@@ -1,0 +1,303 @@
+/*
+ * backtest.c: the forecasts checked against the crossings that followed
+ * (tr_store_backtest, trackrecord/forecast.h).
+ *
+ * The history (all of a small store, an even sample of the groups of a
+ * large one: panel.h) is cut every 7 days.  At each cut every followed
+ * subject's next threshold is forecast as `forecast --as-of CUT` would:
+ * the model fitted on the window up to the cut, the calibration measured
+ * on the errors known by then (samples whose horizon ended on or before
+ * the cut).  A crossing that followed within the longest horizon is
+ * scored at the first horizon its lead fits in, for the model and for the
+ * naive baseline (the last 7 days' mean gain carried forward).
+ */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "forecast/calibrate.h"
+#include "store_internal.h"
+
+#define BT_GROUPS 24             /* groups followed at most */
+#define BT_KINDS 4               /* track_total .. artist_total */
+
+struct errs {
+    float *model, *naive;
+    size_t n, cap, inside, model_undated, naive_undated;
+};
+
+struct bt {
+    const struct fc_panel *p;
+    const struct tr_ladder *ladder;
+    const int32_t *hz;
+    size_t nh;
+    struct errs *e;              /* [nh][BT_KINDS] */
+    uint32_t *pos;               /* by series: its position in p->series */
+};
+
+static int add(struct errs *e, float model, float naive, bool inside, bool mu, bool nu)
+{
+    if (e->n == e->cap) {
+        size_t cap = e->cap ? e->cap * 2 : 256;
+        float *m = realloc(e->model, cap * sizeof *m);
+        if (!m)
+            return TR_ENOMEM;
+        e->model = m;
+        float *n = realloc(e->naive, cap * sizeof *n);
+        if (!n)
+            return TR_ENOMEM;
+        e->naive = n;
+        e->cap = cap;
+    }
+    e->model[e->n] = model;
+    e->naive[e->n++] = naive;
+    e->inside += inside;
+    e->model_undated += mu;
+    e->naive_undated += nu;
+    return 0;
+}
+
+/* The first day after c, within max days, on which value(d) >= th; or
+ * TR_DAY_NONE. */
+static tr_day crossing(const struct fc_panel *p, uint64_t (*at)(const struct fc_panel *, uint32_t, tr_day),
+                       uint32_t id, uint64_t th, tr_day c, int32_t max)
+{
+    for (tr_day d = c + 1; d <= c + max && d <= p->last; d++)
+        if (at(p, id, d) >= th)
+            return d;
+    return TR_DAY_NONE;
+}
+
+/* Scores one forecast from cut c of a crossing on day truth. */
+static int score(struct bt *b, int kind, tr_day c, tr_day truth, int32_t eta, int32_t lo,
+                 int32_t hi, int32_t naive)
+{
+    int32_t lead = truth - c;
+    size_t h = 0;
+    while (h < b->nh && b->hz[h] < lead)
+        h++;
+    if (h == b->nh)
+        return 0;
+    float far = (float)(c + TR_FORECAST_HORIZON - truth);
+    float me = eta < 0 ? far : (float)abs(c + eta - truth);
+    float ne = naive < 0 ? far : (float)abs(c + naive - truth);
+    bool inside = lo >= 0 && c + lo <= truth && (hi < 0 || truth <= c + hi);
+    return add(&b->e[h * BT_KINDS + kind], me, ne, inside, eta < 0, naive < 0);
+}
+
+static int32_t longest(const struct bt *b)
+{
+    return b->hz[b->nh - 1];
+}
+
+static int score_tracks(struct bt *b, const struct fc_cut *cut, const struct fc_calibs *cal, tr_day c)
+{
+    const struct fc_panel *p = b->p;
+    for (uint32_t i = 0; i < p->n_series; i++) {
+        uint32_t s = p->series[i];
+        uint64_t v = fc_panel_value(p, s, c);
+        uint64_t th = v ? fc_next_threshold(b->ladder, TR_MS_TRACK_TOTAL, v) : 0;
+        if (!th)
+            continue;
+        tr_day truth = crossing(p, fc_panel_value, s, th, c, longest(b));
+        if (truth == TR_DAY_NONE)
+            continue;
+        int32_t eta, lo, hi;
+        fc_eta(&cut->fit[i], &cal->c[FC_CAL_TRACK], c, (double)(th - v), &eta, &lo, &hi);
+        int rc = score(b, TR_MS_TRACK_TOTAL, c, truth, eta, lo, hi,
+                       fc_naive_days(cut->recent[i], (double)(th - v)));
+        if (rc)
+            return rc;
+    }
+    return 0;
+}
+
+static int score_every_track(struct bt *b, const struct fc_cut *cut, const struct fc_calibs *cal,
+                             tr_day c, uint32_t rel)
+{
+    enum { CAP = 256 };
+    const struct fc_panel *p = b->p;
+    uint32_t series[CAP];
+    struct fc_member m[CAP];
+    uint32_t n = fc_release_series(p->c, rel, series, CAP);
+    if (n < 2)
+        return 0;
+    uint64_t low = UINT64_MAX;
+    for (uint32_t i = 0; i < n; i++) {
+        uint64_t v = fc_panel_value(p, series[i], c);
+        low = v < low ? v : low;
+    }
+    uint64_t th = low ? fc_next_threshold(b->ladder, TR_MS_EVERY_TRACK, low) : 0;
+    if (!th)
+        return 0;
+    tr_day truth = c;
+    uint32_t nm = 0;
+    int32_t naive = 0;
+    for (uint32_t i = 0; i < n; i++) {
+        uint64_t v = fc_panel_value(p, series[i], c);
+        if (v >= th)
+            continue;
+        tr_day d = crossing(p, fc_panel_value, series[i], th, c, longest(b));
+        if (d == TR_DAY_NONE)
+            return 0;
+        truth = d > truth ? d : truth;
+        uint32_t k = b->pos[series[i]];
+        m[nm++] = (struct fc_member){&cut->fit[k], (double)(th - v), p->c->series_track[series[i]]};
+        int32_t nd = fc_naive_days(cut->recent[k], (double)(th - v));
+        naive = naive < 0 || nd < 0 ? -1 : nd > naive ? nd : naive;
+    }
+    int32_t eta, lo, hi;
+    uint32_t slowest;
+    fc_every_track(m, nm, &cal->c[FC_CAL_TRACK], c, &eta, &lo, &hi, &slowest);
+    return score(b, TR_MS_EVERY_TRACK, c, truth, eta, lo, hi, naive);
+}
+
+static int score_totals(struct bt *b, const struct fc_cut *cut, const struct fc_calibs *cal, tr_day c)
+{
+    const struct fc_panel *p = b->p;
+    for (uint32_t i = 0; i < p->n_totals; i++) {
+        uint32_t t = p->totals[i];
+        int calk = fc_total_cal(p, t);
+        int rc = 0;
+        if (calk == FC_CAL_RELEASE && (rc = score_every_track(b, cut, cal, c, t)))
+            return rc;
+        enum tr_milestone_kind kind = calk == FC_CAL_RELEASE ? TR_MS_RELEASE_TOTAL : TR_MS_ARTIST_TOTAL;
+        uint64_t v = fc_panel_total_value(p, i, c);
+        uint64_t th = v ? fc_next_threshold(b->ladder, kind, v) : 0;
+        if (!th)
+            continue;
+        tr_day truth = crossing(p, fc_panel_total_value, i, th, c, longest(b));
+        if (truth == TR_DAY_NONE)
+            continue;
+        int32_t eta, lo, hi;
+        fc_eta(&cut->tot_fit[i], &cal->c[calk], c, (double)(th - v), &eta, &lo, &hi);
+        if ((rc = score(b, kind, c, truth, eta, lo, hi, fc_naive_days(cut->tot_recent[i], (double)(th - v)))))
+            return rc;
+    }
+    return 0;
+}
+
+static int cmp_f(const void *a, const void *b)
+{
+    float x = *(const float *)a, y = *(const float *)b;
+    return (x > y) - (x < y);
+}
+
+static double median_of(float *v, size_t n)
+{
+    qsort(v, n, sizeof *v, cmp_f);
+    return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2.0;
+}
+
+static int results(struct bt *b, struct tr_backtest *out)
+{
+    if (!(out->rows = calloc(b->nh * BT_KINDS, sizeof *out->rows)))
+        return TR_ENOMEM;
+    for (size_t h = 0; h < b->nh; h++)
+        for (int k = 0; k < BT_KINDS; k++) {
+            struct errs *e = &b->e[h * BT_KINDS + k];
+            if (!e->n)
+                continue;
+            out->rows[out->n_rows++] = (struct tr_backtest_row){
+                b->hz[h], h ? b->hz[h - 1] + 1 : 1, (enum tr_milestone_kind)k, e->n,
+                median_of(e->model, e->n), median_of(e->naive, e->n), (double)e->inside / e->n,
+                e->model_undated, e->naive_undated};
+        }
+    return 0;
+}
+
+struct bt_args {
+    const int32_t *hz;
+    size_t nh;
+    struct tr_backtest *out;
+};
+
+static int backtest_fn(struct tr_store *s, void *arg, struct tr_error *err)
+{
+    struct bt_args *a = arg;
+    int rc = s->catalog ? 0 : tr_store_load_catalog(s, err);
+    const struct tr_ladder *ladder;
+    if (rc || (rc = tr_store_ladder(s, &ladder, err)))
+        return rc;
+    const struct tr_catalog *c = s->catalog;
+    uint32_t ng = (c->n_series + TR_GROUP_SLOTS - 1) / TR_GROUP_SLOTS;
+    tr_day first, last;
+    if ((rc = fc_store_days(s->be, ng, &first, &last, err)) || last == TR_DAY_NONE)
+        return rc;
+    struct tr_engine_prep *prep = tr_store_kept_prep(s);
+    if (!prep && tr_engine_prepare(c, &prep))
+        return tr_error_set(err, TR_ENOMEM, "backtest: out of memory");
+    struct tr_engine_prep_view pv;
+    tr_engine_prep_view(prep, &pv);
+    struct fc_panel p;
+    struct fc_cut cut = {0};
+    struct fc_samples smp = {0};
+    struct bt b = {.p = &p, .ladder = ladder, .hz = a->hz, .nh = a->nh};
+    if ((rc = fc_panel_load(s->be, c, &pv, first, last, BT_GROUPS, &p, err))) {
+        tr_engine_prep_free(prep);
+        return rc;
+    }
+    b.e = calloc(a->nh * BT_KINDS, sizeof *b.e);
+    b.pos = malloc((c->n_series ? c->n_series : 1) * sizeof *b.pos);
+    if (!b.e || !b.pos || fc_cut_alloc(&p, &cut)) {
+        rc = TR_ENOMEM;
+        goto done;
+    }
+    for (uint32_t i = 0; i < p.n_series; i++)
+        b.pos[p.series[i]] = i;
+    a->out->subjects = p.n_series + p.n_totals;
+    /* the first cut leaves two weeks of history to fit */
+    for (tr_day day = first + 14; day < last && !rc; day += 7) {
+        struct fc_calibs cal;
+        fc_panel_cut(&p, day, &cut);
+        if ((rc = fc_calibs_from(&smp, day, &cal)))
+            break;
+        if ((rc = score_tracks(&b, &cut, &cal, day)) || (rc = score_totals(&b, &cut, &cal, day)))
+            break;
+        rc = fc_collect(&p, &cut, day, ladder, &smp);
+        if (!a->out->cuts++)
+            a->out->first_cut = day;
+        a->out->last_cut = day;
+    }
+    if (!rc)
+        rc = results(&b, a->out);
+done:
+    if (rc == TR_ENOMEM)
+        rc = tr_error_set(err, rc, "backtest: out of memory");
+    for (size_t i = 0; b.e && i < a->nh * BT_KINDS; i++) {
+        free(b.e[i].model);
+        free(b.e[i].naive);
+    }
+    free(b.e);
+    free(b.pos);
+    fc_samples_release(&smp);
+    fc_cut_release(&cut);
+    fc_panel_release(&p);
+    tr_engine_prep_free(prep);
+    return rc;
+}
+
+int tr_store_backtest(struct tr_store *s, const int32_t *horizons, size_t n_horizons,
+                      struct tr_backtest *out, struct tr_error *err)
+{
+    memset(out, 0, sizeof *out);
+    out->first_cut = out->last_cut = TR_DAY_NONE;
+    for (size_t i = 0; i < n_horizons; i++)
+        if (horizons[i] < 1 || (i && horizons[i] <= horizons[i - 1]))
+            return tr_error_set(err, TR_EUSAGE, "backtest: horizons must be positive and rising");
+    if (!n_horizons)
+        return tr_error_set(err, TR_EUSAGE, "backtest: no horizon");
+    struct bt_args a = {horizons, n_horizons, out};
+    int rc = tr_store_read(s, backtest_fn, &a, err);
+    if (rc)
+        tr_backtest_release(out);
+    return rc;
+}
+
+void tr_backtest_release(struct tr_backtest *b)
+{
+    if (!b)
+        return;
+    free(b->rows);
+    memset(b, 0, sizeof *b);
+}

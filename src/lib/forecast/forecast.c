@@ -1,0 +1,484 @@
+/*
+ * forecast.c: the forecasts of a store's subjects (trackrecord/forecast.h).
+ *
+ * One pass over the groups of series reads each recording's window
+ * (window.h), fits it (model.h) and adds its stats to the totals it counts
+ * toward; then each subject's next thresholds are dated.  The interval
+ * comes from the calibration measured on the store's history
+ * (calibrate.c), kept with the forecasts by the daily import (keep.c).
+ */
+#include "forecast/forecast.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "forecast/keep.h"
+#include "store_internal.h"
+
+const char *tr_forecast_method_name(enum tr_forecast_method m)
+{
+    return m == TR_FC_SIMPLE ? "simple" : "model";
+}
+
+uint64_t fc_next_threshold(const struct tr_ladder *ladder, enum tr_milestone_kind kind, uint64_t v)
+{
+    (void)kind;              /* one ladder for every kind, for now */
+    return tr_ladder_next(ladder, v);
+}
+
+int32_t fc_naive_days(double recent, double remaining)
+{
+    if (remaining <= 0)
+        return 0;
+    if (recent <= 0)
+        return -1;
+    double d = ceil(remaining / recent);
+    return d > TR_FORECAST_HORIZON ? -1 : (int32_t)d;
+}
+
+uint32_t fc_release_series(const struct tr_catalog *c, uint32_t r, uint32_t *out, uint32_t cap)
+{
+    const struct tr_release *rel = &c->releases[r];
+    uint32_t n = 0;
+    for (uint32_t i = 0; i < rel->n_tracks; i++) {
+        uint32_t s = c->tracks[rel->tracks[i]].series, k = 0;
+        while (k < n && out[k] != s)
+            k++;
+        if (k == n && n < cap)
+            out[n++] = s;
+    }
+    return n;
+}
+
+void fc_every_track(const struct fc_member *m, uint32_t n, const struct fc_calib *cal, tr_day T,
+                    int32_t *eta, int32_t *lo, int32_t *hi, uint32_t *slowest)
+{
+    *eta = *lo = 0;
+    *hi = 0;
+    *slowest = n ? m[0].track : TR_NONE;
+    bool undated = false;
+    double worst = -1;
+    for (uint32_t i = 0; i < n; i++) {
+        int32_t e, l, h;
+        fc_eta(m[i].fit, cal, T, m[i].remaining, &e, &l, &h);
+        double key = e < 0 ? 1e12 + m[i].remaining / (m[i].fit->level + 1) : e;
+        if (key > worst) {
+            worst = key;
+            *slowest = m[i].track;
+        }
+        undated |= e < 0;
+        if (e > *eta)
+            *eta = e;
+        if (l < 0 || *lo < 0)
+            *lo = -1;
+        else if (l > *lo)
+            *lo = l;
+    }
+    if (undated) {
+        *eta = *hi = -1;
+        return;
+    }
+    /* the first day by which every track is past with 90% (Bonferroni) */
+    int32_t a = *eta > 0 ? *eta : 1, b = TR_FORECAST_HORIZON;
+    double miss = 0;
+    for (uint32_t i = 0; i < n; i++)
+        miss += 1 - fc_p_by(m[i].fit, cal, m[i].remaining, b);
+    if (miss > 0.10) {
+        *hi = -1;
+        return;
+    }
+    while (a < b) {
+        int32_t mid = a + (b - a) / 2;
+        miss = 0;
+        for (uint32_t i = 0; i < n; i++)
+            miss += 1 - fc_p_by(m[i].fit, cal, m[i].remaining, mid);
+        if (miss <= 0.10)
+            b = mid;
+        else
+            a = mid + 1;
+    }
+    *hi = a;
+}
+
+/* ---- one run: every series' fit and every total's stats as of T --------- */
+
+struct run {
+    struct tr_backend *be;
+    const struct tr_catalog *c;
+    const struct tr_ladder *ladder;
+    struct tr_engine_prep_view pv;
+    tr_day T;
+    bool latest;
+    uint32_t ns, nr, na;
+    uint64_t *value;             /* by series: the count on T */
+    float *recent;               /* by series: the last 7 days' mean gain */
+    struct fc_fit *fit;          /* by series */
+    uint8_t *has;                /* by series: has data by T */
+    struct fc_stats *tot;        /* by total (releases, then artists) */
+    uint64_t *tot_value;
+    const struct fc_calibs *cal;
+};
+
+static void run_release(struct run *r)
+{
+    free(r->value);
+    free(r->recent);
+    free(r->fit);
+    free(r->has);
+    free(r->tot);
+    free(r->tot_value);
+}
+
+static int run_alloc(struct run *r)
+{
+    size_t ns = r->ns ? r->ns : 1, nt = r->nr + r->na ? r->nr + r->na : 1;
+    r->value = calloc(ns, sizeof *r->value);
+    r->recent = calloc(ns, sizeof *r->recent);
+    r->fit = calloc(ns, sizeof *r->fit);
+    r->has = calloc(ns, 1);
+    r->tot = calloc(nt, sizeof *r->tot);
+    r->tot_value = calloc(nt, sizeof *r->tot_value);
+    return r->value && r->recent && r->fit && r->has && r->tot && r->tot_value ? 0 : TR_ENOMEM;
+}
+
+static int32_t age_on(tr_day T, tr_day start)
+{
+    return start == TR_DAY_NONE ? INT32_MIN : T - start;
+}
+
+/* Reads group grp's window and takes in each of its series. */
+static int run_group(struct run *r, uint32_t grp, struct fc_group_window *w, struct tr_error *err)
+{
+    int rc = fc_read_window(r->be, grp, r->T, r->latest, w, err);
+    if (rc)
+        return rc;
+    for (uint32_t slot = 0; slot < w->n; slot++) {
+        uint32_t s = grp * TR_GROUP_SLOTS + slot;
+        if (s >= r->ns)
+            break;
+        if (w->v[slot][FC_WINDOW] == 0 && !w->p[slot][FC_WINDOW]) {
+            bool seen = false;   /* a count of 0 observed is data too */
+            for (int i = 0; i <= FC_WINDOW && !seen; i++)
+                seen = w->p[slot][i];
+            if (!seen && w->v[slot][0] == 0)
+                continue;
+        }
+        struct fc_stats st;
+        fc_series_stats(w->v[slot], w->p[slot], r->T, &st);
+        fc_fit(&st, age_on(r->T, r->pv.start[s]), &r->fit[s]);
+        r->value[s] = w->v[slot][FC_WINDOW];
+        r->recent[s] = st.recent;
+        r->has[s] = 1;
+        for (uint32_t k = r->pv.inc_off[s]; k < r->pv.inc_off[s + 1]; k++) {
+            uint32_t t = r->pv.inc[k];
+            fc_stats_add(&r->tot[t], &st);
+            r->tot_value[t] += r->value[s];
+        }
+    }
+    return 0;
+}
+
+/* Reads the groups marked in want (NULL: all). */
+static int run_read(struct run *r, const uint8_t *want, struct tr_error *err)
+{
+    struct fc_group_window *w = malloc(sizeof *w);
+    if (!w)
+        return tr_error_set(err, TR_ENOMEM, "forecast: out of memory");
+    uint32_t ng = (r->ns + TR_GROUP_SLOTS - 1) / TR_GROUP_SLOTS;
+    int rc = 0;
+    for (uint32_t g = 0; g < ng && !rc; g++)
+        if (!want || want[g])
+            rc = run_group(r, g, w, err);
+    free(w);
+    return rc;
+}
+
+/* ---- the forecasts of subjects ------------------------------------------ */
+
+struct out {
+    struct tr_forecast *f;
+    size_t n, cap;
+    const struct tr_forecast_query *q;
+};
+
+static int push(struct out *o, const struct tr_forecast *f)
+{
+    if (o->n == o->cap) {
+        size_t cap = o->cap ? o->cap * 2 : 256;
+        struct tr_forecast *p = realloc(o->f, cap * sizeof *p);
+        if (!p)
+            return TR_ENOMEM;
+        o->f = p;
+        o->cap = cap;
+    }
+    o->f[o->n++] = *f;
+    return 0;
+}
+
+static tr_day day_or_none(tr_day T, int32_t d)
+{
+    return d < 0 ? TR_DAY_NONE : T + d;
+}
+
+/* The next thresholds of one subject whose count is value and whose
+ * gains follow fit. */
+static int forecast_total(struct run *r, struct out *o, enum tr_subject_type st, uint32_t subject,
+                          enum tr_milestone_kind kind, uint64_t value, const struct fc_fit *fit,
+                          const struct fc_calib *cal)
+{
+    uint64_t v = value;
+    uint32_t want = o->q->next ? o->q->next : 1;
+    for (uint32_t k = 0; k < want; k++) {
+        uint64_t th = fc_next_threshold(r->ladder, kind, v);
+        if (!th)
+            break;
+        int32_t e, lo, hi;
+        fc_eta(fit, cal, r->T, (double)(th - value), &e, &lo, &hi);
+        struct tr_forecast f = {st, subject, kind, th, value, th - value, fit->level,
+                                day_or_none(r->T, e), day_or_none(r->T, lo), day_or_none(r->T, hi),
+                                TR_NONE, (enum tr_forecast_method)fit->method};
+        if (push(o, &f))
+            return TR_ENOMEM;
+        v = th;
+    }
+    return 0;
+}
+
+static int forecast_every_track(struct run *r, struct out *o, uint32_t rel)
+{
+    enum { CAP = 256 };
+    uint32_t series[CAP];
+    uint32_t n = fc_release_series(r->c, rel, series, CAP);
+    if (n < 2)
+        return 0;                /* a one-track release: the track's own */
+    uint64_t low = UINT64_MAX;
+    for (uint32_t i = 0; i < n; i++)
+        low = r->value[series[i]] < low ? r->value[series[i]] : low;
+    uint64_t th = low;
+    uint32_t want = o->q->next ? o->q->next : 1;
+    struct fc_member m[CAP];
+    for (uint32_t k = 0; k < want; k++) {
+        if (!(th = fc_next_threshold(r->ladder, TR_MS_EVERY_TRACK, th)))
+            break;
+        uint32_t nm = 0;
+        for (uint32_t i = 0; i < n; i++)
+            if (r->value[series[i]] < th)
+                m[nm++] = (struct fc_member){&r->fit[series[i]], (double)(th - r->value[series[i]]),
+                                             r->c->series_track[series[i]]};
+        int32_t e, lo, hi;
+        uint32_t slowest;
+        fc_every_track(m, nm, &r->cal->c[FC_CAL_TRACK], r->T, &e, &lo, &hi, &slowest);
+        uint32_t ss = r->c->tracks[slowest].series;
+        struct tr_forecast f = {TR_SUBJECT_RELEASE, rel, TR_MS_EVERY_TRACK, th, low,
+                                th - r->value[ss], r->fit[ss].level, day_or_none(r->T, e),
+                                day_or_none(r->T, lo), day_or_none(r->T, hi), slowest,
+                                (enum tr_forecast_method)r->fit[ss].method};
+        for (uint32_t i = 0; i < nm; i++)
+            if (m[i].fit->method == TR_FC_SIMPLE)
+                f.method = TR_FC_SIMPLE;
+        if (push(o, &f))
+            return TR_ENOMEM;
+    }
+    return 0;
+}
+
+static bool wants_kind(const struct tr_forecast_query *q, enum tr_milestone_kind k)
+{
+    return q->kind < 0 || q->kind == (int)k;
+}
+
+static int forecast_subjects(struct run *r, struct out *o)
+{
+    const struct tr_forecast_query *q = o->q;
+    const struct tr_catalog *c = r->c;
+    struct fc_fit fit;
+    int rc = 0;
+    bool one = q->subject_type >= 0 && q->subject != TR_NONE;
+    if (q->subject_type < 0 || q->subject_type == TR_SUBJECT_TRACK)
+        for (uint32_t t = one ? q->subject : 0; t < (one ? q->subject + 1 : c->n_tracks) && !rc; t++) {
+            uint32_t s = c->tracks[t].series;
+            if (c->series_track[s] != t || !r->has[s] || !wants_kind(q, TR_MS_TRACK_TOTAL))
+                continue;
+            rc = forecast_total(r, o, TR_SUBJECT_TRACK, t, TR_MS_TRACK_TOTAL, r->value[s], &r->fit[s],
+                                &r->cal->c[FC_CAL_TRACK]);
+        }
+    if (q->subject_type < 0 || q->subject_type == TR_SUBJECT_RELEASE)
+        for (uint32_t i = one ? q->subject : 0; i < (one ? q->subject + 1 : c->n_releases) && !rc; i++) {
+            if (!r->tot[i].members)
+                continue;
+            if (wants_kind(q, TR_MS_EVERY_TRACK))
+                rc = forecast_every_track(r, o, i);
+            if (!rc && wants_kind(q, TR_MS_RELEASE_TOTAL)) {
+                fc_fit(&r->tot[i], age_on(r->T, r->pv.tot_start[i]), &fit);
+                rc = forecast_total(r, o, TR_SUBJECT_RELEASE, i, TR_MS_RELEASE_TOTAL, r->tot_value[i],
+                                    &fit, &r->cal->c[FC_CAL_RELEASE]);
+            }
+        }
+    if (q->subject_type < 0 || q->subject_type == TR_SUBJECT_ARTIST)
+        for (uint32_t a = one ? q->subject : 0; a < (one ? q->subject + 1 : c->n_artists) && !rc; a++) {
+            uint32_t t = r->nr + a;
+            if (!r->tot[t].members || !wants_kind(q, TR_MS_ARTIST_TOTAL))
+                continue;
+            fc_fit(&r->tot[t], age_on(r->T, r->pv.tot_start[t]), &fit);
+            rc = forecast_total(r, o, TR_SUBJECT_ARTIST, a, TR_MS_ARTIST_TOTAL, r->tot_value[t], &fit,
+                                &r->cal->c[FC_CAL_ARTIST]);
+        }
+    return rc;
+}
+
+/* Marks the groups a one-subject query needs. */
+static void want_groups(const struct tr_catalog *c, const struct tr_forecast_query *q, uint8_t *want)
+{
+    if (q->subject_type == TR_SUBJECT_TRACK) {
+        want[c->tracks[q->subject].series / TR_GROUP_SLOTS] = 1;
+    } else if (q->subject_type == TR_SUBJECT_RELEASE) {
+        const struct tr_release *rel = &c->releases[q->subject];
+        for (uint32_t i = 0; i < rel->n_tracks; i++)
+            want[c->tracks[rel->tracks[i]].series / TR_GROUP_SLOTS] = 1;
+    } else {
+        for (uint32_t t = 0; t < c->n_tracks; t++)
+            for (uint32_t k = 0; k < c->tracks[t].n_artists; k++)
+                if (c->tracks[t].artists[k] == q->subject)
+                    want[c->tracks[t].series / TR_GROUP_SLOTS] = 1;
+    }
+}
+
+static int cmp_forecast(const void *pa, const void *pb)
+{
+    const struct tr_forecast *a = pa, *b = pb;
+    int64_t ea = a->eta == TR_DAY_NONE ? INT64_MAX : a->eta, eb = b->eta == TR_DAY_NONE ? INT64_MAX : b->eta;
+    if (ea != eb)
+        return ea < eb ? -1 : 1;
+    if (a->subject_type != b->subject_type)
+        return a->subject_type < b->subject_type ? -1 : 1;
+    if (a->subject != b->subject)
+        return a->subject < b->subject ? -1 : 1;
+    if (a->kind != b->kind)
+        return a->kind < b->kind ? -1 : 1;
+    return (a->threshold > b->threshold) - (a->threshold < b->threshold);
+}
+
+/* Keeps those expected within q->within days of T, in order. */
+static void finish(struct out *o, tr_day T)
+{
+    size_t k = 0;
+    for (size_t i = 0; i < o->n; i++)
+        if (o->q->within <= 0 || (o->f[i].eta != TR_DAY_NONE && o->f[i].eta - T <= o->q->within))
+            o->f[k++] = o->f[i];
+    o->n = k;
+    if (o->n > 1)
+        qsort(o->f, o->n, sizeof *o->f, cmp_forecast);
+}
+
+/* ---- the public calls ----------------------------------------------------- */
+
+int fc_compute(struct tr_store *s, const struct tr_forecast_query *q, const struct fc_calibs *given,
+               tr_day first, tr_day last, struct tr_forecast_set *out, struct fc_calibs *cal_out,
+               struct tr_error *err)
+{
+    const struct tr_catalog *c = s->catalog;
+    const struct tr_ladder *ladder;
+    int rc = tr_store_ladder(s, &ladder, err);
+    if (rc)
+        return rc;
+    struct tr_engine_prep *prep = tr_store_kept_prep(s);
+    if (!prep && tr_engine_prepare(c, &prep))
+        return tr_error_set(err, TR_ENOMEM, "forecast: out of memory");
+    struct run r = {.be = s->be, .c = c, .ladder = ladder, .ns = c->n_series, .nr = c->n_releases,
+                    .na = c->n_artists};
+    tr_engine_prep_view(prep, &r.pv);
+    r.T = q->as_of == TR_DAY_NONE || q->as_of >= last ? last : q->as_of;
+    r.latest = r.T == last;
+    struct out o = {.q = q};
+    struct fc_calibs cal;
+    uint8_t *want = NULL;
+    memset(out, 0, sizeof *out);
+    out->as_of = r.T;
+    if (run_alloc(&r)) {
+        rc = tr_error_set(err, TR_ENOMEM, "forecast: out of memory");
+        goto done;
+    }
+    if (given)
+        cal = *given;
+    else if ((rc = fc_calibrate(s->be, c, &r.pv, ladder, first, r.T, &cal, err)))
+        goto done;
+    r.cal = &cal;
+    if (q->subject_type >= 0 && q->subject != TR_NONE) {
+        uint32_t ng = (r.ns + TR_GROUP_SLOTS - 1) / TR_GROUP_SLOTS;
+        if (!(want = calloc(ng ? ng : 1, 1))) {
+            rc = tr_error_set(err, TR_ENOMEM, "forecast: out of memory");
+            goto done;
+        }
+        want_groups(c, q, want);
+    }
+    if ((rc = run_read(&r, want, err)))
+        goto done;
+    if ((rc = forecast_subjects(&r, &o))) {
+        rc = tr_error_set(err, rc, "forecast: out of memory");
+        goto done;
+    }
+    finish(&o, r.T);
+    out->f = o.f;
+    out->n = o.n;
+    o.f = NULL;
+    if (cal_out)
+        *cal_out = cal;
+done:
+    free(o.f);
+    free(want);
+    run_release(&r);
+    tr_engine_prep_free(prep);
+    return rc;
+}
+
+struct forecast_args {
+    const struct tr_forecast_query *q;
+    struct tr_forecast_set *out;
+};
+
+static int forecast_fn(struct tr_store *s, void *arg, struct tr_error *err)
+{
+    struct forecast_args *a = arg;
+    int rc = s->catalog ? 0 : tr_store_load_catalog(s, err);
+    if (rc)
+        return rc;
+    uint32_t ng = (s->catalog->n_series + TR_GROUP_SLOTS - 1) / TR_GROUP_SLOTS;
+    tr_day first, last;
+    if ((rc = fc_store_days(s->be, ng, &first, &last, err)))
+        return rc;
+    if (last == TR_DAY_NONE) {
+        memset(a->out, 0, sizeof *a->out);
+        a->out->as_of = TR_DAY_NONE;
+        return 0;
+    }
+    /* the store's last day: the forecasts the daily import kept */
+    struct fc_kept kept;
+    bool have = (a->q->as_of == TR_DAY_NONE || a->q->as_of >= last) &&
+                fc_kept_read(s, last, &kept) == 0;
+    if (have && (a->q->next ? a->q->next : 1) == 1) {
+        rc = fc_kept_select(&kept, a->q, a->out, err);
+        fc_kept_release(&kept);
+        return rc;
+    }
+    rc = fc_compute(s, a->q, have ? &kept.cal : NULL, first, last, a->out, NULL, err);
+    if (have)
+        fc_kept_release(&kept);
+    return rc;
+}
+
+int tr_store_forecasts(struct tr_store *s, const struct tr_forecast_query *q,
+                       struct tr_forecast_set *out, struct tr_error *err)
+{
+    struct forecast_args a = {q, out};
+    memset(out, 0, sizeof *out);
+    return tr_store_read(s, forecast_fn, &a, err);
+}
+
+void tr_forecast_set_release(struct tr_forecast_set *fs)
+{
+    if (!fs)
+        return;
+    free(fs->f);
+    memset(fs, 0, sizeof *fs);
+}

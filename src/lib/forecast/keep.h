@@ -1,0 +1,41 @@
+/*
+ * forecast/keep.h: the forecasts the daily import keeps (library-private).
+ *
+ * After an import the forecasts of every subject as of the store's last
+ * day, with the calibration they were made with, are kept as one blob
+ * (the backend's put_forecasts; beside the SQLite store,
+ * STORE-forecasts.N), so that readers (the CLI, the web side) take them
+ * without recomputing.  The blob names the day and the catalog's shape and
+ * ladder it was made for; one that does not fit reads as none.
+ */
+#ifndef TR_FORECAST_KEEP_H
+#define TR_FORECAST_KEEP_H
+
+#include "forecast/forecast.h"
+
+struct tr_store;
+
+struct fc_kept {
+    struct fc_calibs cal;
+    struct tr_forecast *f;       /* in tr_store_forecasts order */
+    size_t n;
+    tr_day as_of;
+    void *data;                  /* the blob f points into */
+};
+
+/* Reads the kept forecasts made as of day T for the store's catalog and
+ * ladder: 0, or -1 when none fit (k untouched). */
+int fc_kept_read(struct tr_store *s, tr_day T, struct fc_kept *k);
+void fc_kept_release(struct fc_kept *k);
+/* The calibration kept with the last forecasts, whatever they were made
+ * for: 0, or -1 when none. */
+int fc_kept_calibs(struct tr_store *s, struct fc_calibs *out);
+/* Those of k that q asks for, as tr_store_forecasts gives them. */
+int fc_kept_select(const struct fc_kept *k, const struct tr_forecast_query *q,
+                   struct tr_forecast_set *out, struct tr_error *err);
+
+/* Computes every subject's forecast as of the store's last day and keeps
+ * them (inside the import's write transaction, catalog loaded). */
+int tr_store_keep_forecasts(struct tr_store *s, struct tr_error *err);
+
+#endif

@@ -1,0 +1,381 @@
+/*
+ * model.c: the model of daily gains (model.h says what; docs/forecasts.md
+ * why).  Pure functions: no allocation, no state.
+ */
+#include "forecast/model.h"
+
+#include <math.h>
+#include <string.h>
+
+#include "trackrecord/forecast.h"
+
+const int32_t fc_horizons[FC_NH] = {1, 3, 7, 14, 21, 30, 45, 60, 90, 120, 180, 270, 365, 730, 1096};
+const double fc_probs[FC_NQ] = {0.02, 0.05, 0.10, 0.25, 0.50, 0.75, 0.90, 0.95, 0.98};
+
+/* ---- stats of one series ---------------------------------------------- */
+
+/* The day's gain, or how a day is to be read. */
+enum { DAY_NONE, DAY_GAIN, DAY_HELD };
+
+/* Daily gains of the window's days 1..FC_WINDOW (g[i], ok[i] when
+ * usable); returns the day of the series' start inside the window (its
+ * first count, not a gain), 0 when it started before. */
+static int window_gains(const uint64_t *value, const uint8_t *present, float *g, uint8_t *ok,
+                        double *recent)
+{
+    bool started = value[0] > 0;
+    int start = 0, pending = 0;
+    *recent = 0;
+    for (int i = 1; i <= FC_WINDOW; i++) {
+        g[i] = 0;
+        ok[i] = 0;
+        if (!present[i]) {
+            pending += started;
+            continue;
+        }
+        if (!started) {
+            if (value[i] > 0) {
+                started = true;
+                start = i;
+            }
+            continue;
+        }
+        int64_t d = (int64_t)(value[i] - value[i - 1]);
+        if (i > FC_WINDOW - 7)
+            *recent += (double)d;
+        if (d < 0) {                 /* a correction: the day tells nothing */
+            pending = 0;
+            continue;
+        }
+        if (d == 0) {                /* stale when a later count moves */
+            bool moves = false;
+            for (int j = i + 1; j <= FC_WINDOW && !moves; j++)
+                moves = present[j] && value[j] > value[j - 1];
+            if (moves) {
+                pending++;
+                continue;
+            }
+        }
+        /* a gain over the days since the last usable one */
+        float each = (float)((double)d / (pending + 1));
+        for (int j = i - pending; j <= i; j++) {
+            g[j] = each;
+            ok[j] = 1;
+        }
+        pending = 0;
+    }
+    *recent /= 7;
+    return start;
+}
+
+static int cmp_float(const void *a, const void *b)
+{
+    float x = *(const float *)a, y = *(const float *)b;
+    return (x > y) - (x < y);
+}
+
+/* Median of n (<= 32) values, which it reorders. */
+static float median(float *v, int n)
+{
+    /* insertion sort: n is small */
+    for (int i = 1; i < n; i++) {
+        float x = v[i];
+        int j = i - 1;
+        for (; j >= 0 && cmp_float(&v[j], &x) > 0; j--)
+            v[j + 1] = v[j];
+        v[j + 1] = x;
+    }
+    return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
+}
+
+void fc_series_stats(const uint64_t *value, const uint8_t *present, tr_day as_of,
+                     struct fc_stats *out)
+{
+    float g[FC_WINDOW + 1];
+    uint8_t ok[FC_WINDOW + 1];
+    double recent;
+    memset(out, 0, sizeof *out);
+    if (value[FC_WINDOW] == 0)
+        return;                      /* no data yet: not a member */
+    int start = window_gains(value, present, g, ok, &recent);
+    out->members = 1;
+    out->recent = (float)recent;
+    /* each week's mean of usable days, when it has at least three */
+    bool have[FC_WEEKS];
+    int n_have = 0;
+    for (int k = 0; k < FC_WEEKS; k++) {
+        double sum = 0;
+        int n = 0;
+        for (int i = 1 + 7 * k; i <= 7 + 7 * k; i++)
+            if (ok[i]) {
+                sum += g[i];
+                n++;
+            }
+        have[k] = n >= 3;
+        out->rate[k] = have[k] ? (float)(sum / n) : 0;
+        out->usable[k] = have[k];
+        n_have += have[k];
+    }
+    /* weeks after the start without usable days take their neighbours' */
+    for (int k = 0; k < FC_WEEKS && n_have; k++) {
+        if (have[k] || 7 + 7 * k <= start)
+            continue;
+        int lo = k - 1, hi = k + 1;
+        while (lo >= 0 && !have[lo])
+            lo--;
+        while (hi < FC_WEEKS && !have[hi])
+            hi++;
+        out->rate[k] = lo >= 0 && hi < FC_WEEKS ? (out->rate[lo] + out->rate[hi]) / 2
+                     : lo >= 0 ? out->rate[lo] : out->rate[hi];
+    }
+    /* the last (up to 7) usable daily gains: the simple method */
+    double s = 0;
+    int n = 0;
+    for (int i = FC_WINDOW; i >= 1 && n < 7; i--)
+        if (ok[i]) {
+            s += g[i];
+            n++;
+        }
+    out->simple = n ? (float)(s / n) : 0;
+    /* weekday factors: each weekday's median ratio to its week's mean,
+     * for a series with enough streams for them to mean anything */
+    float f[7];
+    double window_sum = 0;
+    for (int i = 1; i <= FC_WINDOW; i++)
+        window_sum += ok[i] ? g[i] : 0;
+    for (int w = 0; w < 7; w++)
+        f[w] = 1;
+    if (window_sum >= 5000) {
+        double fsum = 0;
+        int fn = 0;
+        for (int w = 0; w < 7; w++) {
+            float r[FC_WEEKS];
+            int nr = 0;
+            for (int k = 0; k < FC_WEEKS; k++) {
+                int i = 1 + 7 * k + ((w - fc_weekday(as_of - FC_WINDOW + 1 + 7 * k)) % 7 + 7) % 7;
+                if (have[k] && ok[i] && out->rate[k] > 0)
+                    r[nr++] = g[i] / out->rate[k];
+            }
+            if (nr >= 2) {
+                f[w] = median(r, nr);
+                f[w] = f[w] < 0.4f ? 0.4f : f[w] > 2.5f ? 2.5f : f[w];
+                fsum += f[w];
+                fn++;
+            }
+        }
+        /* the weekdays measured keep their mean at 1 */
+        for (int w = 0; w < 7 && fn; w++)
+            f[w] = (float)(f[w] * fn / fsum);
+    }
+    for (int w = 0; w < 7; w++)
+        out->day[w] = out->rate[FC_WEEKS - 1] * f[w];
+}
+
+void fc_stats_add(struct fc_stats *a, const struct fc_stats *b)
+{
+    for (int k = 0; k < FC_WEEKS; k++) {
+        a->rate[k] += b->rate[k];
+        a->usable[k] = (uint16_t)(a->usable[k] + b->usable[k]);
+    }
+    for (int w = 0; w < 7; w++)
+        a->day[w] += b->day[w];
+    a->recent += b->recent;
+    a->simple += b->simple;
+    a->members = (uint16_t)(a->members + b->members);
+}
+
+/* ---- the fit ------------------------------------------------------------ */
+
+/* Days over which the trend dies out: the excess over the floor decays
+ * at about FC_DECAY / age a day (a power law's rate), at least as fast as
+ * over a year. */
+#define FC_DECAY 1.5
+
+void fc_fit(const struct fc_stats *st, int32_t age, struct fc_fit *out)
+{
+    memset(out, 0, sizeof *out);
+    for (int w = 0; w < 7; w++)
+        out->f[w] = 1;
+    out->rate = 1.0f / 365;
+    out->method = TR_FC_SIMPLE;
+    if (!st->members)
+        return;
+    /* the weeks on which every member had usable days */
+    float x[FC_WEEKS], y[FC_WEEKS];
+    int n = 0;
+    for (int k = 0; k < FC_WEEKS; k++)
+        if (st->usable[k] >= st->members) {
+            x[n] = (float)(k - (FC_WEEKS - 1));
+            y[n++] = logf(st->rate[k] > 0.01f ? st->rate[k] : 0.01f);
+        }
+    if (n < FC_MIN_WEEKS) {
+        out->level = out->floor = st->simple > 0 ? st->simple : 0;
+        return;
+    }
+    /* Theil-Sen: the median of the pairwise slopes, then the median
+     * intercept at the last week */
+    float slopes[FC_WEEKS * (FC_WEEKS - 1) / 2], res[FC_WEEKS], dev[FC_WEEKS];
+    int ns = 0;
+    for (int i = 0; i < n; i++)
+        for (int j = i + 1; j < n; j++)
+            slopes[ns++] = (y[j] - y[i]) / (x[j] - x[i]);
+    double b = median(slopes, ns);   /* per week */
+    for (int i = 0; i < n; i++)
+        res[i] = y[i] - (float)b * x[i];
+    float a = median(res, n);
+    /* the slope shrunk by its uncertainty (from the residuals' spread) */
+    double xm = 0, sxx = 0;
+    for (int i = 0; i < n; i++)
+        xm += x[i] / n;
+    for (int i = 0; i < n; i++) {
+        sxx += (x[i] - xm) * (x[i] - xm);
+        dev[i] = fabsf(res[i] - a);
+    }
+    double se = 1.4826 * median(dev, n) / sqrt(sxx);
+    if (b * b + se * se > 0)
+        b *= b * b / (b * b + se * se);
+    /* the last week's rate is centred 3 days before as_of */
+    double s = b / 7;                /* per day */
+    double level = exp(a + 3 * s);
+    double t = age == INT32_MIN || age < 0 ? 365 : age;
+    double rate = FC_DECAY / (t + 7);
+    rate = rate < 1.0 / 365 ? 1.0 / 365 : rate;
+    /* g = floor + (level - floor) e^-rate*d has the slope s now */
+    if (s < -rate)
+        rate = -s;                   /* falling faster than it settles: to nothing */
+    double floor = level * (1 + s / rate);
+    if (floor > 2 * level)
+        floor = 2 * level;           /* growth: at most double */
+    if (level < 0.02)
+        level = floor = 0;
+    out->level = (float)level;
+    out->floor = (float)(floor > 0 ? floor : 0);
+    out->rate = (float)rate;
+    out->method = TR_FC_MODEL;
+    double mean = 0;
+    for (int w = 0; w < 7; w++)
+        mean += st->day[w];
+    mean /= 7;
+    if (mean > 0)
+        for (int w = 0; w < 7; w++)
+            out->f[w] = (float)(st->day[w] / mean);
+}
+
+double fc_gain(const struct fc_fit *f, double d)
+{
+    if (d <= 0 || f->level <= 0)
+        return 0;
+    double F = f->floor, r = f->rate;
+    return F * d + (f->level - F) * (1 - exp(-r * d)) / r;
+}
+
+/* ---- calibration -------------------------------------------------------- */
+
+double fc_calib_q(const struct fc_calib *c, double d, int k)
+{
+    if (d <= fc_horizons[0])
+        return c->q[0][k];
+    for (int h = 1; h < FC_NH; h++)
+        if (d <= fc_horizons[h]) {
+            double u = (d - fc_horizons[h - 1]) / (fc_horizons[h] - fc_horizons[h - 1]);
+            return c->q[h - 1][k] + u * (c->q[h][k] - c->q[h - 1][k]);
+        }
+    return c->q[FC_NH - 1][k];
+}
+
+double fc_calib_cdf(const struct fc_calib *c, double d, double x)
+{
+    double q[FC_NQ];
+    for (int k = 0; k < FC_NQ; k++)
+        q[k] = fc_calib_q(c, d, k);
+    if (x <= q[0])
+        return fc_probs[0] / 2;
+    for (int k = 1; k < FC_NQ; k++)
+        if (x <= q[k])
+            return q[k] > q[k - 1]
+                       ? fc_probs[k - 1] + (fc_probs[k] - fc_probs[k - 1]) * (x - q[k - 1]) / (q[k] - q[k - 1])
+                       : fc_probs[k];
+    return 1 - (1 - fc_probs[FC_NQ - 1]) / 2;
+}
+
+void fc_calib_default(struct fc_calib *c)
+{
+    static const double z[FC_NQ] = {-2.054, -1.645, -1.2816, -0.674, 0, 0.674, 1.2816, 1.645, 2.054};
+    memset(c, 0, sizeof *c);
+    for (int h = 0; h < FC_NH; h++) {
+        double sigma = 0.1 * sqrt(fc_horizons[h] / 7.0);
+        sigma = sigma > 1.5 ? 1.5 : sigma;
+        for (int k = 0; k < FC_NQ; k++)
+            c->q[h][k] = (float)(z[k] * sigma);
+    }
+}
+
+/* ---- dates -------------------------------------------------------------- */
+
+/* Whether the model's gain over d days, scaled by the quantile k of its
+ * errors, covers remaining. */
+static bool reaches(const struct fc_fit *f, const struct fc_calib *c, int k, double remaining,
+                    int32_t d)
+{
+    return log(fc_gain(f, d) + 1) + fc_calib_q(c, d, k) >= log(remaining + 1);
+}
+
+/* The first day (1..TR_FORECAST_HORIZON) that reaches, or -1. */
+static int32_t first_day(const struct fc_fit *f, const struct fc_calib *c, int k, double remaining)
+{
+    int32_t lo = 1, hi = TR_FORECAST_HORIZON;
+    if (!reaches(f, c, k, remaining, hi))
+        return -1;
+    while (lo < hi) {
+        int32_t mid = lo + (hi - lo) / 2;
+        if (reaches(f, c, k, remaining, mid))
+            hi = mid;
+        else
+            lo = mid + 1;
+    }
+    return lo;
+}
+
+/* The gain over d days with the weekday factors: whole weeks average
+ * them out, the days of the last part week carry theirs. */
+static double weekly_gain(const struct fc_fit *f, tr_day as_of, int32_t d)
+{
+    double g = fc_gain(f, d);
+    for (int32_t j = d - d % 7 + 1; j <= d; j++)
+        g += (fc_gain(f, j) - fc_gain(f, j - 1)) * (f->f[fc_weekday(as_of + j)] - 1);
+    return g;
+}
+
+void fc_eta(const struct fc_fit *f, const struct fc_calib *c, tr_day as_of, double remaining,
+            int32_t *eta, int32_t *lo, int32_t *hi)
+{
+    if (remaining <= 0) {
+        *eta = *lo = *hi = 0;
+        return;
+    }
+    int32_t mid = first_day(f, c, FC_Q50, remaining);
+    *lo = first_day(f, c, FC_Q90, remaining);
+    *hi = first_day(f, c, FC_Q10, remaining);
+    if (mid > 0) {
+        /* the weekday of the crossing, with the median's correction */
+        double scale = exp(fc_calib_q(c, mid, FC_Q50));
+        int32_t d = mid > 7 ? mid - 7 : 1, end = mid + 7;
+        while (d < end && d < TR_FORECAST_HORIZON && scale * weekly_gain(f, as_of, d) < remaining)
+            d++;
+        mid = d;
+    }
+    if (*lo > 0 && mid > 0 && *lo > mid)
+        *lo = mid;
+    if (mid > 0 && *hi > 0 && *hi < mid)
+        *hi = mid;
+    if (mid < 0)
+        *hi = -1;
+    *eta = mid;
+}
+
+double fc_p_by(const struct fc_fit *f, const struct fc_calib *c, double remaining, int32_t d)
+{
+    if (remaining <= 0)
+        return 1;
+    return 1 - fc_calib_cdf(c, d, log(remaining + 1) - log(fc_gain(f, d) + 1));
+}
