@@ -66,6 +66,7 @@ unit: $(UNIT_BIN)
 
 e2e: $(BIN)
 	TRACKRECORD_BIN=$(abspath $(BIN)) tests/e2e/run.sh
+	TRACKRECORD_BIN=$(abspath $(BIN)) tests/e2e/forecast.sh
 
 check: unit e2e
 

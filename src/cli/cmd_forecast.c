@@ -63,14 +63,32 @@ static void day_text(tr_day d, char buf[TR_DATE_LEN])
         tr_day_format(d, buf);
 }
 
+/* A count as a post rounds it: "1.27M", "177K", "12.4B", "950". */
+static void approx(double v, char *buf, size_t size)
+{
+    static const struct { double unit; const char *suffix; } units[] = {
+        {1e12, "T"}, {1e9, "B"}, {1e6, "M"}, {1e3, "K"}};
+    for (size_t i = 0; i < sizeof units / sizeof *units; i++)
+        if (v >= units[i].unit) {
+            double x = v / units[i].unit;
+            int n = snprintf(buf, size, x >= 100 ? "%.0f" : x >= 10 ? "%.1f" : "%.2f", x);
+            /* "4.00" -> "4", "1.50" -> "1.5" */
+            while (n > 1 && strchr(buf, '.') && (buf[n - 1] == '0' || buf[n - 1] == '.'))
+                buf[--n] = '\0';
+            snprintf(buf + n, size - (size_t)n, "%s", units[i].suffix);
+            return;
+        }
+    snprintf(buf, size, "%.0f", v);
+}
+
 void cli_forecast_post(const struct tr_catalog *c, const struct tr_forecast *f, tr_day as_of,
                        char *buf, size_t size)
 {
     char th[32], rem[32], daily[32], eta[TR_DATE_LEN], lo[TR_DATE_LEN], hi[TR_DATE_LEN];
     const char *name = cli_subject_name(c, f->subject_type, f->subject);
     tr_count_format(f->threshold, th, sizeof th);
-    tr_count_format(f->remaining, rem, sizeof rem);
-    tr_count_format((uint64_t)(f->daily + 0.5), daily, sizeof daily);
+    approx((double)f->remaining, rem, sizeof rem);
+    approx(f->daily, daily, sizeof daily);
     day_text(f->eta, eta);
     day_text(f->eta_low, lo);
     day_text(f->eta_high, hi);

@@ -28,7 +28,7 @@ struct errs {
 
 struct bt {
     const struct fc_panel *p;
-    const struct tr_ladder *ladder;
+    const struct tr_ladders *ladder;
     const int32_t *hz;
     size_t nh;
     struct errs *e;              /* [nh][BT_KINDS] */
@@ -216,8 +216,8 @@ static int backtest_fn(struct tr_store *s, void *arg, struct tr_error *err)
 {
     struct bt_args *a = arg;
     int rc = s->catalog ? 0 : tr_store_load_catalog(s, err);
-    const struct tr_ladder *ladder;
-    if (rc || (rc = tr_store_ladder(s, &ladder, err)))
+    const struct tr_ladders *ladder;
+    if (rc || (rc = tr_store_ladders(s, &ladder, err)))
         return rc;
     const struct tr_catalog *c = s->catalog;
     uint32_t ng = (c->n_series + TR_GROUP_SLOTS - 1) / TR_GROUP_SLOTS;

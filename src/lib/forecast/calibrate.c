@@ -59,7 +59,7 @@ static int subject_samples(const struct fc_panel *p, struct fc_samples *s, int k
 }
 
 int fc_collect(const struct fc_panel *p, const struct fc_cut *cut, tr_day c,
-               const struct tr_ladder *ladder, struct fc_samples *s)
+               const struct tr_ladders *ladder, struct fc_samples *s)
 {
     for (uint32_t i = 0; i < p->n_series; i++) {
         uint32_t sr = p->series[i];
@@ -169,7 +169,7 @@ int fc_calibs_from(const struct fc_samples *s, tr_day upto, struct fc_calibs *ou
 }
 
 int fc_calibrate(struct tr_backend *be, const struct tr_catalog *c,
-                 const struct tr_engine_prep_view *pv, const struct tr_ladder *ladder,
+                 const struct tr_engine_prep_view *pv, const struct tr_ladders *ladder,
                  tr_day first, tr_day T, struct fc_calibs *out, struct tr_error *err)
 {
     struct fc_panel p;

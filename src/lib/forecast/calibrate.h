@@ -30,7 +30,7 @@ void fc_samples_release(struct fc_samples *s);
 /* Adds the errors of the forecasts from cut c (fc_panel_cut filled cut);
  * cuts must come in day order.  0 or TR_ENOMEM. */
 int fc_collect(const struct fc_panel *p, const struct fc_cut *cut, tr_day c,
-               const struct tr_ladder *ladder, struct fc_samples *s);
+               const struct tr_ladders *ladder, struct fc_samples *s);
 /* The calibration from the samples known by day upto.  0 or TR_ENOMEM. */
 int fc_calibs_from(const struct fc_samples *s, tr_day upto, struct fc_calibs *out);
 

@@ -21,10 +21,9 @@ const char *tr_forecast_method_name(enum tr_forecast_method m)
     return m == TR_FC_SIMPLE ? "simple" : "model";
 }
 
-uint64_t fc_next_threshold(const struct tr_ladder *ladder, enum tr_milestone_kind kind, uint64_t v)
+uint64_t fc_next_threshold(const struct tr_ladders *ladder, enum tr_milestone_kind kind, uint64_t v)
 {
-    (void)kind;              /* one ladder for every kind, for now */
-    return tr_ladder_next(ladder, v);
+    return tr_ladders_next(ladder, kind, v);
 }
 
 int32_t fc_naive_days(double recent, double remaining)
@@ -106,7 +105,7 @@ void fc_every_track(const struct fc_member *m, uint32_t n, const struct fc_calib
 struct run {
     struct tr_backend *be;
     const struct tr_catalog *c;
-    const struct tr_ladder *ladder;
+    const struct tr_ladders *ladder;
     struct tr_engine_prep_view pv;
     tr_day T;
     bool latest;
@@ -378,8 +377,8 @@ int fc_compute(struct tr_store *s, const struct tr_forecast_query *q, const stru
                struct tr_error *err)
 {
     const struct tr_catalog *c = s->catalog;
-    const struct tr_ladder *ladder;
-    int rc = tr_store_ladder(s, &ladder, err);
+    const struct tr_ladders *ladder;
+    int rc = tr_store_ladders(s, &ladder, err);
     if (rc)
         return rc;
     struct tr_engine_prep *prep = tr_store_kept_prep(s);

@@ -19,12 +19,12 @@ struct fc_calibs {
 
 /* The next threshold above v a subject of this kind is forecast for, or 0
  * when its ladder has none: the one place that picks them. */
-uint64_t fc_next_threshold(const struct tr_ladder *ladder, enum tr_milestone_kind kind, uint64_t v);
+uint64_t fc_next_threshold(const struct tr_ladders *ladder, enum tr_milestone_kind kind, uint64_t v);
 
 /* Measures the model's errors on the store's history up to T (a sample
  * of the groups of a large store): calibrate.c. */
 int fc_calibrate(struct tr_backend *be, const struct tr_catalog *c,
-                 const struct tr_engine_prep_view *pv, const struct tr_ladder *ladder,
+                 const struct tr_engine_prep_view *pv, const struct tr_ladders *ladder,
                  tr_day first, tr_day T, struct fc_calibs *out, struct tr_error *err);
 
 /* The groups a calibration or a backtest follows: all of a small store,

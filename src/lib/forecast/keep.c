@@ -32,9 +32,9 @@ static size_t records_offset(void)
     return (sizeof(struct keep_header) + sizeof(struct fc_calibs) + 7) & ~(size_t)7;
 }
 
-static uint64_t ladder_hash(const struct tr_ladder *l)
+static uint64_t ladder_hash(const struct tr_ladders *l)
 {
-    const char *t = tr_ladder_text(l);
+    const char *t = tr_ladders_text(l);
     return XXH64(t, strlen(t), 0);
 }
 
@@ -72,10 +72,10 @@ int fc_kept_calibs(struct tr_store *s, struct fc_calibs *out)
 int fc_kept_read(struct tr_store *s, tr_day T, struct fc_kept *k)
 {
     const struct tr_catalog *c = s->catalog;
-    const struct tr_ladder *ladder;
+    const struct tr_ladders *ladder;
     struct keep_header h;
     size_t len;
-    if (!c || tr_store_ladder(s, &ladder, NULL))
+    if (!c || tr_store_ladders(s, &ladder, NULL))
         return -1;
     void *data = read_blob(s, &h, &len);
     if (!data)
@@ -134,8 +134,8 @@ int fc_kept_select(const struct fc_kept *k, const struct tr_forecast_query *q,
 int tr_store_keep_forecasts(struct tr_store *s, struct tr_error *err)
 {
     const struct tr_catalog *c = s->catalog;
-    const struct tr_ladder *ladder;
-    int rc = tr_store_ladder(s, &ladder, err);
+    const struct tr_ladders *ladder;
+    int rc = tr_store_ladders(s, &ladder, err);
     if (rc)
         return rc;
     uint32_t ng = (c->n_series + TR_GROUP_SLOTS - 1) / TR_GROUP_SLOTS;
