@@ -294,6 +294,7 @@ int tr_fmt_tracks_read(struct tr_import_ctx *x, struct tr_input *in, struct tr_e
 
 struct entry {
     uint32_t release, track;
+    uint64_t disc;               /* 1 without a disc column */
     uint64_t position;
     size_t line;
 };
@@ -303,31 +304,42 @@ static int entry_cmp(const void *pa, const void *pb)
     const struct entry *a = pa, *b = pb;
     if (a->release != b->release)
         return a->release < b->release ? -1 : 1;
+    if (a->disc != b->disc)
+        return a->disc < b->disc ? -1 : 1;
     return a->position < b->position ? -1 : a->position > b->position;
 }
 
-/* Each release named in the file gets exactly the listed tracks, in
- * position order. */
+/* Each release named in the file gets exactly the listed tracks, in disc
+ * then position order (a position is unique within its disc: the track
+ * numbers of a multi-disc album start again on each). */
 int tr_fmt_tracklist_read(struct tr_import_ctx *x, struct tr_input *in, struct tr_error *err)
 {
-    static const char *const cols[] = {"release", "position", "track"};
+    static const char *const cols[] = {"release", "position", "track", "disc"};
     struct reader rd;
     struct entry *v = NULL;
     size_t n = 0, cap = 0;
-    int rc = tr_import_csv_open(&rd.csv, in, cols, 3, 3, rd.col, err), r;
+    int rc = tr_import_csv_open(&rd.csv, in, cols, 4, 3, rd.col, err), r;
     char b[2][1024];
     while (!rc && (r = tr_import_csv_row(x, &rd.csv, err)) > 0) {
         size_t line = rd.csv.line;
         const char *rel = b[0], *tr = b[1];
         tr_import_field(&rd.csv, rd.col[0], b[0], sizeof b[0]);
         tr_import_field(&rd.csv, rd.col[2], b[1], sizeof b[1]);
-        struct entry e = {.line = line};
+        struct entry e = {.line = line, .disc = 1};
         if ((e.release = tr_catalog_release(x->catalog, rel)) == TR_NONE) {
             rc = tr_error_set(err, TR_EUNKNOWN, "%s:%zu: release: unknown release '%s'", in->base, line, rel);
             break;
         }
         if ((rc = tr_csv_u64(&rd.csv, (size_t)rd.col[1], "position", &e.position, err)))
             break;
+        char disc[32];
+        if (tr_import_field(&rd.csv, rd.col[3], disc, sizeof disc) &&
+            (rc = tr_csv_u64(&rd.csv, (size_t)rd.col[3], "disc", &e.disc, err)))
+            break;   /* an empty disc is the first */
+        if (e.disc == 0) {
+            rc = tr_error_set(err, TR_EFORMAT, "%s:%zu: disc: discs count from 1, not 0", in->base, line);
+            break;
+        }
         if ((rc = tr_import_track(x, tr, strlen(tr), NULL, line, "track", &e.track, err)))
             break;
         if (n == cap) {
@@ -353,12 +365,16 @@ int tr_fmt_tracklist_read(struct tr_import_ctx *x, struct tr_input *in, struct t
         size_t j = i;
         uint32_t k = 0;
         for (; j < n && v[j].release == v[i].release; j++) {
-            if (j > i && v[j].position == v[j - 1].position) {
+            if (j > i && v[j].disc == v[j - 1].disc && v[j].position == v[j - 1].position) {
                 size_t a = v[j - 1].line < v[j].line ? v[j - 1].line : v[j].line;
                 size_t bl = v[j - 1].line < v[j].line ? v[j].line : v[j - 1].line;
-                rc = tr_error_set(err, TR_ECONFLICT, "%s:%zu: position: release '%s' has position %llu twice (also line %zu)",
+                char disc[32] = "";
+                if (rd.col[3] >= 0)
+                    snprintf(disc, sizeof disc, " on disc %llu", (unsigned long long)v[j].disc);
+                rc = tr_error_set(err, TR_ECONFLICT,
+                                  "%s:%zu: position: release '%s' has position %llu%s twice (also line %zu)",
                                   in->base, bl, x->catalog->releases[v[j].release].id,
-                                  (unsigned long long)v[j].position, a);
+                                  (unsigned long long)v[j].position, disc, a);
                 break;
             }
             list[k++] = v[j].track;

@@ -81,7 +81,7 @@ static int is_tracks(const struct tr_input *in, const char *h, size_t n)
 }
 static int is_tracklist(const struct tr_input *in, const char *h, size_t n)
 {
-    return header_is(h, n, "release,position,track");
+    return header_is(h, n, "release,position,track") || header_is(h, n, "release,disc,position,track");
 }
 static int is_streams(const struct tr_input *in, const char *h, size_t n)
 {

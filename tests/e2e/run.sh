@@ -681,6 +681,10 @@ t_missing_store_is_reported() {
     contains "message" "$err" "no store here yet"
 }
 
+# the areas in scripts of their own
+FEEDS=$ROOT/tests/data/feeds
+. "$ROOT/tests/e2e/t-noteworthy.sh"
+
 passed=0 failed=0
 for t in $(declare -F | awk '{print $3}' | grep '^t_'); do
     fail_msg=""
