@@ -84,7 +84,7 @@ bool tr_world_row_contains(const struct tr_group *r, const struct tr_group *g)
 static bool artist_in(const struct tr_catalog *c, uint32_t a, const struct tr_group *g)
 {
     const struct tr_artist *ar = &c->artists[a];
-    if ((g->country[0] && strncmp(ar->country, g->country, 2) != 0) ||
+    if ((g->country[0] && (ar->country[0] != g->country[0] || ar->country[1] != g->country[1])) ||
         (g->kind != TR_KIND_UNKNOWN && ar->kind != g->kind) ||
         (g->gender != TR_GENDER_UNKNOWN && ar->gender != g->gender))
         return false;
@@ -156,11 +156,55 @@ struct acts {
     uint32_t n;
 };
 
+static bool same_artist_group(const struct tr_group *a, const struct tr_group *b)
+{
+    return a->country[0] == b->country[0] && a->country[1] == b->country[1] &&
+           a->kind == b->kind && a->gender == b->gender && same_genre(a->genre, b->genre);
+}
+
 struct acts_cache {
     struct acts *v;
     size_t n, cap;
+    uint32_t *slot;                   /* open addressing over v, by group; TR_NONE */
+    size_t n_slots;
     tr_day *artist_day0;
 };
+
+static uint64_t group_hash(const struct tr_group *g)
+{
+    uint64_t h = 1469598103934665603ULL;
+    const unsigned char *p = (const unsigned char *)(g->genre ? g->genre : "");
+    for (; *p; p++)
+        h = (h ^ *p) * 1099511628211ULL;
+    h ^= (uint64_t)(unsigned char)g->country[0] << 8 | (uint64_t)(unsigned char)g->country[1] << 16 |
+         (uint64_t)g->kind << 24 | (uint64_t)g->gender << 28 | (uint64_t)(g->genre != NULL) << 32;
+    h *= 0x9E3779B97F4A7C15ULL;
+    return h ^ (h >> 29);
+}
+
+/* The slot of g's entry, or of the empty slot where it goes. */
+static size_t acts_slot(const struct acts_cache *ac, const struct tr_group *g)
+{
+    size_t i = (size_t)group_hash(g) & (ac->n_slots - 1);
+    while (ac->slot[i] != TR_NONE && !same_artist_group(&ac->v[ac->slot[i]].group, g))
+        i = (i + 1) & (ac->n_slots - 1);
+    return i;
+}
+
+static int acts_grow(struct acts_cache *ac)
+{
+    size_t n = ac->n_slots ? 2 * ac->n_slots : 64;
+    uint32_t *slot = malloc(n * sizeof *slot), *old = ac->slot;
+    if (!slot)
+        return TR_ENOMEM;
+    memset(slot, 0xff, n * sizeof *slot);
+    ac->slot = slot;
+    ac->n_slots = n;
+    for (size_t k = 0; k < ac->n; k++)
+        ac->slot[acts_slot(ac, &ac->v[k].group)] = (uint32_t)k;
+    free(old);
+    return TR_OK;
+}
 
 static int day_cmp(const void *a, const void *b)
 {
@@ -168,11 +212,6 @@ static int day_cmp(const void *a, const void *b)
     return (x > y) - (x < y);
 }
 
-static bool same_artist_group(const struct tr_group *a, const struct tr_group *b)
-{
-    return strncmp(a->country, b->country, 2) == 0 && a->kind == b->kind &&
-           a->gender == b->gender && same_genre(a->genre, b->genre);
-}
 
 /* The acts of g's artist attributes out by D (an unknown day 0 is out). */
 static int acts_on(const struct tr_catalog *c, struct acts_cache *ac, const struct tr_group *g,
@@ -180,10 +219,11 @@ static int acts_on(const struct tr_catalog *c, struct acts_cache *ac, const stru
 {
     if (!ac->artist_day0 && tr_catalog_artist_days(c, &ac->artist_day0))
         return TR_ENOMEM;
-    size_t i = 0;
-    while (i < ac->n && !same_artist_group(&ac->v[i].group, g))
-        i++;
-    if (i == ac->n) {
+    if (2 * (ac->n + 1) > ac->n_slots && acts_grow(ac))
+        return TR_ENOMEM;
+    size_t at = acts_slot(ac, g), i = ac->slot[at];
+    if (i == TR_NONE) {
+        i = ac->n;
         if (ac->n == ac->cap) {
             size_t cap = ac->cap ? 2 * ac->cap : 16;
             struct acts *p = realloc(ac->v, cap * sizeof *p);
@@ -202,7 +242,7 @@ static int acts_on(const struct tr_catalog *c, struct acts_cache *ac, const stru
             if (artist_in(c, k, g))
                 a->day0[a->n++] = ac->artist_day0[k] == TR_DAY_NONE ? INT_MIN : ac->artist_day0[k];
         qsort(a->day0, a->n, sizeof *a->day0, day_cmp);
-        ac->n++;
+        ac->slot[at] = (uint32_t)ac->n++;
     }
     const struct acts *a = &ac->v[i];
     uint32_t lo = 0, hi = a->n;            /* how many day 0 are <= D */
@@ -222,6 +262,7 @@ static void acts_release(struct acts_cache *ac)
     for (size_t i = 0; i < ac->n; i++)
         free(ac->v[i].day0);
     free(ac->v);
+    free(ac->slot);
     free(ac->artist_day0);
 }
 
