@@ -242,4 +242,16 @@ int tr_records_group_name(const struct tr_group *g, enum tr_subject_type st,
 int tr_records_post(const struct tr_catalog *c, const struct tr_milestone *ev,
                     const struct tr_claim *claims, size_t n, char *buf, size_t size);
 
+/*
+ * One claim as a sentence of its own, whatever its scope: "Layover is the
+ * first and only album by a Korean solo artist to achieve this.", "Ariana
+ * Grande is the first and only act since January 11, 2019 to achieve
+ * this.", "Taylor Swift is the first and only act among the 12 tracked acts
+ * to achieve this."; "possibly" when uncertain.  Not a post: a caller that
+ * publishes uses tr_records_post.  An act claim of a subject without an
+ * artist gives "".  Returns as tr_records_post.
+ */
+int tr_records_claim_text(const struct tr_catalog *c, const struct tr_milestone *ev,
+                          const struct tr_claim *cl, char *buf, size_t size);
+
 #endif

@@ -55,6 +55,10 @@ json_t *claim_json(const struct tr_catalog *c, const struct tr_milestone *ev,
                                     : json_string(tr_day_format(cl->since, date)));
     if (cl->scope == TR_CLAIM_TRACKED)
         json_object_set_new(o, "tracked_members", json_integer(cl->tracked_members));
+    char sentence[TR_RECORDS_POST_SIZE];
+    if (tr_records_claim_text(c, ev, cl, sentence, sizeof sentence))
+        sentence[0] = '\0';
+    json_object_set_new(o, "claim_text", json_string(sentence));
     return o;
 }
 

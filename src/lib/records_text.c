@@ -352,8 +352,14 @@ static void claim_phrase(struct sb *b, const struct post_ctx *x, const struct tr
     case TR_CLAIM_FASTEST: sb_str(b, cl->joint ? "joint fastest " : "fastest "); break;
     }
     group_phrase(b, &cl->group, x->ev->subject_type);
-    if (cl->since != TR_DAY_NONE)
+    if (cl->scope == TR_CLAIM_TRACKED) {     /* true of the store: said so */
+        char acts[48];
+        snprintf(acts, sizeof acts, " among the %u tracked act%s", cl->tracked_members,
+                 cl->tracked_members == 1 ? "" : "s");
+        sb_str(b, acts);
+    } else if (cl->since != TR_DAY_NONE) {
         since_phrase(b, x, cl->since);
+    }
     if (lead)
         sb_str(b, " to achieve this");
     if (cl->kind == TR_CLAIM_FASTEST && cl->day != TR_DAYN_NONE) {
@@ -464,26 +470,25 @@ static void build_post(struct sb *b, const struct post_ctx *x, size_t n, size_t 
     claims_sentence(b, x, n, true, limit);
 }
 
-int tr_records_post(const struct tr_catalog *c, const struct tr_milestone *ev,
-                    const struct tr_claim *claims, size_t n, char *buf, size_t size)
+/* The names a post uses for the event's subject; TR_EUSAGE when it is not
+ * in the catalog. */
+static int ctx_init(struct post_ctx *x, const struct tr_catalog *c, const struct tr_milestone *ev,
+                    const struct tr_claim *claims)
 {
-    if (!c || !ev || !buf || !size || (n && !claims))
-        return TR_EUSAGE;
-    buf[0] = '\0';
-    struct post_ctx x = {c, ev, claims, NULL, NULL};
+    *x = (struct post_ctx){c, ev, claims, NULL, NULL};
     uint32_t artist = TR_NONE;
     switch (ev->subject_type) {
     case TR_SUBJECT_TRACK:
         if (ev->subject >= c->n_tracks)
             return TR_EUSAGE;
-        x.title = or_id(c->tracks[ev->subject].title, c->tracks[ev->subject].id);
+        x->title = or_id(c->tracks[ev->subject].title, c->tracks[ev->subject].id);
         if (c->tracks[ev->subject].n_artists)
             artist = c->tracks[ev->subject].artists[0];
         break;
     case TR_SUBJECT_RELEASE:
         if (ev->subject >= c->n_releases)
             return TR_EUSAGE;
-        x.title = or_id(c->releases[ev->subject].title, c->releases[ev->subject].id);
+        x->title = or_id(c->releases[ev->subject].title, c->releases[ev->subject].id);
         if (c->releases[ev->subject].n_artists)
             artist = c->releases[ev->subject].artists[0];
         break;
@@ -491,13 +496,51 @@ int tr_records_post(const struct tr_catalog *c, const struct tr_milestone *ev,
         if (ev->subject >= c->n_artists)
             return TR_EUSAGE;
         artist = ev->subject;
-        x.title = or_id(c->artists[artist].name, c->artists[artist].id);
+        x->title = or_id(c->artists[artist].name, c->artists[artist].id);
         break;
     default:
         return TR_EUSAGE;
     }
     if (artist < c->n_artists)
-        x.artist = or_id(c->artists[artist].name, c->artists[artist].id);
+        x->artist = or_id(c->artists[artist].name, c->artists[artist].id);
+    return TR_OK;
+}
+
+int tr_records_claim_text(const struct tr_catalog *c, const struct tr_milestone *ev,
+                          const struct tr_claim *cl, char *buf, size_t size)
+{
+    struct post_ctx x;
+    if (!c || !ev || !cl || !buf || !size)
+        return TR_EUSAGE;
+    buf[0] = '\0';
+    int rc = ctx_init(&x, c, ev, cl);
+    if (rc)
+        return rc;
+    bool release = by_release(&x, cl);
+    if (!release && !x.artist)
+        return TR_OK;                         /* no act to name */
+    struct sb b = {0};
+    sb_str(&b, release ? x.title : x.artist);
+    sb_str(&b, " is ");
+    claim_phrase(&b, &x, cl, true);
+    sb_str(&b, ".");
+    rc = b.oom ? TR_ENOMEM : b.len < size ? TR_OK : TR_ELIMIT;
+    if (!b.oom)
+        snprintf(buf, size, "%s", b.p);
+    free(b.p);
+    return rc;
+}
+
+int tr_records_post(const struct tr_catalog *c, const struct tr_milestone *ev,
+                    const struct tr_claim *claims, size_t n, char *buf, size_t size)
+{
+    if (!c || !ev || !buf || !size || (n && !claims))
+        return TR_EUSAGE;
+    buf[0] = '\0';
+    struct post_ctx x;
+    int rc0 = ctx_init(&x, c, ev, claims);
+    if (rc0)
+        return rc0;
 
     static const size_t limits[] = {SIZE_MAX, 120, 80, 50, 30, 16, 8};
     struct sb b = {0};

@@ -34,6 +34,9 @@ t_weekly_charts_2019_say_since_when() {
         # a post states claims only when its event has a certain world
         # claim, and then says since when
         expect_eq "$c: posts" "$(jq "$POSTS_CHECK" <<<"$j")" 0 || return 1
+        # and each world claim, worded alone, says since when too
+        expect_eq "$c: world claims say since when" \
+            "$(jq '[.[] | select(.scope == "world" and (.claim_text | test(" since [A-Z][a-z]+ [0-9]") | not))] | length' <<<"$j")" 0 || return 1
     done
     # the debut at #1 of the US week of 2019-01-18, as the post words it
     db=$(store_at weekly-us)
@@ -122,11 +125,13 @@ t_playcounts_need_declared_coverage() {
     expect_eq "no post states one" "$(jq '[.[] | select(.text | test(" is (the|possibly) "))] | length' <<<"$tracked")" 0 || return 1
     expect_eq "posts" "$(jq "$POSTS_CHECK" <<<"$tracked")" 0 || return 1
     contains "among the tracked acts" "$("$BIN" --db "$db" records --baseline --kind artist_total)" "among the 12 tracked acts" || return 1
+    expect_eq "each tracked claim worded so" \
+        "$(jq '[.[] | select(.claim_text | test(" among the [0-9]+ tracked acts? ") | not)] | length' <<<"$tracked")" 0 || return 1
     printf '%s\n,,,,,\n' "$COVERAGE_HEADER" >"$WORK/everything.csv"
     check "declare the world" "$BIN" --db "$db" import -q "$WORK/everything.csv" || return 1
     local world; world=$("$BIN" --db "$db" records --baseline --json)
-    expect_eq "the same claims" "$(jq -c 'map(del(.scope, .since, .tracked_members, .text))' <<<"$world")" \
-        "$(jq -c 'map(del(.scope, .since, .tracked_members, .text))' <<<"$tracked")" || return 1
+    expect_eq "the same claims" "$(jq -c 'map(del(.scope, .since, .tracked_members, .text, .claim_text))' <<<"$world")" \
+        "$(jq -c 'map(del(.scope, .since, .tracked_members, .text, .claim_text))' <<<"$tracked")" || return 1
     expect_eq "all world, since null" "$(jq '[.[] | select(.scope != "world" or .since != null)] | length' <<<"$world")" 0 || return 1
     expect_eq "some stated" "$(jq '[.[] | select(.text | test(" is the first"))] | length > 0' <<<"$world")" true || return 1
     expect_eq "posts" "$(jq "$POSTS_CHECK" <<<"$world")" 0 || return 1

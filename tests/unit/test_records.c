@@ -565,6 +565,57 @@ static void test_bundle_events_match_streams(void **state)
 /* 2024-02-25, day 170: every track of Layover over 80M.  V is the first
  * (and, on that day, only) Korean solo artist to do it, and the fastest
  * K-pop male act; nothing else, and nothing implied by these. */
+/* The same claims without a declared coverage: tracked, worded among the
+ * store's acts, and no post states them; a row for Korean soloists makes
+ * that claim world again, from its day for releases out since then. */
+static void test_layover_80m_scope(void **state)
+{
+    (void)state;
+    struct world *w = seed_world(false);
+    struct tr_records_input in = input_of(w);
+    in.world = NULL;
+    in.n_world = 0;
+    size_t e = find_event(w, "layover", 80000000), n;
+    struct tr_claim *cl = claims_for(&in, e, &n);
+    assert_int_equal(n, 2);
+    for (size_t i = 0; i < n; i++) {
+        assert_int_equal(cl[i].scope, TR_CLAIM_TRACKED);
+        assert_int_equal(cl[i].since, TR_DAY_NONE);
+        assert_false(tr_records_postable(&cl[i]));
+    }
+    /* V, Dahlia Yoon, Juno Park, TAEO */
+    assert_int_equal(cl[0].tracked_members, 4);
+    char post[TR_RECORDS_POST_SIZE], text[TR_RECORDS_POST_SIZE];
+    post_of(w, e, cl, n, post);
+    assert_string_equal(post, "Every track on Layover has now passed 80M streams on Spotify.");
+    assert_int_equal(tr_records_claim_text(&w->c, &w->ev[e], &cl[0], text, sizeof text), 0);
+    assert_string_equal(text, "V is the first and only Korean solo artist among the 4 tracked acts "
+                              "to achieve this.");
+    tr_records_free(cl);
+
+    struct tr_world_row kr = {{"KR", TR_KIND_SOLO, TR_GENDER_UNKNOWN, NULL, TR_RELEASE_UNKNOWN},
+                              day_of("2023-01-01")};
+    in.world = &kr;
+    in.n_world = 1;
+    cl = claims_for(&in, e, &n);
+    assert_int_equal(n, 2);
+    assert_int_equal(cl[0].scope, TR_CLAIM_WORLD);
+    assert_int_equal(cl[0].since, day_of("2023-01-01"));
+    assert_int_equal(cl[0].tracked_members, 0);
+    assert_int_equal(cl[1].scope, TR_CLAIM_TRACKED);     /* K-pop male acts: not declared */
+    post_of(w, e, cl, n, post);
+    assert_string_equal(post, "Every track on Layover has now passed 80M streams on Spotify. "
+                              "V is the first and only Korean solo artist (releases out since "
+                              "January 2023) to achieve this.");
+    tr_records_free(cl);
+    /* a release out before the row's day is not of the declared world */
+    kr.since = day_of("2023-09-09");
+    cl = claims_for(&in, e, &n);
+    assert_int_equal(cl[0].scope, TR_CLAIM_TRACKED);
+    tr_records_free(cl);
+    world_free(w);
+}
+
 static void test_layover_80m(void **state)
 {
     (void)state;
@@ -1173,6 +1224,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_bundle_events_match_streams),
         cmocka_unit_test(test_layover_80m),
+        cmocka_unit_test(test_layover_80m_scope),
         cmocka_unit_test(test_layover_60m),
         cmocka_unit_test(test_layover_with_pre_release),
         cmocka_unit_test(test_no_hindsight),
