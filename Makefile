@@ -5,6 +5,8 @@
 #   make tsan       the same tests in a ThreadSanitizer build (build/tsan/): the
 #                   import and the engine run helper threads
 #   make bench      the benchmarks (see bench/README.md)
+#   make crash      the crash test's short form: imports of a test build
+#                   (build/crash/, -DTR_CRASH_POINTS) killed at random points
 #   make fuzz       build the fuzz targets (clang, libFuzzer)
 # Source files are discovered: a new src/lib/*.c joins the library, a new
 # tests/unit/test_*.c becomes a test program, without editing this file.
@@ -32,7 +34,7 @@ UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 LIB      := $(BUILD)/libtrackrecord.a
 BIN      := $(BUILD)/trackrecord
 
-.PHONY: all check unit e2e asan tsan test demo bench fuzz clean
+.PHONY: all check unit e2e asan tsan crash test demo bench fuzz clean
 all: $(BIN)
 
 # The README's two commands: the demo (import the bundled Layover data into
@@ -44,7 +46,7 @@ demo: $(BIN)
 	$(BIN) --db $(DEMO_DB) import --ladder 10M../10M data/demo/layover
 	$(BIN) --db $(DEMO_DB) milestones --kind every_track --subject layover
 
-test: check asan tsan
+test: check asan tsan crash
 
 $(BUILD)/%.o: %.c
 	@mkdir -p $(dir $@)
@@ -77,6 +79,13 @@ asan:
 tsan:
 	$(MAKE) --no-print-directory BUILD=build/tsan CFLAGS="-O1 -g -fsanitize=thread" \
 	        LDFLAGS="-fsanitize=thread" check
+
+# The crash test (tests/crash/run.sh): 40 trials here, more with
+# CRASH_TRIALS=N; the long form's figures are in docs/reliability.md.
+CRASH_TRIALS ?= 40
+crash:
+	$(MAKE) --no-print-directory BUILD=build/crash CFLAGS="-O2 -g -DTR_CRASH_POINTS" build/crash/trackrecord
+	TRACKRECORD_CRASH_BIN=$(abspath build/crash/trackrecord) tests/crash/run.sh --trials $(CRASH_TRIALS)
 
 bench: $(BIN)
 	bench/run.sh

@@ -16,6 +16,7 @@
 #include "importer.h"
 #include "engine.h"
 #include "idmap.h"
+#include "crash_point.h"
 
 #include <ctype.h>
 #include <dirent.h>
@@ -516,6 +517,7 @@ static int write_all(struct tr_import_ctx *x, struct pending_list *pl, struct he
         }
         rc = be->ops->log_import(be, &e, err);
     }
+    tr_crash_point("import.write");
     struct tr_refresh fresh = {0};
     bool counts = catalog_changed || ladder_changed || st.added || st.changed;
     if (!rc && counts) {
@@ -612,6 +614,7 @@ int tr_import(struct tr_store *s, const char *const *paths, size_t n,
     if ((rc = read_all(&x, &pl, &rep, err)))
         goto out;
     lap(&rep, TR_PHASE_READ, &mark);
+    tr_crash_point("import.read");
     if ((rc = write_all(&x, &pl, &helper, &rep, ladder_changed, &mark, err)))
         goto out;
     if (!(rc = be->ops->commit(be, err)))

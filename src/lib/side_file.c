@@ -2,6 +2,7 @@
  * side_file.c: caches beside a store, one file a generation (side_file.h).
  */
 #include "side_file.h"
+#include "crash_point.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -65,13 +66,15 @@ static void *write_job(void *arg)
     /* overwritten in place, the old file's cached pages take the bytes */
     bool reused = j->reuse[0] && rename(j->reuse, j->tmp) == 0;
     int fd = open(j->tmp, O_WRONLY | O_CREAT | O_CLOEXEC | (reused ? 0 : O_TRUNC), 0644);
-    if (fd < 0 || write_full(fd, &j->h, sizeof j->h) || write_full(fd, j->data, j->len) ||
+    size_t half = j->len / 2;
+    if (fd < 0 || write_full(fd, &j->h, sizeof j->h) || write_full(fd, j->data, half) ||
+        (tr_crash_point("side.half"), write_full(fd, (const char *)j->data + half, j->len - half)) ||
         (reused && ftruncate(fd, (off_t)(sizeof j->h + j->len))) || close(fd)) {
         j->error = errno ? errno : EIO;
         if (fd >= 0)
             close(fd);
         unlink(j->tmp);
-    } else if (rename(j->tmp, j->path)) {
+    } else if (tr_crash_point("side.rename"), rename(j->tmp, j->path)) {
         j->error = errno;
         unlink(j->tmp);
     }

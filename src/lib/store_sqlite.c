@@ -25,6 +25,7 @@
 #include "catalog_snapshot.h"
 #include "event_pack.h"
 #include "side_file.h"
+#include "crash_point.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -317,9 +318,12 @@ static int sq_begin(struct tr_backend *base, bool write, struct tr_error *err)
 static int sq_commit(struct tr_backend *base, struct tr_error *err)
 {
     struct sqlite_backend *b = B(base);
+    tr_crash_point("commit.begin");
     int rc = sides_wait(b, err);     /* a committed generation has its file */
+    tr_crash_point("commit.sides");
     if (!rc)
         rc = exec(b, "COMMIT", err);
+    tr_crash_point("commit.done");
     if (rc == 0) {
         b->in_txn = false;
         sides_end(b, true);
@@ -1988,6 +1992,127 @@ static const struct tr_backend_ops sqlite_ops = {
     .load_release_totals = sq_load_release_totals,
 };
 
+/*
+ * A write killed while it ran with a rollback journal (enter_bulk) leaves a
+ * hot journal: the file holds part of the transaction's pages, the journal
+ * the pages as they were.  A read-only connection cannot roll it back
+ * (SQLITE_READONLY_ROLLBACK), and a reader must not wait for a writer to
+ * come along.  So the reader rolls it back: through a read-write connection
+ * when the process may write the store (what any writer's first read would
+ * do), else in a private copy of the store as it was before that write (the
+ * file up to its size then, which the journal's header gives, and the
+ * journal, in a temporary directory), which it then reads; the copy is
+ * unlinked at once and goes with the connection.
+ */
+static bool hot_journal(sqlite3 *db)
+{
+    return sqlite3_extended_errcode(db) == SQLITE_READONLY_ROLLBACK;
+}
+
+static uint32_t be32(const unsigned char *p)
+{
+    return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
+}
+
+/* Copies the first len bytes of from (all when len is 0) to a new file to. */
+static int copy_prefix(const char *from, const char *to, off_t len)
+{
+    int in = open(from, O_RDONLY | O_CLOEXEC), rc = -1;
+    int out = in < 0 ? -1 : open(to, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+    char buf[1 << 16];
+    off_t done = 0;
+    for (;;) {
+        if (out < 0)
+            break;
+        size_t want = len && len - done < (off_t)sizeof buf ? (size_t)(len - done) : sizeof buf;
+        ssize_t r = want ? read(in, buf, want) : 0;
+        if (r == 0) {
+            rc = 0;
+            break;
+        }
+        if (r < 0 || write(out, buf, (size_t)r) != r)
+            break;
+        done += r;
+    }
+    if (out >= 0 && close(out))
+        rc = -1;
+    if (in >= 0)
+        close(in);
+    return rc;
+}
+
+/* Opens, read-only, a private copy of path with its hot journal rolled
+ * back: 0, or -1 when it cannot be made. */
+static int open_rolled_back_copy(const char *path, sqlite3 **db)
+{
+    char journal[PATH_MAX], dir[PATH_MAX], copy[PATH_MAX + 8], copy_journal[PATH_MAX + 16];
+    unsigned char h[28];
+    const char *tmp = getenv("TMPDIR");
+    if (snprintf(journal, sizeof journal, "%s-journal", path) >= (int)sizeof journal ||
+        snprintf(dir, sizeof dir, "%s/trackrecord-XXXXXX", tmp && *tmp ? tmp : "/tmp") >=
+            (int)sizeof dir)
+        return -1;
+    int fd = open(journal, O_RDONLY | O_CLOEXEC);
+    ssize_t got = fd < 0 ? -1 : read(fd, h, sizeof h);
+    if (fd >= 0)
+        close(fd);
+    if (got != (ssize_t)sizeof h || !mkdtemp(dir))
+        return -1;
+    /* the journal's header: the database's size in pages before the
+     * write (bytes 16-19), its page size (24-27), both big-endian */
+    off_t before = (off_t)be32(h + 16) * be32(h + 24);
+    snprintf(copy, sizeof copy, "%s/s.db", dir);
+    snprintf(copy_journal, sizeof copy_journal, "%s-journal", copy);
+    int rc = -1;
+    if (copy_prefix(path, copy, before ? before : 1) == 0 &&
+        copy_prefix(journal, copy_journal, 0) == 0 &&
+        sqlite3_open_v2(copy, db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX, NULL) == SQLITE_OK &&
+        sqlite3_exec(*db, "SELECT count(*) FROM sqlite_master", NULL, NULL, NULL) == SQLITE_OK) {
+        sqlite3_close(*db);
+        rc = sqlite3_open_v2(copy, db, SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX, NULL) ==
+                     SQLITE_OK &&
+                     sqlite3_exec(*db, "SELECT count(*) FROM sqlite_master", NULL, NULL, NULL) ==
+                     SQLITE_OK ? 0 : -1;
+    }
+    if (rc) {
+        sqlite3_close(*db);
+        *db = NULL;
+    }
+    unlink(copy_journal);
+    unlink(copy);
+    rmdir(dir);
+    return rc;
+}
+
+/* Replaces b->db, which met a hot journal, with a connection that reads
+ * the store as that journal's rollback leaves it. */
+static int roll_back_hot_journal(struct sqlite_backend *b, struct tr_error *err)
+{
+    sqlite3_close(b->db);
+    b->db = NULL;
+    sqlite3 *rw = NULL;
+    bool rolled = sqlite3_open_v2(b->path, &rw, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX,
+                                  NULL) == SQLITE_OK;
+    if (rolled) {
+        sqlite3_busy_timeout(rw, 10000);
+        rolled = sqlite3_exec(rw, "SELECT count(*) FROM sqlite_master", NULL, NULL, NULL) ==
+                 SQLITE_OK;
+    }
+    sqlite3_close(rw);
+    int rc = SQLITE_ERROR;
+    if (rolled)
+        rc = sqlite3_open_v2(b->path, &b->db, SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX, NULL);
+    if (rc != SQLITE_OK) {
+        sqlite3_close(b->db);
+        b->db = NULL;
+        if (open_rolled_back_copy(b->path, &b->db))
+            return tr_error_set(err, TR_ESTORE, "%s: an interrupted import left a journal that"
+                                " this process can neither roll back nor copy", b->path);
+    }
+    sqlite3_busy_timeout(b->db, 10000);
+    return 0;
+}
+
 int tr_backend_sqlite_open(const char *path, int flags, struct tr_backend **out,
                            struct tr_error *err)
 {
@@ -1997,6 +2122,7 @@ int tr_backend_sqlite_open(const char *path, int flags, struct tr_backend **out,
         return tr_error_set(err, TR_ENOMEM, "out of memory");
     }
     b->base.ops = &sqlite_ops;
+    tr_crash_vfs_install();
     for (int k = 0; k < N_SIDES; k++)
         b->side[k] = (struct tr_side){side_kinds[k].name, side_kinds[k].magic,
                                       side_kinds[k].recycle, b->path, 0, 0, NULL};
@@ -2014,7 +2140,15 @@ int tr_backend_sqlite_open(const char *path, int flags, struct tr_backend **out,
     sqlite3_exec(b->db, "PRAGMA mmap_size=17179869184", NULL, NULL, NULL);
     if (flags & TR_STORE_READONLY) {
         char *version = NULL;
-        if ((rc = sq_get_meta(&b->base, "schema_version", &version, err)))
+        rc = sq_get_meta(&b->base, "schema_version", &version, err);
+        if (rc && hot_journal(b->db)) {
+            tr_error_clear(err);
+            if (!(rc = roll_back_hot_journal(b, err))) {
+                sqlite3_exec(b->db, "PRAGMA mmap_size=17179869184", NULL, NULL, NULL);
+                rc = sq_get_meta(&b->base, "schema_version", &version, err);
+            }
+        }
+        if (rc)
             goto fail;
         if (!version || strcmp(version, SCHEMA_VERSION) != 0)
             rc = tr_error_set(err, TR_ESTORE, "%s: store schema version %s, expected %s"
@@ -2024,6 +2158,11 @@ int tr_backend_sqlite_open(const char *path, int flags, struct tr_backend **out,
         if (rc)
             goto fail;
     } else {
+        /* the log and its index stay when the last connection closes (the
+         * log emptied), so that a process that may not write beside the
+         * store can still read it: it cannot make them itself */
+        int persist = 1;
+        sqlite3_file_control(b->db, "main", SQLITE_FCNTL_PERSIST_WAL, &persist);
         if ((rc = exec(b, "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;", err)) ||
             (rc = exec(b, schema, err)))
             goto fail;
