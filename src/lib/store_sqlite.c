@@ -1993,20 +1993,23 @@ static const struct tr_backend_ops sqlite_ops = {
 };
 
 /*
- * A write killed while it ran with a rollback journal (enter_bulk) leaves a
- * hot journal: the file holds part of the transaction's pages, the journal
- * the pages as they were.  A read-only connection cannot roll it back
- * (SQLITE_READONLY_ROLLBACK), and a reader must not wait for a writer to
- * come along.  So the reader rolls it back: through a read-write connection
- * when the process may write the store (what any writer's first read would
- * do), else in a private copy of the store as it was before that write (the
- * file up to its size then, which the journal's header gives, and the
- * journal, in a temporary directory), which it then reads; the copy is
- * unlinked at once and goes with the connection.
+ * A writer killed mid-transaction leaves recovery to the next connection:
+ * with a rollback journal (enter_bulk) a hot journal, which a read-only
+ * connection cannot roll back (SQLITE_READONLY_ROLLBACK); in WAL mode a
+ * log index to rebuild, which one that may not write the index cannot
+ * (SQLITE_PROTOCOL, SQLITE_READONLY_RECOVERY).  A reader must not wait for
+ * a writer to come along, so it recovers the store itself: through a
+ * read-write connection when the process may write the store (what any
+ * writer's first read does), else in a private copy of it (the file, up to
+ * its size before the write when a journal says so, and the journal or the
+ * log, in a temporary directory), which it then reads; the copy is unlinked
+ * at once and goes with the connection.
  */
-static bool hot_journal(sqlite3 *db)
+static bool needs_recovery(sqlite3 *db)
 {
-    return sqlite3_extended_errcode(db) == SQLITE_READONLY_ROLLBACK;
+    int e = sqlite3_extended_errcode(db);
+    return e == SQLITE_READONLY_ROLLBACK || e == SQLITE_READONLY_RECOVERY ||
+           e == SQLITE_READONLY_CANTINIT || e == SQLITE_PROTOCOL;
 }
 
 static uint32_t be32(const unsigned char *p)
@@ -2014,16 +2017,17 @@ static uint32_t be32(const unsigned char *p)
     return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
 }
 
-/* Copies the first len bytes of from (all when len is 0) to a new file to. */
+/* Copies the first len bytes of from (all when len is 0) to a new file to:
+ * 0, 1 when from does not exist, -1 on failure. */
 static int copy_prefix(const char *from, const char *to, off_t len)
 {
     int in = open(from, O_RDONLY | O_CLOEXEC), rc = -1;
-    int out = in < 0 ? -1 : open(to, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+    if (in < 0)
+        return errno == ENOENT ? 1 : -1;
+    int out = open(to, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
     char buf[1 << 16];
     off_t done = 0;
-    for (;;) {
-        if (out < 0)
-            break;
+    while (out >= 0) {
         size_t want = len && len - done < (off_t)sizeof buf ? (size_t)(len - done) : sizeof buf;
         ssize_t r = want ? read(in, buf, want) : 0;
         if (r == 0) {
@@ -2036,80 +2040,94 @@ static int copy_prefix(const char *from, const char *to, off_t len)
     }
     if (out >= 0 && close(out))
         rc = -1;
-    if (in >= 0)
-        close(in);
+    close(in);
     return rc;
 }
 
-/* Opens, read-only, a private copy of path with its hot journal rolled
- * back: 0, or -1 when it cannot be made. */
-static int open_rolled_back_copy(const char *path, sqlite3 **db)
+/* The store's size in bytes before the write its hot journal undoes (from
+ * the journal's header: pages then, bytes 16-19, page size, 24-27, both
+ * big-endian); 0 when there is no journal (all of it). */
+static off_t size_before_journal(const char *journal)
 {
-    char journal[PATH_MAX], dir[PATH_MAX], copy[PATH_MAX + 8], copy_journal[PATH_MAX + 16];
     unsigned char h[28];
-    const char *tmp = getenv("TMPDIR");
-    if (snprintf(journal, sizeof journal, "%s-journal", path) >= (int)sizeof journal ||
-        snprintf(dir, sizeof dir, "%s/trackrecord-XXXXXX", tmp && *tmp ? tmp : "/tmp") >=
-            (int)sizeof dir)
-        return -1;
     int fd = open(journal, O_RDONLY | O_CLOEXEC);
     ssize_t got = fd < 0 ? -1 : read(fd, h, sizeof h);
     if (fd >= 0)
         close(fd);
-    if (got != (ssize_t)sizeof h || !mkdtemp(dir))
+    return got == (ssize_t)sizeof h ? (off_t)be32(h + 16) * be32(h + 24) : 0;
+}
+
+/* Opens, read-only, a recovered private copy of path: 0, or -1. */
+static int open_recovered_copy(const char *path, sqlite3 **db)
+{
+    char dir[PATH_MAX], from[PATH_MAX + 16], copy[PATH_MAX + 16], to[PATH_MAX + 32];
+    const char *tmp = getenv("TMPDIR");
+    if (snprintf(dir, sizeof dir, "%s/trackrecord-XXXXXX", tmp && *tmp ? tmp : "/tmp") >=
+            (int)sizeof dir || strlen(path) >= PATH_MAX || !mkdtemp(dir))
         return -1;
-    /* the journal's header: the database's size in pages before the
-     * write (bytes 16-19), its page size (24-27), both big-endian */
-    off_t before = (off_t)be32(h + 16) * be32(h + 24);
     snprintf(copy, sizeof copy, "%s/s.db", dir);
-    snprintf(copy_journal, sizeof copy_journal, "%s-journal", copy);
-    int rc = -1;
-    if (copy_prefix(path, copy, before ? before : 1) == 0 &&
-        copy_prefix(journal, copy_journal, 0) == 0 &&
-        sqlite3_open_v2(copy, db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX, NULL) == SQLITE_OK &&
-        sqlite3_exec(*db, "SELECT count(*) FROM sqlite_master", NULL, NULL, NULL) == SQLITE_OK) {
-        sqlite3_close(*db);
-        rc = sqlite3_open_v2(copy, db, SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX, NULL) ==
-                     SQLITE_OK &&
-                     sqlite3_exec(*db, "SELECT count(*) FROM sqlite_master", NULL, NULL, NULL) ==
-                     SQLITE_OK ? 0 : -1;
+    snprintf(from, sizeof from, "%s-journal", path);
+    off_t before = size_before_journal(from);
+    int rc = copy_prefix(path, copy, before);
+    static const char *const beside[] = {"-journal", "-wal"};
+    for (int i = 0; i < 2 && rc == 0; i++) {
+        snprintf(from, sizeof from, "%s%s", path, beside[i]);
+        snprintf(to, sizeof to, "%s%s", copy, beside[i]);
+        rc = copy_prefix(from, to, 0) < 0 ? -1 : 0;
     }
-    if (rc) {
+    /* a read-write connection recovers the copy; it closes in rollback
+     * mode so that the read-only one needs no log index */
+    if (rc == 0 &&
+        (sqlite3_open_v2(copy, db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX, NULL) != SQLITE_OK ||
+         sqlite3_exec(*db, "PRAGMA journal_mode=DELETE", NULL, NULL, NULL) != SQLITE_OK))
+        rc = -1;
+    sqlite3_close(*db);
+    *db = NULL;
+    if (rc == 0 &&
+        (sqlite3_open_v2(copy, db, SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX, NULL) != SQLITE_OK ||
+         sqlite3_exec(*db, "SELECT count(*) FROM sqlite_master", NULL, NULL, NULL) != SQLITE_OK)) {
         sqlite3_close(*db);
         *db = NULL;
+        rc = -1;
     }
-    unlink(copy_journal);
+    for (int i = 0; i < 2; i++) {
+        snprintf(to, sizeof to, "%s%s", copy, beside[i]);
+        unlink(to);
+    }
     unlink(copy);
     rmdir(dir);
     return rc;
 }
 
-/* Replaces b->db, which met a hot journal, with a connection that reads
- * the store as that journal's rollback leaves it. */
-static int roll_back_hot_journal(struct sqlite_backend *b, struct tr_error *err)
+/* Replaces b->db, which found the store in need of recovery, with a
+ * connection that reads it recovered. */
+static int reopen_recovered(struct sqlite_backend *b, struct tr_error *err)
 {
     sqlite3_close(b->db);
     b->db = NULL;
     sqlite3 *rw = NULL;
-    bool rolled = sqlite3_open_v2(b->path, &rw, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX,
-                                  NULL) == SQLITE_OK;
-    if (rolled) {
+    bool recovered = sqlite3_open_v2(b->path, &rw, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX,
+                                     NULL) == SQLITE_OK;
+    if (recovered) {
         sqlite3_busy_timeout(rw, 10000);
-        rolled = sqlite3_exec(rw, "SELECT count(*) FROM sqlite_master", NULL, NULL, NULL) ==
-                 SQLITE_OK;
+        recovered = sqlite3_exec(rw, "SELECT count(*) FROM sqlite_master", NULL, NULL, NULL) ==
+                    SQLITE_OK;
     }
     sqlite3_close(rw);
-    int rc = SQLITE_ERROR;
-    if (rolled)
-        rc = sqlite3_open_v2(b->path, &b->db, SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX, NULL);
-    if (rc != SQLITE_OK) {
+    if (recovered &&
+        sqlite3_open_v2(b->path, &b->db, SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX, NULL) !=
+            SQLITE_OK)
+        recovered = false;
+    if (!recovered) {
         sqlite3_close(b->db);
         b->db = NULL;
-        if (open_rolled_back_copy(b->path, &b->db))
-            return tr_error_set(err, TR_ESTORE, "%s: an interrupted import left a journal that"
-                                " this process can neither roll back nor copy", b->path);
+        if (open_recovered_copy(b->path, &b->db))
+            return tr_error_set(err, TR_ESTORE, "%s: an interrupted write left the store to"
+                                " recover, and this process can neither write it nor copy it",
+                                b->path);
     }
     sqlite3_busy_timeout(b->db, 10000);
+    sqlite3_exec(b->db, "PRAGMA mmap_size=17179869184", NULL, NULL, NULL);
     return 0;
 }
 
@@ -2141,12 +2159,10 @@ int tr_backend_sqlite_open(const char *path, int flags, struct tr_backend **out,
     if (flags & TR_STORE_READONLY) {
         char *version = NULL;
         rc = sq_get_meta(&b->base, "schema_version", &version, err);
-        if (rc && hot_journal(b->db)) {
+        if (rc && needs_recovery(b->db)) {
             tr_error_clear(err);
-            if (!(rc = roll_back_hot_journal(b, err))) {
-                sqlite3_exec(b->db, "PRAGMA mmap_size=17179869184", NULL, NULL, NULL);
+            if (!(rc = reopen_recovered(b, err)))
                 rc = sq_get_meta(&b->base, "schema_version", &version, err);
-            }
         }
         if (rc)
             goto fail;
@@ -2158,11 +2174,6 @@ int tr_backend_sqlite_open(const char *path, int flags, struct tr_backend **out,
         if (rc)
             goto fail;
     } else {
-        /* the log and its index stay when the last connection closes (the
-         * log emptied), so that a process that may not write beside the
-         * store can still read it: it cannot make them itself */
-        int persist = 1;
-        sqlite3_file_control(b->db, "main", SQLITE_FCNTL_PERSIST_WAL, &persist);
         if ((rc = exec(b, "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;", err)) ||
             (rc = exec(b, schema, err)))
             goto fail;
