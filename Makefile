@@ -8,14 +8,20 @@
 #   make crash      the crash test's short form: imports of a test build
 #                   (build/crash/, -DTR_CRASH_POINTS) killed at random points
 #   make fuzz       build the fuzz targets (clang, libFuzzer)
-# Source files are discovered: a new src/lib/*.c joins the library, a new
-# tests/unit/test_*.c becomes a test program, without editing this file.
+# Source files are discovered: a new .c anywhere under src/lib (in any folder)
+# joins the library, a new .c under one of PROGRAM_DIRS joins the command
+# line, a new tests/unit/test_*.c becomes a test program, without editing this
+# file.  A new folder of program sources (say src/web) is one word added to
+# PROGRAM_DIRS; a new folder under src/lib needs nothing.
 
 BUILD    ?= build
 CC       ?= cc
 CFLAGS   ?= -O2 -g
 WARN     := -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes -Wno-unused-parameter -Werror=implicit-function-declaration \
             -Wno-format-truncation   # snprintf truncating on purpose is not an error
+ifneq ($(findstring clang,$(CC)),)
+WARN     += -Wno-unknown-warning-option   # clang (make fuzz) lacks gcc's -Wformat-truncation
+endif
 ifneq ($(WERROR),0)
 WARN     += -Werror
 endif
@@ -24,8 +30,12 @@ ALL_CFLAGS = -std=c11 $(WARN) $(CFLAGS) -pthread
 LDLIBS   := -lsqlite3 -ljansson -lxxhash -lz -lm -pthread
 TEST_LDLIBS := -lcmocka
 
-LIB_SRC  := $(sort $(wildcard src/lib/*.c src/lib/forecast/*.c))
-CLI_SRC  := $(sort $(wildcard src/cli/*.c))
+# the folders whose sources are linked, with the library, into build/trackrecord
+PROGRAM_DIRS := src/cli src/web
+
+find_c    = $(sort $(shell find $(1) -name '*.c' 2>/dev/null))
+LIB_SRC  := $(call find_c,src/lib)
+CLI_SRC  := $(call find_c,$(wildcard $(PROGRAM_DIRS)))
 UNIT_SRC := $(sort $(wildcard tests/unit/test_*.c))
 
 LIB_OBJ  := $(LIB_SRC:%.c=$(BUILD)/%.o)
@@ -34,8 +44,9 @@ UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 LIB      := $(BUILD)/libtrackrecord.a
 BIN      := $(BUILD)/trackrecord
 
-.PHONY: all check unit e2e asan tsan crash test demo bench fuzz clean
+.PHONY: all lib check unit e2e asan tsan crash test demo bench fuzz clean
 all: $(BIN)
+lib: $(LIB)
 
 # The README's two commands: the demo (import the bundled Layover data into
 # an embedded store and list its milestones), and every test, plain, under
@@ -96,4 +107,4 @@ fuzz:
 clean:
 	rm -rf build
 
--include $(LIB_OBJ:.o=.d) $(CLI_OBJ:.o=.d)
+-include $(LIB_OBJ:.o=.d) $(CLI_OBJ:.o=.d) $(UNIT_BIN:=.d)

@@ -9,7 +9,7 @@
  *
  * Build and run from the repository root:
  *   cc -O2 -std=c11 -D_GNU_SOURCE -Iinclude -Isrc/lib bench/codec_bench.c \
- *      src/lib/series_codec.c -lm -o build/codec_bench && build/codec_bench
+ *      src/lib/store/series_codec.c -lm -o build/codec_bench && build/codec_bench
  */
 #include <math.h>
 #include <stdint.h>
@@ -18,7 +18,7 @@
 #include <string.h>
 #include <time.h>
 
-#include "series_codec.h"
+#include "store/series_codec.h"
 
 enum { CHUNKS = 1024, RUNS = 5, GETS = 1 << 22 };
 #define SLOTS TR_CHUNK_SLOTS

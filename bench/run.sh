@@ -154,7 +154,7 @@ target() {   # target NAME OK(0/1) TEXT
 human() { numfmt --to=iec-i --suffix=B "$1" 2>/dev/null || echo "$1 B"; }
 
 # ---- generated data, cached by parameters --------------------------------
-gen_sum=$(cat bench/gen.c src/lib/date.c | cksum | cut -d' ' -f1)
+gen_sum=$(cat bench/gen.c src/lib/base/date.c | cksum | cut -d' ' -f1)
 # ensure_gen DIR ARGS...: runs gen into DIR unless DIR/.stamp records the same call.
 ensure_gen() {
     local dir=$1; shift

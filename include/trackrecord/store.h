@@ -4,7 +4,7 @@
  *
  * The default store is one SQLite file (docs/store.md explains the layout);
  * the engine reaches it only through the backend interface of
- * src/lib/store_backend.h, so another backend can be added beside it.
+ * src/lib/store/backend.h, so another backend can be added beside it.
  * Readers see a consistent snapshot while an import writes.
  */
 #ifndef TRACKRECORD_STORE_H

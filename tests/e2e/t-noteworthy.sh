@@ -3,6 +3,8 @@
 # subject stood when the data began), multi-disc track lists, one song
 # under several ids on the charts.  On the real feeds sampled in
 # tests/data/feeds and the Layover fixture.
+# Run: tests/e2e/t-noteworthy.sh [-i] [-x] [TEST...]  (see tests/e2e/lib.sh)
+. "$(dirname "$0")/lib.sh"
 
 # the rows of the Layover fixture's table (../shared/fixtures/layover/README.md):
 # subject,kind,threshold,date,day
@@ -21,8 +23,7 @@ t_layover_table_on_the_default_ladders() {
     # the default ladders find every row of the table whose threshold is
     # one of theirs, on its day; 1.6B (releases go 1.5B, 2B) and 260M
     # (tracks go 250M, 300M) are the demo's 10M steps only
-    local db=$WORK/nw-layover.db
-    rm -f "$db"*
+    local db; db=$(new_store nw-layover)
     check "import" "$BIN" --db "$db" import -q "$DEMO" || return 1
     local csv; csv=$("$BIN" --db "$db" milestones --csv)
     local found=0 r
@@ -48,8 +49,8 @@ t_layover_table_on_the_default_ladders() {
 }
 
 t_ladder_per_kind() {
-    local db=$WORK/nw-ladder.db
-    rm -f "$db"*
+    needs_sqlite || return 0
+    local db; db=$(new_store nw-ladder)
     check "import" "$BIN" --db "$db" import -q --ladder track=100M../100M,every_track=60M,80M,release=1B../1B "$DEMO" ||
         return 1
     local csv; csv=$("$BIN" --db "$db" milestones --csv --subject layover)
@@ -86,8 +87,7 @@ t_ladder_per_kind() {
 t_default_ladders_on_the_2023_export() {
     # the real export sampled: past its first day (where every subject has
     # a baseline), an artist passes at most a couple of totals in 9 days
-    local db=$WORK/nw-pc.db
-    rm -f "$db"*
+    local db; db=$(new_store nw-pc)
     check "import" "$BIN" --db "$db" import -q --on-duplicate max "$FEEDS/playcounts" || return 1
     local csv; csv=$("$BIN" --db "$db" milestones --csv)
     expect_eq "nothing on the first day" "$(printf '%s\n' "$csv" | awk -F, '$5=="2023-03-04"' | wc -l)" 0 || return 1
@@ -108,8 +108,7 @@ t_default_ladders_on_the_2023_export() {
 t_kworb_first_day_is_baselines() {
     # kworb's song totals: the first day's are where each song stood, not
     # hundreds of milestones; what the later days cross is listed
-    local db=$WORK/nw-kworb.db
-    rm -f "$db"*
+    local db; db=$(new_store nw-kworb)
     check "import" "$BIN" --db "$db" import -q --add-tracks "$FEEDS/kworb" || return 1
     local out; out=$("$BIN" --db "$db" milestones --no-claims)
     expect_eq "milestones" "$(printf '%s\n' "$out" | awk '{print $1}' | sort | uniq -c | awk '{print $2":"$1}' | tr '\n' ' ')" \
@@ -167,3 +166,5 @@ t_multi_disc_tracklist() {
     err=$("$BIN" --db "$db" import "$dir/dup.csv" 2>&1)
     contains "same disc" "$err" "dup.csv:3: position: release '$proof' has position 1 on disc 2 twice (also line 2)"
 }
+
+run_tests "$@"

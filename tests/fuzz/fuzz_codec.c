@@ -9,7 +9,7 @@
  * tr_chunk_decode returned.  A disagreement aborts.
  *
  * Build: clang -fsanitize=fuzzer,address,undefined -Iinclude -Isrc/lib
- *        tests/fuzz/fuzz_codec.c src/lib/series_codec.c
+ *        tests/fuzz/fuzz_codec.c src/lib/store/series_codec.c
  */
 #include <stdbool.h>
 #include <stddef.h>
@@ -17,7 +17,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "series_codec.h"
+#include "store/series_codec.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

@@ -16,10 +16,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "catalog_edit.h"
-#include "csv.h"
-#include "series.h"
-#include "streams_scan.h"
+#include "model/catalog_edit.h"
+#include "formats/csv.h"
+#include "store/series.h"
+#include "formats/streams_scan.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

@@ -9,8 +9,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "catalog_edit.h"
-#include "catalog_snapshot.h"
+#include "model/catalog_edit.h"
+#include "model/catalog_snapshot.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

@@ -22,8 +22,8 @@
 #include <string.h>
 #include <zlib.h>
 
-#include "catalog_edit.h"
-#include "catalog_snapshot.h"
+#include "model/catalog_edit.h"
+#include "model/catalog_snapshot.h"
 
 #define LEGACY "tests/data/legacy/store.db.gz"
 

@@ -12,7 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "csv.h"
+#include "formats/csv.h"
 
 /* Big enough to be awkward on a thread's stack under ASan: keep it static. */
 static struct tr_csv R;

@@ -15,7 +15,7 @@
  * the engine's preparation the store keeps is the one it would make.
  */
 #include "store_fixture.h"
-#include "engine.h"
+#include "milestones/engine.h"
 
 #include <sqlite3.h>
 

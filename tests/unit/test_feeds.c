@@ -1,5 +1,5 @@
 /*
- * test_feeds.c: sales and award nominations (fmt_extras.c), imported into
+ * test_feeds.c: sales and award nominations (formats/extras.c), imported into
  * a temporary store through the public API and read back.
  *
  * The expected figures are those of tests/data/feeds/layover/sales.csv and

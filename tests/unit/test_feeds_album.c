@@ -1,5 +1,5 @@
 /*
- * test_feeds_album.c: saved album play-count JSON (fmt_album_json.c), both
+ * test_feeds_album.c: saved album play-count JSON (formats/album_json.c), both
  * shapes, on the Layover catalog (tests/data/feeds/layover).
  *
  * No saved album JSON is among the real data sets, so the two files in

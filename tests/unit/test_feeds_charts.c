@@ -1,5 +1,5 @@
 /*
- * test_feeds_charts.c: Spotify Charts CSVs (fmt_charts.c) and chart runs
+ * test_feeds_charts.c: Spotify Charts CSVs (formats/charts.c) and chart runs
  * (charts.c), through the public API on a temporary store.
  *
  * tests/data/feeds/charts_us/ holds five real US weekly charts (old
@@ -185,7 +185,7 @@ static void test_refused(void **state)
     assert_int_equal(tr_catalog_track(c, "0v1x6rN6JHRapa03JElljE"), TR_NONE);
 }
 
-/* The chart bot's entries (fmt_chart_entries.c): a sample of
+/* The chart bot's entries (formats/chart_entries.c): a sample of
  * ../shared/data/jimin_spotify_charts/jimin_spotify_chart_entries.csv with
  * its 84 Global rows and 3 artist-chart rows.  Figures from a Python script
  * over the sample: "Who" on the Global daily chart 72 days from

@@ -1,5 +1,5 @@
 /*
- * test_feeds_discography.c: the BTS discography CSVs (fmt_discography.c)
+ * test_feeds_discography.c: the BTS discography CSVs (formats/discography.c)
  * with the attributes file tests/data/feeds/bts/artists.csv (BTS and its
  * seven members), through the public API on a temporary store.
  *

@@ -1,5 +1,5 @@
 /*
- * test_feeds_kworb.c: kworb-style song totals (fmt_kworb.c) and their feed
+ * test_feeds_kworb.c: kworb-style song totals (formats/kworb.c) and their feed
  * hygiene, on the real four days of The Weeknd's songs (gzipped copies of
  * ../shared/data/kworb_theweeknd/songs/2025-10-0[1-4].json).
  *

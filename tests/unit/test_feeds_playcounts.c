@@ -1,6 +1,6 @@
 /*
  * test_feeds_playcounts.c: the catalog-plus-play-count export
- * (fmt_playcounts.c) on a sample of the real March 2023 export, through
+ * (formats/playcounts.c) on a sample of the real March 2023 export, through
  * the public API on a temporary store.
  *
  * tests/data/feeds/playcounts/ holds the export's 12 artists and, line for

@@ -18,7 +18,7 @@
 #include <xxhash.h>
 #include <zlib.h>
 
-#include "input.h"
+#include "formats/input.h"
 
 static const char CSV[] = "date,track,streams\n2023-09-08,54bg1e6ABcZfpU3yzwxnPf,123456789\n";
 

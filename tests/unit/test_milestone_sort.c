@@ -14,7 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "engine.h"
+#include "milestones/engine.h"
 
 static uint64_t rng_next(uint64_t *state)
 {

@@ -13,7 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "series_codec.h"
+#include "store/series_codec.h"
 
 #define SLOTS TR_CHUNK_SLOTS
 

@@ -12,7 +12,7 @@
  * CSV reader reads it all.
  */
 #include "store_fixture.h"
-#include "streams_scan.h"
+#include "formats/streams_scan.h"
 
 /* ---- feeds ---------------------------------------------------------- */
 

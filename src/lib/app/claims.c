@@ -14,9 +14,9 @@
  * again.  Any import that writes anything drops or replaces them, so kept
  * claims are always exactly what judging again would give.
  */
-#include "store_internal.h"
-#include "coverage.h"
-#include "event_pack.h"
+#include "store/internal.h"
+#include "store/coverage.h"
+#include "store/event_pack.h"
 #include "trackrecord/charts.h"
 
 #include <stdlib.h>

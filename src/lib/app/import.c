@@ -13,10 +13,10 @@
  * (header and required columns, rows checked and counted, trimmed fields),
  * and catalog edits that mark an entity only when its value changes.
  */
-#include "importer.h"
-#include "engine.h"
-#include "idmap.h"
-#include "crash_point.h"
+#include "formats/importer.h"
+#include "milestones/engine.h"
+#include "base/idmap.h"
+#include "base/crash_point.h"
 
 #include <ctype.h>
 #include <dirent.h>

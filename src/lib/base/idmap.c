@@ -4,7 +4,7 @@
  * compare, and only a matching hash fetches the key from the owner.
  * Growth doubles the table and reinserts by stored hash, without keys.
  */
-#include "idmap.h"
+#include "base/idmap.h"
 
 #include <stdbool.h>
 #include <stdlib.h>

@@ -16,7 +16,7 @@
 #include <string.h>
 
 #include "forecast/calibrate.h"
-#include "store_internal.h"
+#include "store/internal.h"
 
 #define BT_GROUPS 24             /* groups followed at most */
 #define BT_KINDS 4               /* track_total .. artist_total */

@@ -14,7 +14,7 @@
 #include <string.h>
 
 #include "forecast/keep.h"
-#include "store_internal.h"
+#include "store/internal.h"
 
 const char *tr_forecast_method_name(enum tr_forecast_method m)
 {

@@ -4,7 +4,7 @@
 #ifndef TR_FORECAST_INTERNAL_H
 #define TR_FORECAST_INTERNAL_H
 
-#include "engine.h"
+#include "milestones/engine.h"
 #include "forecast/model.h"
 #include "forecast/window.h"
 #include "trackrecord/forecast.h"

@@ -11,7 +11,7 @@
 #include <string.h>
 #include <xxhash.h>
 
-#include "store_internal.h"
+#include "store/internal.h"
 
 #define KEEP_MAGIC 0x31434654u   /* "TFC1" */
 

@@ -6,7 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "series_codec.h"
+#include "store/series_codec.h"
 
 /* A scan callback's "enough": the scan stops and returns it. */
 #define STOP (-1)

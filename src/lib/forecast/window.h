@@ -14,7 +14,7 @@
 #define TR_FORECAST_WINDOW_H
 
 #include "forecast/model.h"
-#include "store_backend.h"
+#include "store/backend.h"
 
 /* One group's window: v[slot][i], the count on day T - FC_WINDOW + i (the
  * last observed on or before it), p[slot][i] whether it was observed. */

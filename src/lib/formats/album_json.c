@@ -1,5 +1,5 @@
 /*
- * fmt_album_json.c: a saved Spotify album play-count JSON, in either of
+ * formats/album_json.c: a saved Spotify album play-count JSON, in either of
  * the two shapes Spotify's web player has served:
  *
  *   getAlbum (GraphQL)  data.albumUnion.tracks.items[].track
@@ -13,7 +13,7 @@
  * unknown ids are refused unless --add-tracks (then added with the name).
  * Errors name the file and the JSON path of the bad value.
  */
-#include "importer.h"
+#include "formats/importer.h"
 
 #include <ctype.h>
 #include <jansson.h>

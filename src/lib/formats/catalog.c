@@ -1,5 +1,5 @@
 /*
- * fmt_catalog.c: the catalog CSVs of a bundle (artists, releases, tracks,
+ * formats/catalog.c: the catalog CSVs of a bundle (artists, releases, tracks,
  * tracklist; layouts in docs/formats.md).
  *
  * A row creates or updates the entity with its id: re-importing updates,
@@ -9,7 +9,7 @@
  * at a row further down the same file, so those are resolved in a second
  * pass over the rows kept aside.
  */
-#include "importer.h"
+#include "formats/importer.h"
 
 #include <ctype.h>
 #include <stdio.h>

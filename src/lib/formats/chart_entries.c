@@ -1,5 +1,5 @@
 /*
- * fmt_chart_entries.c: chart entries saved one per row by a chart bot,
+ * formats/chart_entries.c: chart entries saved one per row by a chart bot,
  * for some tracks only (the Jimin chart set):
  *
  *   chart_date,chart_type,section,country,rank,previous_rank,peak_rank,
@@ -18,7 +18,7 @@
  * "chart:<normalised title>").  Since the file holds only some entries of
  * each period, each entry replaces only the one at its rank.
  */
-#include "importer.h"
+#include "formats/importer.h"
 
 #include <ctype.h>
 #include <stdio.h>

@@ -1,5 +1,5 @@
 /*
- * fmt_charts.c: Spotify Charts CSVs, one chart period per file.
+ * formats/charts.c: Spotify Charts CSVs, one chart period per file.
  *
  *   new  rank,uri,artist_names,track_name,source,peak_rank,previous_rank,
  *        days_on_chart,streams  (+ weeks_on_chart on weekly charts)
@@ -20,7 +20,7 @@
  * entries replace those stored for it, through the backend, inside the
  * import's write transaction.
  */
-#include "importer.h"
+#include "formats/importer.h"
 
 #include <ctype.h>
 #include <stdio.h>

@@ -13,7 +13,7 @@
  * NUL-terminated.  Line numbers count LF, CRLF and a lone CR as one line
  * end each, including those inside quoted fields.
  */
-#include "csv.h"
+#include "formats/csv.h"
 
 #include <stdio.h>
 #include <stdlib.h>

@@ -1,5 +1,5 @@
 /*
- * fmt_discography.c: discography CSVs with Spotify ids, one row per track
+ * formats/discography.c: discography CSVs with Spotify ids, one row per track
  * (the BTS discography set: bts.csv, v.csv, feat_bts.csv, ...):
  *
  *   id,album_title,eng_album_title,album_rd,album_seq,track_title,...,
@@ -21,7 +21,7 @@
  * A row without a Spotify track id ("" or NA) is left out and counted as
  * refused.  Rows update by id, so a re-import changes nothing.
  */
-#include "importer.h"
+#include "formats/importer.h"
 
 #include <stdio.h>
 #include <stdlib.h>

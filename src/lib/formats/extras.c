@@ -1,5 +1,5 @@
 /*
- * fmt_extras.c: the sales and awards CSVs of a bundle, and the queries
+ * formats/extras.c: the sales and awards CSVs of a bundle, and the queries
  * that read them back (trackrecord/extras.h).
  *
  *   sales.csv   release,source,period_start,period_end,timezone,copies,note
@@ -16,7 +16,7 @@
  * unquoted note may hold quotes (`first week; published as "over 1.67
  * million"`), which the CSV reader takes literally.
  */
-#include "importer.h"
+#include "formats/importer.h"
 
 #include <stdio.h>
 #include <stdlib.h>

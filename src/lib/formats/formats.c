@@ -5,7 +5,7 @@
  * column names; JSON formats look at their first bytes.  Each reader lives
  * in its own fmt_*.c file.
  */
-#include "importer.h"
+#include "formats/importer.h"
 
 #include <string.h>
 #include <strings.h>
@@ -102,7 +102,7 @@ static int is_awards(const struct tr_input *in, const char *h, size_t n)
     return header_is(h, n, "ceremony,year,category,nominee_kind,nominee,result");
 }
 
-/* The play-count export (fmt_playcounts.c). */
+/* The play-count export (formats/playcounts.c). */
 static int is_pc_artists(const struct tr_input *in, const char *h, size_t n)
 {
     return header_is(h, n, "artist_id,artist_name");

@@ -13,7 +13,7 @@
  * so a gzip bomb stops at the limit rather than at the end of memory.
  * The contents always carry a NUL one byte past len.
  */
-#include "input.h"
+#include "formats/input.h"
 
 #include <errno.h>
 #include <fcntl.h>

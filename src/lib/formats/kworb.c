@@ -1,5 +1,5 @@
 /*
- * fmt_kworb.c: kworb-style totals, JSON arrays of records, one file per day:
+ * formats/kworb.c: kworb-style totals, JSON arrays of records, one file per day:
  *
  *   songs ("kworb"): {"id": "kworb:blinding lights@unknown", "title":
  *     "Blinding Lights", "role": "lead", "streams_total": 5052428948,
@@ -43,7 +43,7 @@
  * Rows that give an error before the hygiene checks are counted by the
  * driver's observe step (songs); a stale file's rows are counted here.
  */
-#include "importer.h"
+#include "formats/importer.h"
 
 #include <ctype.h>
 #include <jansson.h>

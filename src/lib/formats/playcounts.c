@@ -1,5 +1,5 @@
 /*
- * fmt_playcounts.c: a catalog-plus-play-count export in four CSVs, as
+ * formats/playcounts.c: a catalog-plus-play-count export in four CSVs, as
  * saved by a Spotify play-count poller (docs/formats.md, "play-count
  * export"):
  *
@@ -22,7 +22,7 @@
  * and counted as refused; and the file note reports the day-to-day
  * decreases and unchanged steps the file holds.
  */
-#include "importer.h"
+#include "formats/importer.h"
 
 #include <ctype.h>
 #include <stdio.h>

@@ -12,7 +12,7 @@
  * leave the totals after it unknown); a timeline with no anchor day, a
  * gap, a day twice or a total that would go below zero is refused.
  */
-#include "importer.h"
+#include "formats/importer.h"
 
 #include <stdio.h>
 #include <stdlib.h>

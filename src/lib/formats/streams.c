@@ -1,5 +1,5 @@
 /*
- * fmt_streams.c: the plain play-count CSV, `date,track,streams`, one row
+ * formats/streams.c: the plain play-count CSV, `date,track,streams`, one row
  * per track and day, holding the cumulative count at the end of that UTC
  * day.  This is the hot path of a backfill and of the daily import: the
  * body is scanned on every core (streams_scan.h) and the rows taken in
@@ -7,9 +7,9 @@
  * error anywhere) is read row by row with the CSV reader, which takes the
  * same data and names what is wrong.
  */
-#include "importer.h"
-#include "idmap.h"
-#include "streams_scan.h"
+#include "formats/importer.h"
+#include "base/idmap.h"
+#include "formats/streams_scan.h"
 
 #include <stdlib.h>
 #include <string.h>

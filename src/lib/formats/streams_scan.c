@@ -13,8 +13,8 @@
  * new index) is nearly always right, and checking it is a sequential read
  * where a lookup would be a cache miss.
  */
-#include "streams_scan.h"
-#include "idmap.h"
+#include "formats/streams_scan.h"
+#include "base/idmap.h"
 
 #include <pthread.h>
 #include <stdlib.h>

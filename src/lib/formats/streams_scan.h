@@ -28,7 +28,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "series.h"
+#include "store/series.h"
 #include "trackrecord/catalog.h"
 #include "trackrecord/date.h"
 #include "trackrecord/error.h"

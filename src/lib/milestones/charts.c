@@ -19,7 +19,7 @@
  * before the first gap (`after`), which leaves the records claims it could
  * decide uncertain.
  */
-#include "store_internal.h"
+#include "store/internal.h"
 #include "trackrecord/charts.h"
 
 #include <stdio.h>

@@ -29,8 +29,8 @@
  * subject's start day, bounded by the start day otherwise, and open when
  * no start day is known.
  */
-#include "engine.h"
-#include "series_codec.h"
+#include "milestones/engine.h"
+#include "store/series_codec.h"
 
 #include <math.h>
 #include <pthread.h>

@@ -9,7 +9,7 @@
 #ifndef TR_ENGINE_H
 #define TR_ENGINE_H
 
-#include "store_backend.h"
+#include "store/backend.h"
 
 struct tr_engine_result {
     struct tr_milestone *events;     /* sorted by date, kind, subject, threshold */

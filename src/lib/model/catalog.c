@@ -4,8 +4,8 @@
  * strings (never freed while the catalog lives).  Dirty flags remember
  * which entities a store must write back.
  */
-#include "catalog_edit.h"
-#include "idmap.h"
+#include "model/catalog_edit.h"
+#include "base/idmap.h"
 
 #include <stdlib.h>
 #include <string.h>

@@ -23,9 +23,9 @@
  * (the catalog frees only what is not in it: edits), and the records and
  * maps in batches straight from the source: no copy of the whole blob.
  */
-#include "catalog_snapshot.h"
-#include "catalog_edit.h"
-#include "idmap.h"
+#include "model/catalog_snapshot.h"
+#include "model/catalog_edit.h"
+#include "base/idmap.h"
 
 #include <stdlib.h>
 #include <string.h>

@@ -31,7 +31,7 @@
  * event, TR_ELIMIT for an artist with too many genres, TR_ENOMEM).
  */
 #include "trackrecord/records.h"
-#include "records_scope.h"
+#include "records/records_scope.h"
 
 #include <pthread.h>
 #include <stdlib.h>

@@ -1,8 +1,8 @@
 /*
- * store_backend.h: what a storage backend provides (library-private).
+ * store/backend.h: what a storage backend provides (library-private).
  *
  * The engine and the import speak only to this table of functions; the
- * SQLite backend (store_sqlite.c) is the one in use, and a PostgreSQL
+ * SQLite backend (store/sqlite.c) is the one in use, and a PostgreSQL
  * backend would be a second table.  Series are stored as chunks: the
  * encoded values (series_codec.h) of one group of TR_GROUP_SLOTS
  * recordings on one day, plus one "tail" per group holding each slot's

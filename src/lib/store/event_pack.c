@@ -1,7 +1,7 @@
 /*
  * event_pack.c: milestone events as packed bytes (event_pack.h).
  */
-#include "event_pack.h"
+#include "store/event_pack.h"
 
 #include <stdint.h>
 #include <stdlib.h>

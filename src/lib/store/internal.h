@@ -1,11 +1,11 @@
 /*
- * store_internal.h: what the import and the engines need of a store
+ * store/internal.h: what the import and the engines need of a store
  * beyond the public API (library-private).
  */
 #ifndef TR_STORE_INTERNAL_H
 #define TR_STORE_INTERNAL_H
 
-#include "store_backend.h"
+#include "store/backend.h"
 
 struct tr_store {
     struct tr_backend *be;

@@ -12,8 +12,8 @@
  * Counts are uint64 and changes use modular arithmetic, so any pair of
  * values (a correction downwards included) round-trips exactly.
  */
-#include "series.h"
-#include "series_codec.h"
+#include "store/series.h"
+#include "store/series_codec.h"
 
 #include <stdlib.h>
 #include <string.h>

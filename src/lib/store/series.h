@@ -8,7 +8,7 @@
 #ifndef TR_SERIES_H
 #define TR_SERIES_H
 
-#include "store_backend.h"
+#include "store/backend.h"
 #include "trackrecord/import.h"
 
 struct tr_obs_batch;

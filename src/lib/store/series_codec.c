@@ -54,7 +54,7 @@
  * Decoders also accept non-minimal varints and bitmaps with no or all bits
  * set, which change nothing about the values.
  */
-#include "series_codec.h"
+#include "store/series_codec.h"
 
 #include <string.h>
 

@@ -1,8 +1,8 @@
 /*
  * side_file.c: caches beside a store, one file a generation (side_file.h).
  */
-#include "side_file.h"
-#include "crash_point.h"
+#include "store/side_file.h"
+#include "base/crash_point.h"
 
 #include <errno.h>
 #include <fcntl.h>

@@ -1,5 +1,5 @@
 /*
- * store_sqlite.c: the embedded backend, one SQLite file in WAL mode.
+ * store/sqlite.c: the embedded backend, one SQLite file in WAL mode.
  *
  * Tables (days are integer day numbers since 1970-01-01, see date.h):
  *   meta(key, value)                       schema version, ladder
@@ -20,12 +20,12 @@
  * WAL lets readers keep a consistent snapshot while an import writes, and
  * one transaction makes an import all or nothing.
  */
-#include "store_backend.h"
-#include "catalog_edit.h"
-#include "catalog_snapshot.h"
-#include "event_pack.h"
-#include "side_file.h"
-#include "crash_point.h"
+#include "store/backend.h"
+#include "model/catalog_edit.h"
+#include "model/catalog_snapshot.h"
+#include "store/event_pack.h"
+#include "store/side_file.h"
+#include "base/crash_point.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -70,7 +70,7 @@ static const char schema[] =
      * event_log_append): reading every event costs no SQL row each */
     "CREATE TABLE IF NOT EXISTS event_log(seq INTEGER PRIMARY KEY, chart INTEGER NOT NULL,"
     " data BLOB NOT NULL);"
-    /* the claims an import judged for its new days (src/lib/claims.c) */
+    /* the claims an import judged for its new days (src/lib/app/claims.c) */
     "CREATE TABLE IF NOT EXISTS claims_kept(id INTEGER PRIMARY KEY CHECK(id = 1),"
     " since INTEGER NOT NULL, events INTEGER NOT NULL, data BLOB NOT NULL);"
     "CREATE TABLE IF NOT EXISTS corrections(track TEXT NOT NULL, date INTEGER NOT NULL,"

@@ -3,10 +3,10 @@
  * and the ladder, and wraps reads that take several statements in a read
  * transaction so that they see one snapshot.
  */
-#include "store_internal.h"
-#include "catalog_edit.h"
-#include "engine.h"
-#include "series.h"
+#include "store/internal.h"
+#include "model/catalog_edit.h"
+#include "milestones/engine.h"
+#include "store/series.h"
 
 #include <stdlib.h>
 #include <string.h>

@@ -1,5 +1,5 @@
 /*
- * fmt_coverage.c: coverage.csv, the groups the catalog holds completely
+ * formats/coverage.c: coverage.csv, the groups the catalog holds completely
  * (docs/formats.md, "coverage"):
  *
  *   country,kind,gender,genre,release_type,since
@@ -12,8 +12,8 @@
  * changed declaration changes what the claims are true of: the kept
  * claims are dropped, to be judged again.
  */
-#include "importer.h"
-#include "coverage.h"
+#include "formats/importer.h"
+#include "store/coverage.h"
 
 #include <ctype.h>
 #include <stdio.h>

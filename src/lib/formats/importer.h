@@ -1,5 +1,5 @@
 /*
- * importer.h: the contract between the import driver and the format
+ * formats/importer.h: the contract between the import driver and the format
  * readers (library-private).
  *
  * Each format is one entry of the table in formats.c: a name, a detector
@@ -17,11 +17,11 @@
 #define TR_IMPORTER_H
 
 #include "trackrecord/import.h"
-#include "catalog_edit.h"
-#include "csv.h"
-#include "input.h"
-#include "series.h"
-#include "store_internal.h"
+#include "model/catalog_edit.h"
+#include "formats/csv.h"
+#include "formats/input.h"
+#include "store/series.h"
+#include "store/internal.h"
 
 struct tr_import_ctx {
     struct tr_store *store;
@@ -122,19 +122,19 @@ TR_READER(tr_fmt_releases_read);
 TR_READER(tr_fmt_tracks_read);
 TR_READER(tr_fmt_tracklist_read);
 TR_READER(tr_fmt_streams_read);
-TR_READER(tr_fmt_sales_read);      /* fmt_extras.c */
+TR_READER(tr_fmt_sales_read);      /* formats/extras.c */
 TR_READER(tr_fmt_awards_read);
-TR_READER(tr_fmt_coverage_read);   /* fmt_coverage.c */
-TR_READER(tr_fmt_charts_read);     /* fmt_charts.c */
-TR_READER(tr_fmt_pc_artists_read); /* fmt_playcounts.c */
+TR_READER(tr_fmt_coverage_read);   /* formats/coverage.c */
+TR_READER(tr_fmt_charts_read);     /* formats/charts.c */
+TR_READER(tr_fmt_pc_artists_read); /* formats/playcounts.c */
 TR_READER(tr_fmt_pc_albums_read);
 TR_READER(tr_fmt_pc_tracks_read);
 TR_READER(tr_fmt_pc_playcounts_read);
-TR_READER(tr_fmt_kworb_read);      /* fmt_kworb.c */
+TR_READER(tr_fmt_kworb_read);      /* formats/kworb.c */
 TR_READER(tr_fmt_kworb_albums_read);
-TR_READER(tr_fmt_album_json_read); /* fmt_album_json.c */
+TR_READER(tr_fmt_album_json_read); /* formats/album_json.c */
 TR_READER(tr_fmt_s4a_read);        /* fmt_s4a.c */
-TR_READER(tr_fmt_discography_read); /* fmt_discography.c */
-TR_READER(tr_fmt_chart_entries_read); /* fmt_chart_entries.c */
+TR_READER(tr_fmt_discography_read); /* formats/discography.c */
+TR_READER(tr_fmt_chart_entries_read); /* formats/chart_entries.c */
 
 #endif

@@ -20,7 +20,7 @@
  * subject by its own title.  Tracked claims get the number of the group's
  * acts the store holds on the date (tracked_members).
  */
-#include "records_scope.h"
+#include "records/records_scope.h"
 
 #include <limits.h>
 #include <stdlib.h>

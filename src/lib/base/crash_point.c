@@ -1,7 +1,7 @@
 /*
  * crash_point.c: the test build's crash points (crash_point.h).
  */
-#include "crash_point.h"
+#include "base/crash_point.h"
 
 #ifdef TR_CRASH_POINTS
 #include <pthread.h>

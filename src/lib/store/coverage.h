@@ -10,7 +10,7 @@
 #ifndef TR_COVERAGE_H
 #define TR_COVERAGE_H
 
-#include "store_internal.h"
+#include "store/internal.h"
 #include "trackrecord/records.h"
 
 struct tr_world_set {

@@ -3,7 +3,7 @@
  * (coverage.h), read for judging claims and merged by the coverage.csv
  * reader.
  */
-#include "coverage.h"
+#include "store/coverage.h"
 
 #include <stdio.h>
 #include <stdlib.h>
