@@ -32,9 +32,17 @@ struct tr_chart_entry {
     bool has_streams;
 };
 
+struct tr_milestone;
+struct tr_catalog;
+
+#define TR_CHART_RUN_IDS 8
+
 struct tr_chart_run {
     char chart[16];
     char country[16];
+    char ids[TR_CHART_RUN_IDS][64];  /* the song's ids listed in the run, in the
+                                      * order first listed (the first ones) */
+    uint32_t n_ids;          /* how many ids it was listed under (all of them) */
     tr_day debut_date;
     uint32_t debut_rank;
     uint32_t peak_rank;
@@ -46,15 +54,27 @@ struct tr_chart_run {
     uint64_t chart_streams;  /* sum over the periods on chart */
 };
 
-/* The entries of one track (a catalog index), ordered by chart, country,
+/* One song under several ids, as chart sites count it (docs/formats.md,
+ * "charts"): ids of one recording (same_as), and ids with the same
+ * normalised title and artist credit listed on one chart but never in one
+ * period of it.  *song (the caller's, n_tracks entries) gives for each
+ * catalog track the track naming its song: the id it was first listed
+ * under, or the track itself.  0 or TR_ENOMEM. */
+int tr_chart_songs(const struct tr_catalog *c, const struct tr_chart_entry *entries, size_t n,
+                   uint32_t **song);
+
+/* The entries of one track id (a catalog index), ordered by chart, country,
  * period. */
 int tr_store_chart_entries(struct tr_store *s, uint32_t track, struct tr_chart_entry **out,
                            size_t *n, struct tr_error *err);
-/* The track's runs, one per chart and country, ordered by chart, country. */
+/* The runs of the song the track is one id of (tr_chart_songs), one per
+ * chart and country, ordered by chart, country; each names the ids it was
+ * listed under. */
 int tr_store_chart_runs(struct tr_store *s, uint32_t track, struct tr_chart_run **out,
                         size_t *n, struct tr_error *err);
-/* Runs from entries[0..n) ordered by chart, country, period (the
- * computation behind tr_store_chart_runs). */
+/* Runs from entries[0..n) of one song ordered by chart, country, period
+ * (then rank; the computation behind tr_store_chart_runs): a period listed
+ * under two of its ids counts once, at the better rank. */
 int tr_chart_runs(const struct tr_chart_entry *entries, size_t n, struct tr_chart_run **out,
                   size_t *n_out);
 
@@ -79,12 +99,11 @@ bool tr_chart_from_start(const char *chart, const char *country, tr_day first);
 int tr_store_chart_scopes(struct tr_store *s, struct tr_chart_scope **out, size_t *n,
                           struct tr_error *err);
 
-/* The chart milestones of entries[0..n) ordered by track, chart, country,
- * period (tracks the catalog does not hold are left out): debuts at #1 and
+/* The chart milestones of entries[0..n) (tracks the catalog does not hold
+ * are left out), per song (tr_chart_songs: the subject is the track naming
+ * it): debuts at #1 and
  * in the top 10, reaching #1 and the top 10, N periods on the chart; each
  * with the chart as its scope.  *out is the caller's (free()). */
-struct tr_milestone;
-struct tr_catalog;
 int tr_chart_milestones(const struct tr_catalog *c, const struct tr_chart_entry *entries, size_t n,
                         struct tr_milestone **out, size_t *n_out);
 

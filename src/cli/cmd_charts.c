@@ -17,7 +17,9 @@ static void help(FILE *f)
             "per chart (daily or weekly) and country, the debut date and rank, the peak\n"
             "and its first date, periods (days or weeks) on the chart, periods at #1,\n"
             "re-entries and the streams the chart counted.  Runs cover the chart files\n"
-            "imported (see docs/formats.md, charts).\n"
+            "imported (see docs/formats.md, charts).  A run is the song's: any of its\n"
+            "ids gives it, naming every id it was listed under (one recording, or the\n"
+            "same title and artists on one chart, never in one period).\n"
             "\n"
             "Options:\n"
             "  --json     one JSON object per run, in an array\n"
@@ -32,21 +34,38 @@ static bool artist_has(const struct tr_track *t, uint32_t a)
     return false;
 }
 
-/* Prints (or appends to arr) the runs of track t; 0 or an error code. */
+/* The ids already shown (a release or an artist may hold several ids of
+ * one song: its runs are shown once). */
+struct shown {
+    uint8_t *track;              /* by catalog track */
+};
+
+/* Prints (or appends to arr) the runs of track t's song; 0 or an error code. */
 static int track_runs(struct tr_store *s, const struct tr_catalog *cat, uint32_t t, json_t *arr,
-                      struct tr_error *err)
+                      struct shown *shown, struct tr_error *err)
 {
     struct tr_chart_run *runs;
     size_t n;
     char d1[TR_DATE_LEN], d2[TR_DATE_LEN], d3[TR_DATE_LEN];
+    if (shown->track[t])
+        return 0;
     int rc = tr_store_chart_runs(s, t, &runs, &n, err);
     if (rc)
         return rc;
     for (size_t i = 0; i < n; i++) {
         const struct tr_chart_run *r = &runs[i];
+        uint32_t n_ids = r->n_ids < TR_CHART_RUN_IDS ? r->n_ids : TR_CHART_RUN_IDS;
+        for (uint32_t k = 0; k < n_ids; k++) {
+            uint32_t id = tr_catalog_track(cat, r->ids[k]);
+            if (id != TR_NONE)
+                shown->track[id] = 1;
+        }
         if (arr) {
-            json_t *o = json_object();
+            json_t *o = json_object(), *ids = json_array();
+            for (uint32_t k = 0; k < n_ids; k++)
+                json_array_append_new(ids, json_string(r->ids[k]));
             json_object_set_new(o, "track", json_string(cat->tracks[t].id));
+            json_object_set_new(o, "ids", ids);
             json_object_set_new(o, "title", json_string(cli_subject_name(cat, TR_SUBJECT_TRACK, t)));
             json_object_set_new(o, "chart", json_string(r->chart));
             json_object_set_new(o, "country", json_string(r->country));
@@ -63,9 +82,12 @@ static int track_runs(struct tr_store *s, const struct tr_catalog *cat, uint32_t
         } else {
             bool daily = strcmp(r->chart, "daily") == 0, one = r->periods_on_chart == 1;
             const char *unit = daily ? (one ? "day" : "days") : (one ? "week" : "weeks");
-            printf("%s (%s): %s %s: debut %s at #%u, peak #%u on %s, %u %s on chart"
+            printf("%s (", cli_subject_name(cat, TR_SUBJECT_TRACK, t));
+            for (uint32_t k = 0; k < n_ids; k++)
+                printf("%s%s", k ? ", " : "", r->ids[k]);
+            printf("%s): %s %s: debut %s at #%u, peak #%u on %s, %u %s on chart"
                    " (last %s), %u at #1, %u re-entr%s, %llu chart streams\n",
-                   cli_subject_name(cat, TR_SUBJECT_TRACK, t), cat->tracks[t].id, r->country,
+                   r->n_ids > n_ids ? ", ..." : "", r->country,
                    r->chart, tr_day_format(r->debut_date, d1), r->debut_rank, r->peak_rank,
                    tr_day_format(r->peak_date, d2), r->periods_on_chart, unit,
                    tr_day_format(r->last_date, d3), r->periods_at_1, r->reentries,
@@ -100,29 +122,36 @@ int cmd_charts(struct cli *cli, int argc, char **argv)
     const struct tr_catalog *cat;
     struct cli_subject sub;
     json_t *arr = json ? json_array() : NULL;
+    struct shown shown = {NULL};
     if (tr_store_catalog(s, &cat, &err))
         goto fail;
+    if (!(shown.track = calloc(cat->n_tracks ? cat->n_tracks : 1, 1))) {
+        tr_error_set(&err, TR_ENOMEM, "out of memory");
+        goto fail;
+    }
     if (cli_subject(cat, argv[optind], &sub, &err))
         goto fail;
     if (sub.type == TR_SUBJECT_TRACK) {
-        if (track_runs(s, cat, sub.index, arr, &err))
+        if (track_runs(s, cat, sub.index, arr, &shown, &err))
             goto fail;
     } else if (sub.type == TR_SUBJECT_RELEASE) {
         const struct tr_release *r = &cat->releases[sub.index];
         for (uint32_t k = 0; k < r->n_tracks; k++)
-            if (track_runs(s, cat, r->tracks[k], arr, &err))
+            if (track_runs(s, cat, r->tracks[k], arr, &shown, &err))
                 goto fail;
     } else {
         for (uint32_t t = 0; t < cat->n_tracks; t++)
-            if (artist_has(&cat->tracks[t], sub.index) && track_runs(s, cat, t, arr, &err))
+            if (artist_has(&cat->tracks[t], sub.index) && track_runs(s, cat, t, arr, &shown, &err))
                 goto fail;
     }
     if (arr)
         out_json_dump(stdout, arr);
+    free(shown.track);
     tr_store_close(s);
     return EXIT_OK;
 fail:
     rc = cli_fail(cli, &err);
+    free(shown.track);
     json_decref(arr);
     tr_store_close(s);
     return rc;

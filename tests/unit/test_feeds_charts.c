@@ -45,25 +45,28 @@ static const char *day(tr_day d)
 
 static void check_us_runs(struct tr_store *s)
 {
-    struct tr_chart_run r = run_of(s, "0v1x6rN6JHRapa03JElljE");
-    assert_string_equal(r.chart, "weekly");
-    assert_string_equal(r.country, "us");
-    assert_string_equal(day(r.debut_date), "2020-08-21");
-    assert_int_equal(r.debut_rank, 4);
-    assert_int_equal(r.peak_rank, 4);
-    assert_int_equal(r.periods_on_chart, 1);
-    assert_int_equal(r.chart_streams, 8547583);
-
-    r = run_of(s, "0t1kP63rueHleOhQkYSXFY");
-    assert_string_equal(day(r.debut_date), "2020-08-28");
-    assert_int_equal(r.debut_rank, 9);
-    assert_int_equal(r.peak_rank, 9);
-    assert_string_equal(day(r.peak_date), "2020-08-28");
-    assert_string_equal(day(r.last_date), "2020-09-11");
-    assert_int_equal(r.periods_on_chart, 3);
-    assert_int_equal(r.periods_at_1, 0);
-    assert_int_equal(r.reentries, 0);
-    assert_int_equal(r.chart_streams, 16280148);
+    /* Dynamite: listed under the single's id in its first week and the
+     * album's after, one song (same title and artist on the chart, never
+     * in one week): one run from either id, naming both */
+    const char *ids[] = {"0v1x6rN6JHRapa03JElljE", "0t1kP63rueHleOhQkYSXFY"};
+    struct tr_chart_run r;
+    for (int i = 0; i < 2; i++) {
+        r = run_of(s, ids[i]);
+        assert_string_equal(r.chart, "weekly");
+        assert_string_equal(r.country, "us");
+        assert_string_equal(day(r.debut_date), "2020-08-21");
+        assert_int_equal(r.debut_rank, 4);
+        assert_int_equal(r.peak_rank, 4);
+        assert_string_equal(day(r.peak_date), "2020-08-21");
+        assert_string_equal(day(r.last_date), "2020-09-11");
+        assert_int_equal(r.periods_on_chart, 4);
+        assert_int_equal(r.periods_at_1, 0);
+        assert_int_equal(r.reentries, 0);
+        assert_int_equal(r.chart_streams, 8547583 + 16280148);
+        assert_int_equal(r.n_ids, 2);
+        assert_string_equal(r.ids[0], ids[0]);   /* in the order first listed */
+        assert_string_equal(r.ids[1], ids[1]);
+    }
 
     r = run_of(s, "4Oun2ylbjFKMPTiaSbbCih");
     assert_int_equal(r.debut_rank, 1);
@@ -233,6 +236,61 @@ static void test_bot_entries(void **state)
     free(r);
 }
 
+/* Ids of one song: the same title and artist on one chart, never in one
+ * period; two ids listed the same day stay two songs, a third joins one of
+ * them; another title, or the title on another chart only, is its own. */
+static void test_one_song_several_ids(void **state)
+{
+    struct fixture *f = *state;
+    struct tr_error err = {0};
+    static const char H[] = "rank,uri,artist_names,track_name,source,peak_rank,previous_rank,days_on_chart,streams\n";
+    static const struct { const char *file, *rows; } days[] = {
+        {"regional-us-daily-2020-09-01.csv", "1,spotify:track:AAAAAAAAAAAAAAAAAAAAAA,X,Intro,L,1,1,1,500\n"
+                                             "2,spotify:track:BBBBBBBBBBBBBBBBBBBBBB,X,Intro,L,2,2,1,400\n"},
+        {"regional-us-daily-2020-09-02.csv", "1,spotify:track:CCCCCCCCCCCCCCCCCCCCCC,X,Intro,L,1,1,2,300\n"
+                                             "2,spotify:track:EEEEEEEEEEEEEEEEEEEEEE,X,Intro (2014),L,2,2,1,200\n"},
+        {"regional-us-daily-2020-09-03.csv", "1,spotify:track:DDDDDDDDDDDDDDDDDDDDDD,X,INTRO ,L,1,1,3,100\n"},
+        {"regional-jp-daily-2020-09-05.csv", "1,spotify:track:FFFFFFFFFFFFFFFFFFFFFF,X,Intro,L,1,1,1,50\n"},
+    };
+    char text[1024];
+    for (size_t i = 0; i < sizeof days / sizeof *days; i++) {
+        snprintf(text, sizeof text, "%s%s", H, days[i].rows);
+        assert_int_equal(import_path(f->s, fixture_write(f, days[i].file, text), NULL, NULL, &err), 0);
+    }
+    const char *song[] = {"AAAAAAAAAAAAAAAAAAAAAA", "CCCCCCCCCCCCCCCCCCCCCC", "DDDDDDDDDDDDDDDDDDDDDD"};
+    for (int i = 0; i < 3; i++) {
+        struct tr_chart_run r = run_of(f->s, song[i]);
+        assert_int_equal(r.periods_on_chart, 3);
+        assert_int_equal(r.chart_streams, 500 + 300 + 100);
+        assert_int_equal(r.n_ids, 3);
+        assert_string_equal(r.ids[0], song[0]);
+        assert_string_equal(r.ids[2], song[2]);
+    }
+    const char *alone[] = {"BBBBBBBBBBBBBBBBBBBBBB", "EEEEEEEEEEEEEEEEEEEEEE", "FFFFFFFFFFFFFFFFFFFFFF"};
+    for (int i = 0; i < 3; i++) {
+        struct tr_chart_run r = run_of(f->s, alone[i]);
+        assert_int_equal(r.periods_on_chart, 1);
+        assert_int_equal(r.n_ids, 1);
+        assert_string_equal(r.ids[0], alone[i]);
+    }
+    /* chart milestones are the song's, under the id it was first listed as */
+    const struct tr_catalog *c;
+    assert_int_equal(tr_store_catalog(f->s, &c, &err), 0);
+    struct tr_milestone *ev;
+    size_t n;
+    struct tr_milestone_filter all = TR_MILESTONE_FILTER_ALL;
+    all.kind = TR_MS_CHART_PEAK;
+    assert_int_equal(tr_store_milestones(f->s, &all, &ev, &n, &err), 0);
+    size_t peaks_us = 0;
+    for (size_t i = 0; i < n; i++) {
+        const char *id = c->tracks[ev[i].subject].id;
+        assert_true(strcmp(id, song[1]) != 0 && strcmp(id, song[2]) != 0);
+        peaks_us += strcmp(id, song[0]) == 0;
+    }
+    assert_int_equal(peaks_us, 2);   /* #1 and the top 10, once each */
+    free(ev);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -240,6 +298,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_new_format_and_note_line, store_setup, store_teardown),
         cmocka_unit_test_setup_teardown(test_refused, store_setup, store_teardown),
         cmocka_unit_test_setup_teardown(test_bot_entries, store_setup, store_teardown),
+        cmocka_unit_test_setup_teardown(test_one_song_several_ids, store_setup, store_teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

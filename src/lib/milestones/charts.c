@@ -37,6 +37,17 @@ int tr_chart_runs(const struct tr_chart_entry *e, size_t n, struct tr_chart_run 
         bool same = k && strcmp(v[k - 1].chart, e[i].chart) == 0 &&
                     strcmp(v[k - 1].country, e[i].country) == 0;
         struct tr_chart_run *r = &v[same ? k - 1 : k];
+        if (same && e[i].period == r->last_date)
+            continue;   /* the period again under another id: the better rank came first */
+        uint32_t id = 0;
+        if (same)
+            while (id < r->n_ids && id < TR_CHART_RUN_IDS && strcmp(r->ids[id], e[i].track) != 0)
+                id++;
+        if (!same || id == r->n_ids) {
+            if (r->n_ids < TR_CHART_RUN_IDS)
+                memcpy(r->ids[r->n_ids], e[i].track, sizeof r->ids[0]);
+            r->n_ids++;
+        }
         if (!same) {
             memcpy(r->chart, e[i].chart, sizeof r->chart);
             memcpy(r->country, e[i].country, sizeof r->country);
@@ -74,15 +85,77 @@ int tr_store_chart_entries(struct tr_store *s, uint32_t track, struct tr_chart_e
     return s->be->ops->load_chart_entries(s->be, c->tracks[track].id, out, n, err);
 }
 
+/* Orders entries by chart, country, period, rank. */
+static int entry_cmp(const void *pa, const void *pb)
+{
+    const struct tr_chart_entry *a = pa, *b = pb;
+    int c = strcmp(a->chart, b->chart);
+    if (!c)
+        c = strcmp(a->country, b->country);
+    if (!c)
+        c = (a->period > b->period) - (a->period < b->period);
+    return c ? c : (a->rank > b->rank) - (a->rank < b->rank);
+}
+
+/* The entries of the ids that may be track's song, appended to *e. */
+static int candidate_entries(struct tr_store *s, const struct tr_catalog *c, uint32_t track,
+                             struct tr_chart_entry **e, size_t *ne, struct tr_error *err)
+{
+    uint32_t *cand;
+    size_t n_cand;
+    if (tr_chart_song_candidates(c, track, &cand, &n_cand))
+        return tr_error_set(err, TR_ENOMEM, "out of memory");
+    int rc = 0;
+    for (size_t i = 0; i < n_cand && !rc; i++) {
+        struct tr_chart_entry *more;
+        size_t n_more;
+        if ((rc = s->be->ops->load_chart_entries(s->be, c->tracks[cand[i]].id, &more, &n_more, err)))
+            break;
+        struct tr_chart_entry *all = realloc(*e, (*ne + n_more + 1) * sizeof *all);
+        if (!all) {
+            free(more);
+            rc = tr_error_set(err, TR_ENOMEM, "out of memory");
+            break;
+        }
+        memcpy(all + *ne, more, n_more * sizeof *more);
+        *e = all;
+        *ne += n_more;
+        free(more);
+    }
+    free(cand);
+    return rc;
+}
+
 int tr_store_chart_runs(struct tr_store *s, uint32_t track, struct tr_chart_run **out,
                         size_t *n, struct tr_error *err)
 {
-    struct tr_chart_entry *e;
-    size_t ne;
-    int rc = tr_store_chart_entries(s, track, &e, &ne, err);
+    const struct tr_catalog *c;
+    int rc = tr_store_catalog(s, &c, err);
     if (rc)
         return rc;
-    rc = tr_chart_runs(e, ne, out, n);
+    if (track >= c->n_tracks)
+        return tr_error_set(err, TR_ENOTFOUND, "no track with index %u", track);
+    struct tr_chart_entry *e = NULL;
+    size_t ne = 0;
+    uint32_t *song = NULL;
+    if ((rc = candidate_entries(s, c, track, &e, &ne, err))) {
+        free(e);
+        return rc;
+    }
+    if (tr_chart_songs(c, e, ne, &song)) {
+        free(e);
+        return tr_error_set(err, TR_ENOMEM, "out of memory");
+    }
+    /* the song's own entries, in the order of its runs */
+    size_t k = 0;
+    for (size_t i = 0; i < ne; i++) {
+        uint32_t t = tr_catalog_track(c, e[i].track);
+        if (t != TR_NONE && song[t] == song[track])
+            e[k++] = e[i];
+    }
+    qsort(e, k, sizeof *e, entry_cmp);
+    rc = tr_chart_runs(e, k, out, n);
+    free(song);
     free(e);
     return rc ? tr_error_set(err, rc, "out of memory") : 0;
 }
@@ -127,13 +200,57 @@ static tr_day after_gap(tr_day gap_end, tr_day date)
     return gap_end != TR_DAY_NONE && date > gap_end ? gap_end : TR_DAY_NONE;
 }
 
-int tr_chart_milestones(const struct tr_catalog *c, const struct tr_chart_entry *e, size_t n,
+/* Orders entries by track, chart, country, period, rank. */
+static int track_entry_cmp(const void *pa, const void *pb)
+{
+    const struct tr_chart_entry *a = pa, *b = pb;
+    int c = strcmp(a->track, b->track);
+    return c ? c : entry_cmp(a, b);
+}
+
+/* The entries as one song's each: under the id naming the song, in
+ * track, chart, country, period order, a period once (at the better rank,
+ * should two of its ids be listed in it).  *out malloc'd. */
+static int entries_by_song(const struct tr_catalog *c, const struct tr_chart_entry *e, size_t n,
+                           struct tr_chart_entry **out, size_t *n_out)
+{
+    uint32_t *song;
+    struct tr_chart_entry *v = malloc((n ? n : 1) * sizeof *v);
+    if (!v || tr_chart_songs(c, e, n, &song)) {
+        free(v);
+        return TR_ENOMEM;
+    }
+    size_t k = 0;
+    for (size_t i = 0; i < n; i++) {
+        uint32_t t = tr_catalog_track(c, e[i].track);
+        if (t == TR_NONE)
+            continue;
+        v[k] = e[i];
+        snprintf(v[k].track, sizeof v[k].track, "%s", c->tracks[song[t]].id);
+        k++;
+    }
+    free(song);
+    qsort(v, k, sizeof *v, track_entry_cmp);
+    size_t m = 0;
+    for (size_t i = 0; i < k; i++)
+        if (!m || v[m - 1].period != v[i].period || strcmp(v[m - 1].track, v[i].track) != 0 ||
+            strcmp(v[m - 1].chart, v[i].chart) != 0 || strcmp(v[m - 1].country, v[i].country) != 0)
+            v[m++] = v[i];
+    *out = v;
+    *n_out = m;
+    return 0;
+}
+
+int tr_chart_milestones(const struct tr_catalog *c, const struct tr_chart_entry *listed, size_t n,
                         struct tr_milestone **out, size_t *n_out)
 {
     struct tr_milestone *v = NULL;
     size_t nv = 0, cap = 0;
     tr_day *day0 = NULL;
-    int rc = tr_catalog_track_days(c, &day0);
+    struct tr_chart_entry *e = NULL;
+    int rc = entries_by_song(c, listed, n, &e, &n);
+    if (!rc)
+        rc = tr_catalog_track_days(c, &day0);
     /* first period imported per chart: a track already on the chart then
      * did not debut there as far as the data tell, and its counts of
      * periods start with the data */
@@ -233,6 +350,7 @@ int tr_chart_milestones(const struct tr_catalog *c, const struct tr_chart_entry 
     free(day0);
     free(starts);
     free(sp);
+    free(e);
     if (rc) {
         free(v);
         return rc;
@@ -255,18 +373,6 @@ int tr_store_refresh_chart_milestones(struct tr_store *s, struct tr_error *err)
     free(e);
     free(m);
     return rc;
-}
-
-/* Orders entries by chart, country, period, rank. */
-static int entry_cmp(const void *pa, const void *pb)
-{
-    const struct tr_chart_entry *a = pa, *b = pb;
-    int c = strcmp(a->chart, b->chart);
-    if (!c)
-        c = strcmp(a->country, b->country);
-    if (!c)
-        c = (a->period > b->period) - (a->period < b->period);
-    return c ? c : (a->rank > b->rank) - (a->rank < b->rank);
 }
 
 int tr_store_chart_scopes(struct tr_store *s, struct tr_chart_scope **out, size_t *n,

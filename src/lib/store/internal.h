@@ -14,6 +14,10 @@ struct tr_store {
     char *path;
 };
 
+/* The tracks that may be one song with track on the charts (chart_songs.c):
+ * itself, those of its recording, those with its normalised title and
+ * artists, closed under both; *out malloc'd (n).  0 or TR_ENOMEM. */
+int tr_chart_song_candidates(const struct tr_catalog *c, uint32_t track, uint32_t **out, size_t *n);
 /* Drops the cached catalog (after a failed import edited it). */
 void tr_store_forget(struct tr_store *s);
 /* Loads the catalog as the backend has it now (inside a transaction). */
