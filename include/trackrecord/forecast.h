@@ -80,15 +80,16 @@ void tr_forecast_set_release(struct tr_forecast_set *fs);
 /* The backtest: the store's history cut at many past days, each cut
  * forecast from the data up to it (as tr_store_forecasts with as_of =
  * the cut), compared with the crossings that followed.  One row per
- * horizon and kind; a crossing is scored at the first horizon its lead
- * (days from the cut) fits in. */
+ * horizon and kind: the crossings whose lead (days from the cut) is
+ * within a quarter of the horizon either way. */
 struct tr_backtest_row {
-    int32_t horizon;             /* leads (previous horizon, horizon] */
-    int32_t horizon_from;
+    int32_t horizon;
+    int32_t lead_from, lead_to;  /* the leads scored: horizon -/+ horizon / 4 */
     enum tr_milestone_kind kind;
     size_t n;                    /* crossings scored */
     double model_mae;            /* median absolute error in days */
     double naive_mae;            /* the naive baseline's: last 7 days' mean gain */
+    double model_mean, naive_mean;  /* mean absolute errors, days */
     double inside;               /* share of crossings inside the 80% interval */
     size_t model_undated;        /* crossings the model gave no date (counted as
                                   * off by the horizon) */

@@ -58,10 +58,11 @@ struct tr_import_file {
  * loading the inputs and the store's catalog, reading the inputs (formats
  * parsed, the catalog edited),
  * writing the catalog, writing the series, the milestones (the engine, the
- * events, the checkpoint), the new days' records, the commit. */
+ * events, the checkpoint), the new days' records, the forecasts kept for
+ * the last day (trackrecord/forecast.h), the commit. */
 enum tr_import_phase {
     TR_PHASE_LOAD, TR_PHASE_READ, TR_PHASE_CATALOG, TR_PHASE_SERIES, TR_PHASE_MILESTONES,
-    TR_PHASE_RECORDS, TR_PHASE_COMMIT, TR_PHASE_COUNT
+    TR_PHASE_RECORDS, TR_PHASE_FORECASTS, TR_PHASE_COMMIT, TR_PHASE_COUNT
 };
 const char *tr_import_phase_name(enum tr_import_phase p);
 

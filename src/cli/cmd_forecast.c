@@ -38,8 +38,9 @@ static void help(FILE *f)
             "                   the share of crossings inside the 80%% interval, and the\n"
             "                   naive baseline's error (the last 7 days' mean gain\n"
             "                   carried forward) beside it\n"
-            "  --horizons LIST  the backtest's horizons in days (default 7,30,90): a\n"
-            "                   crossing counts at the first horizon its lead fits in\n"
+            "  --horizons LIST  the backtest's horizons in days (default 7,30,90): each\n"
+            "                   scores the crossings that came within a quarter of it\n"
+            "                   either way after the cut (30: 23 to 37 days)\n"
             "  --json           a JSON array of objects\n"
             "  --csv            CSV with a header line\n"
             "  --db FILE        the store\n"
@@ -222,12 +223,15 @@ static int run_backtest(struct cli *cli, struct tr_store *s, const int32_t *hz, 
             const struct tr_backtest_row *r = &bt.rows[i];
             json_t *x = json_object();
             json_object_set_new(x, "horizon", json_integer(r->horizon));
-            json_object_set_new(x, "lead_from", json_integer(r->horizon_from));
+            json_object_set_new(x, "lead_from", json_integer(r->lead_from));
+            json_object_set_new(x, "lead_to", json_integer(r->lead_to));
             json_object_set_new(x, "kind", json_string(tr_milestone_kind_name(r->kind)));
             json_object_set_new(x, "crossings", json_integer((json_int_t)r->n));
             json_object_set_new(x, "model_mae", json_real(r->model_mae));
             json_object_set_new(x, "naive_mae", json_real(r->naive_mae));
             json_object_set_new(x, "ratio", r->naive_mae > 0 ? json_real(r->model_mae / r->naive_mae) : json_null());
+            json_object_set_new(x, "model_mean", json_real(r->model_mean));
+            json_object_set_new(x, "naive_mean", json_real(r->naive_mean));
             json_object_set_new(x, "inside_80", json_real(r->inside));
             json_object_set_new(x, "model_undated", json_integer((json_int_t)r->model_undated));
             json_object_set_new(x, "naive_undated", json_integer((json_int_t)r->naive_undated));
@@ -236,25 +240,28 @@ static int run_backtest(struct cli *cli, struct tr_store *s, const int32_t *hz, 
         json_object_set_new(o, "rows", rows);
         out_json_dump(stdout, o);
     } else if (csv) {
-        printf("horizon,lead_from,kind,crossings,model_mae,naive_mae,ratio,inside_80,model_undated,naive_undated\n");
+        printf("horizon,lead_from,lead_to,kind,crossings,model_mae,naive_mae,ratio,model_mean,naive_mean,"
+               "inside_80,model_undated,naive_undated\n");
         for (size_t i = 0; i < bt.n_rows; i++) {
             const struct tr_backtest_row *r = &bt.rows[i];
-            printf("%d,%d,%s,%zu,%.2f,%.2f,%.3f,%.3f,%zu,%zu\n", r->horizon, r->horizon_from,
-                   tr_milestone_kind_name(r->kind), r->n, r->model_mae, r->naive_mae,
-                   r->naive_mae > 0 ? r->model_mae / r->naive_mae : 0.0, r->inside, r->model_undated,
+            printf("%d,%d,%d,%s,%zu,%.2f,%.2f,%.3f,%.2f,%.2f,%.3f,%zu,%zu\n", r->horizon, r->lead_from,
+                   r->lead_to, tr_milestone_kind_name(r->kind), r->n, r->model_mae, r->naive_mae,
+                   r->naive_mae > 0 ? r->model_mae / r->naive_mae : 0.0, r->model_mean, r->naive_mean,
+                   r->inside, r->model_undated,
                    r->naive_undated);
         }
     } else {
         printf("backtest: %zu cuts a week apart, %s .. %s, %zu subjects followed\n", bt.cuts, d1, d2,
                bt.subjects);
-        printf("%-9s %-14s %9s %10s %10s %7s %10s\n", "horizon", "kind", "crossings", "model_mae",
-               "naive_mae", "ratio", "inside_80");
+        printf("%-13s %-14s %9s %10s %10s %7s %11s %11s %10s\n", "horizon", "kind", "crossings",
+               "model_mae", "naive_mae", "ratio", "model_mean", "naive_mean", "inside_80");
         for (size_t i = 0; i < bt.n_rows; i++) {
             const struct tr_backtest_row *r = &bt.rows[i];
             char h[32];
-            snprintf(h, sizeof h, "%d-%d", r->horizon_from, r->horizon);
-            printf("%-9s %-14s %9zu %10.1f %10.1f %7.2f %9.0f%%\n", h, tr_milestone_kind_name(r->kind),
-                   r->n, r->model_mae, r->naive_mae, r->naive_mae > 0 ? r->model_mae / r->naive_mae : 0.0,
+            snprintf(h, sizeof h, "%d (%d-%d)", r->horizon, r->lead_from, r->lead_to);
+            printf("%-13s %-14s %9zu %10.1f %10.1f %7.2f %11.2f %11.2f %9.0f%%\n", h,
+                   tr_milestone_kind_name(r->kind), r->n, r->model_mae, r->naive_mae,
+                   r->naive_mae > 0 ? r->model_mae / r->naive_mae : 0.0, r->model_mean, r->naive_mean,
                    100 * r->inside);
         }
         if (!bt.n_rows)

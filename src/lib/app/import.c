@@ -14,6 +14,7 @@
  * and catalog edits that mark an entity only when its value changes.
  */
 #include "formats/importer.h"
+#include "forecast/keep.h"
 #include "milestones/engine.h"
 #include "base/idmap.h"
 #include "base/crash_point.h"
@@ -31,7 +32,8 @@
 const char *tr_import_phase_name(enum tr_import_phase p)
 {
     static const char *const names[TR_PHASE_COUNT] = {"load", "read", "catalog", "series",
-                                                      "milestones", "records", "commit"};
+                                                      "milestones", "records", "forecasts",
+                                                      "commit"};
     return (unsigned)p < TR_PHASE_COUNT ? names[p] : "?";
 }
 
@@ -548,6 +550,10 @@ static int write_all(struct tr_import_ctx *x, struct pending_list *pl, struct he
         rc = be->ops->count_events(be, &n_events, err);
     rep->milestones = (size_t)n_events;
     lap(rep, TR_PHASE_RECORDS, mark);
+    /* every subject's forecast as of the last day, for readers to take */
+    if (!rc && counts)
+        rc = tr_store_keep_forecasts(s, err);
+    lap(rep, TR_PHASE_FORECASTS, mark);
     return rc;
 }
 

@@ -68,15 +68,20 @@ static tr_day crossing(const struct fc_panel *p, uint64_t (*at)(const struct fc_
     return TR_DAY_NONE;
 }
 
+/* The leads (days from the cut to the crossing) scored at horizon h:
+ * within a quarter of it either way. */
+static int32_t lead_from(int32_t h) { return h - h / 4; }
+static int32_t lead_to(int32_t h) { return h + h / 4; }
+
 /* Scores one forecast from cut c of a crossing on day truth. */
 static int score(struct bt *b, int kind, tr_day c, tr_day truth, int32_t eta, int32_t lo,
                  int32_t hi, int32_t naive)
 {
     int32_t lead = truth - c;
     size_t h = 0;
-    while (h < b->nh && b->hz[h] < lead)
+    while (h < b->nh && lead > lead_to(b->hz[h]))
         h++;
-    if (h == b->nh)
+    if (h == b->nh || lead < lead_from(b->hz[h]))
         return 0;
     float far = (float)(c + TR_FORECAST_HORIZON - truth);
     float me = eta < 0 ? far : (float)abs(c + eta - truth);
@@ -87,7 +92,7 @@ static int score(struct bt *b, int kind, tr_day c, tr_day truth, int32_t eta, in
 
 static int32_t longest(const struct bt *b)
 {
-    return b->hz[b->nh - 1];
+    return lead_to(b->hz[b->nh - 1]);
 }
 
 static int score_tracks(struct bt *b, const struct fc_cut *cut, const struct fc_calibs *cal, tr_day c)
@@ -183,6 +188,14 @@ static int cmp_f(const void *a, const void *b)
     return (x > y) - (x < y);
 }
 
+static double mean_of(const float *v, size_t n)
+{
+    double sum = 0;
+    for (size_t i = 0; i < n; i++)
+        sum += v[i];
+    return sum / (double)n;
+}
+
 static double median_of(float *v, size_t n)
 {
     qsort(v, n, sizeof *v, cmp_f);
@@ -199,8 +212,9 @@ static int results(struct bt *b, struct tr_backtest *out)
             if (!e->n)
                 continue;
             out->rows[out->n_rows++] = (struct tr_backtest_row){
-                b->hz[h], h ? b->hz[h - 1] + 1 : 1, (enum tr_milestone_kind)k, e->n,
-                median_of(e->model, e->n), median_of(e->naive, e->n), (double)e->inside / e->n,
+                b->hz[h], lead_from(b->hz[h]), lead_to(b->hz[h]), (enum tr_milestone_kind)k, e->n,
+                median_of(e->model, e->n), median_of(e->naive, e->n), mean_of(e->model, e->n),
+                mean_of(e->naive, e->n), (double)e->inside / e->n,
                 e->model_undated, e->naive_undated};
         }
     return 0;

@@ -10,6 +10,7 @@
 #include "forecast/forecast.h"
 
 #include <math.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -100,6 +101,80 @@ void fc_every_track(const struct fc_member *m, uint32_t n, const struct fc_calib
     *hi = a;
 }
 
+/* ---- two lanes: the caller and a helper thread --------------------------- */
+
+/* fn(arg, 0) on the calling thread and fn(arg, 1) on the helper, joined
+ * (both on the caller when no thread could be started). */
+struct pair {
+    pthread_t thread;
+    pthread_mutex_t mu;
+    pthread_cond_t cv;
+    unsigned job, done;
+    bool quit, started;
+    void (*fn)(void *arg, int lane);
+    void *arg;
+};
+
+static void *pair_main(void *v)
+{
+    struct pair *p = v;
+    pthread_mutex_lock(&p->mu);
+    for (;;) {
+        while (p->done == p->job && !p->quit)
+            pthread_cond_wait(&p->cv, &p->mu);
+        if (p->quit)
+            break;
+        pthread_mutex_unlock(&p->mu);
+        p->fn(p->arg, 1);
+        pthread_mutex_lock(&p->mu);
+        p->done = p->job;
+        pthread_cond_broadcast(&p->cv);
+    }
+    pthread_mutex_unlock(&p->mu);
+    return NULL;
+}
+
+static void pair_start(struct pair *p)
+{
+    memset(p, 0, sizeof *p);
+    pthread_mutex_init(&p->mu, NULL);
+    pthread_cond_init(&p->cv, NULL);
+    p->started = pthread_create(&p->thread, NULL, pair_main, p) == 0;
+}
+
+static void pair_run(struct pair *p, void (*fn)(void *, int), void *arg)
+{
+    if (!p->started) {
+        fn(arg, 0);
+        fn(arg, 1);
+        return;
+    }
+    pthread_mutex_lock(&p->mu);
+    p->fn = fn;
+    p->arg = arg;
+    p->job++;
+    pthread_cond_broadcast(&p->cv);
+    pthread_mutex_unlock(&p->mu);
+    fn(arg, 0);
+    pthread_mutex_lock(&p->mu);
+    while (p->done != p->job)
+        pthread_cond_wait(&p->cv, &p->mu);
+    pthread_mutex_unlock(&p->mu);
+}
+
+static void pair_stop(struct pair *p)
+{
+    if (p->started) {
+        pthread_mutex_lock(&p->mu);
+        p->quit = true;
+        pthread_cond_broadcast(&p->cv);
+        pthread_mutex_unlock(&p->mu);
+        pthread_join(p->thread, NULL);
+    }
+    pthread_cond_destroy(&p->cv);
+    pthread_mutex_destroy(&p->mu);
+}
+
 /* ---- one run: every series' fit and every total's stats as of T --------- */
 
 struct run {
@@ -117,6 +192,12 @@ struct run {
     struct fc_stats *tot;        /* by total (releases, then artists) */
     uint64_t *tot_value;
     const struct fc_calibs *cal;
+    struct pair lanes;
+    /* one group's read, fitted on both lanes */
+    const struct fc_group_window *w;
+    uint32_t grp;
+    struct fc_stats *st;         /* by slot */
+    uint8_t *took;               /* by slot: has data */
 };
 
 static void run_release(struct run *r)
@@ -127,6 +208,8 @@ static void run_release(struct run *r)
     free(r->has);
     free(r->tot);
     free(r->tot_value);
+    free(r->st);
+    free(r->took);
 }
 
 static int run_alloc(struct run *r)
@@ -146,16 +229,17 @@ static int32_t age_on(tr_day T, tr_day start)
     return start == TR_DAY_NONE ? INT32_MIN : T - start;
 }
 
-/* Reads group grp's window and takes in each of its series. */
-static int run_group(struct run *r, uint32_t grp, struct fc_group_window *w, struct tr_error *err)
+/* Lane `lane`'s half of the group's slots: their stats and fits. */
+static void fit_half(void *arg, int lane)
 {
-    int rc = fc_read_window(r->be, grp, r->T, r->latest, w, err);
-    if (rc)
-        return rc;
-    for (uint32_t slot = 0; slot < w->n; slot++) {
-        uint32_t s = grp * TR_GROUP_SLOTS + slot;
+    struct run *r = arg;
+    const struct fc_group_window *w = r->w;
+    uint32_t half = (w->n + 1) / 2, from = lane ? half : 0, to = lane ? w->n : half;
+    for (uint32_t slot = from; slot < to; slot++) {
+        uint32_t s = r->grp * TR_GROUP_SLOTS + slot;
+        r->took[slot] = 0;
         if (s >= r->ns)
-            break;
+            continue;
         if (w->v[slot][FC_WINDOW] == 0 && !w->p[slot][FC_WINDOW]) {
             bool seen = false;   /* a count of 0 observed is data too */
             for (int i = 0; i <= FC_WINDOW && !seen; i++)
@@ -163,15 +247,32 @@ static int run_group(struct run *r, uint32_t grp, struct fc_group_window *w, str
             if (!seen && w->v[slot][0] == 0)
                 continue;
         }
-        struct fc_stats st;
-        fc_series_stats(w->v[slot], w->p[slot], r->T, &st);
-        fc_fit(&st, age_on(r->T, r->pv.start[s]), &r->fit[s]);
+        fc_series_stats(w->v[slot], w->p[slot], r->T, &r->st[slot]);
+        fc_fit(&r->st[slot], age_on(r->T, r->pv.start[s]), &r->fit[s]);
         r->value[s] = w->v[slot][FC_WINDOW];
-        r->recent[s] = st.recent;
+        r->recent[s] = r->st[slot].recent;
         r->has[s] = 1;
+        r->took[slot] = 1;
+    }
+}
+
+/* Reads group grp's window and takes in each of its series. */
+static int run_group(struct run *r, uint32_t grp, struct fc_group_window *w, struct tr_error *err)
+{
+    int rc = fc_read_window(r->be, grp, r->T, r->latest, w, err);
+    if (rc)
+        return rc;
+    r->w = w;
+    r->grp = grp;
+    pair_run(&r->lanes, fit_half, r);
+    /* the totals on this thread alone */
+    for (uint32_t slot = 0; slot < w->n; slot++) {
+        uint32_t s = grp * TR_GROUP_SLOTS + slot;
+        if (!r->took[slot])
+            continue;
         for (uint32_t k = r->pv.inc_off[s]; k < r->pv.inc_off[s + 1]; k++) {
             uint32_t t = r->pv.inc[k];
-            fc_stats_add(&r->tot[t], &st);
+            fc_stats_add(&r->tot[t], &r->st[slot]);
             r->tot_value[t] += r->value[s];
         }
     }
@@ -182,8 +283,12 @@ static int run_group(struct run *r, uint32_t grp, struct fc_group_window *w, str
 static int run_read(struct run *r, const uint8_t *want, struct tr_error *err)
 {
     struct fc_group_window *w = malloc(sizeof *w);
-    if (!w)
+    r->st = malloc(TR_GROUP_SLOTS * sizeof *r->st);
+    r->took = malloc(TR_GROUP_SLOTS);
+    if (!w || !r->st || !r->took) {
+        free(w);
         return tr_error_set(err, TR_ENOMEM, "forecast: out of memory");
+    }
     uint32_t ng = (r->ns + TR_GROUP_SLOTS - 1) / TR_GROUP_SLOTS;
     int rc = 0;
     for (uint32_t g = 0; g < ng && !rc; g++)
@@ -287,15 +392,17 @@ static bool wants_kind(const struct tr_forecast_query *q, enum tr_milestone_kind
     return q->kind < 0 || q->kind == (int)k;
 }
 
-static int forecast_subjects(struct run *r, struct out *o)
+static int forecast_subjects(struct run *r, struct out *o, uint32_t lane)
 {
     const struct tr_forecast_query *q = o->q;
     const struct tr_catalog *c = r->c;
     struct fc_fit fit;
     int rc = 0;
     bool one = q->subject_type >= 0 && q->subject != TR_NONE;
+    if (one && lane)
+        return 0;                /* one subject: the first lane's */
     if (q->subject_type < 0 || q->subject_type == TR_SUBJECT_TRACK)
-        for (uint32_t t = one ? q->subject : 0; t < (one ? q->subject + 1 : c->n_tracks) && !rc; t++) {
+        for (uint32_t t = one ? q->subject : lane; t < (one ? q->subject + 1 : c->n_tracks) && !rc; t += 2) {
             uint32_t s = c->tracks[t].series;
             if (c->series_track[s] != t || !r->has[s] || !wants_kind(q, TR_MS_TRACK_TOTAL))
                 continue;
@@ -303,7 +410,7 @@ static int forecast_subjects(struct run *r, struct out *o)
                                 &r->cal->c[FC_CAL_TRACK]);
         }
     if (q->subject_type < 0 || q->subject_type == TR_SUBJECT_RELEASE)
-        for (uint32_t i = one ? q->subject : 0; i < (one ? q->subject + 1 : c->n_releases) && !rc; i++) {
+        for (uint32_t i = one ? q->subject : lane; i < (one ? q->subject + 1 : c->n_releases) && !rc; i += 2) {
             if (!r->tot[i].members)
                 continue;
             if (wants_kind(q, TR_MS_EVERY_TRACK))
@@ -315,7 +422,7 @@ static int forecast_subjects(struct run *r, struct out *o)
             }
         }
     if (q->subject_type < 0 || q->subject_type == TR_SUBJECT_ARTIST)
-        for (uint32_t a = one ? q->subject : 0; a < (one ? q->subject + 1 : c->n_artists) && !rc; a++) {
+        for (uint32_t a = one ? q->subject : lane; a < (one ? q->subject + 1 : c->n_artists) && !rc; a += 2) {
             uint32_t t = r->nr + a;
             if (!r->tot[t].members || !wants_kind(q, TR_MS_ARTIST_TOTAL))
                 continue;
@@ -324,6 +431,36 @@ static int forecast_subjects(struct run *r, struct out *o)
                                 &r->cal->c[FC_CAL_ARTIST]);
         }
     return rc;
+}
+
+/* The subjects of each lane, into its own list. */
+struct subjects_job {
+    struct run *r;
+    struct out o[2];
+    int rc[2];
+};
+
+static void subjects_lane(void *arg, int lane)
+{
+    struct subjects_job *j = arg;
+    j->rc[lane] = forecast_subjects(j->r, &j->o[lane], (uint32_t)lane);
+}
+
+static int forecast_all(struct run *r, struct out *o)
+{
+    struct subjects_job j = {.r = r, .o = {{.q = o->q}, {.q = o->q}}};
+    pair_run(&r->lanes, subjects_lane, &j);
+    int rc = j.rc[0] ? j.rc[0] : j.rc[1];
+    if (!rc)
+        for (size_t i = 0; i < j.o[1].n && !rc; i++)
+            rc = push(&j.o[0], &j.o[1].f[i]);
+    free(j.o[1].f);
+    if (rc) {
+        free(j.o[0].f);
+        return rc;
+    }
+    *o = j.o[0];
+    return 0;
 }
 
 /* Marks the groups a one-subject query needs. */
@@ -343,7 +480,7 @@ static void want_groups(const struct tr_catalog *c, const struct tr_forecast_que
     }
 }
 
-static int cmp_forecast(const void *pa, const void *pb)
+int fc_forecast_cmp(const void *pa, const void *pb)
 {
     const struct tr_forecast *a = pa, *b = pb;
     int64_t ea = a->eta == TR_DAY_NONE ? INT64_MAX : a->eta, eb = b->eta == TR_DAY_NONE ? INT64_MAX : b->eta;
@@ -359,22 +496,22 @@ static int cmp_forecast(const void *pa, const void *pb)
 }
 
 /* Keeps those expected within q->within days of T, in order. */
-static void finish(struct out *o, tr_day T)
+static void finish(struct out *o, tr_day T, bool sorted)
 {
     size_t k = 0;
     for (size_t i = 0; i < o->n; i++)
         if (o->q->within <= 0 || (o->f[i].eta != TR_DAY_NONE && o->f[i].eta - T <= o->q->within))
             o->f[k++] = o->f[i];
     o->n = k;
-    if (o->n > 1)
-        qsort(o->f, o->n, sizeof *o->f, cmp_forecast);
+    if (sorted && o->n > 1)
+        qsort(o->f, o->n, sizeof *o->f, fc_forecast_cmp);
 }
 
 /* ---- the public calls ----------------------------------------------------- */
 
 int fc_compute(struct tr_store *s, const struct tr_forecast_query *q, const struct fc_calibs *given,
-               tr_day first, tr_day last, struct tr_forecast_set *out, struct fc_calibs *cal_out,
-               struct tr_error *err)
+               tr_day first, tr_day last, bool sorted, struct tr_forecast_set *out,
+               struct fc_calibs *cal_out, struct tr_error *err)
 {
     const struct tr_catalog *c = s->catalog;
     const struct tr_ladders *ladder;
@@ -394,6 +531,7 @@ int fc_compute(struct tr_store *s, const struct tr_forecast_query *q, const stru
     uint8_t *want = NULL;
     memset(out, 0, sizeof *out);
     out->as_of = r.T;
+    pair_start(&r.lanes);
     if (run_alloc(&r)) {
         rc = tr_error_set(err, TR_ENOMEM, "forecast: out of memory");
         goto done;
@@ -413,11 +551,11 @@ int fc_compute(struct tr_store *s, const struct tr_forecast_query *q, const stru
     }
     if ((rc = run_read(&r, want, err)))
         goto done;
-    if ((rc = forecast_subjects(&r, &o))) {
+    if ((rc = forecast_all(&r, &o))) {
         rc = tr_error_set(err, rc, "forecast: out of memory");
         goto done;
     }
-    finish(&o, r.T);
+    finish(&o, r.T, sorted);
     out->f = o.f;
     out->n = o.n;
     o.f = NULL;
@@ -426,6 +564,7 @@ int fc_compute(struct tr_store *s, const struct tr_forecast_query *q, const stru
 done:
     free(o.f);
     free(want);
+    pair_stop(&r.lanes);
     run_release(&r);
     tr_engine_prep_free(prep);
     return rc;
@@ -460,7 +599,7 @@ static int forecast_fn(struct tr_store *s, void *arg, struct tr_error *err)
         fc_kept_release(&kept);
         return rc;
     }
-    rc = fc_compute(s, a->q, have ? &kept.cal : NULL, first, last, a->out, NULL, err);
+    rc = fc_compute(s, a->q, have ? &kept.cal : NULL, first, last, true, a->out, NULL, err);
     if (have)
         fc_kept_release(&kept);
     return rc;

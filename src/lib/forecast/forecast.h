@@ -53,10 +53,14 @@ int32_t fc_naive_days(double recent, double remaining);
  * none), inside a transaction with the catalog loaded: first and last are
  * the store's first and last days; cal, when not NULL, is the calibration
  * to use (else it is measured on the history up to that day); cal_out,
- * when not NULL, receives the one used. */
+ * when not NULL, receives the one used; sorted: in fc_forecast_cmp order,
+ * else in no particular order. */
 struct tr_store;
 int fc_compute(struct tr_store *s, const struct tr_forecast_query *q, const struct fc_calibs *cal,
-               tr_day first, tr_day last, struct tr_forecast_set *out, struct fc_calibs *cal_out,
-               struct tr_error *err);
+               tr_day first, tr_day last, bool sorted, struct tr_forecast_set *out,
+               struct fc_calibs *cal_out, struct tr_error *err);
+/* The order of tr_store_forecasts: eta (none last), subject type,
+ * subject, kind, threshold. */
+int fc_forecast_cmp(const void *a, const void *b);
 
 #endif

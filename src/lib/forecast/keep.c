@@ -3,7 +3,7 @@
  *
  * Blob layout (native byte order: it is a cache, and anything that does
  * not fit reads as none): a header, the calibration, then n struct
- * tr_forecast in tr_store_forecasts order.
+ * tr_forecast in no particular order.
  */
 #include "forecast/keep.h"
 
@@ -128,6 +128,8 @@ int fc_kept_select(const struct fc_kept *k, const struct tr_forecast_query *q,
             continue;
         out->f[out->n++] = *f;
     }
+    if (out->n > 1)
+        qsort(out->f, out->n, sizeof *out->f, fc_forecast_cmp);
     return 0;
 }
 
@@ -149,7 +151,7 @@ int tr_store_keep_forecasts(struct tr_store *s, struct tr_error *err)
     bool fresh = fc_kept_calibs(s, &prev) == 0 && prev.as_of <= last && last - prev.as_of < CALIB_DAYS;
     struct tr_forecast_query q = TR_FORECAST_QUERY_ALL;
     struct tr_forecast_set fs;
-    if ((rc = fc_compute(s, &q, fresh ? &prev : NULL, first, last, &fs, &cal, err)))
+    if ((rc = fc_compute(s, &q, fresh ? &prev : NULL, first, last, false, &fs, &cal, err)))
         return rc;
     size_t off = records_offset(), len = off + fs.n * sizeof *fs.f;
     char *blob = calloc(1, len);

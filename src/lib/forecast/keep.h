@@ -17,7 +17,7 @@ struct tr_store;
 
 struct fc_kept {
     struct fc_calibs cal;
-    struct tr_forecast *f;       /* in tr_store_forecasts order */
+    struct tr_forecast *f;       /* in no particular order */
     size_t n;
     tr_day as_of;
     void *data;                  /* the blob f points into */

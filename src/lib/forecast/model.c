@@ -24,7 +24,10 @@ static int window_gains(const uint64_t *value, const uint8_t *present, float *g,
                         double *recent)
 {
     bool started = value[0] > 0;
-    int start = 0, pending = 0;
+    int start = 0, pending = 0, moves_after = 0;
+    for (int j = FC_WINDOW; j >= 1 && !moves_after; j--)
+        if (present[j] && value[j] > value[j - 1])
+            moves_after = j;        /* the last day a count moved */
     *recent = 0;
     for (int i = 1; i <= FC_WINDOW; i++) {
         g[i] = 0;
@@ -47,14 +50,9 @@ static int window_gains(const uint64_t *value, const uint8_t *present, float *g,
             pending = 0;
             continue;
         }
-        if (d == 0) {                /* stale when a later count moves */
-            bool moves = false;
-            for (int j = i + 1; j <= FC_WINDOW && !moves; j++)
-                moves = present[j] && value[j] > value[j - 1];
-            if (moves) {
-                pending++;
-                continue;
-            }
+        if (d == 0 && i < moves_after) {   /* stale when a later count moves */
+            pending++;
+            continue;
         }
         /* a gain over the days since the last usable one */
         float each = (float)((double)d / (pending + 1));
@@ -68,20 +66,14 @@ static int window_gains(const uint64_t *value, const uint8_t *present, float *g,
     return start;
 }
 
-static int cmp_float(const void *a, const void *b)
-{
-    float x = *(const float *)a, y = *(const float *)b;
-    return (x > y) - (x < y);
-}
-
-/* Median of n (<= 32) values, which it reorders. */
+/* Median of n (<= 32) values, which it reorders (an insertion sort: n is
+ * small). */
 static float median(float *v, int n)
 {
-    /* insertion sort: n is small */
     for (int i = 1; i < n; i++) {
         float x = v[i];
         int j = i - 1;
-        for (; j >= 0 && cmp_float(&v[j], &x) > 0; j--)
+        for (; j >= 0 && v[j] > x; j--)
             v[j + 1] = v[j];
         v[j + 1] = x;
     }
@@ -186,30 +178,94 @@ void fc_stats_add(struct fc_stats *a, const struct fc_stats *b)
 
 /* ---- the fit ------------------------------------------------------------ */
 
-/* Days over which the trend dies out: the excess over the floor decays
- * at about FC_DECAY / age a day (a power law's rate), at least as fast as
- * over a year. */
+/* The least share of its gain now a falling subject settles on (plays
+ * do not stop), and the share a release too young for a trend is taken
+ * to keep. */
+#define FC_FLOOR 0.35
+#define FC_YOUNG_FLOOR 0.5
+
+/* A slope counts as a trend when it is this many of its standard errors
+ * from flat. */
+#define FC_TREND_SE 3.0
+
+/* The gain of a level series: the mean of its weeks since the last shift
+ * of level (a comeback, a step of the feed), which the weeks' own
+ * week-to-week noise tells from noise.  x, y: the usable weeks' indices
+ * (oldest first, the last 0) and log rates. */
+static double level_since_shift(const float *x, const float *y, int n, const float *rate)
+{
+    float d[FC_WEEKS];
+    for (int i = 1; i < n; i++)
+        d[i - 1] = fabsf(y[i] - y[i - 1]);
+    double noise = n > 2 ? 1.4826 * median(d, n - 1) / sqrt(2) : 0;
+    double limit = 4 * noise > 0.03 ? 4 * noise : 0.03;
+    double sum = 0, logs = 0;
+    int k = 0;
+    for (int i = n - 1; i >= 0; i--) {
+        if (k && fabs(y[i] - logs / k) > limit)
+            break;
+        logs += y[i];
+        sum += rate[(int)x[i] + FC_WEEKS - 1];
+        k++;
+    }
+    return sum / k;
+}
+
+/* Whether two levels (a step between two weeks) fit the log rates more
+ * closely than the line y = a + b x: a feed whose gain moved once is
+ * level on either side, not trending. */
+static bool step_fits_better(const float *x, const float *y, int n, double b, double a)
+{
+    double line = 0;
+    for (int i = 0; i < n; i++)
+        line += (y[i] - a - b * x[i]) * (y[i] - a - b * x[i]);
+    for (int cut = 1; cut < n; cut++) {
+        double m1 = 0, m2 = 0, sse = 0;
+        for (int i = 0; i < n; i++)
+            *(i < cut ? &m1 : &m2) += y[i];
+        m1 /= cut;
+        m2 /= n - cut;
+        for (int i = 0; i < n; i++)
+            sse += (y[i] - (i < cut ? m1 : m2)) * (y[i] - (i < cut ? m1 : m2));
+        if (sse < line)
+            return true;
+    }
+    return false;
+}
+
+/* The excess over the floor decays as (1 + d / (age + FC_AGE0))^-FC_DECAY
+ * at least (a faster fall now takes a larger exponent). */
 #define FC_DECAY 1.5
+#define FC_AGE0 7
 
 void fc_fit(const struct fc_stats *st, int32_t age, struct fc_fit *out)
 {
     memset(out, 0, sizeof *out);
     for (int w = 0; w < 7; w++)
         out->f[w] = 1;
-    out->rate = 1.0f / 365;
+    out->scale = 365;
+    out->beta = FC_DECAY;
     out->method = TR_FC_SIMPLE;
     if (!st->members)
         return;
-    /* the weeks on which every member had usable days */
+    /* the weeks on which every member had usable days, after the release
+     * week (its first-days peak is not the decay's) */
+    bool known = age != INT32_MIN && age >= 0;
+    double t = known ? age : 365;
     float x[FC_WEEKS], y[FC_WEEKS];
     int n = 0;
     for (int k = 0; k < FC_WEEKS; k++)
-        if (st->usable[k] >= st->members) {
+        if (st->usable[k] >= st->members && (!known || age - FC_WINDOW + 1 + 7 * k >= 7)) {
             x[n] = (float)(k - (FC_WEEKS - 1));
             y[n++] = logf(st->rate[k] > 0.01f ? st->rate[k] : 0.01f);
         }
     if (n < FC_MIN_WEEKS) {
+        /* the recent mean; a young release's falls as young ones do */
         out->level = out->floor = st->simple > 0 ? st->simple : 0;
+        if (known && age < FC_WINDOW) {
+            out->floor = (float)(FC_YOUNG_FLOOR * out->level);
+            out->scale = (float)(t + FC_AGE0);
+        }
         return;
     }
     /* Theil-Sen: the median of the pairwise slopes, then the median
@@ -223,7 +279,8 @@ void fc_fit(const struct fc_stats *st, int32_t age, struct fc_fit *out)
     for (int i = 0; i < n; i++)
         res[i] = y[i] - (float)b * x[i];
     float a = median(res, n);
-    /* the slope shrunk by its uncertainty (from the residuals' spread) */
+    /* a trend only when the line's slope stands out of its own noise
+     * (the residuals' spread); else the series is level */
     double xm = 0, sxx = 0;
     for (int i = 0; i < n; i++)
         xm += x[i] / n;
@@ -232,25 +289,31 @@ void fc_fit(const struct fc_stats *st, int32_t age, struct fc_fit *out)
         dev[i] = fabsf(res[i] - a);
     }
     double se = 1.4826 * median(dev, n) / sqrt(sxx);
-    if (b * b + se * se > 0)
-        b *= b * b / (b * b + se * se);
-    /* the last week's rate is centred 3 days before as_of */
-    double s = b / 7;                /* per day */
-    double level = exp(a + 3 * s);
-    double t = age == INT32_MIN || age < 0 ? 365 : age;
-    double rate = FC_DECAY / (t + 7);
-    rate = rate < 1.0 / 365 ? 1.0 / 365 : rate;
-    /* g = floor + (level - floor) e^-rate*d has the slope s now */
-    if (s < -rate)
-        rate = -s;                   /* falling faster than it settles: to nothing */
-    double floor = level * (1 + s / rate);
-    if (floor > 2 * level)
-        floor = 2 * level;           /* growth: at most double */
+    double s = 0, level;
+    if (n >= FC_MIN_WEEKS + 1 && fabs(b) > FC_TREND_SE * se && fabs(b) > 0.02 &&
+        !step_fits_better(x, y, n, b, a)) {
+        s = b / 7;                   /* per day */
+        level = exp(a + 3 * s);      /* the last week is centred 3 days back */
+    } else {
+        level = level_since_shift(x, y, n, st->rate);
+    }
+    /* the excess E over the floor, whose fall (1 + d/T)^-beta has the
+     * slope s now: E beta / T = -s level */
+    double T = t + FC_AGE0, beta = FC_DECAY;
+    double excess = -s * level * T / beta;
+    if (excess > (1 - FC_FLOOR) * level) {
+        excess = (1 - FC_FLOOR) * level;
+        beta = -s * level * T / excess;
+    }
+    if (excess < -level)
+        excess = -level;             /* growth: at most double */
+    double floor = level - excess;
     if (level < 0.02)
         level = floor = 0;
     out->level = (float)level;
     out->floor = (float)(floor > 0 ? floor : 0);
-    out->rate = (float)rate;
+    out->scale = (float)T;
+    out->beta = (float)beta;
     out->method = TR_FC_MODEL;
     double mean = 0;
     for (int w = 0; w < 7; w++)
@@ -265,8 +328,12 @@ double fc_gain(const struct fc_fit *f, double d)
 {
     if (d <= 0 || f->level <= 0)
         return 0;
-    double F = f->floor, r = f->rate;
-    return F * d + (f->level - F) * (1 - exp(-r * d)) / r;
+    double T = f->scale, beta = f->beta, excess = f->level - f->floor;
+    if (excess == 0)
+        return f->floor * d;         /* level: no decay to add */
+    double decay = fabs(beta - 1) < 1e-6 ? T * log1p(d / T)
+                                         : T / (beta - 1) * (1 - pow(1 + d / T, 1 - beta));
+    return f->floor * d + excess * decay;
 }
 
 /* ---- calibration -------------------------------------------------------- */
@@ -346,6 +413,27 @@ static double weekly_gain(const struct fc_fit *f, tr_day as_of, int32_t d)
     return g;
 }
 
+/* The model's own day: the first whose gain, with the weekday factors,
+ * covers remaining (found on the smooth curve, then walked day by day
+ * around it); -1 beyond the horizon. */
+static int32_t model_day(const struct fc_fit *f, tr_day as_of, double remaining)
+{
+    int32_t lo = 1, hi = TR_FORECAST_HORIZON;
+    if (fc_gain(f, hi) < remaining)
+        return -1;
+    while (lo < hi) {
+        int32_t mid = lo + (hi - lo) / 2;
+        if (fc_gain(f, mid) >= remaining)
+            hi = mid;
+        else
+            lo = mid + 1;
+    }
+    int32_t d = lo > 7 ? lo - 7 : 1;
+    while (d < lo + 7 && d < TR_FORECAST_HORIZON && weekly_gain(f, as_of, d) < remaining)
+        d++;
+    return d;
+}
+
 void fc_eta(const struct fc_fit *f, const struct fc_calib *c, tr_day as_of, double remaining,
             int32_t *eta, int32_t *lo, int32_t *hi)
 {
@@ -353,17 +441,9 @@ void fc_eta(const struct fc_fit *f, const struct fc_calib *c, tr_day as_of, doub
         *eta = *lo = *hi = 0;
         return;
     }
-    int32_t mid = first_day(f, c, FC_Q50, remaining);
+    int32_t mid = model_day(f, as_of, remaining);
     *lo = first_day(f, c, FC_Q90, remaining);
     *hi = first_day(f, c, FC_Q10, remaining);
-    if (mid > 0) {
-        /* the weekday of the crossing, with the median's correction */
-        double scale = exp(fc_calib_q(c, mid, FC_Q50));
-        int32_t d = mid > 7 ? mid - 7 : 1, end = mid + 7;
-        while (d < end && d < TR_FORECAST_HORIZON && scale * weekly_gain(f, as_of, d) < remaining)
-            d++;
-        mid = d;
-    }
     if (*lo > 0 && mid > 0 && *lo > mid)
         *lo = mid;
     if (mid > 0 && *hi > 0 && *hi < mid)

@@ -12,14 +12,13 @@
  * line through the weeks' log gains: Theil-Sen, so that a spike week moves
  * nothing; shrunk towards flat by its own uncertainty), the trend dying
  * out as the gain settles on a floor (how plays fade after a release: the
- * excess over the floor decays at a rate that falls with the subject's
- * age), times the weekday factors.  A series with fewer than FC_MIN_WEEKS
+ * excess over the floor decays as a power law of the subject's age), times
+ * the weekday factors.  A series with fewer than FC_MIN_WEEKS
  * usable weeks gets the simple method: its recent mean gain, flat.
  *
  * The interval comes from fc_calib: the quantiles, at each horizon, of the
  * log ratio of the gain that followed to the model's gain, measured on the
- * store's history (forecast/calibrate.c).  The median of that ratio also
- * corrects the model's own bias.  docs/forecasts.md tells the why.
+ * store's history (forecast/calibrate.c).  docs/forecasts.md tells the why.
  */
 #ifndef TR_FORECAST_MODEL_H
 #define TR_FORECAST_MODEL_H
@@ -58,7 +57,7 @@ void fc_stats_add(struct fc_stats *a, const struct fc_stats *b);
 struct fc_fit {
     float level;            /* expected daily gain on as_of, without the weekday */
     float floor;            /* the gain it settles on */
-    float rate;             /* per day: the excess over the floor decays as e^-rate*d */
+    float scale, beta;      /* the excess over the floor decays as (1 + d/scale)^-beta */
     float f[7];             /* weekday factors by weekday (Monday 0), mean 1 */
     uint8_t method;         /* enum tr_forecast_method */
 };
