@@ -79,7 +79,6 @@ unit: $(UNIT_BIN)
 
 e2e: $(BIN)
 	TRACKRECORD_BIN=$(abspath $(BIN)) tests/e2e/run.sh
-	TRACKRECORD_BIN=$(abspath $(BIN)) tests/e2e/forecast.sh
 
 check: unit e2e
 

@@ -1,6 +1,7 @@
 /*
  * cmd_show.c: `trackrecord show ID`: one track, release or artist.
  */
+#include "cli_forecast.h"
 #include "cli_output.h"
 
 #include <getopt.h>
@@ -16,7 +17,8 @@ static void help(FILE *f)
             "of its last N days with data (default 7), and its latest milestones (all\n"
             "of them in --json).  For a release, each listed track's total too, the\n"
             "release totals a source reported (kworb's album totals, the latest few)\n"
-            "and its first-week sales; for any subject, its award nominations.\n"
+            "and its first-week sales; for any subject, its award nominations and its\n"
+            "next milestones with their expected dates (see `trackrecord forecast`).\n"
             "\n"
             "Options:\n"
             "  --days N   recent days to show (default 7)\n"
@@ -173,6 +175,7 @@ int cmd_show(struct cli *cli, int argc, char **argv)
     struct tr_sale *sales = NULL;
     struct tr_award *awards = NULL;
     struct tr_release_total *reported = NULL;
+    struct tr_forecast_set fs = {0};
     size_t n_ev = 0, n_hist = 0, n_sales = 0, n_awards = 0, n_reported = 0;
     char d[TR_DATE_LEN];
     if (tr_store_catalog(s, &cat, &err))
@@ -198,6 +201,13 @@ int cmd_show(struct cli *cli, int argc, char **argv)
         tr_store_release_totals(s, sub.index, &reported, &n_reported, &err))
         goto fail;
     if (tr_store_awards(s, (int)sub.type, sub.index, &awards, &n_awards, &err))
+        goto fail;
+    /* its next milestones: the next three thresholds of each kind */
+    struct tr_forecast_query fq = TR_FORECAST_QUERY_ALL;
+    fq.subject_type = (int)sub.type;
+    fq.subject = sub.type == TR_SUBJECT_TRACK ? cat->series_track[cat->tracks[sub.index].series] : sub.index;
+    fq.next = 3;
+    if (tr_store_forecasts(s, &fq, &fs, &err))
         goto fail;
 
     if (json) {
@@ -244,6 +254,10 @@ int cmd_show(struct cli *cli, int argc, char **argv)
         for (size_t i = 0; i < n_ev; i++)
             json_array_append_new(ms, out_milestone_json(cat, &ev[i]));
         json_object_set_new(o, "milestones", ms);
+        json_t *next = json_array();
+        for (size_t i = 0; i < fs.n; i++)
+            json_array_append_new(next, cli_forecast_json(cat, &fs.f[i], fs.as_of));
+        json_object_set_new(o, "next_milestones", next);
         out_json_dump(stdout, o);
     } else {
         printf("%s (%s %s)\n", cli_subject_name(cat, sub.type, sub.index),
@@ -293,12 +307,21 @@ int cmd_show(struct cli *cli, int argc, char **argv)
                 out_milestone_text(stdout, cat, &ev[i]);
             }
         }
+        if (fs.n)
+            printf("next milestones (forecast as of %s; trackrecord forecast --subject %s):\n",
+                   tr_day_format(fs.as_of, d), cli_subject_id(cat, sub.type, sub.index));
+        for (size_t i = 0; i < fs.n; i++) {
+            char post[1024];
+            cli_forecast_post(cat, &fs.f[i], fs.as_of, post, sizeof post);
+            printf("  %s\n", post);
+        }
     }
     free(ev);
     free(hist);
     free(sales);
     free(awards);
     free(reported);
+    tr_forecast_set_release(&fs);
     tr_store_close(s);
     return EXIT_OK;
 fail:
@@ -308,6 +331,7 @@ fail:
     free(sales);
     free(awards);
     free(reported);
+    tr_forecast_set_release(&fs);
     tr_store_close(s);
     return rc;
 }

@@ -441,6 +441,10 @@ void fc_eta(const struct fc_fit *f, const struct fc_calib *c, tr_day as_of, doub
         *eta = *lo = *hi = 0;
         return;
     }
+    if (fc_gain(f, TR_FORECAST_HORIZON) <= 0) {
+        *eta = *lo = *hi = -1;       /* no gains: no error makes a date */
+        return;
+    }
     int32_t mid = model_day(f, as_of, remaining);
     *lo = first_day(f, c, FC_Q90, remaining);
     *hi = first_day(f, c, FC_Q10, remaining);

@@ -1,25 +1,15 @@
 #!/bin/bash
-# End-to-end tests of `trackrecord forecast`: the real binary on the
-# bundled Layover data.  Each test is a function named t_*; the runner
-# prints one line per test and closes with "N passed, N failed".
-set -u
-BIN=${TRACKRECORD_BIN:-$(cd "$(dirname "$0")/../.." && pwd)/build/trackrecord}
-ROOT=$(cd "$(dirname "$0")/../.." && pwd)
-DEMO=$ROOT/data/demo/layover
-WORK=$(mktemp -d)
-trap 'rm -rf "$WORK"' EXIT
+# e2e, forecasts: `trackrecord forecast` on the bundled Layover data: the
+# JSON the web side reads, --as-of reading nothing later, --within, the
+# kept forecasts, the backtest.
+# Run: tests/e2e/t-forecast.sh [-i] [-x] [TEST...]  (see tests/e2e/lib.sh)
+. "$(dirname "$0")/lib.sh"
 
-fail_msg=""
-expect_eq() { if [ "$2" != "$3" ]; then fail_msg="$1: expected '$3', got '$2'"; return 1; fi; }
-contains() {
-    case "$2" in *"$3"*) return 0 ;; esac
-    fail_msg="$1: '$3' not in: $(printf %s "$2" | head -c 400)"; return 1
-}
 # layover_until NAME DATE [EXTRA_CSV]: a store of the demo's catalog with
 # its play counts up to DATE (all: DATE empty), then EXTRA_CSV's rows
 layover_until() {
-    local dir=$WORK/$1 db=$WORK/$1.db
-    rm -rf "$dir" "$db"*
+    local dir=$WORK/$1 db; db=$(new_store "$1")
+    rm -rf "$dir"
     mkdir -p "$dir"
     cp "$DEMO"/*.csv "$dir"/
     if [ -n "$2" ]; then
@@ -101,14 +91,13 @@ t_usage_errors() {
     "$BIN" --db "$db" forecast --subject nope >/dev/null 2>&1; expect_eq "unknown subject" $? 4
 }
 
-pass=0 failed=0
-for t in $(declare -F | awk '$3 ~ /^t_/ {print $3}'); do
-    fail_msg=""
-    if "$t"; then
-        pass=$((pass + 1)); echo "ok   $t"
-    else
-        failed=$((failed + 1)); echo "FAIL $t: $fail_msg"
-    fi
-done
-echo "e2e forecast: $pass passed, $failed failed"
-[ "$failed" = 0 ]
+t_kept_equals_computed() {
+    needs_sqlite || return 1
+    local db; db=$(layover_until kept 2024-06-01) || { fail_msg="import failed"; return 1; }
+    ls "$db"-forecasts.* >/dev/null 2>&1 || { fail_msg="the import kept no forecasts"; return 1; }
+    local kept; kept=$("$BIN" --db "$db" forecast --json)
+    rm -f "$db"-forecasts.*
+    expect_eq "computed without the kept file" "$("$BIN" --db "$db" forecast --json)" "$kept"
+}
+
+run_tests "$@"
