@@ -1,10 +1,12 @@
 # trackrecord: one Makefile, all output under build/.
 #   make            build the library and the command line (build/trackrecord)
 #   make check      build and run every test (unit + end-to-end)
+#   make test       check, asan, tsan, crash and browser: what CI runs
 #   make asan       the same tests in an ASan+UBSan build (build/asan/)
 #   make tsan       the same tests in a ThreadSanitizer build (build/tsan/): the
 #                   import and the engine run helper threads
 #   make bench      the benchmarks (see bench/README.md)
+#   make browser    the dashboard's checks in headless chromium (build/browser/*.png)
 #   make crash      the crash test's short form: imports of a test build
 #                   (build/crash/, -DTR_CRASH_POINTS) killed at random points
 #   make fuzz       build the fuzz targets (clang, libFuzzer)
@@ -25,7 +27,7 @@ endif
 ifneq ($(WERROR),0)
 WARN     += -Werror
 endif
-CPPFLAGS += -Iinclude -Isrc/lib -D_GNU_SOURCE -MMD -MP
+CPPFLAGS += -Iinclude -Isrc/lib -Isrc -D_GNU_SOURCE -MMD -MP
 ALL_CFLAGS = -std=c11 $(WARN) $(CFLAGS) -pthread
 LDLIBS   := -lsqlite3 -ljansson -lxxhash -lz -lm -pthread
 TEST_LDLIBS := -lcmocka
@@ -39,12 +41,12 @@ CLI_SRC  := $(call find_c,$(wildcard $(PROGRAM_DIRS)))
 UNIT_SRC := $(sort $(wildcard tests/unit/test_*.c))
 
 LIB_OBJ  := $(LIB_SRC:%.c=$(BUILD)/%.o)
-CLI_OBJ  := $(CLI_SRC:%.c=$(BUILD)/%.o)
+CLI_OBJ  := $(CLI_SRC:%.c=$(BUILD)/%.o) $(BUILD)/gen/web_assets.o
 UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 LIB      := $(BUILD)/libtrackrecord.a
 BIN      := $(BUILD)/trackrecord
 
-.PHONY: all lib check unit e2e asan tsan crash test demo bench fuzz clean
+.PHONY: all lib check unit e2e asan tsan crash test browser demo bench fuzz clean
 all: $(BIN)
 lib: $(LIB)
 
@@ -57,7 +59,12 @@ demo: $(BIN)
 	$(BIN) --db $(DEMO_DB) import --ladder 10M../10M data/demo/layover
 	$(BIN) --db $(DEMO_DB) milestones --kind every_track --subject layover
 
-test: check asan tsan crash
+test: check asan tsan crash browser
+
+# The dashboard in a real browser (Playwright driving Debian's chromium):
+# once, on the plain build; screenshots in build/browser/.
+browser: $(BIN) $(NODE_DIR)/.installed
+	TRACKRECORD_BIN=$(abspath $(BIN)) NODE_DIR=$(abspath $(NODE_DIR)) BROWSER_OUT=$(abspath $(BUILD))/browser tests/browser/run.sh
 
 $(BUILD)/%.o: %.c
 	@mkdir -p $(dir $@)
@@ -69,6 +76,25 @@ $(LIB): $(LIB_OBJ)
 
 $(BIN): $(CLI_OBJ) $(LIB)
 	$(CC) $(ALL_CFLAGS) -o $@ $(CLI_OBJ) $(LIB) $(LDFLAGS) $(LDLIBS)
+
+# The dashboard's browser side: uPlot and playwright-core, pinned by
+# src/web/assets/package-lock.json, installed once by `npm ci` into
+# build/node (shared by every build directory), and the files pages load,
+# compiled into the binary so that `serve` and `site` need nothing else.
+NODE_DIR := build/node
+WEB_ASSETS := uplot.js=$(NODE_DIR)/node_modules/uplot/dist/uPlot.iife.min.js \
+              uplot.css=$(NODE_DIR)/node_modules/uplot/dist/uPlot.min.css \
+              app.js=src/web/assets/app.js style.css=src/web/assets/style.css
+$(NODE_DIR)/.installed: src/web/assets/package.json src/web/assets/package-lock.json
+	@mkdir -p $(NODE_DIR)
+	cp src/web/assets/package.json src/web/assets/package-lock.json $(NODE_DIR)/
+	cd $(NODE_DIR) && npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+$(BUILD)/gen/web_assets.c: scripts/embed-assets.sh src/web/assets/app.js src/web/assets/style.css $(NODE_DIR)/.installed
+	@mkdir -p $(dir $@)
+	scripts/embed-assets.sh $@ $(WEB_ASSETS)
+$(BUILD)/gen/web_assets.o: $(BUILD)/gen/web_assets.c
+	$(CC) $(CPPFLAGS) $(ALL_CFLAGS) -c $< -o $@
 
 $(BUILD)/tests/%: tests/unit/%.c $(LIB)
 	@mkdir -p $(dir $@)

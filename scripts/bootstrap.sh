@@ -2,11 +2,15 @@
 # Installs what building and testing trackrecord needs on Debian (12+):
 # a C compiler, make, and the -dev packages of the libraries it links
 # (SQLite, jansson, xxHash, zlib, cmocka), plus sqlite3 and jq for the
-# end-to-end tests.  Safe to run again: it installs only what is missing.
+# end-to-end tests; Node.js and npm (the build's `npm ci` of the dashboard's
+# uPlot and playwright-core) and chromium (the browser tests, headless).
+# Safe to run again: it installs only what is missing.
 set -eu
-pkgs="build-essential pkg-config libsqlite3-dev sqlite3 libjansson-dev libxxhash-dev zlib1g-dev libcmocka-dev jq"
+pkgs="build-essential pkg-config libsqlite3-dev sqlite3 libjansson-dev libxxhash-dev zlib1g-dev libcmocka-dev jq nodejs npm chromium"
 missing=""
 for p in $pkgs; do
+    # a Node.js from elsewhere (NodeSource's package) brings its own npm
+    [ "$p" = npm ] && command -v npm >/dev/null 2>&1 && continue
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing="$missing $p"
 done
 [ -z "$missing" ] && exit 0

@@ -54,6 +54,14 @@ struct tr_point {
 int tr_store_history(struct tr_store *s, uint32_t track, struct tr_point **out, size_t *n,
                      struct tr_error *err);
 
+/* Every recording's history, for work over the whole store (the static
+ * site): fn(ctx, series, p, n) for each series with data, in series order
+ * (tr_catalog.series_track names each series' canonical track); p[0..n)
+ * is valid during the call.  Each stored chunk is read once, in one read
+ * transaction; a non-zero return of fn stops and is returned. */
+typedef int (*tr_history_fn)(void *ctx, uint32_t series, const struct tr_point *p, size_t n);
+int tr_store_each_history(struct tr_store *s, tr_history_fn fn, void *ctx, struct tr_error *err);
+
 struct tr_milestone_filter {
     int subject_type;        /* enum tr_subject_type, or -1 for any */
     uint32_t subject;        /* index, or TR_NONE for any */

@@ -65,5 +65,6 @@ int cmd_imports(struct cli *cli, int argc, char **argv);
 int cmd_stats(struct cli *cli, int argc, char **argv);
 int cmd_records(struct cli *cli, int argc, char **argv);
 int cmd_forecast(struct cli *cli, int argc, char **argv);
+int cmd_site(struct cli *cli, int argc, char **argv);
 
 #endif

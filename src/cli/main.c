@@ -22,6 +22,7 @@ static const struct command commands[] = {
     {"charts", cmd_charts, "chart runs of a track: debut, peak, weeks on chart, at #1"},
     {"corrections", cmd_corrections, "days on which a count went down"},
     {"imports", cmd_imports, "the import log"},
+    {"site", cmd_site, "write the dashboard as a static site (pages and assets)"},
     {"stats", cmd_stats, "what the store holds and its size"},
     {NULL, NULL, NULL},
 };

@@ -390,7 +390,8 @@ int tr_store_chart_scopes(struct tr_store *s, struct tr_chart_scope **out, size_
         free(e);
         return tr_error_set(err, TR_ENOMEM, "out of memory");
     }
-    qsort(e, ne, sizeof *e, entry_cmp);
+    if (ne)
+        qsort(e, ne, sizeof *e, entry_cmp);
     for (size_t i = 0; i < ne;) {
         char scope[sizeof v->scope];
         snprintf(scope, sizeof scope, "%s:%s", e[i].chart, e[i].country);

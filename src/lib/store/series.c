@@ -508,3 +508,62 @@ int tr_series_history(struct tr_backend *be, uint32_t series, struct tr_point **
     *n = h.n;
     return 0;
 }
+
+/* ---- every history, a group at a time ------------------------------- */
+
+struct group_histories {
+    uint32_t n;                      /* slots in use in this group */
+    uint64_t value[TR_GROUP_SLOTS];  /* running counts */
+    uint64_t delta[TR_GROUP_SLOTS];
+    uint8_t present[TR_GROUP_SLOTS];
+    struct tr_point *pts[TR_GROUP_SLOTS];
+    size_t len[TR_GROUP_SLOTS], cap[TR_GROUP_SLOTS];
+};
+
+static int group_chunk(void *ctx, tr_day day, uint32_t grp, const uint8_t *data, size_t len)
+{
+    struct group_histories *g = ctx;
+    uint32_t n;
+    if (tr_chunk_decode(data, len, &n, g->delta, g->present))
+        return TR_ESTORE;
+    for (uint32_t s = 0; s < n; s++) {
+        if (!g->present[s])
+            continue;
+        g->value[s] += g->delta[s];
+        if (g->len[s] == g->cap[s]) {
+            size_t cap = g->cap[s] ? g->cap[s] * 2 : 64;
+            struct tr_point *p = realloc(g->pts[s], cap * sizeof *p);
+            if (!p)
+                return TR_ENOMEM;
+            g->pts[s] = p;
+            g->cap[s] = cap;
+        }
+        g->pts[s][g->len[s]++] = (struct tr_point){day, g->value[s]};
+    }
+    return 0;
+}
+
+int tr_series_each_history(struct tr_backend *be, uint32_t n_series, tr_history_fn fn, void *ctx,
+                           struct tr_error *err)
+{
+    struct group_histories *g = calloc(1, sizeof *g);
+    if (!g)
+        return tr_error_set(err, TR_ENOMEM, "out of memory");
+    int rc = 0;
+    for (uint32_t grp = 0; !rc && grp * TR_GROUP_SLOTS < n_series; grp++) {
+        memset(g->value, 0, sizeof g->value);
+        memset(g->len, 0, sizeof g->len);
+        rc = be->ops->scan_group(be, grp, TR_DAY_NONE, group_chunk, g, err);
+        if (rc) {
+            rc = tr_error_set(err, rc, "reading series: %s", tr_strerror(rc));
+            break;
+        }
+        for (uint32_t s = 0; !rc && s < TR_GROUP_SLOTS && grp * TR_GROUP_SLOTS + s < n_series; s++)
+            if (g->len[s])
+                rc = fn(ctx, grp * TR_GROUP_SLOTS + s, g->pts[s], g->len[s]);
+    }
+    for (uint32_t s = 0; s < TR_GROUP_SLOTS; s++)
+        free(g->pts[s]);
+    free(g);
+    return rc;
+}

@@ -66,4 +66,10 @@ int tr_series_write(struct tr_backend *be, const struct tr_obs_batch *b,
 int tr_series_history(struct tr_backend *be, uint32_t series, struct tr_point **out, size_t *n,
                       struct tr_error *err);
 
+/* Every series' history, a group at a time (each chunk read once):
+ * fn(ctx, series, p, n) for each series 0..n_series-1 with data, in
+ * order; a non-zero return of fn stops and is returned. */
+int tr_series_each_history(struct tr_backend *be, uint32_t n_series, tr_history_fn fn, void *ctx,
+                           struct tr_error *err);
+
 #endif

@@ -204,6 +204,27 @@ int tr_store_history(struct tr_store *s, uint32_t track, struct tr_point **out, 
     return read_txn(s, history_fn, &a, err);
 }
 
+struct each_history_args {
+    tr_history_fn fn;
+    void *ctx;
+};
+
+static int each_history_fn(struct tr_store *s, void *arg, struct tr_error *err)
+{
+    struct each_history_args *a = arg;
+    return tr_series_each_history(s->be, s->catalog->n_series, a->fn, a->ctx, err);
+}
+
+int tr_store_each_history(struct tr_store *s, tr_history_fn fn, void *ctx, struct tr_error *err)
+{
+    const struct tr_catalog *c;
+    int rc = tr_store_catalog(s, &c, err);
+    if (rc)
+        return rc;
+    struct each_history_args a = {fn, ctx};
+    return read_txn(s, each_history_fn, &a, err);
+}
+
 int tr_store_milestones(struct tr_store *s, const struct tr_milestone_filter *f,
                         struct tr_milestone **out, size_t *n, struct tr_error *err)
 {

@@ -1,0 +1,67 @@
+/*
+ * cmd_site.c: `trackrecord site DIR`: the dashboard as static files.
+ */
+#include "cli.h"
+#include "web/site.h"
+
+#include <getopt.h>
+#include <stdlib.h>
+
+static void help(FILE *f)
+{
+    fprintf(f,
+            "usage: trackrecord site [--full] [--quiet] DIR\n"
+            "\n"
+            "Writes the dashboard into DIR as files that any static host or CDN serves:\n"
+            "index.html (the last day's milestones and records), a page per track,\n"
+            "release and artist (tracks/ID.html, releases/ID.html, artists/ID.html),\n"
+            "and assets/ (the script, the style sheets, uPlot).  Links are relative, so\n"
+            "the site also reads from file://.\n"
+            "\n"
+            "A run rewrites only the files whose bytes changed since the last run into\n"
+            "DIR (DIR/.trackrecord-site keeps their hashes); each file is written\n"
+            "beside its place and renamed over it, so a reader never sees half a page.\n"
+            "\n"
+            "Options:\n"
+            "  --full     rewrite every file\n"
+            "  --quiet    no summary line\n"
+            "  --db FILE  the store\n");
+}
+
+int cmd_site(struct cli *cli, int argc, char **argv)
+{
+    static const struct option opts[] = {
+        {"full", no_argument, 0, 'f'}, {"quiet", no_argument, 0, 'q'},
+        {"help", no_argument, 0, 'h'}, {0, 0, 0, 0}};
+    struct web_site_options opt = {.full = false, .threads = 1};
+    bool quiet = false;
+    int c;
+    optind = 1;
+    while ((c = getopt_long(argc, argv, "hq", opts, NULL)) != -1) {
+        switch (c) {
+        case 'f': opt.full = true; break;
+        case 'q': quiet = true; break;
+        case 'h': help(stdout); return EXIT_OK;
+        default: return cli_usage_error(cli, "bad option");
+        }
+    }
+    if (optind + 1 != argc)
+        return cli_usage_error(cli, "give the directory to write the site into");
+    struct tr_store *s;
+    int rc = cli_open(cli, false, &s);
+    if (rc)
+        return rc;
+    struct tr_error err = {0};
+    struct web_site_stats st;
+    if (web_site_write(s, argv[optind], &opt, &st, &err)) {
+        rc = cli_fail(cli, &err);
+        tr_store_close(s);
+        return rc;
+    }
+    tr_store_close(s);
+    if (!quiet)
+        printf("%s: %llu files, %llu written (%llu bytes), %llu unchanged\n", argv[optind],
+               (unsigned long long)st.files, (unsigned long long)st.written,
+               (unsigned long long)st.bytes_written, (unsigned long long)(st.files - st.written));
+    return EXIT_OK;
+}

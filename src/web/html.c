@@ -1,0 +1,200 @@
+/* html.c: the page buffer and its escaping (web/html.h). */
+#include "web/html.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static bool reserve(struct html *h, size_t more)
+{
+    if (h->failed)
+        return false;
+    if (h->len + more + 1 <= h->cap)
+        return true;
+    size_t cap = h->cap ? h->cap : 4096;
+    while (cap < h->len + more + 1)
+        cap *= 2;
+    char *d = realloc(h->data, cap);
+    if (!d) {
+        h->failed = true;
+        return false;
+    }
+    h->data = d;
+    h->cap = cap;
+    return true;
+}
+
+void html_free(struct html *h)
+{
+    free(h->data);
+    *h = (struct html){0};
+}
+
+void html_reset(struct html *h)
+{
+    h->len = 0;
+    h->failed = false;
+    if (h->data)
+        h->data[0] = '\0';
+}
+
+char *html_take(struct html *h, size_t *len)
+{
+    if (h->failed || !reserve(h, 0)) {
+        html_free(h);
+        return NULL;
+    }
+    char *d = h->data;
+    d[h->len] = '\0';
+    if (len)
+        *len = h->len;
+    *h = (struct html){0};
+    return d;
+}
+
+void html_rawn(struct html *h, const char *s, size_t n)
+{
+    if (!reserve(h, n))
+        return;
+    memcpy(h->data + h->len, s, n);
+    h->len += n;
+    h->data[h->len] = '\0';
+}
+
+void html_raw(struct html *h, const char *s)
+{
+    html_rawn(h, s, strlen(s));
+}
+
+void html_printf(struct html *h, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    int n = vsnprintf(NULL, 0, fmt, ap);
+    va_end(ap);
+    if (n < 0 || !reserve(h, (size_t)n))
+        return;
+    va_start(ap, fmt);
+    vsnprintf(h->data + h->len, (size_t)n + 1, fmt, ap);
+    va_end(ap);
+    h->len += (size_t)n;
+}
+
+void html_text(struct html *h, const char *s)
+{
+    if (!s)
+        return;
+    const char *run = s;
+    for (; *s; s++) {
+        const char *e = *s == '&' ? "&amp;" : *s == '<' ? "&lt;" : *s == '>' ? "&gt;"
+                      : *s == '"' ? "&quot;" : *s == '\'' ? "&#39;" : NULL;
+        if (!e)
+            continue;
+        html_rawn(h, run, (size_t)(s - run));
+        html_raw(h, e);
+        run = s + 1;
+    }
+    html_rawn(h, run, (size_t)(s - run));
+}
+
+char *html_format_count(uint64_t v, char *buf, size_t size)
+{
+    char digits[24];
+    int n = 0;
+    do {
+        digits[n++] = (char)('0' + v % 10);
+        v /= 10;
+    } while (v);
+    size_t o = 0;
+    for (int i = n - 1; i >= 0 && o + 1 < size; i--) {
+        buf[o++] = digits[i];
+        if (i && i % 3 == 0 && o + 1 < size)
+            buf[o++] = ',';
+    }
+    buf[o] = '\0';
+    return buf;
+}
+
+void html_int(struct html *h, int64_t v)
+{
+    char digits[24];
+    int n = 0;
+    uint64_t u = v < 0 ? (uint64_t)0 - (uint64_t)v : (uint64_t)v;
+    do {
+        digits[n++] = (char)('0' + u % 10);
+        u /= 10;
+    } while (u);
+    if (v < 0)
+        digits[n++] = '-';
+    if (!reserve(h, (size_t)n))
+        return;
+    for (int i = n - 1; i >= 0; i--)
+        h->data[h->len++] = digits[i];
+    h->data[h->len] = '\0';
+}
+
+void html_json_string(struct html *h, const char *s)
+{
+    json_t *v = json_string(s ? s : "");
+    if (!v) {
+        h->failed = true;
+        return;
+    }
+    html_json(h, v);
+    json_decref(v);
+}
+
+void html_count(struct html *h, uint64_t v)
+{
+    char buf[32];
+    html_raw(h, html_format_count(v, buf, sizeof buf));
+}
+
+void html_gain(struct html *h, int64_t v)
+{
+    html_raw(h, v < 0 ? "-" : "+");
+    html_count(h, v < 0 ? (uint64_t)0 - (uint64_t)v : (uint64_t)v);
+}
+
+void html_day(struct html *h, tr_day d)
+{
+    char buf[TR_DATE_LEN];
+    html_raw(h, tr_day_format(d, buf));
+}
+
+void html_url_segment(struct html *h, const char *s)
+{
+    static const char hex[] = "0123456789ABCDEF";
+    for (; s && *s; s++) {
+        unsigned char c = (unsigned char)*s;
+        if ((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
+            c == '-' || c == '_' || c == '.' || c == '~') {
+            html_rawn(h, (const char *)&c, 1);
+        } else {
+            char e[3] = {'%', hex[c >> 4], hex[c & 15]};
+            html_rawn(h, e, 3);
+        }
+    }
+}
+
+static int dump_escaped(const char *buf, size_t size, void *data)
+{
+    struct html *h = data;
+    const char *run = buf;
+    for (size_t i = 0; i < size; i++) {
+        if (buf[i] != '<')
+            continue;
+        html_rawn(h, run, (size_t)(buf + i - run));
+        html_raw(h, "\\u003c");
+        run = buf + i + 1;
+    }
+    html_rawn(h, run, (size_t)(buf + size - run));
+    return h->failed ? -1 : 0;
+}
+
+void html_json(struct html *h, const json_t *v)
+{
+    if (json_dump_callback(v, dump_escaped, h, JSON_COMPACT | JSON_ENSURE_ASCII | JSON_ENCODE_ANY) != 0)
+        h->failed = true;
+}

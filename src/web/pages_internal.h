@@ -1,0 +1,113 @@
+/* pages_internal.h: what the page files share (not installed). */
+#ifndef TR_WEB_PAGES_INTERNAL_H
+#define TR_WEB_PAGES_INTERNAL_H
+
+#include "web/pages.h"
+#include "trackrecord/charts.h"
+#include "trackrecord/extras.h"
+#include "trackrecord/forecast.h"
+
+/* Compressed rows: key -> items[first[key] .. first[key + 1]). */
+struct web_csr {
+    size_t *first;
+    uint32_t *items;
+};
+const uint32_t *web_csr_get(const struct web_csr *m, uint32_t key, size_t *n);
+/* From n_pairs pairs (keys[i], vals[i]), values kept in their order. */
+int web_csr_build(struct web_csr *m, uint32_t n_keys, size_t n_pairs, const uint32_t *keys,
+                  const uint32_t *vals);
+void web_csr_free(struct web_csr *m);
+
+struct web_pages {
+    struct tr_store *store;
+    enum web_mode mode;
+    const struct tr_catalog *cat;
+    const struct tr_ladders *ladders;
+    struct tr_milestone *events;         /* every stored event, oldest first */
+    size_t n_events;
+    struct tr_claim_set claims;          /* the claims of the last WEB_CLAIM_DAYS */
+    size_t claims_from;                  /* claims.events[i] is events[claims_from + i] */
+    struct web_csr events_of[3];         /* subject type -> event indices */
+    struct web_csr track_releases;       /* track -> releases listing it */
+    struct web_csr artist_releases;      /* artist -> releases crediting it */
+    struct web_csr artist_tracks;        /* artist -> tracks crediting it */
+    struct tr_sale *sales;               /* every sale, ordered by release */
+    size_t n_sales;
+    struct tr_award *awards;
+    size_t n_awards;
+    struct tr_forecast_set forecasts;    /* each subject's next milestone, soonest first */
+    struct web_csr forecasts_of[3];      /* subject type -> forecast indices */
+    tr_day *track_day0;                  /* per track: its day 0 */
+    tr_day last_day;
+    bool has_charts;                     /* the store holds chart entries */
+};
+
+/* Claims are judged for the events of the last days up to the latest
+ * event (judging every event of a large store takes minutes; an import
+ * keeps its new days' claims, read back at once), as the API does. */
+#define WEB_CLAIM_DAYS 31
+/* The claims of event e (an index into p->events); *n of them. */
+const struct tr_claim *web_claims_of(const struct web_pages *p, size_t e, size_t *n);
+bool page_has_claims(const struct web_pages *p, size_t e);
+
+/* "tracks", "releases", "artists": the folders of the subjects' pages. */
+extern const char *const web_type_dir[3];
+/* A subject id as a path segment of a link (see web_site_file_name). */
+void web_link_segment(struct html *h, enum web_mode mode, const char *id);
+
+/* One page being written: where it sits (root: the way back to the site's
+ * top, "" or "../"), and the plots its script draws (page data "plots"). */
+struct page {
+    const struct web_pages *p;
+    struct html *h;
+    const char *root;
+    struct html plots;       /* the plots' JSON objects, comma-separated */
+};
+
+/* The frame: head, top bar, and at the end the page data and scripts. */
+void page_start(struct page *pg, const struct web_pages *p, struct html *h, const char *root,
+                const char *title);
+int page_end(struct page *pg, struct tr_error *err);
+
+const char *page_subject_name(const struct tr_catalog *c, enum tr_subject_type t, uint32_t i);
+const char *page_subject_id(const struct tr_catalog *c, enum tr_subject_type t, uint32_t i);
+void page_href(struct page *pg, enum tr_subject_type t, uint32_t i);
+void page_link_to(struct page *pg, enum tr_subject_type t, uint32_t i);
+void page_link_artists(struct page *pg, const uint32_t *a, uint32_t n);
+
+/* "every track >= 80M"; "between D1 and D2 . day N" */
+void page_describe(struct html *h, const struct tr_milestone *m);
+void page_when(struct html *h, const struct tr_milestone *m);
+/* Events by index into p->claims: one as a card (post, claims), a table
+ * row, or a section of them newest first (cards, then a table). */
+void page_event_card(struct page *pg, size_t e, bool show_subject);
+void page_event_table_head(struct html *h, bool show_subject);
+void page_event_row(struct page *pg, size_t e, bool show_subject);
+void page_events_section(struct page *pg, const uint32_t *ev, size_t n, bool show_subject,
+                    const char *title);
+
+/* The totals plot, with markers for the events ev[0..n_ev) of mark_kind,
+ * and the daily gains plot, of pts[0..n). */
+void page_plots(struct page *pg, const struct tr_point *pts, size_t n, const uint32_t *ev, size_t n_ev,
+                int mark_kind, const struct tr_forecast *f);
+
+/* The forecast of a subject's next milestone of this kind, or NULL. */
+const struct tr_forecast *web_forecast_of(const struct web_pages *p, enum tr_subject_type t, uint32_t i,
+                                          enum tr_milestone_kind kind);
+/* The home page's list of the milestones expected soonest. */
+void page_almost_there(struct page *pg);
+/* A subject's next milestones, as forecast. */
+void page_next_milestones(struct page *pg, enum tr_subject_type t, uint32_t i);
+
+/* Figures under the title, each with data-figure (the tests read it). */
+void page_stat_count(struct html *h, const char *figure, const char *label, uint64_t v, const char *note);
+void page_stat_gain(struct html *h, const struct web_status *st);
+/* "N to go to WHAT<next>" for a total of this kind (nothing past the ladder). */
+void page_stat_next(struct html *h, const struct web_pages *p, enum tr_milestone_kind kind,
+                    uint64_t total, const char *what);
+uint64_t web_next_threshold(const struct web_pages *p, enum tr_milestone_kind kind, uint64_t v);
+/* The subject's award nominations, when it has any. */
+void page_awards(struct page *pg, enum tr_subject_type type, uint32_t index);
+void page_recent_table(struct html *h, const struct tr_point *p, size_t n, size_t days);
+
+#endif

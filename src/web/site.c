@@ -1,0 +1,462 @@
+/*
+ * site.c: the static site (web/site.h).
+ *
+ * One pass over the store's series, a group of recordings at a time,
+ * writes each track's page while its history is at hand and adds the
+ * recording's daily values (carried forward) into its releases' and
+ * artists' per-day sums; a second pass writes the release and artist
+ * pages from those sums, then the home page and the assets.  Every file
+ * goes through one function that compares its hash with the manifest's
+ * and writes only what changed.
+ */
+#include "web/site.h"
+#include "web/assets.h"
+#include "web/pages_internal.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include <xxhash.h>
+
+#define MANIFEST ".trackrecord-site"
+#define MANIFEST_MAGIC "trackrecord-site 1\n"
+
+/* A file of the site: the hash of its path and of its bytes. */
+struct entry {
+    uint64_t path, content;
+};
+
+/* A summed series being gathered: per-day sums over the store's days. */
+struct sum {
+    uint64_t *day;           /* [last - first + 1] of the store, or NULL */
+    tr_day from, to;         /* days every member / some member covers */
+    uint32_t missing;        /* members without data yet */
+};
+
+struct site {
+    const char *dir;
+    const struct web_site_options *opt;
+    struct web_pages *p;
+    struct entry *old;       /* the last run's manifest, sorted by path */
+    size_t n_old;
+    struct entry *now;       /* this run's files */
+    size_t n_now, cap_now;
+    struct web_site_stats st;
+    struct html page;
+    char path[4096];
+    /* gathered by the pass over the series */
+    struct web_status *status;   /* per track */
+    struct sum *release_sum, *artist_sum;
+    tr_day first, last;          /* the store's days */
+    uint32_t *stamp;             /* per release/artist: last series added */
+    struct tr_error *err;
+};
+
+static int cmp_entry(const void *a, const void *b)
+{
+    uint64_t x = ((const struct entry *)a)->path, y = ((const struct entry *)b)->path;
+    return x < y ? -1 : x > y;
+}
+
+static int load_manifest(struct site *s)
+{
+    char path[4096];
+    snprintf(path, sizeof path, "%s/" MANIFEST, s->dir);
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        return 0;   /* a first run */
+    char magic[sizeof MANIFEST_MAGIC - 1];
+    uint64_t n = 0;
+    if (fread(magic, 1, sizeof magic, f) != sizeof magic || memcmp(magic, MANIFEST_MAGIC, sizeof magic) ||
+        fread(&n, sizeof n, 1, f) != 1 || n > (1ull << 32)) {
+        fclose(f);
+        return 0;   /* not ours or damaged: rewrite everything */
+    }
+    s->old = malloc((n ? n : 1) * sizeof *s->old);
+    if (!s->old) {
+        fclose(f);
+        return tr_error_set(s->err, TR_ENOMEM, "out of memory");
+    }
+    s->n_old = fread(s->old, sizeof *s->old, n, f) == n ? n : 0;
+    fclose(f);
+    qsort(s->old, s->n_old, sizeof *s->old, cmp_entry);
+    return 0;
+}
+
+static int save_manifest(struct site *s)
+{
+    char path[4096], tmp[4200];
+    snprintf(path, sizeof path, "%s/" MANIFEST, s->dir);
+    snprintf(tmp, sizeof tmp, "%s.tmp", path);
+    FILE *f = fopen(tmp, "wb");
+    uint64_t n = s->n_now;
+    bool ok = f && fwrite(MANIFEST_MAGIC, 1, sizeof MANIFEST_MAGIC - 1, f) == sizeof MANIFEST_MAGIC - 1 &&
+              fwrite(&n, sizeof n, 1, f) == 1 && fwrite(s->now, sizeof *s->now, s->n_now, f) == s->n_now;
+    if (f && fclose(f) != 0)
+        ok = false;
+    if (!ok || rename(tmp, path) != 0)
+        return tr_error_set(s->err, TR_EIO, "%s: cannot write: %s", path, strerror(errno));
+    return 0;
+}
+
+static bool unchanged(const struct site *s, uint64_t path, uint64_t content)
+{
+    if (s->opt->full)
+        return false;
+    size_t lo = 0, hi = s->n_old;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (s->old[mid].path < path)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo < s->n_old && s->old[lo].path == path && s->old[lo].content == content;
+}
+
+/* Writes rel (a path under the site's directory) unless the last run
+ * wrote the same bytes there. */
+static int put_file(struct site *s, const char *rel, const char *data, size_t len)
+{
+    uint64_t ph = XXH3_64bits(rel, strlen(rel)), ch = XXH3_64bits(data, len);
+    if (s->n_now == s->cap_now) {
+        size_t cap = s->cap_now ? s->cap_now * 2 : 4096;
+        struct entry *e = realloc(s->now, cap * sizeof *e);
+        if (!e)
+            return tr_error_set(s->err, TR_ENOMEM, "out of memory");
+        s->now = e;
+        s->cap_now = cap;
+    }
+    s->now[s->n_now++] = (struct entry){ph, ch};
+    s->st.files++;
+    if (unchanged(s, ph, ch))
+        return 0;
+    char path[4096], tmp[4200];
+    snprintf(path, sizeof path, "%s/%s", s->dir, rel);
+    snprintf(tmp, sizeof tmp, "%s.tmp", path);
+    int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+    if (fd < 0)
+        return tr_error_set(s->err, TR_EIO, "%s: cannot create: %s", tmp, strerror(errno));
+    size_t off = 0;
+    while (off < len) {
+        ssize_t w = write(fd, data + off, len - off);
+        if (w < 0 && errno == EINTR)
+            continue;
+        if (w <= 0) {
+            int e = errno;
+            close(fd);
+            unlink(tmp);
+            return tr_error_set(s->err, TR_EIO, "%s: cannot write: %s", tmp, strerror(e));
+        }
+        off += (size_t)w;
+    }
+    if (close(fd) != 0 || rename(tmp, path) != 0) {
+        int e = errno;
+        unlink(tmp);
+        return tr_error_set(s->err, TR_EIO, "%s: cannot write: %s", path, strerror(e));
+    }
+    s->st.written++;
+    s->st.bytes_written += len;
+    return 0;
+}
+
+/* Writes the page in s->page as rel. */
+static int put_page(struct site *s, const char *rel)
+{
+    if (s->page.failed)
+        return tr_error_set(s->err, TR_ENOMEM, "out of memory writing %s", rel);
+    int rc = put_file(s, rel, s->page.data ? s->page.data : "", s->page.len);
+    html_reset(&s->page);
+    return rc;
+}
+
+/* "tracks/ID.html", the id encoded as a link segment would be (the file
+ * is named by the encoded id). */
+static const char *subject_file(struct site *s, enum tr_subject_type t, uint32_t i)
+{
+    struct html name = {0};
+    html_url_segment(&name, page_subject_id(s->p->cat, t, i));
+    snprintf(s->path, sizeof s->path, "%s/%s.html", web_type_dir[t], name.data ? name.data : "");
+    html_free(&name);
+    return s->path;
+}
+
+static int sum_add(struct site *s, struct sum *sum, const struct tr_point *p, size_t n)
+{
+    size_t days = (size_t)(s->last - s->first) + 1;
+    if (!sum->day && !(sum->day = calloc(days, sizeof *sum->day)))
+        return tr_error_set(s->err, TR_ENOMEM, "out of memory");
+    if (sum->from == TR_DAY_NONE || p[0].day > sum->from)
+        sum->from = p[0].day;
+    if (sum->to == TR_DAY_NONE || p[n - 1].day > sum->to)
+        sum->to = p[n - 1].day;
+    /* the recording's value on each day, carried forward to the last day */
+    size_t k = 0;
+    for (size_t d = (size_t)(p[0].day - s->first); d < days; d++) {
+        while (k + 1 < n && p[k + 1].day <= s->first + (tr_day)d)
+            k++;
+        sum->day[d] += p[k].value;
+    }
+    return 0;
+}
+
+/* The summed series from the day every member has data (as
+ * web_sum_histories gives it), into pts (caller's). */
+static size_t sum_points(const struct site *s, const struct sum *sum, struct tr_point **pts)
+{
+    *pts = NULL;
+    if (!sum->day || sum->missing || sum->from > sum->to)
+        return 0;
+    size_t n = (size_t)(sum->to - sum->from) + 1;
+    if (!(*pts = malloc(n * sizeof **pts)))
+        return 0;
+    for (size_t i = 0; i < n; i++) {
+        tr_day d = sum->from + (tr_day)i;
+        (*pts)[i] = (struct tr_point){d, sum->day[d - s->first]};
+    }
+    return n;
+}
+
+struct series_ctx {
+    struct site *s;
+    struct web_csr series_tracks;    /* series -> its track ids */
+};
+
+/* One recording's history: its tracks' pages, and its share of the sums. */
+static int on_history(void *ctx, uint32_t series, const struct tr_point *p, size_t n)
+{
+    struct series_ctx *sc = ctx;
+    struct site *s = sc->s;
+    const struct web_pages *wp = s->p;
+    size_t n_tracks;
+    const uint32_t *tracks = web_csr_get(&sc->series_tracks, series, &n_tracks);
+    int rc = 0;
+    for (size_t k = 0; k < n_tracks && !rc; k++) {
+        uint32_t t = tracks[k];
+        s->status[t] = web_status_of(p, n);
+        rc = web_page_track(wp, t, p, n, &s->page, s->err);
+        if (!rc)
+            rc = put_page(s, subject_file(s, TR_SUBJECT_TRACK, t));
+        /* each release and artist counts the recording once */
+        size_t n_rel, n_art;
+        const uint32_t *rel = web_csr_get(&wp->track_releases, t, &n_rel);
+        for (size_t r = 0; r < n_rel && !rc; r++)
+            if (s->stamp[rel[r]] != series + 1) {
+                s->stamp[rel[r]] = series + 1;
+                rc = sum_add(s, &s->release_sum[rel[r]], p, n);
+            }
+        const uint32_t *art = wp->cat->tracks[t].artists;
+        n_art = wp->cat->tracks[t].n_artists;
+        for (size_t a = 0; a < n_art && !rc; a++)
+            if (s->stamp[wp->cat->n_releases + art[a]] != series + 1) {
+                s->stamp[wp->cat->n_releases + art[a]] = series + 1;
+                rc = sum_add(s, &s->artist_sum[art[a]], p, n);
+            }
+    }
+    return rc;
+}
+
+static int write_tracks(struct site *s)
+{
+    const struct tr_catalog *c = s->p->cat;
+    struct series_ctx sc = {s, {0}};
+    uint32_t *keys = malloc((c->n_tracks ? c->n_tracks : 1) * sizeof *keys);
+    uint32_t *vals = malloc((c->n_tracks ? c->n_tracks : 1) * sizeof *vals);
+    int rc = keys && vals ? 0 : TR_ENOMEM;
+    for (uint32_t t = 0; t < c->n_tracks; t++) {
+        if (keys && vals) {
+            keys[t] = c->tracks[t].series;
+            vals[t] = t;
+        }
+    }
+    if (!rc)
+        rc = web_csr_build(&sc.series_tracks, c->n_series, c->n_tracks, keys, vals);
+    free(keys);
+    free(vals);
+    if (rc)
+        return tr_error_set(s->err, TR_ENOMEM, "out of memory");
+    rc = tr_store_each_history(s->p->store, on_history, &sc, s->err);
+    web_csr_free(&sc.series_tracks);
+    /* tracks with no data at all still get a page */
+    for (uint32_t t = 0; !rc && t < c->n_tracks; t++)
+        if (s->status[t].date == TR_DAY_NONE) {
+            rc = web_page_track(s->p, t, NULL, 0, &s->page, s->err);
+            if (!rc)
+                rc = put_page(s, subject_file(s, TR_SUBJECT_TRACK, t));
+        }
+    return rc;
+}
+
+static int write_releases(struct site *s)
+{
+    const struct tr_catalog *c = s->p->cat;
+    struct web_status *st = NULL;
+    size_t cap = 0;
+    int rc = 0;
+    for (uint32_t r = 0; r < c->n_releases && !rc; r++) {
+        const struct tr_release *rel = &c->releases[r];
+        if (rel->n_tracks > cap) {
+            free(st);
+            cap = rel->n_tracks;
+            if (!(st = malloc(cap * sizeof *st)))
+                return tr_error_set(s->err, TR_ENOMEM, "out of memory");
+        }
+        uint32_t missing = 0;
+        for (uint32_t k = 0; k < rel->n_tracks; k++) {
+            st[k] = s->status[rel->tracks[k]];
+            missing += st[k].date == TR_DAY_NONE;
+        }
+        s->release_sum[r].missing = missing;
+        struct tr_point *sum;
+        size_t n = sum_points(s, &s->release_sum[r], &sum);
+        rc = web_page_release(s->p, r, st, sum, n, &s->page);
+        free(sum);
+        if (!rc)
+            rc = put_page(s, subject_file(s, TR_SUBJECT_RELEASE, r));
+        else
+            tr_error_set(s->err, rc, "out of memory writing a page");
+        free(s->release_sum[r].day);
+        s->release_sum[r].day = NULL;
+    }
+    free(st);
+    return rc;
+}
+
+static int write_artists(struct site *s)
+{
+    const struct tr_catalog *c = s->p->cat;
+    struct web_status *st = NULL;
+    size_t cap = 0;
+    int rc = 0;
+    for (uint32_t a = 0; a < c->n_artists && !rc; a++) {
+        size_t n_tracks;
+        const uint32_t *tracks = web_pages_artist_tracks(s->p, a, &n_tracks);
+        if (n_tracks > cap) {
+            free(st);
+            cap = n_tracks;
+            if (!(st = malloc(cap * sizeof *st)))
+                return tr_error_set(s->err, TR_ENOMEM, "out of memory");
+        }
+        uint32_t missing = 0;
+        for (size_t k = 0; k < n_tracks; k++) {
+            st[k] = s->status[tracks[k]];
+            missing += st[k].date == TR_DAY_NONE;
+        }
+        s->artist_sum[a].missing = missing;
+        struct tr_point *sum;
+        size_t n = sum_points(s, &s->artist_sum[a], &sum);
+        rc = web_page_artist(s->p, a, st, sum, n, &s->page);
+        free(sum);
+        if (!rc)
+            rc = put_page(s, subject_file(s, TR_SUBJECT_ARTIST, a));
+        else
+            tr_error_set(s->err, rc, "out of memory writing a page");
+        free(s->artist_sum[a].day);
+        s->artist_sum[a].day = NULL;
+    }
+    free(st);
+    return rc;
+}
+
+static int make_dirs(struct site *s)
+{
+    static const char *const sub[] = {"", "/tracks", "/releases", "/artists", "/assets"};
+    for (size_t i = 0; i < sizeof sub / sizeof *sub; i++) {
+        char path[4096];
+        snprintf(path, sizeof path, "%s%s", s->dir, sub[i]);
+        if (mkdir(path, 0755) != 0 && errno != EEXIST)
+            return tr_error_set(s->err, TR_EIO, "%s: cannot create: %s", path, strerror(errno));
+    }
+    return 0;
+}
+
+/* The store's first and last day with data, from the catalog's coverage. */
+static int store_days(struct site *s)
+{
+    struct tr_coverage cov = {0};
+    int rc = tr_store_coverage(s->p->store, &cov, s->err);
+    if (rc)
+        return rc;
+    s->first = s->last = TR_DAY_NONE;
+    for (uint32_t t = 0; t < s->p->cat->n_tracks; t++) {
+        if (cov.track_first[t] != TR_DAY_NONE && (s->first == TR_DAY_NONE || cov.track_first[t] < s->first))
+            s->first = cov.track_first[t];
+        if (cov.track_last[t] != TR_DAY_NONE && (s->last == TR_DAY_NONE || cov.track_last[t] > s->last))
+            s->last = cov.track_last[t];
+    }
+    tr_coverage_release(&cov);
+    return 0;
+}
+
+static int write_all(struct site *s)
+{
+    const struct tr_catalog *c = s->p->cat;
+    int rc = make_dirs(s);
+    if (!rc)
+        rc = load_manifest(s);
+    if (!rc)
+        rc = store_days(s);
+    if (rc)
+        return rc;
+    s->status = malloc((c->n_tracks ? c->n_tracks : 1) * sizeof *s->status);
+    s->release_sum = calloc(c->n_releases + 1, sizeof *s->release_sum);
+    s->artist_sum = calloc(c->n_artists + 1, sizeof *s->artist_sum);
+    s->stamp = calloc((size_t)c->n_releases + c->n_artists + 1, sizeof *s->stamp);
+    if (!s->status || !s->release_sum || !s->artist_sum || !s->stamp)
+        return tr_error_set(s->err, TR_ENOMEM, "out of memory");
+    for (uint32_t t = 0; t < c->n_tracks; t++)
+        s->status[t] = (struct web_status){0, 0, TR_DAY_NONE, TR_DAY_NONE};
+    for (uint32_t r = 0; r < c->n_releases; r++)
+        s->release_sum[r] = (struct sum){NULL, TR_DAY_NONE, TR_DAY_NONE, 0};
+    for (uint32_t a = 0; a < c->n_artists; a++)
+        s->artist_sum[a] = (struct sum){NULL, TR_DAY_NONE, TR_DAY_NONE, 0};
+    if (s->first != TR_DAY_NONE)
+        rc = write_tracks(s);
+    else
+        for (uint32_t t = 0; !rc && t < c->n_tracks; t++)
+            if (!(rc = web_page_track(s->p, t, NULL, 0, &s->page, s->err)))
+                rc = put_page(s, subject_file(s, TR_SUBJECT_TRACK, t));
+    if (!rc)
+        rc = write_releases(s);
+    if (!rc)
+        rc = write_artists(s);
+    if (!rc && !(rc = web_page_home(s->p, &s->page, s->err)))
+        rc = put_page(s, "index.html");
+    for (const struct web_asset *a = web_assets; !rc && a->name; a++) {
+        char rel[256];
+        snprintf(rel, sizeof rel, "assets/%s", a->name);
+        rc = put_file(s, rel, a->data, a->size);
+    }
+    if (!rc)
+        rc = save_manifest(s);
+    return rc;
+}
+
+int web_site_write(struct tr_store *store, const char *dir, const struct web_site_options *opt,
+                   struct web_site_stats *st, struct tr_error *err)
+{
+    struct site s = {.dir = dir, .opt = opt, .err = err};
+    int rc = web_pages_open(store, WEB_STATIC, &s.p, err);
+    if (!rc)
+        rc = write_all(&s);
+    if (s.p) {
+        for (uint32_t r = 0; s.release_sum && r < s.p->cat->n_releases; r++)
+            free(s.release_sum[r].day);
+        for (uint32_t a = 0; s.artist_sum && a < s.p->cat->n_artists; a++)
+            free(s.artist_sum[a].day);
+    }
+    free(s.release_sum);
+    free(s.artist_sum);
+    free(s.stamp);
+    free(s.status);
+    free(s.old);
+    free(s.now);
+    html_free(&s.page);
+    web_pages_free(s.p);
+    *st = s.st;
+    return rc;
+}

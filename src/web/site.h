@@ -1,0 +1,39 @@
+/*
+ * web/site.h: the static site (`trackrecord site DIR`): the dashboard's
+ * pages as files any static host or CDN serves, with relative links.
+ *
+ *   DIR/index.html                 the home page
+ *   DIR/tracks/ID.html             a page per track, release and artist
+ *   DIR/releases/ID.html           (ID percent-encoded where it is not
+ *   DIR/artists/ID.html             [A-Za-z0-9._~-])
+ *   DIR/assets/...                 the script, style sheets and uPlot
+ *
+ * A run rewrites only the files whose bytes changed: DIR/.trackrecord-site
+ * keeps a hash of every file the last run wrote, and a page whose hash is
+ * the same is left alone (so a sync to a CDN sends only what changed).
+ * Each file is written beside its place and renamed over it, so a reader
+ * never sees half a page.
+ */
+#ifndef TR_WEB_SITE_H
+#define TR_WEB_SITE_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "trackrecord/trackrecord.h"
+
+struct web_site_stats {
+    uint64_t files;          /* files the site has */
+    uint64_t written;        /* of them, written by this run */
+    uint64_t bytes_written;
+};
+
+struct web_site_options {
+    bool full;               /* rewrite every file, whatever the hashes say */
+    int threads;             /* page-writing threads (1 or more) */
+};
+
+int web_site_write(struct tr_store *s, const char *dir, const struct web_site_options *opt,
+                   struct web_site_stats *st, struct tr_error *err);
+
+#endif
