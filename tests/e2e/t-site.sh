@@ -1,26 +1,14 @@
 #!/bin/bash
-# End-to-end tests of `trackrecord site`: the static site of the bundled
-# Layover data (beside tests/data/records): its files, its relative links,
-# its figures against `show --json`, and the incremental rewrite.  The
-# pages in a browser are tests/browser/.  Each test is a function named
-# t_*; the runner prints one line per test and closes with "N passed, N failed".
-set -u
-BIN=${TRACKRECORD_BIN:-$(cd "$(dirname "$0")/../.." && pwd)/build/trackrecord}
-ROOT=$(cd "$(dirname "$0")/../.." && pwd)
-DEMO=$ROOT/data/demo/layover
-WORK=$(mktemp -d)
-trap 'rm -rf "$WORK"' EXIT
+# e2e, `trackrecord site`: the static site of the bundled Layover data (beside
+# tests/data/records): its files, its relative links, its figures against
+# `show --json`, the incremental rewrite.  The pages in a browser: tests/browser/.
+# Run: tests/e2e/t-site.sh [-i] [-x] [TEST...]  (see tests/e2e/lib.sh)
+. "$(dirname "$0")/lib.sh"
 
-fail_msg=""
-expect_eq() { if [ "$2" != "$3" ]; then fail_msg="$1: expected '$3', got '$2'"; return 1; fi; }
-contains() {
-    case "$2" in *"$3"*) return 0 ;; esac
-    fail_msg="$1: '$3' not in: $(printf %s "$2" | head -c 400)"; return 1
-}
 # demo_db NAME [UNTIL]: the demo and the records fixture, play counts up to UNTIL
 demo_db() {
-    local dir=$WORK/$1 db=$WORK/$1.db
-    rm -rf "$dir" "$db"*
+    local dir=$WORK/$1 db; db=$(new_store "$1")
+    rm -rf "$dir"
     mkdir -p "$dir"
     cp "$DEMO"/*.csv "$dir"/
     if [ -n "${2:-}" ]; then
@@ -92,21 +80,12 @@ t_a_rerun_writes_only_what_changed() {
 }
 
 t_usage() {
-    "$BIN" --db "$WORK/none.db" site >/dev/null 2>&1; expect_eq "no directory" $? 2 || return 1
-    "$BIN" --db "$WORK/none.db" site "$WORK/x" >/dev/null 2>&1; expect_eq "no store" $? 1 || return 1
+    local none; none=$(new_store none)
+    "$BIN" --db "$none" site >/dev/null 2>&1; expect_eq "no directory" $? 2 || return 1
+    "$BIN" --db "$none" site "$WORK/x" >/dev/null 2>&1; expect_eq "no store" $? 1 || return 1
     local db; db=$(demo_db usage) || return 1
     : >"$WORK/file"
     "$BIN" --db "$db" site "$WORK/file" >/dev/null 2>&1; expect_eq "not a directory" $? 1
 }
 
-pass=0 failed=0
-for t in $(declare -F | awk '$3 ~ /^t_/ {print $3}'); do
-    fail_msg=""
-    if "$t"; then
-        pass=$((pass + 1)); echo "ok   $t"
-    else
-        failed=$((failed + 1)); echo "FAIL $t: $fail_msg"
-    fi
-done
-echo "e2e site: $pass passed, $failed failed"
-[ "$failed" = 0 ]
+run_tests "$@"
