@@ -423,6 +423,25 @@ if [ "$have_tr" = 1 ] && { wants daily || wants recompute || wants storage; }; t
             else
                 say "  (the 1 s target is for 1M tracks: run with --full)"
             fi
+            # the forecasts the daily import keeps: its `forecasts` phase
+            # (every subject dated; docs/forecasts.md), median of the runs
+            if tr_has forecast; then
+                fsecs=()
+                for ((k = 0; k < reps; k++)); do
+                    eval "$copy_store"
+                    t=$("$TR" --db "$run/tr.db" import -q --timings "$daily_csv" 2>&1 >/dev/null |
+                        sed -n 's/.* forecasts \([0-9.]*\) s.*/\1/p')
+                    [ -n "$t" ] && fsecs+=("$t")
+                done
+                if [ "${#fsecs[@]}" -gt 0 ]; then
+                    fmed=$(printf '%s\n' "${fsecs[@]}" | sort -g | awk '{v[NR] = $1} END {print v[int((NR + 1) / 2)]}')
+                    say "  forecasts of every subject, beside the daily import (its forecasts phase)  $fmed s (of ${fsecs[*]})"
+                    onesub=$("$TIMEIT" -n "$reps" --label forecast-one -- "$TR" --db "$run/tr.db" forecast --subject "$(sqlite3 "$run/tr.db" 'SELECT id FROM tracks ORDER BY rowid LIMIT 1')") &&
+                        say "  forecast --subject (one track, kept forecasts, whole process)  $(field median "$onesub") s"
+                    [ "$st_tracks" -ge 1000000 ] &&
+                        target "forecasts of every subject <= 2 s beside the daily import" "$(le "$fmed" 2 && echo 1 || echo 0)" "$fmed s"
+                fi
+            fi
         fi
     fi
 
