@@ -77,8 +77,9 @@ t_store_of_an_earlier_build() {
     local cmd
     for cmd in "records --json" "milestones --csv" "show nova7-road --json" "stats --json"; do
         # shellcheck disable=SC2086
-        expect_eq "$cmd" "$("$BIN" --db "$old" $cmd | sed 's/old\.db/X/g')" \
-            "$("$BIN" --db "$new" $cmd | sed 's/new\.db/X/g')" || return 1
+        # (the series' bytes apart: a store written now seals each blob)
+        expect_eq "$cmd" "$("$BIN" --db "$old" $cmd | sed 's/old\.db/X/g' | grep -v 'bytes')" \
+            "$("$BIN" --db "$new" $cmd | sed 's/new\.db/X/g' | grep -v 'bytes')" || return 1
     done
     expect_eq "a reader writes none" "$(cd "$WORK" && ls old.db-catalog.* 2>/dev/null)" "" || return 1
     head -1 "$ROOT/tests/data/records/artists.csv" >"$WORK/none.csv"

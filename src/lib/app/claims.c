@@ -17,6 +17,7 @@
 #include "store/internal.h"
 #include "store/coverage.h"
 #include "store/event_pack.h"
+#include "store/seal.h"
 #include "trackrecord/charts.h"
 
 #include <stdlib.h>
@@ -251,12 +252,13 @@ static const struct tr_artist *subject_artist(const struct tr_catalog *c,
     return a < c->n_artists ? &c->artists[a] : NULL;
 }
 
-static int pack_claims(const struct tr_catalog *c, const struct tr_claim_set *cs,
+/* sealed: the bytes end with their seal (seal.h) */
+static int pack_claims(const struct tr_catalog *c, const struct tr_claim_set *cs, bool sealed,
                        void **out, size_t *len)
 {
     struct kept_head h = {KEPT_MAGIC, cs->n_claims, tr_events_packed_size(cs->events, cs->n_events)};
     size_t n = sizeof h + cs->n_claims * sizeof(struct claim_rec) + h.events_len;
-    char *p = calloc(1, n);
+    char *p = calloc(1, n + TR_SEAL_LEN);
     if (!p)
         return TR_ENOMEM;
     memcpy(p, &h, sizeof h);
@@ -298,17 +300,26 @@ static int pack_claims(const struct tr_catalog *c, const struct tr_claim_set *cs
         memcpy(p + sizeof h + i * sizeof r, &r, sizeof r);
     }
     tr_events_pack(cs->events, cs->n_events, p + sizeof h + cs->n_claims * sizeof(struct claim_rec));
+    if (sealed) {
+        tr_seal_put(p, n);
+        n += TR_SEAL_LEN;
+    }
     *out = p;
     *len = n;
     return 0;
 }
 
 /* A claim set from kept bytes; false when they do not fit this catalog. */
-static bool unpack_claims(const struct tr_catalog *c, struct tr_claim_set *cs, const char *p,
-                          size_t len)
+static bool unpack_claims(const struct tr_catalog *c, struct tr_claim_set *cs, bool sealed,
+                          const char *p, size_t len)
 {
     struct kept_head h;
     size_t cap = 0;
+    if (sealed) {
+        if (!tr_seal_ok(p, len))
+            return false;       /* damaged: judged again, like none kept */
+        len -= TR_SEAL_LEN;
+    }
     if (len < sizeof h)
         return false;
     memcpy(&h, p, sizeof h);
@@ -371,7 +382,7 @@ static int read_kept(struct tr_store *s, tr_day since, struct tr_claim_set *out,
     int rc = s->be->ops->get_claims(s->be, &kept_since, &n_events, &data, &len, err);
     if (!rc && data && since != TR_DAY_NONE && since >= kept_since &&
         !(rc = s->be->ops->count_events(s->be, &stored, err)) && stored == n_events &&
-        unpack_claims(s->catalog, out, data, len)) {
+        unpack_claims(s->catalog, out, s->be->sealed, data, len)) {
         *hit = true;
         rc = index_claims(out, since, err);
     }
@@ -420,7 +431,7 @@ int tr_store_keep_claims(struct tr_store *s, tr_day since, const void *state, si
     int rc = judge(s, since, state, state_len, &cs, err);
     if (!rc)
         rc = s->be->ops->count_events(s->be, &stored, err);
-    if (!rc && (rc = pack_claims(s->catalog, &cs, &data, &len)) == TR_ESTORE)
+    if (!rc && (rc = pack_claims(s->catalog, &cs, s->be->sealed, &data, &len)) == TR_ESTORE)
         rc = s->be->ops->put_claims(s->be, since, 0, NULL, 0, err);   /* cannot keep them */
     else if (!rc)
         rc = s->be->ops->put_claims(s->be, since, stored, data, len, err);

@@ -146,6 +146,11 @@ struct tr_backend_ops {
 
 struct tr_backend {
     const struct tr_backend_ops *ops;
+    /* The store's blobs are sealed (seal.h: meta.blob_format "2", which a
+     * backend sets when it creates a store).  The store then seals chunks
+     * and tails in front of the backend (store/sealing.c); the backend seals
+     * the event log's blobs itself (event_pack.h). */
+    bool sealed;
 };
 
 int tr_backend_sqlite_open(const char *path, int flags, struct tr_backend **out,

@@ -18,6 +18,15 @@ struct tr_store {
  * itself, those of its recording, those with its normalised title and
  * artists, closed under both; *out malloc'd (n).  0 or TR_ENOMEM. */
 int tr_chart_song_candidates(const struct tr_catalog *c, uint32_t track, uint32_t **out, size_t *n);
+
+/* Reads meta.blob_format and, for a sealed store, puts the seals of
+ * chunks and tails in front of be's functions (store/sealing.c); undone by
+ * tr_backend_unseal before the backend closes. */
+int tr_backend_seal(struct tr_backend *be, struct tr_error *err);
+void tr_backend_unseal(struct tr_backend *be);
+/* The error for a damaged chunk or tail: what, its day, its group. */
+int tr_store_damaged(struct tr_error *err, const char *what, tr_day day, uint32_t grp);
+
 /* Drops the cached catalog (after a failed import edited it). */
 void tr_store_forget(struct tr_store *s);
 /* Loads the catalog as the backend has it now (inside a transaction). */

@@ -26,6 +26,7 @@
 #include "store/event_pack.h"
 #include "store/side_file.h"
 #include "base/crash_point.h"
+#include "store/seal.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -1127,10 +1128,14 @@ static int event_log_append(struct sqlite_backend *b, bool chart, const struct t
     if (!n)
         return 0;
     size_t len = tr_events_packed_size(ev, n);
-    char *buf = malloc(len);
+    char *buf = malloc(len + TR_SEAL_LEN);
     if (!buf)
         return tr_error_set(err, TR_ENOMEM, "out of memory");
     tr_events_pack(ev, n, buf);
+    if (b->base.sealed) {
+        tr_seal_put(buf, len);
+        len += TR_SEAL_LEN;
+    }
     sqlite3_stmt *st;
     int rc = prepare(b, "INSERT INTO event_log(chart, data) VALUES(?, ?)", &st, err);
     if (!rc) {
@@ -1188,6 +1193,15 @@ static int event_log_read(struct sqlite_backend *b, const struct tr_catalog *c,
             break;
         }
         size_t len = (size_t)sqlite3_blob_bytes(blob), off = 0, carry = 0;
+        /* a sealed blob: the events, then the seal of their bytes */
+        struct tr_seal_stream *seal = NULL;
+        if (b->base.sealed) {
+            if (len < TR_SEAL_LEN || !(seal = tr_seal_stream_new())) {
+                fits = false;
+                break;
+            }
+            len -= TR_SEAL_LEN;
+        }
         while (fits && off < len) {
             size_t take = len - off < PIECE - carry ? len - off : PIECE - carry, used;
             if (sqlite3_blob_read(blob, buf + carry, (int)take, (int)off) != SQLITE_OK) {
@@ -1195,10 +1209,18 @@ static int event_log_read(struct sqlite_backend *b, const struct tr_catalog *c,
                 break;
             }
             off += take;
+            if (seal)
+                tr_seal_stream_add(seal, buf + carry, take);
             fits = tr_events_unpack_part(c, buf, carry + take, &v, &nv, &cap, &used);
             carry = carry + take - used;
             memmove(buf, buf + used, carry);
             fits = fits && (carry < PIECE) && (off < len || carry == 0);
+        }
+        if (seal) {
+            char mark[TR_SEAL_LEN] = {0};
+            if (!rc && fits && sqlite3_blob_read(blob, mark, TR_SEAL_LEN, (int)len) != SQLITE_OK)
+                rc = db_error(b, err, "read event log");
+            fits = tr_seal_stream_end(seal, mark) && fits;   /* damaged: the rows are read */
         }
     }
     if (!rc && fits && s != SQLITE_DONE)
@@ -2181,7 +2203,8 @@ int tr_backend_sqlite_open(const char *path, int flags, struct tr_backend **out,
         if ((rc = sq_get_meta(&b->base, "schema_version", &version, err)))
             goto fail;
         if (!version)
-            rc = sq_set_meta(&b->base, "schema_version", SCHEMA_VERSION, err);
+            rc = sq_set_meta(&b->base, "schema_version", SCHEMA_VERSION, err) ||
+                 sq_set_meta(&b->base, "blob_format", TR_BLOB_FORMAT, err) ? TR_ESTORE : 0;
         else if (strcmp(version, SCHEMA_VERSION) != 0)
             rc = tr_error_set(err, TR_ESTORE, "%s: store schema version %s, expected %s", path,
                               version, SCHEMA_VERSION);

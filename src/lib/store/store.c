@@ -25,6 +25,8 @@ int tr_store_open(const char *path, int flags, struct tr_store **out, struct tr_
         return tr_error_set(err, TR_ENOMEM, "out of memory");
     }
     int rc = tr_backend_sqlite_open(path, flags, &s->be, err);
+    if (!rc && (rc = tr_backend_seal(s->be, err)))
+        s->be->ops->close(s->be);
     if (rc) {
         free(s->path);
         free(s);
@@ -38,6 +40,7 @@ void tr_store_close(struct tr_store *s)
 {
     if (!s)
         return;
+    tr_backend_unseal(s->be);
     s->be->ops->close(s->be);
     tr_catalog_free(s->catalog);
     tr_ladders_free(s->ladders);
