@@ -117,7 +117,8 @@ static int candidate_entries(struct tr_store *s, const struct tr_catalog *c, uin
             rc = tr_error_set(err, TR_ENOMEM, "out of memory");
             break;
         }
-        memcpy(all + *ne, more, n_more * sizeof *more);
+        if (n_more)
+            memcpy(all + *ne, more, n_more * sizeof *more);
         *e = all;
         *ne += n_more;
         free(more);
@@ -153,7 +154,8 @@ int tr_store_chart_runs(struct tr_store *s, uint32_t track, struct tr_chart_run 
         if (t != TR_NONE && song[t] == song[track])
             e[k++] = e[i];
     }
-    qsort(e, k, sizeof *e, entry_cmp);
+    if (k)
+        qsort(e, k, sizeof *e, entry_cmp);
     rc = tr_chart_runs(e, k, out, n);
     free(song);
     free(e);
