@@ -29,7 +29,7 @@ WARN     += -Werror
 endif
 CPPFLAGS += -Iinclude -Isrc/lib -Isrc -D_GNU_SOURCE -MMD -MP
 ALL_CFLAGS = -std=c11 $(WARN) $(CFLAGS) -pthread
-LDLIBS   := -lsqlite3 -ljansson -lxxhash -lz -lm -pthread
+LDLIBS   := -lmicrohttpd -lsqlite3 -ljansson -lxxhash -lz -lm -pthread
 TEST_LDLIBS := -lcmocka
 
 # the folders whose sources are linked, with the library, into build/trackrecord

@@ -1,12 +1,12 @@
 #!/bin/sh
 # Installs what building and testing trackrecord needs on Debian (12+):
 # a C compiler, make, and the -dev packages of the libraries it links
-# (SQLite, jansson, xxHash, zlib, cmocka), plus sqlite3 and jq for the
+# (SQLite, jansson, xxHash, zlib, cmocka, libmicrohttpd), plus sqlite3, jq and curl for the
 # end-to-end tests; Node.js and npm (the build's `npm ci` of the dashboard's
 # uPlot and playwright-core) and chromium (the browser tests, headless).
 # Safe to run again: it installs only what is missing.
 set -eu
-pkgs="build-essential pkg-config libsqlite3-dev sqlite3 libjansson-dev libxxhash-dev zlib1g-dev libcmocka-dev jq nodejs npm chromium"
+pkgs="build-essential pkg-config libsqlite3-dev sqlite3 libjansson-dev libxxhash-dev zlib1g-dev libcmocka-dev libmicrohttpd-dev jq curl nodejs npm chromium"
 missing=""
 for p in $pkgs; do
     # a Node.js from elsewhere (NodeSource's package) brings its own npm

@@ -36,6 +36,15 @@ const char *tr_store_default_path(void);
 int tr_store_open(const char *path, int flags, struct tr_store **out, struct tr_error *err);
 void tr_store_close(struct tr_store *s);
 
+/* Holds one read snapshot until tr_store_end_read: every read through s
+ * in between sees the store as one import left it, even while another
+ * process imports (a long-lived reader, such as the HTTP server, calls
+ * these around each request).  When the store changed since s last
+ * looked, the cached catalog and ladder are dropped (loaded again on use)
+ * and *changed is set.  Not nested; 0 or an error of the store. */
+int tr_store_begin_read(struct tr_store *s, bool *changed, struct tr_error *err);
+void tr_store_end_read(struct tr_store *s);
+
 /* The store's catalog, loaded on first use; borrowed, valid until the next
  * import through this handle or tr_store_close(). */
 int tr_store_catalog(struct tr_store *s, const struct tr_catalog **out, struct tr_error *err);

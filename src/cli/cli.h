@@ -10,6 +10,7 @@
 #include <stdio.h>
 
 #include "trackrecord/trackrecord.h"
+#include "trackrecord/publish.h"
 
 /* Exit codes (documented in docs/cli.md and --help). */
 enum {
@@ -51,10 +52,6 @@ struct cli_subject {
  * when there is none. */
 int cli_subject(const struct tr_catalog *c, const char *id, struct cli_subject *out,
                 struct tr_error *err);
-const char *cli_subject_id(const struct tr_catalog *c, enum tr_subject_type t, uint32_t i);
-const char *cli_subject_name(const struct tr_catalog *c, enum tr_subject_type t, uint32_t i);
-/* "every track >= 80M", "total >= 1.6B", ">= 100M" */
-void cli_describe(const struct tr_milestone *m, char *buf, size_t size);
 
 int cmd_import(struct cli *cli, int argc, char **argv);
 int cmd_milestones(struct cli *cli, int argc, char **argv);
@@ -66,5 +63,7 @@ int cmd_stats(struct cli *cli, int argc, char **argv);
 int cmd_records(struct cli *cli, int argc, char **argv);
 int cmd_forecast(struct cli *cli, int argc, char **argv);
 int cmd_site(struct cli *cli, int argc, char **argv);
+int cmd_serve(struct cli *cli, int argc, char **argv);
+int cmd_feed(struct cli *cli, int argc, char **argv);
 
 #endif

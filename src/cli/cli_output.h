@@ -1,11 +1,12 @@
-/* cli_output.h: milestone events as text, CSV and JSON (output.c). */
+/* cli_output.h: milestone events as text and CSV (output.c); their JSON is
+ * the library's (trackrecord/publish.h). */
 #ifndef TR_CLI_OUTPUT_H
 #define TR_CLI_OUTPUT_H
 
 #include <jansson.h>
 #include "cli.h"
+#include "trackrecord/publish.h"
 
-json_t *out_milestone_json(const struct tr_catalog *c, const struct tr_milestone *m);
 /* The header and the rows of ev[0..n) in order, formatted on two threads
  * when there are many. */
 void out_milestones_csv(FILE *f, const struct tr_catalog *c, const struct tr_milestone *ev,

@@ -61,28 +61,11 @@ static int track_runs(struct tr_store *s, const struct tr_catalog *cat, uint32_t
                 shown->track[id] = 1;
         }
         if (arr) {
-            json_t *o = json_object(), *ids = json_array();
-            for (uint32_t k = 0; k < n_ids; k++)
-                json_array_append_new(ids, json_string(r->ids[k]));
-            json_object_set_new(o, "track", json_string(cat->tracks[t].id));
-            json_object_set_new(o, "ids", ids);
-            json_object_set_new(o, "title", json_string(cli_subject_name(cat, TR_SUBJECT_TRACK, t)));
-            json_object_set_new(o, "chart", json_string(r->chart));
-            json_object_set_new(o, "country", json_string(r->country));
-            json_object_set_new(o, "debut_date", json_string(tr_day_format(r->debut_date, d1)));
-            json_object_set_new(o, "debut_rank", json_integer(r->debut_rank));
-            json_object_set_new(o, "peak_rank", json_integer(r->peak_rank));
-            json_object_set_new(o, "peak_date", json_string(tr_day_format(r->peak_date, d1)));
-            json_object_set_new(o, "last_date", json_string(tr_day_format(r->last_date, d1)));
-            json_object_set_new(o, "periods_on_chart", json_integer(r->periods_on_chart));
-            json_object_set_new(o, "periods_at_1", json_integer(r->periods_at_1));
-            json_object_set_new(o, "reentries", json_integer(r->reentries));
-            json_object_set_new(o, "chart_streams", json_integer((json_int_t)r->chart_streams));
-            json_array_append_new(arr, o);
+            json_array_append_new(arr, tr_json_chart_run(cat, t, r));
         } else {
             bool daily = strcmp(r->chart, "daily") == 0, one = r->periods_on_chart == 1;
             const char *unit = daily ? (one ? "day" : "days") : (one ? "week" : "weeks");
-            printf("%s (", cli_subject_name(cat, TR_SUBJECT_TRACK, t));
+            printf("%s (", tr_subject_name(cat, TR_SUBJECT_TRACK, t));
             for (uint32_t k = 0; k < n_ids; k++)
                 printf("%s%s", k ? ", " : "", r->ids[k]);
             printf("%s): %s %s: debut %s at #%u, peak #%u on %s, %u %s on chart"

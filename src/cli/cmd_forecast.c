@@ -86,7 +86,7 @@ void cli_forecast_post(const struct tr_catalog *c, const struct tr_forecast *f, 
                        char *buf, size_t size)
 {
     char th[32], rem[32], daily[32], eta[TR_DATE_LEN], lo[TR_DATE_LEN], hi[TR_DATE_LEN];
-    const char *name = cli_subject_name(c, f->subject_type, f->subject);
+    const char *name = tr_subject_name(c, f->subject_type, f->subject);
     tr_count_format(f->threshold, th, sizeof th);
     approx((double)f->remaining, rem, sizeof rem);
     approx(f->daily, daily, sizeof daily);
@@ -112,7 +112,7 @@ void cli_forecast_post(const struct tr_catalog *c, const struct tr_forecast *f, 
                      who, th, eta, lo, hi, rem, daily);
     if (f->kind == TR_MS_EVERY_TRACK && f->slowest != TR_NONE && n > 0 && (size_t)n < size)
         n += snprintf(buf + n, size - (size_t)n, "; last: %s",
-                      cli_subject_name(c, TR_SUBJECT_TRACK, f->slowest));
+                      tr_subject_name(c, TR_SUBJECT_TRACK, f->slowest));
     if (f->method == TR_FC_SIMPLE && n > 0 && (size_t)n < size)
         snprintf(buf + n, size - (size_t)n, " [simple: short series]");
     (void)as_of;
@@ -122,9 +122,9 @@ json_t *cli_forecast_json(const struct tr_catalog *c, const struct tr_forecast *
 {
     char d[TR_DATE_LEN], post[1024];
     json_t *o = json_object();
-    json_object_set_new(o, "subject", json_string(cli_subject_id(c, f->subject_type, f->subject)));
+    json_object_set_new(o, "subject", json_string(tr_subject_id(c, f->subject_type, f->subject)));
     json_object_set_new(o, "subject_type", json_string(tr_subject_type_name(f->subject_type)));
-    json_object_set_new(o, "name", json_string(cli_subject_name(c, f->subject_type, f->subject)));
+    json_object_set_new(o, "name", json_string(tr_subject_name(c, f->subject_type, f->subject)));
     json_object_set_new(o, "kind", json_string(tr_milestone_kind_name(f->kind)));
     json_object_set_new(o, "threshold", json_integer((json_int_t)f->threshold));
     json_object_set_new(o, "value", json_integer((json_int_t)f->value));
@@ -168,9 +168,9 @@ static void print_csv(const struct tr_catalog *c, const struct tr_forecast_set *
     tr_day_format(fs->as_of, as_of);
     for (size_t i = 0; i < fs->n; i++) {
         const struct tr_forecast *f = &fs->f[i];
-        csv_field(stdout, cli_subject_id(c, f->subject_type, f->subject));
+        csv_field(stdout, tr_subject_id(c, f->subject_type, f->subject));
         printf(",%s,", tr_subject_type_name(f->subject_type));
-        csv_field(stdout, cli_subject_name(c, f->subject_type, f->subject));
+        csv_field(stdout, tr_subject_name(c, f->subject_type, f->subject));
         printf(",%s,%llu,%llu,%llu,%.0f,", tr_milestone_kind_name(f->kind),
                (unsigned long long)f->threshold, (unsigned long long)f->value,
                (unsigned long long)f->remaining, f->daily);

@@ -164,7 +164,7 @@ int cmd_import(struct cli *cli, int argc, char **argv)
         /* the claims just kept, read back with the catalog still loaded */
         const struct tr_catalog *cat;
         struct tr_claim_set cs = {0};
-        struct records_filter f = {-1, TR_NONE, rep.claims_since, -1, false, -1, false};
+        struct tr_claims_filter f = {-1, TR_NONE, rep.claims_since, -1, false, -1, false};
         if (tr_store_catalog(s, &cat, &err) || tr_store_claims(s, rep.claims_since, &cs, &err)) {
             rc = cli_fail(cli, &err);
         } else {

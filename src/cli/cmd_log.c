@@ -58,7 +58,7 @@ int cmd_corrections(struct cli *cli, int argc, char **argv)
         if (json) {
             json_t *o = json_object();
             json_object_set_new(o, "track", json_string(cat->tracks[c->track].id));
-            json_object_set_new(o, "title", json_string(cli_subject_name(cat, TR_SUBJECT_TRACK, c->track)));
+            json_object_set_new(o, "title", json_string(tr_subject_name(cat, TR_SUBJECT_TRACK, c->track)));
             json_object_set_new(o, "date", json_string(tr_day_format(c->date, d1)));
             json_object_set_new(o, "previous_date", json_string(tr_day_format(c->previous_date, d2)));
             json_object_set_new(o, "previous", json_integer((json_int_t)c->previous));
@@ -67,7 +67,7 @@ int cmd_corrections(struct cli *cli, int argc, char **argv)
             json_array_append_new(arr, o);
         } else {
             printf("%s  %-24s %-32s %llu -> %llu (%lld since %s)\n", tr_day_format(c->date, d1),
-                   cat->tracks[c->track].id, cli_subject_name(cat, TR_SUBJECT_TRACK, c->track),
+                   cat->tracks[c->track].id, tr_subject_name(cat, TR_SUBJECT_TRACK, c->track),
                    (unsigned long long)c->previous, (unsigned long long)c->value,
                    (long long)(c->value - c->previous), tr_day_format(c->previous_date, d2));
         }

@@ -133,14 +133,8 @@ int cmd_milestones(struct cli *cli, int argc, char **argv)
         const struct tr_claim *cl = cs.first ? cs.claims + cs.first[i] : NULL;
         size_t ncl = cs.first ? cs.first[i + 1] - cs.first[i] : 0;
         if (json) {
-            json_t *o = out_milestone_json(cat, &ev[i]);
-            if (cs.first) {
-                json_t *ca = json_array();
-                for (size_t k = 0; k < ncl; k++)
-                    json_array_append_new(ca, claim_json(cat, &ev[i], &cl[k]));
-                json_object_set_new(o, "claims", ca);
-            }
-            json_array_append_new(arr, o);
+            json_array_append_new(arr, cs.first ? tr_json_milestone_claims(cat, &ev[i], cl, ncl)
+                                                : tr_json_milestone(cat, &ev[i]));
         } else {
             out_milestone_text(stdout, cat, &ev[i]);
             for (size_t k = 0; k < ncl; k++)

@@ -95,7 +95,7 @@ int cmd_records(struct cli *cli, int argc, char **argv)
         goto fail;
     if (tr_store_claims(s, since, &cs, &err))
         goto fail;
-    struct records_filter f = {subject ? (int)sub.type : -1, sub.index, since, kind, certain, scope,
+    struct tr_claims_filter f = {subject ? (int)sub.type : -1, sub.index, since, kind, certain, scope,
                                baselines};
     records_print(stdout, cat, &cs, &f, json);
     tr_claim_set_release(&cs);

@@ -212,9 +212,9 @@ int cmd_show(struct cli *cli, int argc, char **argv)
 
     if (json) {
         json_t *o = json_object();
-        json_object_set_new(o, "id", json_string(cli_subject_id(cat, sub.type, sub.index)));
+        json_object_set_new(o, "id", json_string(tr_subject_id(cat, sub.type, sub.index)));
         json_object_set_new(o, "type", json_string(tr_subject_type_name(sub.type)));
-        json_object_set_new(o, "name", json_string(cli_subject_name(cat, sub.type, sub.index)));
+        json_object_set_new(o, "name", json_string(tr_subject_name(cat, sub.type, sub.index)));
         if (sub.type == TR_SUBJECT_TRACK) {
             json_t *h = json_array();
             for (size_t i = 0; i < n_hist; i++) {
@@ -238,7 +238,7 @@ int cmd_show(struct cli *cli, int argc, char **argv)
                 }
                 json_t *t = json_object();
                 json_object_set_new(t, "id", json_string(cat->tracks[r->tracks[k]].id));
-                json_object_set_new(t, "title", json_string(cli_subject_name(cat, TR_SUBJECT_TRACK, r->tracks[k])));
+                json_object_set_new(t, "title", json_string(tr_subject_name(cat, TR_SUBJECT_TRACK, r->tracks[k])));
                 json_object_set_new(t, "total", p.day == TR_DAY_NONE ? json_null() : json_integer((json_int_t)p.value));
                 json_object_set_new(t, "date", p.day == TR_DAY_NONE ? json_null() : json_string(tr_day_format(p.day, d)));
                 json_array_append_new(tracks, t);
@@ -252,7 +252,7 @@ int cmd_show(struct cli *cli, int argc, char **argv)
         json_object_set_new(o, "awards", awards_json(awards, n_awards));
         json_t *ms = json_array();
         for (size_t i = 0; i < n_ev; i++)
-            json_array_append_new(ms, out_milestone_json(cat, &ev[i]));
+            json_array_append_new(ms, tr_json_milestone(cat, &ev[i]));
         json_object_set_new(o, "milestones", ms);
         json_t *next = json_array();
         for (size_t i = 0; i < fs.n; i++)
@@ -260,8 +260,8 @@ int cmd_show(struct cli *cli, int argc, char **argv)
         json_object_set_new(o, "next_milestones", next);
         out_json_dump(stdout, o);
     } else {
-        printf("%s (%s %s)\n", cli_subject_name(cat, sub.type, sub.index),
-               tr_subject_type_name(sub.type), cli_subject_id(cat, sub.type, sub.index));
+        printf("%s (%s %s)\n", tr_subject_name(cat, sub.type, sub.index),
+               tr_subject_type_name(sub.type), tr_subject_id(cat, sub.type, sub.index));
         if (sub.type == TR_SUBJECT_TRACK) {
             if (n_hist)
                 printf("total: %llu on %s\n", (unsigned long long)hist[n_hist - 1].value,
@@ -279,7 +279,7 @@ int cmd_show(struct cli *cli, int argc, char **argv)
                 struct tr_point p;
                 if (latest(s, r->tracks[k], &p, &err))
                     goto fail;
-                printf("  %2u. %-40s %15llu  %s\n", k + 1, cli_subject_name(cat, TR_SUBJECT_TRACK, r->tracks[k]),
+                printf("  %2u. %-40s %15llu  %s\n", k + 1, tr_subject_name(cat, TR_SUBJECT_TRACK, r->tracks[k]),
                        (unsigned long long)p.value, tr_day_format(p.day, d));
                 total += p.value;
             }
@@ -299,7 +299,7 @@ int cmd_show(struct cli *cli, int argc, char **argv)
             size_t from = n_ev > 10 ? n_ev - 10 : 0;
             if (from)
                 printf("milestones (the latest 10 of %zu; all: trackrecord milestones --subject %s):\n",
-                       n_ev, cli_subject_id(cat, sub.type, sub.index));
+                       n_ev, tr_subject_id(cat, sub.type, sub.index));
             else
                 printf("milestones:\n");
             for (size_t i = from; i < n_ev; i++) {
@@ -309,7 +309,7 @@ int cmd_show(struct cli *cli, int argc, char **argv)
         }
         if (fs.n)
             printf("next milestones (forecast as of %s; trackrecord forecast --subject %s):\n",
-                   tr_day_format(fs.as_of, d), cli_subject_id(cat, sub.type, sub.index));
+                   tr_day_format(fs.as_of, d), tr_subject_id(cat, sub.type, sub.index));
         for (size_t i = 0; i < fs.n; i++) {
             char post[1024];
             cli_forecast_post(cat, &fs.f[i], fs.as_of, post, sizeof post);

@@ -24,6 +24,8 @@ static const struct command commands[] = {
     {"imports", cmd_imports, "the import log"},
     {"site", cmd_site, "write the dashboard as a static site (pages and assets)"},
     {"stats", cmd_stats, "what the store holds and its size"},
+    {"serve", cmd_serve, "the dashboard, JSON API and feeds over HTTP (docs/api.md)"},
+    {"feed", cmd_feed, "the published posts as an Atom or JSON Feed file"},
     {NULL, NULL, NULL},
 };
 
@@ -101,58 +103,7 @@ int cli_parse_kind(const struct cli *cli, const char *text, int *kind)
 int cli_subject(const struct tr_catalog *c, const char *id, struct cli_subject *out,
                 struct tr_error *err)
 {
-    uint32_t i;
-    if ((i = tr_catalog_track(c, id)) != TR_NONE)
-        *out = (struct cli_subject){TR_SUBJECT_TRACK, i};
-    else if ((i = tr_catalog_release(c, id)) != TR_NONE)
-        *out = (struct cli_subject){TR_SUBJECT_RELEASE, i};
-    else if ((i = tr_catalog_artist(c, id)) != TR_NONE)
-        *out = (struct cli_subject){TR_SUBJECT_ARTIST, i};
-    else
-        return tr_error_set(err, TR_ENOTFOUND, "no track, release or artist with id '%s'", id);
-    return 0;
-}
-
-const char *cli_subject_id(const struct tr_catalog *c, enum tr_subject_type t, uint32_t i)
-{
-    return t == TR_SUBJECT_TRACK ? c->tracks[i].id
-         : t == TR_SUBJECT_RELEASE ? c->releases[i].id : c->artists[i].id;
-}
-
-const char *cli_subject_name(const struct tr_catalog *c, enum tr_subject_type t, uint32_t i)
-{
-    const char *n = t == TR_SUBJECT_TRACK ? c->tracks[i].title
-                  : t == TR_SUBJECT_RELEASE ? c->releases[i].title : c->artists[i].name;
-    return n && *n ? n : cli_subject_id(c, t, i);
-}
-
-void cli_describe(const struct tr_milestone *m, char *buf, size_t size)
-{
-    const char *scope = tr_scope_name(m->scope);
-    char n[32];
-    tr_count_format(m->threshold, n, sizeof n);
-    switch (m->kind) {
-    case TR_MS_EVERY_TRACK: snprintf(buf, size, "every track >= %s", n); break;
-    case TR_MS_RELEASE_TOTAL: snprintf(buf, size, "release total >= %s", n); break;
-    case TR_MS_ARTIST_TOTAL: snprintf(buf, size, "artist total >= %s", n); break;
-    case TR_MS_CHART_DEBUT:
-        if (m->threshold == 1)
-            snprintf(buf, size, "debut at #1 on %s", scope);
-        else
-            snprintf(buf, size, "debut in the top %llu on %s", (unsigned long long)m->threshold, scope);
-        break;
-    case TR_MS_CHART_PEAK:
-        if (m->threshold == 1)
-            snprintf(buf, size, "reached #1 on %s", scope);
-        else
-            snprintf(buf, size, "reached the top %llu on %s", (unsigned long long)m->threshold, scope);
-        break;
-    case TR_MS_CHART_PERIODS:
-        snprintf(buf, size, "%llu %s on %s", (unsigned long long)m->threshold,
-                 strncmp(scope, "daily", 5) == 0 ? "days" : "weeks", scope);
-        break;
-    default: snprintf(buf, size, ">= %s", n); break;
-    }
+    return tr_subject_find(c, id, &out->type, &out->index, err);
 }
 
 /* Memory one phase frees is taken up by the next instead of going back to

@@ -1,46 +1,13 @@
 /*
- * output.c: milestone events as text, CSV and JSON, shared by the
- * commands that list them.
+ * output.c: milestone events as text and CSV, shared by the commands that
+ * list them (their JSON: trackrecord/publish.h).
  */
 #include "cli_output.h"
 
-#include <jansson.h>
 #include <pthread.h>
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
-
-json_t *out_milestone_json(const struct tr_catalog *c, const struct tr_milestone *m)
-{
-    char date[TR_DATE_LEN];
-    json_t *o = json_object();
-    json_object_set_new(o, "subject", json_string(cli_subject_id(c, m->subject_type, m->subject)));
-    json_object_set_new(o, "subject_type", json_string(tr_subject_type_name(m->subject_type)));
-    json_object_set_new(o, "name", json_string(cli_subject_name(c, m->subject_type, m->subject)));
-    json_object_set_new(o, "kind", json_string(tr_milestone_kind_name(m->kind)));
-    json_object_set_new(o, "threshold", json_integer((json_int_t)m->threshold));
-    json_object_set_new(o, "date", json_string(tr_day_format(m->date, date)));
-    json_object_set_new(o, "day", m->day == TR_DAYN_NONE ? json_null() : json_integer(m->day));
-    json_object_set_new(o, "value", json_integer((json_int_t)m->value));
-    if (m->slowest != TR_NONE) {
-        json_object_set_new(o, "slowest", json_string(c->tracks[m->slowest].id));
-        json_object_set_new(o, "slowest_title", json_string(cli_subject_name(c, TR_SUBJECT_TRACK, m->slowest)));
-    }
-    if (m->scope) {
-        const char *scope = tr_scope_name(m->scope), *colon = strchr(scope, ':');
-        json_object_set_new(o, "chart", json_stringn(scope, colon ? (size_t)(colon - scope) : strlen(scope)));
-        json_object_set_new(o, "country", json_string(colon ? colon + 1 : ""));
-    }
-    json_object_set_new(o, "baseline", json_boolean(m->baseline));
-    if (m->after != TR_DAY_NONE || m->open_start) {
-        json_t *b = json_object();
-        json_object_set_new(b, "after", m->open_start ? json_null()
-                                                      : json_string(tr_day_format(m->after, date)));
-        json_object_set_new(b, "by", json_string(tr_day_format(m->date, date)));
-        json_object_set_new(o, "between", b);
-    }
-    return o;
-}
 
 static void out_milestone_csv_header(FILE *f)
 {
@@ -77,7 +44,7 @@ static char *put_day(char *p, tr_day d)
 /* Bytes a row of m may take. */
 static size_t csv_room(const struct tr_catalog *c, const struct tr_milestone *m)
 {
-    const char *id = cli_subject_id(c, m->subject_type, m->subject);
+    const char *id = tr_subject_id(c, m->subject_type, m->subject);
     const char *slowest = m->slowest != TR_NONE ? c->tracks[m->slowest].id : "";
     return strlen(id) + strlen(slowest) + TR_SCOPE_LEN + 160;
 }
@@ -85,7 +52,7 @@ static size_t csv_room(const struct tr_catalog *c, const struct tr_milestone *m)
 /* Writes m's row at p (which has csv_room bytes); returns its end. */
 static char *csv_row(char *p, const struct tr_catalog *c, const struct tr_milestone *m)
 {
-    p = put(p, cli_subject_id(c, m->subject_type, m->subject));
+    p = put(p, tr_subject_id(c, m->subject_type, m->subject));
     *p++ = ',';
     p = put(p, tr_subject_type_name(m->subject_type));
     *p++ = ',';
@@ -249,14 +216,14 @@ void out_milestones_csv(FILE *f, const struct tr_catalog *c, const struct tr_mil
 void out_milestone_text(FILE *f, const struct tr_catalog *c, const struct tr_milestone *m)
 {
     char date[TR_DATE_LEN], after[TR_DATE_LEN], what[64], day[32] = "";
-    cli_describe(m, what, sizeof what);
+    tr_milestone_describe(m, what, sizeof what);
     if (m->day != TR_DAYN_NONE)
         snprintf(day, sizeof day, "day %d", m->day);
     fprintf(f, "%s  %-8s  %-7s  %s  %s", tr_day_format(m->date, date), day,
-            tr_subject_type_name(m->subject_type), cli_subject_name(c, m->subject_type, m->subject),
+            tr_subject_type_name(m->subject_type), tr_subject_name(c, m->subject_type, m->subject),
             what);
     if (m->slowest != TR_NONE)
-        fprintf(f, " (last: %s)", cli_subject_name(c, TR_SUBJECT_TRACK, m->slowest));
+        fprintf(f, " (last: %s)", tr_subject_name(c, TR_SUBJECT_TRACK, m->slowest));
     if (m->baseline)
         fprintf(f, "  [baseline: already past it when first seen]");
     else if (m->open_start)

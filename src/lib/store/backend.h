@@ -34,6 +34,10 @@ struct tr_backend_ops {
     int (*begin)(struct tr_backend *b, bool write, struct tr_error *err);
     int (*commit)(struct tr_backend *b, struct tr_error *err);
     void (*rollback)(struct tr_backend *b);
+    /* Inside a read transaction: a number that differs from the one an
+     * earlier transaction of this handle read when another connection
+     * committed in between. */
+    int (*data_version)(struct tr_backend *b, uint64_t *out, struct tr_error *err);
 
     /* Settings; *value is malloc'd, NULL when absent. */
     int (*get_meta)(struct tr_backend *b, const char *key, char **value, struct tr_error *err);

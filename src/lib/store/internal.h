@@ -12,6 +12,9 @@ struct tr_store {
     struct tr_catalog *catalog;  /* loaded on demand, NULL when stale */
     struct tr_ladders *ladders;  /* loaded on demand */
     char *path;
+    bool reading;                /* inside tr_store_begin_read */
+    bool seen;                   /* version holds what the last one saw */
+    uint64_t version;            /* the backend's data version then */
 };
 
 /* The tracks that may be one song with track on the charts (chart_songs.c):

@@ -343,6 +343,20 @@ static void sq_rollback(struct tr_backend *base)
     leave_bulk(b);
 }
 
+static int sq_data_version(struct tr_backend *base, uint64_t *out, struct tr_error *err)
+{
+    struct sqlite_backend *b = B(base);
+    sqlite3_stmt *st;
+    if (sqlite3_prepare_v2(b->db, "PRAGMA data_version", -1, &st, NULL) != SQLITE_OK)
+        return tr_error_set(err, TR_ESTORE, "%s: %s", b->path, sqlite3_errmsg(b->db));
+    int rc = sqlite3_step(st);
+    *out = rc == SQLITE_ROW ? (uint64_t)sqlite3_column_int64(st, 0) : 0;
+    sqlite3_finalize(st);
+    if (rc != SQLITE_ROW)
+        return tr_error_set(err, TR_ESTORE, "%s: %s", b->path, sqlite3_errmsg(b->db));
+    return 0;
+}
+
 static int sq_get_meta(struct tr_backend *base, const char *key, char **value,
                        struct tr_error *err)
 {
@@ -1977,6 +1991,7 @@ static const struct tr_backend_ops sqlite_ops = {
     .begin = sq_begin,
     .commit = sq_commit,
     .rollback = sq_rollback,
+    .data_version = sq_data_version,
     .get_meta = sq_get_meta,
     .set_meta = sq_set_meta,
     .load_catalog = sq_load_catalog,

@@ -62,10 +62,42 @@ int tr_store_load_catalog(struct tr_store *s, struct tr_error *err)
     return s->be->ops->load_catalog(s->be, &s->catalog, err);
 }
 
-/* Runs fn inside a read transaction. */
+int tr_store_begin_read(struct tr_store *s, bool *changed, struct tr_error *err)
+{
+    if (s->reading)
+        return tr_error_set(err, TR_EUSAGE, "a read is open on this store already");
+    uint64_t v;
+    int rc = s->be->ops->begin(s->be, false, err);
+    if (rc)
+        return rc;
+    if ((rc = s->be->ops->data_version(s->be, &v, err))) {
+        s->be->ops->rollback(s->be);
+        return rc;
+    }
+    *changed = !s->seen || v != s->version;
+    if (*changed)
+        tr_store_forget(s);
+    s->seen = true;
+    s->version = v;
+    s->reading = true;
+    return 0;
+}
+
+void tr_store_end_read(struct tr_store *s)
+{
+    if (!s->reading)
+        return;
+    s->be->ops->rollback(s->be);     /* nothing was written */
+    s->reading = false;
+}
+
+/* Runs fn inside a read transaction (the open one inside
+ * tr_store_begin_read). */
 static int read_txn(struct tr_store *s, int (*fn)(struct tr_store *, void *, struct tr_error *),
                     void *arg, struct tr_error *err)
 {
+    if (s->reading)
+        return fn(s, arg, err);
     int rc = s->be->ops->begin(s->be, false, err);
     if (rc)
         return rc;

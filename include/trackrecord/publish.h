@@ -1,0 +1,72 @@
+/*
+ * trackrecord/publish.h: the JSON shapes trackrecord publishes, one
+ * builder per subject, shared by the command line's --json, the HTTP API
+ * and the pages, so that each number reads the same everywhere
+ * (docs/api.md).  Builders return new references (json_decref) or NULL
+ * when out of memory; those that read the store return 0 or an error.
+ * Needs jansson (not included by trackrecord.h).
+ */
+#ifndef TRACKRECORD_PUBLISH_H
+#define TRACKRECORD_PUBLISH_H
+
+#include <stdbool.h>
+#include <jansson.h>
+
+#include "trackrecord/charts.h"
+#include "trackrecord/store.h"
+
+/* A subject's id, and its name (title or name; the id when it has none). */
+const char *tr_subject_id(const struct tr_catalog *c, enum tr_subject_type t, uint32_t i);
+const char *tr_subject_name(const struct tr_catalog *c, enum tr_subject_type t, uint32_t i);
+/* The track, release or artist with this id: 0, or TR_ENOTFOUND (err set). */
+int tr_subject_find(const struct tr_catalog *c, const char *id, enum tr_subject_type *type,
+                    uint32_t *index, struct tr_error *err);
+
+/* What m is, in a few words: "every track >= 80M", "release total >= 1.6B",
+ * "reached #1 on weekly:us". */
+void tr_milestone_describe(const struct tr_milestone *m, char *buf, size_t size);
+
+/* One milestone event: subject, subject_type, name, kind, threshold, date,
+ * day, value, and slowest, chart, between when they apply. */
+json_t *tr_json_milestone(const struct tr_catalog *c, const struct tr_milestone *m);
+/* One claim about ev (without the event's own fields). */
+json_t *tr_json_claim(const struct tr_catalog *c, const struct tr_milestone *ev,
+                      const struct tr_claim *cl);
+/* The event with its claims cl[0..n) in "claims" (`milestones --json`). */
+json_t *tr_json_milestone_claims(const struct tr_catalog *c, const struct tr_milestone *ev,
+                                 const struct tr_claim *cl, size_t n);
+
+/* Which events and claims of a claim set are shown. */
+struct tr_claims_filter {
+    int subject_type;        /* -1: any subject */
+    uint32_t subject;
+    tr_day since;            /* TR_DAY_NONE: any day */
+    int kind;                /* -1: any kind */
+    bool certain;            /* leave out uncertain claims */
+    int scope;               /* -1: any; else only claims of this enum tr_claim_scope */
+    bool baselines;          /* the claims of baselines too (tr_milestone.baseline) */
+};
+#define TR_CLAIMS_FILTER_ALL {-1, TR_NONE, TR_DAY_NONE, -1, false, -1, false}
+/* Calls fn for each event of cs that f keeps and that has a claim left,
+ * with those claims (cl[0..n)) and the post its postable claims make
+ * (tr_records_postable: true in the world, and certain), in cs's order;
+ * a non-zero return of fn stops and is returned. */
+typedef int (*tr_claims_fn)(void *ctx, const struct tr_milestone *ev, const struct tr_claim *cl,
+                            size_t n, const char *post);
+int tr_claims_each(const struct tr_catalog *c, const struct tr_claim_set *cs,
+                   const struct tr_claims_filter *f, tr_claims_fn fn, void *ctx);
+/* `records --json`: one object per claim, its event's fields, the claim's
+ * and the post ("text"). */
+json_t *tr_json_records(const struct tr_catalog *c, const struct tr_claim_set *cs,
+                        const struct tr_claims_filter *f);
+
+/* A track's chart run (`charts --json`). */
+json_t *tr_json_chart_run(const struct tr_catalog *c, uint32_t track, const struct tr_chart_run *r);
+
+/* `show --json`: id, type, name; a track's total and history; a release's
+ * tracks with their totals, its total, reported totals and sales; awards;
+ * and every milestone of the subject. */
+int tr_json_subject(struct tr_store *s, enum tr_subject_type type, uint32_t index, json_t **out,
+                    struct tr_error *err);
+
+#endif
