@@ -671,10 +671,9 @@ void tr_web_api(struct tr_web *w, const struct tr_web_request *req, const char *
         search_route(w, req, res);
     } else if (strncmp(rest, "/charts/", 8) == 0 && rest[8] && !strchr(rest + 8, '/')) {
         uint32_t t = tr_catalog_track(w->cat, rest + 8);
-        if (t == TR_NONE)
-            tr_web_error(res, 404, "no track with id '%s'", rest + 8);
-        else
-            answer(res, tr_web_charts_json(w, t, &v, &err), v, &err);
+        int rc = t == TR_NONE ? tr_error_set(&err, TR_ENOTFOUND, "no track with id '%s'", rest + 8)
+                              : tr_web_charts_json(w, t, &v, &err);
+        answer(res, rc, v, &err);
     } else if (subject_path(w->cat, rest, &type, id, sizeof id, &tail) &&
                (!*tail || strcmp(tail, "/series") == 0)) {
         uint32_t index = type == TR_SUBJECT_TRACK ? tr_catalog_track(w->cat, id)
@@ -684,12 +683,13 @@ void tr_web_api(struct tr_web *w, const struct tr_web_request *req, const char *
         if (index == TR_NONE) {
             tr_web_error(res, 404, "no %s with id '%s'", tr_subject_type_name(type), id);
         } else if (!*tail) {
-            answer(res, tr_web_subject_json(w, type, index, &v, &err), v, &err);
+            int rc = tr_web_subject_json(w, type, index, &v, &err);
+            answer(res, rc, v, &err);
         } else if (!date_param(req, "from", &from, res) && !date_param(req, "to", &to, res)) {
-            if (from != TR_DAY_NONE && to != TR_DAY_NONE && from > to)
-                tr_web_error(res, 400, "from: after to");
-            else
-                answer(res, tr_web_series_json(w, type, index, from, to, &v, &err), v, &err);
+            int rc = from != TR_DAY_NONE && to != TR_DAY_NONE && from > to
+                   ? tr_error_set(&err, TR_EUSAGE, "from: after to")
+                   : tr_web_series_json(w, type, index, from, to, &v, &err);
+            answer(res, rc, v, &err);
         }
     } else {
         tr_web_error(res, 404, "no such endpoint: /api/v1%s (see /api/v1)", rest);
