@@ -40,7 +40,8 @@ t_api_equals_the_command_line() {
     # the release object is show --json's, with the API's fields added
     local api cli
     api=$(get /api/v1/releases/layover | jq -c 'del(.latest, .gains, .claims, .claims_since)')
-    cli=$("$BIN" --db "$db" show --json layover | jq -c .)
+    # (next_milestones, the forecasts show adds, are not in the API yet)
+    cli=$("$BIN" --db "$db" show --json layover | jq -c 'del(.next_milestones)')
     expect_eq "release object" "$api" "$cli" || rc=1
     # the newest milestone, as milestones --json gives it
     api=$(get '/api/v1/milestones?limit=1' | jq -c '.milestones[0]')
