@@ -408,7 +408,6 @@ static int read_all(struct tr_import_ctx *x, struct pending_list *pl,
         snprintf(f->format, sizeof f->format, "%s", p->fmt->name);
         x->file = f;
         x->input = p->in;
-        x->state = NULL;
         rc = p->fmt->read(x, p->in, err);
         if (!rc && tr_catalog_changed(x->catalog))    /* as loaded, it is resolved */
             rc = tr_catalog_resolve(x->catalog, err);

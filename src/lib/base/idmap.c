@@ -186,14 +186,3 @@ struct tr_idmap *tr_idmap_borrow(void *bytes, size_t len, uint32_t n_values, tr_
                  owner);
 }
 
-static int read_memory(void *ctx, void *dst, size_t n, size_t off)
-{
-    memcpy(dst, (const char *)ctx + off, n);
-    return 0;
-}
-
-struct tr_idmap *tr_idmap_load(const void *bytes, size_t len, uint32_t n_values,
-                               tr_idmap_key_fn key, const void *owner)
-{
-    return tr_idmap_read(len, read_memory, (void *)bytes, 0, n_values, key, owner);
-}

@@ -36,15 +36,13 @@ int tr_idmap_put(struct tr_idmap *m, uint32_t v);
 size_t tr_idmap_count(const struct tr_idmap *m);
 
 /* The slots as bytes (tr_idmap_bytes of them) and back: a map rebuilt
- * with the same keys answers alike.  load returns NULL when the bytes are
- * not a map of values below n_values (or out of memory). */
+ * with the same keys answers alike. */
 size_t tr_idmap_bytes(const struct tr_idmap *m);
 void tr_idmap_save(const struct tr_idmap *m, void *out);
-struct tr_idmap *tr_idmap_load(const void *bytes, size_t len, uint32_t n_values,
-                               tr_idmap_key_fn key, const void *owner);
-/* The same from len bytes at off of a source read by read (which copies n
+/* Back from len bytes at off of a source read by read (which copies n
  * bytes at an offset into dst and returns 0, or -1): the slots are read
- * straight into the map's own array. */
+ * straight into the map's own array.  NULL when the bytes are not a map of
+ * values below n_values (or out of memory). */
 struct tr_idmap *tr_idmap_read(size_t len, int (*read)(void *ctx, void *dst, size_t n, size_t off),
                                void *ctx, size_t off, uint32_t n_values, tr_idmap_key_fn key,
                                const void *owner);

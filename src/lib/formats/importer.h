@@ -32,7 +32,6 @@ struct tr_import_ctx {
     uint64_t tracks_added;
     uint64_t bytes_done, bytes_total;  /* for progress */
     struct tr_input *input;            /* the file being read */
-    void *state;                       /* a reader's own state, if it needs one */
     void *checkpoint;                  /* the engine's state the store's checkpoint is
                                         * written from: freed once the transaction ends */
 };
