@@ -46,7 +46,7 @@ UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 LIB      := $(BUILD)/libtrackrecord.a
 BIN      := $(BUILD)/trackrecord
 
-.PHONY: all lib check unit e2e asan tsan crash test browser demo bench fuzz clean
+.PHONY: all lib layers check unit e2e asan tsan crash test browser demo bench fuzz clean
 all: $(BIN)
 lib: $(LIB)
 
@@ -106,7 +106,11 @@ unit: $(UNIT_BIN)
 e2e: $(BIN)
 	TRACKRECORD_BIN=$(abspath $(BIN)) tests/e2e/run.sh
 
-check: unit e2e
+# the library's layers include only downward (scripts/check_layers.sh)
+layers:
+	@scripts/check_layers.sh
+
+check: layers unit e2e
 
 asan:
 	$(MAKE) --no-print-directory BUILD=build/asan CFLAGS="-O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all" \
@@ -127,6 +131,7 @@ bench: $(BIN)
 	bench/run.sh
 
 fuzz:
+	@command -v $${FUZZ_CC:-clang} >/dev/null || { echo "make fuzz: no clang; scripts/bootstrap.sh --fuzz installs it" >&2; exit 1; }
 	$(MAKE) --no-print-directory -C tests/fuzz BUILD=$(abspath build/fuzz)
 
 clean:

@@ -5,8 +5,11 @@
 # end-to-end tests; Node.js and npm (the build's `npm ci` of the dashboard's
 # uPlot and playwright-core) and chromium (the browser tests, headless).
 # Safe to run again: it installs only what is missing.
+#   scripts/bootstrap.sh --fuzz   also clang and its libFuzzer runtime (make fuzz)
 set -eu
 pkgs="build-essential pkg-config libsqlite3-dev sqlite3 libjansson-dev libxxhash-dev zlib1g-dev libcmocka-dev libmicrohttpd-dev jq curl nodejs npm chromium"
+fuzz_pkgs="clang libclang-rt-14-dev"
+[ "${1:-}" = --fuzz ] && pkgs="$pkgs $fuzz_pkgs"
 missing=""
 for p in $pkgs; do
     # a Node.js from elsewhere (NodeSource's package) brings its own npm
