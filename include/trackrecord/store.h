@@ -105,6 +105,7 @@ struct tr_coverage {
     tr_day *release_first, *release_last;
     tr_day *artist_first, *artist_last;
 };
+int tr_store_coverage(struct tr_store *s, struct tr_coverage *out, struct tr_error *err);
 void tr_coverage_release(struct tr_coverage *c);
 
 /* One entry of the import log. */

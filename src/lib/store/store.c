@@ -346,6 +346,33 @@ int tr_store_engine_state(struct tr_store *s, void **data, size_t *len, struct t
     return 0;
 }
 
+struct state_args {
+    void **data;
+    size_t *len;
+};
+
+static int state_fn(struct tr_store *s, void *arg, struct tr_error *err)
+{
+    struct state_args *a = arg;
+    return tr_store_engine_state(s, a->data, a->len, err);
+}
+
+int tr_store_coverage(struct tr_store *s, struct tr_coverage *out, struct tr_error *err)
+{
+    const struct tr_catalog *c;
+    memset(out, 0, sizeof *out);
+    int rc = tr_store_catalog(s, &c, err);
+    if (rc)
+        return rc;
+    void *cp = NULL;
+    size_t cp_len = 0;
+    struct state_args sa = {&cp, &cp_len};
+    if (!(rc = read_txn(s, state_fn, &sa, err)))
+        rc = tr_store_coverage_of(s, cp, cp_len, out, err);
+    free(cp);
+    return rc;
+}
+
 int tr_store_coverage_of(struct tr_store *s, const void *state, size_t state_len,
                          struct tr_coverage *out, struct tr_error *err)
 {
