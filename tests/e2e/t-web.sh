@@ -160,4 +160,44 @@ t_many_connections_and_a_slow_client() {
     return $rc
 }
 
+# required_of SCHEMA: the required fields docs/openapi.yaml lists for it
+required_of() {
+    awk -v name="    $1:" '$0 == name {on = 1; next}
+        on && /^    [A-Za-z]/ {exit}
+        on && /required: \[/ {sub(/.*required: \[/, ""); sub(/\].*/, ""); gsub(/[ ,]+/, " "); print; exit}' \
+        "$ROOT/docs/openapi.yaml"
+}
+# has_required WHAT SCHEMA JSON: JSON has every field SCHEMA requires
+has_required() {
+    local f fields; fields=$(required_of "$2")
+    [ -n "$fields" ] || { fail_msg="no schema $2"; return 1; }
+    for f in $fields; do
+        [ "$(printf %s "$3" | jq --arg f "$f" 'has($f)')" = true ] || { fail_msg="$1: no '$f' ($2)"; return 1; }
+    done
+}
+
+t_openapi_matches_the_server() {
+    local db; db=$(layover_db openapi) || { fail_msg="import failed"; return 1; }
+    serve_on "$db" openapi || return 1
+    local rc=0 doc srv
+    doc=$(sed -n 's|^  \(/[^:]*\):$|\1|p' "$ROOT/docs/openapi.yaml" | sort)
+    srv=$( (echo /api/v1; get /api/v1 | jq -r '.endpoints[]') | sort)
+    expect_eq "routes" "$doc" "$srv" || rc=1
+    local ms; ms=$(get '/api/v1/milestones?limit=50')
+    [ $rc = 0 ] && { has_required index Index "$(get /api/v1)" || rc=1; }
+    [ $rc = 0 ] && { has_required release Subject "$(get /api/v1/releases/layover)" || rc=1; }
+    [ $rc = 0 ] && { has_required artist Subject "$(get /api/v1/artists/v)" || rc=1; }
+    [ $rc = 0 ] && { has_required series Series "$(get /api/v1/releases/layover/series)" || rc=1; }
+    [ $rc = 0 ] && { has_required point Point "$(get /api/v1/releases/layover/series | jq -c '.points[-1]')" || rc=1; }
+    [ $rc = 0 ] && { has_required page MilestonePage "$ms" || rc=1; }
+    [ $rc = 0 ] && { has_required milestone Milestone "$(printf %s "$ms" | jq -c '.milestones[0]')" || rc=1; }
+    [ $rc = 0 ] && { has_required claim Claim "$(printf %s "$ms" | jq -c '[.milestones[].claims[]][0]')" || rc=1; }
+    [ $rc = 0 ] && { has_required record Milestone "$(get /api/v1/records | jq -c '.[0]')" || rc=1; }
+    [ $rc = 0 ] && { has_required search Search "$(get '/api/v1/search?q=v')" || rc=1; }
+    [ $rc = 0 ] && { has_required feed JsonFeed "$(get /feed.json)" || rc=1; }
+    [ $rc = 0 ] && { has_required error Error "$(get /api/v1/tracks/nope)" || rc=1; }
+    stop_serving
+    return $rc
+}
+
 run_tests "$@"
