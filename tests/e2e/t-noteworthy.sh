@@ -126,8 +126,8 @@ t_kworb_first_day_is_baselines() {
 t_multi_disc_tracklist() {
     # Proof (BTS, 2022) has three discs, its track numbers starting again on
     # each: the export's rows turned into a bundle with a disc column
-    local dir=$WORK/nw-proof db=$WORK/nw-proof.db
-    rm -rf "$dir" "$db"*
+    local dir=$WORK/nw-proof db; db=$(new_store nw-proof)
+    rm -rf "$dir"
     mkdir -p "$dir"
     local proof=6al2VdKbb6FIz9d7lU7WRB
     printf 'id,name,country,kind,gender,genres,member_of\nbts,BTS,KR,group,male,k-pop,\n' >"$dir/artists.csv"
@@ -172,8 +172,7 @@ t_dynamite_one_run_across_ids() {
     # BTS "Dynamite" is 0v1x6rN6JHRapa03JElljE in its first US week and
     # 0t1kP63rueHleOhQkYSXFY after: one run, figures computed here from the
     # chart files themselves
-    local db=$WORK/nw-dynamite.db
-    rm -f "$db"*
+    local db; db=$(new_store nw-dynamite)
     check "import" "$BIN" --db "$db" import -q "$FEEDS/bts" "$FEEDS/charts_us" || return 1
     local f want=""
     want=$(for f in "$FEEDS"/charts_us/*.csv.gz; do
