@@ -15,16 +15,21 @@
 
 /* The canonical tracks of the recordings a subject sums, each once:
  * *out malloc'd (*n of them).  An artist's are the tracks crediting it. */
-static int subject_recordings(const struct tr_catalog *c, enum tr_subject_type type,
-                              uint32_t index, uint32_t **out, size_t *n, struct tr_error *err)
+static int subject_recordings(struct tr_web *w, enum tr_subject_type type, uint32_t index,
+                              uint32_t **out, size_t *n, struct tr_error *err)
 {
+    const struct tr_catalog *c = w->cat;
+    size_t n_credited = 0;
+    const uint32_t *credited = type == TR_SUBJECT_ARTIST ? tr_web_artist_tracks(w, index, &n_credited) : NULL;
     size_t cap = 16, k = 0;
     uint32_t *v = malloc(cap * sizeof *v);
     if (!v)
         return tr_error_set(err, TR_ENOMEM, "out of memory");
-    /* a release's listed tracks; every track, for an artist */
-    const uint32_t *list = type == TR_SUBJECT_RELEASE ? c->releases[index].tracks : NULL;
-    uint32_t len = type == TR_SUBJECT_TRACK ? 1 : list ? c->releases[index].n_tracks : c->n_tracks;
+    /* a release's listed tracks; an artist's credited ones (every track
+     * checked when the index could not be built) */
+    const uint32_t *list = type == TR_SUBJECT_RELEASE ? c->releases[index].tracks : credited;
+    uint32_t len = type == TR_SUBJECT_TRACK ? 1 : type == TR_SUBJECT_RELEASE ? c->releases[index].n_tracks
+                 : credited ? (uint32_t)n_credited : c->n_tracks;
     for (uint32_t t = 0; t < len; t++) {
         uint32_t track = type == TR_SUBJECT_TRACK ? index : list ? list[t] : t;
         if (type == TR_SUBJECT_ARTIST) {
@@ -64,7 +69,7 @@ static int subject_points(struct tr_web *w, enum tr_subject_type type, uint32_t 
 {
     uint32_t *rec = NULL;
     size_t n_rec = 0;
-    int rc = subject_recordings(w->cat, type, index, &rec, &n_rec, err);
+    int rc = subject_recordings(w, type, index, &rec, &n_rec, err);
     if (rc)
         return rc;
     if (n_rec == 1) {

@@ -21,6 +21,24 @@ static int pages_of(struct tr_web *w, struct web_pages **out, struct tr_error *e
     return 0;
 }
 
+void tr_web_warm(struct tr_web *w)
+{
+    struct tr_error err = {0};
+    const struct tr_claim_set *cs;
+    struct web_pages *p;
+    tr_web_claims(w, &cs, &err);
+    pages_of(w, &p, &err);
+}
+
+const uint32_t *tr_web_artist_tracks(struct tr_web *w, uint32_t artist, size_t *n)
+{
+    struct tr_error err = {0};
+    struct web_pages *p;
+    if (pages_of(w, &p, &err))
+        return NULL;
+    return web_pages_artist_tracks(p, artist, n);
+}
+
 void tr_web_pages_free(struct web_pages *p)
 {
     web_pages_free(p);

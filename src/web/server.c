@@ -154,8 +154,7 @@ int tr_server_start(const struct tr_server_options *o, struct tr_server **out, s
         s->free[s->n_free++] = w;
         /* the caches a request reads, made now rather than by the first one */
         if (!tr_web_begin(w, err)) {
-            const struct tr_claim_set *cs;
-            tr_web_claims(w, &cs, err);
+            tr_web_warm(w);
             tr_web_end(w);
         }
         tr_error_clear(err);

@@ -190,6 +190,13 @@ int tr_web_feed(struct tr_web *w, enum tr_feed_format format, uint32_t artist, t
  * "/assets/").  Each fills res (an HTML error page with its status when
  * it cannot). */
 void tr_web_pages_free(struct web_pages *p);
+/* Builds the caches requests read (claims, the pages' context) now,
+ * inside tr_web_begin .. end: the server does so for each handle before
+ * it listens.  Failures are left for the requests to meet. */
+void tr_web_warm(struct tr_web *w);
+/* The tracks crediting an artist (the pages' index, built once per state
+ * of the store), or NULL when it cannot be built. */
+const uint32_t *tr_web_artist_tracks(struct tr_web *w, uint32_t artist, size_t *n);
 void tr_web_page_home(struct tr_web *w, const struct tr_web_request *req,
                       struct tr_web_response *res);
 void tr_web_page_subject(struct tr_web *w, const struct tr_web_request *req,

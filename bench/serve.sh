@@ -1,0 +1,145 @@
+#!/bin/bash
+# bench/serve.sh: `trackrecord serve` under wrk beside nginx, in the same run.
+#
+#   flock /work/bench-data.lock bench/serve.sh [--data DIR] [--runs N] [--seconds S]
+#
+# On the 1M-track store that bench/run.sh builds (DIR/store-*/store/tr.db), a
+# mix of requests: API objects of tracks, releases and artists, their series,
+# the milestones list, search, the feed, and the pages of the same subjects.
+# nginx (Debian nginx-light, started here on loopback with its own config and
+# prefix, stopped after) serves the same responses as files, saved from the
+# server first: the static site's bytes for those requests.  Each run is wrk
+# at 64 connections for S seconds against each, alternating; the report gives
+# the medians of requests/s and of the p99 latency, and the ratio.
+set -eu
+ROOT=$(cd "$(dirname "$0")/.." && pwd)
+BIN=${TRACKRECORD_BIN:-$ROOT/build/trackrecord}
+DATA=/work/bench-data RUNS=3 SECONDS_=10 CONNS=64
+while [ $# -gt 0 ]; do
+    case $1 in
+    --data) DATA=$2; shift 2 ;;
+    --runs) RUNS=$2; shift 2 ;;
+    --seconds) SECONDS_=$2; shift 2 ;;
+    *) echo "usage: bench/serve.sh [--data DIR] [--runs N] [--seconds S]" >&2; exit 2 ;;
+    esac
+done
+DB=$(ls -d "$DATA"/store-1000000x*/store/tr.db 2>/dev/null | head -1)
+[ -n "$DB" ] || { echo "serve.sh: no 1M store under $DATA (run bench/run.sh first)" >&2; exit 1; }
+for t in wrk nginx curl sqlite3; do
+    command -v $t >/dev/null || [ -x /usr/sbin/$t ] || { echo "serve.sh: needs $t (apt-get install wrk nginx-light)" >&2; exit 1; }
+done
+NGINX=$(command -v nginx || echo /usr/sbin/nginx)
+TMP=$(mktemp -d)
+SERVE_PID= NGINX_PID=
+cleanup() {
+    [ -n "$SERVE_PID" ] && kill "$SERVE_PID" 2>/dev/null && wait "$SERVE_PID" 2>/dev/null
+    [ -n "$NGINX_PID" ] && kill "$NGINX_PID" 2>/dev/null && wait "$NGINX_PID" 2>/dev/null
+    rm -rf "$TMP"
+}
+trap cleanup EXIT
+
+# ---- the server -------------------------------------------------------------
+"$BIN" --db "$DB" serve --port 0 2>"$TMP/serve.log" &
+SERVE_PID=$!
+URL=
+for i in $(seq 1 600); do
+    URL=$(sed -n 's|.*serving .* on \(http://[^ ]*\)/ .*|\1|p' "$TMP/serve.log")
+    [ -n "$URL" ] && break
+    sleep 0.1
+done
+[ -n "$URL" ] || { echo "serve.sh: serve did not start: $(cat "$TMP/serve.log")" >&2; exit 1; }
+
+# ---- the mix: subjects spread over the catalog --------------------------------
+ids() { sqlite3 -readonly "$DB" "SELECT id FROM $1 WHERE rowid % $2 = 7 LIMIT $3"; }
+{
+    for t in $(ids tracks 5000 100); do echo "/api/v1/tracks/$t"; echo "/tracks/$t"; done
+    for r in $(ids releases 2000 40); do echo "/api/v1/releases/$r"; echo "/api/v1/releases/$r/series"; echo "/releases/$r"; done
+    for a in $(ids artists 1000 20); do echo "/api/v1/artists/$a"; echo "/artists/$a"; done
+    echo "/api/v1/milestones?limit=100"
+    echo "/api/v1/milestones?kind=every_track&limit=20"
+    echo "/feed.json"
+    echo "/api/v1/search?q=$(sqlite3 -readonly "$DB" "SELECT substr(name, 1, 5) FROM artists LIMIT 1" | sed 's/ /%20/g')"
+} >"$TMP/paths"
+N=$(wc -l <"$TMP/paths")
+
+# the same responses as files, for nginx, named flat (a subject's object and
+# its series would be a file and a folder of one name)
+flat() { printf '/%s' "$(printf %s "${1#/}" | tr '/?&=' '____')"; }
+mkdir -p "$TMP/root"
+while read -r p; do
+    curl -s --max-time 30 -o "$TMP/root$(flat "$p")" "$URL$p"
+    flat "$p" >>"$TMP/files"
+    echo >>"$TMP/files"
+done <"$TMP/paths"
+BYTES=$(du -sb "$TMP/root" | cut -f1)
+
+cat >"$TMP/nginx.conf" <<NGX
+worker_processes 2;
+pid $TMP/nginx.pid;
+error_log $TMP/nginx.err warn;
+events { worker_connections 1024; }
+http {
+    access_log off;
+    sendfile on;
+    keepalive_requests 100000;
+    types { application/json json; text/html html; }
+    default_type application/octet-stream;
+    client_body_temp_path $TMP/nginx_tmp;
+    proxy_temp_path $TMP/nginx_tmp;
+    fastcgi_temp_path $TMP/nginx_tmp;
+    uwsgi_temp_path $TMP/nginx_tmp;
+    scgi_temp_path $TMP/nginx_tmp;
+    server {
+        listen 127.0.0.1:0;
+        root $TMP/root;
+    }
+}
+NGX
+# a free port for nginx: ask the kernel through a throwaway listen
+NPORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])' 2>/dev/null || echo 18080)
+sed -i "s/listen 127.0.0.1:0;/listen 127.0.0.1:$NPORT;/" "$TMP/nginx.conf"
+mkdir -p "$TMP/nginx_tmp"
+"$NGINX" -p "$TMP" -c "$TMP/nginx.conf" -g 'daemon off;' &
+NGINX_PID=$!
+sleep 0.5
+
+# wrk walks the list in order, each connection from its own place
+cat >"$TMP/mix.lua" <<'LUA'
+local paths = {}
+local list = os.getenv("MIX")
+for line in io.lines(list) do paths[#paths + 1] = line end
+local i = 0
+function init(args) i = math.random(#paths) end
+function request()
+    i = i % #paths + 1
+    return wrk.format("GET", paths[i])
+end
+LUA
+
+run() { # run URL LIST: "requests/s p99_ms"
+    MIX=$2 wrk -t2 -c$CONNS -d${SECONDS_}s --latency -s "$TMP/mix.lua" "$1" >"$TMP/wrk.out" 2>&1
+    local rps p99
+    rps=$(sed -n 's/^Requests\/sec: *//p' "$TMP/wrk.out")
+    p99=$(awk '$1 == "99%" {v=$2; if (v ~ /us$/) {sub(/us/,"",v); v/=1000} else if (v ~ /ms$/) {sub(/ms/,"",v)} else if (v ~ /s$/) {sub(/s/,"",v); v*=1000}; print v}' "$TMP/wrk.out")
+    local non2xx; non2xx=$(sed -n 's/^ *Non-2xx or 3xx responses: *//p' "$TMP/wrk.out")
+    echo "$rps $p99 ${non2xx:-0}"
+}
+median() { sort -g | awk '{a[NR]=$1} END {print (NR%2) ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2}'; }
+
+# one warm-up of each, then RUNS alternating
+run "$URL" "$TMP/paths" >/dev/null
+run "http://127.0.0.1:$NPORT" "$TMP/files" >/dev/null
+: >"$TMP/api" ; : >"$TMP/ngx"
+for r in $(seq 1 "$RUNS"); do
+    run "$URL" "$TMP/paths" >>"$TMP/api"
+    run "http://127.0.0.1:$NPORT" "$TMP/files" >>"$TMP/ngx"
+done
+api_rps=$(cut -d' ' -f1 "$TMP/api" | median); api_p99=$(cut -d' ' -f2 "$TMP/api" | median)
+ngx_rps=$(cut -d' ' -f1 "$TMP/ngx" | median); ngx_p99=$(cut -d' ' -f2 "$TMP/ngx" | median)
+api_bad=$(awk '{s += $3} END {print s + 0}' "$TMP/api")
+echo "serve bench: $DB, $N requests in the mix ($BYTES bytes as files), wrk -c$CONNS ${SECONDS_}s x $RUNS, $(nproc) cores"
+echo "  trackrecord serve: $api_rps req/s, p99 $api_p99 ms (median; runs: $(cut -d' ' -f1,2 "$TMP/api" | paste -sd';'); non-2xx: $api_bad)"
+echo "  nginx (same bytes): $ngx_rps req/s, p99 $ngx_p99 ms (median; runs: $(cut -d' ' -f1,2 "$TMP/ngx" | paste -sd';'))"
+awk -v a="$api_rps" -v n="$ngx_rps" -v p="$api_p99" 'BEGIN {
+    printf "  throughput ratio serve/nginx: %.2f (target >= 0.5: %s)\n", a / n, a / n >= 0.5 ? "met" : "NOT met";
+    printf "  serve p99 %.2f ms (target <= 10 ms: %s)\n", p, p <= 10 ? "met" : "NOT met" }'
