@@ -81,7 +81,8 @@ static void head(struct page *pg, const char *title)
 {
     struct html *h = pg->h;
     html_raw(h, "<!doctype html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
-                "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"><title>");
+                "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
+                "<link rel=\"icon\" href=\"data:,\"><title>");
     html_text(h, title);
     html_raw(h, " \xc2\xb7 trackrecord</title>");
     html_printf(h, "<link rel=\"stylesheet\" href=\"%sassets/uplot.css\">"

@@ -94,6 +94,7 @@ async function runTarget(browser, t) {
   if (api) {
     const a = await api('releases/layover');
     check(`${tag} Layover's total is the API's`, (await figure('total')) === a.total, `${await figure('total')} vs ${a.total}`);
+    check(`${tag} Layover's daily gain is the API's`, (await figure('gain')) === a.latest.gain, `${await figure('gain')} vs ${a.latest.gain}`);
   }
   const inked = await page.$eval('#plot-total canvas', (c) => {
     const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
@@ -127,7 +128,11 @@ async function runTarget(browser, t) {
   await page.goto(url('tracks', rainy.id));
   await page.waitForSelector('#plot-total canvas');
   check(`${tag} ${rainy.name}'s total is the store's`, (await figure('total')) === rainy.total);
-  if (api) check(`${tag} ${rainy.name}'s total is the API's`, (await figure('total')) === (await api(`tracks/${rainy.id}`)).total);
+  if (api) {
+    const a = await api(`tracks/${rainy.id}`);
+    check(`${tag} ${rainy.name}'s total is the API's`, (await figure('total')) === a.total);
+    check(`${tag} ${rainy.name}'s daily gain is the API's`, (await figure('gain')) === a.latest.gain, `${await figure('gain')} vs ${a.latest.gain}`);
+  }
   await page.screenshot({ path: `${args.out}/${t.name}-track.png`, fullPage: true });
 
   // an artist: the songs table sorts on a click
@@ -146,7 +151,8 @@ async function runTarget(browser, t) {
   check(`${tag} V's songs table lists his tracks`, songs >= layover.tracks.length, `${songs} rows`);
   if (api) {
     const a = await api('artists/v');
-    check(`${tag} V's total is the API's`, (await figure('total')) === a.total, `${await figure('total')} vs ${a.total}`);
+    check(`${tag} V's total is the API's`, (await figure('total')) === a.latest.total, `${await figure('total')} vs ${a.latest.total}`);
+    check(`${tag} V's daily gain is the API's`, (await figure('gain')) === a.latest.gain, `${await figure('gain')} vs ${a.latest.gain}`);
   }
   await page.screenshot({ path: `${args.out}/${t.name}-artist.png`, fullPage: true });
 
