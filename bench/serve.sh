@@ -141,5 +141,5 @@ echo "serve bench: $DB, $N requests in the mix ($BYTES bytes as files), wrk -c$C
 echo "  trackrecord serve: $api_rps req/s, p99 $api_p99 ms (median; runs: $(cut -d' ' -f1,2 "$TMP/api" | paste -sd';'); non-2xx: $api_bad)"
 echo "  nginx (same bytes): $ngx_rps req/s, p99 $ngx_p99 ms (median; runs: $(cut -d' ' -f1,2 "$TMP/ngx" | paste -sd';'))"
 awk -v a="$api_rps" -v n="$ngx_rps" -v p="$api_p99" 'BEGIN {
-    printf "  throughput ratio serve/nginx: %.2f (target >= 0.5: %s)\n", a / n, a / n >= 0.5 ? "met" : "NOT met";
-    printf "  serve p99 %.2f ms (target <= 10 ms: %s)\n", p, p <= 10 ? "met" : "NOT met" }'
+    printf "  throughput ratio serve/nginx: %.2f (target >= 0.5: %s)\n", a / n, (a / n >= 0.5) ? "met" : "NOT met";
+    printf "  serve p99 %.2f ms (target <= 10 ms: %s)\n", p, (p <= 10) ? "met" : "NOT met" }'
