@@ -27,9 +27,9 @@ endif
 ifneq ($(WERROR),0)
 WARN     += -Werror
 endif
-CPPFLAGS += -Iinclude -Isrc/lib -Isrc -D_GNU_SOURCE -MMD -MP
+CPPFLAGS += -Iinclude -Isrc/lib -Isrc -I/usr/include/postgresql -D_GNU_SOURCE -MMD -MP
 ALL_CFLAGS = -std=c11 $(WARN) $(CFLAGS) -pthread
-LDLIBS   := -lmicrohttpd -lsqlite3 -ljansson -lxxhash -lz -lm -pthread
+LDLIBS   := -lmicrohttpd -lsqlite3 -lpq -ljansson -lxxhash -lz -lm -pthread
 TEST_LDLIBS := -lcmocka
 
 # the folders whose sources are linked, with the library, into build/trackrecord
@@ -46,7 +46,7 @@ UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 LIB      := $(BUILD)/libtrackrecord.a
 BIN      := $(BUILD)/trackrecord
 
-.PHONY: all lib layers check unit e2e asan tsan crash test browser demo bench fuzz clean
+.PHONY: all lib layers check unit e2e e2e-pg asan tsan crash test browser demo bench fuzz clean
 all: $(BIN)
 lib: $(LIB)
 
@@ -110,7 +110,16 @@ e2e: $(BIN)
 layers:
 	@scripts/check_layers.sh
 
-check: layers unit e2e
+# The same e2e suite against PostgreSQL: a throwaway cluster (Debian's
+# postgresql, scripts/pg-test-cluster.sh) started for the run and stopped
+# after.  In the plain and the ASan build (PG_E2E=0 leaves it out: TSan).
+PG_E2E ?= 1
+e2e-pg: $(BIN)
+	@dir=$$(mktemp -d /tmp/trackrecord-pg.XXXXXX) && scripts/pg-test-cluster.sh start "$$dir" && \
+	  TRACKRECORD_BIN=$(abspath $(BIN)) E2E_BACKEND=postgres E2E_PG_HOST="$$dir" tests/e2e/run.sh; \
+	  rc=$$?; scripts/pg-test-cluster.sh stop "$$dir"; exit $$rc
+
+check: layers unit e2e $(if $(filter 1,$(PG_E2E)),e2e-pg)
 
 asan:
 	$(MAKE) --no-print-directory BUILD=build/asan CFLAGS="-O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all" \
@@ -118,7 +127,7 @@ asan:
 
 tsan:
 	$(MAKE) --no-print-directory BUILD=build/tsan CFLAGS="-O1 -g -fsanitize=thread" \
-	        LDFLAGS="-fsanitize=thread" check
+	        LDFLAGS="-fsanitize=thread" PG_E2E=0 check
 
 # The crash test (tests/crash/run.sh): 40 trials here, more with
 # CRASH_TRIALS=N; the long form's figures are in docs/reliability.md.

@@ -1,13 +1,14 @@
 #!/bin/sh
 # Installs what building and testing trackrecord needs on Debian (12+):
 # a C compiler, make, and the -dev packages of the libraries it links
-# (SQLite, jansson, xxHash, zlib, cmocka, libmicrohttpd), plus sqlite3, jq and curl for the
+# (SQLite, libpq, jansson, xxHash, zlib, cmocka, libmicrohttpd), plus sqlite3, jq, curl
+# and the PostgreSQL server (the e2e suite runs on a throwaway cluster too) for the
 # end-to-end tests; Node.js and npm (the build's `npm ci` of the dashboard's
 # uPlot and playwright-core) and chromium (the browser tests, headless).
 # Safe to run again: it installs only what is missing.
 #   scripts/bootstrap.sh --fuzz   also clang and its libFuzzer runtime (make fuzz)
 set -eu
-pkgs="build-essential pkg-config libsqlite3-dev sqlite3 libjansson-dev libxxhash-dev zlib1g-dev libcmocka-dev libmicrohttpd-dev jq curl nodejs npm chromium"
+pkgs="build-essential pkg-config libsqlite3-dev sqlite3 libpq-dev postgresql libjansson-dev libxxhash-dev zlib1g-dev libcmocka-dev libmicrohttpd-dev jq curl nodejs npm chromium"
 fuzz_pkgs="clang libclang-rt-14-dev"
 [ "${1:-}" = --fuzz ] && pkgs="$pkgs $fuzz_pkgs"
 missing=""

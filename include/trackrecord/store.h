@@ -31,7 +31,13 @@ enum tr_store_flags {
 /* The path to use when none is given: $TRACKRECORD_DB, else "trackrecord.db". */
 const char *tr_store_default_path(void);
 
-/* Opens (creating when absent, unless READONLY) the store at path.
+/* Whether path names a PostgreSQL database (postgresql://... or
+ * postgres://..., a libpq connection URI) rather than a store file. */
+bool tr_store_is_url(const char *path);
+
+/* Opens (creating when absent, unless READONLY) the store at path: a file
+ * (SQLite) or a PostgreSQL URL, whose tables go in the database's current
+ * schema (docs/store.md).
  * *out is the caller's, closed by tr_store_close(). */
 int tr_store_open(const char *path, int flags, struct tr_store **out, struct tr_error *err);
 void tr_store_close(struct tr_store *s);
@@ -148,6 +154,17 @@ struct tr_store_stats {
                               * TR_DAY_NONE when the next import rescans all */
 };
 int tr_store_stats(struct tr_store *s, struct tr_store_stats *out, struct tr_error *err);
+
+/* Copies everything src holds into dst, which holds nothing (a new file,
+ * an empty database: else TR_EUSAGE), of either backend, in one write
+ * transaction of dst; then reads both back and compares them (TR_ESTORE
+ * naming what differs).  The engine's preparation is made again by dst's
+ * next import. */
+struct tr_copy_report {
+    uint64_t tracks, chunks, events, corrections, imports;
+};
+int tr_store_copy(struct tr_store *src, struct tr_store *dst, struct tr_copy_report *out,
+                  struct tr_error *err);
 
 /* Computes milestone events over the stored series for these ladders
  * (without storing them), ordered as tr_store_milestones.  *out is the

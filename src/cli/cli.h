@@ -54,6 +54,7 @@ int cli_subject(const struct tr_catalog *c, const char *id, struct cli_subject *
                 struct tr_error *err);
 
 int cmd_import(struct cli *cli, int argc, char **argv);
+int cmd_copy(struct cli *cli, int argc, char **argv);
 int cmd_milestones(struct cli *cli, int argc, char **argv);
 int cmd_show(struct cli *cli, int argc, char **argv);
 int cmd_charts(struct cli *cli, int argc, char **argv);

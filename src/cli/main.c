@@ -26,13 +26,14 @@ static const struct command commands[] = {
     {"stats", cmd_stats, "what the store holds and its size"},
     {"serve", cmd_serve, "the dashboard, JSON API and feeds over HTTP (docs/api.md)"},
     {"feed", cmd_feed, "the published posts as an Atom or JSON Feed file"},
+    {"copy", cmd_copy, "the store into a new one (a file or a PostgreSQL database), checked equal"},
     {NULL, NULL, NULL},
 };
 
 static void usage(FILE *f)
 {
     fprintf(f,
-            "usage: trackrecord [--db FILE] COMMAND [OPTIONS] [ARGS]\n"
+            "usage: trackrecord [--db STORE] COMMAND [OPTIONS] [ARGS]\n"
             "\n"
             "Finds streaming milestones and records in daily play counts.\n"
             "\n"
@@ -42,7 +43,8 @@ static void usage(FILE *f)
     fprintf(f,
             "\n"
             "Options:\n"
-            "  --db FILE    the store (default: $TRACKRECORD_DB, else trackrecord.db)\n"
+            "  --db STORE   the store: a file, or a PostgreSQL database as a URL\n"
+            "               (postgresql://...); default $TRACKRECORD_DB, else trackrecord.db\n"
             "  --help       this text; `trackrecord COMMAND --help` for a command\n"
             "  --version    the version\n"
             "\n"
@@ -76,7 +78,7 @@ int cli_usage_error(const struct cli *cli, const char *fmt, ...)
 int cli_open(const struct cli *cli, bool write, struct tr_store **out)
 {
     struct tr_error err = {0};
-    if (!write && access(cli->db, F_OK) != 0) {
+    if (!write && !tr_store_is_url(cli->db) && access(cli->db, F_OK) != 0) {
         fprintf(stderr, "trackrecord: %s: %s: no store here yet (run `trackrecord import` first,"
                         " or pass --db)\n", cli->cmd, cli->db);
         return EXIT_FAILED;

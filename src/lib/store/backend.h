@@ -1,9 +1,9 @@
 /*
  * store/backend.h: what a storage backend provides (library-private).
  *
- * The engine and the import speak only to this table of functions; the
- * SQLite backend (store/sqlite.c) is the one in use, and a PostgreSQL
- * backend would be a second table.  Series are stored as chunks: the
+ * The engine and the import speak only to this table of functions: the
+ * SQLite backend (store/sqlite.c, a file) and the PostgreSQL one
+ * (store/postgres.c, a postgresql:// URL) implement it.  Series are stored as chunks: the
  * encoded values (series_codec.h) of one group of TR_GROUP_SLOTS
  * recordings on one day, plus one "tail" per group holding each slot's
  * latest value, so that a new day is encoded without reading history.
@@ -109,6 +109,7 @@ struct tr_backend_ops {
     int (*load_corrections)(struct tr_backend *b, const struct tr_catalog *c,
                             struct tr_correction **out, size_t *n, struct tr_error *err);
 
+    /* Appends e to the import log, timed now unless e->at is set (a copy). */
     int (*log_import)(struct tr_backend *b, const struct tr_import_entry *e, struct tr_error *err);
     int (*load_imports)(struct tr_backend *b, struct tr_import_entry **out, size_t *n,
                         struct tr_error *err);
@@ -159,5 +160,8 @@ struct tr_backend {
 
 int tr_backend_sqlite_open(const char *path, int flags, struct tr_backend **out,
                            struct tr_error *err);
+/* A PostgreSQL database (store/postgres.c): url is a libpq connection URI. */
+int tr_backend_postgres_open(const char *url, int flags, struct tr_backend **out,
+                             struct tr_error *err);
 
 #endif

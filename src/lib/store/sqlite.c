@@ -1659,10 +1659,12 @@ static int sq_log_import(struct tr_backend *base, const struct tr_import_entry *
     struct sqlite_backend *b = B(base);
     sqlite3_stmt *st;
     int rc = prepare(b, "INSERT INTO imports(at, file, format, checksum, rows, taken, refused,"
-                        " added, changed) VALUES(strftime('%Y-%m-%dT%H:%M:%SZ','now'),?,?,?,?,?,?,?,?)",
-                     &st, err);
+                        " added, changed) VALUES(coalesce(?9, strftime('%Y-%m-%dT%H:%M:%SZ','now')),"
+                        "?1,?2,?3,?4,?5,?6,?7,?8)", &st, err);
     if (rc)
         return rc;
+    if (e->at[0])                /* a copied entry keeps its time */
+        sqlite3_bind_text(st, 9, e->at, -1, SQLITE_STATIC);
     sqlite3_bind_text(st, 1, e->file, -1, SQLITE_STATIC);
     sqlite3_bind_text(st, 2, e->format, -1, SQLITE_STATIC);
     sqlite3_bind_text(st, 3, e->checksum, -1, SQLITE_STATIC);

@@ -17,6 +17,11 @@ const char *tr_store_default_path(void)
     return env && *env ? env : TR_STORE_DEFAULT_PATH;
 }
 
+bool tr_store_is_url(const char *path)
+{
+    return strncmp(path, "postgresql://", 13) == 0 || strncmp(path, "postgres://", 11) == 0;
+}
+
 int tr_store_open(const char *path, int flags, struct tr_store **out, struct tr_error *err)
 {
     struct tr_store *s = calloc(1, sizeof *s);
@@ -24,7 +29,8 @@ int tr_store_open(const char *path, int flags, struct tr_store **out, struct tr_
         free(s);
         return tr_error_set(err, TR_ENOMEM, "out of memory");
     }
-    int rc = tr_backend_sqlite_open(path, flags, &s->be, err);
+    int rc = tr_store_is_url(path) ? tr_backend_postgres_open(path, flags, &s->be, err)
+                                   : tr_backend_sqlite_open(path, flags, &s->be, err);
     if (!rc && (rc = tr_backend_seal(s->be, err)))
         s->be->ops->close(s->be);
     if (rc) {
