@@ -603,6 +603,10 @@ static int pg_commit(struct tr_backend *base, struct tr_error *err)
     struct pg_backend *b = B(base);
     int rc = flush_pending(b, err);
     sides_wait(b);
+    /* every write moves the number readers compare (pg_data_version) */
+    if (!rc && b->writing)
+        rc = run(b, "INSERT INTO meta(key, value) VALUES('data_version', '1') ON CONFLICT (key)"
+                    " DO UPDATE SET value = (meta.value::bigint + 1)::text", err);
     if (!rc)
         rc = run(b, "COMMIT", err);
     if (rc) {
@@ -656,6 +660,16 @@ static int pg_get_meta(struct tr_backend *base, const char *key, char **value,
     if (PQntuples(r) && !(*value = strdup(PQgetvalue(r, 0, 0))))
         rc = tr_error_set(err, TR_ENOMEM, "out of memory");
     PQclear(r);
+    return rc;
+}
+
+/* The count of write transactions committed, as the snapshot sees it. */
+static int pg_data_version(struct tr_backend *base, uint64_t *out, struct tr_error *err)
+{
+    char *v = NULL;
+    int rc = pg_get_meta(base, "data_version", &v, err);
+    *out = v ? strtoull(v, NULL, 10) : 0;
+    free(v);
     return rc;
 }
 
@@ -2141,6 +2155,7 @@ static const struct tr_backend_ops postgres_ops = {
     .begin = pg_begin,
     .commit = pg_commit,
     .rollback = pg_rollback,
+    .data_version = pg_data_version,
     .get_meta = pg_get_meta,
     .set_meta = pg_set_meta,
     .load_catalog = pg_load_catalog,
