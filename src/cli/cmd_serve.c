@@ -83,7 +83,7 @@ int cmd_serve(struct cli *cli, int argc, char **argv)
     }
     if (optind < argc)
         return cli_usage_error(cli, "unexpected argument '%s'", argv[optind]);
-    if (access(cli->db, F_OK) != 0) {
+    if (!tr_store_is_url(cli->db) && access(cli->db, F_OK) != 0) {
         fprintf(stderr, "trackrecord: serve: %s: no store here yet (run `trackrecord import` first,"
                         " or pass --db)\n", cli->db);
         return EXIT_FAILED;
