@@ -23,9 +23,10 @@ t_chart_milestones_and_records() {
     local d; d=$(printf '%s' "$j" | jq -c '[.[] | select(.subject=="0v1x6rN6JHRapa03JElljE") |
         [.date,.threshold,.value,.chart,.country]]')
     expect_eq "Dynamite debut" "$d" '[["2020-08-21",10,4,"weekly","us"]]' || return 1
-    local r; r=$("$BIN" --db "$db" records --json --kind chart_debut --subject 0v1x6rN6JHRapa03JElljE |
-        jq -r '.[0] | [.claim, .text] | @tsv')
-    contains "chart record" "$r" "first_and_only	Dynamite by BTS debuted in the top 10 of Spotify's weekly US chart." || return 1
+    # its debut comes in the first week debuts can be seen: there is no
+    # earlier week to be first against, so no record
+    expect_eq "no record on the first week debuts are seen" "$("$BIN" --db "$db" records --json \
+        --kind chart_debut --subject 0v1x6rN6JHRapa03JElljE | jq length)" 0 || return 1
     # the first week's top 10 reached it "on or before": baselines, listed when asked
     expect_eq "no peak in the first week" "$("$BIN" --db "$db" milestones --json --kind chart_peak |
         jq '[.[] | select(.date=="2020-08-14")] | length')" 0 || return 1

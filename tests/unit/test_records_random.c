@@ -759,6 +759,12 @@ static void oracle_scope(const struct gen *g, const struct oracle o[3], bool cha
             cl.tracked_members += artist_in_group(&c->artists[m], &cl.group) &&
                                   (d0 == TR_DAY_NONE || d0 <= ev->date);
         }
+        /* no record: a world window that opens on the event's day, or a
+         * tracked group holding one act */
+        if (cl.scope == TR_CLAIM_WORLD && cl.since != TR_DAY_NONE && cl.since >= ev->date)
+            continue;
+        if (cl.scope == TR_CLAIM_TRACKED && cl.tracked_members < 2)
+            continue;
         x->c[k++] = cl;
     }
     x->n = k;

@@ -362,8 +362,16 @@ int tr_records_scope_claims(const struct tr_records_input *in, struct tr_claim *
                 x.since = w->since;
             }
         }
-        if (x.scope == TR_CLAIM_TRACKED)
+        /* A window that begins on the event's own day holds no earlier
+         * competitor ("the first since today"), and a group of one tracked
+         * act only the act itself: neither is a record. */
+        if (x.scope == TR_CLAIM_WORLD && x.since != TR_DAY_NONE && x.since >= ev->date)
+            continue;
+        if (x.scope == TR_CLAIM_TRACKED) {
             rc = acts_on(c, &ac, &x.group, ev->date, &x.tracked_members);
+            if (!rc && x.tracked_members <= 1)
+                continue;
+        }
         cl[kept++] = x;
     }
     free(races);
