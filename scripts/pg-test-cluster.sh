@@ -40,6 +40,7 @@ start)
         as_owner "$PGBIN/initdb" -D "$dir/data" -U "$ROLE" --auth=trust -E UTF8 --locale=C.UTF-8 \
             >"$dir/initdb.log" 2>&1 || { cat "$dir/initdb.log" >&2; die "initdb failed"; }
     fi
+    as_owner "$PGBIN/pg_ctl" -D "$dir/data" status >/dev/null 2>&1 && exit 0   # running already
     opts="-c listen_addresses= -c unix_socket_directories=$dir -c max_connections=50"
     if $durable; then
         opts="$opts -c shared_buffers=1GB -c max_wal_size=8GB"
