@@ -45,6 +45,7 @@ CLI_OBJ  := $(CLI_SRC:%.c=$(BUILD)/%.o) $(BUILD)/gen/web_assets.o
 UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 LIB      := $(BUILD)/libtrackrecord.a
 BIN      := $(BUILD)/trackrecord
+NODE_DIR := build/node
 
 .PHONY: all lib layers check unit e2e e2e-pg asan tsan crash test browser demo bench fuzz clean
 all: $(BIN)
@@ -81,7 +82,6 @@ $(BIN): $(CLI_OBJ) $(LIB)
 # src/web/assets/package-lock.json, installed once by `npm ci` into
 # build/node (shared by every build directory), and the files pages load,
 # compiled into the binary so that `serve` and `site` need nothing else.
-NODE_DIR := build/node
 WEB_ASSETS := uplot.js=$(NODE_DIR)/node_modules/uplot/dist/uPlot.iife.min.js \
               uplot.css=$(NODE_DIR)/node_modules/uplot/dist/uPlot.min.css \
               app.js=src/web/assets/app.js style.css=src/web/assets/style.css
