@@ -57,7 +57,7 @@ lib: $(LIB)
 DEMO_DB ?= $(BUILD)/demo.db
 demo: $(BIN)
 	rm -f $(DEMO_DB) $(DEMO_DB)-wal $(DEMO_DB)-shm
-	$(BIN) --db $(DEMO_DB) import --ladder 10M../10M data/demo/layover
+	$(BIN) --db $(DEMO_DB) import --ladder every_track=10M../10M data/demo/layover
 	$(BIN) --db $(DEMO_DB) milestones --kind every_track --subject layover
 
 test: check asan tsan crash browser

@@ -478,6 +478,12 @@ int web_page_subject(const struct web_pages *p, enum tr_subject_type type, uint3
 
 /* ---- home ----------------------------------------------------------- */
 
+/* The home page's table: the last 7 days' milestones, or at least the
+ * latest LATEST_MIN of them when the week was quiet (so that the page
+ * always says what happened last). */
+#define LATEST_MIN 10
+#define LATEST_MAX 300
+
 int web_page_home(const struct web_pages *p, struct html *out, struct tr_error *err)
 {
     struct page pg;
@@ -511,16 +517,24 @@ int web_page_home(const struct web_pages *p, struct html *out, struct tr_error *
     if (!n_day)
         html_raw(h, "<p class=\"empty\">No milestones on the last day.</p>");
     page_almost_there(&pg);
-    html_printf(h, "<h2>The last 7 days <small>%zu</small></h2>", n_week);
+    /* the week's, or the latest LATEST_MIN when it had fewer */
+    size_t first = first_week, n_listed = n_week;
+    while (n_listed < LATEST_MIN && first > 0)
+        n_listed += !events[--first].baseline;
+    if (n_listed > n_week)
+        html_printf(h, "<h2>Latest milestones <small>%zu</small></h2><p class=\"sub\">%zu in the last 7 days; "
+                       "the latest %zu before them.</p>", n_listed, n_week, n_listed - n_week);
+    else
+        html_printf(h, "<h2>The last 7 days <small>%zu</small></h2>", n_week);
     page_event_table_head(h, true);
     size_t shown = 0;
-    for (size_t e = n_events; e-- > first_week && shown < 300;)
+    for (size_t e = n_events; e-- > first && shown < LATEST_MAX;)
         if (!events[e].baseline) {
             page_event_row(&pg, e, true);
             shown++;
         }
     html_raw(h, "</tbody></table></div>");
-    if (n_week > shown)
-        html_printf(h, "<p class=\"muted\">The latest %zu of %zu.</p>", shown, n_week);
+    if (n_listed > shown)
+        html_printf(h, "<p class=\"muted\">The latest %zu of %zu.</p>", shown, n_listed);
     return page_end(&pg, err);
 }

@@ -30,8 +30,15 @@ const slowest = layover.tracks.reduce((a, b) => (b.total < a.total ? b : a));
 const rainy = cli('show', layover.tracks[0].id);
 const artistV = cli('show', 'v');
 const allEvents = cli('milestones');
-const lastDay = allEvents.map((e) => e.date).sort().at(-1);
-const lastWeek = allEvents.filter((e) => e.date > isoMinus(lastDay, 7));
+// the data's last day (the home page's title), and the milestones its table
+// lists: the last 7 days', or the latest 10 when the week had fewer
+const dataDay = rainy.history.at(-1).date;
+const listedEvents = (() => {
+  const ev = allEvents.filter((e) => !e.baseline);
+  const week = ev.filter((e) => e.date > isoMinus(dataDay, 7));
+  return week.length >= 10 ? week : ev.slice(-10);
+})();
+const layoverLatest = everyTrack.at(-1);
 
 function isoMinus(day, n) {
   const d = new Date(day + 'T00:00:00Z');
@@ -78,13 +85,18 @@ async function runTarget(browser, t) {
   const figure = (name) => page.$eval(`[data-figure="${name}"]`, (e) => Number(e.dataset.v));
   const tag = `${t.name}:`;
 
-  // home: the last week's milestones, each named with its value
+  // home: the latest milestones, each named with its value, Layover's last
+  // every-track milestone among them
   await page.goto(url());
   const rows = await page.$$eval('table.events tbody tr', (trs) => trs.map((tr) => tr.innerText));
-  const listed = lastWeek.filter((e) => rows.some((r) => r.includes(e.name) && r.includes(grouped(e.value))));
-  check(`${tag} home lists the last week's ${lastWeek.length} milestones`, listed.length === lastWeek.length && lastWeek.length > 0,
-        `${listed.length} listed`);
-  check(`${tag} home's title names the last day`, (await page.textContent('h1')).includes(lastDay));
+  const listed = listedEvents.filter((e) => rows.some((r) => r.includes(e.name) && r.includes(grouped(e.value))));
+  check(`${tag} home lists the latest ${listedEvents.length} milestones`,
+        listed.length === listedEvents.length && rows.length === listedEvents.length && listedEvents.length > 0,
+        `${listed.length} of ${rows.length} rows`);
+  const threshold = `every track \u2265 ${layoverLatest.threshold / 1e6}M`;
+  check(`${tag} home lists Layover's ${threshold} of ${layoverLatest.date}`,
+        rows.some((r) => r.includes('Layover') && r.includes(threshold) && r.includes(layoverLatest.date)), rows.join(' | '));
+  check(`${tag} home's title names the last day (${dataDay})`, (await page.textContent('h1')).includes(dataDay));
   await page.screenshot({ path: `${args.out}/${t.name}-home.png`, fullPage: true });
 
   // Layover: figures, the plot and its markers, the every-track table

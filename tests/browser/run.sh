@@ -17,7 +17,7 @@ CHROMIUM=${CHROMIUM:-$(command -v chromium || true)}
 WORK=$(mktemp -d)
 trap 'rm -rf "$WORK"' EXIT
 mkdir -p "$OUT"
-"$BIN" --db "$WORK/demo.db" import -q --ladder 10M../10M "$ROOT/data/demo/layover" "$ROOT/tests/data/records"
+"$BIN" --db "$WORK/demo.db" import -q --ladder every_track=10M../10M "$ROOT/data/demo/layover" "$ROOT/tests/data/records"
 "$BIN" --db "$WORK/demo.db" site -q "$WORK/site"
 exec env NODE_DIR="$NODE_DIR" TRACKRECORD_BIN="$BIN" CHROMIUM="$CHROMIUM" \
     node "$ROOT/tests/browser/checks.mjs" --db "$WORK/demo.db" --site "$WORK/site" --out "$OUT"

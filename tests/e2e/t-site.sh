@@ -14,7 +14,7 @@ demo_db() {
     if [ -n "${2:-}" ]; then
         awk -F, -v d="$2" 'NR == 1 || $1 <= d' "$DEMO/streams.csv" >"$dir/streams.csv"
     fi
-    "$BIN" --db "$db" import -q --ladder 10M../10M "$dir" "$ROOT/tests/data/records" >/dev/null || return 1
+    "$BIN" --db "$db" import -q --ladder every_track=10M../10M "$dir" "$ROOT/tests/data/records" >/dev/null || return 1
     echo "$db"
 }
 # the number in data-figure="NAME" of a page
