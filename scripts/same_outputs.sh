@@ -5,7 +5,8 @@
 # 12; a restructuring commit is compared with its parent), on
 #   - the demo (make demo's two commands),
 #   - every command of the README's examples, and listings in every format
-#     (milestones, records, show, charts, corrections, imports, stats),
+#     (milestones, records, show, forecast, charts, corrections, imports,
+#     stats),
 #   - bench/run.sh --quick: the milestones of its backfill, the claims its
 #     daily import prints, its recompute, its stats and its show outputs.
 # COMMIT is exported into a temporary directory and built there; nothing of
@@ -54,6 +55,10 @@ outputs() {
     "$bin" show layover --json >layover-show.json 2>&1
     "$bin" show 5h1BN75CEh8wdSwE1xrbSe >layover-show-track.txt 2>&1
     "$bin" show v --json >layover-show-artist.json 2>&1
+    "$bin" show 5h1BN75CEh8wdSwE1xrbSe --json >layover-show-track.json 2>&1
+    "$bin" forecast --next 3 >layover-forecast.txt 2>&1
+    "$bin" forecast --next 3 --json >layover-forecast.json 2>&1
+    "$bin" forecast --subject layover --csv >layover-forecast.csv 2>&1
     "$bin" corrections >layover-corrections.txt 2>&1
     "$bin" stats >layover-stats.txt 2>&1
     "$bin" stats --json >layover-stats.json 2>&1

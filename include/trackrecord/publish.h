@@ -13,6 +13,7 @@
 #include <jansson.h>
 
 #include "trackrecord/charts.h"
+#include "trackrecord/forecast.h"
 #include "trackrecord/store.h"
 
 /* A subject's id, and its name (title or name; the id when it has none). */
@@ -63,9 +64,26 @@ json_t *tr_json_records(const struct tr_catalog *c, const struct tr_claim_set *c
 /* A track's chart run (`charts --json`). */
 json_t *tr_json_chart_run(const struct tr_catalog *c, uint32_t track, const struct tr_chart_run *r);
 
+/* A forecast as a post: "Layover (album total) expected to pass 1.6B around
+ * 2024-06-24, between 2024-06-20 and 2024-06-30 (41M to go, 1.2M a day)";
+ * cut short when size is too small (TR_FORECAST_POST_SIZE always suffices). */
+#define TR_FORECAST_POST_SIZE 1024
+void tr_forecast_post(const struct tr_catalog *c, const struct tr_forecast *f, char *buf, size_t size);
+/* One forecast made on as_of (`forecast --json`'s objects): subject,
+ * subject_type, name, kind, threshold, value, remaining, daily, eta,
+ * eta_low, eta_high, days, slowest, method, as_of, post. */
+json_t *tr_json_forecast(const struct tr_catalog *c, const struct tr_forecast *f, tr_day as_of);
+/* Every forecast of fs, in its order (`forecast --json`). */
+json_t *tr_json_forecasts(const struct tr_catalog *c, const struct tr_forecast_set *fs);
+
+/* How many next thresholds of each kind a subject's object forecasts. */
+#define TR_SUBJECT_NEXT_MILESTONES 3
 /* `show --json`: id, type, name; a track's total and history; a release's
  * tracks with their totals, its total, reported totals and sales; awards;
- * and every milestone of the subject. */
+ * the milestones the subject passed (not the baselines, where it stood
+ * when the data began); and next_milestones, the next
+ * TR_SUBJECT_NEXT_MILESTONES thresholds of each kind as tr_json_forecast
+ * gives them (a track: its recording's). */
 int tr_json_subject(struct tr_store *s, enum tr_subject_type type, uint32_t index, json_t **out,
                     struct tr_error *err);
 

@@ -2,7 +2,6 @@
  * cmd_forecast.c: `trackrecord forecast`: when each subject's next
  * milestones will fall, and `--backtest`, how well that worked before.
  */
-#include "cli_forecast.h"
 #include "cli_output.h"
 
 #include <getopt.h>
@@ -62,87 +61,6 @@ static void day_text(tr_day d, char buf[TR_DATE_LEN])
         strcpy(buf, "-");
     else
         tr_day_format(d, buf);
-}
-
-/* A count as a post rounds it: "1.27M", "177K", "12.4B", "950". */
-static void approx(double v, char *buf, size_t size)
-{
-    static const struct { double unit; const char *suffix; } units[] = {
-        {1e12, "T"}, {1e9, "B"}, {1e6, "M"}, {1e3, "K"}};
-    for (size_t i = 0; i < sizeof units / sizeof *units; i++)
-        if (v >= units[i].unit) {
-            double x = v / units[i].unit;
-            int n = snprintf(buf, size, x >= 100 ? "%.0f" : x >= 10 ? "%.1f" : "%.2f", x);
-            /* "4.00" -> "4", "1.50" -> "1.5" */
-            while (n > 1 && strchr(buf, '.') && (buf[n - 1] == '0' || buf[n - 1] == '.'))
-                buf[--n] = '\0';
-            snprintf(buf + n, size - (size_t)n, "%s", units[i].suffix);
-            return;
-        }
-    snprintf(buf, size, "%.0f", v);
-}
-
-void cli_forecast_post(const struct tr_catalog *c, const struct tr_forecast *f, tr_day as_of,
-                       char *buf, size_t size)
-{
-    char th[32], rem[32], daily[32], eta[TR_DATE_LEN], lo[TR_DATE_LEN], hi[TR_DATE_LEN];
-    const char *name = tr_subject_name(c, f->subject_type, f->subject);
-    tr_count_format(f->threshold, th, sizeof th);
-    approx((double)f->remaining, rem, sizeof rem);
-    approx(f->daily, daily, sizeof daily);
-    day_text(f->eta, eta);
-    day_text(f->eta_low, lo);
-    day_text(f->eta_high, hi);
-    char who[512];
-    switch (f->kind) {
-    case TR_MS_EVERY_TRACK: snprintf(who, sizeof who, "Every track on %s", name); break;
-    case TR_MS_RELEASE_TOTAL: snprintf(who, sizeof who, "%s (album total)", name); break;
-    case TR_MS_ARTIST_TOTAL: snprintf(who, sizeof who, "%s (artist total)", name); break;
-    default: snprintf(who, sizeof who, "%s", name); break;
-    }
-    int n;
-    if (f->eta == TR_DAY_NONE)
-        n = snprintf(buf, size, "%s needs %s more to pass %s: not expected within three years at %s a day",
-                     who, rem, th, daily);
-    else if (f->eta_high == TR_DAY_NONE)
-        n = snprintf(buf, size, "%s expected to pass %s around %s, not before %s (%s to go, %s a day)",
-                     who, th, eta, lo, rem, daily);
-    else
-        n = snprintf(buf, size, "%s expected to pass %s around %s, between %s and %s (%s to go, %s a day)",
-                     who, th, eta, lo, hi, rem, daily);
-    if (f->kind == TR_MS_EVERY_TRACK && f->slowest != TR_NONE && n > 0 && (size_t)n < size)
-        n += snprintf(buf + n, size - (size_t)n, "; last: %s",
-                      tr_subject_name(c, TR_SUBJECT_TRACK, f->slowest));
-    if (f->method == TR_FC_SIMPLE && n > 0 && (size_t)n < size)
-        snprintf(buf + n, size - (size_t)n, " [simple: short series]");
-    (void)as_of;
-}
-
-json_t *cli_forecast_json(const struct tr_catalog *c, const struct tr_forecast *f, tr_day as_of)
-{
-    char d[TR_DATE_LEN], post[1024];
-    json_t *o = json_object();
-    json_object_set_new(o, "subject", json_string(tr_subject_id(c, f->subject_type, f->subject)));
-    json_object_set_new(o, "subject_type", json_string(tr_subject_type_name(f->subject_type)));
-    json_object_set_new(o, "name", json_string(tr_subject_name(c, f->subject_type, f->subject)));
-    json_object_set_new(o, "kind", json_string(tr_milestone_kind_name(f->kind)));
-    json_object_set_new(o, "threshold", json_integer((json_int_t)f->threshold));
-    json_object_set_new(o, "value", json_integer((json_int_t)f->value));
-    json_object_set_new(o, "remaining", json_integer((json_int_t)f->remaining));
-    json_object_set_new(o, "daily", json_integer((json_int_t)(f->daily + 0.5)));
-    json_object_set_new(o, "eta", f->eta == TR_DAY_NONE ? json_null() : json_string(tr_day_format(f->eta, d)));
-    json_object_set_new(o, "eta_low", f->eta_low == TR_DAY_NONE ? json_null()
-                                      : json_string(tr_day_format(f->eta_low, d)));
-    json_object_set_new(o, "eta_high", f->eta_high == TR_DAY_NONE ? json_null()
-                                       : json_string(tr_day_format(f->eta_high, d)));
-    json_object_set_new(o, "days", f->eta == TR_DAY_NONE ? json_null() : json_integer(f->eta - as_of));
-    json_object_set_new(o, "slowest", f->slowest == TR_NONE ? json_null()
-                                      : json_string(c->tracks[f->slowest].id));
-    json_object_set_new(o, "method", json_string(tr_forecast_method_name(f->method)));
-    json_object_set_new(o, "as_of", json_string(tr_day_format(as_of, d)));
-    cli_forecast_post(c, f, as_of, post, sizeof post);
-    json_object_set_new(o, "post", json_string(post));
-    return o;
 }
 
 static void csv_field(FILE *out, const char *s)
@@ -357,21 +275,18 @@ int cmd_forecast(struct cli *cli, int argc, char **argv)
     if (tr_store_forecasts(s, &q, &fs, &err))
         goto fail;
     if (json) {
-        json_t *a = json_array();
-        for (size_t i = 0; i < fs.n; i++)
-            json_array_append_new(a, cli_forecast_json(cat, &fs.f[i], fs.as_of));
-        out_json_dump(stdout, a);
+        out_json_dump(stdout, tr_json_forecasts(cat, &fs));
     } else if (csv) {
         print_csv(cat, &fs);
     } else {
-        char as_of[TR_DATE_LEN], post[1024];
+        char as_of[TR_DATE_LEN], post[TR_FORECAST_POST_SIZE];
         if (fs.as_of == TR_DAY_NONE)
             printf("no play counts stored yet: nothing to forecast\n");
         else
             printf("forecasts as of %s%s:\n", tr_day_format(fs.as_of, as_of),
                    q.within ? "" : " (soonest first)");
         for (size_t i = 0; i < fs.n; i++) {
-            cli_forecast_post(cat, &fs.f[i], fs.as_of, post, sizeof post);
+            tr_forecast_post(cat, &fs.f[i], post, sizeof post);
             printf("  %s\n", post);
         }
     }

@@ -1,7 +1,6 @@
 /*
  * cmd_show.c: `trackrecord show ID`: one track, release or artist.
  */
-#include "cli_forecast.h"
 #include "cli_output.h"
 
 #include <getopt.h>
@@ -53,39 +52,6 @@ static void print_gains(const struct tr_point *p, size_t n, size_t days)
     }
 }
 
-static json_t *sales_json(const struct tr_sale *v, size_t n)
-{
-    char d[TR_DATE_LEN];
-    json_t *a = json_array();
-    for (size_t i = 0; i < n; i++) {
-        json_t *o = json_object();
-        json_object_set_new(o, "source", json_string(v[i].source));
-        json_object_set_new(o, "period_start", json_string(tr_day_format(v[i].period_start, d)));
-        json_object_set_new(o, "period_end", v[i].period_end == TR_DAY_NONE ? json_null()
-                                             : json_string(tr_day_format(v[i].period_end, d)));
-        json_object_set_new(o, "timezone", json_string(v[i].timezone));
-        json_object_set_new(o, "copies", json_integer((json_int_t)v[i].copies));
-        json_object_set_new(o, "note", json_string(v[i].note));
-        json_array_append_new(a, o);
-    }
-    return a;
-}
-
-static json_t *reported_json(const struct tr_release_total *v, size_t n)
-{
-    char d[TR_DATE_LEN];
-    json_t *a = json_array();
-    for (size_t i = 0; i < n; i++) {
-        json_t *o = json_object();
-        json_object_set_new(o, "date", json_string(tr_day_format(v[i].date, d)));
-        json_object_set_new(o, "source", json_string(v[i].source));
-        json_object_set_new(o, "total", json_integer((json_int_t)v[i].total));
-        json_object_set_new(o, "daily", v[i].daily ? json_integer((json_int_t)v[i].daily) : json_null());
-        json_array_append_new(a, o);
-    }
-    return a;
-}
-
 /* The latest few totals a source reported for the release (they come
  * ordered by date): the release's own figure, beside the sum of its
  * tracks. */
@@ -103,20 +69,6 @@ static void print_reported(const struct tr_release_total *v, size_t n)
             printf("  (%+lld that day)", (long long)v[i].daily);
         putchar('\n');
     }
-}
-
-static json_t *awards_json(const struct tr_award *v, size_t n)
-{
-    json_t *a = json_array();
-    for (size_t i = 0; i < n; i++) {
-        json_t *o = json_object();
-        json_object_set_new(o, "ceremony", json_string(v[i].ceremony));
-        json_object_set_new(o, "year", json_integer(v[i].year));
-        json_object_set_new(o, "category", json_string(v[i].category));
-        json_object_set_new(o, "result", json_string(v[i].result));
-        json_array_append_new(a, o);
-    }
-    return a;
 }
 
 static void print_extras(const struct tr_sale *sales, size_t n_sales, const struct tr_award *aw,
@@ -138,6 +90,120 @@ static void print_extras(const struct tr_sale *sales, size_t n_sales, const stru
         printf("awards:\n");
     for (size_t i = 0; i < n_aw; i++)
         printf("  %d %s: %s (%s)\n", aw[i].year, aw[i].ceremony, aw[i].category, aw[i].result);
+}
+
+/* The subject as text: what it is, its latest total and recent gains, a
+ * release's tracks and reported totals, sales, awards, the latest
+ * milestones and the next ones. */
+static int print_subject(struct tr_store *s, const struct tr_catalog *cat, const struct cli_subject *sub,
+                         size_t days, struct tr_error *err)
+{
+    struct tr_milestone *ev = NULL;
+    struct tr_point *hist = NULL;
+    struct tr_sale *sales = NULL;
+    struct tr_award *awards = NULL;
+    struct tr_release_total *reported = NULL;
+    struct tr_forecast_set fs = {0};
+    size_t n_ev = 0, n_hist = 0, n_sales = 0, n_awards = 0, n_reported = 0;
+    char d[TR_DATE_LEN];
+    struct tr_milestone_filter f = {(int)sub->type, sub->index, -1, TR_DAY_NONE};
+    if (tr_store_milestones(s, &f, &ev, &n_ev, err))
+        goto fail;
+    /* milestones passed, not where the subject stood when the data began
+     * (`milestones --baseline` lists those) */
+    size_t kept = 0;
+    for (size_t i = 0; i < n_ev; i++)
+        if (!ev[i].baseline)
+            ev[kept++] = ev[i];
+    n_ev = kept;
+    if (sub->type == TR_SUBJECT_TRACK &&
+        tr_store_history(s, sub->index, &hist, &n_hist, err))
+        goto fail;
+    if (sub->type == TR_SUBJECT_RELEASE && tr_store_sales(s, sub->index, &sales, &n_sales, err))
+        goto fail;
+    if (sub->type == TR_SUBJECT_RELEASE &&
+        tr_store_release_totals(s, sub->index, &reported, &n_reported, err))
+        goto fail;
+    if (tr_store_awards(s, (int)sub->type, sub->index, &awards, &n_awards, err))
+        goto fail;
+    /* its next milestones, as many as its JSON object gives */
+    struct tr_forecast_query fq = TR_FORECAST_QUERY_ALL;
+    fq.subject_type = (int)sub->type;
+    fq.subject = sub->type == TR_SUBJECT_TRACK ? cat->series_track[cat->tracks[sub->index].series] : sub->index;
+    fq.next = TR_SUBJECT_NEXT_MILESTONES;
+    if (tr_store_forecasts(s, &fq, &fs, err))
+        goto fail;
+
+    printf("%s (%s %s)\n", tr_subject_name(cat, sub->type, sub->index),
+           tr_subject_type_name(sub->type), tr_subject_id(cat, sub->type, sub->index));
+    if (sub->type == TR_SUBJECT_TRACK) {
+        if (n_hist)
+            printf("total: %llu on %s\n", (unsigned long long)hist[n_hist - 1].value,
+                   tr_day_format(hist[n_hist - 1].day, d));
+        else
+            printf("total: no data yet\n");
+        print_gains(hist, n_hist, days + 1);
+    } else if (sub->type == TR_SUBJECT_RELEASE) {
+        const struct tr_release *r = &cat->releases[sub->index];
+        printf("%s, released %s, %u tracks\n",
+               r->type != TR_RELEASE_UNKNOWN ? tr_release_type_name(r->type) : "release",
+               tr_day_format(r->date, d), r->n_tracks);
+        uint64_t total = 0;
+        for (uint32_t k = 0; k < r->n_tracks; k++) {
+            struct tr_point p;
+            if (latest(s, r->tracks[k], &p, err))
+                goto fail;
+            printf("  %2u. %-40s %15llu  %s\n", k + 1, tr_subject_name(cat, TR_SUBJECT_TRACK, r->tracks[k]),
+                   (unsigned long long)p.value, tr_day_format(p.day, d));
+            total += p.value;
+        }
+        printf("total: %llu\n", (unsigned long long)total);
+        print_reported(reported, n_reported);
+    } else {
+        const struct tr_artist *a = &cat->artists[sub->index];
+        printf("%s %s %s", a->country[0] ? a->country : "-", tr_artist_kind_name(a->kind),
+               tr_gender_name(a->gender));
+        for (uint32_t g = 0; g < a->n_genres; g++)
+            printf("%s%s", g ? ";" : " ", a->genres[g]);
+        putchar('\n');
+    }
+    print_extras(sales, n_sales, awards, n_awards);
+    if (n_ev) {
+        /* the latest ten; all of them are a `milestones --subject` away */
+        size_t from = n_ev > 10 ? n_ev - 10 : 0;
+        if (from)
+            printf("milestones (the latest 10 of %zu; all: trackrecord milestones --subject %s):\n",
+                   n_ev, tr_subject_id(cat, sub->type, sub->index));
+        else
+            printf("milestones:\n");
+        for (size_t i = from; i < n_ev; i++) {
+            fputs("  ", stdout);
+            out_milestone_text(stdout, cat, &ev[i]);
+        }
+    }
+    if (fs.n)
+        printf("next milestones (forecast as of %s; trackrecord forecast --subject %s):\n",
+               tr_day_format(fs.as_of, d), tr_subject_id(cat, sub->type, sub->index));
+    for (size_t i = 0; i < fs.n; i++) {
+        char post[TR_FORECAST_POST_SIZE];
+        tr_forecast_post(cat, &fs.f[i], post, sizeof post);
+        printf("  %s\n", post);
+    }
+    free(ev);
+    free(hist);
+    free(sales);
+    free(awards);
+    free(reported);
+    tr_forecast_set_release(&fs);
+    return 0;
+fail:
+    free(ev);
+    free(hist);
+    free(sales);
+    free(awards);
+    free(reported);
+    tr_forecast_set_release(&fs);
+    return err->code ? err->code : TR_ENOMEM;
 }
 
 int cmd_show(struct cli *cli, int argc, char **argv)
@@ -170,168 +236,14 @@ int cmd_show(struct cli *cli, int argc, char **argv)
     struct tr_error err = {0};
     const struct tr_catalog *cat;
     struct cli_subject sub;
-    struct tr_milestone *ev = NULL;
-    struct tr_point *hist = NULL;
-    struct tr_sale *sales = NULL;
-    struct tr_award *awards = NULL;
-    struct tr_release_total *reported = NULL;
-    struct tr_forecast_set fs = {0};
-    size_t n_ev = 0, n_hist = 0, n_sales = 0, n_awards = 0, n_reported = 0;
-    char d[TR_DATE_LEN];
-    if (tr_store_catalog(s, &cat, &err))
-        goto fail;
-    if (cli_subject(cat, argv[optind], &sub, &err))
-        goto fail;
-    struct tr_milestone_filter f = {(int)sub.type, sub.index, -1, TR_DAY_NONE};
-    if (tr_store_milestones(s, &f, &ev, &n_ev, &err))
-        goto fail;
-    /* milestones passed, not where the subject stood when the data began
-     * (`milestones --baseline` lists those) */
-    size_t kept = 0;
-    for (size_t i = 0; i < n_ev; i++)
-        if (!ev[i].baseline)
-            ev[kept++] = ev[i];
-    n_ev = kept;
-    if (sub.type == TR_SUBJECT_TRACK &&
-        tr_store_history(s, sub.index, &hist, &n_hist, &err))
-        goto fail;
-    if (sub.type == TR_SUBJECT_RELEASE && tr_store_sales(s, sub.index, &sales, &n_sales, &err))
-        goto fail;
-    if (sub.type == TR_SUBJECT_RELEASE &&
-        tr_store_release_totals(s, sub.index, &reported, &n_reported, &err))
-        goto fail;
-    if (tr_store_awards(s, (int)sub.type, sub.index, &awards, &n_awards, &err))
-        goto fail;
-    /* its next milestones: the next three thresholds of each kind */
-    struct tr_forecast_query fq = TR_FORECAST_QUERY_ALL;
-    fq.subject_type = (int)sub.type;
-    fq.subject = sub.type == TR_SUBJECT_TRACK ? cat->series_track[cat->tracks[sub.index].series] : sub.index;
-    fq.next = 3;
-    if (tr_store_forecasts(s, &fq, &fs, &err))
-        goto fail;
-
-    if (json) {
-        json_t *o = json_object();
-        json_object_set_new(o, "id", json_string(tr_subject_id(cat, sub.type, sub.index)));
-        json_object_set_new(o, "type", json_string(tr_subject_type_name(sub.type)));
-        json_object_set_new(o, "name", json_string(tr_subject_name(cat, sub.type, sub.index)));
-        if (sub.type == TR_SUBJECT_TRACK) {
-            json_t *h = json_array();
-            for (size_t i = 0; i < n_hist; i++) {
-                json_t *p = json_object();
-                json_object_set_new(p, "date", json_string(tr_day_format(hist[i].day, d)));
-                json_object_set_new(p, "streams", json_integer((json_int_t)hist[i].value));
-                json_array_append_new(h, p);
-            }
-            json_object_set_new(o, "total", n_hist ? json_integer((json_int_t)hist[n_hist - 1].value) : json_null());
-            json_object_set_new(o, "history", h);
-        } else if (sub.type == TR_SUBJECT_RELEASE) {
-            const struct tr_release *r = &cat->releases[sub.index];
-            json_t *tracks = json_array();
-            uint64_t total = 0;
-            for (uint32_t k = 0; k < r->n_tracks; k++) {
-                struct tr_point p;
-                if (latest(s, r->tracks[k], &p, &err)) {
-                    json_decref(o);
-                    json_decref(tracks);
-                    goto fail;
-                }
-                json_t *t = json_object();
-                json_object_set_new(t, "id", json_string(cat->tracks[r->tracks[k]].id));
-                json_object_set_new(t, "title", json_string(tr_subject_name(cat, TR_SUBJECT_TRACK, r->tracks[k])));
-                json_object_set_new(t, "total", p.day == TR_DAY_NONE ? json_null() : json_integer((json_int_t)p.value));
-                json_object_set_new(t, "date", p.day == TR_DAY_NONE ? json_null() : json_string(tr_day_format(p.day, d)));
-                json_array_append_new(tracks, t);
-                total += p.value;
-            }
-            json_object_set_new(o, "tracks", tracks);
-            json_object_set_new(o, "total", json_integer((json_int_t)total));
-            json_object_set_new(o, "reported_totals", reported_json(reported, n_reported));
-            json_object_set_new(o, "sales", sales_json(sales, n_sales));
-        }
-        json_object_set_new(o, "awards", awards_json(awards, n_awards));
-        json_t *ms = json_array();
-        for (size_t i = 0; i < n_ev; i++)
-            json_array_append_new(ms, tr_json_milestone(cat, &ev[i]));
-        json_object_set_new(o, "milestones", ms);
-        json_t *next = json_array();
-        for (size_t i = 0; i < fs.n; i++)
-            json_array_append_new(next, cli_forecast_json(cat, &fs.f[i], fs.as_of));
-        json_object_set_new(o, "next_milestones", next);
-        out_json_dump(stdout, o);
-    } else {
-        printf("%s (%s %s)\n", tr_subject_name(cat, sub.type, sub.index),
-               tr_subject_type_name(sub.type), tr_subject_id(cat, sub.type, sub.index));
-        if (sub.type == TR_SUBJECT_TRACK) {
-            if (n_hist)
-                printf("total: %llu on %s\n", (unsigned long long)hist[n_hist - 1].value,
-                       tr_day_format(hist[n_hist - 1].day, d));
-            else
-                printf("total: no data yet\n");
-            print_gains(hist, n_hist, (size_t)days + 1);
-        } else if (sub.type == TR_SUBJECT_RELEASE) {
-            const struct tr_release *r = &cat->releases[sub.index];
-            printf("%s, released %s, %u tracks\n",
-                   r->type != TR_RELEASE_UNKNOWN ? tr_release_type_name(r->type) : "release",
-                   tr_day_format(r->date, d), r->n_tracks);
-            uint64_t total = 0;
-            for (uint32_t k = 0; k < r->n_tracks; k++) {
-                struct tr_point p;
-                if (latest(s, r->tracks[k], &p, &err))
-                    goto fail;
-                printf("  %2u. %-40s %15llu  %s\n", k + 1, tr_subject_name(cat, TR_SUBJECT_TRACK, r->tracks[k]),
-                       (unsigned long long)p.value, tr_day_format(p.day, d));
-                total += p.value;
-            }
-            printf("total: %llu\n", (unsigned long long)total);
-            print_reported(reported, n_reported);
-        } else {
-            const struct tr_artist *a = &cat->artists[sub.index];
-            printf("%s %s %s", a->country[0] ? a->country : "-", tr_artist_kind_name(a->kind),
-                   tr_gender_name(a->gender));
-            for (uint32_t g = 0; g < a->n_genres; g++)
-                printf("%s%s", g ? ";" : " ", a->genres[g]);
-            putchar('\n');
-        }
-        print_extras(sales, n_sales, awards, n_awards);
-        if (n_ev) {
-            /* the latest ten; all of them are a `milestones --subject` away */
-            size_t from = n_ev > 10 ? n_ev - 10 : 0;
-            if (from)
-                printf("milestones (the latest 10 of %zu; all: trackrecord milestones --subject %s):\n",
-                       n_ev, tr_subject_id(cat, sub.type, sub.index));
-            else
-                printf("milestones:\n");
-            for (size_t i = from; i < n_ev; i++) {
-                fputs("  ", stdout);
-                out_milestone_text(stdout, cat, &ev[i]);
-            }
-        }
-        if (fs.n)
-            printf("next milestones (forecast as of %s; trackrecord forecast --subject %s):\n",
-                   tr_day_format(fs.as_of, d), tr_subject_id(cat, sub.type, sub.index));
-        for (size_t i = 0; i < fs.n; i++) {
-            char post[1024];
-            cli_forecast_post(cat, &fs.f[i], fs.as_of, post, sizeof post);
-            printf("  %s\n", post);
-        }
+    json_t *o = NULL;
+    if (!(rc = tr_store_catalog(s, &cat, &err)) && !(rc = cli_subject(cat, argv[optind], &sub, &err))) {
+        if (!json)
+            rc = print_subject(s, cat, &sub, (size_t)days, &err);
+        else if (!(rc = tr_json_subject(s, sub.type, sub.index, &o, &err)))
+            out_json_dump(stdout, o);
     }
-    free(ev);
-    free(hist);
-    free(sales);
-    free(awards);
-    free(reported);
-    tr_forecast_set_release(&fs);
-    tr_store_close(s);
-    return EXIT_OK;
-fail:
-    rc = cli_fail(cli, &err);
-    free(ev);
-    free(hist);
-    free(sales);
-    free(awards);
-    free(reported);
-    tr_forecast_set_release(&fs);
+    rc = rc ? cli_fail(cli, &err) : EXIT_OK;
     tr_store_close(s);
     return rc;
 }

@@ -360,6 +360,44 @@ static int release_fields(struct tr_store *s, const struct tr_catalog *cat, uint
     return rc;
 }
 
+/* The milestones s holds for the subject that it passed (not its
+ * baselines), in the store's order, into o's "milestones". */
+static int milestones_field(struct tr_store *s, const struct tr_catalog *cat, enum tr_subject_type type,
+                            uint32_t index, json_t *o, struct tr_error *err)
+{
+    struct tr_milestone *ev = NULL;
+    size_t n_ev = 0;
+    struct tr_milestone_filter f = {(int)type, index, -1, TR_DAY_NONE};
+    int rc = tr_store_milestones(s, &f, &ev, &n_ev, err);
+    if (rc)
+        return rc;
+    json_t *ms = json_array();
+    for (size_t i = 0; i < n_ev; i++)
+        if (!ev[i].baseline)
+            json_array_append_new(ms, tr_json_milestone(cat, &ev[i]));
+    json_object_set_new(o, "milestones", ms);
+    free(ev);
+    return 0;
+}
+
+/* The subject's next milestones into o's "next_milestones". */
+static int next_field(struct tr_store *s, const struct tr_catalog *cat, enum tr_subject_type type,
+                      uint32_t index, json_t *o, struct tr_error *err)
+{
+    struct tr_forecast_query q = TR_FORECAST_QUERY_ALL;
+    struct tr_forecast_set fs = {0};
+    q.subject_type = (int)type;
+    /* a track shares its recording's forecast */
+    q.subject = type == TR_SUBJECT_TRACK ? cat->series_track[cat->tracks[index].series] : index;
+    q.next = TR_SUBJECT_NEXT_MILESTONES;
+    int rc = tr_store_forecasts(s, &q, &fs, err);
+    if (rc)
+        return rc;
+    json_object_set_new(o, "next_milestones", tr_json_forecasts(cat, &fs));
+    tr_forecast_set_release(&fs);
+    return 0;
+}
+
 int tr_json_subject(struct tr_store *s, enum tr_subject_type type, uint32_t index, json_t **out,
                     struct tr_error *err)
 {
@@ -376,19 +414,12 @@ int tr_json_subject(struct tr_store *s, enum tr_subject_type type, uint32_t inde
     else if (type == TR_SUBJECT_RELEASE)
         rc = release_fields(s, cat, index, o, err);
     struct tr_award *awards = NULL;
-    struct tr_milestone *ev = NULL;
-    size_t n_awards = 0, n_ev = 0;
-    struct tr_milestone_filter f = {(int)type, index, -1, TR_DAY_NONE};
-    if (!rc && !(rc = tr_store_awards(s, (int)type, index, &awards, &n_awards, err)) &&
-        !(rc = tr_store_milestones(s, &f, &ev, &n_ev, err))) {
+    size_t n_awards = 0;
+    if (!rc && !(rc = tr_store_awards(s, (int)type, index, &awards, &n_awards, err)))
         json_object_set_new(o, "awards", awards_json(awards, n_awards));
-        json_t *ms = json_array();
-        for (size_t i = 0; i < n_ev; i++)
-            json_array_append_new(ms, tr_json_milestone(cat, &ev[i]));
-        json_object_set_new(o, "milestones", ms);
-    }
     free(awards);
-    free(ev);
+    if (!rc && !(rc = milestones_field(s, cat, type, index, o, err)))
+        rc = next_field(s, cat, type, index, o, err);
     if (rc) {
         json_decref(o);
         return rc;
