@@ -10,6 +10,8 @@
 #   make crash      the crash test's short form: imports of a test build
 #                   (build/crash/, -DTR_CRASH_POINTS) killed at random points
 #   make fuzz       build the fuzz targets (clang, libFuzzer)
+#   make fuzz-ci    build them and run each on its committed corpus for a few
+#                   seconds (FUZZ_TIME=10): part of make test
 # Source files are discovered: a new .c anywhere under src/lib (in any folder)
 # joins the library, a new .c under one of PROGRAM_DIRS joins the command
 # line, a new tests/unit/test_*.c becomes a test program, without editing this
@@ -47,7 +49,7 @@ LIB      := $(BUILD)/libtrackrecord.a
 BIN      := $(BUILD)/trackrecord
 NODE_DIR := build/node
 
-.PHONY: all lib layers check unit e2e e2e-pg asan tsan crash test browser demo bench fuzz clean
+.PHONY: all lib layers check unit e2e e2e-pg asan tsan crash test browser demo bench fuzz fuzz-ci clean
 all: $(BIN)
 lib: $(LIB)
 
@@ -60,7 +62,7 @@ demo: $(BIN)
 	$(BIN) --db $(DEMO_DB) import --ladder every_track=10M../10M data/demo/layover
 	$(BIN) --db $(DEMO_DB) milestones --kind every_track --subject layover
 
-test: check asan tsan crash browser
+test: check asan tsan crash browser fuzz-ci
 
 # The dashboard in a real browser (Playwright driving Debian's chromium):
 # once, on the plain build; screenshots in build/browser/.
@@ -140,8 +142,14 @@ bench: $(BIN)
 	bench/run.sh
 
 fuzz:
-	@command -v $${FUZZ_CC:-clang} >/dev/null || { echo "make fuzz: no clang; scripts/bootstrap.sh --fuzz installs it" >&2; exit 1; }
+	@command -v $${FUZZ_CC:-clang} >/dev/null || { echo "make fuzz: no clang; scripts/bootstrap.sh installs it" >&2; exit 1; }
 	$(MAKE) --no-print-directory -C tests/fuzz BUILD=$(abspath build/fuzz)
+
+# Every fuzz target under ASan+UBSan on its corpus (tests/fuzz/corpus/TARGET)
+# for FUZZ_TIME seconds, two at a time; fails on any crash, leak or timeout.
+FUZZ_TIME ?= 10
+fuzz-ci: fuzz
+	tests/fuzz/run.sh --time $(FUZZ_TIME)
 
 clean:
 	rm -rf build

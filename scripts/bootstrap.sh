@@ -4,13 +4,11 @@
 # (SQLite, libpq, jansson, xxHash, zlib, cmocka, libmicrohttpd), plus sqlite3, jq, curl
 # and the PostgreSQL server (the e2e suite runs on a throwaway cluster too) for the
 # end-to-end tests; Node.js and npm (the build's `npm ci` of the dashboard's
-# uPlot and playwright-core) and chromium (the browser tests, headless).
+# uPlot and playwright-core), chromium (the browser tests, headless), and clang
+# with its libFuzzer runtime (make fuzz-ci, part of make test).
 # Safe to run again: it installs only what is missing.
-#   scripts/bootstrap.sh --fuzz   also clang and its libFuzzer runtime (make fuzz)
 set -eu
-pkgs="build-essential pkg-config libsqlite3-dev sqlite3 libpq-dev postgresql libjansson-dev libxxhash-dev zlib1g-dev libcmocka-dev libmicrohttpd-dev jq curl nodejs npm chromium"
-fuzz_pkgs="clang libclang-rt-14-dev"
-[ "${1:-}" = --fuzz ] && pkgs="$pkgs $fuzz_pkgs"
+pkgs="build-essential pkg-config libsqlite3-dev sqlite3 libpq-dev postgresql libjansson-dev libxxhash-dev zlib1g-dev libcmocka-dev libmicrohttpd-dev jq curl nodejs npm chromium clang libclang-rt-14-dev"
 missing=""
 for p in $pkgs; do
     # a Node.js from elsewhere (NodeSource's package) brings its own npm

@@ -175,7 +175,11 @@ int fc_calibrate(struct tr_backend *be, const struct tr_catalog *c,
     struct fc_panel p;
     struct fc_cut cut = {0};
     struct fc_samples s = {0};
-    int rc = fc_panel_load(be, c, pv, first, T, FC_CAL_GROUPS, &p, err);
+    /* the panel holds the days the cuts read (each cut's window and the
+     * days after it), not all the store's: their span is the input's
+     * (a play count dated 7877 once asked for 17 GB here) */
+    tr_day from = T - 7 * FC_CAL_CUTS - FC_WINDOW;
+    int rc = fc_panel_load(be, c, pv, first > from ? first : from, T, FC_CAL_GROUPS, &p, err);
     if (rc)
         return rc;
     if ((rc = fc_cut_alloc(&p, &cut)))
