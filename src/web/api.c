@@ -618,12 +618,66 @@ static void search_route(struct tr_web *w, const struct tr_web_request *req,
     answer(res, rc, v, &err);
 }
 
+/* /api/v1/forecasts: `forecast --json`'s objects, soonest first, a page
+ * of them. */
+static void forecasts_route(struct tr_web *w, const struct tr_web_request *req,
+                            struct tr_web_response *res)
+{
+    struct tr_forecast_query q = TR_FORECAST_QUERY_ALL;
+    size_t within = 0, next = 1, limit = 100, cursor = 0;
+    struct tr_error err = {0};
+    if (count_param(req, "within", 1, TR_FORECAST_HORIZON, &within, res) ||
+        count_param(req, "next", 1, 100, &next, res) || count_param(req, "limit", 1, 1000, &limit, res) ||
+        count_param(req, "cursor", 0, SIZE_MAX / 2, &cursor, res))
+        return;
+    q.within = (int32_t)within;
+    q.next = (uint32_t)next;
+    const char *kind = tr_web_param(req, "kind"), *subject = tr_web_param(req, "subject");
+    enum tr_milestone_kind k;
+    if (kind) {
+        if (tr_milestone_kind_parse(kind, &k) || k > TR_MS_ARTIST_TOTAL) {
+            tr_web_error(res, 400, "kind: track_total, every_track, release_total or artist_total, not '%s'",
+                         kind);
+            return;
+        }
+        q.kind = (int)k;
+    }
+    if (subject) {
+        enum tr_subject_type t;
+        uint32_t i;
+        if (tr_subject_find(w->cat, subject, &t, &i, &err)) {
+            tr_web_error(res, 404, "%s", err.msg);
+            return;
+        }
+        q.subject_type = (int)t;
+        /* a track shares its recording's forecast */
+        q.subject = t == TR_SUBJECT_TRACK ? w->cat->series_track[w->cat->tracks[i].series] : i;
+    }
+    struct tr_forecast_set fs = {0};
+    if (tr_store_forecasts(w->store, &q, &fs, &err)) {
+        fail(res, &err);
+        return;
+    }
+    char d[TR_DATE_LEN];
+    json_t *o = json_object(), *a = json_array();
+    json_object_set_new(o, "as_of", fs.as_of == TR_DAY_NONE ? json_null()
+                                    : json_string(tr_day_format(fs.as_of, d)));
+    json_object_set_new(o, "within", within ? json_integer((json_int_t)within) : json_null());
+    for (size_t i = cursor; i < fs.n && i < cursor + limit; i++)
+        json_array_append_new(a, tr_json_forecast(w->cat, &fs.f[i], fs.as_of));
+    json_object_set_new(o, "forecasts", a);
+    json_object_set_new(o, "next_cursor", cursor + limit < fs.n ? json_integer((json_int_t)(cursor + limit))
+                                          : json_null());
+    tr_forecast_set_release(&fs);
+    tr_web_json(res, o);
+}
+
 static json_t *index_json(void)
 {
     static const char *const paths[] = {
         "/api/v1/tracks/{id}", "/api/v1/releases/{id}", "/api/v1/artists/{id}",
         "/api/v1/tracks/{id}/series", "/api/v1/releases/{id}/series", "/api/v1/artists/{id}/series",
-        "/api/v1/milestones", "/api/v1/records", "/api/v1/charts/{track}", "/api/v1/search",
+        "/api/v1/milestones", "/api/v1/records", "/api/v1/forecasts", "/api/v1/charts/{track}", "/api/v1/search",
         "/feed.atom", "/feed.json", "/artists/{id}/feed.atom", "/artists/{id}/feed.json"};
     json_t *o = json_object(), *a = json_array();
     json_object_set_new(o, "version", json_string(TRACKRECORD_VERSION));
@@ -672,6 +726,8 @@ void tr_web_api(struct tr_web *w, const struct tr_web_request *req, const char *
         milestones_route(w, req, res);
     } else if (strcmp(rest, "/records") == 0) {
         records_route(w, req, res);
+    } else if (strcmp(rest, "/forecasts") == 0) {
+        forecasts_route(w, req, res);
     } else if (strcmp(rest, "/search") == 0) {
         search_route(w, req, res);
     } else if (strncmp(rest, "/charts/", 8) == 0 && rest[8] && !strchr(rest + 8, '/')) {

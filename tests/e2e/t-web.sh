@@ -68,6 +68,41 @@ t_api_equals_the_command_line() {
     return $rc
 }
 
+t_forecasts_are_the_command_lines() {
+    local db; db=$(layover_db forecasts) || { fail_msg="import failed"; return 1; }
+    serve_on "$db" forecasts || return 1
+    local rc=0 api cli
+    # the "almost there" list: forecast --within 30 --json, soonest first
+    api=$(get '/api/v1/forecasts?within=30&limit=1000')
+    cli=$("$BIN" --db "$db" forecast --within 30 --json | jq -c .)
+    expect_eq "within 30" "$(jq -c .forecasts <<<"$api")" "$cli" || rc=1
+    [ $rc = 0 ] && { expect_eq "some expected" "$(jq '.forecasts | length > 0' <<<"$api")" true || rc=1; }
+    [ $rc = 0 ] && { expect_eq "all within" "$(jq '[.forecasts[].days] | all(. <= 30)' <<<"$api")" true || rc=1; }
+    [ $rc = 0 ] && { expect_eq "as_of" "$(jq -r .as_of <<<"$api")" 2025-08-08 || rc=1; }
+    # one subject's next three of each kind: the object's next_milestones
+    api=$(get '/api/v1/forecasts?subject=layover&next=3' | jq -c .forecasts)
+    cli=$(get /api/v1/releases/layover | jq -c .next_milestones)
+    [ $rc = 0 ] && { expect_eq "subject" "$api" "$cli" || rc=1; }
+    [ $rc = 0 ] && { expect_eq "every track next" \
+        "$(jq -r '[.[] | select(.kind == "every_track")][0].post' <<<"$api")" \
+        "$("$BIN" --db "$db" forecast --subject layover --kind every_track | sed -n 's/^  //p')" || rc=1; }
+    # a track's are its recording's
+    api=$(get /api/v1/tracks/5h1BN75CEh8wdSwE1xrbSe | jq -c '[.next_milestones[].threshold]')
+    [ $rc = 0 ] && { expect_eq "track next" "$(jq length <<<"$api")" 3 || rc=1; }
+    # pages follow on
+    local p1 p2 all next
+    p1=$(get '/api/v1/forecasts?limit=2' | jq -c '[.forecasts[].post]')
+    next=$(get '/api/v1/forecasts?limit=2' | jq .next_cursor)
+    p2=$(get "/api/v1/forecasts?limit=2&cursor=$next" | jq -c '[.forecasts[].post]')
+    all=$(get '/api/v1/forecasts?limit=4' | jq -c '[.forecasts[].post]')
+    [ $rc = 0 ] && { expect_eq "pages" "$(jq -nc "$p1 + $p2")" "$all" || rc=1; }
+    local got="$(status_of '/api/v1/forecasts?within=0') $(status_of '/api/v1/forecasts?within=x')"
+    got="$got $(status_of '/api/v1/forecasts?kind=chart_peak') $(status_of '/api/v1/forecasts?subject=nope')"
+    [ $rc = 0 ] && { expect_eq "bad parameters" "$got" "400 400 400 404" || rc=1; }
+    stop_serving
+    return $rc
+}
+
 t_bad_requests_get_a_clear_status() {
     local db; db=$(layover_db bad) || { fail_msg="import failed"; return 1; }
     serve_on "$db" bad || return 1
@@ -196,6 +231,8 @@ t_openapi_matches_the_server() {
     [ $rc = 0 ] && { has_required milestone Milestone "$(printf %s "$ms" | jq -c '.milestones[0]')" || rc=1; }
     [ $rc = 0 ] && { has_required claim Claim "$(printf %s "$ms" | jq -c '[.milestones[].claims[]][0]')" || rc=1; }
     [ $rc = 0 ] && { has_required record Milestone "$(get /api/v1/records | jq -c '.[0]')" || rc=1; }
+    [ $rc = 0 ] && { has_required forecasts ForecastPage "$(get '/api/v1/forecasts?within=30')" || rc=1; }
+    [ $rc = 0 ] && { has_required forecast Forecast "$(get '/api/v1/forecasts?within=30' | jq -c '.forecasts[0]')" || rc=1; }
     [ $rc = 0 ] && { has_required search Search "$(get '/api/v1/search?q=v')" || rc=1; }
     [ $rc = 0 ] && { has_required feed JsonFeed "$(get /feed.json)" || rc=1; }
     [ $rc = 0 ] && { has_required error Error "$(get /api/v1/tracks/nope)" || rc=1; }
