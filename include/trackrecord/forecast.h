@@ -87,9 +87,13 @@ struct tr_backtest_row {
     int32_t lead_from, lead_to;  /* the leads scored: horizon -/+ horizon / 4 */
     enum tr_milestone_kind kind;
     size_t n;                    /* crossings scored */
-    double model_mae;            /* median absolute error in days */
+    double model_mae;            /* median absolute error in days, each crossing
+                                  * timed within its day (the day's gain spread
+                                  * evenly over it), actual and forecast alike */
     double naive_mae;            /* the naive baseline's: last 7 days' mean gain */
-    double model_mean, naive_mean;  /* mean absolute errors, days */
+    double model_mean, naive_mean;  /* mean absolute errors, days, timed so */
+    double model_mae_days, naive_mae_days;  /* the medians in whole days (the
+                                  * forecast day against the day it crossed) */
     double inside;               /* share of crossings inside the 80% interval */
     size_t model_undated;        /* crossings the model gave no date (counted as
                                   * off by the horizon) */

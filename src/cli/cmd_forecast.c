@@ -33,7 +33,9 @@ static void help(FILE *f)
             "                   nothing later is read\n"
             "  --backtest       cut the history at many past days, forecast from each\n"
             "                   cut and compare with the crossings that followed: per\n"
-            "                   horizon and kind, the median absolute error in days,\n"
+            "                   horizon and kind, the median absolute error in days\n"
+            "                   (each crossing timed within its day, actual and\n"
+            "                   forecast alike; in whole days beside it: *_days),\n"
             "                   the share of crossings inside the 80%% interval, and the\n"
             "                   naive baseline's error (the last 7 days' mean gain\n"
             "                   carried forward) beside it\n"
@@ -148,6 +150,8 @@ static int run_backtest(struct cli *cli, struct tr_store *s, const int32_t *hz, 
             json_object_set_new(x, "model_mae", json_real(r->model_mae));
             json_object_set_new(x, "naive_mae", json_real(r->naive_mae));
             json_object_set_new(x, "ratio", r->naive_mae > 0 ? json_real(r->model_mae / r->naive_mae) : json_null());
+            json_object_set_new(x, "model_mae_days", json_real(r->model_mae_days));
+            json_object_set_new(x, "naive_mae_days", json_real(r->naive_mae_days));
             json_object_set_new(x, "model_mean", json_real(r->model_mean));
             json_object_set_new(x, "naive_mean", json_real(r->naive_mean));
             json_object_set_new(x, "inside_80", json_real(r->inside));
@@ -158,28 +162,31 @@ static int run_backtest(struct cli *cli, struct tr_store *s, const int32_t *hz, 
         json_object_set_new(o, "rows", rows);
         out_json_dump(stdout, o);
     } else if (csv) {
-        printf("horizon,lead_from,lead_to,kind,crossings,model_mae,naive_mae,ratio,model_mean,naive_mean,"
-               "inside_80,model_undated,naive_undated\n");
+        printf("horizon,lead_from,lead_to,kind,crossings,model_mae,naive_mae,ratio,model_mae_days,"
+               "naive_mae_days,model_mean,naive_mean,inside_80,model_undated,naive_undated\n");
         for (size_t i = 0; i < bt.n_rows; i++) {
             const struct tr_backtest_row *r = &bt.rows[i];
-            printf("%d,%d,%d,%s,%zu,%.2f,%.2f,%.3f,%.2f,%.2f,%.3f,%zu,%zu\n", r->horizon, r->lead_from,
-                   r->lead_to, tr_milestone_kind_name(r->kind), r->n, r->model_mae, r->naive_mae,
-                   r->naive_mae > 0 ? r->model_mae / r->naive_mae : 0.0, r->model_mean, r->naive_mean,
+            printf("%d,%d,%d,%s,%zu,%.2f,%.2f,%.3f,%.1f,%.1f,%.2f,%.2f,%.3f,%zu,%zu\n", r->horizon,
+                   r->lead_from, r->lead_to, tr_milestone_kind_name(r->kind), r->n, r->model_mae,
+                   r->naive_mae, r->naive_mae > 0 ? r->model_mae / r->naive_mae : 0.0, r->model_mae_days,
+                   r->naive_mae_days, r->model_mean, r->naive_mean,
                    r->inside, r->model_undated,
                    r->naive_undated);
         }
     } else {
         printf("backtest: %zu cuts a week apart, %s .. %s, %zu subjects followed\n", bt.cuts, d1, d2,
                bt.subjects);
-        printf("%-13s %-14s %9s %10s %10s %7s %11s %11s %10s\n", "horizon", "kind", "crossings",
-               "model_mae", "naive_mae", "ratio", "model_mean", "naive_mean", "inside_80");
+        printf("%-13s %-14s %9s %10s %10s %7s %6s %6s %11s %11s %10s\n", "horizon", "kind", "crossings",
+               "model_mae", "naive_mae", "ratio", "m_days", "n_days", "model_mean", "naive_mean",
+               "inside_80");
         for (size_t i = 0; i < bt.n_rows; i++) {
             const struct tr_backtest_row *r = &bt.rows[i];
             char h[32];
             snprintf(h, sizeof h, "%d (%d-%d)", r->horizon, r->lead_from, r->lead_to);
-            printf("%-13s %-14s %9zu %10.1f %10.1f %7.2f %11.2f %11.2f %9.0f%%\n", h,
+            printf("%-13s %-14s %9zu %10.2f %10.2f %7.2f %6.1f %6.1f %11.2f %11.2f %9.0f%%\n", h,
                    tr_milestone_kind_name(r->kind), r->n, r->model_mae, r->naive_mae,
-                   r->naive_mae > 0 ? r->model_mae / r->naive_mae : 0.0, r->model_mean, r->naive_mean,
+                   r->naive_mae > 0 ? r->model_mae / r->naive_mae : 0.0, r->model_mae_days,
+                   r->naive_mae_days, r->model_mean, r->naive_mean,
                    100 * r->inside);
         }
         if (!bt.n_rows)

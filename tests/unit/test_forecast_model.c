@@ -2,7 +2,8 @@
  * test_forecast_model.c: the model of daily gains (forecast/model.h) on
  * series whose answer is known: level, decaying, with a weekly rhythm, a
  * spike, a stale day, a skipped day, a correction, one that stops
- * growing, one too short to fit; and an every-track date from its tracks.
+ * growing, one too short to fit, one whose recent level foretells better
+ * than its curve; and an every-track date from its tracks.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -99,6 +100,30 @@ static void test_pure_decay(void **state)
     assert_true(f.floor < f.level);             /* it falls ... */
     assert_true(fc_gain(&f, 90) < 90 * f.level);
     assert_near(fc_gain(&f, 90), truth, 0.15);  /* ... about as much as it did */
+    /* the curve fitted three weeks ago foretold the weeks since better
+     * than that week's level did: the curve leads */
+    assert_true(f.level_w < 0.5);
+}
+
+/* A feed that holds each level for weeks and steps down now and then
+ * (figures published a month apart, the gains between spread evenly):
+ * the curve fitted three weeks ago foresaw a fall that did not come, the
+ * level then was exact, so the level now leads. */
+static void test_recent_level_leads(void **state)
+{
+    (void)state;
+    static const double week[FC_WEEKS] = {30000, 30000, 25000, 25000, 21000, 21000, 21000, 21000};
+    double g[FC_WINDOW + 1];
+    for (int i = 0; i <= FC_WINDOW; i++)
+        g[i] = week[i ? (i - 1) / 7 : 0];
+    struct win w;
+    struct fc_fit f;
+    from_gains(&w, 40000000, g);
+    fit_window(&w, 300, &f);
+    assert_int_equal(f.method, TR_FC_MODEL);
+    assert_true(f.level_w > 0.8);
+    assert_near(fc_daily(&f), 21000, 0.05);
+    assert_near(fc_gain(&f, 30), 30 * 21000.0, 0.1);
 }
 
 static void test_weekly_rhythm(void **state)
@@ -220,6 +245,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_level_series),
         cmocka_unit_test(test_pure_decay),
+        cmocka_unit_test(test_recent_level_leads),
         cmocka_unit_test(test_weekly_rhythm),
         cmocka_unit_test(test_spike),
         cmocka_unit_test(test_stale_skipped_and_corrected_days),

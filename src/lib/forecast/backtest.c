@@ -21,8 +21,12 @@
 #define BT_GROUPS 24             /* groups followed at most */
 #define BT_KINDS 4               /* track_total .. artist_total */
 
+/* One horizon and kind's scored crossings: absolute errors in days timed
+ * within the day (exact) and in whole days, for the model and the naive
+ * baseline. */
+enum { E_MODEL, E_NAIVE, E_MODEL_DAY, E_NAIVE_DAY, E_N };
 struct errs {
-    float *model, *naive;
+    float *v[E_N];
     size_t n, cap, inside, model_undated, naive_undated;
 };
 
@@ -35,22 +39,21 @@ struct bt {
     uint32_t *pos;               /* by series: its position in p->series */
 };
 
-static int add(struct errs *e, float model, float naive, bool inside, bool mu, bool nu)
+static int add(struct errs *e, const float err[E_N], bool inside, bool mu, bool nu)
 {
     if (e->n == e->cap) {
         size_t cap = e->cap ? e->cap * 2 : 256;
-        float *m = realloc(e->model, cap * sizeof *m);
-        if (!m)
-            return TR_ENOMEM;
-        e->model = m;
-        float *n = realloc(e->naive, cap * sizeof *n);
-        if (!n)
-            return TR_ENOMEM;
-        e->naive = n;
+        for (int k = 0; k < E_N; k++) {
+            float *v = realloc(e->v[k], cap * sizeof *v);
+            if (!v)
+                return TR_ENOMEM;
+            e->v[k] = v;
+        }
         e->cap = cap;
     }
-    e->model[e->n] = model;
-    e->naive[e->n++] = naive;
+    for (int k = 0; k < E_N; k++)
+        e->v[k][e->n] = err[k];
+    e->n++;
     e->inside += inside;
     e->model_undated += mu;
     e->naive_undated += nu;
@@ -68,26 +71,50 @@ static tr_day crossing(const struct fc_panel *p, uint64_t (*at)(const struct fc_
     return TR_DAY_NONE;
 }
 
+/* The crossing on day d timed within its day, in days after c: the day's
+ * gain taken as spread evenly over it, as fc_eta_exact times forecasts. */
+static double crossing_exact(const struct fc_panel *p,
+                             uint64_t (*at)(const struct fc_panel *, uint32_t, tr_day), uint32_t id,
+                             uint64_t th, tr_day c, tr_day d)
+{
+    uint64_t v0 = at(p, id, d - 1), v1 = at(p, id, d);
+    double u = v1 > v0 && th > v0 ? (double)(th - v0) / (double)(v1 - v0) : 1;
+    return (double)(d - 1 - c) + (u < 1 ? u : 1);
+}
+
+/* A forecast to score: whole days and exact (-1: no date), and the 80%
+ * interval. */
+struct scored {
+    tr_day truth;                /* the day it crossed */
+    double truth_exact;          /* the same in days after the cut, within the day */
+    int32_t eta, lo, hi, naive;
+    double eta_exact, naive_exact;
+};
+
 /* The leads (days from the cut to the crossing) scored at horizon h:
  * within a quarter of it either way. */
 static int32_t lead_from(int32_t h) { return h - h / 4; }
 static int32_t lead_to(int32_t h) { return h + h / 4; }
 
-/* Scores one forecast from cut c of a crossing on day truth. */
-static int score(struct bt *b, int kind, tr_day c, tr_day truth, int32_t eta, int32_t lo,
-                 int32_t hi, int32_t naive)
+/* Scores one forecast from cut c. */
+static int score(struct bt *b, int kind, tr_day c, const struct scored *f)
 {
-    int32_t lead = truth - c;
+    int32_t lead = f->truth - c;
     size_t h = 0;
     while (h < b->nh && lead > lead_to(b->hz[h]))
         h++;
     if (h == b->nh || lead < lead_from(b->hz[h]))
         return 0;
-    float far = (float)(c + TR_FORECAST_HORIZON - truth);
-    float me = eta < 0 ? far : (float)abs(c + eta - truth);
-    float ne = naive < 0 ? far : (float)abs(c + naive - truth);
-    bool inside = lo >= 0 && c + lo <= truth && (hi < 0 || truth <= c + hi);
-    return add(&b->e[h * BT_KINDS + kind], me, ne, inside, eta < 0, naive < 0);
+    /* a forecast without a date is off by the days to the horizon */
+    double far = TR_FORECAST_HORIZON - f->truth_exact;
+    float err[E_N] = {
+        (float)(f->eta_exact < 0 ? far : fabs(f->eta_exact - f->truth_exact)),
+        (float)(f->naive_exact < 0 ? far : fabs(f->naive_exact - f->truth_exact)),
+        (float)(f->eta < 0 ? far : abs(c + f->eta - f->truth)),
+        (float)(f->naive < 0 ? far : abs(c + f->naive - f->truth)),
+    };
+    bool inside = f->lo >= 0 && c + f->lo <= f->truth && (f->hi < 0 || f->truth <= c + f->hi);
+    return add(&b->e[h * BT_KINDS + kind], err, inside, f->eta < 0, f->naive < 0);
 }
 
 static int32_t longest(const struct bt *b)
@@ -107,10 +134,13 @@ static int score_tracks(struct bt *b, const struct fc_cut *cut, const struct fc_
         tr_day truth = crossing(p, fc_panel_value, s, th, c, longest(b));
         if (truth == TR_DAY_NONE)
             continue;
-        int32_t eta, lo, hi;
-        fc_eta(&cut->fit[i], &cal->c[FC_CAL_TRACK], c, (double)(th - v), &eta, &lo, &hi);
-        int rc = score(b, TR_MS_TRACK_TOTAL, c, truth, eta, lo, hi,
-                       fc_naive_days(cut->recent[i], (double)(th - v)));
+        double rem = (double)(th - v);
+        struct scored f = {.truth = truth, .truth_exact = crossing_exact(p, fc_panel_value, s, th, c, truth)};
+        fc_eta(&cut->fit[i], &cal->c[FC_CAL_TRACK], c, rem, &f.eta, &f.lo, &f.hi);
+        f.eta_exact = fc_eta_exact(&cut->fit[i], c, rem);
+        f.naive = fc_naive_days(cut->recent[i], rem);
+        f.naive_exact = fc_naive_exact(cut->recent[i], rem);
+        int rc = score(b, TR_MS_TRACK_TOTAL, c, &f);
         if (rc)
             return rc;
     }
@@ -135,9 +165,9 @@ static int score_every_track(struct bt *b, const struct fc_cut *cut, const struc
     uint64_t th = low ? fc_next_threshold(b->ladder, TR_MS_EVERY_TRACK, low) : 0;
     if (!th)
         return 0;
-    tr_day truth = c;
+    /* the latest of the lagging tracks' crossings, actual and forecast */
+    struct scored f = {.truth = c};
     uint32_t nm = 0;
-    int32_t naive = 0;
     for (uint32_t i = 0; i < n; i++) {
         uint64_t v = fc_panel_value(p, series[i], c);
         if (v >= th)
@@ -145,16 +175,21 @@ static int score_every_track(struct bt *b, const struct fc_cut *cut, const struc
         tr_day d = crossing(p, fc_panel_value, series[i], th, c, longest(b));
         if (d == TR_DAY_NONE)
             return 0;
-        truth = d > truth ? d : truth;
+        f.truth = d > f.truth ? d : f.truth;
+        double te = crossing_exact(p, fc_panel_value, series[i], th, c, d);
+        f.truth_exact = te > f.truth_exact ? te : f.truth_exact;
         uint32_t k = b->pos[series[i]];
-        m[nm++] = (struct fc_member){&cut->fit[k], (double)(th - v), p->c->series_track[series[i]]};
-        int32_t nd = fc_naive_days(cut->recent[k], (double)(th - v));
-        naive = naive < 0 || nd < 0 ? -1 : nd > naive ? nd : naive;
+        double rem = (double)(th - v);
+        m[nm++] = (struct fc_member){&cut->fit[k], rem, p->c->series_track[series[i]]};
+        double me = fc_eta_exact(&cut->fit[k], c, rem), ne = fc_naive_exact(cut->recent[k], rem);
+        int32_t nd = fc_naive_days(cut->recent[k], rem);
+        f.eta_exact = f.eta_exact < 0 || me < 0 ? -1 : me > f.eta_exact ? me : f.eta_exact;
+        f.naive_exact = f.naive_exact < 0 || ne < 0 ? -1 : ne > f.naive_exact ? ne : f.naive_exact;
+        f.naive = f.naive < 0 || nd < 0 ? -1 : nd > f.naive ? nd : f.naive;
     }
-    int32_t eta, lo, hi;
     uint32_t slowest;
-    fc_every_track(m, nm, &cal->c[FC_CAL_TRACK], c, &eta, &lo, &hi, &slowest);
-    return score(b, TR_MS_EVERY_TRACK, c, truth, eta, lo, hi, naive);
+    fc_every_track(m, nm, &cal->c[FC_CAL_TRACK], c, &f.eta, &f.lo, &f.hi, &slowest);
+    return score(b, TR_MS_EVERY_TRACK, c, &f);
 }
 
 static int score_totals(struct bt *b, const struct fc_cut *cut, const struct fc_calibs *cal, tr_day c)
@@ -174,9 +209,14 @@ static int score_totals(struct bt *b, const struct fc_cut *cut, const struct fc_
         tr_day truth = crossing(p, fc_panel_total_value, i, th, c, longest(b));
         if (truth == TR_DAY_NONE)
             continue;
-        int32_t eta, lo, hi;
-        fc_eta(&cut->tot_fit[i], &cal->c[calk], c, (double)(th - v), &eta, &lo, &hi);
-        if ((rc = score(b, kind, c, truth, eta, lo, hi, fc_naive_days(cut->tot_recent[i], (double)(th - v)))))
+        double rem = (double)(th - v);
+        struct scored f = {.truth = truth,
+                           .truth_exact = crossing_exact(p, fc_panel_total_value, i, th, c, truth)};
+        fc_eta(&cut->tot_fit[i], &cal->c[calk], c, rem, &f.eta, &f.lo, &f.hi);
+        f.eta_exact = fc_eta_exact(&cut->tot_fit[i], c, rem);
+        f.naive = fc_naive_days(cut->tot_recent[i], rem);
+        f.naive_exact = fc_naive_exact(cut->tot_recent[i], rem);
+        if ((rc = score(b, kind, c, &f)))
             return rc;
     }
     return 0;
@@ -212,10 +252,14 @@ static int results(struct bt *b, struct tr_backtest *out)
             if (!e->n)
                 continue;
             out->rows[out->n_rows++] = (struct tr_backtest_row){
-                b->hz[h], lead_from(b->hz[h]), lead_to(b->hz[h]), (enum tr_milestone_kind)k, e->n,
-                median_of(e->model, e->n), median_of(e->naive, e->n), mean_of(e->model, e->n),
-                mean_of(e->naive, e->n), (double)e->inside / e->n,
-                e->model_undated, e->naive_undated};
+                .horizon = b->hz[h], .lead_from = lead_from(b->hz[h]), .lead_to = lead_to(b->hz[h]),
+                .kind = (enum tr_milestone_kind)k, .n = e->n,
+                .model_mean = mean_of(e->v[E_MODEL], e->n), .naive_mean = mean_of(e->v[E_NAIVE], e->n),
+                .model_mae = median_of(e->v[E_MODEL], e->n), .naive_mae = median_of(e->v[E_NAIVE], e->n),
+                .model_mae_days = median_of(e->v[E_MODEL_DAY], e->n),
+                .naive_mae_days = median_of(e->v[E_NAIVE_DAY], e->n),
+                .inside = (double)e->inside / e->n,
+                .model_undated = e->model_undated, .naive_undated = e->naive_undated};
         }
     return 0;
 }
@@ -278,10 +322,9 @@ static int backtest_fn(struct tr_store *s, void *arg, struct tr_error *err)
 done:
     if (rc == TR_ENOMEM)
         rc = tr_error_set(err, rc, "backtest: out of memory");
-    for (size_t i = 0; b.e && i < a->nh * BT_KINDS; i++) {
-        free(b.e[i].model);
-        free(b.e[i].naive);
-    }
+    for (size_t i = 0; b.e && i < a->nh * BT_KINDS; i++)
+        for (int k = 0; k < E_N; k++)
+            free(b.e[i].v[k]);
     free(b.e);
     free(b.pos);
     fc_samples_release(&smp);

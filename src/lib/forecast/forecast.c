@@ -27,6 +27,15 @@ uint64_t fc_next_threshold(const struct tr_ladders *ladder, enum tr_milestone_ki
     return tr_ladders_next(ladder, kind, v);
 }
 
+double fc_naive_exact(double recent, double remaining)
+{
+    if (remaining <= 0)
+        return 0;
+    if (recent <= 0 || remaining / recent > TR_FORECAST_HORIZON)
+        return -1;
+    return remaining / recent;
+}
+
 int32_t fc_naive_days(double recent, double remaining)
 {
     if (remaining <= 0)
@@ -62,7 +71,7 @@ void fc_every_track(const struct fc_member *m, uint32_t n, const struct fc_calib
     for (uint32_t i = 0; i < n; i++) {
         int32_t e, l, h;
         fc_eta(m[i].fit, cal, T, m[i].remaining, &e, &l, &h);
-        double key = e < 0 ? 1e12 + m[i].remaining / (m[i].fit->level + 1) : e;
+        double key = e < 0 ? 1e12 + m[i].remaining / (fc_daily(m[i].fit) + 1) : e;
         if (key > worst) {
             worst = key;
             *slowest = m[i].track;
@@ -339,7 +348,7 @@ static int forecast_total(struct run *r, struct out *o, enum tr_subject_type st,
             break;
         int32_t e, lo, hi;
         fc_eta(fit, cal, r->T, (double)(th - value), &e, &lo, &hi);
-        struct tr_forecast f = {st, subject, kind, th, value, th - value, fit->level,
+        struct tr_forecast f = {st, subject, kind, th, value, th - value, fc_daily(fit),
                                 day_or_none(r->T, e), day_or_none(r->T, lo), day_or_none(r->T, hi),
                                 TR_NONE, (enum tr_forecast_method)fit->method};
         if (push(o, &f))
@@ -375,7 +384,7 @@ static int forecast_every_track(struct run *r, struct out *o, uint32_t rel)
         fc_every_track(m, nm, &r->cal->c[FC_CAL_TRACK], r->T, &e, &lo, &hi, &slowest);
         uint32_t ss = r->c->tracks[slowest].series;
         struct tr_forecast f = {TR_SUBJECT_RELEASE, rel, TR_MS_EVERY_TRACK, th, low,
-                                th - r->value[ss], r->fit[ss].level, day_or_none(r->T, e),
+                                th - r->value[ss], fc_daily(&r->fit[ss]), day_or_none(r->T, e),
                                 day_or_none(r->T, lo), day_or_none(r->T, hi), slowest,
                                 (enum tr_forecast_method)r->fit[ss].method};
         for (uint32_t i = 0; i < nm; i++)

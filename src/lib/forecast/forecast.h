@@ -48,6 +48,8 @@ void fc_every_track(const struct fc_member *m, uint32_t n, const struct fc_calib
 
 /* The naive baseline: the last 7 days' mean gain carried forward. */
 int32_t fc_naive_days(double recent, double remaining);
+/* The same timed within the day (remaining / recent), -1 beyond the horizon. */
+double fc_naive_exact(double recent, double remaining);
 
 /* The forecasts of q as of q->as_of (the store's last day when later or
  * none), inside a transaction with the catalog loaded: first and last are

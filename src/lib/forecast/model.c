@@ -238,7 +238,8 @@ static bool step_fits_better(const float *x, const float *y, int n, double b, do
 #define FC_DECAY 1.5
 #define FC_AGE0 7
 
-void fc_fit(const struct fc_stats *st, int32_t age, struct fc_fit *out)
+/* The curve of fc_fit before its mix with the recent level. */
+static void fit_curve(const struct fc_stats *st, int32_t age, struct fc_fit *out)
 {
     memset(out, 0, sizeof *out);
     for (int w = 0; w < 7; w++)
@@ -324,7 +325,8 @@ void fc_fit(const struct fc_stats *st, int32_t age, struct fc_fit *out)
             out->f[w] = (float)(st->day[w] / mean);
 }
 
-double fc_gain(const struct fc_fit *f, double d)
+/* The curve's gain over d days. */
+static double curve_gain(const struct fc_fit *f, double d)
 {
     if (d <= 0 || f->level <= 0)
         return 0;
@@ -334,6 +336,59 @@ double fc_gain(const struct fc_fit *f, double d)
     double decay = fabs(beta - 1) < 1e-6 ? T * log1p(d / T)
                                          : T / (beta - 1) * (1 - pow(1 + d / T, 1 - beta));
     return f->floor * d + excess * decay;
+}
+
+/* The weeks of the series' own past that judge its curve against its
+ * recent level: the curve fitted FC_HOLD weeks before as_of, and the
+ * level of that week carried flat, each against the gain that followed. */
+#define FC_HOLD 3
+/* How close a past forecast counts as exact (a log error): the weights
+ * stop growing there, so one lucky week does not decide alone. */
+#define FC_HOLD_EXACT 0.03
+
+/* The weight of the recent level against the curve, from their errors on
+ * the series' own past: inverse squared errors. */
+static float level_weight(const struct fc_stats *st, int32_t age)
+{
+    struct fc_stats past = *st;
+    for (int k = FC_WEEKS - 1; k >= 0; k--) {
+        past.rate[k] = k >= FC_HOLD ? st->rate[k - FC_HOLD] : 0;
+        past.usable[k] = k >= FC_HOLD ? st->usable[k - FC_HOLD] : 0;
+    }
+    struct fc_fit pf;
+    fit_curve(&past, age == INT32_MIN ? age : age - 7 * FC_HOLD, &pf);
+    if (pf.method != TR_FC_MODEL)
+        return 0;                    /* no past curve to judge: the curve */
+    double actual = 0;
+    for (int k = FC_WEEKS - FC_HOLD; k < FC_WEEKS; k++)
+        actual += 7 * st->rate[k];
+    double days = 7 * FC_HOLD;
+    double ec = log((curve_gain(&pf, days) + 1) / (actual + 1));
+    double el = log((st->rate[FC_WEEKS - 1 - FC_HOLD] * days + 1) / (actual + 1));
+    double wc = 1 / (ec * ec + FC_HOLD_EXACT * FC_HOLD_EXACT);
+    double wl = 1 / (el * el + FC_HOLD_EXACT * FC_HOLD_EXACT);
+    return (float)(wl / (wc + wl));
+}
+
+void fc_fit(const struct fc_stats *st, int32_t age, struct fc_fit *out)
+{
+    fit_curve(st, age, out);
+    if (out->method != TR_FC_MODEL)
+        return;
+    out->level_w = level_weight(st, age);
+    out->recent = st->rate[FC_WEEKS - 1];
+}
+
+double fc_daily(const struct fc_fit *f)
+{
+    return (1 - f->level_w) * f->level + f->level_w * f->recent;
+}
+
+double fc_gain(const struct fc_fit *f, double d)
+{
+    if (d <= 0)
+        return 0;
+    return (1 - f->level_w) * curve_gain(f, d) + f->level_w * f->recent * d;
 }
 
 /* ---- calibration -------------------------------------------------------- */
@@ -432,6 +487,19 @@ static int32_t model_day(const struct fc_fit *f, tr_day as_of, double remaining)
     while (d < lo + 7 && d < TR_FORECAST_HORIZON && weekly_gain(f, as_of, d) < remaining)
         d++;
     return d;
+}
+
+double fc_eta_exact(const struct fc_fit *f, tr_day as_of, double remaining)
+{
+    if (remaining <= 0)
+        return 0;
+    if (fc_gain(f, TR_FORECAST_HORIZON) <= 0)
+        return -1;
+    int32_t d = model_day(f, as_of, remaining);
+    if (d < 0)
+        return -1;
+    double g0 = weekly_gain(f, as_of, d - 1), g1 = weekly_gain(f, as_of, d);
+    return g1 > g0 ? d - 1 + (remaining - g0) / (g1 - g0) : d;
 }
 
 void fc_eta(const struct fc_fit *f, const struct fc_calib *c, tr_day as_of, double remaining,

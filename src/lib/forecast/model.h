@@ -59,12 +59,18 @@ struct fc_fit {
     float floor;            /* the gain it settles on */
     float scale, beta;      /* the excess over the floor decays as (1 + d/scale)^-beta */
     float f[7];             /* weekday factors by weekday (Monday 0), mean 1 */
+    float level_w, recent;  /* the gain is (1 - level_w) times the curve's plus
+                             * level_w times recent a day (the last week's
+                             * level carried flat), level_w from their errors
+                             * on the series' own past (0: the curve alone) */
     uint8_t method;         /* enum tr_forecast_method */
 };
 
 /* age: as_of minus the subject's day 0 (release), or INT32_MIN unknown. */
 void fc_fit(const struct fc_stats *st, int32_t age, struct fc_fit *out);
 
+/* The expected daily gain on as_of (weekdays left out). */
+double fc_daily(const struct fc_fit *f);
 /* The expected gain of days as_of+1 .. as_of+d (weekdays left out). */
 double fc_gain(const struct fc_fit *f, double d);
 
@@ -96,6 +102,11 @@ void fc_calib_default(struct fc_calib *c);
  * (the 80% interval); -1 for beyond TR_FORECAST_HORIZON. */
 void fc_eta(const struct fc_fit *f, const struct fc_calib *c, tr_day as_of, double remaining,
             int32_t *eta, int32_t *lo, int32_t *hi);
+/* The same expected crossing timed within its day: days after as_of at
+ * which the gain, spread evenly over each day, reaches remaining (so
+ * that ceil() of it is fc_eta's *eta); -1 beyond the horizon.  What the
+ * backtest scores, as it times the actual crossings. */
+double fc_eta_exact(const struct fc_fit *f, tr_day as_of, double remaining);
 /* P(the subject has gained `remaining` within d days) */
 double fc_p_by(const struct fc_fit *f, const struct fc_calib *c, double remaining, int32_t d);
 
