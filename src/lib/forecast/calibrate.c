@@ -91,15 +91,22 @@ static int cmp_f(const void *a, const void *b)
     return (x > y) - (x < y);
 }
 
-/* Quantiles of the samples known by day upto (the lists are in the order
- * they became known), the latest FC_CAL_SAMPLES of them. */
-static bool quantiles(const struct fc_sample_list *l, tr_day upto, float *buf, float q[FC_NQ],
-                      uint32_t *n_out)
+/* Quantiles of the samples at horizon h known by day upto and forecast
+ * from the FC_CAL_CUTS weeks before it (what fc_calibrate measures: the
+ * backtest's calibration on a day is the one `--as-of` that day makes),
+ * the latest FC_CAL_SAMPLES of them.  The lists are in the order their
+ * samples became known. */
+static bool quantiles(const struct fc_sample_list *l, int h, tr_day upto, float *buf,
+                      float q[FC_NQ], uint32_t *n_out)
 {
     size_t end = l->n;
     while (end > 0 && l->r[end - 1].known > upto)
         end--;
-    size_t begin = end > FC_CAL_SAMPLES ? end - FC_CAL_SAMPLES : 0, n = end - begin;
+    tr_day oldest = upto - 7 * FC_CAL_CUTS + fc_horizons[h];
+    size_t begin = end > FC_CAL_SAMPLES ? end - FC_CAL_SAMPLES : 0;
+    while (begin < end && l->r[begin].known < oldest)
+        begin++;
+    size_t n = end - begin;
     *n_out = (uint32_t)n;
     if (n < FC_CAL_MIN)
         return false;
@@ -160,7 +167,7 @@ int fc_calibs_from(const struct fc_samples *s, tr_day upto, struct fc_calibs *ou
     for (int k = 0; k < FC_CALS; k++) {
         bool measured[FC_NH];
         for (int h = 0; h < FC_NH; h++)
-            measured[h] = quantiles(&s->a[k][h], upto, buf, out->c[k].q[h], &out->c[k].n[h]);
+            measured[h] = quantiles(&s->a[k][h], h, upto, buf, out->c[k].q[h], &out->c[k].n[h]);
         /* totals without enough of their own samples: the tracks' */
         fill(&out->c[k], measured, k == FC_CAL_TRACK ? &def : &out->c[FC_CAL_TRACK]);
     }

@@ -107,7 +107,14 @@ void fc_every_track(const struct fc_member *m, uint32_t n, const struct fc_calib
         else
             a = mid + 1;
     }
-    *hi = a;
+    /* or the day before, when its chance of a miss is nearer 10% (a
+     * whole day's step: fc_eta's ends are chosen so too) */
+    double miss_at = 0, miss_before = 0;
+    for (uint32_t i = 0; i < n && a > 1 && a - 1 >= *eta; i++) {
+        miss_at += 1 - fc_p_by(m[i].fit, cal, m[i].remaining, a);
+        miss_before += 1 - fc_p_by(m[i].fit, cal, m[i].remaining, a - 1);
+    }
+    *hi = a > 1 && a - 1 >= *eta && fabs(miss_before - 0.10) < fabs(miss_at - 0.10) ? a - 1 : a;
 }
 
 /* ---- two lanes: the caller and a helper thread --------------------------- */

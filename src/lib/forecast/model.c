@@ -502,6 +502,31 @@ double fc_eta_exact(const struct fc_fit *f, tr_day as_of, double remaining)
     return g1 > g0 ? d - 1 + (remaining - g0) / (g1 - g0) : d;
 }
 
+/* The interval's ends in whole days: a date is a whole day, so the chance
+ * of a crossing before the first day of the interval (after its last) is
+ * a step function of it; first_day gives the first day whose chance is
+ * not under 10%, and these take it or its neighbour, whichever brings
+ * that chance nearer 10%.  (Always taking first_day's would leave less
+ * than 10% out on each side, far less when the interval is a few days
+ * wide.) */
+static int32_t nearest_low(const struct fc_fit *f, const struct fc_calib *c, double remaining, int32_t d)
+{
+    if (d < 1 || d >= TR_FORECAST_HORIZON)
+        return d;
+    double before = d > 1 ? fc_p_by(f, c, remaining, d - 1) : 0;   /* P(crossed before d) */
+    double after = fc_p_by(f, c, remaining, d);                     /* P(crossed before d + 1) */
+    return fabs(after - 0.1) < fabs(before - 0.1) ? d + 1 : d;
+}
+
+static int32_t nearest_high(const struct fc_fit *f, const struct fc_calib *c, double remaining, int32_t d)
+{
+    if (d <= 1)
+        return d;
+    double miss = 1 - fc_p_by(f, c, remaining, d);         /* P(not crossed by d) */
+    double miss_before = 1 - fc_p_by(f, c, remaining, d - 1);
+    return fabs(miss_before - 0.1) < fabs(miss - 0.1) ? d - 1 : d;
+}
+
 void fc_eta(const struct fc_fit *f, const struct fc_calib *c, tr_day as_of, double remaining,
             int32_t *eta, int32_t *lo, int32_t *hi)
 {
@@ -514,8 +539,8 @@ void fc_eta(const struct fc_fit *f, const struct fc_calib *c, tr_day as_of, doub
         return;
     }
     int32_t mid = model_day(f, as_of, remaining);
-    *lo = first_day(f, c, FC_Q90, remaining);
-    *hi = first_day(f, c, FC_Q10, remaining);
+    *lo = nearest_low(f, c, remaining, first_day(f, c, FC_Q90, remaining));
+    *hi = nearest_high(f, c, remaining, first_day(f, c, FC_Q10, remaining));
     if (*lo > 0 && mid > 0 && *lo > mid)
         *lo = mid;
     if (mid > 0 && *hi > 0 && *hi < mid)
