@@ -98,9 +98,14 @@ static void head(struct page *pg, const char *title)
         html_printf(h, "<form action=\"%ssearch\" method=\"get\" role=\"search\"><input type=\"search\" "
                        "name=\"q\" placeholder=\"Artist, release or track\" aria-label=\"Search\">"
                        "<button>Search</button></form>", pg->root);
-    html_raw(h, "<span class=\"asof\">data to ");
-    html_day(h, pg->p->last_day);
-    html_raw(h, " (UTC)</span></div></header><main class=\"in\">");
+    /* a live page's script says the day from its shard */
+    html_raw(h, "<span class=\"asof\" id=\"tr-asof\">");
+    if (!pg->live) {
+        html_raw(h, "data to ");
+        html_day(h, pg->p->last_day);
+        html_raw(h, " (UTC)");
+    }
+    html_raw(h, "</span></div></header><main class=\"in\">");
 }
 
 static void foot(struct page *pg)
@@ -111,18 +116,34 @@ static void foot(struct page *pg)
                 "</div></footer>\n<script type=\"application/json\" id=\"tr-data\">");
     html_raw(h, "{\"plots\":[");
     html_rawn(h, pg->plots.data ? pg->plots.data : "", pg->plots.len);
-    html_raw(h, "]}");
+    html_raw(h, "]");
+    char shard[64];
+    if (pg->live) {
+        web_shard_name(shard, sizeof shard, pg->type, pg->index);
+        html_printf(h, ",\"shard\":\"%s\",\"type\":\"%s\",\"id\":", shard, tr_subject_type_name(pg->type));
+        html_json_string(h, page_subject_id(pg->p->cat, pg->type, pg->index));
+    }
+    html_raw(h, "}");
     if (pg->plots.failed)
         h->failed = true;
-    html_printf(h, "</script>\n<script src=\"%sassets/uplot.js\"></script>"
-                   "<script src=\"%sassets/app.js\"></script></body></html>\n", pg->root, pg->root);
+    html_printf(h, "</script>\n<script src=\"%sassets/uplot.js\"></script>", pg->root);
+    if (pg->live)
+        html_printf(h, "<script src=\"%sdata/%s.js\"></script>", pg->root, shard);
+    html_printf(h, "<script src=\"%sassets/app.js\"></script></body></html>\n", pg->root);
 }
 
 void page_start(struct page *pg, const struct web_pages *p, struct html *h,
                        const char *root, const char *title)
 {
-    *pg = (struct page){p, h, root, {0}};
+    *pg = (struct page){p, h, root, {0}, false, TR_SUBJECT_TRACK, 0};
     head(pg, title);
+}
+
+void page_start_subject(struct page *pg, const struct web_pages *p, struct html *h,
+                        enum tr_subject_type t, uint32_t i)
+{
+    *pg = (struct page){p, h, "../", {0}, p->mode == WEB_STATIC, t, i};
+    head(pg, page_subject_name(p->cat, t, i));
 }
 
 int page_end(struct page *pg, struct tr_error *err)
@@ -381,12 +402,12 @@ static void marks_json(struct html *d, const struct web_pages *p, const uint32_t
  * totals at which the next threshold is reached at the late and the early
  * end of its 80% interval (straight lines from the last total), drawn to
  * the late end (or the expected day when the interval has no late end). */
-static bool forecast_range(struct html *d, const struct tr_point *pts, size_t n, const struct tr_forecast *f)
+bool page_forecast_range(struct html *d, tr_day last, uint64_t value, const struct tr_forecast *f)
 {
-    tr_day last = pts[n - 1].day, early = f->eta_low, late = f->eta_high != TR_DAY_NONE ? f->eta_high : f->eta;
+    tr_day early = f->eta_low, late = f->eta_high != TR_DAY_NONE ? f->eta_high : f->eta;
     if (early == TR_DAY_NONE || late == TR_DAY_NONE || early <= last || late < early)
         return false;
-    double v0 = (double)pts[n - 1].value, gap = (double)f->threshold - v0;
+    double v0 = (double)value, gap = (double)f->threshold - v0;
     tr_day xs[3] = {last, early, late};
     size_t nx = late > early ? 3 : 2;
     html_raw(d, ",\"ahead\":{\"x\":[");
@@ -419,7 +440,7 @@ void page_plots(struct page *pg, const struct tr_point *pts, size_t n, const uin
                 int mark_kind, const struct tr_forecast *f)
 {
     struct html *h = pg->h, *d = &pg->plots;
-    if (n < 2) {
+    if (n < 2 && !pg->live) {
         html_raw(h, "<p class=\"empty\">Not enough data to plot yet.</p>");
         return;
     }
@@ -429,9 +450,11 @@ void page_plots(struct page *pg, const struct tr_point *pts, size_t n, const uin
     if (d->len)
         html_raw(d, ",");
     html_raw(d, "{\"el\":\"plot-total\",\"gains_el\":\"plot-gains\",\"label\":\"total\",\"x0\":");
-    html_int(d, pts[0].day);
+    html_int(d, n ? pts[0].day : 0);
     html_raw(d, ",\"y0\":");
-    html_int(d, (int64_t)pts[0].value);
+    html_int(d, n ? (int64_t)pts[0].value : 0);
+    if (!n)
+        html_raw(d, ",\"none\":true");
     bool gaps = false;
     for (size_t i = 1; i < n && !gaps; i++)
         gaps = pts[i].day - pts[i - 1].day != 1;
@@ -452,12 +475,13 @@ void page_plots(struct page *pg, const struct tr_point *pts, size_t n, const uin
     }
     html_raw(d, "],\"marks\":");
     marks_json(d, pg->p, ev, n_ev, mark_kind, pts, n);
-    bool ahead = f && forecast_range(d, pts, n, f);
+    bool ahead = !pg->live && f && page_forecast_range(d, pts[n - 1].day, pts[n - 1].value, f);
     html_raw(d, "}");
     html_raw(h, "<h2>Total streams</h2><div class=\"plot\" id=\"plot-total\"></div>"
                 "<p class=\"plotnote\">Cumulative streams per UTC day.<span class=\"legendkey\"></span>milestone");
-    if (ahead)
-        html_raw(h, "<span class=\"legendkey band\"></span>the next milestone as forecast (80% range)");
+    if (ahead || pg->live)   /* a live page's script shows it when it draws the range */
+        html_printf(h, "<span id=\"tr-band-key\"%s><span class=\"legendkey band\"></span>the next milestone "
+                       "as forecast (80%% range)</span>", ahead ? "" : " hidden");
     html_raw(h, "<noscript> (the plot needs JavaScript; every figure is in the tables)</noscript></p>"
                 "<h2>Daily gains</h2><div class=\"plot\" id=\"plot-gains\"></div>");
 }

@@ -99,6 +99,10 @@ void page_almost_there(struct page *pg)
 
 void page_next_milestones(struct page *pg, enum tr_subject_type t, uint32_t i)
 {
+    if (pg->live) {   /* the script draws them from the page's shard */
+        html_raw(pg->h, "<div id=\"tr-next\"></div>");
+        return;
+    }
     size_t n;
     const uint32_t *f = web_csr_get(&pg->p->forecasts_of[t], i, &n);
     if (!n)

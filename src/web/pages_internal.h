@@ -56,18 +56,42 @@ extern const char *const web_type_dir[3];
 void web_link_segment(struct html *h, enum web_mode mode, const char *id);
 
 /* One page being written: where it sits (root: the way back to the site's
- * top, "" or "../"), and the plots its script draws (page data "plots"). */
+ * top, "" or "../"), and the plots its script draws (page data "plots").
+ * On the static site a subject's page (live) takes its daily figures from
+ * its data shard (below). */
 struct page {
     const struct web_pages *p;
     struct html *h;
     const char *root;
     struct html plots;       /* the plots' JSON objects, comma-separated */
+    bool live;               /* static subject page: figures from its shard */
+    enum tr_subject_type type;
+    uint32_t index;
 };
 
-/* The frame: head, top bar, and at the end the page data and scripts. */
+/* The frame: head, top bar, and at the end the page data and scripts.
+ * page_start_subject: a subject's page (live on the static site). */
 void page_start(struct page *pg, const struct web_pages *p, struct html *h, const char *root,
                 const char *title);
+void page_start_subject(struct page *pg, const struct web_pages *p, struct html *h,
+                        enum tr_subject_type t, uint32_t i);
 int page_end(struct page *pg, struct tr_error *err);
+
+/* ---- the static site's daily data (site_data.c) ---------------------------
+ * A static page changes only when its subject's rarely-changing facts do
+ * (names, milestones and claims, chart runs) or its plotted series moves
+ * past its tail day: the page holds the series before web_tail_from, and
+ * data/TYPE/SHARD.js holds, for WEB_SHARD_SIZE subjects of a type (by
+ * catalog index), the daily figures, the series from the tail day on and
+ * the forecasts; a run rewrites every shard, and only the pages whose
+ * facts or tail day moved (docs/dashboard.md).  A subject's tail day comes
+ * round every WEB_TAIL_DAYS days, on a day of its own (by index), so each
+ * day about 1/WEB_TAIL_DAYS of the pages is rewritten. */
+#define WEB_SHARD_SIZE 256
+#define WEB_TAIL_DAYS 32
+tr_day web_tail_from(tr_day last, uint32_t index);
+/* "tracks/12": the shard of subject i of type t (no extension). */
+void web_shard_name(char *buf, size_t size, enum tr_subject_type t, uint32_t i);
 
 const char *page_subject_name(const struct tr_catalog *c, enum tr_subject_type t, uint32_t i);
 const char *page_subject_id(const struct tr_catalog *c, enum tr_subject_type t, uint32_t i);
@@ -87,9 +111,14 @@ void page_events_section(struct page *pg, const uint32_t *ev, size_t n, bool sho
                     const char *title);
 
 /* The totals plot, with markers for the events ev[0..n_ev) of mark_kind,
- * and the daily gains plot, of pts[0..n). */
+ * and the daily gains plot, of pts[0..n) (on a live page the series before
+ * its tail day; the script adds the tail and the forecast range). */
 void page_plots(struct page *pg, const struct tr_point *pts, size_t n, const uint32_t *ev, size_t n_ev,
                 int mark_kind, const struct tr_forecast *f);
+/* The forecast range ahead of a series ending at (last, value), as the
+ * JSON member ',"ahead":{...}' of a plot; false (nothing written) when
+ * the forecast has no range ahead of it. */
+bool page_forecast_range(struct html *d, tr_day last, uint64_t value, const struct tr_forecast *f);
 
 /* The forecast of a subject's next milestone of this kind, or NULL. */
 const struct tr_forecast *web_forecast_of(const struct web_pages *p, enum tr_subject_type t, uint32_t i,

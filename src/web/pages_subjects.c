@@ -9,6 +9,14 @@
 
 #define RECENT_DAYS 14
 
+/* What a static page says where its script fills in the daily figures. */
+static void live_note(struct html *h)
+{
+    html_raw(h, "<noscript><p class=\"muted\">On the static site the daily figures, the plots, the recent "
+                "days and the forecasts come from the site's data files and need JavaScript; the "
+                "milestones, claims and posts below do not.</p></noscript>");
+}
+
 static void title_block(struct page *pg, const char *kind, enum tr_subject_type t, uint32_t i)
 {
     html_printf(pg->h, "<h1><span class=\"kind\">%s</span>", kind);
@@ -59,7 +67,7 @@ int web_page_track(const struct web_pages *p, uint32_t track, const struct tr_po
     const struct tr_catalog *c = p->cat;
     const struct tr_track *t = &c->tracks[track];
     struct page pg;
-    page_start(&pg, p, out, "../", page_subject_name(c, TR_SUBJECT_TRACK, track));
+    page_start_subject(&pg, p, out, TR_SUBJECT_TRACK, track);
     struct html *h = out;
     title_block(&pg, "track", TR_SUBJECT_TRACK, track);
     html_raw(h, "<p class=\"sub\">by ");
@@ -84,7 +92,14 @@ int web_page_track(const struct web_pages *p, uint32_t track, const struct tr_po
     struct web_status st = web_status_of(hist, n);
     size_t n_ev;
     const uint32_t *ev = web_csr_get(&p->events_of[TR_SUBJECT_TRACK], track, &n_ev);
-    if (st.date == TR_DAY_NONE) {
+    if (pg.live) {
+        /* hist is the series before the tail day; the script adds the rest */
+        html_raw(h, "<div class=\"stats\" id=\"tr-stats\">");
+        page_stat_count(h, "milestones", "milestones", n_ev, NULL);
+        html_raw(h, "</div>");
+        live_note(h);
+        page_plots(&pg, hist, n, ev, n_ev, TR_MS_TRACK_TOTAL, NULL);
+    } else if (st.date == TR_DAY_NONE) {
         html_raw(h, "<p class=\"empty\">No play counts yet.</p>");
     } else {
         html_raw(h, "<div class=\"stats\">");
@@ -103,7 +118,9 @@ int web_page_track(const struct web_pages *p, uint32_t track, const struct tr_po
     html_raw(h, "<div class=\"cols\"><div>");
     page_events_section(&pg, ev, n_ev, false, "Milestones");
     html_raw(h, "</div><div>");
-    if (n)
+    if (pg.live)
+        html_raw(h, "<div id=\"tr-recent\"></div>");
+    else if (n)
         page_recent_table(h, hist, n, RECENT_DAYS);
     int rc = 0;
     chart_runs(&pg, track, err, &rc);
@@ -144,6 +161,11 @@ static void every_track_table(struct page *pg, const struct tr_release *r, const
         html_printf(h, "<tr%s><td class=\"num\" data-v=\"%u\">%u</td><td>", k == slow ? " class=\"slowest\"" : "",
                     k + 1, k + 1);
         page_link_to(pg, TR_SUBJECT_TRACK, r->tracks[k]);
+        if (pg->live) {   /* the script fills the figures in */
+            html_raw(h, "</td><td class=\"num\"></td><td class=\"num\"></td><td class=\"num\"></td>"
+                        "<td class=\"num\"></td></tr>");
+            continue;
+        }
         if (k == slow)
             html_raw(h, "<span class=\"tag\">holds it back</span>");
         if (st[k].date == TR_DAY_NONE) {
@@ -224,7 +246,7 @@ int web_page_release(const struct web_pages *p, uint32_t release, const struct w
     const struct tr_release *r = &c->releases[release];
     struct page pg;
     struct tr_error err = {0};
-    page_start(&pg, p, out, "../", page_subject_name(c, TR_SUBJECT_RELEASE, release));
+    page_start_subject(&pg, p, out, TR_SUBJECT_RELEASE, release);
     struct html *h = out;
     title_block(&pg, r->type != TR_RELEASE_UNKNOWN ? tr_release_type_name(r->type) : "release",
                 TR_SUBJECT_RELEASE, release);
@@ -238,16 +260,18 @@ int web_page_release(const struct web_pages *p, uint32_t release, const struct w
 
     uint64_t total = 0;
     struct web_status all = {0, 0, TR_DAY_NONE, TR_DAY_NONE};
-    for (uint32_t k = 0; k < r->n_tracks; k++)
+    for (uint32_t k = 0; !pg.live && k < r->n_tracks; k++)
         total += tracks[k].total;
     if (n_sum)
         all = web_status_of(sum, n_sum);
-    uint32_t slow = slowest_track(r, tracks);
+    /* a live page's script marks the slowest track and fills the figures */
+    uint32_t slow = pg.live ? TR_NONE : slowest_track(r, tracks);
     size_t n_ev;
     const uint32_t *ev = web_csr_get(&p->events_of[TR_SUBJECT_RELEASE], release, &n_ev);
-    html_raw(h, "<div class=\"stats\">");
-    page_stat_count(h, "total", "total streams, all tracks", total, NULL);
-    if (n_sum > 1)
+    html_raw(h, pg.live ? "<div class=\"stats\" id=\"tr-stats\">" : "<div class=\"stats\">");
+    if (!pg.live)
+        page_stat_count(h, "total", "total streams, all tracks", total, NULL);
+    if (n_sum > 1 && !pg.live)
         page_stat_gain(h, &all);
     if (slow != TR_NONE) {
         page_stat_next(h, p, TR_MS_EVERY_TRACK, tracks[slow].total, "every track ");
@@ -281,6 +305,8 @@ int web_page_release(const struct web_pages *p, uint32_t release, const struct w
         html_raw(h, "</div></div>");
     }
     html_raw(h, "</div>");
+    if (pg.live)
+        live_note(h);
     every_track_table(&pg, r, tracks, slow);
     page_plots(&pg, sum, n_sum, ev, n_ev, TR_MS_EVERY_TRACK,
                web_forecast_of(p, TR_SUBJECT_RELEASE, release, TR_MS_RELEASE_TOTAL));
@@ -306,8 +332,9 @@ static void songs_table(struct page *pg, const uint32_t *tracks, size_t n, const
     }
     for (size_t i = 0; i < n; i++)
         order[i] = i;
-    /* by total, highest first (an insertion sort keeps equal ones in catalog order) */
-    for (size_t i = 1; i < n; i++)
+    /* by total, highest first (an insertion sort keeps equal ones in catalog
+     * order); a live page's script fills the figures in and sorts */
+    for (size_t i = 1; i < n && st; i++)
         for (size_t j = i; j > 0 && st[order[j]].total > st[order[j - 1]].total; j--) {
             size_t t = order[j];
             order[j] = order[j - 1];
@@ -325,6 +352,10 @@ static void songs_table(struct page *pg, const uint32_t *tracks, size_t n, const
         const uint32_t *rel = web_csr_get(&p->track_releases, tracks[k], &n_rel);
         if (n_rel)
             page_link_to(pg, TR_SUBJECT_RELEASE, rel[0]);
+        if (pg->live) {
+            html_raw(h, "</td><td class=\"num\"></td><td class=\"num\"></td><td class=\"num\"></td></tr>");
+            continue;
+        }
         if (st[k].date == TR_DAY_NONE) {
             html_raw(h, "</td><td class=\"num\" data-v=\"\">no data</td><td class=\"num\" data-v=\"\"></td><td></td></tr>");
             continue;
@@ -371,7 +402,7 @@ int web_page_artist(const struct web_pages *p, uint32_t artist, const struct web
     const struct tr_artist *a = &c->artists[artist];
     struct page pg;
     struct tr_error err = {0};
-    page_start(&pg, p, out, "../", page_subject_name(c, TR_SUBJECT_ARTIST, artist));
+    page_start_subject(&pg, p, out, TR_SUBJECT_ARTIST, artist);
     struct html *h = out;
     title_block(&pg, "artist", TR_SUBJECT_ARTIST, artist);
     html_raw(h, "<p class=\"sub\">");
@@ -392,8 +423,8 @@ int web_page_artist(const struct web_pages *p, uint32_t artist, const struct web
     size_t n_tracks, n_ev;
     const uint32_t *tr = web_pages_artist_tracks(p, artist, &n_tracks);
     const uint32_t *ev = web_csr_get(&p->events_of[TR_SUBJECT_ARTIST], artist, &n_ev);
-    html_raw(h, "<div class=\"stats\">");
-    if (n_sum) {
+    html_raw(h, pg.live ? "<div class=\"stats\" id=\"tr-stats\">" : "<div class=\"stats\">");
+    if (n_sum && !pg.live) {
         struct web_status all = web_status_of(sum, n_sum);
         page_stat_count(h, "total", "total streams, all songs", all.total, NULL);
         if (n_sum > 1)
@@ -402,10 +433,12 @@ int web_page_artist(const struct web_pages *p, uint32_t artist, const struct web
     }
     page_stat_count(h, "tracks", "tracks", n_tracks, NULL);
     html_raw(h, "</div>");
+    if (pg.live)
+        live_note(h);
     page_plots(&pg, sum, n_sum, ev, n_ev, TR_MS_ARTIST_TOTAL,
                web_forecast_of(p, TR_SUBJECT_ARTIST, artist, TR_MS_ARTIST_TOTAL));
     page_next_milestones(&pg, TR_SUBJECT_ARTIST, artist);
-    songs_table(&pg, tr, n_tracks, tracks);
+    songs_table(&pg, tr, n_tracks, pg.live ? NULL : tracks);
     releases_table(&pg, artist);
     page_events_section(&pg, ev, n_ev, false, "Milestones");
     page_awards(&pg, TR_SUBJECT_ARTIST, artist);

@@ -2,16 +2,17 @@
  * site.c: the static site (web/site.h).
  *
  * One pass over the store's series, a group of recordings at a time,
- * writes each track's page while its history is at hand and adds the
- * recording's daily values (carried forward) into its releases' and
- * artists' per-day sums; a second pass writes the release and artist
- * pages from those sums, then the home page and the assets.  Every file
- * goes through one function that compares its hash with the manifest's
- * and writes only what changed.
+ * keys each track's page while its history is at hand (site_data.h),
+ * writes it when the key moved, adds the track's entry to its data shard,
+ * and adds the recording's daily values (carried forward) into its
+ * releases' and artists' per-day sums; a second pass does the same for
+ * the release and artist pages from those sums; then the shards, the home
+ * page and the assets.  The manifest keeps each file's key: a page's is
+ * its site_page_key, any other file's the hash of its bytes.
  */
 #include "web/site.h"
 #include "web/assets.h"
-#include "web/pages_internal.h"
+#include "web/site_data.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -23,9 +24,10 @@
 #include <xxhash.h>
 
 #define MANIFEST ".trackrecord-site"
-#define MANIFEST_MAGIC "trackrecord-site 1\n"
+#define MANIFEST_MAGIC "trackrecord-site 2\n"
 
-/* A file of the site: the hash of its path and of its bytes. */
+/* A file of the site: the hash of its path, and its key (a page's
+ * site_page_key, else the hash of its bytes). */
 struct entry {
     uint64_t path, content;
 };
@@ -53,6 +55,9 @@ struct site {
     struct sum *release_sum, *artist_sum;
     tr_day first, last;          /* the store's days */
     uint32_t *stamp;             /* per release/artist: last series added */
+    uint64_t facts;              /* site_facts */
+    struct html *shards[3];      /* per subject type: its data shards' entries */
+    size_t n_shards[3];
     struct tr_error *err;
 };
 
@@ -118,11 +123,11 @@ static bool unchanged(const struct site *s, uint64_t path, uint64_t content)
     return lo < s->n_old && s->old[lo].path == path && s->old[lo].content == content;
 }
 
-/* Writes rel (a path under the site's directory) unless the last run
- * wrote the same bytes there. */
-static int put_file(struct site *s, const char *rel, const char *data, size_t len)
+/* Records rel (a path under the site's directory) with its key in this
+ * run's manifest; *same: the last run wrote it with the same key. */
+static int keep(struct site *s, const char *rel, uint64_t key, bool *same)
 {
-    uint64_t ph = XXH3_64bits(rel, strlen(rel)), ch = XXH3_64bits(data, len);
+    uint64_t ph = XXH3_64bits(rel, strlen(rel));
     if (s->n_now == s->cap_now) {
         size_t cap = s->cap_now ? s->cap_now * 2 : 4096;
         struct entry *e = realloc(s->now, cap * sizeof *e);
@@ -131,10 +136,15 @@ static int put_file(struct site *s, const char *rel, const char *data, size_t le
         s->now = e;
         s->cap_now = cap;
     }
-    s->now[s->n_now++] = (struct entry){ph, ch};
+    s->now[s->n_now++] = (struct entry){ph, key};
     s->st.files++;
-    if (unchanged(s, ph, ch))
-        return 0;
+    *same = unchanged(s, ph, key);
+    return 0;
+}
+
+/* Writes data as rel, beside its place and renamed over it. */
+static int write_file(struct site *s, const char *rel, const char *data, size_t len)
+{
     char path[4096], tmp[4200];
     snprintf(path, sizeof path, "%s/%s", s->dir, rel);
     snprintf(tmp, sizeof tmp, "%s.tmp", path);
@@ -164,6 +174,14 @@ static int put_file(struct site *s, const char *rel, const char *data, size_t le
     return 0;
 }
 
+/* Writes rel unless the last run wrote the same bytes there. */
+static int put_file(struct site *s, const char *rel, const char *data, size_t len)
+{
+    bool same;
+    int rc = keep(s, rel, XXH3_64bits(data, len), &same);
+    return rc || same ? rc : write_file(s, rel, data, len);
+}
+
 /* Writes the page in s->page as rel. */
 static int put_page(struct site *s, const char *rel)
 {
@@ -183,6 +201,72 @@ static const char *subject_file(struct site *s, enum tr_subject_type t, uint32_t
     snprintf(s->path, sizeof s->path, "%s/%s.html", web_type_dir[t], name.data ? name.data : "");
     html_free(&name);
     return s->path;
+}
+
+/* Adds subject i's entry to its data shard. */
+static int shard_add(struct site *s, enum tr_subject_type t, uint32_t i, const struct tr_point *pts, size_t n,
+                     size_t n_past, const struct web_status *rows, size_t n_rows)
+{
+    struct html *d = &s->shards[t][i / WEB_SHARD_SIZE];
+    if (d->len)
+        html_raw(d, ",");
+    site_entry(d, s->p, t, i, pts, n, n_past, rows, n_rows);
+    return d->failed ? tr_error_set(s->err, TR_ENOMEM, "out of memory") : 0;
+}
+
+/* Subject i's page, written when its key moved, and its shard entry,
+ * from its whole series pts[0..n) and, for a release or an artist, its
+ * listed tracks' figures rows[0..n_rows). */
+static int put_subject(struct site *s, enum tr_subject_type t, uint32_t i, const struct tr_point *pts,
+                       size_t n, const struct web_status *rows, size_t n_rows)
+{
+    const struct web_pages *p = s->p;
+    tr_day tail = web_tail_from(p->last_day, i);
+    size_t n_past = n;
+    while (n_past > 0 && pts[n_past - 1].day >= tail)
+        n_past--;
+    uint64_t key;
+    bool same = false;
+    int rc = site_page_key(p, s->facts, t, i, pts, n_past, &key, s->err);
+    const char *rel = subject_file(s, t, i);
+    if (!rc)
+        rc = keep(s, rel, key, &same);
+    if (!rc && !same) {
+        rc = t == TR_SUBJECT_TRACK ? web_page_track(p, i, pts, n_past, &s->page, s->err)
+           : t == TR_SUBJECT_RELEASE ? web_page_release(p, i, rows, pts, n_past, &s->page)
+                                     : web_page_artist(p, i, rows, pts, n_past, &s->page);
+        if (!rc && s->page.failed)
+            rc = TR_ENOMEM;
+        if (rc && !s->err->code)
+            tr_error_set(s->err, rc, "out of memory writing %s", rel);
+        if (!rc)
+            rc = write_file(s, rel, s->page.data ? s->page.data : "", s->page.len);
+        html_reset(&s->page);
+    }
+    return rc ? rc : shard_add(s, t, i, pts, n, n_past, rows, n_rows);
+}
+
+/* Writes the data shards: data/TYPE/K.js, each a script that files its
+ * entries under window.TR_DATA["TYPE/K"] (pages load it by <script src>,
+ * which works from file:// where fetch does not). */
+static int write_shards(struct site *s)
+{
+    int rc = 0;
+    for (int t = 0; t < 3 && !rc; t++)
+        for (size_t k = 0; k < s->n_shards[t] && !rc; k++) {
+            char name[64], rel[128];
+            web_shard_name(name, sizeof name, (enum tr_subject_type)t, (uint32_t)(k * WEB_SHARD_SIZE));
+            snprintf(rel, sizeof rel, "data/%s.js", name);
+            struct html *d = &s->shards[t][k];
+            html_printf(&s->page, "(window.TR_DATA=window.TR_DATA||{})[\"%s\"]={\"asof\":", name);
+            html_int(&s->page, s->p->last_day == TR_DAY_NONE ? -1 : s->p->last_day);
+            html_raw(&s->page, ",\"s\":{");
+            html_rawn(&s->page, d->data ? d->data : "", d->len);
+            html_raw(&s->page, "}};\n");
+            html_free(d);
+            rc = put_page(s, rel);
+        }
+    return rc;
 }
 
 static int sum_add(struct site *s, struct sum *sum, const struct tr_point *p, size_t n)
@@ -238,9 +322,7 @@ static int on_history(void *ctx, uint32_t series, const struct tr_point *p, size
     for (size_t k = 0; k < n_tracks && !rc; k++) {
         uint32_t t = tracks[k];
         s->status[t] = web_status_of(p, n);
-        rc = web_page_track(wp, t, p, n, &s->page, s->err);
-        if (!rc)
-            rc = put_page(s, subject_file(s, TR_SUBJECT_TRACK, t));
+        rc = put_subject(s, TR_SUBJECT_TRACK, t, p, n, NULL, 0);
         /* each release and artist counts the recording once */
         size_t n_rel, n_art;
         const uint32_t *rel = web_csr_get(&wp->track_releases, t, &n_rel);
@@ -283,11 +365,8 @@ static int write_tracks(struct site *s)
     web_csr_free(&sc.series_tracks);
     /* tracks with no data at all still get a page */
     for (uint32_t t = 0; !rc && t < c->n_tracks; t++)
-        if (s->status[t].date == TR_DAY_NONE) {
-            rc = web_page_track(s->p, t, NULL, 0, &s->page, s->err);
-            if (!rc)
-                rc = put_page(s, subject_file(s, TR_SUBJECT_TRACK, t));
-        }
+        if (s->status[t].date == TR_DAY_NONE)
+            rc = put_subject(s, TR_SUBJECT_TRACK, t, NULL, 0, NULL, 0);
     return rc;
 }
 
@@ -313,12 +392,8 @@ static int write_releases(struct site *s)
         s->release_sum[r].missing = missing;
         struct tr_point *sum;
         size_t n = sum_points(s, &s->release_sum[r], &sum);
-        rc = web_page_release(s->p, r, st, sum, n, &s->page);
+        rc = put_subject(s, TR_SUBJECT_RELEASE, r, sum, n, st, rel->n_tracks);
         free(sum);
-        if (!rc)
-            rc = put_page(s, subject_file(s, TR_SUBJECT_RELEASE, r));
-        else
-            tr_error_set(s->err, rc, "out of memory writing a page");
         free(s->release_sum[r].day);
         s->release_sum[r].day = NULL;
     }
@@ -349,12 +424,8 @@ static int write_artists(struct site *s)
         s->artist_sum[a].missing = missing;
         struct tr_point *sum;
         size_t n = sum_points(s, &s->artist_sum[a], &sum);
-        rc = web_page_artist(s->p, a, st, sum, n, &s->page);
+        rc = put_subject(s, TR_SUBJECT_ARTIST, a, sum, n, st, n_tracks);
         free(sum);
-        if (!rc)
-            rc = put_page(s, subject_file(s, TR_SUBJECT_ARTIST, a));
-        else
-            tr_error_set(s->err, rc, "out of memory writing a page");
         free(s->artist_sum[a].day);
         s->artist_sum[a].day = NULL;
     }
@@ -364,7 +435,8 @@ static int write_artists(struct site *s)
 
 static int make_dirs(struct site *s)
 {
-    static const char *const sub[] = {"", "/tracks", "/releases", "/artists", "/assets"};
+    static const char *const sub[] = {"", "/tracks", "/releases", "/artists", "/assets", "/data",
+                                      "/data/tracks", "/data/releases", "/data/artists"};
     for (size_t i = 0; i < sizeof sub / sizeof *sub; i++) {
         char path[4096];
         snprintf(path, sizeof path, "%s%s", s->dir, sub[i]);
@@ -406,8 +478,15 @@ static int write_all(struct site *s)
     s->release_sum = calloc(c->n_releases + 1, sizeof *s->release_sum);
     s->artist_sum = calloc(c->n_artists + 1, sizeof *s->artist_sum);
     s->stamp = calloc((size_t)c->n_releases + c->n_artists + 1, sizeof *s->stamp);
-    if (!s->status || !s->release_sum || !s->artist_sum || !s->stamp)
+    const uint32_t counts[3] = {c->n_tracks, c->n_releases, c->n_artists};
+    for (int t = 0; t < 3; t++) {
+        s->n_shards[t] = (counts[t] + WEB_SHARD_SIZE - 1) / WEB_SHARD_SIZE;
+        s->shards[t] = calloc(s->n_shards[t] + 1, sizeof *s->shards[t]);
+    }
+    if (!s->status || !s->release_sum || !s->artist_sum || !s->stamp || !s->shards[0] || !s->shards[1] ||
+        !s->shards[2])
         return tr_error_set(s->err, TR_ENOMEM, "out of memory");
+    s->facts = site_facts(s->p);
     for (uint32_t t = 0; t < c->n_tracks; t++)
         s->status[t] = (struct web_status){0, 0, TR_DAY_NONE, TR_DAY_NONE};
     for (uint32_t r = 0; r < c->n_releases; r++)
@@ -418,12 +497,13 @@ static int write_all(struct site *s)
         rc = write_tracks(s);
     else
         for (uint32_t t = 0; !rc && t < c->n_tracks; t++)
-            if (!(rc = web_page_track(s->p, t, NULL, 0, &s->page, s->err)))
-                rc = put_page(s, subject_file(s, TR_SUBJECT_TRACK, t));
+            rc = put_subject(s, TR_SUBJECT_TRACK, t, NULL, 0, NULL, 0);
     if (!rc)
         rc = write_releases(s);
     if (!rc)
         rc = write_artists(s);
+    if (!rc)
+        rc = write_shards(s);
     if (!rc && !(rc = web_page_home(s->p, &s->page, s->err)))
         rc = put_page(s, "index.html");
     for (const struct web_asset *a = web_assets; !rc && a->name; a++) {
@@ -448,6 +528,11 @@ int web_site_write(struct tr_store *store, const char *dir, const struct web_sit
             free(s.release_sum[r].day);
         for (uint32_t a = 0; s.artist_sum && a < s.p->cat->n_artists; a++)
             free(s.artist_sum[a].day);
+    }
+    for (int t = 0; t < 3; t++) {
+        for (size_t k = 0; s.shards[t] && k < s.n_shards[t]; k++)
+            html_free(&s.shards[t][k]);
+        free(s.shards[t]);
     }
     free(s.release_sum);
     free(s.artist_sum);

@@ -81,7 +81,8 @@ async function runTarget(browser, t) {
   page.on('console', (m) => { if (m.type() === 'error') errors.push(`${page.url()}: ${m.text()}`); });
   page.on('pageerror', (e) => errors.push(`${page.url()}: ${e.message}`));
   const url = (kind, id) => (kind ? `${t.base}${kind}/${encodeURIComponent(id)}${t.ext}` : t.base + (t.ext ? 'index.html' : ''));
-  const api = t.api ? async (p) => (await fetch(t.base + 'api/v1/' + p)).json() : null;
+  // the static site's figures (drawn from its data files) are judged by the served API too
+  const api = t.api ? async (p) => (await fetch(t.api + 'api/v1/' + p)).json() : null;
   const figure = (name) => page.$eval(`[data-figure="${name}"]`, (e) => Number(e.dataset.v));
   const tag = `${t.name}:`;
 
@@ -145,6 +146,12 @@ async function runTarget(browser, t) {
     check(`${tag} ${rainy.name}'s total is the API's`, (await figure('total')) === a.total);
     check(`${tag} ${rainy.name}'s daily gain is the API's`, (await figure('gain')) === a.latest.gain, `${await figure('gain')} vs ${a.latest.gain}`);
   }
+  const recent = await page.$$eval('table.recent tbody tr', (trs) => trs.map((tr) => tr.cells[1].innerText));
+  check(`${tag} ${rainy.name}'s recent days end with its total`, recent.length > 0 && recent[0] === grouped(rainy.total), recent[0]);
+  const next = await page.$$eval('table.forecasts tbody tr', (trs) => trs.map((tr) => tr.innerText));
+  const soonest = rainy.next_milestones[0];
+  check(`${tag} ${rainy.name}'s next milestone is ${soonest.threshold / 1e6}M on ${soonest.eta}`,
+        next.length > 0 && next[0].includes(`${soonest.threshold / 1e6}M`) && next[0].includes(soonest.eta), next[0]);
   await page.screenshot({ path: `${args.out}/${t.name}-track.png`, fullPage: true });
 
   // an artist: the songs table sorts on a click
@@ -178,11 +185,12 @@ const browser = await chromium.launch({
 });
 let server = null;
 try {
-  const targets = [{ name: 'static', base: `file://${path.resolve(args.site)}/`, ext: '.html', api: false }];
+  const targets = [{ name: 'static', base: `file://${path.resolve(args.site)}/`, ext: '.html', api: null }];
   const hasServe = (() => { try { execFileSync(BIN, ['serve', '--help'], { stdio: 'ignore' }); return true; } catch { return false; } })();
   if (hasServe) {
     server = await startServer();
-    targets.unshift({ name: 'served', base: server.base, ext: '', api: true });
+    targets.unshift({ name: 'served', base: server.base, ext: '', api: server.base });
+    targets[1].api = server.base;
   } else {
     console.log('note: this build has no `serve`; the served pages are not checked');
   }

@@ -1,9 +1,12 @@
 /*
  * trackrecord's dashboard script: draws the plots (uPlot), sorts tables on
- * a click, copies post text.  Everything it draws comes from the page's own
- * <script type="application/json" id="tr-data">, so pages work from file://
- * as well as from `trackrecord serve`.  Without it the page still reads:
- * the tables come sorted and every figure is in the HTML.
+ * a click, copies post text.  What it draws comes from the page's own
+ * <script type="application/json" id="tr-data">, and on the static site's
+ * subject pages also from the page's data shard (data/TYPE/K.js, loaded by
+ * <script src> before this script, so pages work from file:// as well as
+ * from `trackrecord serve`): the daily figures, the tail of the series,
+ * the forecasts, which this script writes into the page.  Served pages read
+ * without it: the tables come sorted and every figure is in the HTML.
  */
 (function () {
   'use strict';
@@ -20,6 +23,25 @@
     return String(v);
   }
   function isoDay(sec) { return new Date(sec * 1000).toISOString().slice(0, 10); }
+  function dayText(d) { return d == null ? '-' : isoDay(d * DAY); }
+  function signed(v) { return (v < 0 ? '-' : '+') + groupFmt.format(Math.abs(v)); }
+  /* 80000000 as "80M", 2620000000 as "2.62B" (tr_count_format's way) */
+  var SUFFIXES = [[1e12, 'T'], [1e9, 'B'], [1e6, 'M'], [1e3, 'K']];
+  function countText(v) {
+    for (var i = 0; i < SUFFIXES.length; i++) {
+      var u = SUFFIXES[i][0];
+      if (v < u || v % (u / 100) !== 0) continue;
+      var whole = Math.floor(v / u), cents = (v % u) / (u / 100);
+      return whole + (cents === 0 ? '' : cents % 10 === 0 ? '.' + cents / 10 : '.' + String(cents).padStart(2, '0')) +
+             SUFFIXES[i][1];
+    }
+    return String(v);
+  }
+  function esc(s) {
+    return String(s).replace(/[&<>"']/g, function (c) {
+      return { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' }[c];
+    });
+  }
 
   function pageData() {
     var el = document.getElementById('tr-data');
@@ -77,6 +99,7 @@
   /* The page data's compact series: the first day and total, then each
    * day's step (1 unless given) and gain. */
   function decode(spec) {
+    if (!spec || spec.none) return { x: [], y: [] };
     var x = [spec.x0], y = [spec.y0];
     spec.dy.forEach(function (g, i) {
       x.push(x[i] + (spec.dx ? spec.dx[i] : 1));
@@ -85,11 +108,172 @@
     return { x: x, y: y };
   }
 
+  /* ---- the static site's subject pages: figures from the data shard ---- */
+
+  function stat(figure, v, text, label, cls) {
+    return '<div class="stat"><div class="v num' + (cls ? ' ' + cls : '') + '"' +
+           (figure ? ' data-figure="' + figure + '" data-v="' + v + '"' : '') + '>' + text +
+           '</div><div class="l">' + label + '</div></div>';
+  }
+  /* The gain stat of a series: its last step, "since" a skipped day. */
+  function gainStat(x, y) {
+    var n = x.length;
+    if (n < 2) return '';
+    var g = y[n - 1] - y[n - 2];
+    var label = x[n - 1] - x[n - 2] > 1 ? 'since ' + dayText(x[n - 2]) : 'daily gain, ' + dayText(x[n - 1]);
+    return stat('gain', g, signed(g), label, g < 0 ? 'neg' : 'pos');
+  }
+  function toGoStat(next, total, what) {
+    return next ? stat('to-go', next - total, grouped(next - total), 'to go to ' + what + countText(next)) : '';
+  }
+  function prependStats(html) {
+    var el = document.getElementById('tr-stats');
+    if (el) el.insertAdjacentHTML('afterbegin', html);
+  }
+
+  function recentTable(x, y) {
+    var el = document.getElementById('tr-recent');
+    if (!el || !x.length) return;
+    var rows = '';
+    for (var k = 0; k < 14 && k < x.length; k++) {
+      var i = x.length - 1 - k, gain = '';
+      if (i) {
+        var g = y[i] - y[i - 1];
+        gain = '<span class="' + (g < 0 ? 'neg' : '') + '">' + signed(g) + '</span>' +
+               (x[i] - x[i - 1] > 1 ? ' <span class="muted">(' + (x[i] - x[i - 1]) + ' days)</span>' : '');
+      }
+      rows += '<tr><td>' + dayText(x[i]) + '</td><td class="num">' + grouped(y[i]) + '</td><td class="num">' + gain +
+              '</td></tr>';
+    }
+    el.innerHTML = '<h2>Recent days</h2><table class="recent"><thead><tr><th>Date (UTC)</th>' +
+                   '<th class="num">Total</th><th class="num">Gain</th></tr></thead><tbody>' + rows + '</tbody></table>';
+  }
+
+  /* The next milestones table: rows [label, remaining, daily, eta, low, high, slowest]. */
+  function nextMilestones(rows, slowestLink) {
+    var el = document.getElementById('tr-next');
+    if (!el || !rows || !rows.length) return;
+    var body = rows.map(function (f) {
+      var what = esc(f[0]);
+      if (f[6] != null && slowestLink(f[6])) what += ' <span class="muted">last: ' + slowestLink(f[6]) + '</span>';
+      var eta = f[3] == null ? '<span class="muted">not within three years</span>'
+              : dayText(f[3]) + (f[4] != null || f[5] != null
+                  ? ' <span class="muted">(' + (f[4] != null ? dayText(f[4]) : '') + ' to ' +
+                    (f[5] != null ? dayText(f[5]) : 'later') + ')</span>' : '');
+      return '<tr><td>' + what + '</td><td class="num" data-v="' + f[1] + '">' + grouped(f[1]) + '</td>' +
+             '<td class="num" data-v="' + f[2] + '">' + grouped(f[2]) + '</td><td data-v="' +
+             (f[3] == null ? 2147483647 : f[3]) + '">' + eta + '</td></tr>';
+    }).join('');
+    el.innerHTML = '<h2>Next milestones <small>forecast</small></h2><div class="tablewrap"><table class="sortable forecasts">' +
+                   '<thead><tr><th>Next milestone</th><th class="num">To go</th><th class="num">Daily now</th>' +
+                   '<th>Expected (80% range)</th></tr></thead><tbody>' + body + '</tbody></table></div>';
+  }
+
+  /* A listing's figure cells (total, daily, next, and more) from a row
+   * [total, gain, next] of the shard, or "no data". */
+  function fillCells(cells, first, row, extra) {
+    if (!row) {
+      cells[first].setAttribute('data-v', '');
+      cells[first].textContent = 'no data';
+      return;
+    }
+    var v = [row[0], row[1], row[2]].concat(extra || []);
+    var text = [grouped(row[0]), signed(row[1]), row[2] ? countText(row[2]) : ''];
+    if (extra) text.push(row[2] ? grouped(row[2] - row[0]) : '');
+    for (var k = 0; k < v.length && first + k < cells.length; k++) {
+      cells[first + k].setAttribute('data-v', v[k]);
+      cells[first + k].textContent = text[k];
+    }
+  }
+
+  function everyTrackTable(e) {
+    var table = document.querySelector('table.every-track');
+    if (!table) return null;
+    var rows = table.tBodies[0].rows;
+    var link = function (k) { var a = rows[k] && rows[k].cells[1].querySelector('a'); return a ? a.outerHTML : ''; };
+    if (e.next) {
+      table.tHead.rows[0].insertAdjacentHTML('beforeend', '<th class="num">To every track ' + countText(e.next) + '</th>');
+    }
+    Array.prototype.forEach.call(rows, function (tr, k) {
+      var row = e.rows[k];
+      fillCells(tr.cells, 2, row, row ? [row[2] ? row[2] - row[0] : 0] : null);
+      if (k === e.slow) {
+        tr.classList.add('slowest');
+        tr.cells[1].insertAdjacentHTML('beforeend', '<span class="tag">holds it back</span>');
+      }
+      if (e.next) {
+        var gap = row ? Math.max(0, e.next - row[0]) : null;
+        tr.insertAdjacentHTML('beforeend', row ? '<td class="num" data-v="' + gap + '">' +
+                              (gap ? grouped(gap) : '<span class="tag ok">passed</span>') + '</td>' : '<td></td>');
+      }
+    });
+    return link;
+  }
+
+  function songsTable(e) {
+    var table = document.querySelector('table.songs');
+    if (!table) return;
+    var body = table.tBodies[0], rows = Array.prototype.slice.call(body.rows);
+    rows.forEach(function (tr, k) { fillCells(tr.cells, 2, e.rows[k]); });
+    /* by total, highest first; equal ones (and those without data) keep their order */
+    rows.map(function (tr, k) { return [e.rows[k] ? e.rows[k][0] : -1, k, tr]; })
+        .sort(function (a, b) { return b[0] - a[0] || a[1] - b[1]; })
+        .forEach(function (r) { body.appendChild(r[2]); });
+  }
+
+  /* Fills a static subject page from its shard; the plots' specs get
+   * their tail and forecast range.  False when the page is not one. */
+  function fillLive(data) {
+    if (!data.shard) return;
+    var shard = window.TR_DATA && window.TR_DATA[data.shard];
+    var e = shard && shard.s[data.id];
+    var asof = document.getElementById('tr-asof');
+    if (!e) {
+      if (asof) asof.textContent = 'no data file for this page (data/' + data.shard + '.js)';
+      return;
+    }
+    if (asof) asof.textContent = 'data to ' + dayText(shard.asof) + ' (UTC)';
+    var spec = (data.plots || [])[0];
+    var past = decode(spec), tail = decode(e.tail);
+    var x = past.x.concat(tail.x), y = past.y.concat(tail.y), n = x.length;
+    if (spec) {
+      spec.full = { x: x, y: y };
+      spec.ahead = e.ahead;
+      var key = document.getElementById('tr-band-key');
+      if (key && e.ahead) key.hidden = false;
+    }
+    var link = function () { return ''; };
+    if (data.type === 'track') {
+      prependStats(n ? stat('total', y[n - 1], grouped(y[n - 1]), 'total streams, ' + dayText(x[n - 1])) +
+                       gainStat(x, y) + toGoStat(e.next, y[n - 1], '') : '');
+      if (!n) document.getElementById('tr-stats').insertAdjacentHTML('beforebegin', '<p class="empty">No play counts yet.</p>');
+      recentTable(x, y);
+    } else if (data.type === 'release') {
+      link = everyTrackTable(e) || link;
+      var slow = e.slow != null ? e.rows[e.slow] : null;
+      prependStats(stat('total', e.total, grouped(e.total), 'total streams, all tracks') + gainStat(x, y) +
+                   (slow ? toGoStat(e.next, slow[0], 'every track ') +
+                           '<div class="stat"><div class="v">' + link(e.slow) + '</div><div class="l">slowest track, ' +
+                           grouped(slow[0]) + '</div></div>' : ''));
+    } else {
+      prependStats(n ? stat('total', y[n - 1], grouped(y[n - 1]), 'total streams, all songs') + gainStat(x, y) +
+                       toGoStat(e.next, y[n - 1], '') : '');
+      songsTable(e);
+    }
+    nextMilestones(e.f, link);
+  }
+
   /* A subject's plots: the totals (with milestone markers and the
    * forecast range ahead) and the daily gains (bars; none across a
    * skipped day). */
   function drawPlots(spec) {
-    var s = decode(spec);
+    var s = spec.full || decode(spec);
+    if (spec.full && s.x.length < 2) {
+      var el = document.getElementById(spec.el), gains = document.getElementById(spec.gains_el);
+      if (el) el.outerHTML = '<p class="empty">Not enough data to plot yet.</p>';
+      if (gains) gains.remove();
+      return;
+    }
     drawPlot(spec.el, { label: spec.label, x: s.x, y: s.y, marks: spec.marks, ahead: spec.ahead });
     var gx = [], gy = [];
     for (var i = 1; i < s.x.length; i++) {
@@ -218,6 +402,7 @@
 
   function start() {
     var data = pageData();
+    fillLive(data);
     (data.plots || []).forEach(drawPlots);
     document.querySelectorAll('table.sortable').forEach(sortable);
     copyButtons();
