@@ -24,6 +24,8 @@ static void help(FILE *f)
             "\n"
             "Options:\n"
             "  --full     rewrite every file\n"
+            "  --threads N  threads writing the files (default 2; 1: the page-making\n"
+            "             thread writes them itself)\n"
             "  --quiet    no summary line\n"
             "  --db FILE  the store\n");
 }
@@ -31,9 +33,9 @@ static void help(FILE *f)
 int cmd_site(struct cli *cli, int argc, char **argv)
 {
     static const struct option opts[] = {
-        {"full", no_argument, 0, 'f'}, {"quiet", no_argument, 0, 'q'},
+        {"full", no_argument, 0, 'f'}, {"quiet", no_argument, 0, 'q'}, {"threads", required_argument, 0, 't'},
         {"help", no_argument, 0, 'h'}, {0, 0, 0, 0}};
-    struct web_site_options opt = {.full = false, .threads = 1};
+    struct web_site_options opt = {.full = false, .threads = 2};
     bool quiet = false;
     int c;
     optind = 1;
@@ -41,6 +43,14 @@ int cmd_site(struct cli *cli, int argc, char **argv)
         switch (c) {
         case 'f': opt.full = true; break;
         case 'q': quiet = true; break;
+        case 't': {
+            char *end;
+            long n = strtol(optarg, &end, 10);
+            if (*end || n < 1 || n > 8)
+                return cli_usage_error(cli, "--threads takes 1 to 8");
+            opt.threads = (int)n;
+            break;
+        }
         case 'h': help(stdout); return EXIT_OK;
         default: return cli_usage_error(cli, "bad option");
         }

@@ -61,7 +61,7 @@ static void make_post(struct tr_web *w, const struct tr_claim_set *cs, const str
     snprintf(p->id, sizeof p->id, "urn:trackrecord:milestone:%s:%s:%s:%llu%s%s", type, id,
              tr_milestone_kind_name(m->kind), (unsigned long long)m->threshold,
              m->scope ? ":" : "", m->scope ? tr_scope_name(m->scope) : "");
-    snprintf(p->link, sizeof p->link, "%ss/%s", type, id);
+    snprintf(p->link, sizeof p->link, "%ss/%s%s", type, id, w->site ? ".html" : "");
     snprintf(p->date, sizeof p->date, "%sT00:00:00Z", tr_day_format(m->date, d));
     tr_count_format(m->value, n, sizeof n);
     int len = snprintf(p->text, sizeof p->text, "%s (%s %s) %s on %s", name, type, id, what, d);

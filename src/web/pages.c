@@ -87,10 +87,8 @@ static void head(struct page *pg, const char *title)
     html_raw(h, " \xc2\xb7 trackrecord</title>");
     html_printf(h, "<link rel=\"stylesheet\" href=\"%sassets/uplot.css\">"
                    "<link rel=\"stylesheet\" href=\"%sassets/style.css\">", pg->root, pg->root);
-    /* the feed is the server's (the static site has none yet) */
-    if (pg->p->mode == WEB_SERVED)
-        html_printf(h, "<link rel=\"alternate\" type=\"application/atom+xml\" title=\"Milestones\" "
-                       "href=\"%sfeed.atom\">", pg->root);
+    html_printf(h, "<link rel=\"alternate\" type=\"application/atom+xml\" title=\"Milestones\" "
+                   "href=\"%sfeed.atom\">", pg->root);
     html_printf(h, "</head><body><header class=\"top\"><div class=\"in\"><a class=\"brand\" href=\"%s%s\">"
                    "trackrecord</a>", *pg->root ? pg->root : "./",
                 pg->p->mode == WEB_STATIC ? "index.html" : "");

@@ -13,9 +13,11 @@
 #include "web/site.h"
 #include "web/assets.h"
 #include "web/site_data.h"
+#include "web/web.h"
 
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -39,6 +41,27 @@ struct sum {
     uint32_t missing;        /* members without data yet */
 };
 
+/* The writer threads and their queue of files. */
+#define WRITE_QUEUE 256
+#define WRITERS_MAX 8
+struct job {
+    char *rel, *data;
+    size_t len;
+};
+struct writers {
+    const char *dir;
+    pthread_mutex_t mu;
+    pthread_cond_t more, room;
+    struct job ring[WRITE_QUEUE];
+    size_t head, n;
+    bool closing, ready;
+    pthread_t threads[WRITERS_MAX];
+    int n_threads;
+    uint64_t written, bytes;     /* by the writers */
+    int rc;                      /* the first failure, with err */
+    struct tr_error err;
+};
+
 struct site {
     const char *dir;
     const struct web_site_options *opt;
@@ -48,6 +71,7 @@ struct site {
     struct entry *now;       /* this run's files */
     size_t n_now, cap_now;
     struct web_site_stats st;
+    struct writers w;
     struct html page;
     char path[4096];
     /* gathered by the pass over the series */
@@ -142,15 +166,15 @@ static int keep(struct site *s, const char *rel, uint64_t key, bool *same)
     return 0;
 }
 
-/* Writes data as rel, beside its place and renamed over it. */
-static int write_file(struct site *s, const char *rel, const char *data, size_t len)
+/* Writes data as dir/rel, beside its place and renamed over it. */
+static int write_file(const char *dir, const char *rel, const char *data, size_t len, struct tr_error *err)
 {
     char path[4096], tmp[4200];
-    snprintf(path, sizeof path, "%s/%s", s->dir, rel);
+    snprintf(path, sizeof path, "%s/%s", dir, rel);
     snprintf(tmp, sizeof tmp, "%s.tmp", path);
     int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
     if (fd < 0)
-        return tr_error_set(s->err, TR_EIO, "%s: cannot create: %s", tmp, strerror(errno));
+        return tr_error_set(err, TR_EIO, "%s: cannot create: %s", tmp, strerror(errno));
     size_t off = 0;
     while (off < len) {
         ssize_t w = write(fd, data + off, len - off);
@@ -160,18 +184,124 @@ static int write_file(struct site *s, const char *rel, const char *data, size_t 
             int e = errno;
             close(fd);
             unlink(tmp);
-            return tr_error_set(s->err, TR_EIO, "%s: cannot write: %s", tmp, strerror(e));
+            return tr_error_set(err, TR_EIO, "%s: cannot write: %s", tmp, strerror(e));
         }
         off += (size_t)w;
     }
     if (close(fd) != 0 || rename(tmp, path) != 0) {
         int e = errno;
         unlink(tmp);
-        return tr_error_set(s->err, TR_EIO, "%s: cannot write: %s", path, strerror(e));
+        return tr_error_set(err, TR_EIO, "%s: cannot write: %s", path, strerror(e));
     }
-    s->st.written++;
-    s->st.bytes_written += len;
     return 0;
+}
+
+/* One writer thread: writes the queued files until the queue closes. */
+static void *writer_main(void *arg)
+{
+    struct writers *w = arg;
+    pthread_mutex_lock(&w->mu);
+    for (;;) {
+        while (!w->n && !w->closing)
+            pthread_cond_wait(&w->more, &w->mu);
+        if (!w->n)
+            break;
+        struct job j = w->ring[w->head];
+        w->head = (w->head + 1) % WRITE_QUEUE;
+        w->n--;
+        pthread_cond_signal(&w->room);
+        pthread_mutex_unlock(&w->mu);
+        struct tr_error err = {0};
+        int rc = w->rc ? 0 : write_file(w->dir, j.rel, j.data, j.len, &err);
+        free(j.rel);
+        free(j.data);
+        pthread_mutex_lock(&w->mu);
+        if (rc && !w->rc) {
+            w->rc = rc;
+            w->err = err;
+        } else if (!rc) {
+            w->written++;
+            w->bytes += j.len;
+        }
+    }
+    pthread_mutex_unlock(&w->mu);
+    return NULL;
+}
+
+static int writers_start(struct writers *w, const char *dir, int n)
+{
+    w->dir = dir;
+    pthread_mutex_init(&w->mu, NULL);
+    pthread_cond_init(&w->more, NULL);
+    pthread_cond_init(&w->room, NULL);
+    w->ready = true;
+    for (; w->n_threads < n && w->n_threads < WRITERS_MAX; w->n_threads++)
+        if (pthread_create(&w->threads[w->n_threads], NULL, writer_main, w) != 0)
+            break;   /* fewer writers; with none, files are written at once */
+    return 0;
+}
+
+/* Waits for the queued files; the first failure. */
+static int writers_stop(struct site *s)
+{
+    struct writers *w = &s->w;
+    if (!w->ready)
+        return 0;
+    pthread_mutex_lock(&w->mu);
+    w->closing = true;
+    pthread_cond_broadcast(&w->more);
+    pthread_mutex_unlock(&w->mu);
+    for (int i = 0; i < w->n_threads; i++)
+        pthread_join(w->threads[i], NULL);
+    w->n_threads = 0;
+    s->st.written += w->written;
+    s->st.bytes_written += w->bytes;
+    w->written = w->bytes = 0;
+    pthread_mutex_destroy(&w->mu);
+    pthread_cond_destroy(&w->more);
+    pthread_cond_destroy(&w->room);
+    w->ready = false;
+    if (w->rc && !s->err->code)
+        *s->err = w->err;
+    return w->rc;
+}
+
+/* Writes data (taken: malloc'd, freed here) as rel, by a writer thread
+ * when there are any. */
+static int send_file(struct site *s, const char *rel, char *data, size_t len)
+{
+    struct writers *w = &s->w;
+    if (!w->n_threads) {
+        int rc = write_file(s->dir, rel, data, len, s->err);
+        free(data);
+        if (!rc) {
+            s->st.written++;
+            s->st.bytes_written += len;
+        }
+        return rc;
+    }
+    char *name = strdup(rel);
+    if (!name) {
+        free(data);
+        return tr_error_set(s->err, TR_ENOMEM, "out of memory");
+    }
+    pthread_mutex_lock(&w->mu);
+    while (w->n == WRITE_QUEUE && !w->rc)
+        pthread_cond_wait(&w->room, &w->mu);
+    int rc = w->rc;
+    if (!rc) {
+        w->ring[(w->head + w->n) % WRITE_QUEUE] = (struct job){name, data, len};
+        w->n++;
+        pthread_cond_signal(&w->more);
+    }
+    pthread_mutex_unlock(&w->mu);
+    if (rc) {
+        free(name);
+        free(data);
+        if (!s->err->code)
+            tr_error_set(s->err, rc, "a file of the site could not be written");
+    }
+    return rc;
 }
 
 /* Writes rel unless the last run wrote the same bytes there. */
@@ -179,17 +309,39 @@ static int put_file(struct site *s, const char *rel, const char *data, size_t le
 {
     bool same;
     int rc = keep(s, rel, XXH3_64bits(data, len), &same);
-    return rc || same ? rc : write_file(s, rel, data, len);
+    if (rc || same)
+        return rc;
+    char *copy = malloc(len + 1);
+    if (!copy)
+        return tr_error_set(s->err, TR_ENOMEM, "out of memory");
+    memcpy(copy, data, len);
+    return send_file(s, rel, copy, len);
 }
 
-/* Writes the page in s->page as rel. */
+/* Writes the page in s->page as rel, unless the last run wrote the same
+ * bytes there (key: NULL), or whatever its bytes when *key moved. */
+static int put_page_keyed(struct site *s, const char *rel, const uint64_t *key)
+{
+    if (s->page.failed) {
+        html_reset(&s->page);
+        return tr_error_set(s->err, TR_ENOMEM, "out of memory writing %s", rel);
+    }
+    bool same = false;
+    int rc = key ? 0 : keep(s, rel, XXH3_64bits(s->page.data ? s->page.data : "", s->page.len), &same);
+    if (rc || same) {
+        html_reset(&s->page);
+        return rc;
+    }
+    size_t len;
+    char *data = html_take(&s->page, &len);
+    if (!data)
+        return tr_error_set(s->err, TR_ENOMEM, "out of memory writing %s", rel);
+    return send_file(s, rel, data, len);
+}
+
 static int put_page(struct site *s, const char *rel)
 {
-    if (s->page.failed)
-        return tr_error_set(s->err, TR_ENOMEM, "out of memory writing %s", rel);
-    int rc = put_file(s, rel, s->page.data ? s->page.data : "", s->page.len);
-    html_reset(&s->page);
-    return rc;
+    return put_page_keyed(s, rel, NULL);
 }
 
 /* "tracks/ID.html", the id encoded as a link segment would be (the file
@@ -235,12 +387,10 @@ static int put_subject(struct site *s, enum tr_subject_type t, uint32_t i, const
         rc = t == TR_SUBJECT_TRACK ? web_page_track(p, i, pts, n_past, &s->page, s->err)
            : t == TR_SUBJECT_RELEASE ? web_page_release(p, i, rows, pts, n_past, &s->page)
                                      : web_page_artist(p, i, rows, pts, n_past, &s->page);
-        if (!rc && s->page.failed)
-            rc = TR_ENOMEM;
         if (rc && !s->err->code)
             tr_error_set(s->err, rc, "out of memory writing %s", rel);
         if (!rc)
-            rc = write_file(s, rel, s->page.data ? s->page.data : "", s->page.len);
+            rc = put_page_keyed(s, rel, &key);
         html_reset(&s->page);
     }
     return rc ? rc : shard_add(s, t, i, pts, n, n_past, rows, n_rows);
@@ -433,10 +583,49 @@ static int write_artists(struct site *s)
     return rc;
 }
 
+/* The feeds and the API's answers a static host can serve as files, made
+ * by the server's own code (web.h) from the same snapshot of the store:
+ * the bytes `trackrecord serve` answers. */
+static int write_published(struct site *s)
+{
+    struct tr_web *w = calloc(1, sizeof *w);
+    if (!w)
+        return tr_error_set(s->err, TR_ENOMEM, "out of memory");
+    w->store = s->p->store;
+    w->cat = s->p->cat;
+    w->site = true;
+    static const char *const names[] = {"feed.atom", "feed.json", "api/v1/milestones.json", "api/v1/records.json"};
+    int rc = 0;
+    for (size_t k = 0; k < sizeof names / sizeof *names && !rc; k++) {
+        struct tr_web_response res = {0};
+        json_t *v = NULL;
+        if (k < 2) {
+            rc = tr_web_feed(w, k ? TR_FEED_JSON : TR_FEED_ATOM, TR_NONE, TR_DAY_NONE, "", &res, s->err);
+        } else if (k == 2) {   /* the latest 1000, as /api/v1/milestones?limit=1000 */
+            struct tr_web_milestone_query q = {TR_DAY_NONE, -1, -1, TR_NONE, 1000, 0};
+            rc = tr_web_milestones_json(w, &q, &v, s->err);
+        } else {   /* the days whose claims are judged (WEB_CLAIM_DAYS) */
+            tr_day since = s->p->last_day == TR_DAY_NONE ? TR_DAY_NONE : s->p->last_day - (WEB_CLAIM_DAYS - 1);
+            rc = tr_web_records_json(w, since, NULL, &v, s->err);
+        }
+        if (!rc && v)
+            tr_web_json(&res, v);
+        if (!rc && res.oom)
+            rc = tr_error_set(s->err, TR_ENOMEM, "out of memory writing %s", names[k]);
+        if (!rc)
+            rc = put_file(s, names[k], res.body ? res.body : "", res.len);
+        tr_web_response_release(&res);
+    }
+    w->cat = NULL;
+    w->store = NULL;   /* the caller's */
+    tr_web_close(w);
+    return rc;
+}
+
 static int make_dirs(struct site *s)
 {
     static const char *const sub[] = {"", "/tracks", "/releases", "/artists", "/assets", "/data",
-                                      "/data/tracks", "/data/releases", "/data/artists"};
+                                      "/data/tracks", "/data/releases", "/data/artists", "/api", "/api/v1"};
     for (size_t i = 0; i < sizeof sub / sizeof *sub; i++) {
         char path[4096];
         snprintf(path, sizeof path, "%s%s", s->dir, sub[i]);
@@ -472,6 +661,8 @@ static int write_all(struct site *s)
         rc = load_manifest(s);
     if (!rc)
         rc = store_days(s);
+    if (!rc)
+        rc = writers_start(&s->w, s->dir, s->opt->threads > 1 ? s->opt->threads : 0);
     if (rc)
         return rc;
     s->status = malloc((c->n_tracks ? c->n_tracks : 1) * sizeof *s->status);
@@ -504,6 +695,8 @@ static int write_all(struct site *s)
         rc = write_artists(s);
     if (!rc)
         rc = write_shards(s);
+    if (!rc)
+        rc = write_published(s);
     if (!rc && !(rc = web_page_home(s->p, &s->page, s->err)))
         rc = put_page(s, "index.html");
     for (const struct web_asset *a = web_assets; !rc && a->name; a++) {
@@ -511,8 +704,6 @@ static int write_all(struct site *s)
         snprintf(rel, sizeof rel, "assets/%s", a->name);
         rc = put_file(s, rel, a->data, a->size);
     }
-    if (!rc)
-        rc = save_manifest(s);
     return rc;
 }
 
@@ -520,9 +711,19 @@ int web_site_write(struct tr_store *store, const char *dir, const struct web_sit
                    struct web_site_stats *st, struct tr_error *err)
 {
     struct site s = {.dir = dir, .opt = opt, .err = err};
-    int rc = web_pages_open(store, WEB_STATIC, &s.p, err);
+    /* one snapshot of the store for the whole site */
+    bool changed, reading = false;
+    int rc = tr_store_begin_read(store, &changed, err);
+    reading = rc == 0;
+    if (!rc)
+        rc = web_pages_open(store, WEB_STATIC, &s.p, err);
     if (!rc)
         rc = write_all(&s);
+    int written = writers_stop(&s);
+    if (!rc)
+        rc = written;
+    if (!rc)
+        rc = save_manifest(&s);
     if (s.p) {
         for (uint32_t r = 0; s.release_sum && r < s.p->cat->n_releases; r++)
             free(s.release_sum[r].day);
@@ -542,6 +743,8 @@ int web_site_write(struct tr_store *store, const char *dir, const struct web_sit
     free(s.now);
     html_free(&s.page);
     web_pages_free(s.p);
+    if (reading)
+        tr_store_end_read(store);
     *st = s.st;
     return rc;
 }

@@ -30,7 +30,7 @@ struct web_site_stats {
 
 struct web_site_options {
     bool full;               /* rewrite every file, whatever the hashes say */
-    int threads;             /* page-writing threads (1 or more) */
+    int threads;             /* file-writing threads (1: none beside the caller) */
 };
 
 int web_site_write(struct tr_store *s, const char *dir, const struct web_site_options *opt,

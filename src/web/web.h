@@ -88,6 +88,8 @@ struct tr_web {
     struct tr_web_search *search;
     struct web_pages *pages;
     uint64_t generation;           /* counts the changes seen (1 = first) */
+    bool site;                     /* feeds for the static site: links to
+                                    * its NAME.html files (site.c) */
 };
 
 /* Opens the store at path read-only for the web side. */
