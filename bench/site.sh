@@ -1,44 +1,79 @@
 #!/bin/sh
-# The static site's benchmark: `trackrecord site` on a copy of a benchmark
-# store (default: the 1M x 365 store that `bench/run.sh --full` builds),
-# three runs: the whole site into an empty directory, a rerun with nothing
-# changed (every page rendered and hashed, none written), and the daily
-# run: the store's next-day snapshot imported, then the site again.
-#     bench/site.sh [--data DIR] [--store NAME] [--out DIR]
-# Targets (issue 15): the whole site within 2 minutes, the daily rewrite
-# within 10 s.  Prints wall, user and system seconds and peak memory.
+# The static site's benchmark on a benchmark store (default: the 1M x 365
+# store that `bench/run.sh --full` builds), medians of --reps runs (3):
+#   whole   `trackrecord site` of day N-1 into an empty directory;
+#   rerun   the same again, nothing changed (once);
+#   daily   the daily run: a copy of the store at day N-1 with the site of
+#           day N-1 written, the store's next-day snapshot (day N) imported
+#           into the copy, then `trackrecord site` again (timed).
+#     bench/site.sh [--data DIR] [--store NAME] [--work DIR] [--reps N] [--lock FILE]
+# The copies and the site go under --work (default: a new directory in
+# DIR); --lock FILE takes `flock FILE` around each timed run (a shared
+# machine's heavy lock).  Targets (issue 15): the whole site within 2
+# minutes, the daily rewrite within 10 s.  Prints each run's wall, user and
+# system seconds and peak memory, then the medians.
 set -eu
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 BIN=${TRACKRECORD_BIN:-$ROOT/build/trackrecord}
 DATA=$ROOT/build/bench-data
 STORE=store-1000000x365-s1-short
-OUT=
+WORKDIR=
+REPS=3
+LOCK=
 while [ $# -gt 0 ]; do
     case $1 in
         --data) DATA=$2; shift 2 ;;
         --store) STORE=$2; shift 2 ;;
-        --out) OUT=$2; shift 2 ;;
-        *) echo "usage: bench/site.sh [--data DIR] [--store NAME] [--out DIR]" >&2; exit 2 ;;
+        --work) WORKDIR=$2; shift 2 ;;
+        --reps) REPS=$2; shift 2 ;;
+        --lock) LOCK=$2; shift 2 ;;
+        *) echo "usage: bench/site.sh [--data DIR] [--store NAME] [--work DIR] [--reps N] [--lock FILE]" >&2; exit 2 ;;
     esac
 done
 SRC=$DATA/$STORE
 [ -d "$SRC/store" ] || { echo "bench/site.sh: no store at $SRC (bench/run.sh --full builds it)" >&2; exit 1; }
-WORK=$(mktemp -d "${TMPDIR:-/tmp}/trackrecord-site.XXXXXX")
+daily=$(ls "$SRC/daily"/streams-*.csv | head -1)
+[ -f "$daily" ] || { echo "bench/site.sh: no daily snapshot in $SRC/daily" >&2; exit 1; }
+if [ -n "$WORKDIR" ]; then
+    mkdir -p "$WORKDIR"
+    WORK=$(mktemp -d "$WORKDIR/site-bench.XXXXXX")
+else
+    WORK=$(mktemp -d "$DATA/site-bench.XXXXXX")
+fi
 trap 'rm -rf "$WORK"' EXIT
-OUT=${OUT:-$WORK/site}
-cp -r "$SRC/store" "$WORK/store"
-db=$WORK/store/tr.db
-timed() {   # timed LABEL COMMAND...: one run, its figures on one line
+SITE=$WORK/site
+cp -a "$SRC/store" "$WORK/store0"       # day N-1, read only
+db0=$WORK/store0/tr.db
+
+locked() { if [ -n "$LOCK" ]; then flock "$LOCK" "$@"; else "$@"; fi; }
+timed() {   # timed LABEL COMMAND...: one run, its figures on one line; its wall in $WORK/LABEL.walls
     label=$1; shift
-    /usr/bin/time -f "%e %U %S %M" -o "$WORK/time" "$@" >"$WORK/out"
+    locked /usr/bin/time -f "%e %U %S %M" -o "$WORK/time" "$@" >"$WORK/out"
     read -r wall user sys kb <"$WORK/time"
-    printf '%-34s %7.1f s wall  %6.1f s user  %6.1f s sys  %5d MiB  (%s)\n' "$label" "$wall" "$user" "$sys" \
+    echo "$wall" >>"$WORK/$label.walls"
+    printf '%-8s %7.1f s wall  %6.1f s user  %6.1f s sys  %5d MiB  (%s)\n' "$label" "$wall" "$user" "$sys" \
         $((kb / 1024)) "$(cat "$WORK/out")"
 }
-"$BIN" --db "$db" stats | head -1
-timed "site, whole (empty directory)" "$BIN" --db "$db" site "$OUT"
-timed "site, rerun (nothing changed)" "$BIN" --db "$db" site "$OUT"
-daily=$(ls "$SRC/daily"/streams-*.csv | head -1)
-timed "import $(basename "$daily")" "$BIN" --db "$db" import -q "$daily"
-timed "site, daily rerun" "$BIN" --db "$db" site "$OUT"
-du -sh "$OUT" | awk '{print "site size: " $1}'
+median() { sort -n "$WORK/$1.walls" | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
+
+"$BIN" --db "$db0" stats | head -1
+r=0
+while [ "$r" -lt "$REPS" ]; do
+    rm -rf "$SITE"
+    timed whole "$BIN" --db "$db0" site "$SITE"
+    r=$((r + 1))
+done
+du -sh "$SITE" | awk '{print "site size: " $1}'
+timed rerun "$BIN" --db "$db0" site "$SITE"
+r=0
+while [ "$r" -lt "$REPS" ]; do
+    rm -rf "$WORK/store"
+    cp -a "$WORK/store0" "$WORK/store"
+    "$BIN" --db "$WORK/store/tr.db" site -q "$SITE"     # the site of day N-1
+    timed import "$BIN" --db "$WORK/store/tr.db" import -q "$daily"
+    timed daily "$BIN" --db "$WORK/store/tr.db" site "$SITE"
+    r=$((r + 1))
+done
+whole=$(median whole)
+dailym=$(median daily)
+echo "medians of $REPS: whole site $whole s (target <= 120 s: $(awk -v v="$whole" 'BEGIN { print v <= 120 ? "met" : "NOT met" }')), daily $dailym s (target <= 10 s: $(awk -v v="$dailym" 'BEGIN { print v <= 10 ? "met" : "NOT met" }')), import $(median import) s"

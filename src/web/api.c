@@ -6,6 +6,7 @@
  * pages call too.
  */
 #include "web/web.h"
+#include "web/html.h"
 
 #include <errno.h>
 #include <stdlib.h>
@@ -340,39 +341,6 @@ int tr_web_charts_json(struct tr_web *w, uint32_t track, json_t **out, struct tr
 
 /* ---- search ---------------------------------------------------------------- */
 
-/* Base letters of U+00C0..U+017F (Latin-1 Supplement and Latin Extended-A),
- * so that "Beyoncé" and "beyonce" fold alike; '\0' where there is none. */
-static const char latin_base[] =
-    "aaaaaaaceeeeiiiidnooooo\0ouuuuyts"     /* C0..DF */
-    "aaaaaaaceeeeiiiidnooooo\0ouuuuyty"     /* E0..FF */
-    "aaaaaaccccccccddddeeeeeeeeeegggggggghhhhiiiiiiiiiijjjjkkklllllllllln"
-    "nnnnnnnnoooooooorrrrrrssssssssttttttuuuuuuuuuuuuwwyyyzzzzzzs";  /* 100..17F */
-
-/* Appends s folded (lower case, Latin accents dropped) to out (room for
- * strlen(s) + 1); returns the end. */
-static char *fold(const char *s, char *out)
-{
-    const unsigned char *p = (const unsigned char *)s;
-    while (*p) {
-        if (p[0] < 0x80) {
-            *out++ = (char)(p[0] >= 'A' && p[0] <= 'Z' ? p[0] + 32 : p[0]);
-            p++;
-            continue;
-        }
-        if ((p[0] & 0xe0) == 0xc0 && (p[1] & 0xc0) == 0x80) {
-            unsigned cp = ((p[0] & 0x1fu) << 6) | (p[1] & 0x3fu);
-            if (cp >= 0xc0 && cp <= 0x17f && latin_base[cp - 0xc0]) {
-                *out++ = latin_base[cp - 0xc0];
-                p += 2;
-                continue;
-            }
-        }
-        *out++ = (char)*p++;
-    }
-    *out = '\0';
-    return out;
-}
-
 /* Every name folded, one after another (NUL-separated), with the subject
  * each belongs to. */
 struct tr_web_search {
@@ -426,7 +394,7 @@ static int search_build(const struct tr_catalog *c, struct tr_web_search **out, 
             s->start[s->n] = (size_t)(p - s->text);
             s->type[s->n] = (uint8_t)t;
             s->index[s->n++] = i;
-            p = fold(tr_subject_name(c, t, i), p) + 1;
+            p = html_fold(tr_subject_name(c, t, i), p) + 1;
         }
     }
     s->len = (size_t)(p - s->text);
@@ -462,7 +430,7 @@ int tr_web_search_json(struct tr_web *w, const char *q, size_t limit, json_t **o
     size_t qn = strlen(q);
     if (qn > TR_WEB_MAX_QUERY)
         return tr_error_set(err, TR_ELIMIT, "the query is too long");
-    fold(q, fq);
+    html_fold(q, fq);
     qn = strlen(fq);
     /* exact names first, then names starting with q, then the rest (each
      * in index order) */

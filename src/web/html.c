@@ -198,3 +198,34 @@ void html_json(struct html *h, const json_t *v)
     if (json_dump_callback(v, dump_escaped, h, JSON_COMPACT | JSON_ENSURE_ASCII | JSON_ENCODE_ANY) != 0)
         h->failed = true;
 }
+
+/* Base letters of U+00C0..U+017F (Latin-1 Supplement and Latin Extended-A),
+ * so that "Beyoncé" and "beyonce" fold alike; '\0' where there is none. */
+static const char latin_base[] =
+    "aaaaaaaceeeeiiiidnooooo\0ouuuuyts"     /* C0..DF */
+    "aaaaaaaceeeeiiiidnooooo\0ouuuuyty"     /* E0..FF */
+    "aaaaaaccccccccddddeeeeeeeeeegggggggghhhhiiiiiiiiiijjjjkkklllllllllln"
+    "nnnnnnnnoooooooorrrrrrssssssssttttttuuuuuuuuuuuuwwyyyzzzzzzs";  /* 100..17F */
+
+char *html_fold(const char *s, char *out)
+{
+    const unsigned char *p = (const unsigned char *)s;
+    while (*p) {
+        if (p[0] < 0x80) {
+            *out++ = (char)(p[0] >= 'A' && p[0] <= 'Z' ? p[0] + 32 : p[0]);
+            p++;
+            continue;
+        }
+        if ((p[0] & 0xe0) == 0xc0 && (p[1] & 0xc0) == 0x80) {
+            unsigned cp = ((p[0] & 0x1fu) << 6) | (p[1] & 0x3fu);
+            if (cp >= 0xc0 && cp <= 0x17f && latin_base[cp - 0xc0]) {
+                *out++ = latin_base[cp - 0xc0];
+                p += 2;
+                continue;
+            }
+        }
+        *out++ = (char)*p++;
+    }
+    *out = '\0';
+    return out;
+}

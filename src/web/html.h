@@ -52,6 +52,12 @@ void html_int(struct html *h, int64_t v);
 /* A JSON string (quoted, escaped as html_json does). */
 void html_json_string(struct html *h, const char *s);
 
+/* Appends s folded for search (ASCII lower case, the accents of Latin-1
+ * and Latin Extended-A dropped: "Beyoncé" as "beyonce") to out (room for
+ * strlen(s) + 1); returns the end.  The search of the API and of the
+ * static site's index (app.js folds alike). */
+char *html_fold(const char *s, char *out);
+
 /* "1,234,567" into buf (at least 27 bytes). */
 char *html_format_count(uint64_t v, char *buf, size_t size);
 

@@ -92,10 +92,9 @@ static void head(struct page *pg, const char *title)
     html_printf(h, "</head><body><header class=\"top\"><div class=\"in\"><a class=\"brand\" href=\"%s%s\">"
                    "trackrecord</a>", *pg->root ? pg->root : "./",
                 pg->p->mode == WEB_STATIC ? "index.html" : "");
-    if (pg->p->mode == WEB_SERVED)
-        html_printf(h, "<form action=\"%ssearch\" method=\"get\" role=\"search\"><input type=\"search\" "
-                       "name=\"q\" placeholder=\"Artist, release or track\" aria-label=\"Search\">"
-                       "<button>Search</button></form>", pg->root);
+    html_printf(h, "<form action=\"%ssearch%s\" method=\"get\" role=\"search\"><input type=\"search\" "
+                   "name=\"q\" placeholder=\"Artist, release or track\" aria-label=\"Search\">"
+                   "<button>Search</button></form>", pg->root, pg->p->mode == WEB_STATIC ? ".html" : "");
     /* a live page's script says the day from its shard */
     html_raw(h, "<span class=\"asof\" id=\"tr-asof\">");
     if (!pg->live) {

@@ -11,9 +11,12 @@
  * Pages link to each other relatively ("../releases/layover"), so the
  * same page works under the server and from a directory of files; the
  * static site's links end in ".html".  A page embeds the data its script
- * draws (<script type="application/json" id="tr-data">) and reads
- * without the script too: the tables come sorted, every figure is in the
- * HTML.
+ * draws (<script type="application/json" id="tr-data">).  A served page
+ * reads without the script too: the tables come sorted, every figure is
+ * in the HTML.  A static subject page (WEB_STATIC) holds its rarely-
+ * changing facts and takes its daily figures from its data shard
+ * (pages_internal.h, docs/dashboard.md); hist and sum are then the series
+ * before its tail day, and the statuses are not read.
  */
 #ifndef TR_WEB_PAGES_H
 #define TR_WEB_PAGES_H
@@ -70,7 +73,9 @@ int web_page_subject(const struct web_pages *p, enum tr_subject_type type, uint3
                      struct html *out, struct tr_error *err);
 /* The home page: the last day's milestones and records, the week's. */
 int web_page_home(const struct web_pages *p, struct html *out, struct tr_error *err);
-/* Names matching q (case- and accent-insensitive), served only. */
+/* The search page (q: the query it was asked, or NULL): its script lists
+ * the names matching, case and accents aside, from the API when served
+ * and from the static site's index (data/search/) there. */
 int web_page_search(const struct web_pages *p, const char *q, struct html *out,
                     struct tr_error *err);
 

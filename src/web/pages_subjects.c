@@ -571,3 +571,23 @@ int web_page_home(const struct web_pages *p, struct html *out, struct tr_error *
         html_printf(h, "<p class=\"muted\">The latest %zu of %zu.</p>", shown, n_listed);
     return page_end(&pg, err);
 }
+
+/* ---- search ----------------------------------------------------------- */
+
+int web_page_search(const struct web_pages *p, const char *q, struct html *out, struct tr_error *err)
+{
+    struct page pg;
+    page_start(&pg, p, out, "", "Search");
+    struct html *h = out;
+    bool site = p->mode == WEB_STATIC;
+    html_printf(h, "<h1>Search</h1><form class=\"search\" action=\"%s\" method=\"get\" role=\"search\">"
+                   "<input type=\"search\" name=\"q\" placeholder=\"Artist, release or track\" "
+                   "aria-label=\"Search\" value=\"", site ? "search.html" : "search");
+    html_text(h, q ? q : "");
+    /* the script asks the API (served) or the site's index (data/search/, static) */
+    html_printf(h, "\"><button>Search</button></form><div id=\"tr-search\" data-from=\"%s\"></div>"
+                   "<noscript><p class=\"muted\">The search needs JavaScript.</p></noscript>"
+                   "<p class=\"muted\">Names, case and accents aside: every word you give begins a word of "
+                   "the name%s.</p>", site ? "index" : "api", site ? "" : ", or the words are within the name");
+    return page_end(&pg, err);
+}

@@ -583,6 +583,144 @@ static int write_artists(struct site *s)
     return rc;
 }
 
+/* ---- the search index ---------------------------------------------------------
+ * data/search/XXYY.js: every subject with a word of its folded name
+ * (html_fold; words split at ASCII other than letters and digits) that
+ * starts with the bytes XX YY (hex; YY 00 for a word of one byte), as
+ * [type, id, name, artist].  The search page loads the shard of its
+ * query's first word and keeps the names every word of the query begins a
+ * word of.  Written when the facts move (names change only with them). */
+#define SEARCH_SHARDS 65536
+
+static void search_file(char *buf, size_t size, unsigned key)
+{
+    snprintf(buf, size, "data/search/%04x.js", key);
+}
+
+static int search_add(struct site *s, struct html *shards, enum tr_subject_type t, uint32_t i, char *folded)
+{
+    const struct tr_catalog *c = s->p->cat;
+    const char *name = page_subject_name(c, t, i);
+    html_fold(name, folded);
+    unsigned done[64];   /* the keys of the name's words so far */
+    size_t n_done = 0;
+    for (unsigned char *w = (unsigned char *)folded; *w;) {
+        bool word = *w >= 0x80 || (*w >= 'a' && *w <= 'z') || (*w >= '0' && *w <= '9');
+        if (!word) {
+            w++;
+            continue;
+        }
+        unsigned a = w[0], b = w[1];
+        bool b_word = b >= 0x80 || (b >= 'a' && b <= 'z') || (b >= '0' && b <= '9');
+        unsigned key = a << 8 | (b_word ? b : 0);
+        while (*w && (*w >= 0x80 || (*w >= 'a' && *w <= 'z') || (*w >= '0' && *w <= '9')))
+            w++;
+        bool again = false;
+        for (size_t k = 0; k < n_done && !again; k++)
+            again = done[k] == key;
+        if (again || n_done == 64)
+            continue;
+        done[n_done++] = key;
+        struct html *d = &shards[key];
+        html_raw(d, d->len ? ",[" : "[");
+        html_int(d, t);
+        html_raw(d, ",");
+        html_json_string(d, page_subject_id(c, t, i));
+        html_raw(d, ",");
+        html_json_string(d, name);
+        html_raw(d, ",");
+        const uint32_t *art = t == TR_SUBJECT_TRACK ? c->tracks[i].artists : t == TR_SUBJECT_RELEASE ? c->releases[i].artists : NULL;
+        uint32_t n_art = t == TR_SUBJECT_TRACK ? c->tracks[i].n_artists : t == TR_SUBJECT_RELEASE ? c->releases[i].n_artists : 0;
+        html_json_string(d, n_art ? page_subject_name(c, TR_SUBJECT_ARTIST, art[0]) : "");
+        html_raw(d, "]");
+        if (d->failed)
+            return tr_error_set(s->err, TR_ENOMEM, "out of memory");
+    }
+    return 0;
+}
+
+static int write_search(struct site *s)
+{
+    bool same;
+    int rc = keep(s, "data/search/.facts", s->facts, &same);   /* a key, no file */
+    s->st.files--;
+    if (rc)
+        return rc;
+    char rel[64];
+    if (same) {   /* the names are the last run's: so are the shards */
+        for (unsigned key = 0; key < SEARCH_SHARDS && !rc; key++) {
+            search_file(rel, sizeof rel, key);
+            uint64_t ph = XXH3_64bits(rel, strlen(rel));
+            size_t lo = 0, hi = s->n_old;
+            while (lo < hi) {
+                size_t mid = lo + (hi - lo) / 2;
+                if (s->old[mid].path < ph)
+                    lo = mid + 1;
+                else
+                    hi = mid;
+            }
+            if (lo < s->n_old && s->old[lo].path == ph)
+                rc = keep(s, rel, s->old[lo].content, &same);
+        }
+        return rc;
+    }
+    const struct tr_catalog *c = s->p->cat;
+    struct html *shards = calloc(SEARCH_SHARDS, sizeof *shards);
+    size_t longest = 0;
+    for (int t = 0; t < 3; t++) {
+        uint32_t n = t == TR_SUBJECT_TRACK ? c->n_tracks : t == TR_SUBJECT_RELEASE ? c->n_releases : c->n_artists;
+        for (uint32_t i = 0; i < n; i++) {
+            size_t len = strlen(page_subject_name(c, (enum tr_subject_type)t, i));
+            longest = len > longest ? len : longest;
+        }
+    }
+    char *folded = malloc(longest + 1);
+    if (!shards || !folded)
+        rc = tr_error_set(s->err, TR_ENOMEM, "out of memory");
+    /* artists first, then releases, then tracks: the order among equals */
+    static const enum tr_subject_type order[] = {TR_SUBJECT_ARTIST, TR_SUBJECT_RELEASE, TR_SUBJECT_TRACK};
+    for (int k = 0; k < 3 && !rc; k++) {
+        enum tr_subject_type t = order[k];
+        uint32_t n = t == TR_SUBJECT_TRACK ? c->n_tracks : t == TR_SUBJECT_RELEASE ? c->n_releases : c->n_artists;
+        for (uint32_t i = 0; i < n && !rc; i++)
+            rc = search_add(s, shards, t, i, folded);
+    }
+    for (unsigned key = 0; shards && key < SEARCH_SHARDS; key++) {
+        if (!rc && shards[key].len) {
+            search_file(rel, sizeof rel, key);
+            html_printf(&s->page, "(window.TR_DATA=window.TR_DATA||{})[\"search/%04x\"]=[", key);
+            html_rawn(&s->page, shards[key].data, shards[key].len);
+            html_raw(&s->page, "];\n");
+            rc = put_page(s, rel);
+        }
+        html_free(&shards[key]);
+    }
+    free(shards);
+    free(folded);
+    return rc;
+}
+
+/* /api/v1/forecasts?within=SITE_FORECAST_DAYS&limit=1000: the
+ * milestones expected soonest (the home page's "almost there"). */
+#define SITE_FORECAST_DAYS 14
+static json_t *forecasts_json(const struct web_pages *p)
+{
+    const struct tr_forecast_set *fs = &p->forecasts;
+    char d[TR_DATE_LEN];
+    json_t *o = json_object(), *a = json_array();
+    json_object_set_new(o, "as_of", fs->as_of == TR_DAY_NONE ? json_null() : json_string(tr_day_format(fs->as_of, d)));
+    json_object_set_new(o, "within", json_integer(SITE_FORECAST_DAYS));
+    size_t shown = 0;
+    for (size_t i = 0; i < fs->n && shown < 1000; i++)
+        if (fs->f[i].eta != TR_DAY_NONE && fs->f[i].eta - fs->as_of <= SITE_FORECAST_DAYS) {
+            json_array_append_new(a, tr_json_forecast(p->cat, &fs->f[i], fs->as_of));
+            shown++;
+        }
+    json_object_set_new(o, "forecasts", a);
+    json_object_set_new(o, "next_cursor", json_null());
+    return o;
+}
+
 /* The feeds and the API's answers a static host can serve as files, made
  * by the server's own code (web.h) from the same snapshot of the store:
  * the bytes `trackrecord serve` answers. */
@@ -594,7 +732,8 @@ static int write_published(struct site *s)
     w->store = s->p->store;
     w->cat = s->p->cat;
     w->site = true;
-    static const char *const names[] = {"feed.atom", "feed.json", "api/v1/milestones.json", "api/v1/records.json"};
+    static const char *const names[] = {"feed.atom", "feed.json", "api/v1/milestones.json", "api/v1/records.json",
+                                        "api/v1/forecasts.json"};
     int rc = 0;
     for (size_t k = 0; k < sizeof names / sizeof *names && !rc; k++) {
         struct tr_web_response res = {0};
@@ -604,9 +743,11 @@ static int write_published(struct site *s)
         } else if (k == 2) {   /* the latest 1000, as /api/v1/milestones?limit=1000 */
             struct tr_web_milestone_query q = {TR_DAY_NONE, -1, -1, TR_NONE, 1000, 0};
             rc = tr_web_milestones_json(w, &q, &v, s->err);
-        } else {   /* the days whose claims are judged (WEB_CLAIM_DAYS) */
+        } else if (k == 3) {   /* the days whose claims are judged (WEB_CLAIM_DAYS) */
             tr_day since = s->p->last_day == TR_DAY_NONE ? TR_DAY_NONE : s->p->last_day - (WEB_CLAIM_DAYS - 1);
             rc = tr_web_records_json(w, since, NULL, &v, s->err);
+        } else {
+            v = forecasts_json(s->p);
         }
         if (!rc && v)
             tr_web_json(&res, v);
@@ -625,7 +766,8 @@ static int write_published(struct site *s)
 static int make_dirs(struct site *s)
 {
     static const char *const sub[] = {"", "/tracks", "/releases", "/artists", "/assets", "/data",
-                                      "/data/tracks", "/data/releases", "/data/artists", "/api", "/api/v1"};
+                                      "/data/tracks", "/data/releases", "/data/artists", "/data/search", "/api",
+                                      "/api/v1"};
     for (size_t i = 0; i < sizeof sub / sizeof *sub; i++) {
         char path[4096];
         snprintf(path, sizeof path, "%s%s", s->dir, sub[i]);
@@ -697,6 +839,10 @@ static int write_all(struct site *s)
         rc = write_shards(s);
     if (!rc)
         rc = write_published(s);
+    if (!rc)
+        rc = write_search(s);
+    if (!rc && !(rc = web_page_search(s->p, NULL, &s->page, s->err)))
+        rc = put_page(s, "search.html");
     if (!rc && !(rc = web_page_home(s->p, &s->page, s->err)))
         rc = put_page(s, "index.html");
     for (const struct web_asset *a = web_assets; !rc && a->name; a++) {

@@ -175,6 +175,21 @@ async function runTarget(browser, t) {
   }
   await page.screenshot({ path: `${args.out}/${t.name}-artist.png`, fullPage: true });
 
+  if (t.ext) {
+    // the static site's search: its index from file://, case and accents aside
+    await page.goto(`${t.base}search.html?q=${encodeURIComponent('LAYÖVER')}`);
+    await page.waitForSelector('#tr-search h2');
+    const found = await page.$$eval('table.results tbody tr', (trs) => trs.map((tr) => tr.innerText));
+    check(`${tag} a search for LAYÖVER finds Layover and its pre-release`,
+          found.some((r) => r.startsWith('Layover\t')) && found.some((r) => r.startsWith('Layover (pre-release)')), found.join(' | '));
+    await page.click('table.results a >> text="Layover"');
+    check(`${tag} the result leads to Layover's page`, (await page.textContent('h1')).includes('Layover'));
+    await page.goto(`${t.base}search.html?q=${encodeURIComponent('rainy d')}`);
+    await page.waitForSelector('#tr-search h2');
+    const rainyFound = await page.$$eval('table.results tbody tr', (trs) => trs.map((tr) => tr.innerText));
+    check(`${tag} a search for "rainy d" finds ${rainy.name}`, rainyFound.some((r) => r.startsWith(rainy.name)), rainyFound.join(' | '));
+  }
+
   check(`${tag} no console errors`, errors.length === 0, errors.join('; '));
   await context.close();
 }

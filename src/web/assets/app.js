@@ -400,12 +400,90 @@
     });
   }
 
+  /* ---- search ---------------------------------------------------------- */
+
+  /* Folds as html_fold does: ASCII lower case, Latin-1 and Latin Extended-A
+   * letters to their base letter. */
+  var LATIN = 'aaaaaaaceeeeiiiidnooooo\0ouuuuytsaaaaaaaceeeeiiiidnooooo\0ouuuuyty' +
+              'aaaaaaccccccccddddeeeeeeeeeegggggggghhhhiiiiiiiiiijjjjkkklllllllllln' +
+              'nnnnnnnnoooooooorrrrrrssssssssttttttuuuuuuuuuuuuwwyyyzzzzzzs';
+  function fold(s) {
+    var out = '';
+    for (var i = 0; i < s.length; i++) {
+      var c = s.charCodeAt(i), ch = s[i];
+      if (c >= 65 && c <= 90) ch = String.fromCharCode(c + 32);
+      else if (c >= 0xc0 && c <= 0x17f && LATIN[c - 0xc0] !== '\0') ch = LATIN[c - 0xc0];
+      out += ch;
+    }
+    return out;
+  }
+  function words(s) { return s.split(/[^a-z0-9\u0080-\uffff]+/).filter(Boolean); }
+  /* A path segment as html_url_segment writes it. */
+  function seg(s) {
+    return Array.prototype.map.call(new TextEncoder().encode(s), function (b) {
+      var c = String.fromCharCode(b);
+      return /[A-Za-z0-9\-_.~]/.test(c) ? c : '%' + (b < 16 ? '0' : '') + b.toString(16).toUpperCase();
+    }).join('');
+  }
+  var TYPES = ['track', 'release', 'artist'], DIRS = ['tracks', 'releases', 'artists'];
+
+  function showResults(el, q, rows, statik) {
+    var fq = fold(q).trim(), qw = words(fq);
+    var hits = rows.filter(function (r) {
+      var name = fold(r[2]), nw = words(name);
+      return qw.every(function (w) { return nw.some(function (x) { return x.indexOf(w) === 0; }); }) ||
+             (!statik && name.indexOf(fq) >= 0);
+    }).map(function (r, k) {
+      var name = fold(r[2]);
+      return [name === fq ? 0 : name.indexOf(fq) === 0 ? 1 : 2, k, r];
+    }).sort(function (a, b) { return a[0] - b[0] || a[1] - b[1]; }).slice(0, 100);
+    var body = hits.map(function (h) {
+      var r = h[2], href = DIRS[r[0]] + '/' + (statik ? seg(seg(r[1])) + '.html' : seg(r[1]));
+      return '<tr><td><a href="' + esc(href) + '">' + esc(r[2]) + '</a></td><td>' + TYPES[r[0]] + '</td><td>' +
+             esc(r[3] || '') + '</td></tr>';
+    }).join('');
+    el.innerHTML = '<h2>' + esc(q) + ' <small>' + hits.length + (hits.length === 100 ? '+' : '') + '</small></h2>' +
+                   (hits.length ? '<div class="tablewrap"><table class="sortable results"><thead><tr><th>Name</th>' +
+                    '<th>Kind</th><th>Artist</th></tr></thead><tbody>' + body + '</tbody></table></div>'
+                                : '<p class="empty">No name matches.</p>');
+    el.querySelectorAll('table.sortable').forEach(sortable);
+  }
+
+  function searchPage() {
+    var el = document.getElementById('tr-search');
+    if (!el) return;
+    var q = new URLSearchParams(location.search).get('q') || '';
+    var input = document.querySelector('form.search input');
+    if (input && !input.value) input.value = q;
+    var qw = words(fold(q));
+    if (!qw.length) return;
+    if (el.getAttribute('data-from') === 'api') {
+      fetch('api/v1/search?limit=100&q=' + encodeURIComponent(q)).then(function (r) { return r.json(); })
+        .then(function (d) {
+          showResults(el, q, (d.results || []).map(function (r) {
+            return [TYPES.indexOf(r.type), r.id, r.name, r.artist || ''];
+          }), false);
+        });
+      return;
+    }
+    /* the index shard of the first word's first two bytes */
+    var b = new TextEncoder().encode(qw[0]);
+    var key = ((b[0] << 8) | (b.length > 1 ? b[1] : 0)).toString(16).padStart(4, '0');
+    var script = document.createElement('script');
+    script.src = 'data/search/' + key + '.js';
+    var done = function () { showResults(el, q, (window.TR_DATA || {})['search/' + key] || [], true); };
+    script.onload = done;
+    script.onerror = done;   /* no shard: no name has such a word */
+    document.body.appendChild(script);
+  }
+
   function start() {
     var data = pageData();
     fillLive(data);
     (data.plots || []).forEach(drawPlots);
     document.querySelectorAll('table.sortable').forEach(sortable);
     copyButtons();
+    searchPage();
   }
   if (document.readyState === 'loading') document.addEventListener('DOMContentLoaded', start);
   else start();
