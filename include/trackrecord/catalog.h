@@ -93,6 +93,12 @@ uint32_t tr_catalog_artist(const struct tr_catalog *c, const char *id);
 uint32_t tr_catalog_release(const struct tr_catalog *c, const char *id);
 uint32_t tr_catalog_track(const struct tr_catalog *c, const char *id);
 
+/* The canonical track of a track's recording: the one whose series it
+ * is (tr_track.series), as every engine and text counts the recording
+ * (its artist, day 0, competitors).  The track itself when the catalog
+ * is not resolved or the track is out of range. */
+uint32_t tr_catalog_canonical_track(const struct tr_catalog *c, uint32_t track);
+
 /* A track's day 0 (one call walks the releases; use tr_catalog_track_days
  * for many): the date of the earliest release listing this track id
  * (an album version counts from the album even when the recording came

@@ -1085,6 +1085,33 @@ static void test_same_recording(void **state)
     world_free(w);
 }
 
+/* An event under a recording's other id (a chart song named by the id it
+ * was first listed under) is judged and posted as the recording: the act
+ * is the canonical track's, whatever the other id credits. */
+static void test_post_names_recording_act(void **state)
+{
+    (void)state;
+    struct world *w = tiny_world();
+    uint32_t ta = add_track(w, "ta", "Song", "a", "2020-01-01");
+    uint32_t tx = add_track(w, "tx", "Song", "c", "2020-01-01");
+    w->c.tracks[tx].same_as = ta;
+    resolve_series(w);
+    assert_int_equal(tr_catalog_canonical_track(&w->c, tx), ta);
+    size_t e = add_event(w, TR_SUBJECT_TRACK, tx, TR_MS_TRACK_TOTAL, 1000000000, "2021-01-01", "");
+    struct tr_records_input in = tiny_input(w);
+    size_t n;
+    struct tr_claim *cl = claims_for(&in, e, &n);
+    assert_int_equal(n, 1);
+    char post[TR_RECORDS_POST_SIZE], text[TR_RECORDS_POST_SIZE];
+    post_of(w, e, cl, n, post);
+    assert_string_equal(post, "Song by Ann has now passed 1B streams on Spotify. Ann is the first "
+                              "and only act to achieve this.");
+    assert_int_equal(tr_records_claim_text(&w->c, &w->ev[e], &cl[0], text, sizeof text), 0);
+    assert_string_equal(text, "Ann is the first and only act to achieve this.");
+    tr_records_free(cl);
+    world_free(w);
+}
+
 /* An artist milestone: days from the artist's day 0 (its earliest release
  * or track), as tr_catalog_artist_day0() has it. */
 static void test_artist_day0(void **state)
@@ -1234,6 +1261,7 @@ int main(void)
         cmocka_unit_test(test_own_date_uncertain),
         cmocka_unit_test(test_collaboration_and_unknowns),
         cmocka_unit_test(test_same_recording),
+        cmocka_unit_test(test_post_names_recording_act),
         cmocka_unit_test(test_artist_day0),
         cmocka_unit_test(test_invalid_events),
         cmocka_unit_test(test_group_names),

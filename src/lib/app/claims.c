@@ -239,9 +239,7 @@ static const struct tr_artist *subject_artist(const struct tr_catalog *c,
 {
     uint32_t a = TR_NONE;
     if (ev->subject_type == TR_SUBJECT_TRACK && ev->subject < c->n_tracks) {
-        const struct tr_track *t = &c->tracks[ev->subject];
-        if (c->series_track && t->series < c->n_series && c->series_track[t->series] < c->n_tracks)
-            t = &c->tracks[c->series_track[t->series]];
+        const struct tr_track *t = &c->tracks[tr_catalog_canonical_track(c, ev->subject)];
         a = t->n_artists ? t->artists[0] : TR_NONE;
     } else if (ev->subject_type == TR_SUBJECT_RELEASE && ev->subject < c->n_releases) {
         const struct tr_release *r = &c->releases[ev->subject];

@@ -339,6 +339,14 @@ int tr_catalog_resolve(struct tr_catalog *c, struct tr_error *err)
     return 0;
 }
 
+uint32_t tr_catalog_canonical_track(const struct tr_catalog *c, uint32_t track)
+{
+    if (!c->series_track || track >= c->n_tracks)
+        return track;
+    uint32_t s = c->tracks[track].series;
+    return s < c->n_series && c->series_track[s] < c->n_tracks ? c->series_track[s] : track;
+}
+
 tr_day tr_catalog_track_day0(const struct tr_catalog *c, uint32_t track)
 {
     tr_day best = TR_DAY_NONE;

@@ -631,9 +631,7 @@ static int build_subjects(struct engine *E, enum tr_subject_type t)
         if (t == TR_SUBJECT_TRACK) {
             const struct tr_track *tr = &c->tracks[i];
             a = tr->n_artists ? tr->artists[0] : TR_NONE;
-            if (c->series_track && tr->series < c->n_series &&
-                c->series_track[tr->series] < n)
-                S->canon[i] = c->series_track[tr->series];
+            S->canon[i] = tr_catalog_canonical_track(c, i);
         } else if (t == TR_SUBJECT_RELEASE) {
             const struct tr_release *r = &c->releases[i];
             a = r->n_artists ? r->artists[0] : TR_NONE;

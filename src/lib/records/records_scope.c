@@ -33,9 +33,7 @@ enum { U_COUNTRY = 1, U_KIND = 2, U_GENDER = 4, U_GENRE = 8, U_ALL = 15 };
 static uint32_t subject_artist(const struct tr_catalog *c, const struct tr_milestone *ev)
 {
     if (ev->subject_type == TR_SUBJECT_TRACK && ev->subject < c->n_tracks) {
-        const struct tr_track *t = &c->tracks[ev->subject];
-        if (c->series_track && t->series < c->n_series && c->series_track[t->series] < c->n_tracks)
-            t = &c->tracks[c->series_track[t->series]];
+        const struct tr_track *t = &c->tracks[tr_catalog_canonical_track(c, ev->subject)];
         return t->n_artists && t->artists[0] < c->n_artists ? t->artists[0] : TR_NONE;
     }
     if (ev->subject_type == TR_SUBJECT_RELEASE && ev->subject < c->n_releases) {
@@ -275,10 +273,7 @@ static tr_day subject_day0(const struct tr_catalog *c, const tr_day *track_day0,
 {
     if (ev->subject_type == TR_SUBJECT_RELEASE)
         return c->releases[ev->subject].date;
-    uint32_t t = ev->subject, s = c->tracks[t].series;
-    if (c->series_track && s < c->n_series && c->series_track[s] < c->n_tracks)
-        t = c->series_track[s];
-    return track_day0[t];
+    return track_day0[tr_catalog_canonical_track(c, ev->subject)];
 }
 
 /* The world row that makes the claim world (the one with the earliest

@@ -482,8 +482,10 @@ static int ctx_init(struct post_ctx *x, const struct tr_catalog *c, const struct
         if (ev->subject >= c->n_tracks)
             return TR_EUSAGE;
         x->title = or_id(c->tracks[ev->subject].title, c->tracks[ev->subject].id);
-        if (c->tracks[ev->subject].n_artists)
-            artist = c->tracks[ev->subject].artists[0];
+        /* the recording's act, as the engine judged it */
+        const struct tr_track *canon = &c->tracks[tr_catalog_canonical_track(c, ev->subject)];
+        if (canon->n_artists)
+            artist = canon->artists[0];
         break;
     case TR_SUBJECT_RELEASE:
         if (ev->subject >= c->n_releases)
