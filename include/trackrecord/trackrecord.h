@@ -13,6 +13,7 @@
 
 #include "trackrecord/catalog.h"
 #include "trackrecord/charts.h"
+#include "trackrecord/check.h"
 #include "trackrecord/date.h"
 #include "trackrecord/error.h"
 #include "trackrecord/extras.h"

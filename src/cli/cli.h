@@ -55,6 +55,7 @@ int cli_subject(const struct tr_catalog *c, const char *id, struct cli_subject *
 
 int cmd_import(struct cli *cli, int argc, char **argv);
 int cmd_copy(struct cli *cli, int argc, char **argv);
+int cmd_check(struct cli *cli, int argc, char **argv);
 int cmd_milestones(struct cli *cli, int argc, char **argv);
 int cmd_show(struct cli *cli, int argc, char **argv);
 int cmd_charts(struct cli *cli, int argc, char **argv);

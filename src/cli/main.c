@@ -26,6 +26,7 @@ static const struct command commands[] = {
     {"stats", cmd_stats, "what the store holds and its size"},
     {"serve", cmd_serve, "the dashboard, JSON API and feeds over HTTP (docs/api.md)"},
     {"feed", cmd_feed, "the published posts as an Atom or JSON Feed file"},
+    {"check", cmd_check, "verify every blob and cache of the store; --repair rebuilds the caches"},
     {"copy", cmd_copy, "the store into a new one (a file or a PostgreSQL database), checked equal"},
     {NULL, NULL, NULL},
 };

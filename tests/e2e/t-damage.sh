@@ -20,6 +20,98 @@ flip_file() {   # flip_file FILE OFFSET XOR
     printf "$(printf '\\%03o' $(( old ^ $3 )))" | dd of="$1" bs=1 seek="$2" conv=notrunc status=none
 }
 
+# The same on either backend: a byte of the blob in column data of TABLE's
+# row ROW (in KEY order), changed.
+sql() {         # sql STORE STATEMENT
+    if [ "$E2E_BACKEND" = sqlite ]; then
+        sqlite3 "$1" "$2"
+    else
+        psql -X -q -t -A "$1" -c "$2"
+    fi
+}
+flip_row() {    # flip_row STORE TABLE KEY ROW OFFSET XOR
+    local db=$1 t=$2 key=$3 row=$4 at=$5 x=$6
+    if [ "$E2E_BACKEND" = sqlite ]; then
+        flip_blob "$db" "$t" "$row" "$at" "$x"
+    else
+        sql "$db" "UPDATE $t SET data = set_byte(data, $at, get_byte(data, $at) # $x)
+                   WHERE $key = (SELECT $key FROM $t ORDER BY $key LIMIT 1 OFFSET $row)"
+    fi
+}
+flip_catalog_cache() {  # flip_catalog_cache STORE: a byte of the catalog snapshot
+    if [ "$E2E_BACKEND" = sqlite ]; then
+        local f; f=$(ls "$1"-catalog.* | sort -t. -k3 -n | tail -n 1)
+        flip_file "$f" 200 16
+    else
+        sql "$1" "UPDATE side_blobs SET data = set_byte(data, 200, get_byte(data, 200) # 16)
+                  WHERE kind = 'catalog' AND part = 0 AND gen = (SELECT value::bigint FROM meta WHERE key = 'catalog')"
+        rm -rf "$TRACKRECORD_CACHE"    # this machine's copy, else read first
+    fi
+}
+
+t_check_passes_a_sound_store() {
+    local db; db=$(layover_db sound) || { fail_msg="import failed"; return 1; }
+    local out; out=$("$BIN" --db "$db" check)
+    expect_eq "exit" "$?" 0 || return 1
+    contains "summary" "$out" "4 side files: nothing damaged" || return 1
+    "$BIN" --db "$db" check --bogus 2>/dev/null
+    expect_eq "a bad option's exit" "$?" 2 || return 1
+    "$BIN" --db "$WORK/none.db" check 2>/dev/null
+    expect_eq "no store's exit" "$?" 1 || return 1
+    [ ! -e "$WORK/none.db" ] || { fail_msg="check made a store"; return 1; }
+    contains "help" "$("$BIN" check --help)" "usage: trackrecord check [--repair]"
+}
+
+t_check_names_a_damaged_chunk_and_repair_leaves_it() {
+    local db; db=$(layover_db chunk) || { fail_msg="import failed"; return 1; }
+    flip_row "$db" chunks key 3 1 4 || { fail_msg="no chunk to flip"; return 1; }
+    local before; before=$(db_fingerprint "$db")
+    local out; out=$("$BIN" --db "$db" check)
+    expect_eq "exit" "$?" 1 || return 1
+    contains "the damage" "$out" "damaged: play counts (2023-08-14, series 0-1023): fails its checksum" || return 1
+    contains "what to do" "$out" "import the play counts again into a new store" || return 1
+    contains "summary" "$out" "1 damaged (0 of them caches" || return 1
+    out=$("$BIN" --db "$db" check --repair)
+    expect_eq "--repair's exit" "$?" 1 || return 1
+    contains "--repair" "$out" "1 damaged table blobs or pages, which the store cannot rebuild: nothing repaired" || return 1
+    expect_eq "the store after --repair" "$(db_fingerprint "$db")" "$before"
+}
+
+t_check_repair_rebuilds_damaged_caches() {
+    # the event log and the catalog snapshot, damaged: named, rebuilt, and
+    # every read prints what it printed before
+    local db; db=$(layover_db caches) || { fail_msg="import failed"; return 1; }
+    local want; want=$("$BIN" --db "$db" milestones --csv; "$BIN" --db "$db" records --json)
+    flip_row "$db" event_log seq 0 28 1 || { fail_msg="no event log"; return 1; }
+    flip_catalog_cache "$db" || { fail_msg="no catalog snapshot"; return 1; }
+    local out; out=$("$BIN" --db "$db" check)
+    expect_eq "exit" "$?" 1 || return 1
+    contains "the event log" "$out" "damaged: milestone event log (event_log row " || return 1
+    contains "the catalog snapshot" "$out" "damaged: catalog snapshot (" || return 1
+    contains "summary" "$out" "2 damaged (2 of them caches, which --repair rebuilds)" || return 1
+    out=$("$BIN" --db "$db" check --repair)
+    expect_eq "--repair's exit" "$?" 0 || return 1
+    contains "--repair" "$out" "repair: the caches rebuilt from the tables; checked again: check:" || return 1
+    out=$("$BIN" --db "$db" check)
+    expect_eq "exit after --repair" "$?" 0 || return 1
+    expect_eq "reads after --repair" "$("$BIN" --db "$db" milestones --csv; "$BIN" --db "$db" records --json)" "$want"
+}
+
+t_damaged_kept_forecasts_are_an_error_not_others() {
+    # computed afresh they could differ from the kept ones: an error that
+    # names them, until --repair makes them again
+    needs_sqlite || return 0
+    local db; db=$(layover_db forecasts) || { fail_msg="import failed"; return 1; }
+    local f; f=$(ls "$db"-forecasts.* | sort -t. -k3 -n | tail -n 1)
+    flip_file "$f" 100 1 || return 1
+    local err; err=$("$BIN" --db "$db" forecast --json 2>&1 >/dev/null)
+    expect_eq "forecast's exit" "$?" 1 || return 1
+    contains "message" "$err" "the kept forecasts, fails its checksum (\`trackrecord check --repair\` rebuilds them)" || return 1
+    check "milestones still read" "$BIN" --db "$db" milestones --csv || return 1
+    check "--repair" "$BIN" --db "$db" check --repair || return 1
+    check "forecast after --repair" "$BIN" --db "$db" forecast --json
+}
+
 READS=("milestones --csv" "show layover --json" "show 54bg1e6ABcZfpU3yzwxnPf --json" "records --json"
        "corrections" "stats")
 reads() {       # reads DB I: read command I's output (stats without the state of

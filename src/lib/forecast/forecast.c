@@ -608,8 +608,10 @@ static int forecast_fn(struct tr_store *s, void *arg, struct tr_error *err)
     }
     /* the store's last day: the forecasts the daily import kept */
     struct fc_kept kept;
-    bool have = (a->q->as_of == TR_DAY_NONE || a->q->as_of >= last) &&
-                fc_kept_read(s, last, &kept) == 0;
+    int kr = a->q->as_of == TR_DAY_NONE || a->q->as_of >= last ? fc_kept_read(s, last, &kept, err) : -1;
+    if (kr > 0)
+        return kr;              /* damaged: not computed afresh, which could differ */
+    bool have = kr == 0;
     if (have && (a->q->next ? a->q->next : 1) == 1) {
         rc = fc_kept_select(&kept, a->q, a->out, err);
         fc_kept_release(&kept);

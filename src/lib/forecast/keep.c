@@ -38,12 +38,18 @@ static uint64_t ladder_hash(const struct tr_ladders *l)
     return XXH64(t, strlen(t), 0);
 }
 
-/* The blob, when its header is sound; NULL otherwise. */
-static void *read_blob(struct tr_store *s, struct keep_header *h, size_t *len)
+/* The blob, when its header is sound; NULL otherwise, *rc the store's
+ * error (damaged kept forecasts) or -1. */
+static void *read_blob(struct tr_store *s, struct keep_header *h, size_t *len, int *rc,
+                       struct tr_error *err)
 {
     void *data = NULL;
-    if (s->be->ops->get_forecasts(s->be, &data, len, NULL) || !data)
+    *rc = s->be->ops->get_forecasts(s->be, &data, len, err);
+    if (!*rc && !data)
+        *rc = -1;
+    if (*rc)
         return NULL;
+    *rc = -1;
     if (*len < records_offset()) {
         free(data);
         return NULL;
@@ -61,7 +67,8 @@ int fc_kept_calibs(struct tr_store *s, struct fc_calibs *out)
 {
     struct keep_header h;
     size_t len;
-    void *data = read_blob(s, &h, &len);
+    int rc;
+    void *data = read_blob(s, &h, &len, &rc, NULL);
     if (!data)
         return -1;
     memcpy(out, (char *)data + sizeof h, sizeof *out);
@@ -69,17 +76,18 @@ int fc_kept_calibs(struct tr_store *s, struct fc_calibs *out)
     return 0;
 }
 
-int fc_kept_read(struct tr_store *s, tr_day T, struct fc_kept *k)
+int fc_kept_read(struct tr_store *s, tr_day T, struct fc_kept *k, struct tr_error *err)
 {
     const struct tr_catalog *c = s->catalog;
     const struct tr_ladders *ladder;
     struct keep_header h;
     size_t len;
+    int rc;
     if (!c || tr_store_ladders(s, &ladder, NULL))
         return -1;
-    void *data = read_blob(s, &h, &len);
+    void *data = read_blob(s, &h, &len, &rc, err);
     if (!data)
-        return -1;
+        return rc;
     size_t off = records_offset();
     bool fits = h.as_of == T && h.n_tracks == c->n_tracks && h.n_releases == c->n_releases &&
                 h.n_artists == c->n_artists && h.n_series == c->n_series &&

@@ -24,8 +24,9 @@ struct fc_kept {
 };
 
 /* Reads the kept forecasts made as of day T for the store's catalog and
- * ladder: 0, or -1 when none fit (k untouched). */
-int fc_kept_read(struct tr_store *s, tr_day T, struct fc_kept *k);
+ * ladder: 0, -1 when none fit (k untouched), or the store's error when
+ * the kept ones are damaged. */
+int fc_kept_read(struct tr_store *s, tr_day T, struct fc_kept *k, struct tr_error *err);
 void fc_kept_release(struct fc_kept *k);
 /* The calibration kept with the last forecasts, whatever they were made
  * for: 0, or -1 when none. */

@@ -18,6 +18,7 @@
 #include "trackrecord/store.h"
 #include "trackrecord/extras.h"
 #include "trackrecord/charts.h"
+#include "trackrecord/check.h"
 
 #define TR_GROUP_SLOTS 1024u
 
@@ -98,7 +99,8 @@ struct tr_backend_ops {
     int (*put_claims)(struct tr_backend *b, tr_day since, uint64_t n_events, const void *data,
                       size_t len, struct tr_error *err);
     /* The forecasts the last import kept (an opaque blob, forecast/keep.c);
-     * *data malloc'd, NULL when none.  put takes data (malloc'd) over and
+     * *data malloc'd, NULL when none; TR_ESTORE when the kept ones are
+     * damaged (a reader computing them afresh could print others).  put takes data (malloc'd) over and
      * may go on writing it until the commit; data NULL drops them. */
     int (*get_forecasts)(struct tr_backend *b, void **data, size_t *len, struct tr_error *err);
     int (*put_forecasts)(struct tr_backend *b, void *data, size_t len, struct tr_error *err);
@@ -147,6 +149,14 @@ struct tr_backend_ops {
     /* One release's reported totals, ordered by date then source. */
     int (*load_release_totals)(struct tr_backend *b, const char *release,
                                struct tr_release_total **out, size_t *n, struct tr_error *err);
+
+    /* Checks, inside a read transaction, what only the backend sees: the
+     * database's own integrity, each event-log blob's seal, and each side
+     * cache the store names (present, its header, its checksum); fn for
+     * each damaged thing (store/check.c checks the rest).  *blobs and
+     * *sides count what was read. */
+    int (*verify)(struct tr_backend *b, tr_damage_fn fn, void *ctx, uint64_t *blobs,
+                  uint64_t *sides, struct tr_error *err);
 };
 
 struct tr_backend {

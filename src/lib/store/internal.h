@@ -27,6 +27,15 @@ int tr_chart_song_candidates(const struct tr_catalog *c, uint32_t track, uint32_
  * tr_backend_unseal before the backend closes. */
 int tr_backend_seal(struct tr_backend *be, struct tr_error *err);
 void tr_backend_unseal(struct tr_backend *be);
+/* Checks the seal (and the encoding) of every chunk and of the tails of
+ * groups [0, n_groups), going on past damage: fn(ctx, what, day, grp, why)
+ * for each damaged one ("play counts" of a day, "latest counts" of a
+ * group); *chunks and *tails count what was read.  Inside a read
+ * transaction; 0 or an error of the store (or fn's). */
+typedef int (*tr_seal_damage_fn)(void *ctx, const char *what, tr_day day, uint32_t grp,
+                                 const char *why);
+int tr_backend_check_seals(struct tr_backend *be, uint32_t n_groups, tr_seal_damage_fn fn,
+                           void *ctx, uint64_t *chunks, uint64_t *tails, struct tr_error *err);
 /* The error for a damaged chunk or tail: what, its day, its group. */
 int tr_store_damaged(struct tr_error *err, const char *what, tr_day day, uint32_t grp);
 

@@ -175,3 +175,46 @@ void tr_backend_unseal(struct tr_backend *be)
     be->sealed = false;
     free(s);
 }
+
+/* tr_backend_check_seals: a scan of every chunk through the backend's own
+ * functions, which goes on past a damaged one. */
+struct seal_check {
+    bool sealed;
+    tr_seal_damage_fn fn;
+    void *ctx;
+    uint64_t chunks;
+};
+
+static int check_each_chunk(void *ctx, tr_day day, uint32_t grp, const uint8_t *data, size_t len)
+{
+    struct seal_check *x = ctx;
+    uint64_t delta[TR_CHUNK_SLOTS];
+    uint32_t n;
+    x->chunks++;
+    if (x->sealed && !tr_seal_ok(data, len))
+        return x->fn(x->ctx, "play counts", day, grp, "fails its checksum");
+    if (tr_chunk_decode(data, x->sealed ? len - TR_SEAL_LEN : len, &n, delta, NULL))
+        return x->fn(x->ctx, "play counts", day, grp, "does not decode");
+    return 0;
+}
+
+int tr_backend_check_seals(struct tr_backend *be, uint32_t n_groups, tr_seal_damage_fn fn,
+                           void *ctx, uint64_t *chunks, uint64_t *tails, struct tr_error *err)
+{
+    const struct tr_backend_ops *ops = be->sealed ? inner(be) : be->ops;
+    struct seal_check x = {be->sealed, fn, ctx, 0};
+    int rc = ops->scan_days(be, TR_DAY_NONE, check_each_chunk, &x, err);
+    *chunks = x.chunks;
+    for (uint32_t g = 0; g < n_groups && !rc; g++) {
+        tr_day last;
+        uint64_t *v;
+        uint32_t n;
+        if ((rc = ops->get_tail(be, g, &last, &v, &n, err)) || !v)
+            continue;
+        (*tails)++;
+        if (be->sealed && (n < 1 || tail_seal(last, v, n - 1) != v[n - 1]))
+            rc = fn(ctx, "latest counts", last, g, "fails its checksum");
+        free(v);
+    }
+    return rc;
+}

@@ -220,3 +220,55 @@ void tr_side_unmap(void *data, size_t len, void *ctx)
     if (data)
         munmap((char *)data - sizeof(struct side_header), sizeof(struct side_header) + len);
 }
+
+void tr_side_path(const struct tr_side *s, uint64_t gen, char *buf, size_t size)
+{
+    side_path(s, gen, buf, size);
+}
+
+int tr_side_check(const struct tr_side *s, uint64_t gen, char *why, size_t size)
+{
+    char path[4096];
+    struct side_header h;
+    struct stat st;
+    side_path(s, gen, path, sizeof path);
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    const char *bad = NULL;
+    if (fd < 0)
+        bad = errno == ENOENT ? "is missing" : strerror(errno);
+    else if (fstat(fd, &st) || read_full(fd, &h, sizeof h))
+        bad = "is cut short before the end of its header";
+    else if (h.magic != s->magic)
+        bad = "has a damaged header (not this kind of file)";
+    else if (h.generation != gen)
+        bad = "has a damaged header (another generation)";
+    else if ((uint64_t)st.st_size != sizeof h + h.length)
+        bad = "is not the length its header gives";
+    if (!bad) {
+        void *p = malloc(h.length ? h.length : 1);
+        if (!p)
+            bad = "could not be read (out of memory)";
+        else if (read_full(fd, p, h.length))
+            bad = "could not be read";
+        else if (XXH64(p, h.length, 0) != h.hash)
+            bad = "fails its checksum";
+        free(p);
+    }
+    if (fd >= 0)
+        close(fd);
+    if (bad)
+        snprintf(why, size, "%s", bad);
+    return bad ? -1 : 0;
+}
+
+const char *tr_side_title(const char *name)
+{
+    static const char *const titles[][2] = {
+        {"checkpoint", "milestone checkpoint"}, {"catalog", "catalog snapshot"},
+        {"prep", "engine preparation"},         {"forecasts", "kept forecasts"},
+    };
+    for (size_t i = 0; i < sizeof titles / sizeof *titles; i++)
+        if (strcmp(titles[i][0], name) == 0)
+            return titles[i][1];
+    return name;
+}

@@ -62,5 +62,12 @@ void tr_side_read(const struct tr_side *s, uint64_t gen, void **data, size_t *le
  * Released by tr_side_unmap(*data, *len, NULL). */
 void tr_side_map(const struct tr_side *s, uint64_t gen, void **data, size_t *len);
 void tr_side_unmap(void *data, size_t len, void *ctx);
+/* Whether generation gen is whole: 0, or -1 with why (a phrase: "is
+ * missing", "fails its checksum") in why[0..size). */
+int tr_side_check(const struct tr_side *s, uint64_t gen, char *why, size_t size);
+/* What a side file of this suffix holds, for messages: "catalog snapshot". */
+const char *tr_side_title(const char *name);
+/* Generation gen's path. */
+void tr_side_path(const struct tr_side *s, uint64_t gen, char *buf, size_t size);
 
 #endif

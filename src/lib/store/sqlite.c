@@ -1564,6 +1564,11 @@ static int sq_get_forecasts(struct tr_backend *base, void **data, size_t *len,
         rc = side_generation(b, SIDE_FORECASTS, &gen, err);
     if (!rc && gen)
         tr_side_read(&b->side[SIDE_FORECASTS], gen, data, len);
+    /* not read as none: computed afresh, they could differ (keep.c) */
+    if (!rc && gen && !*data)
+        rc = tr_error_set(err, TR_ESTORE, "the store is damaged: %s-forecasts.%llu, the kept"
+                          " forecasts, fails its checksum (`trackrecord check --repair` rebuilds"
+                          " them)", b->path, (unsigned long long)gen);
     return rc;
 }
 
@@ -1987,6 +1992,69 @@ static int sq_count_events(struct tr_backend *base, uint64_t *n, struct tr_error
     return count_query(B(base), "SELECT count(*) FROM milestones", n, err);
 }
 
+/* ---- verify ---------------------------------------------------------- */
+
+static int report(tr_damage_fn fn, void *ctx, bool cache, const char *what, const char *where,
+                  const char *why)
+{
+    struct tr_damage d = {.cache = cache};
+    snprintf(d.what, sizeof d.what, "%s", what);
+    snprintf(d.where, sizeof d.where, "%s", where);
+    snprintf(d.why, sizeof d.why, "%s", why);
+    return fn(ctx, &d);
+}
+
+/* SQLite's integrity_check: each line it gives is one damaged thing. */
+static int verify_database(struct sqlite_backend *b, tr_damage_fn fn, void *ctx,
+                           struct tr_error *err)
+{
+    sqlite3_stmt *st;
+    int rc = prepare(b, "PRAGMA integrity_check", &st, err), s;
+    while (!rc && (s = sqlite3_step(st)) == SQLITE_ROW) {
+        const char *line = (const char *)sqlite3_column_text(st, 0);
+        if (line && strcmp(line, "ok") != 0)
+            rc = report(fn, ctx, false, "database", b->path, line);
+    }
+    if (!rc && s != SQLITE_DONE)
+        rc = report(fn, ctx, false, "database", b->path, sqlite3_errmsg(b->db));
+    sqlite3_finalize(st);
+    return rc;
+}
+
+static int sq_verify(struct tr_backend *base, tr_damage_fn fn, void *ctx, uint64_t *blobs,
+                     uint64_t *sides, struct tr_error *err)
+{
+    struct sqlite_backend *b = B(base);
+    int rc = verify_database(b, fn, ctx, err);
+    sqlite3_stmt *st = NULL;
+    if (!rc)
+        rc = prepare(b, "SELECT seq, data FROM event_log ORDER BY seq", &st, err);
+    int s = SQLITE_DONE;
+    while (!rc && (s = sqlite3_step(st)) == SQLITE_ROW) {
+        (*blobs)++;
+        if (base->sealed && !tr_seal_ok(sqlite3_column_blob(st, 1), (size_t)sqlite3_column_bytes(st, 1))) {
+            char where[64];
+            snprintf(where, sizeof where, "event_log row %lld", (long long)sqlite3_column_int64(st, 0));
+            rc = report(fn, ctx, true, "milestone event log", where, "fails its checksum");
+        }
+    }
+    if (!rc && s != SQLITE_DONE)
+        rc = db_error(b, err, "read event log");
+    sqlite3_finalize(st);
+    for (int k = 0; k < N_SIDES && !rc; k++) {
+        uint64_t gen;
+        char why[128], path[4096];
+        if ((rc = side_generation(b, k, &gen, err)) || !gen)
+            continue;
+        (*sides)++;
+        if (tr_side_check(&b->side[k], gen, why, sizeof why)) {
+            tr_side_path(&b->side[k], gen, path, sizeof path);
+            rc = report(fn, ctx, true, tr_side_title(side_kinds[k].name), path, why);
+        }
+    }
+    return rc;
+}
+
 static const struct tr_backend_ops sqlite_ops = {
     .name = "sqlite",
     .close = sq_close,
@@ -2029,6 +2097,7 @@ static const struct tr_backend_ops sqlite_ops = {
     .load_chart_entries = sq_load_chart_entries,
     .put_release_total = sq_put_release_total,
     .load_release_totals = sq_load_release_totals,
+    .verify = sq_verify,
 };
 
 /*
