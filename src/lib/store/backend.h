@@ -99,8 +99,9 @@ struct tr_backend_ops {
     int (*put_claims)(struct tr_backend *b, tr_day since, uint64_t n_events, const void *data,
                       size_t len, struct tr_error *err);
     /* The forecasts the last import kept (an opaque blob, forecast/keep.c);
-     * *data malloc'd, NULL when none; TR_ESTORE when the kept ones are
-     * damaged (a reader computing them afresh could print others).  put takes data (malloc'd) over and
+     * *data malloc'd, NULL when none (or their file is missing);
+     * TR_ESTORE when they are damaged (a reader computing them afresh
+     * could print others).  put takes data (malloc'd) over and
      * may go on writing it until the commit; data NULL drops them. */
     int (*get_forecasts)(struct tr_backend *b, void **data, size_t *len, struct tr_error *err);
     int (*put_forecasts)(struct tr_backend *b, void *data, size_t len, struct tr_error *err);

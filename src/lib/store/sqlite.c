@@ -1225,7 +1225,9 @@ static int event_log_read(struct sqlite_backend *b, const struct tr_catalog *c,
             off += take;
             if (seal)
                 tr_seal_stream_add(seal, buf + carry, take);
-            fits = tr_events_unpack_part(c, buf, carry + take, &v, &nv, &cap, &used);
+            /* bytes that are no events of this catalog: a damaged row, read from the rows */
+            if (!(fits = tr_events_unpack_part(c, buf, carry + take, &v, &nv, &cap, &used)))
+                break;
             carry = carry + take - used;
             memmove(buf, buf + used, carry);
             fits = fits && (carry < PIECE) && (off < len || carry == 0);
@@ -1564,8 +1566,11 @@ static int sq_get_forecasts(struct tr_backend *base, void **data, size_t *len,
         rc = side_generation(b, SIDE_FORECASTS, &gen, err);
     if (!rc && gen)
         tr_side_read(&b->side[SIDE_FORECASTS], gen, data, len);
-    /* not read as none: computed afresh, they could differ (keep.c) */
-    if (!rc && gen && !*data)
+    /* a damaged file is not read as none, as a missing one is (a store
+     * copied without its files): computed afresh, they could differ (keep.c) */
+    char path[4096];
+    if (!rc && gen && !*data &&
+        access((tr_side_path(&b->side[SIDE_FORECASTS], gen, path, sizeof path), path), F_OK) == 0)
         rc = tr_error_set(err, TR_ESTORE, "the store is damaged: %s-forecasts.%llu, the kept"
                           " forecasts, fails its checksum (`trackrecord check --repair` rebuilds"
                           " them)", b->path, (unsigned long long)gen);
