@@ -4,13 +4,17 @@
 #   flock /work/bench-data.lock bench/serve.sh [--data DIR] [--runs N] [--seconds S]
 #
 # On the 1M-track store that bench/run.sh builds (DIR/store-*/store/tr.db), a
-# mix of requests: API objects of tracks, releases and artists, their series,
-# the milestones list, search, the feed, and the pages of the same subjects.
+# mix of some 6000 different requests, shuffled: API objects of 2000 tracks,
+# 500 releases and 300 artists spread over the catalog, the releases'
+# series, the pages of the same subjects, forecasts, milestones, records,
+# 40 searches, the feeds and the home page.
 # nginx (Debian nginx-light, started here on loopback with its own config and
 # prefix, stopped after) serves the same responses as files, saved from the
 # server first: the static site's bytes for those requests.  Each run is wrk
-# at 64 connections for S seconds against each, alternating; the report gives
-# the medians of requests/s and of the p99 latency, and the ratio.
+# at 64 connections for S seconds against each, alternating; then the server
+# again with no responses kept (--cache-mb 0).  The report gives the time to
+# answer each request once (the first reader's), the medians of requests/s
+# and of the p99 latency, and the ratio.  wrk and nginx: bench/setup.sh.
 set -eu
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 BIN=${TRACKRECORD_BIN:-$ROOT/build/trackrecord}
@@ -25,8 +29,8 @@ while [ $# -gt 0 ]; do
 done
 DB=$(ls -d "$DATA"/store-1000000x*/store/tr.db 2>/dev/null | head -1)
 [ -n "$DB" ] || { echo "serve.sh: no 1M store under $DATA (run bench/run.sh first)" >&2; exit 1; }
-for t in wrk nginx curl sqlite3; do
-    command -v $t >/dev/null || [ -x /usr/sbin/$t ] || { echo "serve.sh: needs $t (apt-get install wrk nginx-light)" >&2; exit 1; }
+for t in wrk nginx curl sqlite3 shuf; do
+    command -v $t >/dev/null || [ -x /usr/sbin/$t ] || { echo "serve.sh: needs $t (bench/setup.sh installs wrk and nginx-light)" >&2; exit 1; }
 done
 NGINX=$(command -v nginx || echo /usr/sbin/nginx)
 TMP=$(mktemp -d)
@@ -38,28 +42,41 @@ cleanup() {
 }
 trap cleanup EXIT
 
-# ---- the server -------------------------------------------------------------
-"$BIN" --db "$DB" serve --port 0 2>"$TMP/serve.log" &
-SERVE_PID=$!
-URL=
-for i in $(seq 1 600); do
-    URL=$(sed -n 's|.*serving .* on \(http://[^ ]*\)/ .*|\1|p' "$TMP/serve.log")
-    [ -n "$URL" ] && break
-    sleep 0.1
-done
-[ -n "$URL" ] || { echo "serve.sh: serve did not start: $(cat "$TMP/serve.log")" >&2; exit 1; }
+# ---- the server ---------------------------------------------------------------
+start_serve() { # start_serve [OPTIONS]: sets URL and SERVE_PID
+    "$BIN" --db "$DB" serve --port 0 "$@" 2>"$TMP/serve.log" &
+    SERVE_PID=$!
+    URL=
+    for i in $(seq 1 1800); do
+        URL=$(sed -n 's|.*serving .* on \(http://[^ ]*\)/ .*|\1|p' "$TMP/serve.log")
+        [ -n "$URL" ] && break
+        sleep 0.1
+    done
+    [ -n "$URL" ] || { echo "serve.sh: serve did not start: $(cat "$TMP/serve.log")" >&2; exit 1; }
+}
+stop_serve() {
+    kill "$SERVE_PID" 2>/dev/null && wait "$SERVE_PID" 2>/dev/null
+    SERVE_PID=
+}
+start_serve
 
-# ---- the mix: subjects spread over the catalog --------------------------------
+# ---- the mix: thousands of subjects spread over the catalog ---------------------
 ids() { sqlite3 -readonly "$DB" "SELECT id FROM $1 WHERE rowid % $2 = 7 LIMIT $3"; }
 {
-    for t in $(ids tracks 5000 100); do echo "/api/v1/tracks/$t"; echo "/tracks/$t"; done
-    for r in $(ids releases 2000 40); do echo "/api/v1/releases/$r"; echo "/api/v1/releases/$r/series"; echo "/releases/$r"; done
-    for a in $(ids artists 1000 20); do echo "/api/v1/artists/$a"; echo "/artists/$a"; done
+    for t in $(ids tracks 500 2000); do echo "/api/v1/tracks/$t"; echo "/tracks/$t"; done
+    for r in $(ids releases 350 500); do echo "/api/v1/releases/$r"; echo "/api/v1/releases/$r/series"; echo "/releases/$r"; done
+    for a in $(ids artists 150 300); do echo "/api/v1/artists/$a"; echo "/artists/$a"; done
+    for d in 1 3 7 14 30; do echo "/api/v1/forecasts?within=$d"; done
     echo "/api/v1/milestones?limit=100"
     echo "/api/v1/milestones?kind=every_track&limit=20"
+    echo "/api/v1/records"
     echo "/feed.json"
-    echo "/api/v1/search?q=$(sqlite3 -readonly "$DB" "SELECT substr(name, 1, 5) FROM artists LIMIT 1" | sed 's/ /%20/g')"
-} >"$TMP/paths"
+    echo "/feed.atom"
+    echo "/"
+    for q in $(sqlite3 -readonly "$DB" "SELECT DISTINCT lower(substr(name, 1, 4)) FROM artists WHERE rowid % 997 = 3 LIMIT 40" | tr -cd 'a-z\n' | grep .); do
+        echo "/api/v1/search?q=$q"
+    done
+} | shuf --random-source=<(yes) >"$TMP/paths"
 N=$(wc -l <"$TMP/paths")
 
 # the same responses as files, for nginx, named flat (a subject's object and
@@ -67,10 +84,14 @@ N=$(wc -l <"$TMP/paths")
 flat() { printf '/%s' "$(printf %s "${1#/}" | tr '/?&=' '____')"; }
 mkdir -p "$TMP/root"
 while read -r p; do
-    curl -s --max-time 30 -o "$TMP/root$(flat "$p")" "$URL$p"
     flat "$p" >>"$TMP/files"
     echo >>"$TMP/files"
-done <"$TMP/paths"
+    printf '%s\n%s\n' "url = \"$URL$p\"" "output = \"$TMP/root$(flat "$p")\""
+done <"$TMP/paths" >"$TMP/curl.cfg"
+S0=$(date +%s%N)
+# each response once, as a first reader meets it (nothing kept yet)
+curl -s --max-time 60 --parallel --parallel-max 2 -K "$TMP/curl.cfg"
+FIRST=$(awk -v a="$S0" -v b="$(date +%s%N)" 'BEGIN {printf "%.1f", (b - a) / 1e9}')
 BYTES=$(du -sb "$TMP/root" | cut -f1)
 
 cat >"$TMP/nginx.conf" <<NGX
@@ -134,11 +155,21 @@ for r in $(seq 1 "$RUNS"); do
     run "$URL" "$TMP/paths" >>"$TMP/api"
     run "http://127.0.0.1:$NPORT" "$TMP/files" >>"$TMP/ngx"
 done
+# and with no responses kept: every request built from the read model
+stop_serve
+start_serve --cache-mb 0
+: >"$TMP/raw"
+for r in $(seq 1 "$RUNS"); do
+    run "$URL" "$TMP/paths" >>"$TMP/raw"
+done
 api_rps=$(cut -d' ' -f1 "$TMP/api" | median); api_p99=$(cut -d' ' -f2 "$TMP/api" | median)
 ngx_rps=$(cut -d' ' -f1 "$TMP/ngx" | median); ngx_p99=$(cut -d' ' -f2 "$TMP/ngx" | median)
-api_bad=$(awk '{s += $3} END {print s + 0}' "$TMP/api")
-echo "serve bench: $DB, $N requests in the mix ($BYTES bytes as files), wrk -c$CONNS ${SECONDS_}s x $RUNS, $(nproc) cores"
+raw_rps=$(cut -d' ' -f1 "$TMP/raw" | median); raw_p99=$(cut -d' ' -f2 "$TMP/raw" | median)
+api_bad=$(awk '{s += $3} END {print s + 0}' "$TMP/api" "$TMP/raw")
+echo "serve bench: $DB, $N different requests in the mix ($BYTES bytes as files), wrk -c$CONNS ${SECONDS_}s x $RUNS, $(nproc) cores"
+echo "  each request once, first reader, 2 at a time: $FIRST s ($(awk -v n="$N" -v t="$FIRST" 'BEGIN {printf "%.0f", n / t}') req/s)"
 echo "  trackrecord serve: $api_rps req/s, p99 $api_p99 ms (median; runs: $(cut -d' ' -f1,2 "$TMP/api" | paste -sd';'); non-2xx: $api_bad)"
+echo "  trackrecord serve --cache-mb 0 (nothing kept): $raw_rps req/s, p99 $raw_p99 ms (median; runs: $(cut -d' ' -f1,2 "$TMP/raw" | paste -sd';'))"
 echo "  nginx (same bytes): $ngx_rps req/s, p99 $ngx_p99 ms (median; runs: $(cut -d' ' -f1,2 "$TMP/ngx" | paste -sd';'))"
 awk -v a="$api_rps" -v n="$ngx_rps" -v p="$api_p99" 'BEGIN {
     printf "  throughput ratio serve/nginx: %.2f (target >= 0.5: %s)\n", a / n, (a / n >= 0.5) ? "met" : "NOT met";

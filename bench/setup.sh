@@ -3,7 +3,9 @@
 # nothing when they are already there (safe to run every time):
 #   - DuckDB for Node (@duckdb/node-api, pinned in bench/package-lock.json)
 #     into bench/node_modules;
-#   - the sqlite3 command-line shell, from Debian's packages.
+#   - the sqlite3 command-line shell, from Debian's packages;
+#   - wrk and nginx-light (bench/serve.sh: the server beside nginx), from
+#     Debian's packages.
 # Needs node (>= 18) and npm; installs them from Debian's packages when absent.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
@@ -24,6 +26,11 @@ apt_install() {
 if ! command -v sqlite3 >/dev/null; then
     echo "setup: installing sqlite3" >&2
     apt_install sqlite3
+fi
+
+if ! command -v wrk >/dev/null || { ! command -v nginx >/dev/null && [ ! -x /usr/sbin/nginx ]; }; then
+    echo "setup: installing wrk and nginx-light" >&2
+    apt_install wrk nginx-light
 fi
 
 if ! command -v node >/dev/null || ! command -v npm >/dev/null; then

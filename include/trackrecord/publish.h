@@ -86,5 +86,14 @@ json_t *tr_json_forecasts(const struct tr_catalog *c, const struct tr_forecast_s
  * gives them (a track: its recording's). */
 int tr_json_subject(struct tr_store *s, enum tr_subject_type type, uint32_t index, json_t **out,
                     struct tr_error *err);
+/* The same object with next_milestones given: next[0..n_next), made on
+ * as_of (a reader that keeps every subject's forecasts, such as the
+ * server, passes its own). */
+int tr_json_subject_with(struct tr_store *s, enum tr_subject_type type, uint32_t index,
+                         const struct tr_forecast *next, size_t n_next, tr_day as_of, json_t **out,
+                         struct tr_error *err);
+/* The query tr_json_subject's next_milestones answer for a subject. */
+struct tr_forecast_query tr_subject_next_query(const struct tr_catalog *c, enum tr_subject_type type,
+                                               uint32_t index);
 
 #endif

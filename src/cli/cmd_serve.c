@@ -30,6 +30,8 @@ static void help(FILE *f)
             "                  (default: the number of cores)\n"
             "  --max-connections N  connections at once (default 1024)\n"
             "  --timeout S     seconds an idle connection is kept (default 15)\n"
+            "  --cache-mb N    MiB of answered responses kept until the next import\n"
+            "                  (default 256; 0: none kept)\n"
             "  --db FILE       the store\n");
 }
 
@@ -48,9 +50,9 @@ int cmd_serve(struct cli *cli, int argc, char **argv)
     static const struct option opts[] = {
         {"bind", required_argument, 0, 'b'}, {"port", required_argument, 0, 'p'},
         {"threads", required_argument, 0, 't'}, {"max-connections", required_argument, 0, 'm'},
-        {"timeout", required_argument, 0, 'T'}, {"help", no_argument, 0, 'h'}, {0, 0, 0, 0}};
+        {"timeout", required_argument, 0, 'T'}, {"cache-mb", required_argument, 0, 'C'}, {"help", no_argument, 0, 'h'}, {0, 0, 0, 0}};
     long cores = sysconf(_SC_NPROCESSORS_ONLN);
-    struct tr_server_options o = {cli->db, "127.0.0.1", 8080, cores > 0 ? (unsigned)cores : 2, 1024, 15};
+    struct tr_server_options o = {cli->db, "127.0.0.1", 8080, cores > 0 ? (unsigned)cores : 2, 1024, 15, 256};
     long n;
     int c;
     optind = 1;
@@ -76,6 +78,11 @@ int cmd_serve(struct cli *cli, int argc, char **argv)
             if (number(cli, "--timeout", optarg, 1, 3600, &n))
                 return EXIT_USAGE;
             o.timeout = (unsigned)n;
+            break;
+        case 'C':
+            if (number(cli, "--cache-mb", optarg, 0, 1 << 20, &n))
+                return EXIT_USAGE;
+            o.cache_mb = (unsigned)n;
             break;
         case 'h': help(stdout); return EXIT_OK;
         default: return cli_usage_error(cli, "bad option");

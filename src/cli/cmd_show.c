@@ -127,10 +127,7 @@ static int print_subject(struct tr_store *s, const struct tr_catalog *cat, const
     if (tr_store_awards(s, (int)sub->type, sub->index, &awards, &n_awards, err))
         goto fail;
     /* its next milestones, as many as its JSON object gives */
-    struct tr_forecast_query fq = TR_FORECAST_QUERY_ALL;
-    fq.subject_type = (int)sub->type;
-    fq.subject = sub->type == TR_SUBJECT_TRACK ? cat->series_track[cat->tracks[sub->index].series] : sub->index;
-    fq.next = TR_SUBJECT_NEXT_MILESTONES;
+    struct tr_forecast_query fq = tr_subject_next_query(cat, sub->type, sub->index);
     if (tr_store_forecasts(s, &fq, &fs, err))
         goto fail;
 

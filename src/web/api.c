@@ -198,7 +198,17 @@ int tr_web_subject_json(struct tr_web *w, enum tr_subject_type type, uint32_t in
                         struct tr_error *err)
 {
     json_t *o;
-    int rc = tr_json_subject(w->store, type, index, &o, err);
+    const struct web_forecasts *fc = tr_web_forecasts(w);
+    int rc;
+    if (fc) {
+        /* the kept ones: a subject's few (each kind's next three) */
+        struct tr_forecast next[64];
+        struct tr_forecast_query q = tr_subject_next_query(w->cat, type, index);
+        size_t n_next = tr_web_forecasts_of(fc, type, q.subject, q.next, next, sizeof next / sizeof *next);
+        rc = tr_json_subject_with(w->store, type, index, next, n_next, tr_web_forecasts_as_of(fc), &o, err);
+    } else {
+        rc = tr_json_subject(w->store, type, index, &o, err);
+    }
     if (rc)
         return rc;
     struct tr_point *p = NULL;
@@ -586,6 +596,18 @@ static void search_route(struct tr_web *w, const struct tr_web_request *req,
     answer(res, rc, v, &err);
 }
 
+struct forecast_page {
+    const struct tr_catalog *c;
+    tr_day as_of;
+    json_t *arr;
+};
+
+static void forecast_item(void *ctx, const struct tr_forecast *f)
+{
+    struct forecast_page *p = ctx;
+    json_array_append_new(p->arr, tr_json_forecast(p->c, f, p->as_of));
+}
+
 /* /api/v1/forecasts: `forecast --json`'s objects, soonest first, a page
  * of them. */
 static void forecasts_route(struct tr_web *w, const struct tr_web_request *req,
@@ -622,19 +644,24 @@ static void forecasts_route(struct tr_web *w, const struct tr_web_request *req,
         q.subject = t == TR_SUBJECT_TRACK ? w->cat->series_track[w->cat->tracks[i].series] : i;
     }
     struct tr_forecast_set fs = {0};
-    if (tr_store_forecasts(w->store, &q, &fs, &err)) {
+    const struct web_forecasts *fc = q.next <= TR_SUBJECT_NEXT_MILESTONES ? tr_web_forecasts(w) : NULL;
+    if (!fc && tr_store_forecasts(w->store, &q, &fs, &err)) {
         fail(res, &err);
         return;
     }
+    tr_day as_of = fc ? tr_web_forecasts_as_of(fc) : fs.as_of;
     char d[TR_DATE_LEN];
-    json_t *o = json_object(), *a = json_array();
-    json_object_set_new(o, "as_of", fs.as_of == TR_DAY_NONE ? json_null()
-                                    : json_string(tr_day_format(fs.as_of, d)));
+    json_t *o = json_object();
+    struct forecast_page page = {w->cat, as_of, json_array()};
+    size_t n = fs.n;
+    if (fc)
+        n = tr_web_forecasts_each(fc, &q, cursor, limit, forecast_item, &page);
+    for (size_t i = cursor; !fc && i < fs.n && i < cursor + limit; i++)
+        forecast_item(&page, &fs.f[i]);
+    json_object_set_new(o, "as_of", as_of == TR_DAY_NONE ? json_null() : json_string(tr_day_format(as_of, d)));
     json_object_set_new(o, "within", within ? json_integer((json_int_t)within) : json_null());
-    for (size_t i = cursor; i < fs.n && i < cursor + limit; i++)
-        json_array_append_new(a, tr_json_forecast(w->cat, &fs.f[i], fs.as_of));
-    json_object_set_new(o, "forecasts", a);
-    json_object_set_new(o, "next_cursor", cursor + limit < fs.n ? json_integer((json_int_t)(cursor + limit))
+    json_object_set_new(o, "forecasts", page.arr);
+    json_object_set_new(o, "next_cursor", cursor + limit < n ? json_integer((json_int_t)(cursor + limit))
                                           : json_null());
     tr_forecast_set_release(&fs);
     tr_web_json(res, o);

@@ -278,13 +278,18 @@ void tr_web_close(struct tr_web *w)
 int tr_web_begin(struct tr_web *w, struct tr_error *err)
 {
     bool changed;
+    /* the epoch read before the snapshot: one seen later may be newer */
+    uint64_t epoch = w->shared ? tr_web_shared_epoch(w->shared) : 0;
     int rc = tr_store_begin_read(w->store, &changed, err);
     if (rc)
         return rc;
     if (changed) {
         drop_caches(w);
         w->generation++;
+        if (w->shared)
+            epoch = tr_web_shared_moved(w->shared);
     }
+    w->epoch = epoch;
     if ((rc = tr_store_catalog(w->store, &w->cat, err)))
         tr_store_end_read(w->store);
     return rc;
@@ -292,6 +297,8 @@ int tr_web_begin(struct tr_web *w, struct tr_error *err)
 
 void tr_web_end(struct tr_web *w)
 {
+    if (w->shared)
+        tr_web_forecasts_done(w);
     w->cat = NULL;
     tr_store_end_read(w->store);
 }
@@ -443,6 +450,18 @@ static bool etag_matches(const char *header, const char *etag)
     return strstr(header, etag) != NULL || strcmp(header, "*") == 0;
 }
 
+/* A request's name in the shared responses: its path and parameters, in
+ * their order, decoded, each parameter's name and value with its length
+ * (so that no two requests share one): false when it does not fit. */
+static bool cache_key(const struct tr_web_request *req, char *key, size_t size)
+{
+    size_t n = (size_t)snprintf(key, size, "%s", req->path);
+    for (size_t i = 0; i < req->n_params && n < size; i++)
+        n += (size_t)snprintf(key + n, size - n, "&%zu:%s%zu:%s", strlen(req->params[i].name),
+                              req->params[i].name, strlen(req->params[i].value), req->params[i].value);
+    return n < size;
+}
+
 void tr_web_handle(struct tr_web *w, const struct tr_web_request *req, struct tr_web_response *res)
 {
     struct tr_error err = {0};
@@ -461,18 +480,26 @@ void tr_web_handle(struct tr_web *w, const struct tr_web_request *req, struct tr
             html_error(res, 503, "The store cannot be read right now.");
         return;
     }
-    route(w, req, res);
+    char key[TR_WEB_MAX_PATH + sizeof req->buf + 48 * TR_WEB_MAX_PARAMS];
+    bool shared = w->shared && cache_key(req, key, sizeof key);
+    bool hit = shared && tr_web_shared_get(w->shared, w->epoch, key, res);
+    if (!hit)
+        route(w, req, res);
     tr_web_end(w);
     if (res->oom) {
         res->oom = false;
         tr_web_error(res, 503, "out of memory");
     }
-    if (res->status == 200) {
+    if (res->status != 200)
+        return;
+    if (!hit) {
         snprintf(res->etag, sizeof res->etag, "\"%016llx\"",
                  (unsigned long long)XXH3_64bits(res->body, res->len));
-        if (req->if_none_match && etag_matches(req->if_none_match, res->etag)) {
-            res->status = 304;
-            res->len = 0;
-        }
+        if (shared && res->cache != TR_WEB_CACHE_NONE)
+            tr_web_shared_put(w->shared, w->epoch, key, res);
+    }
+    if (req->if_none_match && etag_matches(req->if_none_match, res->etag)) {
+        res->status = 304;
+        res->len = 0;
     }
 }

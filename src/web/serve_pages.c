@@ -28,6 +28,7 @@ void tr_web_warm(struct tr_web *w)
     struct web_pages *p;
     tr_web_claims(w, &cs, &err);
     pages_of(w, &p, &err);
+    tr_web_forecasts(w);           /* shared: the first handle makes them */
 }
 
 const uint32_t *tr_web_artist_tracks(struct tr_web *w, uint32_t artist, size_t *n)

@@ -21,6 +21,7 @@ struct tr_server {
     struct tr_web **handles;       /* the free ones are free[0..n_free) */
     struct tr_web **free;
     unsigned n_handles, n_free;
+    struct tr_web_shared *shared;  /* the epoch, the kept forecasts and responses */
     pthread_mutex_t mu;
     pthread_cond_t cv;
     uint16_t port;
@@ -143,6 +144,10 @@ int tr_server_start(const struct tr_server_options *o, struct tr_server **out, s
     pthread_mutex_init(&s->mu, NULL);
     pthread_cond_init(&s->cv, NULL);
     json_object_seed(0);           /* once, before the threads hash */
+    if (tr_web_shared_new((size_t)o->cache_mb << 20, &s->shared)) {
+        tr_server_stop(s);
+        return tr_error_set(err, TR_ENOMEM, "out of memory");
+    }
     for (; s->n_handles < threads; s->n_handles++) {
         struct tr_web *w;
         int rc = tr_web_open(o->db, &w, err);
@@ -150,12 +155,20 @@ int tr_server_start(const struct tr_server_options *o, struct tr_server **out, s
             tr_server_stop(s);
             return rc;
         }
+        w->shared = s->shared;
         s->handles[s->n_handles] = w;
         s->free[s->n_free++] = w;
-        /* the caches a request reads, made now rather than by the first one */
-        if (!tr_web_begin(w, err)) {
-            tr_web_warm(w);
+        /* each handle's first look at the store moves the epoch: all of
+         * them look before the shared parts are made */
+        if (!tr_web_begin(w, err))
             tr_web_end(w);
+        tr_error_clear(err);
+    }
+    /* the caches a request reads, made now rather than by the first one */
+    for (unsigned i = 0; i < s->n_handles; i++) {
+        if (!tr_web_begin(s->handles[i], err)) {
+            tr_web_warm(s->handles[i]);
+            tr_web_end(s->handles[i]);
         }
         tr_error_clear(err);
     }
@@ -193,6 +206,7 @@ void tr_server_stop(struct tr_server *s)
         MHD_stop_daemon(s->daemon);
     for (unsigned i = 0; i < s->n_handles; i++)
         tr_web_close(s->handles[i]);
+    tr_web_shared_free(s->shared);
     if (s->handles) {
         pthread_mutex_destroy(&s->mu);
         pthread_cond_destroy(&s->cv);

@@ -17,6 +17,7 @@ struct tr_server_options {
     unsigned threads;              /* worker threads (0: 2) */
     unsigned max_connections;      /* at once (0: 1024) */
     unsigned timeout;              /* seconds a connection may idle (0: 15) */
+    unsigned cache_mb;             /* MiB of responses kept per store version (0: none) */
 };
 
 struct tr_server;

@@ -74,6 +74,8 @@ const char *tr_web_param(const struct tr_web_request *req, const char *name);
 
 struct tr_web_search;              /* the names index (api.c) */
 struct web_pages;                  /* the pages' context (pages.h) */
+struct tr_web_shared;              /* what the server's handles share (shared.c) */
+struct web_forecasts;              /* one version's forecasts (shared.c) */
 
 struct tr_web {
     struct tr_store *store;
@@ -90,6 +92,10 @@ struct tr_web {
     uint64_t generation;           /* counts the changes seen (1 = first) */
     bool site;                     /* feeds for the static site: links to
                                     * its NAME.html files (site.c) */
+    /* the server's: NULL for a handle of its own (the site, the tests) */
+    struct tr_web_shared *shared;
+    uint64_t epoch;                /* the shared epoch of this request's snapshot */
+    struct web_forecasts *fc;      /* held from tr_web_forecasts until tr_web_end */
 };
 
 /* Opens the store at path read-only for the web side. */
@@ -110,6 +116,42 @@ int tr_web_events(struct tr_web *w, const struct tr_milestone **out, size_t *n,
  * cached, borrowed until tr_web_end. */
 enum { TR_WEB_CLAIM_DAYS = 31 };
 int tr_web_claims(struct tr_web *w, const struct tr_claim_set **out, struct tr_error *err);
+
+/* ---- what the server's handles share (shared.c) ------------------------- */
+
+/* A shared part for handles of one store: responses are kept up to
+ * cache_bytes (then dropped all at once). */
+int tr_web_shared_new(size_t cache_bytes, struct tr_web_shared **out);
+void tr_web_shared_free(struct tr_web_shared *sh);
+/* The current epoch; and a new one, for a handle that saw the store
+ * change (every kept response dropped). */
+uint64_t tr_web_shared_epoch(struct tr_web_shared *sh);
+uint64_t tr_web_shared_moved(struct tr_web_shared *sh);
+/* The 200 response kept for key in epoch into res: true, or false when
+ * there is none (or epoch is not the current one). */
+bool tr_web_shared_get(struct tr_web_shared *sh, uint64_t epoch, const char *key,
+                       struct tr_web_response *res);
+/* Keeps res (a 200 with its ETag) for key, if epoch is still the current one. */
+void tr_web_shared_put(struct tr_web_shared *sh, uint64_t epoch, const char *key,
+                       const struct tr_web_response *res);
+/* Every subject's next TR_SUBJECT_NEXT_MILESTONES milestones of each kind
+ * for w's snapshot, made once per epoch (at 1M tracks, seconds: the server
+ * makes them before it listens) and shared; held until tr_web_end.  NULL
+ * when w shares nothing, its snapshot is not the current epoch's, or they
+ * cannot be made: the caller asks the store then. */
+const struct web_forecasts *tr_web_forecasts(struct tr_web *w);
+void tr_web_forecasts_done(struct tr_web *w);
+tr_day tr_web_forecasts_as_of(const struct web_forecasts *f);
+/* A subject's (a track: its recording's canonical track) first next
+ * thresholds of each kind, in tr_store_forecasts' order, into out[0..cap):
+ * how many. */
+size_t tr_web_forecasts_of(const struct web_forecasts *f, enum tr_subject_type type, uint32_t subject,
+                           unsigned next, struct tr_forecast *out, size_t cap);
+/* Calls fn for those q keeps (q->next at most TR_SUBJECT_NEXT_MILESTONES),
+ * skipping the first skip, at most limit; returns how many q keeps. */
+typedef void (*tr_web_forecast_fn)(void *ctx, const struct tr_forecast *f);
+size_t tr_web_forecasts_each(const struct web_forecasts *f, const struct tr_forecast_query *q,
+                             size_t skip, size_t limit, tr_web_forecast_fn fn, void *ctx);
 
 /* ---- the dispatch ---------------------------------------------------------- */
 

@@ -142,12 +142,21 @@ t_an_import_is_seen_without_a_restart() {
     awk -F, 'NR == 1 || $1 <= "2024-06-30"' "$DEMO/streams.csv" >"$dir/streams.csv"
     "$BIN" --db "$db" import -q --ladder 10M../10M "$dir" >/dev/null || { fail_msg="import failed"; return 1; }
     serve_on "$db" grow || return 1
-    local rc=0 before after
-    before=$(get /api/v1/releases/layover | jq -r '.latest.date')
+    local rc=0 before after i
+    # asked a few times, so that each thread answers (and keeps) it
+    for i in 1 2 3 4; do before=$(get /api/v1/releases/layover | jq -r '.latest.date'); done
+    get '/api/v1/forecasts?within=30' >/dev/null
     "$BIN" --db "$db" import -q "$DEMO/streams.csv" >/dev/null || { fail_msg="second import failed"; rc=1; }
-    after=$(get /api/v1/releases/layover | jq -r '.latest.date')
     [ $rc = 0 ] && { expect_eq "before" "$before" 2024-06-30 || rc=1; }
-    [ $rc = 0 ] && { expect_eq "after" "$after" "$("$BIN" --db "$db" show --json layover | jq -r '.tracks[0].date')" || rc=1; }
+    for i in 1 2 3 4; do
+        after=$(get /api/v1/releases/layover | jq -r '.latest.date')
+        [ $rc = 0 ] && { expect_eq "after ($i)" "$after" "$("$BIN" --db "$db" show --json layover | jq -r '.tracks[0].date')" || rc=1; }
+    done
+    # the shared forecasts are the new version's too
+    [ $rc = 0 ] && { expect_eq "next milestones after" "$(get /api/v1/releases/layover | jq -c .next_milestones)" \
+        "$("$BIN" --db "$db" show --json layover | jq -c .next_milestones)" || rc=1; }
+    [ $rc = 0 ] && { expect_eq "forecasts after" "$(get '/api/v1/forecasts?within=30&limit=1000' | jq -c .forecasts)" \
+        "$("$BIN" --db "$db" forecast --within 30 --json | jq -c .)" || rc=1; }
     stop_serving
     return $rc
 }

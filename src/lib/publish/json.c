@@ -380,26 +380,20 @@ static int milestones_field(struct tr_store *s, const struct tr_catalog *cat, en
     return 0;
 }
 
-/* The subject's next milestones into o's "next_milestones". */
-static int next_field(struct tr_store *s, const struct tr_catalog *cat, enum tr_subject_type type,
-                      uint32_t index, json_t *o, struct tr_error *err)
+struct tr_forecast_query tr_subject_next_query(const struct tr_catalog *c, enum tr_subject_type type,
+                                               uint32_t index)
 {
     struct tr_forecast_query q = TR_FORECAST_QUERY_ALL;
-    struct tr_forecast_set fs = {0};
     q.subject_type = (int)type;
     /* a track shares its recording's forecast */
-    q.subject = type == TR_SUBJECT_TRACK ? cat->series_track[cat->tracks[index].series] : index;
+    q.subject = type == TR_SUBJECT_TRACK ? c->series_track[c->tracks[index].series] : index;
     q.next = TR_SUBJECT_NEXT_MILESTONES;
-    int rc = tr_store_forecasts(s, &q, &fs, err);
-    if (rc)
-        return rc;
-    json_object_set_new(o, "next_milestones", tr_json_forecasts(cat, &fs));
-    tr_forecast_set_release(&fs);
-    return 0;
+    return q;
 }
 
-int tr_json_subject(struct tr_store *s, enum tr_subject_type type, uint32_t index, json_t **out,
-                    struct tr_error *err)
+int tr_json_subject_with(struct tr_store *s, enum tr_subject_type type, uint32_t index,
+                         const struct tr_forecast *next, size_t n_next, tr_day as_of, json_t **out,
+                         struct tr_error *err)
 {
     const struct tr_catalog *cat;
     int rc = tr_store_catalog(s, &cat, err);
@@ -418,12 +412,32 @@ int tr_json_subject(struct tr_store *s, enum tr_subject_type type, uint32_t inde
     if (!rc && !(rc = tr_store_awards(s, (int)type, index, &awards, &n_awards, err)))
         json_object_set_new(o, "awards", awards_json(awards, n_awards));
     free(awards);
-    if (!rc && !(rc = milestones_field(s, cat, type, index, o, err)))
-        rc = next_field(s, cat, type, index, o, err);
+    if (!rc)
+        rc = milestones_field(s, cat, type, index, o, err);
     if (rc) {
         json_decref(o);
         return rc;
     }
+    json_t *a = json_array();
+    for (size_t i = 0; i < n_next; i++)
+        json_array_append_new(a, tr_json_forecast(cat, &next[i], as_of));
+    json_object_set_new(o, "next_milestones", a);
     *out = o;
     return 0;
+}
+
+int tr_json_subject(struct tr_store *s, enum tr_subject_type type, uint32_t index, json_t **out,
+                    struct tr_error *err)
+{
+    const struct tr_catalog *cat;
+    struct tr_forecast_set fs = {0};
+    int rc = tr_store_catalog(s, &cat, err);
+    if (rc)
+        return rc;
+    struct tr_forecast_query q = tr_subject_next_query(cat, type, index);
+    if ((rc = tr_store_forecasts(s, &q, &fs, err)))
+        return rc;
+    rc = tr_json_subject_with(s, type, index, fs.f, fs.n, fs.as_of, out, err);
+    tr_forecast_set_release(&fs);
+    return rc;
 }
