@@ -8,7 +8,8 @@
 #   make bench      the benchmarks (see bench/README.md)
 #   make browser    the dashboard's checks in headless chromium (build/browser/*.png)
 #   make crash      the crash test's short form: imports of a test build
-#                   (build/crash/, -DTR_CRASH_POINTS) killed at random points
+#                   (build/crash/, -DTR_CRASH_POINTS) killed at random points;
+#                   then imports whose Nth allocation or write fails
 #   make fuzz       build the fuzz targets (clang, libFuzzer)
 #   make fuzz-ci    build them and run each on its committed corpus for a few
 #                   seconds (FUZZ_TIME=10): part of make test
@@ -132,11 +133,15 @@ tsan:
 	        LDFLAGS="-fsanitize=thread" PG_E2E=0 check
 
 # The crash test (tests/crash/run.sh): 40 trials here, more with
-# CRASH_TRIALS=N; the long form's figures are in docs/reliability.md.
+# CRASH_TRIALS=N; then fault injection (tests/crash/faults.sh): every write
+# and FAULT_MALLOCS allocations of a small import failing, --all for every
+# one.  The long forms' figures are in docs/reliability.md.
 CRASH_TRIALS ?= 40
-crash:
+FAULT_MALLOCS ?= 100
+crash: $(BIN)
 	$(MAKE) --no-print-directory BUILD=build/crash CFLAGS="-O2 -g -DTR_CRASH_POINTS" build/crash/trackrecord
 	TRACKRECORD_CRASH_BIN=$(abspath build/crash/trackrecord) tests/crash/run.sh --trials $(CRASH_TRIALS)
+	TRACKRECORD_BIN=$(abspath $(BIN)) tests/crash/faults.sh --malloc $(FAULT_MALLOCS)
 
 bench: $(BIN)
 	bench/run.sh

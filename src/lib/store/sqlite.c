@@ -149,9 +149,23 @@ static int db_error(struct sqlite_backend *b, struct tr_error *err, const char *
     return tr_error_set(err, code, "%s: %s: %s", b->path, what, sqlite3_errmsg(b->db));
 }
 
+/* SQLite ends a transaction by itself after some errors (out of memory, a
+ * failed write); every statement after would run in a transaction of its
+ * own and commit alone, half an import.  So once SQLite has ended the open
+ * transaction, each statement fails until the rollback. */
+static int txn_lost(struct sqlite_backend *b, struct tr_error *err)
+{
+    if (!b->in_txn || !sqlite3_get_autocommit(b->db))
+        return 0;
+    return tr_error_set(err, TR_ESTORE, "%s: SQLite rolled the transaction back after an"
+                        " earlier error (out of memory, or a failed write)", b->path);
+}
+
 static int prepare(struct sqlite_backend *b, const char *sql, sqlite3_stmt **st,
                    struct tr_error *err)
 {
+    if (txn_lost(b, err))
+        return TR_ESTORE;
     if (sqlite3_prepare_v2(b->db, sql, -1, st, NULL) != SQLITE_OK)
         return db_error(b, err, "prepare");
     return 0;
@@ -165,6 +179,8 @@ static int prepare_cached(struct sqlite_backend *b, const char *sql, sqlite3_stm
                           struct tr_error *err)
 {
     int i = 0;
+    if (txn_lost(b, err))
+        return TR_ESTORE;
     for (; i < STMT_CACHE && b->cache[i].sql; i++)
         if (b->cache[i].sql == sql) {
             *st = b->cache[i].st;
@@ -181,6 +197,8 @@ static int prepare_cached(struct sqlite_backend *b, const char *sql, sqlite3_stm
 static int exec(struct sqlite_backend *b, const char *sql, struct tr_error *err)
 {
     char *msg = NULL;
+    if (txn_lost(b, err))
+        return TR_ESTORE;
     if (sqlite3_exec(b->db, sql, NULL, NULL, &msg) != SQLITE_OK) {
         int rc = tr_error_set(err, sqlite3_errcode(b->db) == SQLITE_BUSY ? TR_EBUSY : TR_ESTORE,
                               "%s: %s", b->path, msg ? msg : "error");
