@@ -276,7 +276,7 @@ int tr_fmt_tracks_read(struct tr_import_ctx *x, struct tr_input *in, struct tr_e
         }
         struct tr_track *t = &x->catalog->tracks[df->idx];
         uint32_t *f = df->what == 1 ? &t->same_as : &t->version_of;
-        if (target == df->idx) {
+        if (target == df->idx && df->what != 1) {   /* same_as itself: kept apart */
             rc = tr_error_set(err, TR_EFORMAT, "%s:%zu: %s: a track cannot refer to itself",
                               in->base, df->line, df->what == 1 ? "same_as" : "version_of");
             break;

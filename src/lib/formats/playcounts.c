@@ -15,6 +15,18 @@
  * once per artist), the last one the series.  Rows update by id,
  * so a re-import changes nothing.
  *
+ * Spotify counts plays per recording and gives the recording's count under
+ * each of its ids (the single's, the album's, a deluxe edition's): in the
+ * 2023 export "Wonderland" is three ids on three albums with one count.  So
+ * ids of one primary artist and one title (tr_title_key) whose counts are
+ * equal on most of the days both are listed, or under any titles whose
+ * moving counts are equal on every day (two at least), become one
+ * recording, same_as the id with the earliest day 0 (then the catalog's
+ * first); in that export
+ * such ids agree on 7 to 9 of 9 days (a fetch taken at another time
+ * differs), different recordings of one title ("Intro" on two albums) on
+ * none.  A track whose same_as names itself is kept apart.
+ *
  * Play counts are read whole before any is taken, sorted by recording and
  * day, so that: a conflicting duplicate (same recording and day, two
  * counts) names both lines; a 0 after a positive count of the same
@@ -248,6 +260,171 @@ static int by_line(const void *pa, const void *pb)
     return a->line < b->line ? -1 : a->line > b->line;
 }
 
+/* ---- one recording under several ids ---------------------------------- */
+
+struct candidate {
+    uint32_t track;
+    tr_day day0;
+    char *key;                /* primary artist and tr_title_key of the title */
+    size_t lo, hi;            /* its rows in v, by day */
+};
+
+static int by_track_day(const void *pa, const void *pb)
+{
+    const struct pc_row *a = pa, *b = pb;
+    if (a->track != b->track)
+        return a->track < b->track ? -1 : 1;
+    if (a->day != b->day)
+        return a->day < b->day ? -1 : 1;
+    return a->line < b->line ? -1 : a->line > b->line;
+}
+
+static int by_key(const void *pa, const void *pb)
+{
+    const struct candidate *a = pa, *b = pb;
+    int k = strcmp(a->key, b->key);
+    if (k)
+        return k;
+    if (a->day0 != b->day0)     /* TR_DAY_NONE (unknown) last */
+        return a->day0 == TR_DAY_NONE ? 1 : b->day0 == TR_DAY_NONE ? -1 : a->day0 < b->day0 ? -1 : 1;
+    return a->track < b->track ? -1 : a->track > b->track;
+}
+
+/* Compares two ids' counts on the days both have a positive one (rows
+ * by day, as sorted): *both such days, *equal of them equal, *moved
+ * whether the count changed from one such day to the next. */
+static void compare_counts(const struct pc_row *v, const struct candidate *a,
+                           const struct candidate *b, size_t *both, size_t *equal, bool *moved)
+{
+    size_t i = a->lo, j = b->lo;
+    uint64_t first = 0;
+    *both = *equal = 0;
+    *moved = false;
+    while (i < a->hi && j < b->hi) {
+        if (v[i].day < v[j].day) {
+            i++;
+        } else if (v[j].day < v[i].day) {
+            j++;
+        } else {
+            if (v[i].value && v[j].value) {
+                if (!(*both)++)
+                    first = v[i].value;
+                *equal += v[i].value == v[j].value;
+                *moved |= v[i].value != first;
+            }
+            i++, j++;
+        }
+    }
+}
+
+/* One recording: the same title with the same count on most days, or
+ * any title with the same moving count on every day (two days at least:
+ * "The Way - Spanglish Version" is counted as "The Way"). */
+static bool one_recording(const struct pc_row *v, const struct candidate *a,
+                          const struct candidate *b, bool same_title)
+{
+    size_t both, equal;
+    bool moved;
+    compare_counts(v, a, b, &both, &equal, &moved);
+    return same_title ? both && 2 * equal > both : both >= 2 && equal == both && moved;
+}
+
+/* The rows of the candidates' ids cover [lo, hi); the last positive count. */
+static uint64_t last_count(const struct pc_row *v, const struct candidate *k)
+{
+    for (size_t i = k->hi; i > k->lo; i--)
+        if (v[i - 1].value)
+            return v[i - 1].value;
+    return 0;
+}
+
+/* Links the candidates of each run of equal keys (sorted by key, then
+ * day 0): each id joins the first earlier recording of its run it is one
+ * recording with; one that agrees with none starts a recording. */
+static void link_runs(struct tr_catalog *c, const struct pc_row *v, struct candidate *cand,
+                      size_t nc, bool same_title, uint64_t *linked)
+{
+    for (size_t g = 0; g < nc;) {
+        size_t e = g + 1;
+        while (e < nc && !strcmp(cand[e].key, cand[g].key))
+            e++;
+        for (size_t m = g + 1; m < e; m++) {
+            if (c->tracks[cand[m].track].same_as != TR_NONE)
+                continue;
+            for (size_t h = g; h < m; h++) {
+                if (c->tracks[cand[h].track].same_as != TR_NONE ||
+                    !one_recording(v, &cand[h], &cand[m], same_title))
+                    continue;
+                c->tracks[cand[m].track].same_as = cand[h].track;
+                tr_catalog_mark(c, TR_SUBJECT_TRACK, cand[m].track);
+                (*linked)++;
+                break;
+            }
+        }
+        g = e;
+    }
+}
+
+/* Makes the ids of one recording (the header's rule) same_as their first
+ * and moves their rows onto its series; *linked counts the ids linked.
+ * v is left sorted by track and day. */
+static int link_recordings(struct tr_import_ctx *x, struct pc_row *v, size_t n,
+                           uint64_t *linked, struct tr_error *err)
+{
+    struct tr_catalog *c = x->catalog;
+    struct candidate *cand = NULL;
+    tr_day *day0 = NULL;
+    size_t nc = 0;
+    int rc = 0;
+    *linked = 0;
+    qsort(v, n, sizeof *v, by_track_day);
+    if (!(cand = calloc(n ? n : 1, sizeof *cand)) || tr_catalog_track_days(c, &day0)) {
+        rc = nomem(err);
+        goto out;
+    }
+    for (size_t i = 0; i < n;) {
+        size_t j = i;
+        while (j < n && v[j].track == v[i].track)
+            j++;
+        const struct tr_track *t = &c->tracks[v[i].track];
+        if (t->same_as == TR_NONE && t->n_artists) {
+            struct candidate *k = &cand[nc];
+            const char *title = t->title ? t->title : "";
+            if (!(k->key = malloc(strlen(title) + 32))) {
+                rc = nomem(err);
+                goto out;
+            }
+            k->track = v[i].track;
+            k->day0 = day0[v[i].track];
+            k->lo = i, k->hi = j;
+            nc++;
+        }
+        i = j;
+    }
+    /* the same title, then the same last count */
+    for (int pass = 0; pass < 2; pass++) {
+        for (size_t i = 0; i < nc; i++) {
+            const struct tr_track *t = &c->tracks[cand[i].track];
+            int at = snprintf(cand[i].key, 16, "%u\x1f", t->artists[0]);
+            if (pass == 0)
+                tr_title_key(t->title ? t->title : "", cand[i].key + at);
+            else
+                snprintf(cand[i].key + at, 24, "%llu", (unsigned long long)last_count(v, &cand[i]));
+        }
+        qsort(cand, nc, sizeof *cand, by_key);
+        link_runs(c, v, cand, nc, pass == 0, linked);
+    }
+    if (*linked && !(rc = tr_catalog_resolve(c, err)))
+        for (size_t i = 0; i < n; i++)
+            v[i].series = c->tracks[v[i].track].series;
+out:
+    for (size_t i = 0; i < nc; i++)
+        free(cand[i].key);
+    free(cand);
+    free(day0);
+    return rc;
+}
+
 int tr_fmt_pc_playcounts_read(struct tr_import_ctx *x, struct tr_input *in, struct tr_error *err)
 {
     static const char *const names[] = {"date_tracked", "track_id", "track_playcount"};
@@ -280,7 +457,8 @@ int tr_fmt_pc_playcounts_read(struct tr_import_ctx *x, struct tr_input *in, stru
         if ((n & 0xffff) == 0)
             tr_import_progress(x, (size_t)(r.pos - in->data));
     }
-    if (rc)
+    uint64_t linked = 0;
+    if (rc || (rc = link_recordings(x, v, n, &linked, err)))
         goto out;
 
     /* per recording, in day order: duplicates, failed fetches, and the
@@ -332,8 +510,10 @@ int tr_fmt_pc_playcounts_read(struct tr_import_ctx *x, struct tr_input *in, stru
     if (!rc)
         snprintf(x->file->note, sizeof x->file->note,
                  "%llu decreases, %llu unchanged day-to-day steps; %llu zero counts after a"
-                 " positive one left out as failed fetches",
-                 (unsigned long long)down, (unsigned long long)same, (unsigned long long)zeros);
+                 " positive one left out as failed fetches; %llu ids linked to another id of"
+                 " their recording (same title, same counts)",
+                 (unsigned long long)down, (unsigned long long)same, (unsigned long long)zeros,
+                 (unsigned long long)linked);
 out:
     tr_csv_release(&r);
     free(v);

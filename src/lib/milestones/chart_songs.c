@@ -20,40 +20,13 @@
  * different titles in the catalog ("Intro (2014)"), or make them appear in
  * one period.
  */
+#include "model/catalog_edit.h"
 #include "store/internal.h"
 #include "trackrecord/charts.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-/* The title as charts compare it: ASCII letters folded to lower case,
- * runs of spaces as one, none at the ends, typographic apostrophes and
- * quotes (U+2018, U+2019) as '.  out has room for strlen(title) + 1. */
-static void normalise(const char *title, char *out)
-{
-    const unsigned char *s = (const unsigned char *)title;
-    char *o = out;
-    bool space = false;
-    while (*s == ' ')
-        s++;
-    for (; *s; s++) {
-        if (*s == ' ') {
-            space = true;
-            continue;
-        }
-        if (space && o != out)
-            *o++ = ' ';
-        space = false;
-        if (s[0] == 0xE2 && s[1] == 0x80 && (s[2] == 0x98 || s[2] == 0x99)) {
-            *o++ = '\'';
-            s += 2;
-        } else {
-            *o++ = (char)(*s >= 'A' && *s <= 'Z' ? *s + 32 : *s);
-        }
-    }
-    *o = '\0';
-}
 
 static uint32_t find(uint32_t *parent, uint32_t t)
 {
@@ -125,7 +98,7 @@ static int make_keys(const struct tr_catalog *c, const uint8_t *on_chart, const 
             continue;
         const struct tr_track *tr = &c->tracks[t];
         keys[t] = at;
-        normalise(tr->title ? tr->title : "", at);
+        tr_title_key(tr->title ? tr->title : "", at);
         at += strlen(at);
         *at++ = '\x1f';
         for (uint32_t k = 0; k < tr->n_artists; k++)

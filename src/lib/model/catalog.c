@@ -310,6 +310,31 @@ int tr_catalog_set_strings(struct tr_catalog *c, char ***field, uint32_t *n_fiel
     return 0;
 }
 
+void tr_title_key(const char *title, char *out)
+{
+    const unsigned char *s = (const unsigned char *)title;
+    char *o = out;
+    bool space = false;
+    while (*s == ' ')
+        s++;
+    for (; *s; s++) {
+        if (*s == ' ') {
+            space = true;
+            continue;
+        }
+        if (space && o != out)
+            *o++ = ' ';
+        space = false;
+        if (s[0] == 0xE2 && s[1] == 0x80 && (s[2] == 0x98 || s[2] == 0x99)) {
+            *o++ = '\'';
+            s += 2;
+        } else {
+            *o++ = (char)(*s >= 'A' && *s <= 'Z' ? *s + 32 : *s);
+        }
+    }
+    *o = '\0';
+}
+
 int tr_catalog_resolve(struct tr_catalog *c, struct tr_error *err)
 {
     uint32_t *series_track = malloc((c->n_series ? c->n_series : 1) * sizeof *series_track);
@@ -319,7 +344,7 @@ int tr_catalog_resolve(struct tr_catalog *c, struct tr_error *err)
         series_track[s] = TR_NONE;
     for (uint32_t i = 0; i < c->n_tracks; i++) {
         uint32_t t = i, steps = 0;
-        while (c->tracks[t].same_as != TR_NONE) {
+        while (c->tracks[t].same_as != TR_NONE && c->tracks[t].same_as != t) {
             t = c->tracks[t].same_as;
             if (++steps > c->n_tracks) {
                 free(series_track);

@@ -61,8 +61,16 @@ bool tr_catalog_is_dirty(const struct tr_catalog *c, enum tr_subject_type t, uin
 bool tr_catalog_changed(const struct tr_catalog *c);
 void tr_catalog_clean(struct tr_catalog *c);
 
+/* The title as two ids of one song are compared (charts' merged runs, a
+ * play-count export's recordings): ASCII letters folded to lower case,
+ * runs of spaces as one, none at the ends, typographic apostrophes
+ * (U+2018, U+2019) as '.  out has room for strlen(title) + 1. */
+void tr_title_key(const char *title, char *out);
+
 /* Recomputes each track's series (the own_series of the end of its same_as
- * chain) and series_track.  A same_as cycle is TR_EFORMAT naming a track. */
+ * chain) and series_track.  A track whose same_as names itself is its own
+ * recording, kept apart from any grouping of ids (docs/formats.md).  A
+ * longer same_as cycle is TR_EFORMAT naming a track. */
 int tr_catalog_resolve(struct tr_catalog *c, struct tr_error *err);
 
 #endif

@@ -1,0 +1,74 @@
+#!/bin/bash
+# One recording under several track ids: the ids a play-count export gives
+# one count (Spotify's own grouping of a recording), the catalog's same_as,
+# and the documented way to keep two ids apart.  On the 2023 play-count
+# export sampled in tests/data/feeds/playcounts_recordings (Taylor Swift's
+# "Wonderland" on three albums; Ariana Grande's two "Intro"s on five).
+# Run: tests/e2e/t-recordings.sh [-i] [-x] [TEST...]  (see tests/e2e/lib.sh)
+. "$(dirname "$0")/lib.sh"
+
+REC=$FEEDS/playcounts_recordings
+
+t_one_milestone_per_recording() {
+    # Wonderland's three ids share one count: one milestone, not three
+    local db; db=$(new_store rec-one)
+    local out; out=$("$BIN" --db "$db" import --on-duplicate max "$REC") || { fail_msg="import: $out"; return 1; }
+    contains "the note" "$out" "ids linked to another id of their recording" || return 1
+    local ms; ms=$("$BIN" --db "$db" milestones --no-claims)
+    expect_eq "Wonderland >= 90M" "$(printf '%s\n' "$ms" | grep -c 'Wonderland  >= 90M')" 1 || return 1
+    # every id of the recording shows the same recording, named by the
+    # first album's id
+    local a b
+    a=$("$BIN" --db "$db" milestones --csv | awk -F, '$4=="90000000" {print $1}')
+    expect_eq "the recording's id" "$a" 0kNSWs0FONDMVNe1NWbwCK || return 1
+    # the two Intros are two recordings (their counts differ on every day):
+    # each keeps its own milestones
+    b=$("$BIN" --db "$db" milestones --csv --baseline --kind track_total |
+        awk -F, '$4=="20000000"' | grep -c -E '^(5h4Nb77ApXkgLhhJcVBMmC|6KfO5tEll4owFUX2vbFcVG),')
+    expect_eq "two Intros" "$b" 2 || return 1
+    # the artist total counts the recording once: the sum of the
+    # recordings' last counts, not of the ids'
+    local total; total=$("$BIN" --db "$db" milestones --csv --baseline --kind artist_total |
+        awk -F, '$1=="06HL4z0CvFAxyc27GXpf02" {v=$7} END {print v}')
+    local by_id; by_id=$(awk -F, 'FNR==1 {f++; next}
+        f==1 && $7=="06HL4z0CvFAxyc27GXpf02" {tay[$3]=1}
+        f==2 && ($5 in tay) {ids[$2]=1}
+        f==3 && $1=="2023-03-12" && ($2 in ids) && !seen[$2]++ {s+=$3}
+        END {printf "%.0f", s}' "$REC/albums.csv" "$REC/tracks.csv" "$REC/playcounts.csv")
+    [ -n "$total" ] && [ "$total" -lt "$by_id" ] || { fail_msg="artist total $total, by id $by_id"; return 1; }
+}
+
+t_each_album_counts_its_own_track() {
+    # the every-track status of each album still lists its own ids
+    local db; db=$(new_store rec-albums)
+    check "import" "$BIN" --db "$db" import -q --on-duplicate max "$REC" || return 1
+    local d e
+    d=$("$BIN" --db "$db" show 5LVuISYu2g4YbyxYhFPIbK)
+    e=$("$BIN" --db "$db" show 34OkZVpuzBa9y40DCy0LPR)
+    contains "1989 (Deluxe)" "$d" "Wonderland" || return 1
+    contains "1989 (Deluxe Edition)" "$e" "Wonderland" || return 1
+    expect_eq "same release total" "$(printf '%s\n' "$d" | grep -i 'total' | head -1 | grep -o '[0-9][0-9,.]*[MB]\?' | head -1)" \
+        "$(printf '%s\n' "$e" | grep -i 'total' | head -1 | grep -o '[0-9][0-9,.]*[MB]\?' | head -1)"
+}
+
+t_reimport_changes_nothing() {
+    local db; db=$(new_store rec-again)
+    check "import" "$BIN" --db "$db" import -q --on-duplicate max "$REC" || return 1
+    local before; before=$("$BIN" --db "$db" milestones --csv --baseline)
+    local out; out=$("$BIN" --db "$db" import --on-duplicate max "$REC") || return 1
+    contains "nothing new" "$out" "catalog: 0 new or changed" || return 1
+    expect_eq "unchanged" "$("$BIN" --db "$db" milestones --csv --baseline)" "$before"
+}
+
+t_same_as_itself_keeps_ids_apart() {
+    # a tracks.csv row whose same_as names the id itself keeps it apart
+    local dir=$WORK/rec-apart db; db=$(new_store rec-apart)
+    rm -rf "$dir" && mkdir -p "$dir/catalog" && cp "$REC"/{artists,albums,tracks}.csv "$dir/catalog"/
+    check "catalog" "$BIN" --db "$db" import -q "$dir/catalog" || return 1
+    printf 'id,title,artists,released,same_as,version_of\n6iWMI5oOhWrDbLbjmwTWFq,Wonderland,06HL4z0CvFAxyc27GXpf02,,6iWMI5oOhWrDbLbjmwTWFq,\n' >"$dir/apart.csv"
+    check "apart" "$BIN" --db "$db" import -q "$dir/apart.csv" || return 1
+    check "counts" "$BIN" --db "$db" import -q --on-duplicate max "$REC/playcounts.csv" || return 1
+    expect_eq "two Wonderlands" "$("$BIN" --db "$db" milestones --no-claims | grep -c 'Wonderland  >= 90M')" 2
+}
+
+run_tests "$@"
