@@ -21,14 +21,25 @@ enum {
     EXIT_NOTFOUND = 4,   /* the asked-for subject does not exist */
 };
 
+/* What a command does with the store, as the command table says. */
+enum cli_access {
+    CLI_NO_STORE,        /* none, or one it opens itself (serve, feed's server) */
+    CLI_READ,            /* reads it: a missing store is an error */
+    CLI_WRITE,           /* writes it: made when missing (import) */
+};
+
 struct cli {
     const char *db;      /* store path */
     const char *cmd;     /* subcommand name, for messages */
+    enum cli_access access;      /* the command's, from the table */
+    struct tr_store *store;      /* opened by cli_store, closed by main */
+    enum cli_access opened;      /* the access store was opened with */
 };
 
 struct command {
     const char *name;
     int (*run)(struct cli *cli, int argc, char **argv);
+    enum cli_access access;
     const char *summary;
 };
 
@@ -37,21 +48,32 @@ int cli_fail(const struct cli *cli, const struct tr_error *err);
 /* Prints a usage error and returns EXIT_USAGE. */
 int cli_usage_error(const struct cli *cli, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
-/* Opens the store (read-only for queries: a missing store is an error). */
-int cli_open(const struct cli *cli, bool write, struct tr_store **out);
+/* EXIT_OK when the store exists (a URL is taken to); else prints that there
+ * is no store here yet and returns EXIT_FAILED. */
+int cli_store_exists(const struct cli *cli);
+/* The store, opened on first use as the command table says (read-only or
+ * for writing; cli->access may be raised first, as check --repair does).
+ * A command calls it after its options are read, so that --help and usage
+ * errors need no store; main closes it after the command.  Returns the
+ * exit code: EXIT_OK, or the failure (printed). */
+int cli_store(struct cli *cli, struct tr_store **out);
 
 /* Parses --kind; prints the usage error and returns -1 when unknown. */
 int cli_parse_kind(const struct cli *cli, const char *text, int *kind);
+/* Parses the only options corrections, imports and stats take: --json and
+ * --help (which prints usage).  0 to go on, -1 after --help, else the
+ * usage error's exit code. */
+int cli_json_opts(const struct cli *cli, int argc, char **argv, const char *usage, bool *json);
 
 /* A subject named on the command line: track, release or artist id. */
 struct cli_subject {
     enum tr_subject_type type;
-    uint32_t index;
+    uint32_t index;      /* TR_NONE when none was named */
 };
-/* Finds the track, release or artist with this id; TR_ENOTFOUND (err set)
- * when there is none. */
-int cli_subject(const struct tr_catalog *c, const char *id, struct cli_subject *out,
-                struct tr_error *err);
+/* The store's catalog, and the track, release or artist with this id when
+ * id is not NULL: 0, or the error (TR_ENOTFOUND when there is none). */
+int cli_subject(struct tr_store *s, const char *id, const struct tr_catalog **cat,
+                struct cli_subject *out, struct tr_error *err);
 
 int cmd_import(struct cli *cli, int argc, char **argv);
 int cmd_copy(struct cli *cli, int argc, char **argv);

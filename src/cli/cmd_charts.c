@@ -98,7 +98,7 @@ int cmd_charts(struct cli *cli, int argc, char **argv)
     if (optind + 1 != argc)
         return cli_usage_error(cli, "give exactly one id");
     struct tr_store *s;
-    int rc = cli_open(cli, false, &s);
+    int rc = cli_store(cli, &s);
     if (rc)
         return rc;
     struct tr_error err = {0};
@@ -106,36 +106,29 @@ int cmd_charts(struct cli *cli, int argc, char **argv)
     struct cli_subject sub;
     json_t *arr = json ? json_array() : NULL;
     struct shown shown = {NULL};
-    if (tr_store_catalog(s, &cat, &err))
-        goto fail;
+    if ((rc = cli_subject(s, argv[optind], &cat, &sub, &err)))
+        goto done;
     if (!(shown.track = calloc(cat->n_tracks ? cat->n_tracks : 1, 1))) {
-        tr_error_set(&err, TR_ENOMEM, "out of memory");
-        goto fail;
+        rc = tr_error_set(&err, TR_ENOMEM, "out of memory");
+        goto done;
     }
-    if (cli_subject(cat, argv[optind], &sub, &err))
-        goto fail;
     if (sub.type == TR_SUBJECT_TRACK) {
-        if (track_runs(s, cat, sub.index, arr, &shown, &err))
-            goto fail;
+        rc = track_runs(s, cat, sub.index, arr, &shown, &err);
     } else if (sub.type == TR_SUBJECT_RELEASE) {
         const struct tr_release *r = &cat->releases[sub.index];
-        for (uint32_t k = 0; k < r->n_tracks; k++)
-            if (track_runs(s, cat, r->tracks[k], arr, &shown, &err))
-                goto fail;
+        for (uint32_t k = 0; k < r->n_tracks && !rc; k++)
+            rc = track_runs(s, cat, r->tracks[k], arr, &shown, &err);
     } else {
-        for (uint32_t t = 0; t < cat->n_tracks; t++)
-            if (artist_has(&cat->tracks[t], sub.index) && track_runs(s, cat, t, arr, &shown, &err))
-                goto fail;
+        for (uint32_t t = 0; t < cat->n_tracks && !rc; t++)
+            if (artist_has(&cat->tracks[t], sub.index))
+                rc = track_runs(s, cat, t, arr, &shown, &err);
     }
-    if (arr)
+    if (!rc && arr) {
         out_json_dump(stdout, arr);
-    free(shown.track);
-    tr_store_close(s);
-    return EXIT_OK;
-fail:
-    rc = cli_fail(cli, &err);
+        arr = NULL;
+    }
+done:
     free(shown.track);
     json_decref(arr);
-    tr_store_close(s);
-    return rc;
+    return rc ? cli_fail(cli, &err) : EXIT_OK;
 }

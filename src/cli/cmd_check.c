@@ -107,10 +107,10 @@ int cmd_check(struct cli *cli, int argc, char **argv)
         return cli_usage_error(cli, "takes no arguments");
     struct tr_store *s;
     /* a store to repair must exist: opened for reading first */
-    int rc = cli_open(cli, false, &s);
+    int rc = cli_store(cli, &s);
     if (!rc && fix) {
-        tr_store_close(s);
-        rc = cli_open(cli, true, &s);
+        cli->access = CLI_WRITE;
+        rc = cli_store(cli, &s);
     }
     if (rc)
         return rc;
@@ -120,6 +120,5 @@ int cmd_check(struct cli *cli, int argc, char **argv)
         summary(&rep);
     if (!rc && rep.damaged)
         rc = fix ? repair(cli, s, &rep, quiet) : EXIT_FAILED;
-    tr_store_close(s);
     return rc;
 }

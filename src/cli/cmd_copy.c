@@ -52,18 +52,15 @@ int cmd_copy(struct cli *cli, int argc, char **argv)
         return EXIT_FAILED;
     }
     struct tr_store *src, *dst;
-    int rc = cli_open(cli, false, &src);
+    int rc = cli_store(cli, &src);
     if (rc)
         return rc;
     struct tr_error err = {0};
-    if (tr_store_open(to, 0, &dst, &err)) {
-        tr_store_close(src);
+    if (tr_store_open(to, 0, &dst, &err))
         return cli_fail(cli, &err);
-    }
     struct tr_copy_report rep;
     rc = tr_store_copy(src, dst, &rep, &err);
     tr_store_close(dst);
-    tr_store_close(src);
     if (rc) {
         if (!tr_store_is_url(to) && err.code != TR_EUSAGE) {
             /* a new file the copy made: leave nothing half-made behind */

@@ -63,11 +63,12 @@ int cmd_feed(struct cli *cli, int argc, char **argv)
         return cli_usage_error(cli, "unexpected argument '%s'", argv[optind]);
     if (format < 0)
         return cli_usage_error(cli, "give --atom or --json");
+    /* the store opened first, so that a missing or damaged one is named as
+     * every command names it */
     struct tr_store *probe;
-    int rc = cli_open(cli, false, &probe);
+    int rc = cli_store(cli, &probe);
     if (rc)
         return rc;
-    tr_store_close(probe);
     struct tr_web *w;
     struct tr_error err = {0};
     struct tr_web_response res = {0};

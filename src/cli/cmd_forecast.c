@@ -258,29 +258,24 @@ int cmd_forecast(struct cli *cli, int argc, char **argv)
     if (backtest && (subject || q.within || q.as_of != TR_DAY_NONE || q.kind >= 0 || q.next != 1))
         return cli_usage_error(cli, "--backtest takes only --horizons, --json or --csv");
     struct tr_store *s;
-    int rc = cli_open(cli, false, &s);
+    int rc = cli_store(cli, &s);
     if (rc)
         return rc;
-    if (backtest) {
-        rc = run_backtest(cli, s, hz, nh, json, csv);
-        tr_store_close(s);
-        return rc;
-    }
+    if (backtest)
+        return run_backtest(cli, s, hz, nh, json, csv);
     struct tr_error err = {0};
     const struct tr_catalog *cat;
+    struct cli_subject sub;
     struct tr_forecast_set fs = {0};
-    if (tr_store_catalog(s, &cat, &err))
-        goto fail;
+    if ((rc = cli_subject(s, subject, &cat, &sub, &err)))
+        goto done;
     if (subject) {
-        struct cli_subject sub;
-        if (cli_subject(cat, subject, &sub, &err))
-            goto fail;
         q.subject_type = (int)sub.type;
         /* a track shares its recording's forecast */
         q.subject = sub.type == TR_SUBJECT_TRACK ? cat->series_track[cat->tracks[sub.index].series] : sub.index;
     }
-    if (tr_store_forecasts(s, &q, &fs, &err))
-        goto fail;
+    if ((rc = tr_store_forecasts(s, &q, &fs, &err)))
+        goto done;
     if (json) {
         out_json_dump(stdout, tr_json_forecasts(cat, &fs));
     } else if (csv) {
@@ -297,12 +292,7 @@ int cmd_forecast(struct cli *cli, int argc, char **argv)
             printf("  %s\n", post);
         }
     }
+done:
     tr_forecast_set_release(&fs);
-    tr_store_close(s);
-    return EXIT_OK;
-fail:
-    rc = cli_fail(cli, &err);
-    tr_forecast_set_release(&fs);
-    tr_store_close(s);
-    return rc;
+    return rc ? cli_fail(cli, &err) : EXIT_OK;
 }

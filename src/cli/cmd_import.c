@@ -116,7 +116,7 @@ int cmd_import(struct cli *cli, int argc, char **argv)
         o.progress_ctx = &last_pct;
     }
     struct tr_store *s;
-    int rc = cli_open(cli, true, &s);
+    int rc = cli_store(cli, &s);
     if (rc)
         return rc;
     struct tr_error err = {0};
@@ -175,6 +175,5 @@ int cmd_import(struct cli *cli, int argc, char **argv)
         tr_claim_set_release(&cs);
     }
     tr_import_report_release(&rep);
-    tr_store_close(s);
     return rc;
 }

@@ -85,37 +85,35 @@ int cmd_milestones(struct cli *cli, int argc, char **argv)
     if (json && csv)
         return cli_usage_error(cli, "choose one of --json and --csv");
     struct tr_store *s;
-    int rc = cli_open(cli, false, &s);
+    int rc = cli_store(cli, &s);
     if (rc)
         return rc;
     struct tr_error err = {0};
     const struct tr_catalog *cat;
+    struct cli_subject sub;
     struct tr_milestone *ev = NULL;
     size_t n = 0;
     struct tr_ladders *ladder = NULL;
     struct tr_claim_set cs = {0};
-    if (tr_store_catalog(s, &cat, &err))
-        goto fail;
+    if ((rc = cli_subject(s, subject, &cat, &sub, &err)))
+        goto done;
     if (subject) {
-        struct cli_subject sub;
-        if (cli_subject(cat, subject, &sub, &err))
-            goto fail;
         f.subject_type = (int)sub.type;
         f.subject = sub.index;
     }
     if (ladder_text) {
-        if (tr_ladders_parse(ladder_text, &ladder, &err) ||
-            tr_store_compute_milestones(s, ladder, &ev, &n, &err))
-            goto fail;
+        if ((rc = tr_ladders_parse(ladder_text, &ladder, &err)) ||
+            (rc = tr_store_compute_milestones(s, ladder, &ev, &n, &err)))
+            goto done;
     } else if (claims && !csv) {
         /* claims are judged against every stored event: take them all */
-        if (tr_store_claims(s, f.since, &cs, &err))
-            goto fail;
+        if ((rc = tr_store_claims(s, f.since, &cs, &err)))
+            goto done;
         ev = cs.events;
         n = cs.n_events;
         cs.events = NULL;
-    } else if (tr_store_milestones(s, &f, &ev, &n, &err)) {
-        goto fail;
+    } else if ((rc = tr_store_milestones(s, &f, &ev, &n, &err))) {
+        goto done;
     }
     json_t *arr = json ? json_array() : NULL;
     if (csv) {
@@ -143,16 +141,9 @@ int cmd_milestones(struct cli *cli, int argc, char **argv)
     }
     if (json)
         out_json_dump(stdout, arr);
+done:
     free(ev);
     tr_claim_set_release(&cs);
     tr_ladders_free(ladder);
-    tr_store_close(s);
-    return EXIT_OK;
-fail:
-    rc = cli_fail(cli, &err);
-    free(ev);
-    tr_claim_set_release(&cs);
-    tr_ladders_free(ladder);
-    tr_store_close(s);
-    return rc;
+    return rc ? cli_fail(cli, &err) : EXIT_OK;
 }

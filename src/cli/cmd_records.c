@@ -82,28 +82,19 @@ int cmd_records(struct cli *cli, int argc, char **argv)
     if (optind < argc)
         return cli_usage_error(cli, "unexpected argument '%s'", argv[optind]);
     struct tr_store *s;
-    int rc = cli_open(cli, false, &s);
+    int rc = cli_store(cli, &s);
     if (rc)
         return rc;
     struct tr_error err = {0};
     const struct tr_catalog *cat;
     struct tr_claim_set cs = {0};
-    struct cli_subject sub = {0, TR_NONE};
-    if (tr_store_catalog(s, &cat, &err))
-        goto fail;
-    if (subject && cli_subject(cat, subject, &sub, &err))
-        goto fail;
-    if (tr_store_claims(s, since, &cs, &err))
-        goto fail;
-    struct tr_claims_filter f = {subject ? (int)sub.type : -1, sub.index, since, kind, certain, scope,
-                               baselines};
-    records_print(stdout, cat, &cs, &f, json);
+    struct cli_subject sub;
+    if (!(rc = cli_subject(s, subject, &cat, &sub, &err)) &&
+        !(rc = tr_store_claims(s, since, &cs, &err))) {
+        struct tr_claims_filter f = {subject ? (int)sub.type : -1, sub.index, since, kind, certain,
+                                     scope, baselines};
+        records_print(stdout, cat, &cs, &f, json);
+    }
     tr_claim_set_release(&cs);
-    tr_store_close(s);
-    return EXIT_OK;
-fail:
-    rc = cli_fail(cli, &err);
-    tr_claim_set_release(&cs);
-    tr_store_close(s);
-    return rc;
+    return rc ? cli_fail(cli, &err) : EXIT_OK;
 }

@@ -90,11 +90,9 @@ int cmd_serve(struct cli *cli, int argc, char **argv)
     }
     if (optind < argc)
         return cli_usage_error(cli, "unexpected argument '%s'", argv[optind]);
-    if (!tr_store_is_url(cli->db) && access(cli->db, F_OK) != 0) {
-        fprintf(stderr, "trackrecord: serve: %s: no store here yet (run `trackrecord import` first,"
-                        " or pass --db)\n", cli->db);
-        return EXIT_FAILED;
-    }
+    int rc = cli_store_exists(cli);
+    if (rc)
+        return rc;
     /* the signals are taken by this thread alone: the server's threads,
      * started after, inherit the mask */
     sigset_t stop;

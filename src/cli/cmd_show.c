@@ -227,20 +227,18 @@ int cmd_show(struct cli *cli, int argc, char **argv)
     if (optind + 1 != argc)
         return cli_usage_error(cli, "give exactly one id");
     struct tr_store *s;
-    int rc = cli_open(cli, false, &s);
+    int rc = cli_store(cli, &s);
     if (rc)
         return rc;
     struct tr_error err = {0};
     const struct tr_catalog *cat;
     struct cli_subject sub;
     json_t *o = NULL;
-    if (!(rc = tr_store_catalog(s, &cat, &err)) && !(rc = cli_subject(cat, argv[optind], &sub, &err))) {
+    if (!(rc = cli_subject(s, argv[optind], &cat, &sub, &err))) {
         if (!json)
             rc = print_subject(s, cat, &sub, (size_t)days, &err);
         else if (!(rc = tr_json_subject(s, sub.type, sub.index, &o, &err)))
             out_json_dump(stdout, o);
     }
-    rc = rc ? cli_fail(cli, &err) : EXIT_OK;
-    tr_store_close(s);
-    return rc;
+    return rc ? cli_fail(cli, &err) : EXIT_OK;
 }

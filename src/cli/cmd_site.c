@@ -63,17 +63,13 @@ int cmd_site(struct cli *cli, int argc, char **argv)
     if (optind + 1 != argc)
         return cli_usage_error(cli, "give the directory to write the site into");
     struct tr_store *s;
-    int rc = cli_open(cli, false, &s);
+    int rc = cli_store(cli, &s);
     if (rc)
         return rc;
     struct tr_error err = {0};
     struct web_site_stats st;
-    if (web_site_write(s, argv[optind], &opt, &st, &err)) {
-        rc = cli_fail(cli, &err);
-        tr_store_close(s);
-        return rc;
-    }
-    tr_store_close(s);
+    if (web_site_write(s, argv[optind], &opt, &st, &err))
+        return cli_fail(cli, &err);
     if (!quiet)
         printf("%s: %llu files, %llu written (%llu bytes), %llu unchanged\n", argv[optind],
                (unsigned long long)st.files, (unsigned long long)st.written,

@@ -1,34 +1,49 @@
 /*
- * main.c: the trackrecord command line.  One table lists the subcommands;
- * the dispatcher handles what they share (--db, --help, the exit code and
- * checking that standard output was written) so each command holds only
- * its own logic.
+ * main.c: the trackrecord command line.  One table lists the subcommands
+ * and the store access each needs; the dispatcher handles what they share
+ * (--db, --help, closing the store, the exit code and checking that
+ * standard output was written) so each command (cmd_NAME.c) holds only its
+ * own logic.  What commands share besides is in cli.c.
  */
 #include "cli.h"
 
 #include <errno.h>
 #include <malloc.h>
-#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
+/* The commands, in --help's order, each with the store access it needs:
+ * main closes the store a command opened (cli_store) after it. */
 static const struct command commands[] = {
-    {"import", cmd_import, "take catalog and play-count files into the store"},
-    {"milestones", cmd_milestones, "list milestone events (a track, every track, totals passing N)"},
-    {"records", cmd_records, "first, only and fastest claims within comparison groups"},
-    {"show", cmd_show, "one track, release or artist: totals, recent gains, milestones"},
-    {"forecast", cmd_forecast, "when each next milestone is expected, with an 80% interval; --backtest"},
-    {"charts", cmd_charts, "chart runs of a track: debut, peak, weeks on chart, at #1"},
-    {"corrections", cmd_corrections, "days on which a count went down"},
-    {"imports", cmd_imports, "the import log"},
-    {"site", cmd_site, "write the dashboard as a static site (pages and assets)"},
-    {"stats", cmd_stats, "what the store holds and its size"},
-    {"serve", cmd_serve, "the dashboard, JSON API and feeds over HTTP (docs/api.md)"},
-    {"feed", cmd_feed, "the published posts as an Atom or JSON Feed file"},
-    {"check", cmd_check, "verify every blob and cache of the store; --repair rebuilds the caches"},
-    {"copy", cmd_copy, "the store into a new one (a file or a PostgreSQL database), checked equal"},
-    {NULL, NULL, NULL},
+    {"import", cmd_import, CLI_WRITE,
+     "take catalog and play-count files into the store"},
+    {"milestones", cmd_milestones, CLI_READ,
+     "list milestone events (a track, every track, totals passing N)"},
+    {"records", cmd_records, CLI_READ,
+     "first, only and fastest claims within comparison groups"},
+    {"show", cmd_show, CLI_READ,
+     "one track, release or artist: totals, recent gains, milestones"},
+    {"forecast", cmd_forecast, CLI_READ,
+     "when each next milestone is expected, with an 80% interval; --backtest"},
+    {"charts", cmd_charts, CLI_READ,
+     "chart runs of a track: debut, peak, weeks on chart, at #1"},
+    {"corrections", cmd_corrections, CLI_READ,
+     "days on which a count went down"},
+    {"imports", cmd_imports, CLI_READ,
+     "the import log"},
+    {"site", cmd_site, CLI_READ,
+     "write the dashboard as a static site (pages and assets)"},
+    {"stats", cmd_stats, CLI_READ,
+     "what the store holds and its size"},
+    {"serve", cmd_serve, CLI_NO_STORE,
+     "the dashboard, JSON API and feeds over HTTP (docs/api.md)"},
+    {"feed", cmd_feed, CLI_READ,
+     "the published posts as an Atom or JSON Feed file"},
+    {"check", cmd_check, CLI_READ,
+     "verify every blob and cache of the store; --repair rebuilds the caches"},
+    {"copy", cmd_copy, CLI_READ,
+     "the store into a new one (a file or a PostgreSQL database), checked equal"},
+    {NULL, NULL, CLI_NO_STORE, NULL},
 };
 
 static void usage(FILE *f)
@@ -52,61 +67,6 @@ static void usage(FILE *f)
             "Exit codes: 0 success, 1 store or I/O failure, 2 bad command line,\n"
             "3 input refused (the store is unchanged), 4 subject not found.\n"
             "Formats and rules: docs/formats.md, docs/milestones.md.\n");
-}
-
-int cli_fail(const struct cli *cli, const struct tr_error *err)
-{
-    fprintf(stderr, "trackrecord: %s: %s\n", cli->cmd, err->msg[0] ? err->msg : tr_strerror(err->code));
-    switch (err->code) {
-    case TR_EUSAGE: return EXIT_USAGE;
-    case TR_EFORMAT: case TR_EUNKNOWN: case TR_ECONFLICT: case TR_ELIMIT: return EXIT_REFUSED;
-    case TR_ENOTFOUND: return EXIT_NOTFOUND;
-    default: return EXIT_FAILED;
-    }
-}
-
-int cli_usage_error(const struct cli *cli, const char *fmt, ...)
-{
-    va_list ap;
-    fprintf(stderr, "trackrecord: %s: ", cli->cmd);
-    va_start(ap, fmt);
-    vfprintf(stderr, fmt, ap);
-    va_end(ap);
-    fprintf(stderr, " (see `trackrecord %s --help`)\n", cli->cmd);
-    return EXIT_USAGE;
-}
-
-int cli_open(const struct cli *cli, bool write, struct tr_store **out)
-{
-    struct tr_error err = {0};
-    if (!write && !tr_store_is_url(cli->db) && access(cli->db, F_OK) != 0) {
-        fprintf(stderr, "trackrecord: %s: %s: no store here yet (run `trackrecord import` first,"
-                        " or pass --db)\n", cli->cmd, cli->db);
-        return EXIT_FAILED;
-    }
-    if (tr_store_open(cli->db, write ? 0 : TR_STORE_READONLY, out, &err))
-        return cli_fail(cli, &err);
-    return EXIT_OK;
-}
-
-int cli_parse_kind(const struct cli *cli, const char *text, int *kind)
-{
-    enum tr_milestone_kind k;
-    if (tr_milestone_kind_parse(text, &k) == 0) {
-        *kind = (int)k;
-        return 0;
-    }
-    fprintf(stderr, "trackrecord: %s: --kind: not a milestone kind: '%s' (one of", cli->cmd, text);
-    for (int i = 0; i < TR_MS_KIND_COUNT; i++)
-        fprintf(stderr, " %s", tr_milestone_kind_name((enum tr_milestone_kind)i));
-    fprintf(stderr, ")\n");
-    return -1;
-}
-
-int cli_subject(const struct tr_catalog *c, const char *id, struct cli_subject *out,
-                struct tr_error *err)
-{
-    return tr_subject_find(c, id, &out->type, &out->index, err);
 }
 
 /* Memory one phase frees is taken up by the next instead of going back to
@@ -151,6 +111,7 @@ int main(int argc, char **argv)
         if (strcmp(c->name, argv[i]) != 0)
             continue;
         cli.cmd = c->name;
+        cli.access = c->access;
         /* --db may also follow the command */
         int n = 0;
         char **args = calloc((size_t)(argc - i) + 1, sizeof *args);
@@ -166,6 +127,7 @@ int main(int argc, char **argv)
         }
         int rc = c->run(&cli, n, args);
         free(args);
+        tr_store_close(cli.store);
         if (fflush(stdout) != 0 || ferror(stdout)) {
             fprintf(stderr, "trackrecord: %s: cannot write output: %s\n", c->name, strerror(errno));
             return EXIT_FAILED;
