@@ -47,7 +47,10 @@ start)
     else
         opts="$opts -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c shared_buffers=256MB"
     fi
-    as_owner "$PGBIN/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w -o "$opts" start >/dev/null ||
+    # the server outlives this script: it must not keep a caller's open
+    # files, such as the lock of `flock LOCK bench/pg_daily.sh` (fd 3 up)
+    as_owner "$PGBIN/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w -o "$opts" start >/dev/null \
+        3>&- 4>&- 5>&- 6>&- 7>&- 8>&- 9>&- ||
         { cat "$dir/server.log" >&2; die "the server did not start"; }
     ;;
 stop)
