@@ -71,6 +71,7 @@ struct tr_track {
     uint32_t version_of;       /* track index, TR_NONE */
     uint32_t series;           /* series index shared by same_as tracks */
     uint32_t own_series;       /* the slot allocated to this id (stable) */
+    char isrc[13];             /* ISRC, 12 characters upper case, no hyphens; "" none */
 };
 
 struct tr_idmap;               /* string id -> index (private) */

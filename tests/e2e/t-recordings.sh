@@ -1,7 +1,9 @@
 #!/bin/bash
 # One recording under several track ids: the ids a play-count export gives
-# one count (Spotify's own grouping of a recording), the catalog's same_as,
-# and the documented way to keep two ids apart.  On the 2023 play-count
+# one count (Spotify's own grouping of a recording), the ids of one ISRC in
+# tracks.csv, and the documented way to keep two ids apart.  (No file in
+# the real data carries an ISRC: the ISRC tests use V's Rainy Days, whose
+# single and album ids are one recording, with an ISRC of the right shape.)  On the 2023 play-count
 # export sampled in tests/data/feeds/playcounts_recordings (Taylor Swift's
 # "Wonderland" on three albums; Ariana Grande's two "Intro"s on five).
 # Run: tests/e2e/t-recordings.sh [-i] [-x] [TEST...]  (see tests/e2e/lib.sh)
@@ -69,6 +71,63 @@ t_same_as_itself_keeps_ids_apart() {
     check "apart" "$BIN" --db "$db" import -q "$dir/apart.csv" || return 1
     check "counts" "$BIN" --db "$db" import -q --on-duplicate max "$REC/playcounts.csv" || return 1
     expect_eq "two Wonderlands" "$("$BIN" --db "$db" milestones --no-claims | grep -c 'Wonderland  >= 90M')" 2
+}
+
+# a bundle of two ids of Rainy Days (the single's and the album's), their
+# ISRC given as ISRC1 and ISRC2, and one day of counts past 10M for each
+isrc_bundle() {   # isrc_bundle DIR ISRC1 ISRC2 [SAME_AS2]
+    rm -rf "$1" && mkdir -p "$1"
+    printf 'id,name,country,kind,gender,genres,member_of\nv,V,KR,solo,male,k-pop,\n' >"$1/artists.csv"
+    printf 'id,title,artists,released,same_as,version_of,isrc\n' >"$1/tracks.csv"
+    printf '5ydjxBSUIDn26MFzU3asP4,Rainy Days,v,2023-08-11,,,%s\n' "$2" >>"$1/tracks.csv"
+    printf '54bg1e6ABcZfpU3yzwxnPf,Rainy Days,v,2023-09-08,%s,,%s\n' "${4:-}" "$3" >>"$1/tracks.csv"
+    printf 'date,track,streams\n2023-09-10,5ydjxBSUIDn26MFzU3asP4,9500000\n2023-09-10,54bg1e6ABcZfpU3yzwxnPf,9500000\n' >"$1/streams.csv"
+    printf '2023-09-11,5ydjxBSUIDn26MFzU3asP4,10200000\n2023-09-11,54bg1e6ABcZfpU3yzwxnPf,10200000\n' >>"$1/streams.csv"
+}
+
+t_one_isrc_is_one_recording() {
+    local dir=$WORK/rec-isrc db; db=$(new_store rec-isrc)
+    isrc_bundle "$dir" KR-A40-23-00123 kra402300123
+    check "import" "$BIN" --db "$db" import -q "$dir" || return 1
+    local ms; ms=$("$BIN" --db "$db" milestones --no-claims)
+    expect_eq "one Rainy Days >= 10M" "$(printf '%s\n' "$ms" | grep -c 'Rainy Days  >= 10M')" 1 || return 1
+    # kept in the catalog, normalised, and read back (snapshot and tables)
+    local j; j=$("$BIN" --db "$db" milestones --csv | awk -F, '$4=="10000000" {print $1}')
+    expect_eq "the recording is the single's id" "$j" 5ydjxBSUIDn26MFzU3asP4 || return 1
+    local out; out=$("$BIN" --db "$db" import "$dir/tracks.csv") || return 1
+    contains "re-import changes nothing" "$out" "catalog: 0 new or changed" || return 1
+    # a later file's id of the same ISRC joins the recording
+    printf 'id,title,artists,released,same_as,version_of,isrc\n0000000000000000000003,Rainy Days,v,2024-01-01,,,KRA402300123\n' >"$dir/more.csv"
+    printf 'date,track,streams\n2023-09-12,0000000000000000000003,10400000\n' >"$dir/more-streams.csv"
+    check "more" "$BIN" --db "$db" import -q "$dir/more.csv" || return 1
+    check "more counts" "$BIN" --db "$db" import -q "$dir/more-streams.csv" || return 1
+    expect_eq "still one" "$("$BIN" --db "$db" milestones --no-claims | grep -c 'Rainy Days  >= 10M')" 1
+}
+
+t_isrc_kept_apart_and_different() {
+    local dir=$WORK/rec-isrc2 db; db=$(new_store rec-isrc2)
+    # different ISRCs: two recordings
+    isrc_bundle "$dir" KRA402300123 KRA402300124
+    check "import" "$BIN" --db "$db" import -q "$dir" || return 1
+    expect_eq "two" "$("$BIN" --db "$db" milestones --no-claims | grep -c 'Rainy Days  >= 10M')" 2 || return 1
+    # the same ISRC, the album's id same_as itself: kept apart
+    db=$(new_store rec-isrc3)
+    isrc_bundle "$dir" KRA402300123 KRA402300123 54bg1e6ABcZfpU3yzwxnPf
+    check "import apart" "$BIN" --db "$db" import -q "$dir" || return 1
+    expect_eq "apart" "$("$BIN" --db "$db" milestones --no-claims | grep -c 'Rainy Days  >= 10M')" 2
+}
+
+t_bad_isrc_is_refused() {
+    local dir=$WORK/rec-isrc4 db; db=$(new_store rec-isrc4)
+    isrc_bundle "$dir" KRA402300123 KR-A40-23-0012X
+    local err; err=$("$BIN" --db "$db" import -q "$dir" 2>&1)
+    expect_eq "exit: input refused" "$?" 3 || return 1
+    contains "names file, line and field" "$err" \
+        "tracks.csv:3: isrc: not an ISRC (CC-XXX-YY-NNNNN: 12 letters and digits): 'KR-A40-23-0012X'" || return 1
+    isrc_bundle "$dir" KRA402300123 KRA4023001234
+    err=$("$BIN" --db "$db" import -q "$dir" 2>&1)
+    contains "13 characters" "$err" "'KRA4023001234'" || return 1
+    lacks "nothing imported" "$("$BIN" --db "$db" milestones --no-claims 2>&1)" "Rainy Days"
 }
 
 run_tests "$@"

@@ -90,15 +90,25 @@ static void test_packed_layout_of_an_earlier_build(void **state)
     /* the packed layout is read, never taken in place */
     struct tr_catalog *d;
     assert_int_equal(tr_catalog_adopt_snapshot(blob, len, NULL, NULL, &d), TR_ESTORE);
-    /* written again, it is the aligned layout, and reads back the same */
+    /* an earlier build's tracks have no ISRC */
+    for (uint32_t t = 0; t < c->n_tracks; t++)
+        assert_string_equal(c->tracks[t].isrc, "");
+    /* written again, it is the aligned layout with ISRCs, and reads back
+     * the same */
+    uint32_t first = 0, last = c->n_tracks - 1;
+    memcpy(c->tracks[first].isrc, "KRA402300123", 13);
+    memcpy(c->tracks[last].isrc, "USRC17607839", 13);
     void *again;
     size_t again_len;
     assert_int_equal(tr_catalog_snapshot(c, &again, &again_len), 0);
-    assert_int_equal(memcmp(again, "SNP2", 4), 0);
+    assert_int_equal(memcmp(again, "SNP3", 4), 0);
     struct tr_catalog *e;
     assert_int_equal(tr_catalog_from_snapshot(again, again_len, &e), 0);
     assert_int_equal(tr_catalog_resolve(e, &err), 0);
     assert_records_catalog(e);
+    assert_string_equal(e->tracks[first].isrc, "KRA402300123");
+    assert_string_equal(e->tracks[last].isrc, "USRC17607839");
+    assert_string_equal(e->tracks[1].isrc, "");
     tr_catalog_free(e);
     tr_catalog_free(c);
     free(again);

@@ -226,15 +226,118 @@ int tr_fmt_releases_read(struct tr_import_ctx *x, struct tr_input *in, struct tr
 
 /* ---- tracks --------------------------------------------------------- */
 
+/* ---- ISRC ----------------------------------------------------------- */
+
+/* An ISRC as tracks.csv may give it (CC-XXX-YY-NNNNN: country, registrant,
+ * year, designation; hyphens optional, letters in any case) normalised to
+ * its 12 characters, upper case, into out[13]: 0, or -1 when it is none. */
+static int isrc_normalise(const char *s, char out[13])
+{
+    size_t n = 0;
+    for (; *s; s++) {
+        if (*s == '-')
+            continue;
+        if (n == 12 || !isalnum((unsigned char)*s))
+            return -1;
+        out[n++] = (char)toupper((unsigned char)*s);
+    }
+    out[n] = '\0';
+    if (n != 12 || !isalpha((unsigned char)out[0]) || !isalpha((unsigned char)out[1]))
+        return -1;
+    for (int k = 5; k < 12; k++)
+        if (!isdigit((unsigned char)out[k]))
+            return -1;
+    return 0;
+}
+
+struct isrc_row {
+    const char *code;             /* the track's tr_track.isrc */
+    uint32_t track;
+    bool apart;                   /* same_as names the track itself */
+    bool linked;                  /* same_as names another track */
+    bool in_file;                 /* a row of the file being read */
+};
+
+static int by_isrc(const void *pa, const void *pb)
+{
+    const struct isrc_row *a = pa, *b = pb;
+    int k = strcmp(a->code, b->code);
+    return k ? k : a->track < b->track ? -1 : a->track > b->track;
+}
+
+/* The recording each track of the file is by its ISRC: head[t], the
+ * catalog's first track of the same ISRC not kept apart, for a track of
+ * the file with no same_as of its own; TR_NONE elsewhere.  file[0..n) are
+ * the file's tracks with an ISRC (their same_as as the file gives it);
+ * the catalog's other tracks count with theirs.  *head (n_tracks entries,
+ * NULL when no ISRC is shared) is the caller's.  0 or TR_ENOMEM. */
+static int isrc_heads(const struct tr_catalog *c, const struct isrc_row *file, size_t n,
+                      uint32_t **head)
+{
+    *head = NULL;
+    uint8_t *mine = calloc(c->n_tracks ? c->n_tracks : 1, 1);
+    size_t m = n;
+    for (uint32_t t = 0; mine && t < c->n_tracks; t++)
+        m += c->tracks[t].isrc[0] != '\0';
+    struct isrc_row *v = mine ? malloc((m ? m : 1) * sizeof *v) : NULL;
+    if (!v) {
+        free(mine);
+        return TR_ENOMEM;
+    }
+    memcpy(v, file, n * sizeof *v);
+    for (size_t k = 0; k < n; k++) {
+        v[k].code = c->tracks[file[k].track].isrc;   /* the array is final now */
+        mine[file[k].track] = 1;
+    }
+    m = n;
+    for (uint32_t t = 0; t < c->n_tracks; t++) {
+        const struct tr_track *tr = &c->tracks[t];
+        if (tr->isrc[0] && !mine[t])
+            v[m++] = (struct isrc_row){tr->isrc, t, tr->same_as == t,
+                                       tr->same_as != TR_NONE && tr->same_as != t, false};
+    }
+    free(mine);
+    qsort(v, m, sizeof *v, by_isrc);
+    int rc = 0;
+    for (size_t g = 0; g < m && !rc;) {
+        size_t e = g + 1, h = m;
+        while (e < m && !strcmp(v[e].code, v[g].code))
+            e++;
+        for (size_t k = g; k < e && h == m; k++)
+            if (!v[k].apart)
+                h = k;
+        for (size_t k = g; k < e && h < m; k++) {
+            if (k == h || !v[k].in_file || v[k].apart || v[k].linked || v[k].track == v[h].track)
+                continue;
+            if (!*head) {
+                if (!(*head = malloc((c->n_tracks ? c->n_tracks : 1) * sizeof **head))) {
+                    rc = TR_ENOMEM;
+                    break;
+                }
+                for (uint32_t t = 0; t < c->n_tracks; t++)
+                    (*head)[t] = TR_NONE;
+            }
+            (*head)[v[k].track] = v[h].track;
+        }
+        g = e;
+    }
+    free(v);
+    return rc;
+}
+
 int tr_fmt_tracks_read(struct tr_import_ctx *x, struct tr_input *in, struct tr_error *err)
 {
-    static const char *const cols[] = {"id", "title", "artists", "released", "same_as", "version_of"};
+    static const char *const cols[] = {"id",      "title",      "artists", "released",
+                                       "same_as", "version_of", "isrc"};
     struct reader rd;
     struct deferred_list later = {0};
-    int rc = tr_import_csv_open(&rd.csv, in, cols, 6, 1, rd.col, err), r;
-    char b[6][4096];
+    struct isrc_row *codes = NULL;
+    uint32_t *isrc_head = NULL;
+    size_t n_codes = 0, cap_codes = 0;
+    int rc = tr_import_csv_open(&rd.csv, in, cols, 7, 1, rd.col, err), r;
+    char b[7][4096];
     while (!rc && (r = tr_import_csv_row(x, &rd.csv, err)) > 0) {
-        for (int k = 0; k < 6; k++)
+        for (int k = 0; k < 7; k++)
             tr_import_field(&rd.csv, rd.col[k], b[k], sizeof b[k]);
         size_t line = rd.csv.line;
         const char *id = b[0];
@@ -255,6 +358,32 @@ int tr_fmt_tracks_read(struct tr_import_ctx *x, struct tr_input *in, struct tr_e
         if ((rc = tr_import_set_str(x, TR_SUBJECT_TRACK, i, &t->title, b[1])) ||
             (rc = tr_import_set_list(x, TR_SUBJECT_TRACK, i, &t->artists, &t->n_artists, artists, na)))
             break;
+        if (rd.col[6] >= 0) {      /* the ISRC, when the file has the column */
+            char code[13] = "";
+            if (*b[6] && isrc_normalise(b[6], code)) {
+                rc = tr_error_set(err, TR_EFORMAT,
+                                  "%s:%zu: isrc: not an ISRC (CC-XXX-YY-NNNNN: 12 letters and"
+                                  " digits): '%s'", in->base, line, b[6]);
+                break;
+            }
+            if (strcmp(t->isrc, code) != 0) {
+                memcpy(t->isrc, code, sizeof code);
+                tr_catalog_mark(x->catalog, TR_SUBJECT_TRACK, i);
+            }
+        }
+        if (t->isrc[0]) {
+            if (n_codes == cap_codes) {
+                cap_codes = cap_codes ? 2 * cap_codes : 256;
+                struct isrc_row *p = realloc(codes, cap_codes * sizeof *p);
+                if (!p) {
+                    rc = tr_error_set(err, TR_ENOMEM, "out of memory");
+                    break;
+                }
+                codes = p;
+            }
+            codes[n_codes++] = (struct isrc_row){NULL, i, !strcmp(b[4], id),
+                                                 *b[4] && strcmp(b[4], id) != 0, true};
+        }
         /* same_as and version_of may name a later row: resolve after */
         const char *same = b[4];
         const char *ver = b[5];
@@ -265,9 +394,12 @@ int tr_fmt_tracks_read(struct tr_import_ctx *x, struct tr_input *in, struct tr_e
     }
     if (!rc && r < 0)
         rc = -r;
+    /* ids of one ISRC are one recording, like same_as (docs/formats.md) */
+    if (!rc && n_codes && isrc_heads(x->catalog, codes, n_codes, &isrc_head))
+        rc = tr_error_set(err, TR_ENOMEM, "out of memory");
     for (size_t d = 0; !rc && d < later.n; d++) {
         const struct deferred *df = &later.v[d];
-        uint32_t target = TR_NONE;
+        uint32_t target = df->what == 1 && isrc_head ? isrc_head[df->idx] : TR_NONE;
         if (strcmp(df->text, "-") != 0 &&
             (target = tr_catalog_track(x->catalog, df->text)) == TR_NONE) {
             rc = tr_error_set(err, TR_EUNKNOWN, "%s:%zu: %s: unknown track '%s'", in->base,
@@ -287,6 +419,8 @@ int tr_fmt_tracks_read(struct tr_import_ctx *x, struct tr_input *in, struct tr_e
     }
     deferred_release(&later);
     tr_csv_release(&rd.csv);
+    free(codes);
+    free(isrc_head);
     return rc;
 }
 

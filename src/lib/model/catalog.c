@@ -233,6 +233,7 @@ int tr_catalog_add_track(struct tr_catalog *c, const char *id, uint32_t own_seri
         struct tr_track *t = &c->tracks[*idx];
         t->released = TR_DAY_NONE;
         t->same_as = t->version_of = TR_NONE;
+        memset(t->isrc, 0, sizeof t->isrc);
         t->own_series = own_series != TR_NONE ? own_series : c->n_series;
         t->series = t->own_series;
         if (t->own_series >= c->n_series)

@@ -13,8 +13,9 @@
  *   tracks            struct snap_track   x n_tracks
  *   maps              the three id maps' slots (idmap.h), artists first
  *
- * Each section starts at a multiple of 8 ("SNP2"; "SNP1", written by
- * earlier builds, packs them end to end and is still read), so that a
+ * Each section starts at a multiple of 8 ("SNP3"; "SNP2", whose track
+ * records have no ISRC, and "SNP1", which packs the sections end to end,
+ * were written by earlier builds and are still read), so that a
  * snapshot in aligned memory can be used in place: tr_catalog_adopt_snapshot
  * points the entities' strings and lists into it and borrows the id maps'
  * slots; only the entity records are decoded, where they lie.  Otherwise
@@ -27,11 +28,13 @@
 #include "model/catalog_edit.h"
 #include "base/idmap.h"
 
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
-#define SNAP_MAGIC 0x32504e53u          /* "SNP2": sections 8-byte aligned */
-#define SNAP_MAGIC_PACKED 0x31504e53u   /* "SNP1": sections end to end */
+#define SNAP_MAGIC 0x33504e53u          /* "SNP3": aligned, tracks with their ISRC */
+#define SNAP_MAGIC_V2 0x32504e53u       /* "SNP2": aligned, tracks without */
+#define SNAP_MAGIC_PACKED 0x31504e53u   /* "SNP1": sections end to end, tracks without */
 
 struct snap_header {
     uint32_t magic;
@@ -62,7 +65,15 @@ struct snap_track {
     struct span artists;
     int32_t released;
     uint32_t same_as, version_of, series, own_series;
+    char isrc[12];                /* SNP3 only; all NUL for none */
 };
+#define SNAP_TRACK_V2 offsetof(struct snap_track, isrc)
+
+/* The bytes of one track record in a snapshot of this header's version. */
+static size_t track_record(uint32_t magic)
+{
+    return magic == SNAP_MAGIC ? sizeof(struct snap_track) : SNAP_TRACK_V2;
+}
 
 /* Where each section starts, and the end.  The header's sizes must each
  * be below 2^62 or so (checked against the blob's length first), so that
@@ -81,7 +92,7 @@ static struct layout layout_of(const struct snap_header *h)
     l.artists = NEXT(l.lists, h->lists);
     l.releases = NEXT(l.artists, (size_t)h->n_artists * sizeof(struct snap_artist));
     l.tracks = NEXT(l.releases, (size_t)h->n_releases * sizeof(struct snap_release));
-    l.maps[0] = NEXT(l.tracks, (size_t)h->n_tracks * sizeof(struct snap_track));
+    l.maps[0] = NEXT(l.tracks, (size_t)h->n_tracks * track_record(h->magic));
     l.maps[1] = NEXT(l.maps[0], h->maps[0]);
     l.maps[2] = NEXT(l.maps[1], h->maps[1]);
     l.end = NEXT(l.maps[2], h->maps[2]);
@@ -183,6 +194,8 @@ int tr_catalog_snapshot(const struct tr_catalog *c, void **out, size_t *len)
         st[i].version_of = t->version_of;
         st[i].series = t->series;
         st[i].own_series = t->own_series;
+        for (size_t k = 0; k < sizeof st[i].isrc && t->isrc[k]; k++)   /* NUL-padded */
+            st[i].isrc[k] = t->isrc[k];
     }
     if (w.failed)
         goto out;
@@ -314,7 +327,8 @@ static void decode_track(struct reader *r, const struct snap_header *h, const ch
 {
     struct tr_track *t = e;
     struct snap_track st;
-    memcpy(&st, p, sizeof st);
+    memset(&st, 0, sizeof st);
+    memcpy(&st, p, track_record(h->magic));
     t->id = get_string(r, st.id);
     t->title = get_string(r, st.title);
     t->artists = get_list(r, st.artists, h->n_artists);
@@ -324,6 +338,8 @@ static void decode_track(struct reader *r, const struct snap_header *h, const ch
     t->version_of = st.version_of < h->n_tracks ? st.version_of : TR_NONE;
     t->series = st.series;
     t->own_series = st.own_series;
+    memcpy(t->isrc, st.isrc, sizeof st.isrc);
+    t->isrc[sizeof st.isrc] = '\0';
     if (st.series >= h->n_series || st.own_series >= h->n_series)
         r->bad = true;
 }
@@ -368,7 +384,8 @@ static int load(const struct tr_snapshot_source *src, void *bytes,
     /* sections each within the blob (so the sums cannot wrap), and no more
      * recordings than tracks (each track is given one slot); in place, only
      * the aligned layout */
-    if ((h.magic != SNAP_MAGIC && (h.magic != SNAP_MAGIC_PACKED || bytes)) || h.strings > len ||
+    if ((h.magic != SNAP_MAGIC && h.magic != SNAP_MAGIC_V2 && (h.magic != SNAP_MAGIC_PACKED || bytes)) ||
+        h.strings > len ||
         h.lists > len || h.maps[0] > len || h.maps[1] > len || h.maps[2] > len ||
         h.lists % sizeof(uint32_t) || h.n_series > h.n_tracks || (uintptr_t)bytes % 8)
         return TR_ESTORE;
@@ -413,7 +430,7 @@ static int load(const struct tr_snapshot_source *src, void *bytes,
                  decode_artist, c->artists, sizeof *c->artists);
     read_section(src, bytes, &r, &h, buf, l.releases, h.n_releases, sizeof(struct snap_release),
                  decode_release, c->releases, sizeof *c->releases);
-    read_section(src, bytes, &r, &h, buf, l.tracks, h.n_tracks, sizeof(struct snap_track), decode_track,
+    read_section(src, bytes, &r, &h, buf, l.tracks, h.n_tracks, track_record(h.magic), decode_track,
                  c->tracks, sizeof *c->tracks);
     for (uint32_t i = 0; !r.bad && i < h.n_artists; i++)
         r.bad = !c->artists[i].id || !c->artists[i].name;

@@ -51,7 +51,7 @@ static const char schema[] =
     "CREATE TABLE releases(seq bigserial, id text PRIMARY KEY, title text, artists text,"
     " type text, date bigint);"
     "CREATE TABLE tracks(id text PRIMARY KEY, title text, artists text, released bigint,"
-    " same_as text, version_of text, series bigint NOT NULL UNIQUE);"
+    " same_as text, version_of text, series bigint NOT NULL UNIQUE, isrc text);"
     "CREATE TABLE tracklist(release text NOT NULL, position bigint NOT NULL, track text NOT NULL,"
     " PRIMARY KEY(release, position));"
     "CREATE TABLE chunks(key bigint PRIMARY KEY, data bytea NOT NULL);"
@@ -101,7 +101,8 @@ static const char staging[] =
     "CREATE TEMP TABLE IF NOT EXISTS stage_artists(ord bigint, id text, name text, country text,"
     " kind text, gender text, genres text, member_of text) ON COMMIT DELETE ROWS;"
     "CREATE TEMP TABLE IF NOT EXISTS stage_tracks(ord bigint, id text, title text, artists text,"
-    " released bigint, same_as text, version_of text, series bigint) ON COMMIT DELETE ROWS;"
+    " released bigint, same_as text, version_of text, series bigint, isrc text)"
+    " ON COMMIT DELETE ROWS;"
     "CREATE TEMP TABLE IF NOT EXISTS stage_releases(ord bigint, id text, title text, artists text,"
     " type text, date bigint) ON COMMIT DELETE ROWS;"
     "CREATE TEMP TABLE IF NOT EXISTS stage_tracklist(release text, position bigint, track text)"
@@ -145,6 +146,7 @@ struct pg_backend {
     PGconn *conn;
     char *name;                  /* the URL without its password, for messages */
     bool in_txn, writing, locked, staged;
+    bool has_isrc;               /* tracks has its isrc column (a store of an earlier build may not) */
     struct tr_side side[N_SIDES];
     char *cache;                 /* local cache prefix "DIR/STOREID", or NULL */
     /* chunks, tails and day counts not yet sent (flush_pending) */
@@ -922,8 +924,11 @@ static int catalog_from_tables(struct pg_backend *b, struct tr_catalog *c, struc
         rc = resolve_list(c, col_text(r, i, 6), &x->member_of, &x->n_member_of);
     }
     PQclear(r);
-    if (!rc && !(rc = query(b, "SELECT id, title, artists, released, same_as, version_of, series"
-                               " FROM tracks ORDER BY series", NULL, false, &r, "read tracks", err))) {
+    if (!rc && !(rc = query(b, b->has_isrc ? "SELECT id, title, artists, released, same_as,"
+                                             " version_of, series, isrc FROM tracks ORDER BY series"
+                                           : "SELECT id, title, artists, released, same_as,"
+                                             " version_of, series, '' FROM tracks ORDER BY series",
+                            NULL, false, &r, "read tracks", err))) {
         n = PQntuples(r);
         for (int i = 0; !rc && i < n; i++) {
             uint32_t t;
@@ -931,6 +936,7 @@ static int catalog_from_tables(struct pg_backend *b, struct tr_catalog *c, struc
                 break;
             struct tr_track *x = &c->tracks[t];
             x->released = col_day(r, i, 3);
+            snprintf(x->isrc, sizeof x->isrc, "%s", col_text(r, i, 7));
             rc = tr_catalog_set_str(c, &x->title, col_text(r, i, 1));
             if (!rc)
                 rc = resolve_list(c, col_text(r, i, 2), &x->artists, &x->n_artists);
@@ -1160,17 +1166,19 @@ static int save_tracks(struct pg_backend *b, const struct tr_catalog *c, struct 
         txt_day(&rows, t->released, false);
         txt_str(&rows, t->same_as != TR_NONE ? c->tracks[t->same_as].id : "", false);
         txt_str(&rows, t->version_of != TR_NONE ? c->tracks[t->version_of].id : "", false);
-        txt_int(&rows, t->own_series, true);
+        txt_int(&rows, t->own_series, false);
+        txt_str(&rows, t->isrc, true);
         free(artists);
     }
     if (!rc)
         rc = stage_merge(b, &rows, "COPY stage_tracks FROM STDIN",
-                         "INSERT INTO tracks(id, title, artists, released, same_as, version_of, series)"
-                         " SELECT id, title, artists, released, same_as, version_of, series"
+                         "INSERT INTO tracks(id, title, artists, released, same_as, version_of, series,"
+                         " isrc) SELECT id, title, artists, released, same_as, version_of, series, isrc"
                          " FROM stage_tracks ON CONFLICT (id) DO UPDATE SET title = EXCLUDED.title,"
                          " artists = EXCLUDED.artists, released = EXCLUDED.released,"
                          " same_as = EXCLUDED.same_as, version_of = EXCLUDED.version_of,"
-                         " series = EXCLUDED.series; TRUNCATE stage_tracks", "write tracks", err);
+                         " series = EXCLUDED.series, isrc = EXCLUDED.isrc; TRUNCATE stage_tracks",
+                         "write tracks", err);
     free(rows.p);
     return rc;
 }
@@ -2432,6 +2440,15 @@ int tr_backend_postgres_open(const char *url, int flags, struct tr_backend **out
         rc = tr_error_set(err, TR_ESTORE, "%s: store schema version %s, expected %s", b->name,
                           version ? version : "none", SCHEMA_VERSION);
     free(version);
+    /* the ISRC column, added to a store of an earlier build */
+    if (!rc && !(flags & TR_STORE_READONLY))
+        rc = run(b, "ALTER TABLE tracks ADD COLUMN IF NOT EXISTS isrc text", err);
+    if (!rc && !(rc = query(b, "SELECT count(*) FROM pg_attribute WHERE attrelid = 'tracks'::regclass"
+                               " AND attname = 'isrc' AND NOT attisdropped", NULL, false, &r, "open",
+                            err))) {
+        b->has_isrc = PQntuples(r) == 1 && strcmp(col_text(r, 0, 0), "0") != 0;
+        PQclear(r);
+    }
     char *dir = rc ? NULL : cache_dir();
     if (dir && id) {
         size_t n = strlen(dir) + strlen(id) + 2;

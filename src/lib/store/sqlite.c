@@ -55,7 +55,8 @@ static const char schema[] =
     "CREATE TABLE IF NOT EXISTS releases(id TEXT PRIMARY KEY, title TEXT, artists TEXT,"
     " type TEXT, date INTEGER);"
     "CREATE TABLE IF NOT EXISTS tracks(id TEXT PRIMARY KEY, title TEXT, artists TEXT,"
-    " released INTEGER, same_as TEXT, version_of TEXT, series INTEGER NOT NULL UNIQUE);"
+    " released INTEGER, same_as TEXT, version_of TEXT, series INTEGER NOT NULL UNIQUE,"
+    " isrc TEXT);"
     "CREATE TABLE IF NOT EXISTS tracklist(release TEXT NOT NULL, position INTEGER NOT NULL,"
     " track TEXT NOT NULL, PRIMARY KEY(release, position));"
     "CREATE TABLE IF NOT EXISTS chunks(key INTEGER PRIMARY KEY, data BLOB NOT NULL);"
@@ -116,6 +117,7 @@ struct sqlite_backend {
     bool in_txn;
     bool writing;        /* the open transaction is a write transaction */
     bool bulk;           /* this write transaction uses a rollback journal (enter_bulk) */
+    bool has_isrc;       /* tracks has its isrc column (a store of an earlier build may not) */
     struct tr_side side[N_SIDES];
     /* statements run once per chunk, tail or day, prepared once (cached) */
     struct { const char *sql; sqlite3_stmt *st; } cache[STMT_CACHE];
@@ -495,11 +497,22 @@ static int load_artists(struct sqlite_backend *b, struct tr_catalog *c, struct t
     return rc ? tr_error_set(err, rc, "loading artists: %s", tr_strerror(rc)) : 0;
 }
 
+/* Whether the tracks table has its isrc column. */
+static bool tracks_have_isrc(struct sqlite_backend *b)
+{
+    sqlite3_stmt *st = NULL;
+    bool yes = sqlite3_prepare_v2(b->db, "SELECT isrc FROM tracks LIMIT 0", -1, &st, NULL) == SQLITE_OK;
+    sqlite3_finalize(st);
+    return yes;
+}
+
 static int load_tracks(struct sqlite_backend *b, struct tr_catalog *c, struct tr_error *err)
 {
     sqlite3_stmt *st;
-    int rc = prepare(b, "SELECT id, title, artists, released, same_as, version_of, series"
-                        " FROM tracks ORDER BY series", &st, err);
+    int rc = prepare(b, b->has_isrc ? "SELECT id, title, artists, released, same_as, version_of,"
+                                      " series, isrc FROM tracks ORDER BY series"
+                                    : "SELECT id, title, artists, released, same_as, version_of,"
+                                      " series, '' FROM tracks ORDER BY series", &st, err);
     if (rc)
         return rc;
     while (rc == 0 && sqlite3_step(st) == SQLITE_ROW) {
@@ -509,6 +522,7 @@ static int load_tracks(struct sqlite_backend *b, struct tr_catalog *c, struct tr
             break;
         struct tr_track *t = &c->tracks[i];
         t->released = col_day(st, 3);
+        snprintf(t->isrc, sizeof t->isrc, "%s", col_text(st, 7));
         rc = tr_catalog_set_str(c, &t->title, col_text(st, 1));
         if (!rc)
             rc = resolve_list(c, TR_SUBJECT_ARTIST, col_text(st, 2), &t->artists, &t->n_artists);
@@ -895,7 +909,7 @@ static int save_tracks(struct sqlite_backend *b, const struct tr_catalog *c, str
 {
     struct rows r;
     int rc = rows_begin(&r, b, "INSERT OR REPLACE INTO tracks(id, title, artists, released, same_as,"
-                               " version_of, series) VALUES", 7, "write track", err);
+                               " version_of, series, isrc) VALUES", 8, "write track", err);
     for (uint32_t i = 0; !rc && i < c->n_tracks; i++) {
         if (!tr_catalog_is_dirty(c, TR_SUBJECT_TRACK, i))
             continue;
@@ -905,11 +919,12 @@ static int save_tracks(struct sqlite_backend *b, const struct tr_catalog *c, str
             rc = tr_error_set(err, TR_ENOMEM, "out of memory");
             break;
         }
-        struct value row[7] = {
+        struct value row[8] = {
             vtext(t->id), vtext(t->title ? t->title : ""),
             artists ? (struct value){V_OWNED, 0, artists} : vtext(""), vday(t->released),
             vtext(t->same_as != TR_NONE ? c->tracks[t->same_as].id : ""),
             vtext(t->version_of != TR_NONE ? c->tracks[t->version_of].id : ""), vint(t->own_series),
+            vtext(t->isrc),
         };
         rc = rows_add(&r, row, err);
     }
@@ -2320,7 +2335,11 @@ int tr_backend_sqlite_open(const char *path, int flags, struct tr_backend **out,
         free(version);
         if (rc)
             goto fail;
+        /* the ISRC column, added to a store of an earlier build */
+        if (!tracks_have_isrc(b) && (rc = exec(b, "ALTER TABLE tracks ADD COLUMN isrc TEXT", err)))
+            goto fail;
     }
+    b->has_isrc = tracks_have_isrc(b);
     *out = &b->base;
     return 0;
 fail:
