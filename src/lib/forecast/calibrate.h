@@ -7,7 +7,7 @@
 
 #include "forecast/panel.h"
 
-#define FC_CAL_GROUPS 8      /* groups of series a calibration follows at most */
+#define FC_CAL_GROUPS 4      /* groups of series a calibration follows at most */
 #define FC_CAL_CUTS 52       /* cuts, a week apart, back from the day forecast */
 #define FC_CAL_MIN 20        /* samples a horizon needs to be measured */
 #define FC_CAL_SAMPLES 20000 /* the latest samples a horizon's quantiles take */

@@ -66,18 +66,64 @@ static int window_gains(const uint64_t *value, const uint8_t *present, float *g,
     return start;
 }
 
-/* Median of n (<= 32) values, which it reorders (an insertion sort: n is
- * small). */
+/* The k-th smallest of v[0..n) (0-based), which it reorders: Hoare's
+ * selection, linear on average (the fits take many medians of up to 28). */
+static float kth(float *v, int n, int k)
+{
+    int lo = 0, hi = n - 1;
+    while (lo < hi) {
+        float pivot = v[lo + (hi - lo) / 2];
+        int i = lo, j = hi;
+        while (i <= j) {
+            while (v[i] < pivot)
+                i++;
+            while (v[j] > pivot)
+                j--;
+            if (i <= j) {
+                float t = v[i];
+                v[i++] = v[j];
+                v[j--] = t;
+            }
+        }
+        if (k <= j)
+            hi = j;
+        else if (k >= i)
+            lo = i;
+        else
+            return v[k];
+    }
+    return v[k];
+}
+
+/* Sorts 8 values without branches (a 19-comparator network): most of
+ * the medians the fits take are of 8 weeks, and a sort's branches on
+ * such data are guesses lost. */
+static void sort8(float *v)
+{
+    static const uint8_t net[19][2] = {{0, 2}, {1, 3}, {4, 6}, {5, 7}, {0, 4}, {1, 5}, {2, 6},
+                                       {3, 7}, {0, 1}, {2, 3}, {4, 5}, {6, 7}, {2, 4}, {3, 5},
+                                       {1, 4}, {3, 6}, {1, 2}, {3, 4}, {5, 6}};
+    for (int k = 0; k < 19; k++) {
+        float a = v[net[k][0]], b = v[net[k][1]];
+        v[net[k][0]] = b < a ? b : a;   /* minss, maxss */
+        v[net[k][1]] = b < a ? a : b;
+    }
+}
+
+/* Median of n (>= 1) values, which it reorders. */
 static float median(float *v, int n)
 {
-    for (int i = 1; i < n; i++) {
-        float x = v[i];
-        int j = i - 1;
-        for (; j >= 0 && v[j] > x; j--)
-            v[j + 1] = v[j];
-        v[j + 1] = x;
+    if (n == 8) {
+        sort8(v);
+        return (v[3] + v[4]) / 2;
     }
-    return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
+    float upper = kth(v, n, n / 2);
+    if (n % 2)
+        return upper;
+    float lower = v[0];              /* the largest of the lower half */
+    for (int i = 1; i < n / 2; i++)
+        lower = v[i] > lower ? v[i] : lower;
+    return (lower + upper) / 2;
 }
 
 void fc_series_stats(const uint64_t *value, const uint8_t *present, tr_day as_of,
@@ -393,30 +439,49 @@ double fc_gain(const struct fc_fit *f, double d)
 
 /* ---- calibration -------------------------------------------------------- */
 
+/* Where horizon d falls among fc_horizons: between *h - 1 and *h at
+ * fraction *u (*h 0: before the first, FC_NH: after the last). */
+static void horizon_at(double d, int *h, double *u)
+{
+    *u = 0;
+    for (*h = 0; *h < FC_NH && d > fc_horizons[*h]; (*h)++)
+        ;
+    if (*h > 0 && *h < FC_NH)
+        *u = (d - fc_horizons[*h - 1]) / (fc_horizons[*h] - fc_horizons[*h - 1]);
+}
+
+static double quantile_at(const struct fc_calib *c, int h, double u, int k)
+{
+    if (h == 0)
+        return c->q[0][k];
+    if (h == FC_NH)
+        return c->q[FC_NH - 1][k];
+    return c->q[h - 1][k] + u * (c->q[h][k] - c->q[h - 1][k]);
+}
+
 double fc_calib_q(const struct fc_calib *c, double d, int k)
 {
-    if (d <= fc_horizons[0])
-        return c->q[0][k];
-    for (int h = 1; h < FC_NH; h++)
-        if (d <= fc_horizons[h]) {
-            double u = (d - fc_horizons[h - 1]) / (fc_horizons[h] - fc_horizons[h - 1]);
-            return c->q[h - 1][k] + u * (c->q[h][k] - c->q[h - 1][k]);
-        }
-    return c->q[FC_NH - 1][k];
+    int h;
+    double u;
+    horizon_at(d, &h, &u);
+    return quantile_at(c, h, u, k);
 }
 
 double fc_calib_cdf(const struct fc_calib *c, double d, double x)
 {
-    double q[FC_NQ];
-    for (int k = 0; k < FC_NQ; k++)
-        q[k] = fc_calib_q(c, d, k);
-    if (x <= q[0])
+    int h;
+    double u;
+    horizon_at(d, &h, &u);
+    double prev = quantile_at(c, h, u, 0);
+    if (x <= prev)
         return fc_probs[0] / 2;
-    for (int k = 1; k < FC_NQ; k++)
-        if (x <= q[k])
-            return q[k] > q[k - 1]
-                       ? fc_probs[k - 1] + (fc_probs[k] - fc_probs[k - 1]) * (x - q[k - 1]) / (q[k] - q[k - 1])
-                       : fc_probs[k];
+    for (int k = 1; k < FC_NQ; k++) {
+        double q = quantile_at(c, h, u, k);
+        if (x <= q)
+            return q > prev ? fc_probs[k - 1] + (fc_probs[k] - fc_probs[k - 1]) * (x - prev) / (q - prev)
+                            : fc_probs[k];
+        prev = q;
+    }
     return 1 - (1 - fc_probs[FC_NQ - 1]) / 2;
 }
 
@@ -436,21 +501,22 @@ void fc_calib_default(struct fc_calib *c)
 
 /* Whether the model's gain over d days, scaled by the quantile k of its
  * errors, covers remaining. */
-static bool reaches(const struct fc_fit *f, const struct fc_calib *c, int k, double remaining,
+static bool reaches(const struct fc_fit *f, const struct fc_calib *c, int k, double log_remaining,
                     int32_t d)
 {
-    return log(fc_gain(f, d) + 1) + fc_calib_q(c, d, k) >= log(remaining + 1);
+    return log(fc_gain(f, d) + 1) + fc_calib_q(c, d, k) >= log_remaining;
 }
 
 /* The first day (1..TR_FORECAST_HORIZON) that reaches, or -1. */
 static int32_t first_day(const struct fc_fit *f, const struct fc_calib *c, int k, double remaining)
 {
     int32_t lo = 1, hi = TR_FORECAST_HORIZON;
-    if (!reaches(f, c, k, remaining, hi))
+    double log_remaining = log(remaining + 1);
+    if (!reaches(f, c, k, log_remaining, hi))
         return -1;
     while (lo < hi) {
         int32_t mid = lo + (hi - lo) / 2;
-        if (reaches(f, c, k, remaining, mid))
+        if (reaches(f, c, k, log_remaining, mid))
             hi = mid;
         else
             lo = mid + 1;
@@ -459,18 +525,30 @@ static int32_t first_day(const struct fc_fit *f, const struct fc_calib *c, int k
 }
 
 /* The gain over d days with the weekday factors: whole weeks average
- * them out, the days of the last part week carry theirs. */
+ * them out, the days of the last part week carry theirs.  g[j - base] is
+ * fc_gain(f, j) for the days base .. d, base at most d's week's start
+ * (d - d % 7). */
+static double weekly_gain_of(const struct fc_fit *f, tr_day as_of, const double *g, int32_t base,
+                             int32_t d)
+{
+    double w = g[d - base];
+    for (int32_t j = d - d % 7 + 1; j <= d; j++)
+        w += (g[j - base] - g[j - 1 - base]) * (f->f[fc_weekday(as_of + j)] - 1);
+    return w;
+}
+
 static double weekly_gain(const struct fc_fit *f, tr_day as_of, int32_t d)
 {
-    double g = fc_gain(f, d);
-    for (int32_t j = d - d % 7 + 1; j <= d; j++)
-        g += (fc_gain(f, j) - fc_gain(f, j - 1)) * (f->f[fc_weekday(as_of + j)] - 1);
-    return g;
+    double g[7];
+    int32_t base = d - d % 7;
+    for (int32_t j = base; j <= d; j++)
+        g[j - base] = fc_gain(f, j);
+    return weekly_gain_of(f, as_of, g, base, d);
 }
 
 /* The model's own day: the first whose gain, with the weekday factors,
  * covers remaining (found on the smooth curve, then walked day by day
- * around it); -1 beyond the horizon. */
+ * around it, each day's gain computed once); -1 beyond the horizon. */
 static int32_t model_day(const struct fc_fit *f, tr_day as_of, double remaining)
 {
     int32_t lo = 1, hi = TR_FORECAST_HORIZON;
@@ -483,8 +561,14 @@ static int32_t model_day(const struct fc_fit *f, tr_day as_of, double remaining)
         else
             lo = mid + 1;
     }
-    int32_t d = lo > 7 ? lo - 7 : 1;
-    while (d < lo + 7 && d < TR_FORECAST_HORIZON && weekly_gain(f, as_of, d) < remaining)
+    int32_t from = lo > 7 ? lo - 7 : 1;
+    int32_t to = lo + 7 < TR_FORECAST_HORIZON ? lo + 7 : TR_FORECAST_HORIZON;
+    int32_t base = from - from % 7;
+    double g[24];                /* base .. to: at most 6 + 14 + 1 days */
+    for (int32_t j = base; j <= to; j++)
+        g[j - base] = fc_gain(f, j);
+    int32_t d = from;
+    while (d < to && weekly_gain_of(f, as_of, g, base, d) < remaining)
         d++;
     return d;
 }
