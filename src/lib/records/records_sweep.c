@@ -489,6 +489,66 @@ static void snapshot(const struct index *X, const struct race_state *R, struct r
     }
 }
 
+/* Plays a race's items in their order: members' items move the counters,
+ * events' items take snapshots of them and, on the event's day, judge it. */
+static int play_items(struct engine *E, const struct subjects *S, const struct index *X,
+                      struct race_state *R, const struct rmember *rm, struct revent *rv,
+                      uint64_t *it, size_t ni)
+{
+    int rc = TR_OK;
+    qsort(it, ni, sizeof *it, item_cmp);
+    for (size_t k = 0; k < ni && rc == TR_OK; k++) {
+        unsigned phase = (unsigned)(it[k] >> 29) & 7;
+        uint32_t ref = (uint32_t)(it[k] & (ITEM_REF_MAX - 1));
+        struct revent *re = phase >= IT_OWN ? &rv[ref] : NULL;
+        if (phase <= IT_S) {
+            apply_member(X, S, R, &rm[ref], (int)phase);
+            continue;
+        }
+        if (!re->snap) {
+            re->snap = calloc(4 * (size_t)subject_kc(X, re->o.s), sizeof *re->snap);
+            if (!re->snap) {
+                rc = tr_error_set(E->err, TR_ENOMEM, "records: out of memory");
+                break;
+            }
+        }
+        if (phase == IT_OWN) {
+            snapshot(X, R, re, IT_OWN);
+        } else if (phase == IT_PREV) {
+            snapshot(X, R, re, IT_PREV);
+            /* exact: sa - 1 = D - 1; unbounded sa: nothing is surely
+             * before it, and the "C at sa - 1" column stays 0 */
+            unsigned kc = subject_kc(X, re->o.s);
+            if (re->o.sa >= re->o.D)
+                for (unsigned l = 0; l < 4 * kc; l += 4)
+                    re->snap[l + 3] = re->snap[l + 2];
+        } else {
+            rc = eval_swept(E, S, X, R, re, &rm[re->member]);
+            free(re->snap);
+            re->snap = NULL;
+        }
+    }
+    return rc;
+}
+
+/* Clears the counters and slots a race used, for the next race. */
+static void race_reset(const struct index *X, struct race_state *R, uint32_t *slot,
+                       const struct rmember *rm, size_t nm)
+{
+    for (uint32_t i = 0; i < R->n_pf; i++) {
+        uint32_t p = R->pf_list[i];
+        const uint32_t *g = X->gids + X->prof_off[p];
+        for (unsigned l = 0; l < X->prof_kc[p]; l++)
+            gstate_init(&R->g[g[l]]);
+        gstate_init(&R->pf[p]);
+        R->pf_seen[p] = 0;
+    }
+    R->n_pf = 0;
+    if (rm)
+        for (size_t j = 0; j < nm; j++)
+            slot[rm[j].m] = UINT32_MAX;
+}
+
 /* One race: the events [first, last) of ev_order, all of one type, kind
  * and threshold. */
 static int sweep_race(struct engine *E, const struct subjects *S, const struct index *X,
@@ -583,51 +643,9 @@ static int sweep_race(struct engine *E, const struct subjects *S, const struct i
         }
     }
     flush_early(X, R);
-    qsort(it, ni, sizeof *it, item_cmp);
-    for (size_t k = 0; k < ni && rc == TR_OK; k++) {
-        unsigned phase = (unsigned)(it[k] >> 29) & 7;
-        uint32_t ref = (uint32_t)(it[k] & (ITEM_REF_MAX - 1));
-        struct revent *re = phase >= IT_OWN ? &rv[ref] : NULL;
-        if (phase <= IT_S) {
-            apply_member(X, S, R, &rm[ref], (int)phase);
-            continue;
-        }
-        if (!re->snap) {
-            re->snap = calloc(4 * (size_t)subject_kc(X, re->o.s), sizeof *re->snap);
-            if (!re->snap) {
-                rc = tr_error_set(E->err, TR_ENOMEM, "records: out of memory");
-                break;
-            }
-        }
-        if (phase == IT_OWN) {
-            snapshot(X, R, re, IT_OWN);
-        } else if (phase == IT_PREV) {
-            snapshot(X, R, re, IT_PREV);
-            /* exact: sa - 1 = D - 1; unbounded sa: nothing is surely
-             * before it, and the "C at sa - 1" column stays 0 */
-            unsigned kc = subject_kc(X, re->o.s);
-            if (re->o.sa >= re->o.D)
-                for (unsigned l = 0; l < 4 * kc; l += 4)
-                    re->snap[l + 3] = re->snap[l + 2];
-        } else {
-            rc = eval_swept(E, S, X, R, re, &rm[re->member]);
-            free(re->snap);
-            re->snap = NULL;
-        }
-    }
+    rc = play_items(E, S, X, R, rm, rv, it, ni);
 done:
-    for (uint32_t i = 0; i < R->n_pf; i++) {
-        uint32_t p = R->pf_list[i];
-        const uint32_t *g = X->gids + X->prof_off[p];
-        for (unsigned l = 0; l < X->prof_kc[p]; l++)
-            gstate_init(&R->g[g[l]]);
-        gstate_init(&R->pf[p]);
-        R->pf_seen[p] = 0;
-    }
-    R->n_pf = 0;
-    if (rm)
-        for (size_t j = 0; j < nm; j++)
-            slot[rm[j].m] = UINT32_MAX;
+    race_reset(X, R, slot, rm, nm);
     if (rv)
         for (size_t i = 0; i < nj; i++)
             free(rv[i].snap);
