@@ -109,9 +109,11 @@ unit: $(UNIT_BIN)
 e2e: $(BIN)
 	TRACKRECORD_BIN=$(abspath $(BIN)) tests/e2e/run.sh
 
-# the library's layers include only downward (scripts/check_layers.sh)
+# the library's layers include only downward (scripts/check_layers.sh), and
+# no function is over 120 lines without saying why (check_function_length.sh)
 layers:
 	@scripts/check_layers.sh
+	@scripts/check_function_length.sh
 
 # The same e2e suite against PostgreSQL: a throwaway cluster (Debian's
 # postgresql, scripts/pg-test-cluster.sh) started for the run and stopped

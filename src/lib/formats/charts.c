@@ -156,6 +156,39 @@ static int add_chart_track(struct tr_import_ctx *x, const char *id, const char *
     return tr_catalog_set_list(c, &c->tracks[*track].artists, &c->tracks[*track].n_artists, list, n);
 }
 
+/* Which chart, country and period the file holds: its name says, the
+ * import's options (--chart, --country, --date) override; an error names
+ * what neither says. */
+static int chart_identity(const struct tr_import_ctx *x, const struct tr_input *in,
+                          const struct tr_csv *r, bool old, struct chart_id *id,
+                          struct tr_error *err)
+{
+    from_name(in->base, id);
+    if (!id->chart[0] && !old)
+        snprintf(id->chart, sizeof id->chart, "%s",
+                 tr_csv_column(r, "weeks_on_chart") >= 0 ? "weekly" : "daily");
+    if (x->opt->chart)
+        snprintf(id->chart, sizeof id->chart, "%s", x->opt->chart);
+    if (x->opt->country) {
+        snprintf(id->country, sizeof id->country, "%s", x->opt->country);
+        for (char *p = id->country; *p; p++)
+            *p = (char)tolower((unsigned char)*p);
+    }
+    if (x->opt->date != TR_DAY_NONE)
+        id->period = x->opt->date;
+    if (strcmp(id->chart, "daily") != 0 && strcmp(id->chart, "weekly") != 0)
+        return tr_error_set(err, TR_EFORMAT, "%s: chart: '%s' is neither daily nor weekly (the"
+                            " file name does not say: give --chart daily|weekly)", in->base,
+                            id->chart);
+    if (!id->country[0])
+        return tr_error_set(err, TR_EFORMAT, "%s: country: the file name does not say which"
+                            " country's chart this is (give --country CC)", in->base);
+    if (id->period == TR_DAY_NONE)
+        return tr_error_set(err, TR_EFORMAT, "%s: date: the file name holds no chart date"
+                            " (give --date YYYY-MM-DD)", in->base);
+    return 0;
+}
+
 int tr_fmt_charts_read(struct tr_import_ctx *x, struct tr_input *in, struct tr_error *err)
 {
     struct tr_csv r;
@@ -185,34 +218,8 @@ int tr_fmt_charts_read(struct tr_import_ctx *x, struct tr_input *in, struct tr_e
         goto out;
     }
 
-    from_name(in->base, &id);
-    if (!id.chart[0] && !old)
-        snprintf(id.chart, sizeof id.chart, "%s",
-                 tr_csv_column(&r, "weeks_on_chart") >= 0 ? "weekly" : "daily");
-    if (x->opt->chart)
-        snprintf(id.chart, sizeof id.chart, "%s", x->opt->chart);
-    if (x->opt->country) {
-        snprintf(id.country, sizeof id.country, "%s", x->opt->country);
-        for (char *p = id.country; *p; p++)
-            *p = (char)tolower((unsigned char)*p);
-    }
-    if (x->opt->date != TR_DAY_NONE)
-        id.period = x->opt->date;
-    if (strcmp(id.chart, "daily") != 0 && strcmp(id.chart, "weekly") != 0) {
-        rc = tr_error_set(err, TR_EFORMAT, "%s: chart: '%s' is neither daily nor weekly (the file name"
-                          " does not say: give --chart daily|weekly)", in->base, id.chart);
+    if ((rc = chart_identity(x, in, &r, old, &id, err)))
         goto out;
-    }
-    if (!id.country[0]) {
-        rc = tr_error_set(err, TR_EFORMAT, "%s: country: the file name does not say which country's"
-                          " chart this is (give --country CC)", in->base);
-        goto out;
-    }
-    if (id.period == TR_DAY_NONE) {
-        rc = tr_error_set(err, TR_EFORMAT, "%s: date: the file name holds no chart date"
-                          " (give --date YYYY-MM-DD)", in->base);
-        goto out;
-    }
 
     while ((rc = tr_csv_next(&r, err)) == 0 && r.n_fields) {
         x->file->rows++;

@@ -109,6 +109,52 @@ static int make_keys(const struct tr_catalog *c, const uint8_t *on_chart, const 
     return 0;
 }
 
+/* One group v[i, j) of listings (the same title and credit on one chart):
+ * its tracks, each a run of entries in [i, j), joined in turn to the first
+ * cluster none of whose tracks shares a period with it (two ids in one
+ * week stay two songs, and a third id joins one of them, not both).  0 or
+ * TR_ENOMEM. */
+static int join_group(uint32_t *parent, const struct listed *v, size_t i, size_t j)
+{
+    size_t m = 0;
+    for (size_t a = i; a < j; a++)
+        m += a == i || v[a].track != v[a - 1].track;
+    if (m < 2)
+        return 0;
+    size_t *lo = malloc(2 * m * sizeof *lo), *cluster = malloc(m * sizeof *cluster);
+    if (!lo || !cluster) {
+        free(lo);
+        free(cluster);
+        return TR_ENOMEM;
+    }
+    size_t *hi = lo + m;
+    for (size_t a = i, r = 0; a < j; a++)
+        if (a == i || v[a].track != v[a - 1].track) {
+            lo[r] = a;
+            if (r)
+                hi[r - 1] = a;
+            hi[r++] = j;
+        }
+    for (size_t r = 0; r < m; r++) {
+        cluster[r] = r;
+        for (size_t cl = 0; cl < r && cluster[r] == r; cl++) {
+            if (cluster[cl] != cl)
+                continue;        /* not a cluster's first track */
+            bool clash = false;
+            for (size_t q = 0; q < r && !clash; q++)
+                clash = cluster[q] == cl &&
+                        share_period(v + lo[q], hi[q] - lo[q], v + lo[r], hi[r] - lo[r]);
+            if (!clash) {
+                cluster[r] = cl;
+                unite(parent, v[lo[cl]].track, v[lo[r]].track);
+            }
+        }
+    }
+    free(lo);
+    free(cluster);
+    return 0;
+}
+
 int tr_chart_songs(const struct tr_catalog *c, const struct tr_chart_entry *e, size_t n,
                    uint32_t **out)
 {
@@ -157,47 +203,8 @@ int tr_chart_songs(const struct tr_catalog *c, const struct tr_chart_entry *e, s
     for (size_t i = 0, j; i < nv; i = j) {
         for (j = i + 1; j < nv && v[j].chart == v[i].chart && strcmp(v[j].key, v[i].key) == 0; j++)
             ;
-        /* the group's tracks, each a run of entries in [i, j), joined in
-         * turn to the first cluster none of whose tracks shares a period
-         * with it (two ids in one week stay two songs, and a third id
-         * joins one of them, not both) */
-        size_t m = 0;
-        for (size_t a = i; a < j; a++)
-            m += a == i || v[a].track != v[a - 1].track;
-        if (m < 2)
-            continue;
-        size_t *lo = malloc(2 * m * sizeof *lo), *cluster = malloc(m * sizeof *cluster);
-        if (!lo || !cluster) {
-            free(lo);
-            free(cluster);
-            rc = TR_ENOMEM;
+        if ((rc = join_group(parent, v, i, j)))
             goto out;
-        }
-        size_t *hi = lo + m;
-        for (size_t a = i, r = 0; a < j; a++)
-            if (a == i || v[a].track != v[a - 1].track) {
-                lo[r] = a;
-                if (r)
-                    hi[r - 1] = a;
-                hi[r++] = j;
-            }
-        for (size_t r = 0; r < m; r++) {
-            cluster[r] = r;
-            for (size_t cl = 0; cl < r && cluster[r] == r; cl++) {
-                if (cluster[cl] != cl)
-                    continue;        /* not a cluster's first track */
-                bool clash = false;
-                for (size_t q = 0; q < r && !clash; q++)
-                    clash = cluster[q] == cl &&
-                            share_period(v + lo[q], hi[q] - lo[q], v + lo[r], hi[r] - lo[r]);
-                if (!clash) {
-                    cluster[r] = cl;
-                    unite(parent, v[lo[cl]].track, v[lo[r]].track);
-                }
-            }
-        }
-        free(lo);
-        free(cluster);
     }
     /* each song named by the id it was first listed under: by root, the
      * naming track and its first listing */
