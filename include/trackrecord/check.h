@@ -21,7 +21,8 @@ struct tr_store;
 
 /* One damaged thing. */
 struct tr_damage {
-    bool cache;              /* derived data: --repair rebuilds it from the tables */
+    bool cache;              /* derived data (a tail too, from its chunks):
+                              * tr_store_repair rebuilds it */
     char what[64];           /* "play counts", "catalog snapshot", "database" */
     char where[512];         /* "2023-08-14, series 0-1023", a file, a table row */
     char why[512];           /* "fails its checksum", and for a table blob what
@@ -49,7 +50,8 @@ int tr_store_check(struct tr_store *s, tr_damage_fn fn, void *ctx, struct tr_che
                    struct tr_error *err);
 
 /* Rebuilds, in one write transaction (the writer's lock held), every
- * cache from the tables: the catalog snapshot, the milestone events and
+ * cache from the tables: each damaged tail from its group's chunks, the
+ * catalog snapshot, the milestone events and
  * the engine's checkpoint by a full scan, the chart milestones, the
  * engine's preparation and the kept forecasts; kept claims are dropped
  * (judged again when asked for).  A damaged table blob cannot be rebuilt:

@@ -18,7 +18,10 @@ static int rebuild(struct tr_store *s, struct tr_engine_prep **prep, struct tr_r
                    struct tr_error *err)
 {
     struct tr_backend *be = s->be;
+    size_t tails;
     int rc = tr_store_load_catalog(s, err);
+    if (!rc)
+        rc = tr_store_rebuild_tails(s, &tails, err);
     /* the catalog snapshot is written with every save of the catalog */
     if (!rc)
         rc = be->ops->save_catalog(be, s->catalog, err);

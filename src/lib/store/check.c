@@ -9,6 +9,7 @@
  */
 #include "store/internal.h"
 #include "store/seal.h"
+#include "store/series_codec.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -53,17 +54,24 @@ static void name_imports(const struct check *k, tr_day day, char *buf, size_t si
                  " the files it may have come in", date);
 }
 
+/* A damaged chunk is data the store holds nowhere else; a damaged tail
+ * follows from its group's chunks. */
 static int seal_damage(void *ctx, const char *what, tr_day day, uint32_t grp, const char *why)
 {
     struct check *k = ctx;
-    struct tr_damage d = {.cache = false};
+    bool tail = strcmp(what, TR_TAIL_WHAT) == 0;
+    struct tr_damage d = {.cache = tail};
     char date[TR_DATE_LEN], files[384];
     snprintf(d.what, sizeof d.what, "%s", what);
     snprintf(d.where, sizeof d.where, "%s, series %u-%u", tr_day_format(day, date),
              grp * TR_GROUP_SLOTS, grp * TR_GROUP_SLOTS + TR_GROUP_SLOTS - 1);
-    name_imports(k, day, files, sizeof files);
-    snprintf(d.why, sizeof d.why, "%s; not rebuildable from the store: import the play counts"
-             " again into a new store (%s)", why, files);
+    if (tail) {
+        snprintf(d.why, sizeof d.why, "%s; made again from the play counts by --repair", why);
+    } else {
+        name_imports(k, day, files, sizeof files);
+        snprintf(d.why, sizeof d.why, "%s; not rebuildable from the store: import the play counts"
+                 " again into a new store (%s)", why, files);
+    }
     return count_damage(k, &d);
 }
 
@@ -122,5 +130,70 @@ int tr_store_check(struct tr_store *s, tr_damage_fn fn, void *ctx, struct tr_che
     int rc = tr_store_read(s, check_txn, &k, err);
     free(k.imports);
     *out = rep;
+    return rc;
+}
+
+/* tr_store_rebuild_tails: the groups whose tail is damaged, then each
+ * group's chunks summed. */
+struct damaged_tails {
+    uint32_t *grp;
+    size_t n, cap;
+};
+
+static int note_tail(void *ctx, const char *what, tr_day day, uint32_t grp, const char *why)
+{
+    struct damaged_tails *t = ctx;
+    if (strcmp(what, TR_TAIL_WHAT) != 0)
+        return 0;               /* a damaged chunk: the rebuild's own scan names it */
+    if (t->n == t->cap) {
+        size_t cap = t->cap ? 2 * t->cap : 16;
+        uint32_t *g = realloc(t->grp, cap * sizeof *g);
+        if (!g)
+            return TR_ENOMEM;
+        t->grp = g;
+        t->cap = cap;
+    }
+    t->grp[t->n++] = grp;
+    return 0;
+}
+
+struct group_sum {
+    uint64_t values[TR_GROUP_SLOTS];
+    tr_day last;
+};
+
+static int add_chunk(void *ctx, tr_day day, uint32_t grp, const uint8_t *data, size_t len)
+{
+    struct group_sum *g = ctx;
+    g->last = day;
+    return tr_chunk_apply(data, len, g->values, NULL) ? TR_ESTORE : 0;
+}
+
+int tr_store_rebuild_tails(struct tr_store *s, size_t *n, struct tr_error *err)
+{
+    struct tr_backend *be = s->be;
+    struct damaged_tails t = {0};
+    uint64_t chunks = 0, tails = 0;
+    *n = 0;
+    int rc = tr_backend_check_seals(be, n_groups(s->catalog), note_tail, &t, &chunks, &tails, err);
+    if (rc == TR_ENOMEM)
+        rc = tr_error_set(err, rc, "out of memory");
+    for (size_t i = 0; i < t.n && !rc; i++) {
+        struct group_sum *g = calloc(1, sizeof *g);
+        if (!g) {
+            rc = tr_error_set(err, TR_ENOMEM, "out of memory");
+            break;
+        }
+        g->last = TR_DAY_NONE;
+        rc = be->ops->scan_group(be, t.grp[i], TR_DAY_NONE, add_chunk, g, err);
+        if (rc == TR_ESTORE && !err->msg[0])
+            rc = tr_error_set(err, rc, "series %u-%u: a chunk does not decode",
+                              t.grp[i] * TR_GROUP_SLOTS, t.grp[i] * TR_GROUP_SLOTS + TR_GROUP_SLOTS - 1);
+        if (!rc && g->last != TR_DAY_NONE)
+            rc = be->ops->put_tail(be, t.grp[i], g->last, g->values, TR_GROUP_SLOTS, err);
+        free(g);
+    }
+    *n = rc ? 0 : t.n;
+    free(t.grp);
     return rc;
 }

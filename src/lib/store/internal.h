@@ -32,10 +32,16 @@ void tr_backend_unseal(struct tr_backend *be);
  * for each damaged one ("play counts" of a day, "latest counts" of a
  * group); *chunks and *tails count what was read.  Inside a read
  * transaction; 0 or an error of the store (or fn's). */
+#define TR_TAIL_WHAT "latest counts"   /* what a damaged tail is called */
 typedef int (*tr_seal_damage_fn)(void *ctx, const char *what, tr_day day, uint32_t grp,
                                  const char *why);
 int tr_backend_check_seals(struct tr_backend *be, uint32_t n_groups, tr_seal_damage_fn fn,
                            void *ctx, uint64_t *chunks, uint64_t *tails, struct tr_error *err);
+/* Makes each tail whose seal fails again from its group's chunks (the
+ * latest value of each slot is the sum of its changes), inside a write
+ * transaction with the catalog loaded; *n how many.  A damaged chunk of
+ * such a group is an error naming it. */
+int tr_store_rebuild_tails(struct tr_store *s, size_t *n, struct tr_error *err);
 /* The error for a damaged chunk or tail: what, its day, its group. */
 int tr_store_damaged(struct tr_error *err, const char *what, tr_day day, uint32_t grp);
 

@@ -122,7 +122,7 @@ static int s_get_tail(struct tr_backend *b, uint32_t grp, tr_day *last_day, uint
     if (*n < 1 || tail_seal(*last_day, *values, *n - 1) != (*values)[*n - 1]) {
         free(*values);
         *values = NULL;
-        return tr_store_damaged(err, "latest counts", *last_day, grp);
+        return tr_store_damaged(err, TR_TAIL_WHAT, *last_day, grp);
     }
     (*n)--;
     return 0;
@@ -213,7 +213,7 @@ int tr_backend_check_seals(struct tr_backend *be, uint32_t n_groups, tr_seal_dam
             continue;
         (*tails)++;
         if (be->sealed && (n < 1 || tail_seal(last, v, n - 1) != v[n - 1]))
-            rc = fn(ctx, "latest counts", last, g, "fails its checksum");
+            rc = fn(ctx, TR_TAIL_WHAT, last, g, "fails its checksum");
         free(v);
     }
     return rc;
