@@ -81,3 +81,11 @@ void tr_web_page_asset(struct tr_web *w, const struct tr_web_request *r, const c
                        struct tr_web_response *res) { abort(); }
 void tr_web_search_free(struct tr_web_search *s) {}
 void tr_web_pages_free(struct web_pages *p) {}
+/* the threads' shared cache (src/web/shared.c): not reached either */
+uint64_t tr_web_shared_epoch(struct tr_web_shared *sh) { abort(); }
+uint64_t tr_web_shared_moved(struct tr_web_shared *sh) { abort(); }
+bool tr_web_shared_get(struct tr_web_shared *sh, uint64_t epoch, const char *key,
+                       struct tr_web_response *res) { abort(); }
+void tr_web_shared_put(struct tr_web_shared *sh, uint64_t epoch, const char *key,
+                       const struct tr_web_response *res) { abort(); }
+void tr_web_forecasts_done(struct tr_web *w) {}
