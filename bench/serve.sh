@@ -90,7 +90,8 @@ while read -r p; do
 done <"$TMP/paths" >"$TMP/curl.cfg"
 S0=$(date +%s%N)
 # each response once, as a first reader meets it (nothing kept yet)
-curl -s --max-time 60 --parallel --parallel-max 2 -K "$TMP/curl.cfg"
+curl --no-progress-meter --max-time 300 --parallel --parallel-max 2 -K "$TMP/curl.cfg" ||
+    echo "serve.sh: some responses could not be fetched (curl: $?)" >&2
 FIRST=$(awk -v a="$S0" -v b="$(date +%s%N)" 'BEGIN {printf "%.1f", (b - a) / 1e9}')
 BYTES=$(du -sb "$TMP/root" | cut -f1)
 

@@ -45,11 +45,25 @@ static void give_back(struct tr_server *s, struct tr_web *w)
     pthread_mutex_unlock(&s->mu);
 }
 
-/* The raw request target, kept per request: the router parses the query
- * itself (the same parser the tests and the fuzzer drive). */
+/* Per request: the raw target (the router parses the query itself, the
+ * same parser the tests and the fuzzer drive), and whether the first call
+ * of answer() was made: libmicrohttpd closes a connection whose response
+ * is queued in that first call (it cannot know the request was read
+ * whole), so the response waits for the next, and keep-alive works. */
+struct pending {
+    bool called;
+    char target[];
+};
+
 static void *uri_log(void *cls, const char *uri, struct MHD_Connection *c)
 {
-    return strdup(uri);
+    size_t n = strlen(uri);
+    struct pending *p = malloc(sizeof *p + n + 1);
+    if (p) {
+        p->called = false;
+        memcpy(p->target, uri, n + 1);
+    }
+    return p;
 }
 
 static void completed(void *cls, struct MHD_Connection *c, void **req_cls,
@@ -98,13 +112,22 @@ static enum MHD_Result answer(void *cls, struct MHD_Connection *c, const char *u
                               size_t *upload_size, void **req_cls)
 {
     struct tr_server *s = cls;
+    struct pending *p = *req_cls;
+    if (p && !p->called) {
+        p->called = true;
+        return MHD_YES;
+    }
+    if (*upload_size) {            /* a body is never read (GET, HEAD only) */
+        *upload_size = 0;
+        return MHD_YES;
+    }
     struct tr_web_request *req = calloc(1, sizeof *req);
     struct tr_web_response res = {0};
     struct tr_error err = {0};
     if (!req)
         return MHD_NO;
     req->method = method;
-    int status = tr_web_parse_target(*req_cls ? (const char *)*req_cls : url, req, &err);
+    int status = tr_web_parse_target(p ? p->target : url, req, &err);
     if (status) {
         tr_web_error(&res, status, "%s", err.msg);
     } else {
@@ -114,7 +137,6 @@ static enum MHD_Result answer(void *cls, struct MHD_Connection *c, const char *u
         give_back(s, w);
     }
     free(req);
-    *upload_size = 0;              /* a body is never read (GET, HEAD only) */
     return send_response(c, &res);
 }
 

@@ -122,6 +122,18 @@ t_bad_requests_get_a_clear_status() {
     return $rc
 }
 
+t_connections_are_kept_alive() {
+    local db; db=$(layover_db alive) || { fail_msg="import failed"; return 1; }
+    serve_on "$db" alive || return 1
+    local rc=0 connects
+    # three requests on one connection: one connect, then none
+    connects=$(curl -s --max-time 10 -o /dev/null -o /dev/null -o /dev/null -w '%{num_connects}\n' \
+        "$URL/api/v1" "$URL/api/v1/releases/layover" "$URL/" | paste -sd' ')
+    expect_eq "connects" "$connects" "1 0 0" || rc=1
+    stop_serving
+    return $rc
+}
+
 t_etag_answers_304() {
     local db; db=$(layover_db etag) || { fail_msg="import failed"; return 1; }
     serve_on "$db" etag || return 1
