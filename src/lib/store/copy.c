@@ -272,7 +272,7 @@ struct digest {
 
 static int hash_chunk(void *ctx, tr_day day, uint32_t grp, const uint8_t *data, size_t len)
 {
-    int64_t key = ((int64_t)day << 20) | grp;
+    int64_t key = (int64_t)(((uint64_t)(int64_t)day << 20) | grp); /* unsigned: days before 1970 are negative */
     XXH64_update(ctx, &key, sizeof key);
     XXH64_update(ctx, &len, sizeof len);
     XXH64_update(ctx, data, len);

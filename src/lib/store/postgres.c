@@ -1239,7 +1239,8 @@ static int pg_save_catalog(struct tr_backend *base, const struct tr_catalog *c, 
 
 /* ---- series --------------------------------------------------------------- */
 
-static int64_t chunk_key(tr_day day, uint32_t grp) { return ((int64_t)day << 20) | grp; }
+/* shifted unsigned: a day before 1970 is negative, and shifting a negative value is undefined */
+static int64_t chunk_key(tr_day day, uint32_t grp) { return (int64_t)(((uint64_t)(int64_t)day << 20) | grp); }
 
 static int pg_get_chunk(struct tr_backend *base, tr_day day, uint32_t grp, uint8_t **data,
                         size_t *len, struct tr_error *err)

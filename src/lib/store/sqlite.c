@@ -998,7 +998,11 @@ static int write_catalog_file(struct sqlite_backend *b, const struct tr_catalog 
 
 /* ---- series -------------------------------------------------------- */
 
-static sqlite3_int64 chunk_key(tr_day day, uint32_t grp) { return ((sqlite3_int64)day << 20) | grp; }
+static sqlite3_int64 chunk_key(tr_day day, uint32_t grp)
+{
+    /* shifted unsigned: a day before 1970 is negative, and shifting a negative value is undefined */
+    return (sqlite3_int64)(((uint64_t)(int64_t)day << 20) | grp);
+}
 
 static int sq_get_chunk(struct tr_backend *base, tr_day day, uint32_t grp, uint8_t **data,
                         size_t *len, struct tr_error *err)
