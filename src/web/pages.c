@@ -395,6 +395,36 @@ static void marks_json(struct html *d, const struct web_pages *p, const uint32_t
     html_raw(d, "]");
 }
 
+/* The fields "x0","y0","dx" (only when a day is skipped) and "dy" of the
+ * plots' compact series of pts[0..n): the first day and total, then each
+ * day's step and gain, from which the script rebuilds the totals exactly. */
+void page_series_fields(struct html *d, const struct tr_point *pts, size_t n)
+{
+    html_raw(d, "\"x0\":");
+    html_int(d, n ? pts[0].day : 0);
+    html_raw(d, ",\"y0\":");
+    html_int(d, n ? (int64_t)pts[0].value : 0);
+    bool gaps = false;
+    for (size_t i = 1; i < n && !gaps; i++)
+        gaps = pts[i].day - pts[i - 1].day != 1;
+    if (gaps) {
+        html_raw(d, ",\"dx\":[");
+        for (size_t i = 1; i < n; i++) {
+            if (i > 1)
+                html_raw(d, ",");
+            html_int(d, pts[i].day - pts[i - 1].day);
+        }
+        html_raw(d, "]");
+    }
+    html_raw(d, ",\"dy\":[");
+    for (size_t i = 1; i < n; i++) {
+        if (i > 1)
+            html_raw(d, ",");
+        html_int(d, (int64_t)(pts[i].value - pts[i - 1].value));
+    }
+    html_raw(d, "]");
+}
+
 /* The forecast range ahead of the last day: y null there, lo and hi the
  * totals at which the next threshold is reached at the late and the early
  * end of its 80% interval (straight lines from the last total), drawn to
@@ -446,31 +476,11 @@ void page_plots(struct page *pg, const struct tr_point *pts, size_t n, const uin
      * skipped) */
     if (d->len)
         html_raw(d, ",");
-    html_raw(d, "{\"el\":\"plot-total\",\"gains_el\":\"plot-gains\",\"label\":\"total\",\"x0\":");
-    html_int(d, n ? pts[0].day : 0);
-    html_raw(d, ",\"y0\":");
-    html_int(d, n ? (int64_t)pts[0].value : 0);
+    html_raw(d, "{\"el\":\"plot-total\",\"gains_el\":\"plot-gains\",\"label\":\"total\",");
     if (!n)
-        html_raw(d, ",\"none\":true");
-    bool gaps = false;
-    for (size_t i = 1; i < n && !gaps; i++)
-        gaps = pts[i].day - pts[i - 1].day != 1;
-    if (gaps) {
-        html_raw(d, ",\"dx\":[");
-        for (size_t i = 1; i < n; i++) {
-            if (i > 1)
-                html_raw(d, ",");
-            html_int(d, pts[i].day - pts[i - 1].day);
-        }
-        html_raw(d, "]");
-    }
-    html_raw(d, ",\"dy\":[");
-    for (size_t i = 1; i < n; i++) {
-        if (i > 1)
-            html_raw(d, ",");
-        html_int(d, (int64_t)(pts[i].value - pts[i - 1].value));
-    }
-    html_raw(d, "],\"marks\":");
+        html_raw(d, "\"none\":true,");
+    page_series_fields(d, pts, n);
+    html_raw(d, ",\"marks\":");
     marks_json(d, pg->p, ev, n_ev, mark_kind, pts, n);
     bool ahead = !pg->live && f && page_forecast_range(d, pts[n - 1].day, pts[n - 1].value, f);
     html_raw(d, "}");

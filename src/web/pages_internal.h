@@ -110,6 +110,8 @@ void page_event_row(struct page *pg, size_t e, bool show_subject);
 void page_events_section(struct page *pg, const uint32_t *ev, size_t n, bool show_subject,
                     const char *title);
 
+/* The "x0","y0","dx","dy" fields of a compact series of pts[0..n). */
+void page_series_fields(struct html *d, const struct tr_point *pts, size_t n);
 /* The totals plot, with markers for the events ev[0..n_ev) of mark_kind,
  * and the daily gains plot, of pts[0..n) (on a live page the series before
  * its tail day; the script adds the tail and the forecast range). */

@@ -209,33 +209,12 @@ void site_status_json(struct html *d, const struct web_pages *p, const struct we
     html_raw(d, "]");
 }
 
-/* The points pts[0..n) as the plots' compact series: x0, y0, then each
- * day's step (dx, only when a day is skipped) and gain (dy). */
+/* The points pts[0..n) as a compact series object (page_series_fields). */
 static void series_json(struct html *d, const struct tr_point *pts, size_t n)
 {
-    html_raw(d, "{\"x0\":");
-    html_int(d, pts[0].day);
-    html_raw(d, ",\"y0\":");
-    html_int(d, (int64_t)pts[0].value);
-    bool gaps = false;
-    for (size_t i = 1; i < n && !gaps; i++)
-        gaps = pts[i].day - pts[i - 1].day != 1;
-    if (gaps) {
-        html_raw(d, ",\"dx\":[");
-        for (size_t i = 1; i < n; i++) {
-            if (i > 1)
-                html_raw(d, ",");
-            html_int(d, pts[i].day - pts[i - 1].day);
-        }
-        html_raw(d, "]");
-    }
-    html_raw(d, ",\"dy\":[");
-    for (size_t i = 1; i < n; i++) {
-        if (i > 1)
-            html_raw(d, ",");
-        html_int(d, (int64_t)(pts[i].value - pts[i - 1].value));
-    }
-    html_raw(d, "]}");
+    html_raw(d, "{");
+    page_series_fields(d, pts, n);
+    html_raw(d, "}");
 }
 
 /* The subject's forecasts as rows [label, remaining, daily, eta, low,
