@@ -58,6 +58,9 @@ void tr_forecast_post(const struct tr_catalog *c, const struct tr_forecast *f, c
     else if (f->eta_high == TR_DAY_NONE)
         n = snprintf(buf, size, "%s expected to pass %s around %s, not before %s (%s to go, %s a day)",
                      who, th, eta, lo, rem, daily);
+    else if (f->eta_low == f->eta && f->eta_high == f->eta)   /* an interval of one day */
+        n = snprintf(buf, size, "%s expected to pass %s on %s (%s to go, %s a day)",
+                     who, th, eta, rem, daily);
     else
         n = snprintf(buf, size, "%s expected to pass %s around %s, between %s and %s (%s to go, %s a day)",
                      who, th, eta, lo, hi, rem, daily);
