@@ -10,6 +10,12 @@ LAYERS="base model store formats milestones records forecast publish app"
 # Includes still pointing upward, to be removed (issue 12): each is
 # "FILE:HEADER".  A line here is a debt, not a permission.
 KNOWN="store/store.c:milestones/engine.h"
+# Narrower rules for a folder, "FOLDER:LOWER:HEADERS": of the layer LOWER,
+# FOLDER's files include only HEADERS (which include no other header of
+# LOWER).  The readers (formats) fill the import's observation batch and
+# never see the store: the driver (app/import.c) writes what they hand
+# back, so no reader reaches store/backend.h or calls tr_store_*().
+NARROW="formats:store:batch.h"
 
 rank() {   # rank FOLDER: its place in LAYERS, or nothing
     i=0
@@ -33,6 +39,15 @@ for f in $(find . -name '*.[ch]' | sed 's|^\./||' | sort); do
             echo "check_layers: src/lib/$f includes \"$h\": name private headers by folder (\"$own/$h\")" >&2
             status=1; continue ;;
         esac
+        for rule in $NARROW; do
+            folder=${rule%%:*} rest=${rule#*:}
+            lower=${rest%%:*} only=${rest#*:}
+            [ "$own" = "$folder" ] && [ "${h%%/*}" = "$lower" ] || continue
+            case ",$only," in *",${h#*/},"*) ;; *)
+                echo "check_layers: src/lib/$f includes \"$h\": of $lower/, $folder/ includes only $only" >&2
+                status=1 ;;
+            esac
+        done
         theirs=$(rank "${h%%/*}")
         [ -n "$theirs" ] || { echo "check_layers: src/lib/$f includes \"$h\" of no layer" >&2; status=1; continue; }
         [ "$theirs" -le "$mine" ] && continue
@@ -41,5 +56,22 @@ for f in $(find . -name '*.[ch]' | sed 's|^\./||' | sort); do
         status=1
     done
 done
-[ $status -eq 0 ] && echo "check_layers: src/lib includes only downward ($LAYERS)"
+for rule in $NARROW; do
+    folder=${rule%%:*} rest=${rule#*:}
+    lower=${rest%%:*} only=${rest#*:}
+    for h in $(echo "$only" | tr , ' '); do
+        if sed -n 's/^[[:space:]]*#[[:space:]]*include[[:space:]]*"\([^"]*\)".*/\1/p' "$lower/$h" |
+            grep -q "^$lower/"; then
+            echo "check_layers: src/lib/$lower/$h, the one header of $lower/ $folder/ may include, includes another of $lower/" >&2
+            status=1
+        fi
+    done
+done
+# a reader calls no store function (a public one included): the driver
+# answers what it asks (x->stored) and writes what it hands back (x->facts)
+if grep -n 'tr_store_[a-z_]*(\|->be\b' formats/*.[ch] | grep -v '^[^:]*:[0-9]*: *\*'; then
+    echo "check_layers: src/lib/formats calls the store (above); hand the facts back to app/import.c" >&2
+    status=1
+fi
+[ $status -eq 0 ] && echo "check_layers: src/lib includes only downward ($LAYERS; formats/ reaches no store)"
 exit $status

@@ -8,18 +8,18 @@
  * transaction committed.  Any error rolls everything back and drops the
  * edited catalog, so a refused import leaves the store as it was.
  *
- * It also holds what the format readers share (importer.h): resolving
- * tracks and adding observations, the CSV steps every reader repeats
- * (header and required columns, rows checked and counted, trimmed fields),
- * and catalog edits that mark an entity only when its value changes.
+ * The readers (formats/) never see the store: the driver answers what they
+ * ask of it (tr_import_stored) and writes what they hand back (the facts of
+ * each file, once it is read) through the store.
  */
 #include "formats/importer.h"
 #include "forecast/keep.h"
 #include "milestones/engine.h"
-#include "base/idmap.h"
+#include "store/coverage.h"
+#include "store/internal.h"
+#include "store/series.h"
 #include "base/crash_point.h"
 
-#include <ctype.h>
 #include <dirent.h>
 #include <pthread.h>
 #include <stdio.h>
@@ -55,213 +55,6 @@ int tr_on_duplicate_parse(const char *s, enum tr_on_duplicate *out)
             return 0;
         }
     return -1;
-}
-
-uint32_t tr_split_list(char *buf, char **items, uint32_t max)
-{
-    uint32_t n = 0;
-    char *save = NULL;
-    for (char *tok = strtok_r(buf, ";", &save); tok; tok = strtok_r(NULL, ";", &save)) {
-        while (*tok == ' ')
-            tok++;
-        size_t len = strlen(tok);
-        while (len && tok[len - 1] == ' ')
-            tok[--len] = '\0';
-        if (len && n < max)
-            items[n++] = tok;
-    }
-    return n;
-}
-
-/* ---- helpers for the readers --------------------------------------- */
-
-int tr_import_csv_open(struct tr_csv *r, struct tr_input *in, const char *const *names, int n,
-                       int n_required, int *col, struct tr_error *err)
-{
-    tr_csv_init(r, in->base, in->data, in->len);
-    int rc = tr_csv_header(r, err);
-    for (int i = 0; !rc && i < n; i++)
-        if ((col[i] = tr_csv_column(r, names[i])) < 0 && i < n_required)
-            rc = tr_error_set(err, TR_EFORMAT, "%s:1: header: missing column '%s'", in->base, names[i]);
-    return rc;
-}
-
-int tr_import_csv_row(struct tr_import_ctx *x, struct tr_csv *r, struct tr_error *err)
-{
-    int rc = tr_csv_next(r, err);
-    if (rc)
-        return -rc;
-    if (r->n_fields == 0)
-        return 0;
-    if ((rc = tr_csv_expect_fields(r, tr_csv_header_count(r), err)))
-        return -rc;
-    if (x)
-        x->file->rows++;
-    return 1;
-}
-
-size_t tr_import_field(const struct tr_csv *r, int col, char *buf, size_t size)
-{
-    buf[0] = '\0';
-    if (col < 0 || (size_t)col >= r->n_fields)
-        return 0;
-    const char *s = r->fields[col].s;
-    size_t len = r->fields[col].len;
-    while (len && *s == ' ')
-        s++, len--;
-    while (len && s[len - 1] == ' ')
-        len--;
-    size_t copy = len < size ? len : size - 1;
-    memcpy(buf, s, copy);
-    buf[copy] = '\0';
-    return len;
-}
-
-int tr_import_set_str(struct tr_import_ctx *x, enum tr_subject_type t, uint32_t i, char **f,
-                      const char *v)
-{
-    if (strcmp(*f ? *f : "", v ? v : "") == 0)
-        return 0;
-    tr_catalog_mark(x->catalog, t, i);
-    return tr_catalog_set_str(x->catalog, f, v);
-}
-
-int tr_import_set_list(struct tr_import_ctx *x, enum tr_subject_type t, uint32_t i, uint32_t **f,
-                       uint32_t *nf, const uint32_t *v, uint32_t n)
-{
-    if (*nf == n && (n == 0 || memcmp(*f, v, n * sizeof *v) == 0))
-        return 0;
-    tr_catalog_mark(x->catalog, t, i);
-    return tr_catalog_set_list(x->catalog, f, nf, v, n);
-}
-
-int tr_import_track_lists(struct tr_import_ctx *x, const struct tr_import_place *v, size_t n,
-                          struct tr_error *err)
-{
-    uint32_t *list = n ? malloc(n * sizeof *list) : NULL;
-    if (n && !list)
-        return tr_error_set(err, TR_ENOMEM, "out of memory");
-    int rc = 0;
-    for (size_t i = 0; i < n && !rc;) {
-        size_t j = i;
-        uint32_t k = 0;
-        for (; j < n && v[j].release == v[i].release; j++) {
-            bool seen = false;
-            for (uint32_t q = 0; q < k && !seen; q++)
-                seen = list[q] == v[j].track;
-            if (!seen)
-                list[k++] = v[j].track;
-        }
-        struct tr_release *re = &x->catalog->releases[v[i].release];
-        if (tr_import_set_list(x, TR_SUBJECT_RELEASE, v[i].release, &re->tracks, &re->n_tracks, list, k))
-            rc = tr_error_set(err, TR_ENOMEM, "out of memory");
-        i = j;
-    }
-    free(list);
-    return rc;
-}
-
-int tr_import_artist_by_name(struct tr_catalog *c, const char *name, uint32_t *idx)
-{
-    char id[256];
-    size_t k = 0;
-    bool dash = false;
-    for (const unsigned char *p = (const unsigned char *)name; *p && k < sizeof id - 2; p++) {
-        if (isalnum(*p) || *p >= 0x80) {
-            id[k++] = (char)tolower(*p);
-            dash = false;
-        } else if (k && !dash) {
-            id[k++] = '-';
-            dash = true;
-        }
-    }
-    while (k && id[k - 1] == '-')
-        k--;
-    id[k] = '\0';
-    if (!k)
-        return -1;
-    bool created;
-    int rc = tr_catalog_add_artist(c, id, idx, &created);
-    if (!rc && created)
-        rc = tr_catalog_set_str(c, &c->artists[*idx].name, name);
-    return rc;
-}
-
-int tr_import_track(struct tr_import_ctx *x, const char *id, size_t len, const char *title,
-                    size_t line, const char *field, uint32_t *track, struct tr_error *err)
-{
-    uint32_t t = tr_idmap_get(x->catalog->track_ids, id, len);
-    if (t != TR_NONE) {
-        *track = t;
-        return 0;
-    }
-    if (len == 0)
-        return tr_error_set(err, TR_EFORMAT, "%s:%zu: %s: empty track id", x->input->base, line, field);
-    if (!x->opt->add_tracks)
-        return tr_error_set(err, TR_EUNKNOWN,
-                            "%s:%zu: %s: unknown track '%.*s' (import its catalog first, or use --add-tracks)",
-                            x->input->base, line, field, (int)len, id);
-    char *copy = strndup(id, len);
-    if (!copy)
-        return tr_error_set(err, TR_ENOMEM, "out of memory");
-    int rc = tr_catalog_add_track(x->catalog, copy, TR_NONE, &t, NULL);
-    if (!rc && title)
-        rc = tr_catalog_set_str(x->catalog, &x->catalog->tracks[t].title, title);
-    free(copy);
-    if (rc)
-        return tr_error_set(err, rc, "out of memory");
-    /* a new track is its own recording */
-    x->catalog->tracks[t].series = x->catalog->tracks[t].own_series;
-    x->tracks_added++;
-    *track = t;
-    return 0;
-}
-
-int tr_import_observe(struct tr_import_ctx *x, uint32_t track, tr_day day, uint64_t value,
-                      size_t line, size_t first_line, struct tr_error *err)
-{
-    uint64_t old = 0;
-    int r = tr_obs_batch_settle(x->batch, x->catalog->tracks[track].series, day, value,
-                                x->opt->on_duplicate, &old);
-    if (r < 0)
-        return tr_error_set(err, TR_ENOMEM, "out of memory");
-    x->file->rows++;
-    if (r == TR_OBS_CONFLICT) {
-        char date[TR_DATE_LEN], where[48] = "an earlier line";
-        if (first_line)
-            snprintf(where, sizeof where, "line %zu", first_line);
-        return tr_error_set(err, TR_ECONFLICT,
-                            "%s:%zu: streams: %llu for track '%s' on %s conflicts with %llu on %s"
-                            " (use --on-duplicate max|last|first to settle it)",
-                            x->input->base, line, (unsigned long long)value,
-                            x->catalog->tracks[track].id, tr_day_format(day, date),
-                            (unsigned long long)old, where);
-    }
-    if (r)
-        x->file->refused++;
-    else
-        x->file->taken++;
-    return 0;
-}
-
-tr_day tr_import_name_day(const char *base)
-{
-    size_t n = strlen(base);
-    for (size_t i = 0; i + 10 <= n; i++) {
-        bool ok = true;
-        for (int k = 0; k < 10 && ok; k++)
-            ok = k == 4 || k == 7 ? base[i + k] == '-' : (base[i + k] >= '0' && base[i + k] <= '9');
-        tr_day d;
-        if (ok && tr_day_parse(base + i, 10, &d) == 0)
-            return d;
-    }
-    return TR_DAY_NONE;
-}
-
-void tr_import_progress(struct tr_import_ctx *x, size_t pos)
-{
-    if (x->opt->progress)
-        x->opt->progress(x->opt->progress_ctx, x->bytes_done + pos, x->bytes_total);
 }
 
 const char *const *tr_import_formats(void)
@@ -397,7 +190,70 @@ static int pending_cmp(const void *pa, const void *pb)
 
 /* ---- the driver ----------------------------------------------------- */
 
-static int read_all(struct tr_import_ctx *x, struct pending_list *pl,
+/* ---- what the readers ask of the store and hand back ---------------- */
+
+static int stored_history(void *ctx, uint32_t series, struct tr_point **out, size_t *n,
+                          struct tr_error *err)
+{
+    struct tr_store *s = ctx;
+    return tr_series_history(s->be, series, out, n, err);
+}
+
+static int stored_release_totals(void *ctx, const char *release, struct tr_release_total **out,
+                                 size_t *n, struct tr_error *err)
+{
+    struct tr_store *s = ctx;
+    return s->be->ops->load_release_totals(s->be, release, out, n, err);
+}
+
+/* Merges declared coverage rows into the store's declaration; a changed
+ * declaration changes what the claims are true of, so the kept claims are
+ * dropped, to be judged again. */
+static int write_coverage(struct tr_store *s, const struct tr_import_facts *f,
+                          struct tr_error *err)
+{
+    struct tr_world_set w = {0};
+    bool changed = false;
+    int rc = tr_world_load(s, &w, err);
+    for (size_t i = 0; i < f->n_coverage && !rc; i++)
+        if (tr_world_put(&w, &f->coverage[i], &changed))
+            rc = tr_error_set(err, TR_ENOMEM, "out of memory");
+    if (!rc && changed && !(rc = tr_world_save(s, &w, err)))
+        rc = tr_store_drop_claims(s, err);
+    tr_world_release(&w);
+    return rc;
+}
+
+/* Writes what the file just read handed back beside the catalog and the
+ * counts (importer.h), each row replacing the stored row of its key, and
+ * empties the facts for the next file: later files of the import read the
+ * store with these in it. */
+static int write_facts(struct tr_store *s, struct tr_import_ctx *x, struct tr_error *err)
+{
+    struct tr_backend *be = s->be;
+    struct tr_import_facts *f = &x->facts;
+    int rc = 0;
+    for (size_t i = 0; i < f->n_sales && !rc; i++)
+        rc = be->ops->put_sale(be, &f->sales[i], err);
+    for (size_t i = 0; i < f->n_awards && !rc; i++)
+        rc = be->ops->put_award(be, &f->awards[i], err);
+    for (size_t i = 0; i < f->n_totals && !rc; i++) {
+        const struct tr_release_total *t = &f->totals[i].total;
+        rc = be->ops->put_release_total(be, x->catalog->releases[f->totals[i].release].id, t->date,
+                                        t->source, t->total, t->daily, err);
+    }
+    if (!rc && f->chart_period)
+        rc = be->ops->replace_chart(be, f->chart, f->country, f->period, f->entries, f->n_entries,
+                                    err);
+    else if (!rc && f->n_entries)
+        rc = be->ops->put_chart_entries(be, f->entries, f->n_entries, err);
+    if (!rc && f->n_coverage)
+        rc = write_coverage(s, f, err);
+    tr_import_facts_release(f);
+    return rc;
+}
+
+static int read_all(struct tr_store *s, struct tr_import_ctx *x, struct pending_list *pl,
                     struct tr_import_report *rep, struct tr_error *err)
 {
     int rc = 0;
@@ -409,6 +265,8 @@ static int read_all(struct tr_import_ctx *x, struct pending_list *pl,
         x->file = f;
         x->input = p->in;
         rc = p->fmt->read(x, p->in, err);
+        if (!rc)
+            rc = write_facts(s, x, err);
         if (!rc && tr_catalog_changed(x->catalog))    /* as loaded, it is resolved */
             rc = tr_catalog_resolve(x->catalog, err);
         x->bytes_done += p->in->len;
@@ -473,11 +331,14 @@ static bool catalog_fixed(const struct pending_list *pl, const struct tr_import_
     return true;
 }
 
-static int write_all(struct tr_import_ctx *x, struct pending_list *pl, struct helper *h,
-                     struct tr_import_report *rep, bool ladder_changed, struct timespec *mark,
-                     struct tr_error *err)
+/* Writes the catalog, the series and the import log, then runs what
+ * follows them (milestones, claims, forecasts); *checkpoint is the
+ * engine's state the store's checkpoint is written from, the caller's to
+ * free once the transaction ends. */
+static int write_all(struct tr_store *s, struct tr_import_ctx *x, struct pending_list *pl,
+                     struct helper *h, struct tr_import_report *rep, bool ladder_changed,
+                     struct timespec *mark, void **checkpoint, struct tr_error *err)
 {
-    struct tr_store *s = x->store;
     struct tr_backend *be = s->be;
     bool catalog_changed = tr_catalog_changed(x->catalog);
     /* the files are read: a catalog they left as it was keeps its
@@ -543,7 +404,7 @@ static int write_all(struct tr_import_ctx *x, struct pending_list *pl, struct he
     } else if (!rc && (counts || charts)) {
         rc = tr_store_drop_claims(s, err);
     }
-    x->checkpoint = fresh.state;
+    *checkpoint = fresh.state;
     uint64_t n_events = 0;
     if (!rc)
         rc = be->ops->count_events(be, &n_events, err);
@@ -564,7 +425,9 @@ int tr_import(struct tr_store *s, const char *const *paths, size_t n,
     const struct tr_import_options *opt = opt_in ? opt_in : &defaults;
     struct tr_import_report rep = {.claims_since = TR_DAY_NONE};
     struct pending_list pl = {0};
-    struct tr_import_ctx x = {.store = s, .opt = opt};
+    struct tr_import_ctx x = {.opt = opt,
+                              .stored = {s, stored_history, stored_release_totals}};
+    void *checkpoint = NULL;
     struct helper helper = {0};
     struct tr_backend *be = s->be;
     bool in_txn = false, ladder_changed = false;
@@ -616,11 +479,11 @@ int tr_import(struct tr_store *s, const char *const *paths, size_t n,
     if (catalog_fixed(&pl, opt))
         helper_start(&helper, &pl, s->catalog, tr_store_kept_prep(s));
     lap(&rep, TR_PHASE_LOAD, &mark);
-    if ((rc = read_all(&x, &pl, &rep, err)))
+    if ((rc = read_all(s, &x, &pl, &rep, err)))
         goto out;
     lap(&rep, TR_PHASE_READ, &mark);
     tr_crash_point("import.read");
-    if ((rc = write_all(&x, &pl, &helper, &rep, ladder_changed, &mark, err)))
+    if ((rc = write_all(s, &x, &pl, &helper, &rep, ladder_changed, &mark, &checkpoint, err)))
         goto out;
     if (!(rc = be->ops->commit(be, err)))
         in_txn = false;
@@ -632,7 +495,8 @@ out:
     tr_engine_prep_free(helper.prep);
     if (in_txn)
         be->ops->rollback(be);
-    free(x.checkpoint);
+    free(checkpoint);
+    tr_import_facts_release(&x.facts);
     if (rc)
         tr_store_forget(s);     /* the cached catalog may hold refused edits */
     for (size_t i = 0; i < pl.n; i++)

@@ -16,7 +16,8 @@
  * (by name) is among the row's artists, else the first in the catalog;
  * with none it is an unknown track (refused, or with --add-tracks added as
  * "chart:<normalised title>").  Since the file holds only some entries of
- * each period, each entry replaces only the one at its rank.
+ * each period, each entry replaces only the one at its rank (the entries
+ * are handed to the driver, which writes them).
  */
 #include "formats/importer.h"
 
@@ -144,11 +145,13 @@ int tr_fmt_chart_entries_read(struct tr_import_ctx *x, struct tr_input *in, stru
     }
     if (more < 0)
         rc = -more;
-    if (!rc)
-        rc = x->store->be->ops->put_chart_entries(x->store->be, v, n, err);
-    if (!rc)
+    if (!rc) {    /* handed to the driver, which writes them */
+        x->facts.entries = v;
+        x->facts.n_entries = n;
+        v = NULL;
         snprintf(x->file->note, sizeof x->file->note,
                  "%zu song chart entries; artist and album chart rows left out", n);
+    }
 out:
     tr_csv_release(&r);
     free(v);

@@ -17,8 +17,8 @@
  * with the chart's title and artists, and an artist not in the catalog is
  * added bare (id = its name in lower case, '-' for other characters) with
  * unknown attributes until a catalog import fills them.  The period's
- * entries replace those stored for it, through the backend, inside the
- * import's write transaction.
+ * entries are handed to the driver (x->facts), which replaces those
+ * stored for the period with them inside the import's transaction.
  */
 #include "formats/importer.h"
 
@@ -278,9 +278,15 @@ int tr_fmt_charts_read(struct tr_import_ctx *x, struct tr_input *in, struct tr_e
         lines[n++] = r.line;
         x->file->taken++;
     }
-    if (!rc)
-        rc = x->store->be->ops->replace_chart(x->store->be, id.chart, id.country, id.period, ent, n, err);
     if (!rc) {
+        struct tr_import_facts *f = &x->facts;
+        f->chart_period = true;
+        snprintf(f->chart, sizeof f->chart, "%s", id.chart);
+        snprintf(f->country, sizeof f->country, "%s", id.country);
+        f->period = id.period;
+        f->entries = ent;
+        f->n_entries = n;
+        ent = NULL;
         char d[TR_DATE_LEN];
         snprintf(x->file->note, sizeof x->file->note, "%s chart, %s, period from %s: %zu entries",
                  id.chart, id.country, tr_day_format(id.period, d), n);

@@ -7,13 +7,12 @@
  * A row declares that every release by an act of its group (the fields
  * given; empty is any) out on or after `since` (empty: ever) is in the
  * catalog with its play counts; a row of empty fields declares the whole
- * catalog the world.  Rows are kept in the store (coverage.h), a row for a
- * group declared before replacing it, so a re-import changes nothing.  A
- * changed declaration changes what the claims are true of: the kept
- * claims are dropped, to be judged again.
+ * catalog the world.  The rows are handed to the driver (x->facts), which
+ * keeps them in the store, a row for a group declared before replacing it,
+ * so a re-import changes nothing; a changed declaration changes what the
+ * claims are true of, so the driver then drops the kept claims.
  */
 #include "formats/importer.h"
-#include "store/coverage.h"
 
 #include <ctype.h>
 #include <stdio.h>
@@ -63,12 +62,8 @@ int tr_fmt_coverage_read(struct tr_import_ctx *x, struct tr_input *in, struct tr
     static const char *const names[] = {"country", "kind", "gender", "genre", "release_type",
                                         "since"};
     struct tr_csv r;
-    struct tr_world_set w = {0};
-    bool changed = false;
     int col[6], more;
     int rc = tr_import_csv_open(&r, in, names, 6, 6, col, err);
-    if (!rc)
-        rc = tr_world_load(x->store, &w, err);
     while (!rc && (more = tr_import_csv_row(x, &r, err)) != 0) {
         if (more < 0) {
             rc = -more;
@@ -87,15 +82,10 @@ int tr_fmt_coverage_read(struct tr_import_ctx *x, struct tr_input *in, struct tr
         struct tr_world_row row;
         if (rc || (rc = parse_row(f, in->base, r.line, &row, genre, sizeof genre, err)))
             break;
-        if (tr_world_put(&w, &row, &changed)) {
-            rc = tr_error_set(err, TR_ENOMEM, "out of memory");
+        if ((rc = tr_import_add_coverage(x, &row, err)))
             break;
-        }
         x->file->taken++;
     }
-    if (!rc && changed && !(rc = tr_world_save(x->store, &w, err)))
-        rc = tr_store_drop_claims(x->store, err);
     tr_csv_release(&r);
-    tr_world_release(&w);
     return rc;
 }

@@ -1,16 +1,17 @@
 /*
- * formats/extras.c: the sales and awards CSVs of a bundle, and the queries
- * that read them back (trackrecord/extras.h).
+ * formats/extras.c: the sales and awards CSVs of a bundle (the queries that
+ * read them back, trackrecord/extras.h, are the store's: store/extras.c).
  *
  *   sales.csv   release,source,period_start,period_end,timezone,copies,note
  *   awards.csv  ceremony,year,category,nominee_kind,nominee,result
  *
  * Rows name catalog entities by id; an id the catalog (as this import
  * leaves it) does not hold is refused, naming file, line and field.  These
- * facts have no place in the play-count batch, so the readers write them
- * straight through the backend inside the import's write transaction: a
- * refused import rolls them back with everything else.  Each row replaces
- * the stored row with its key, so re-importing a file changes nothing.
+ * facts have no place in the play-count batch: the readers hand them back
+ * to the driver (x->facts), which writes them inside the import's
+ * transaction, so a refused import drops them with everything else.  Each
+ * row replaces the stored row with its key, so re-importing a file
+ * changes nothing.
  *
  * The last column (note, result) is free text, read as written: an
  * unquoted note may hold quotes (`first week; published as "over 1.67
@@ -47,7 +48,6 @@ int tr_fmt_sales_read(struct tr_import_ctx *x, struct tr_input *in, struct tr_er
                                         "timezone", "copies", "note"};
     struct tr_csv r;
     int col[7], rc = tr_import_csv_open(&r, in, names, 7, 7, col, err), more;
-    struct tr_backend *be = x->store->be;
     while (!rc && (more = tr_import_csv_row(x, &r, err)) != 0) {
         if (more < 0) {
             rc = -more;
@@ -79,7 +79,7 @@ int tr_fmt_sales_read(struct tr_import_ctx *x, struct tr_input *in, struct tr_er
                               " (import its catalog first)", in->base, r.line, s.release);
             break;
         }
-        if ((rc = be->ops->put_sale(be, &s, err)))
+        if ((rc = tr_import_add_sale(x, &s, err)))
             break;
         x->file->taken++;
     }
@@ -93,7 +93,6 @@ int tr_fmt_awards_read(struct tr_import_ctx *x, struct tr_input *in, struct tr_e
                                         "nominee", "result"};
     struct tr_csv r;
     int col[6], rc = tr_import_csv_open(&r, in, names, 6, 6, col, err), more;
-    struct tr_backend *be = x->store->be;
     while (!rc && (more = tr_import_csv_row(x, &r, err)) != 0) {
         if (more < 0) {
             rc = -more;
@@ -140,53 +139,10 @@ int tr_fmt_awards_read(struct tr_import_ctx *x, struct tr_input *in, struct tr_e
                               " (import its catalog first)", in->base, r.line, kind, a.nominee);
             break;
         }
-        if ((rc = be->ops->put_award(be, &a, err)))
+        if ((rc = tr_import_add_award(x, &a, err)))
             break;
         x->file->taken++;
     }
     tr_csv_release(&r);
     return rc;
-}
-
-/* ---- queries ------------------------------------------------------------ */
-
-static const char *subject_id(const struct tr_catalog *c, int type, uint32_t i)
-{
-    switch (type) {
-    case TR_SUBJECT_TRACK: return i < c->n_tracks ? c->tracks[i].id : NULL;
-    case TR_SUBJECT_RELEASE: return i < c->n_releases ? c->releases[i].id : NULL;
-    case TR_SUBJECT_ARTIST: return i < c->n_artists ? c->artists[i].id : NULL;
-    default: return NULL;
-    }
-}
-
-int tr_store_sales(struct tr_store *s, uint32_t release, struct tr_sale **out, size_t *n,
-                   struct tr_error *err)
-{
-    const char *id = NULL;
-    if (release != TR_NONE) {
-        const struct tr_catalog *c;
-        int rc = tr_store_catalog(s, &c, err);
-        if (rc)
-            return rc;
-        if (!(id = subject_id(c, TR_SUBJECT_RELEASE, release)))
-            return tr_error_set(err, TR_ENOTFOUND, "no release with index %u", release);
-    }
-    return s->be->ops->load_sales(s->be, id, out, n, err);
-}
-
-int tr_store_awards(struct tr_store *s, int type, uint32_t index, struct tr_award **out,
-                    size_t *n, struct tr_error *err)
-{
-    const char *id = NULL;
-    if (type >= 0) {
-        const struct tr_catalog *c;
-        int rc = tr_store_catalog(s, &c, err);
-        if (rc)
-            return rc;
-        if (!(id = subject_id(c, type, index)))
-            return tr_error_set(err, TR_ENOTFOUND, "no %s with index %u",
-                                tr_subject_type_name((enum tr_subject_type)type), index);
-    }
-    return s->be->ops->load_awards(s->be, type < 0 ? -1 : type, id, out, n, err);
 }

@@ -6,25 +6,76 @@
  * that looks at a file's name and first bytes, a rank (catalog formats
  * before play counts, so that a bundle's tracks exist when its counts
  * arrive), and a reader.  A reader parses the whole input, edits the
- * catalog and adds observations through the helpers below, and reports
- * the first problem as an error naming file, line and field.  The catalog
- * and the play counts are written by the driver once every file is read;
- * facts kept beside them (sales, awards, chart entries) are written by
- * their readers through the backend, inside the import's transaction, so
- * a refused import rolls them back with the rest.
+ * catalog and adds observations through the helpers below (formats/
+ * reader.c), and reports the first problem as an error naming file, line
+ * and field.  It never sees the store: what it found beside the catalog
+ * and the counts (sales, awards, chart entries, reported totals, declared
+ * coverage) it hands back in x->facts, and what it must know of the store
+ * (earlier totals) it asks through x->stored.  The driver (app/import.c)
+ * writes each file's facts through the store once the file is read, and
+ * the catalog and the play counts once every file is read, all in the
+ * import's one transaction, so a refused import leaves nothing behind.
  */
 #ifndef TR_IMPORTER_H
 #define TR_IMPORTER_H
 
+#include "trackrecord/charts.h"
+#include "trackrecord/extras.h"
 #include "trackrecord/import.h"
+#include "trackrecord/records.h"
 #include "model/catalog_edit.h"
 #include "formats/csv.h"
 #include "formats/input.h"
-#include "store/series.h"
-#include "store/internal.h"
+#include "store/batch.h"
+
+/* A release-level total a reader found (kworb's album pages): release is
+ * an index of the import's catalog. */
+struct tr_import_release_total {
+    uint32_t release;
+    struct tr_release_total total;
+};
+
+/* What one file gave beside the catalog and the counts, for the driver to
+ * write (each row replaces the stored row of its key), in the reader's
+ * order.  The arrays are owned by the facts (tr_import_facts_release). */
+struct tr_import_facts {
+    struct tr_sale *sales;
+    size_t n_sales, cap_sales;
+    struct tr_award *awards;
+    size_t n_awards, cap_awards;
+    struct tr_import_release_total *totals;
+    size_t n_totals, cap_totals;
+    /* Chart entries.  With chart_period, one period read whole: its
+     * entries replace every entry stored for (chart, country, period), none
+     * left when there are none; without, each replaces only the stored
+     * entry at its rank (a bot's saved rows, some entries of a period). */
+    struct tr_chart_entry *entries;
+    size_t n_entries;
+    bool chart_period;
+    char chart[16], country[16];
+    tr_day period;
+    /* Declared coverage rows (genre strings owned here): the driver merges
+     * them into the store's declaration, and when that changes, drops the
+     * kept claims. */
+    struct tr_world_row *coverage;
+    size_t n_coverage, cap_coverage;
+};
+
+/* What a reader may read of the store, as the import's transaction sees it
+ * (the facts of the import's earlier files written already), answered by
+ * the driver: the reader gets data, never a backend.  Results are the
+ * caller's (free()). */
+struct tr_import_stored {
+    void *ctx;
+    /* every stored observation of a series, in day order */
+    int (*history)(void *ctx, uint32_t series, struct tr_point **out, size_t *n,
+                   struct tr_error *err);
+    /* the totals stored for the release of that id, by date then source */
+    int (*release_totals)(void *ctx, const char *release, struct tr_release_total **out,
+                          size_t *n, struct tr_error *err);
+};
 
 struct tr_import_ctx {
-    struct tr_store *store;
     struct tr_catalog *catalog;        /* the store's catalog, being edited */
     struct tr_obs_batch *batch;
     const struct tr_import_options *opt;
@@ -32,8 +83,8 @@ struct tr_import_ctx {
     uint64_t tracks_added;
     uint64_t bytes_done, bytes_total;  /* for progress */
     struct tr_input *input;            /* the file being read */
-    void *checkpoint;                  /* the engine's state the store's checkpoint is
-                                        * written from: freed once the transaction ends */
+    struct tr_import_facts facts;      /* what it gave beside counts, for the driver */
+    struct tr_import_stored stored;    /* what it may read of the store */
 };
 
 struct tr_format {
@@ -51,6 +102,8 @@ struct tr_format {
 extern const struct tr_format tr_formats[];
 const struct tr_format *tr_format_find(const char *name);
 const struct tr_format *tr_format_detect(const struct tr_input *in);
+
+/* The helpers readers share (formats/reader.c). */
 
 /* Resolves a track id to its index: unknown ids are an error naming the
  * file, line and field, unless the import adds tracks (then a bare track
@@ -109,11 +162,22 @@ int tr_import_track_lists(struct tr_import_ctx *x, const struct tr_import_place 
  * new: 0, -1 when the name gives an empty id, or the catalog's error. */
 int tr_import_artist_by_name(struct tr_catalog *c, const char *name, uint32_t *idx);
 
+/* Hands a fact back to the driver (x->facts): 0, or TR_ENOMEM as "out of
+ * memory".  A coverage row's genre is copied. */
+int tr_import_add_sale(struct tr_import_ctx *x, const struct tr_sale *s, struct tr_error *err);
+int tr_import_add_award(struct tr_import_ctx *x, const struct tr_award *a, struct tr_error *err);
+int tr_import_add_release_total(struct tr_import_ctx *x, uint32_t release,
+                                const struct tr_release_total *t, struct tr_error *err);
+int tr_import_add_coverage(struct tr_import_ctx *x, const struct tr_world_row *row,
+                           struct tr_error *err);
+/* Frees what the facts hold and empties them. */
+void tr_import_facts_release(struct tr_import_facts *f);
+
 /* Splits a ';'-separated field into trimmed items; *items point into buf
  * (a writable copy the caller provides and frees).  Returns the count. */
 uint32_t tr_split_list(char *buf, char **items, uint32_t max);
 
-/* Readers, one group per fmt_*.c file. */
+/* Readers, one group per file of formats/. */
 #define TR_READER(name) \
     int name(struct tr_import_ctx *x, struct tr_input *in, struct tr_error *err)
 TR_READER(tr_fmt_artists_read);
@@ -132,7 +196,7 @@ TR_READER(tr_fmt_pc_playcounts_read);
 TR_READER(tr_fmt_kworb_read);      /* formats/kworb.c */
 TR_READER(tr_fmt_kworb_albums_read);
 TR_READER(tr_fmt_album_json_read); /* formats/album_json.c */
-TR_READER(tr_fmt_s4a_read);        /* fmt_s4a.c */
+TR_READER(tr_fmt_s4a_read);        /* formats/s4a.c */
 TR_READER(tr_fmt_discography_read); /* formats/discography.c */
 TR_READER(tr_fmt_chart_entries_read); /* formats/chart_entries.c */
 

@@ -15,12 +15,12 @@
  *
  * An album record holds the release's total as kworb reports it: a
  * release-level figure, not a sum of tracks, so it goes to the release
- * totals (extras.h), written through the backend inside the import's
- * transaction, replacing the row of (release, day, "kworb").  A record is
- * matched to a release by id (the record's, then "kworb:" + its normalised
- * title), else, for the first record of that title in the file, by title
- * (kworb's leading '^' for a compilation or live release dropped) when
- * exactly one catalog release has it.  kworb lists versions under the
+ * totals (extras.h), handed to the driver, which writes them inside the
+ * import's transaction, replacing the row of (release, day, "kworb").  A
+ * record is matched to a release by id (the record's, then "kworb:" + its
+ * normalised title), else, for the first record of that title in the
+ * file, by title (kworb's leading '^' for a compilation or live release
+ * dropped) when exactly one catalog release has it.  kworb lists versions under the
  * same title ("Trilogy" twice): the n-th record of a title (n > 1) has the
  * id "kworb:<title>-n".  An unmatched record creates a bare release with
  * that id (title without '^', type compilation when '^', else unknown)
@@ -41,7 +41,8 @@
  *     the feed skipped a day, and the gain covers both;
  *   - totals lower than the earlier ones are counted in the note.
  * Rows that give an error before the hygiene checks are counted by the
- * driver's observe step (songs); a stale file's rows are counted here.
+ * shared observe step (songs, formats/reader.c); a stale file's rows are
+ * counted here.
  */
 #include "formats/importer.h"
 
@@ -264,7 +265,7 @@ static bool earlier_total(struct tr_import_ctx *x, uint32_t series, tr_day day, 
     struct tr_point *p = NULL;
     size_t n = 0;
     bool found = false;
-    if (tr_series_history(x->store->be, series, &p, &n, NULL) == 0)
+    if (x->stored.history(x->stored.ctx, series, &p, &n, NULL) == 0)
         for (size_t i = n; i-- > 0;)
             if (p[i].day < day) {
                 *v = p[i].value;
@@ -333,11 +334,10 @@ out:
 static bool earlier_release_total(struct tr_import_ctx *x, const char *release, tr_day day,
                                   uint64_t *v, tr_day *when)
 {
-    struct tr_backend *be = x->store->be;
     struct tr_release_total *p = NULL;
     size_t n = 0;
     bool found = false;
-    if (be->ops->load_release_totals(be, release, &p, &n, NULL) == 0)
+    if (x->stored.release_totals(x->stored.ctx, release, &p, &n, NULL) == 0)
         for (size_t i = n; i-- > 0 && !found;)
             if (p[i].date < day && strcmp(p[i].source, KWORB_SOURCE) == 0) {
                 *v = p[i].total;
@@ -395,7 +395,6 @@ int tr_fmt_kworb_albums_read(struct tr_import_ctx *x, struct tr_input *in, struc
     char (*keys)[128] = NULL;
     size_t n_ix = 0, n = 0;
     struct tr_catalog *c = x->catalog;
-    struct tr_backend *be = x->store->be;
     int rc = read_records(x, in, "album", &root, &recs, &n, err);
     if (rc)
         goto out;
@@ -439,8 +438,9 @@ int tr_fmt_kworb_albums_read(struct tr_import_ctx *x, struct tr_input *in, struc
     if (check_stale(x, &k, recs, n))
         goto out;
     for (size_t i = 0; i < n && !rc; i++) {
-        rc = be->ops->put_release_total(be, c->releases[recs[i].subject].id, recs[i].day,
-                                        KWORB_SOURCE, recs[i].total, recs[i].daily, err);
+        struct tr_release_total t = {.date = recs[i].day, .source = KWORB_SOURCE,
+                                     .total = recs[i].total, .daily = recs[i].daily};
+        rc = tr_import_add_release_total(x, recs[i].subject, &t, err);
         x->file->rows++;
         x->file->taken += rc == 0;
     }
@@ -452,20 +452,4 @@ out:
     free(keys);
     free(recs);
     return rc;
-}
-
-/* ---- queries --------------------------------------------------------------- */
-
-int tr_store_release_totals(struct tr_store *s, uint32_t release, struct tr_release_total **out,
-                            size_t *n, struct tr_error *err)
-{
-    const struct tr_catalog *c;
-    *out = NULL;
-    *n = 0;
-    int rc = tr_store_catalog(s, &c, err);
-    if (rc)
-        return rc;
-    if (release >= c->n_releases)
-        return tr_error_set(err, TR_ENOTFOUND, "no release with index %u", release);
-    return s->be->ops->load_release_totals(s->be, c->releases[release].id, out, n, err);
 }

@@ -1,5 +1,5 @@
 /*
- * fmt_s4a.c: a Spotify for Artists song timeline, `date,streams`, one row
+ * formats/s4a.c: a Spotify for Artists song timeline, `date,streams`, one row
  * per day holding that day's streams of one song (named by --track, since
  * the export does not say which).
  *
@@ -72,7 +72,7 @@ int tr_fmt_s4a_read(struct tr_import_ctx *x, struct tr_input *in, struct tr_erro
     uint32_t series = x->catalog->tracks[track].series;
     struct tr_point *hist = NULL;
     size_t nh = 0;
-    if ((rc = tr_series_history(x->store->be, series, &hist, &nh, err)))
+    if ((rc = x->stored.history(x->stored.ctx, series, &hist, &nh, err)))
         goto out;
     size_t anchor = n;
     uint64_t total = 0;

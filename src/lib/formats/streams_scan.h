@@ -7,7 +7,7 @@
  * The scan only reads the catalog: an id it does not know is given a
  * provisional series (the catalog's next free ones, in the part's order of
  * first appearance), and the caller then creates the new tracks part by
- * part and joins the batches in file order (series.h), mapping the
+ * part and joins the batches in file order (store/batch.h), mapping the
  * provisional series of a part whose new tracks got others.  The store
  * then ends up as if the file had been read row by row.
  *
@@ -28,7 +28,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "store/series.h"
+#include "store/batch.h"
 #include "trackrecord/catalog.h"
 #include "trackrecord/date.h"
 #include "trackrecord/error.h"
