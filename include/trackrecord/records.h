@@ -218,6 +218,15 @@ bool tr_records_postable(const struct tr_claim *cl);
 int tr_records_group_name(const struct tr_group *g, enum tr_subject_type st,
                           char *buf, size_t size);
 
+/*
+ * The claim's count as its evidence says it: "1 of 6 tracks reached it by
+ * then", ", 2 unsettled" added when some are; the members named by the
+ * subject type ("albums" for a release group of albums).  Returns 0, or
+ * TR_ELIMIT when buf is too small (truncated, terminated).
+ */
+int tr_records_evidence(const struct tr_claim *cl, enum tr_subject_type st, char *buf,
+                        size_t size);
+
 /* Bytes enough for any post (280 characters of up to 4 bytes, and NUL). */
 #define TR_RECORDS_POST_SIZE 1124
 

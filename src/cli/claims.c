@@ -21,9 +21,9 @@ void claim_text(FILE *f, const struct tr_catalog *c, const struct tr_milestone *
     if (cl->scope == TR_CLAIM_TRACKED)      /* true of the store, said so */
         fprintf(f, " among the %u tracked act%s", cl->tracked_members,
                 cl->tracked_members == 1 ? "" : "s");
-    fprintf(f, ": %u of %u reached it by then", cl->reached, cl->members);
-    if (cl->unsettled)
-        fprintf(f, ", %u unsettled", cl->unsettled);
+    char counts[128];
+    tr_records_evidence(cl, ev->subject_type, counts, sizeof counts);
+    fprintf(f, ": %s", counts);
     if (cl->kind == TR_CLAIM_FASTEST && cl->previous != TR_NONE)
         fprintf(f, "; previous fastest %s (%d days), margin %d days",
                 tr_subject_name(c, ev->subject_type, cl->previous), cl->previous_day, cl->margin);

@@ -221,9 +221,10 @@ static void claim_line(struct page *pg, const struct tr_milestone *ev, const str
                      : cl->kind == TR_CLAIM_FASTEST ? "fastest" : "first";
     html_printf(h, "<li>%s%s<b>%s</b> ", cl->uncertain ? "possibly " : "", cl->joint ? "joint " : "", what);
     html_text(h, name);
-    html_printf(h, " <span class=\"ev\">%u of %u reached it by then", cl->reached, cl->members);
-    if (cl->unsettled)
-        html_printf(h, ", %u unsettled", cl->unsettled);
+    char counts[128];
+    tr_records_evidence(cl, ev->subject_type, counts, sizeof counts);
+    html_raw(h, " <span class=\"ev\">");
+    html_text(h, counts);
     if (cl->kind == TR_CLAIM_FASTEST && cl->day != TR_DAYN_NONE)
         html_printf(h, "; %d days", cl->day);
     if (cl->kind == TR_CLAIM_FASTEST && cl->previous != TR_NONE) {

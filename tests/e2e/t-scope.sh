@@ -191,7 +191,7 @@ t_layover_fixture_world_and_tracked() {
     expect_eq "without: no claim stated" "$(jq -r '.[] | select(.date == "2024-02-25") | .text' <<<"$t" | head -1)" \
         "Every track on Layover has now passed 80M streams on Spotify." || return 1
     contains "listed as tracked" "$("$BIN" --db "$db" records --subject layover --kind every_track --since 2024-02-25)" \
-        "first and only album by a Korean solo artist among the 4 tracked acts: 1 of 4 reached it by then [tracked]"
+        "first and only album by a Korean solo artist among the 4 tracked acts: 1 of 4 albums reached it by then [tracked]"
 }
 
 run_tests "$@"

@@ -265,6 +265,21 @@ int tr_records_group_name(const struct tr_group *g, enum tr_subject_type st, cha
     return rc;
 }
 
+int tr_records_evidence(const struct tr_claim *cl, enum tr_subject_type st, char *buf,
+                        size_t size)
+{
+    if (!cl || !buf || !size)
+        return TR_EUSAGE;
+    const char *noun = st == TR_SUBJECT_TRACK ? "track" : st == TR_SUBJECT_ARTIST ? "artist"
+                     : cl->group.release_type != TR_RELEASE_UNKNOWN ? type_noun(cl->group.release_type)
+                     : "release";
+    int n = snprintf(buf, size, "%u of %u %s%s reached it by then", cl->reached, cl->members, noun,
+                     cl->members == 1 ? "" : "s");
+    if (n >= 0 && (size_t)n < size && cl->unsettled)
+        n += snprintf(buf + n, size - (size_t)n, ", %u unsettled", cl->unsettled);
+    return n >= 0 && (size_t)n < size ? TR_OK : TR_ELIMIT;
+}
+
 /* X's weighted length: most scripts count 1, CJK and the rest 2. */
 static size_t x_length(const char *s)
 {
