@@ -8,6 +8,7 @@
 #include <getopt.h>
 #include <stdarg.h>
 #include <stdlib.h>
+#include <string.h>
 #include <unistd.h>
 
 int cli_fail(const struct cli *cli, const struct tr_error *err)
@@ -76,34 +77,56 @@ int cli_parse_kind(const struct cli *cli, const char *text, int *kind)
     return -1;
 }
 
-int cli_json_opts(const struct cli *cli, int argc, char **argv, const char *usage, bool *json)
+int cli_parse_since(const struct cli *cli, const char *text, tr_day *since)
+{
+    if (tr_day_parse(text, strlen(text), since) == 0)
+        return 0;
+    cli_usage_error(cli, "--since: not a date (YYYY-MM-DD): '%s'", text);
+    return -1;
+}
+
+int cli_json_store(struct cli *cli, int argc, char **argv, const char *usage, bool *json,
+                   struct tr_store **s)
 {
     static const struct option opts[] = {
         {"json", no_argument, 0, 'j'}, {"help", no_argument, 0, 'h'}, {0, 0, 0, 0}};
     int c;
     optind = 1;
     *json = false;
+    *s = NULL;
     while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
         if (c == 'j')
             *json = true;
         else if (c == 'h') {
             fputs(usage, stdout);
-            return -1;
+            return EXIT_OK;
         } else
             return cli_usage_error(cli, "bad option");
     }
     if (optind < argc)
         return cli_usage_error(cli, "unexpected argument '%s'", argv[optind]);
-    return 0;
+    return cli_store(cli, s);
 }
 
-int cli_subject(struct tr_store *s, const char *id, const struct tr_catalog **cat,
-                struct cli_subject *out, struct tr_error *err)
+int cli_store_subject(struct cli *cli, const char *id, struct tr_store **s,
+                      const struct tr_catalog **cat, struct cli_subject *out)
 {
+    struct tr_error err = {0};
     out->type = TR_SUBJECT_TRACK;
     out->index = TR_NONE;
-    int rc = tr_store_catalog(s, cat, err);
-    if (!rc && id)
-        rc = tr_subject_find(*cat, id, &out->type, &out->index, err);
-    return rc;
+    int rc = cli_store(cli, s);
+    if (rc)
+        return rc;
+    if (tr_store_catalog(*s, cat, &err) ||
+        (id && tr_subject_find(*cat, id, &out->type, &out->index, &err)))
+        return cli_fail(cli, &err);
+    return EXIT_OK;
+}
+
+int cli_one_subject(struct cli *cli, int argc, char **argv, struct tr_store **s,
+                    const struct tr_catalog **cat, struct cli_subject *out)
+{
+    if (optind + 1 != argc)
+        return cli_usage_error(cli, "give exactly one id");
+    return cli_store_subject(cli, argv[optind], s, cat, out);
 }

@@ -60,20 +60,31 @@ int cli_store(struct cli *cli, struct tr_store **out);
 
 /* Parses --kind; prints the usage error and returns -1 when unknown. */
 int cli_parse_kind(const struct cli *cli, const char *text, int *kind);
-/* Parses the only options corrections, imports and stats take: --json and
- * --help (which prints usage).  0 to go on, -1 after --help, else the
- * usage error's exit code. */
-int cli_json_opts(const struct cli *cli, int argc, char **argv, const char *usage, bool *json);
+/* Parses --since DATE; prints the usage error and returns -1 when it is
+ * not a date. */
+int cli_parse_since(const struct cli *cli, const char *text, tr_day *since);
+/* The opening of corrections, imports and stats: their only options,
+ * --json and --help (which prints usage), then the store.  EXIT_OK with
+ * *s to go on; else the exit code to return (EXIT_OK after --help, with
+ * *s NULL; a usage error's or the store's, printed). */
+int cli_json_store(struct cli *cli, int argc, char **argv, const char *usage, bool *json,
+                   struct tr_store **s);
 
 /* A subject named on the command line: track, release or artist id. */
 struct cli_subject {
     enum tr_subject_type type;
     uint32_t index;      /* TR_NONE when none was named */
 };
-/* The store's catalog, and the track, release or artist with this id when
- * id is not NULL: 0, or the error (TR_ENOTFOUND when there is none). */
-int cli_subject(struct tr_store *s, const char *id, const struct tr_catalog **cat,
-                struct cli_subject *out, struct tr_error *err);
+/* The opening of the commands that may name a subject: the store
+ * (cli_store), its catalog, and the track, release or artist with this id
+ * when id is not NULL.  EXIT_OK, or the exit code of the failure, printed
+ * (EXIT_NOTFOUND when there is no such subject). */
+int cli_store_subject(struct cli *cli, const char *id, struct tr_store **s,
+                      const struct tr_catalog **cat, struct cli_subject *out);
+/* The same for charts and show, whose one argument after the options
+ * (argv[optind..argc)) is the subject's id: a usage error otherwise. */
+int cli_one_subject(struct cli *cli, int argc, char **argv, struct tr_store **s,
+                    const struct tr_catalog **cat, struct cli_subject *out);
 
 int cmd_import(struct cli *cli, int argc, char **argv);
 int cmd_copy(struct cli *cli, int argc, char **argv);

@@ -95,19 +95,15 @@ int cmd_charts(struct cli *cli, int argc, char **argv)
         default: return cli_usage_error(cli, "bad option");
         }
     }
-    if (optind + 1 != argc)
-        return cli_usage_error(cli, "give exactly one id");
     struct tr_store *s;
-    int rc = cli_store(cli, &s);
+    const struct tr_catalog *cat;
+    struct cli_subject sub;
+    int rc = cli_one_subject(cli, argc, argv, &s, &cat, &sub);
     if (rc)
         return rc;
     struct tr_error err = {0};
-    const struct tr_catalog *cat;
-    struct cli_subject sub;
     json_t *arr = json ? json_array() : NULL;
     struct shown shown = {NULL};
-    if ((rc = cli_subject(s, argv[optind], &cat, &sub, &err)))
-        goto done;
     if (!(shown.track = calloc(cat->n_tracks ? cat->n_tracks : 1, 1))) {
         rc = tr_error_set(&err, TR_ENOMEM, "out of memory");
         goto done;

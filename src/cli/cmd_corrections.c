@@ -8,15 +8,13 @@
 int cmd_corrections(struct cli *cli, int argc, char **argv)
 {
     bool json;
-    int rc = cli_json_opts(cli, argc, argv,
+    struct tr_store *s;
+    int rc = cli_json_store(cli, argc, argv,
                            "usage: trackrecord corrections [--json]\n\n"
                            "Lists the days on which a recording's count went down (a correction by\n"
                            "the source, or a bad fetch).  A decrease never un-crosses a milestone.\n",
-                           &json);
-    if (rc)
-        return rc < 0 ? EXIT_OK : rc;
-    struct tr_store *s;
-    if ((rc = cli_store(cli, &s)))
+                           &json, &s);
+    if (rc || !s)
         return rc;
     struct tr_error err = {0};
     const struct tr_catalog *cat;

@@ -49,8 +49,8 @@ int cmd_feed(struct cli *cli, int argc, char **argv)
             format = c == 'a' ? TR_FEED_ATOM : TR_FEED_JSON;
             break;
         case 's':
-            if (tr_day_parse(optarg, strlen(optarg), &since))
-                return cli_usage_error(cli, "--since: not a date (YYYY-MM-DD): '%s'", optarg);
+            if (cli_parse_since(cli, optarg, &since))
+                return EXIT_USAGE;
             break;
         case 'A': artist = optarg; break;
         case 'b': base = optarg; break;

@@ -258,17 +258,15 @@ int cmd_forecast(struct cli *cli, int argc, char **argv)
     if (backtest && (subject || q.within || q.as_of != TR_DAY_NONE || q.kind >= 0 || q.next != 1))
         return cli_usage_error(cli, "--backtest takes only --horizons, --json or --csv");
     struct tr_store *s;
-    int rc = cli_store(cli, &s);
-    if (rc)
-        return rc;
+    int rc;
     if (backtest)
-        return run_backtest(cli, s, hz, nh, json, csv);
-    struct tr_error err = {0};
+        return (rc = cli_store(cli, &s)) ? rc : run_backtest(cli, s, hz, nh, json, csv);
     const struct tr_catalog *cat;
     struct cli_subject sub;
+    if ((rc = cli_store_subject(cli, subject, &s, &cat, &sub)))
+        return rc;
+    struct tr_error err = {0};
     struct tr_forecast_set fs = {0};
-    if ((rc = cli_subject(s, subject, &cat, &sub, &err)))
-        goto done;
     if (subject) {
         q.subject_type = (int)sub.type;
         /* a track shares its recording's forecast */

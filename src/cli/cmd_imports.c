@@ -8,15 +8,13 @@
 int cmd_imports(struct cli *cli, int argc, char **argv)
 {
     bool json;
-    int rc = cli_json_opts(cli, argc, argv,
+    struct tr_store *s;
+    int rc = cli_json_store(cli, argc, argv,
                            "usage: trackrecord imports [--json]\n\n"
                            "The import log: each file taken, its format and checksum, rows read,\n"
                            "taken and left out, and the observations it added or changed.\n",
-                           &json);
-    if (rc)
-        return rc < 0 ? EXIT_OK : rc;
-    struct tr_store *s;
-    if ((rc = cli_store(cli, &s)))
+                           &json, &s);
+    if (rc || !s)
         return rc;
     struct tr_error err = {0};
     struct tr_import_entry *v = NULL;

@@ -64,8 +64,8 @@ int cmd_milestones(struct cli *cli, int argc, char **argv)
         switch (c) {
         case 's': subject = optarg; break;
         case 'S':
-            if (tr_day_parse(optarg, strlen(optarg), &f.since))
-                return cli_usage_error(cli, "--since: not a date (YYYY-MM-DD): '%s'", optarg);
+            if (cli_parse_since(cli, optarg, &f.since))
+                return EXIT_USAGE;
             break;
         case 'k':
             if (cli_parse_kind(cli, optarg, &f.kind))
@@ -85,18 +85,16 @@ int cmd_milestones(struct cli *cli, int argc, char **argv)
     if (json && csv)
         return cli_usage_error(cli, "choose one of --json and --csv");
     struct tr_store *s;
-    int rc = cli_store(cli, &s);
+    const struct tr_catalog *cat;
+    struct cli_subject sub;
+    int rc = cli_store_subject(cli, subject, &s, &cat, &sub);
     if (rc)
         return rc;
     struct tr_error err = {0};
-    const struct tr_catalog *cat;
-    struct cli_subject sub;
     struct tr_milestone *ev = NULL;
     size_t n = 0;
     struct tr_ladders *ladder = NULL;
     struct tr_claim_set cs = {0};
-    if ((rc = cli_subject(s, subject, &cat, &sub, &err)))
-        goto done;
     if (subject) {
         f.subject_type = (int)sub.type;
         f.subject = sub.index;

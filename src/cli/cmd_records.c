@@ -57,8 +57,8 @@ int cmd_records(struct cli *cli, int argc, char **argv)
         switch (c) {
         case 's': subject = optarg; break;
         case 'S':
-            if (tr_day_parse(optarg, strlen(optarg), &since))
-                return cli_usage_error(cli, "--since: not a date (YYYY-MM-DD): '%s'", optarg);
+            if (cli_parse_since(cli, optarg, &since))
+                return EXIT_USAGE;
             break;
         case 'k':
             if (cli_parse_kind(cli, optarg, &kind))
@@ -82,15 +82,14 @@ int cmd_records(struct cli *cli, int argc, char **argv)
     if (optind < argc)
         return cli_usage_error(cli, "unexpected argument '%s'", argv[optind]);
     struct tr_store *s;
-    int rc = cli_store(cli, &s);
+    const struct tr_catalog *cat;
+    struct cli_subject sub;
+    int rc = cli_store_subject(cli, subject, &s, &cat, &sub);
     if (rc)
         return rc;
     struct tr_error err = {0};
-    const struct tr_catalog *cat;
     struct tr_claim_set cs = {0};
-    struct cli_subject sub;
-    if (!(rc = cli_subject(s, subject, &cat, &sub, &err)) &&
-        !(rc = tr_store_claims(s, since, &cs, &err))) {
+    if (!(rc = tr_store_claims(s, since, &cs, &err))) {
         struct tr_claims_filter f = {subject ? (int)sub.type : -1, sub.index, since, kind, certain,
                                      scope, baselines};
         records_print(stdout, cat, &cs, &f, json);

@@ -106,9 +106,10 @@ static int print_subject(struct tr_store *s, const struct tr_catalog *cat, const
     struct tr_forecast_set fs = {0};
     size_t n_ev = 0, n_hist = 0, n_sales = 0, n_awards = 0, n_reported = 0;
     char d[TR_DATE_LEN];
+    bool ok = false;
     struct tr_milestone_filter f = {(int)sub->type, sub->index, -1, TR_DAY_NONE};
     if (tr_store_milestones(s, &f, &ev, &n_ev, err))
-        goto fail;
+        goto done;
     /* milestones passed, not where the subject stood when the data began
      * (`milestones --baseline` lists those) */
     size_t kept = 0;
@@ -118,18 +119,18 @@ static int print_subject(struct tr_store *s, const struct tr_catalog *cat, const
     n_ev = kept;
     if (sub->type == TR_SUBJECT_TRACK &&
         tr_store_history(s, sub->index, &hist, &n_hist, err))
-        goto fail;
+        goto done;
     if (sub->type == TR_SUBJECT_RELEASE && tr_store_sales(s, sub->index, &sales, &n_sales, err))
-        goto fail;
+        goto done;
     if (sub->type == TR_SUBJECT_RELEASE &&
         tr_store_release_totals(s, sub->index, &reported, &n_reported, err))
-        goto fail;
+        goto done;
     if (tr_store_awards(s, (int)sub->type, sub->index, &awards, &n_awards, err))
-        goto fail;
+        goto done;
     /* its next milestones, as many as its JSON object gives */
     struct tr_forecast_query fq = tr_subject_next_query(cat, sub->type, sub->index);
     if (tr_store_forecasts(s, &fq, &fs, err))
-        goto fail;
+        goto done;
 
     printf("%s (%s %s)\n", tr_subject_name(cat, sub->type, sub->index),
            tr_subject_type_name(sub->type), tr_subject_id(cat, sub->type, sub->index));
@@ -149,7 +150,7 @@ static int print_subject(struct tr_store *s, const struct tr_catalog *cat, const
         for (uint32_t k = 0; k < r->n_tracks; k++) {
             struct tr_point p;
             if (latest(s, r->tracks[k], &p, err))
-                goto fail;
+                goto done;
             printf("  %2u. %-40s %15llu  %s\n", k + 1, tr_subject_name(cat, TR_SUBJECT_TRACK, r->tracks[k]),
                    (unsigned long long)p.value, tr_day_format(p.day, d));
             total += p.value;
@@ -186,21 +187,15 @@ static int print_subject(struct tr_store *s, const struct tr_catalog *cat, const
         tr_forecast_post(cat, &fs.f[i], post, sizeof post);
         printf("  %s\n", post);
     }
+    ok = true;
+done:
     free(ev);
     free(hist);
     free(sales);
     free(awards);
     free(reported);
     tr_forecast_set_release(&fs);
-    return 0;
-fail:
-    free(ev);
-    free(hist);
-    free(sales);
-    free(awards);
-    free(reported);
-    tr_forecast_set_release(&fs);
-    return err->code ? err->code : TR_ENOMEM;
+    return ok ? 0 : err->code ? err->code : TR_ENOMEM;
 }
 
 int cmd_show(struct cli *cli, int argc, char **argv)
@@ -224,21 +219,17 @@ int cmd_show(struct cli *cli, int argc, char **argv)
         default: return cli_usage_error(cli, "bad option");
         }
     }
-    if (optind + 1 != argc)
-        return cli_usage_error(cli, "give exactly one id");
     struct tr_store *s;
-    int rc = cli_store(cli, &s);
+    const struct tr_catalog *cat;
+    struct cli_subject sub;
+    int rc = cli_one_subject(cli, argc, argv, &s, &cat, &sub);
     if (rc)
         return rc;
     struct tr_error err = {0};
-    const struct tr_catalog *cat;
-    struct cli_subject sub;
     json_t *o = NULL;
-    if (!(rc = cli_subject(s, argv[optind], &cat, &sub, &err))) {
-        if (!json)
-            rc = print_subject(s, cat, &sub, (size_t)days, &err);
-        else if (!(rc = tr_json_subject(s, sub.type, sub.index, &o, &err)))
-            out_json_dump(stdout, o);
-    }
+    if (!json)
+        rc = print_subject(s, cat, &sub, (size_t)days, &err);
+    else if (!(rc = tr_json_subject(s, sub.type, sub.index, &o, &err)))
+        out_json_dump(stdout, o);
     return rc ? cli_fail(cli, &err) : EXIT_OK;
 }

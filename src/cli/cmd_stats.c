@@ -8,17 +8,15 @@
 int cmd_stats(struct cli *cli, int argc, char **argv)
 {
     bool json;
-    int rc = cli_json_opts(cli, argc, argv,
+    struct tr_store *s;
+    int rc = cli_json_store(cli, argc, argv,
                            "usage: trackrecord stats [--json]\n\n"
                            "What the store holds: catalog size, days and observations stored, the\n"
                            "bytes the series take and bytes per observation, milestone events, and\n"
                            "the days the milestone checkpoint covers (an import of later days\n"
                            "scans only those).\n",
-                           &json);
-    if (rc)
-        return rc < 0 ? EXIT_OK : rc;
-    struct tr_store *s;
-    if ((rc = cli_store(cli, &s)))
+                           &json, &s);
+    if (rc || !s)
         return rc;
     struct tr_error err = {0};
     struct tr_store_stats st;
