@@ -31,5 +31,7 @@ void tr_day_to_ymd(tr_day d, int *year, int *month, int *day);
 int tr_day_parse(const char *s, size_t len, tr_day *out);
 /* Writes "YYYY-MM-DD" (or "-" for TR_DAY_NONE) into buf; returns buf. */
 char *tr_day_format(tr_day d, char buf[TR_DATE_LEN]);
+/* Today's UTC date, from the system clock. */
+tr_day tr_day_today(void);
 
 #endif

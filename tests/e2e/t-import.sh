@@ -41,6 +41,28 @@ t_refuses_bad_date() {
         "streams.csv:2: date: not a date (YYYY-MM-DD): '2024-02-30'"
 }
 
+t_refuses_future_day() {
+    # 7877 for 2023: taken, it stretched the store over millennia.  A
+    # count is for a day that has begun somewhere: tomorrow (UTC) is the
+    # latest, whatever the format or where the day comes from
+    local tomorrow later; tomorrow=$(date -u -d tomorrow +%F) later=$(date -u -d '2 days' +%F)
+    refused 'date,track,streams\n2024-01-01,54bg1e6ABcZfpU3yzwxnPf,1\n7877-09-15,54bg1e6ABcZfpU3yzwxnPf,2\n' \
+        "streams.csv:3: date: 7877-09-15 is in the future (the latest day data can be for is tomorrow, $tomorrow UTC)" || return 1
+    refused "date,track,streams\n$later,54bg1e6ABcZfpU3yzwxnPf,1\n" "streams.csv:2: date: $later is in the future" || return 1
+    local db; db=$(layover_db future) || return 1
+    local f=$WORK/saved.json err
+    cp "$FEEDS/album_json/layover-getAlbum-2024-02-25.json" "$f"
+    err=$("$BIN" --db "$db" import -q --date "$later" "$f" 2>&1)
+    expect_eq "album json: exit" "$?" 3 || return 1
+    contains "album json" "$err" "saved.json: --date: $later is in the future" || return 1
+    cp "$FEEDS/album_json/love-me-again-s4a.csv" "$WORK/s4a.csv"
+    sed -i "2s/^[0-9-]*/$later/" "$WORK/s4a.csv"
+    err=$("$BIN" --db "$db" import -q --track 54bg1e6ABcZfpU3yzwxnPf "$WORK/s4a.csv" 2>&1)
+    contains "s4a" "$err" "s4a.csv:2: date: $later is in the future" || return 1
+    printf 'date,track,streams\n%s,54bg1e6ABcZfpU3yzwxnPf,999999999\n' "$tomorrow" >"$WORK/tomorrow.csv"
+    check "tomorrow is taken" "$BIN" --db "$db" import -q "$WORK/tomorrow.csv"
+}
+
 t_refuses_negative() {
     refused 'date,track,streams\n2024-01-01,54bg1e6ABcZfpU3yzwxnPf,-5\n' \
         "streams.csv:2: streams: not a non-negative integer: '-5'"

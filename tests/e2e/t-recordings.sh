@@ -73,6 +73,25 @@ t_same_as_itself_keeps_ids_apart() {
     expect_eq "two Wonderlands" "$("$BIN" --db "$db" milestones --no-claims | grep -c 'Wonderland  >= 90M')" 2
 }
 
+t_empty_same_as_keeps_a_link() {
+    # the export linked Wonderland's ids; a later catalog row with an empty
+    # same_as says nothing about it, so the link stays (it used to be
+    # undone: the id showed no count at all); same_as itself undoes it
+    local dir=$WORK/rec-keep db; db=$(new_store rec-keep)
+    mkdir -p "$dir"
+    check "import" "$BIN" --db "$db" import -q --on-duplicate max "$REC" || return 1
+    local id=6iWMI5oOhWrDbLbjmwTWFq total; total=$("$BIN" --db "$db" show --json "$id" | jq .total)
+    [ "$total" != null ] || { fail_msg="no total for $id"; return 1; }
+    printf 'id,title,artists,released,same_as,version_of\n%s,Wonderland,06HL4z0CvFAxyc27GXpf02,,,\n' "$id" >"$dir/tracks.csv"
+    local out; out=$("$BIN" --db "$db" import "$dir/tracks.csv") || return 1
+    contains "nothing changed" "$out" "catalog: 0 new or changed" || return 1
+    expect_eq "the link kept" "$("$BIN" --db "$db" show --json "$id" | jq .total)" "$total" || return 1
+    printf 'id,title,artists,released,same_as,version_of\n%s,Wonderland,06HL4z0CvFAxyc27GXpf02,,%s,\n' "$id" "$id" >"$dir/tracks.csv"
+    check "apart" "$BIN" --db "$db" import -q "$dir/tracks.csv" || return 1
+    check "counts again" "$BIN" --db "$db" import -q --on-duplicate max "$REC/playcounts.csv" || return 1
+    expect_eq "two Wonderlands" "$("$BIN" --db "$db" milestones --no-claims | grep -c 'Wonderland  >= 90M')" 2
+}
+
 # a bundle of two ids of Rainy Days (the single's and the album's), their
 # ISRC given as ISRC1 and ISRC2, and one day of counts past 10M for each
 isrc_bundle() {   # isrc_bundle DIR ISRC1 ISRC2 [SAME_AS2]

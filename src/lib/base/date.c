@@ -4,6 +4,7 @@
  */
 #include "trackrecord/date.h"
 
+#include <time.h>
 
 static int is_leap(int y) { return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0; }
 
@@ -91,4 +92,9 @@ char *tr_day_format(tr_day d, char buf[TR_DATE_LEN])
     buf[9] = (char)('0' + ud % 10);
     buf[10] = '\0';
     return buf;
+}
+
+tr_day tr_day_today(void)
+{
+    return (tr_day)(time(NULL) / 86400);   /* POSIX time has no leap seconds */
 }

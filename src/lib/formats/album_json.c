@@ -74,6 +74,8 @@ int tr_fmt_album_json_read(struct tr_import_ctx *x, struct tr_input *in, struct 
                           in->base);
         goto out;
     }
+    if ((rc = tr_data_day_check(in->base, x->opt->date != TR_DAY_NONE ? "--date" : "date", day, err)))
+        goto out;
     json_t *data = json_object_get(root, "data");
     if (!data)
         data = root;

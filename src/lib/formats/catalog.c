@@ -381,8 +381,11 @@ int tr_fmt_tracks_read(struct tr_import_ctx *x, struct tr_input *in, struct tr_e
                 }
                 codes = p;
             }
-            codes[n_codes++] = (struct isrc_row){NULL, i, !strcmp(b[4], id),
-                                                 *b[4] && strcmp(b[4], id) != 0, true};
+            /* an empty same_as leaves the stored one: apart or linked as before */
+            bool given = *b[4] != '\0';
+            codes[n_codes++] = (struct isrc_row){
+                NULL, i, given ? !strcmp(b[4], id) : t->same_as == i,
+                given ? strcmp(b[4], id) != 0 : t->same_as != TR_NONE && t->same_as != i, true};
         }
         /* same_as and version_of may name a later row: resolve after */
         const char *same = b[4];
@@ -406,6 +409,11 @@ int tr_fmt_tracks_read(struct tr_import_ctx *x, struct tr_input *in, struct tr_e
                               df->line, df->what == 1 ? "same_as" : "version_of", df->text);
             break;
         }
+        /* An empty same_as says nothing: a link the store holds stays, be it
+         * given by an earlier file or inferred (ISRC, a play-count export's
+         * counts); same_as naming the track itself is how a link is undone. */
+        if (df->what == 1 && target == TR_NONE && !strcmp(df->text, "-"))
+            continue;
         struct tr_track *t = &x->catalog->tracks[df->idx];
         uint32_t *f = df->what == 1 ? &t->same_as : &t->version_of;
         if (target == df->idx && df->what != 1) {   /* same_as itself: kept apart */

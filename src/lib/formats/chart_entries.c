@@ -90,7 +90,7 @@ int tr_fmt_chart_entries_read(struct tr_import_ctx *x, struct tr_input *in, stru
         }
         struct tr_chart_entry e = {0};
         uint64_t rank;
-        if ((rc = tr_csv_day(&r, (size_t)col[0], "chart_date", &e.period, err)) ||
+        if ((rc = tr_csv_data_day(&r, (size_t)col[0], "chart_date", &e.period, err)) ||
             (rc = tr_csv_u64(&r, (size_t)col[4], "rank", &rank, err)))
             goto out;
         fld(&r, col[1], type, sizeof type);

@@ -186,7 +186,7 @@ static int chart_identity(const struct tr_import_ctx *x, const struct tr_input *
     if (id->period == TR_DAY_NONE)
         return tr_error_set(err, TR_EFORMAT, "%s: date: the file name holds no chart date"
                             " (give --date YYYY-MM-DD)", in->base);
-    return 0;
+    return tr_data_day_check(in->base, x->opt->date != TR_DAY_NONE ? "--date" : "date", id->period, err);
 }
 
 int tr_fmt_charts_read(struct tr_import_ctx *x, struct tr_input *in, struct tr_error *err)

@@ -504,6 +504,34 @@ int tr_csv_day(const struct tr_csv *r, size_t i, const char *name, tr_day *out,
     return TR_OK;
 }
 
+tr_day tr_data_day_latest(void)
+{
+    return tr_day_today() + 1;
+}
+
+int tr_data_day_check(const char *where, const char *field, tr_day day, struct tr_error *err)
+{
+    tr_day latest = tr_data_day_latest();
+    if (day <= latest)
+        return TR_OK;
+    char d[TR_DATE_LEN], l[TR_DATE_LEN];
+    return tr_error_set(err, TR_EFORMAT,
+                        "%s: %s: %s is in the future (the latest day data can be for is"
+                        " tomorrow, %s UTC)",
+                        where, field, tr_day_format(day, d), tr_day_format(latest, l));
+}
+
+int tr_csv_data_day(const struct tr_csv *r, size_t i, const char *name, tr_day *out,
+                    struct tr_error *err)
+{
+    char lb[32], where[300];
+    int rc = tr_csv_day(r, i, name, out, err);
+    if (rc || *out <= tr_data_day_latest())
+        return rc;
+    snprintf(where, sizeof where, "%s:%zu", file_name(r), r->line);
+    return tr_data_day_check(where, field_label(r, i, name, lb), *out, err);
+}
+
 int tr_csv_str(const struct tr_csv *r, size_t i, const char *name, char **out,
                struct tr_error *err)
 {

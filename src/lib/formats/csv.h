@@ -120,6 +120,15 @@ int tr_csv_u64(const struct tr_csv *r, size_t i, const char *name, uint64_t *out
 /* "YYYY-MM-DD" (see tr_day_parse), surrounding spaces trimmed. */
 int tr_csv_day(const struct tr_csv *r, size_t i, const char *name, tr_day *out,
                struct tr_error *err);
+/* The day of a play count or chart, which must have begun somewhere: a day
+ * after tomorrow (UTC, tr_day_today() + 1; tomorrow for the time zones
+ * ahead of UTC) is a typo such as 7877 for 2023, taken as data it would
+ * stretch the store over millennia.  Both are tr_csv_day() plus that rule,
+ * or the rule alone for a day found elsewhere (where: "file:line", "file"). */
+tr_day tr_data_day_latest(void);
+int tr_csv_data_day(const struct tr_csv *r, size_t i, const char *name, tr_day *out,
+                    struct tr_error *err);
+int tr_data_day_check(const char *where, const char *field, tr_day day, struct tr_error *err);
 /* A NUL-terminated copy of the field, as is (never NULL on success; a
  * missing field gives "").  Caller frees.  TR_ENOMEM, or TR_EFORMAT for a
  * field holding a NUL byte. */

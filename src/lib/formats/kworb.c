@@ -173,21 +173,28 @@ static int read_records(struct tr_import_ctx *x, struct tr_input *in, const char
         r->total = (uint64_t)json_integer_value(total);
         r->daily = json_is_integer(daily) && json_integer_value(daily) > 0
                        ? (uint64_t)json_integer_value(daily) : 0;
+        const char *field = "spotify_data_date";
         if (json_is_string(date)) {
             const char *s = json_string_value(date);
             if (tr_day_parse(s, strlen(s), &r->day)) {
                 char msg[96];
                 snprintf(msg, sizeof msg, "not a date: '%.60s'", s);
-                return rec_error(in, i, "spotify_data_date", msg, err);
+                return rec_error(in, i, field, msg, err);
             }
-            continue;
+        } else {
+            if (!name_tried) {
+                from_name = tr_import_name_day(in->base);
+                name_tried = true;
+            }
+            if ((r->day = x->opt->date) == TR_DAY_NONE && (r->day = from_name) == TR_DAY_NONE)
+                return rec_error(in, i, field, "missing (give --date YYYY-MM-DD)", err);
+            field = x->opt->date != TR_DAY_NONE ? "--date" : "date (the file name's)";
         }
-        if (!name_tried) {
-            from_name = tr_import_name_day(in->base);
-            name_tried = true;
+        if (r->day > tr_data_day_latest()) {
+            char where[300];
+            snprintf(where, sizeof where, "%s: record %zu", in->base, i + 1);
+            return tr_data_day_check(where, field, r->day, err);
         }
-        if ((r->day = x->opt->date) == TR_DAY_NONE && (r->day = from_name) == TR_DAY_NONE)
-            return rec_error(in, i, "spotify_data_date", "missing (give --date YYYY-MM-DD)", err);
     }
     *n = cnt;
     return 0;

@@ -439,7 +439,7 @@ int tr_fmt_pc_playcounts_read(struct tr_import_ctx *x, struct tr_input *in, stru
         }
         struct pc_row row = {0};
         const struct tr_csv_field *id = &r.fields[col[1]];
-        if ((rc = tr_csv_day(&r, (size_t)col[0], "date_tracked", &row.day, err)) ||
+        if ((rc = tr_csv_data_day(&r, (size_t)col[0], "date_tracked", &row.day, err)) ||
             (rc = tr_csv_u64(&r, (size_t)col[2], "track_playcount", &row.value, err)) ||
             (rc = tr_import_track(x, id->s, id->len, NULL, r.line, "track_id", &row.track, err)))
             break;

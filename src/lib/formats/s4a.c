@@ -37,7 +37,7 @@ int tr_fmt_s4a_read(struct tr_import_ctx *x, struct tr_input *in, struct tr_erro
     while ((rc = tr_csv_next(&r, err)) == 0 && r.n_fields) {
         struct day_row row = {.line = r.line};
         if ((rc = tr_csv_expect_fields(&r, 2, err)) ||
-            (rc = tr_csv_day(&r, (size_t)c_date, "date", &row.day, err)) ||
+            (rc = tr_csv_data_day(&r, (size_t)c_date, "date", &row.day, err)) ||
             (rc = tr_csv_u64(&r, (size_t)c_streams, "streams", &row.streams, err)))
             goto out;
         if (n && row.day != v[n - 1].day + 1) {

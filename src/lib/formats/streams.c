@@ -139,7 +139,7 @@ static int read_rows(struct tr_import_ctx *x, struct tr_input *in, struct tr_csv
         uint32_t track = TR_NONE;
         const struct tr_csv_field *id = &r->fields[col[1]], *date = &r->fields[col[0]];
         if (!(last_date && date->len == 10 && memcmp(date->s, last_date, 10) == 0)) {
-            if ((rc = tr_csv_day(r, (size_t)col[0], "date", &day, err)))
+            if ((rc = tr_csv_data_day(r, (size_t)col[0], "date", &day, err)))
                 break;
             last_date = date->len == 10 && !date->quoted ? date->s : NULL;
         }

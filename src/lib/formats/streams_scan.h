@@ -16,7 +16,7 @@
  * reader would take (a date tr_day_parse reads, decimal digits that fit in
  * 64 bits, surrounding blanks allowed), and ids that are known or may be
  * added.  On anything else (a quote, an empty line, a lone CR, another
- * number of fields, a bad value, an unknown id, a new id with a NUL in it,
+ * number of fields, a bad value, a day in the future, an unknown id, a new id with a NUL in it,
  * a duplicate the policy refuses) it gives up, and the reader reads the file with the CSV reader
  * instead, which says what is wrong and where.  The scanner never has to
  * report an error itself.
