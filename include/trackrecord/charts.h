@@ -18,19 +18,10 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "trackrecord/chart_entry.h"
 #include "trackrecord/date.h"
 #include "trackrecord/error.h"
 #include "trackrecord/store.h"
-
-struct tr_chart_entry {
-    char chart[16];          /* "daily" or "weekly" */
-    char country[16];        /* lower case: "us", "jp", "global" */
-    tr_day period;           /* first day of the chart period */
-    uint32_t rank;           /* 1-based */
-    char track[64];          /* track id */
-    uint64_t streams;        /* over the period; 0 when has_streams is false */
-    bool has_streams;
-};
 
 struct tr_milestone;
 struct tr_catalog;

@@ -17,7 +17,7 @@
 
 #include "trackrecord/store.h"
 #include "trackrecord/extras.h"
-#include "trackrecord/charts.h"
+#include "trackrecord/chart_entry.h"
 #include "trackrecord/check.h"
 
 #define TR_GROUP_SLOTS 1024u
