@@ -13,6 +13,7 @@
 #include <jansson.h>
 
 #include "trackrecord/charts.h"
+#include "trackrecord/claims.h"
 #include "trackrecord/forecast.h"
 #include "trackrecord/store.h"
 

@@ -143,7 +143,7 @@ struct tr_chart_cover {
  * last_day[type] (optional, per subject type, indexed like the catalog
  * array): the last day on which the subject has data, TR_DAY_NONE when it
  * has none at all; for a release, the last day on which all its tracks have
- * data (tr_store_coverage()'s track_last, release_last and artist_last are
+ * data (tr_coverage_read()'s track_last, release_last and artist_last are
  * these).  A member without an event whose data end before a date may have
  * reached the milestone unseen, and makes claims that depend on it
  * uncertain.  NULL means the data are complete for every subject of that

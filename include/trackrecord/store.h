@@ -5,7 +5,10 @@
  * The default store is one SQLite file (docs/store.md explains the layout);
  * the engine reaches it only through the backend interface of
  * src/lib/store/backend.h, so another backend can be added beside it.
- * Readers see a consistent snapshot while an import writes.
+ * Readers see a consistent snapshot while an import writes.  What the
+ * engines derive from the stored data is declared above this header:
+ * trackrecord/scan.h (coverage, events for other ladders) and
+ * trackrecord/claims.h (the records claims of the stored events).
  */
 #ifndef TRACKRECORD_STORE_H
 #define TRACKRECORD_STORE_H
@@ -18,7 +21,6 @@
 #include "trackrecord/date.h"
 #include "trackrecord/error.h"
 #include "trackrecord/milestone.h"
-#include "trackrecord/records.h"
 
 struct tr_store;
 
@@ -102,18 +104,6 @@ struct tr_correction {
 int tr_store_corrections(struct tr_store *s, struct tr_correction **out, size_t *n,
                          struct tr_error *err);
 
-/* First and last day with data, per subject (TR_DAY_NONE when none):
- * arrays indexed like the catalog's tracks, releases and artists, owned
- * by the caller (free() each).  A release or artist covers the days that
- * all of its recordings cover. */
-struct tr_coverage {
-    tr_day *track_first, *track_last;
-    tr_day *release_first, *release_last;
-    tr_day *artist_first, *artist_last;
-};
-int tr_store_coverage(struct tr_store *s, struct tr_coverage *out, struct tr_error *err);
-void tr_coverage_release(struct tr_coverage *c);
-
 /* One entry of the import log. */
 struct tr_import_entry {
     int64_t id;
@@ -126,32 +116,10 @@ struct tr_import_entry {
 int tr_store_imports(struct tr_store *s, struct tr_import_entry **out, size_t *n,
                      struct tr_error *err);
 
-/* The stored events dated on or after since (TR_DAY_NONE: all; ordered as
- * tr_store_milestones) with their records claims: each judged
- * against every stored event, with the coverage that applies to it (a
- * recording's data for play-count milestones, a chart's imported periods
- * for that chart's milestones); claims in a group of one member are left
- * out.  Claims are ordered by event: claims[first[e] .. first[e + 1])
- * belong to events[e].  The claims an import judged for its new days are
- * kept and read back while the store is unchanged (docs/records.md). */
-struct tr_claim_set {
-    struct tr_milestone *events;
-    size_t n_events;
-    struct tr_claim *claims;
-    size_t n_claims;
-    size_t *first;
-};
-int tr_store_claims(struct tr_store *s, tr_day since, struct tr_claim_set *out,
-                    struct tr_error *err);
-void tr_claim_set_release(struct tr_claim_set *cs);
-
 /* Observation counts: stored days, stored observations, and the bytes the
  * series take on disk. */
 struct tr_store_stats {
     uint64_t days, observations, series_bytes, tracks, releases, artists, milestones;
-    tr_day scanned_to;       /* the last day the milestone checkpoint covers:
-                              * an import of later days scans those alone;
-                              * TR_DAY_NONE when the next import rescans all */
 };
 int tr_store_stats(struct tr_store *s, struct tr_store_stats *out, struct tr_error *err);
 
@@ -165,11 +133,5 @@ struct tr_copy_report {
 };
 int tr_store_copy(struct tr_store *src, struct tr_store *dst, struct tr_copy_report *out,
                   struct tr_error *err);
-
-/* Computes milestone events over the stored series for these ladders
- * (without storing them), ordered as tr_store_milestones.  *out is the
- * caller's. */
-int tr_store_compute_milestones(struct tr_store *s, const struct tr_ladders *ladders,
-                                struct tr_milestone **out, size_t *n, struct tr_error *err);
 
 #endif

@@ -12,14 +12,18 @@
 #define TRACKRECORD_H
 
 #include "trackrecord/catalog.h"
+#include "trackrecord/chart_entry.h"
 #include "trackrecord/charts.h"
 #include "trackrecord/check.h"
+#include "trackrecord/claims.h"
 #include "trackrecord/date.h"
 #include "trackrecord/error.h"
 #include "trackrecord/extras.h"
 #include "trackrecord/forecast.h"
 #include "trackrecord/import.h"
 #include "trackrecord/milestone.h"
+#include "trackrecord/records.h"
+#include "trackrecord/scan.h"
 #include "trackrecord/store.h"
 
 #define TRACKRECORD_VERSION "0.1.0"

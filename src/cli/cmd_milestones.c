@@ -101,7 +101,7 @@ int cmd_milestones(struct cli *cli, int argc, char **argv)
     }
     if (ladder_text) {
         if ((rc = tr_ladders_parse(ladder_text, &ladder, &err)) ||
-            (rc = tr_store_compute_milestones(s, ladder, &ev, &n, &err)))
+            (rc = tr_milestones_compute(s, ladder, &ev, &n, &err)))
             goto done;
     } else if (claims && !csv) {
         /* claims are judged against every stored event: take them all */

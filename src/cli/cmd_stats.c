@@ -20,9 +20,15 @@ int cmd_stats(struct cli *cli, int argc, char **argv)
         return rc;
     struct tr_error err = {0};
     struct tr_store_stats st;
-    if (tr_store_stats(s, &st, &err)) {
+    tr_day scanned_to = TR_DAY_NONE;
+    bool changed;
+    /* one snapshot for both: the counts and the checkpoint of one import */
+    if (tr_store_begin_read(s, &changed, &err))
         return cli_fail(cli, &err);
-    }
+    rc = tr_store_stats(s, &st, &err) || tr_milestones_scanned_to(s, &scanned_to, &err);
+    tr_store_end_read(s);
+    if (rc)
+        return cli_fail(cli, &err);
     char date[TR_DATE_LEN];
     double per = st.observations ? (double)st.series_bytes / (double)st.observations : 0;
     if (json) {
@@ -35,8 +41,8 @@ int cmd_stats(struct cli *cli, int argc, char **argv)
         json_object_set_new(o, "series_bytes", json_integer((json_int_t)st.series_bytes));
         json_object_set_new(o, "bytes_per_observation", json_real(per));
         json_object_set_new(o, "milestones", json_integer((json_int_t)st.milestones));
-        json_object_set_new(o, "scanned_to", st.scanned_to == TR_DAY_NONE ? json_null()
-                                             : json_string(tr_day_format(st.scanned_to, date)));
+        json_object_set_new(o, "scanned_to", scanned_to == TR_DAY_NONE ? json_null()
+                                             : json_string(tr_day_format(scanned_to, date)));
         out_json_dump(stdout, o);
     } else {
         printf("catalog: %llu artists, %llu releases, %llu tracks\n", (unsigned long long)st.artists,
@@ -45,9 +51,9 @@ int cmd_stats(struct cli *cli, int argc, char **argv)
                (unsigned long long)st.days, (unsigned long long)st.observations,
                (unsigned long long)st.series_bytes, per);
         printf("milestones: %llu events\n", (unsigned long long)st.milestones);
-        if (st.scanned_to != TR_DAY_NONE)
+        if (scanned_to != TR_DAY_NONE)
             printf("checkpoint: days to %s scanned; an import of later days scans those alone\n",
-                   tr_day_format(st.scanned_to, date));
+                   tr_day_format(scanned_to, date));
         else
             printf("checkpoint: none; the next import that adds play counts rescans every day\n");
     }

@@ -160,7 +160,7 @@ int web_pages_open(struct tr_store *s, enum web_mode mode, struct web_pages **ou
     if (!rc && tr_catalog_track_days(p->cat, &p->track_day0))
         rc = tr_error_set(err, TR_ENOMEM, "out of memory");
     if (!rc)
-        rc = tr_store_coverage(s, &cov, err);
+        rc = tr_coverage_read(s, &cov, err);
     if (!rc)
         rc = tr_store_sales(s, TR_NONE, &p->sales, &p->n_sales, err);
     if (!rc)

@@ -781,7 +781,7 @@ static int make_dirs(struct site *s)
 static int store_days(struct site *s)
 {
     struct tr_coverage cov = {0};
-    int rc = tr_store_coverage(s->p->store, &cov, s->err);
+    int rc = tr_coverage_read(s->p->store, &cov, s->err);
     if (rc)
         return rc;
     s->first = s->last = TR_DAY_NONE;

@@ -143,7 +143,7 @@ static void run_with(const struct fixture *f, enum mode mode, struct run *out)
     assert_int_equal(tr_store_corrections(s, &out->corr, &out->n_corr, &err), 0);
     const struct tr_ladders *l;
     assert_int_equal(tr_store_ladders(s, &l, &err), 0);
-    assert_int_equal(tr_store_compute_milestones(s, l, &out->computed, &out->n_computed, &err), 0);
+    assert_int_equal(tr_milestones_compute(s, l, &out->computed, &out->n_computed, &err), 0);
     tr_store_close(s);
     tr_engine_lanes = 2;
     tr_engine_split_cycle = false;

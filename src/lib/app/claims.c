@@ -14,7 +14,8 @@
  * again.  Any import that writes anything drops or replaces them, so kept
  * claims are always exactly what judging again would give.
  */
-#include "store/internal.h"
+#include "app/claims.h"
+#include "app/refresh.h"
 #include "store/coverage.h"
 #include "store/event_pack.h"
 #include "store/seal.h"
@@ -161,13 +162,13 @@ static int judge(struct tr_store *s, tr_day since, const void *state, size_t sta
     int rc = s->be->ops->load_events(s->be, c, &all, &out->events, &out->n_events, err);
     if (!rc) {
         tr_store_sort_events(out->events, out->n_events);
-        if (!state && !(rc = tr_store_engine_state(s, &own, &own_len, err))) {
+        if (!state && !(rc = tr_refresh_state(s, &own, &own_len, err))) {
             state = own;
             state_len = own_len;
         }
     }
     if (!rc)
-        rc = tr_store_coverage_of(s, state, state_len, &cov, err);
+        rc = tr_coverage_of_state(s, state, state_len, &cov, err);
     if (!rc)
         rc = tr_store_chart_scopes(s, &scopes, &n_scopes, err);
     if (!rc)
@@ -440,11 +441,6 @@ int tr_store_keep_claims(struct tr_store *s, tr_day since, const void *state, si
     free(data);
     tr_claim_set_release(&cs);
     return rc;
-}
-
-int tr_store_drop_claims(struct tr_store *s, struct tr_error *err)
-{
-    return s->be->ops->put_claims(s->be, TR_DAY_NONE, 0, NULL, 0, err);
 }
 
 void tr_claim_set_release(struct tr_claim_set *cs)

@@ -15,6 +15,8 @@
 #include "formats/importer.h"
 #include "forecast/keep.h"
 #include "milestones/engine.h"
+#include "app/claims.h"
+#include "app/refresh.h"
 #include "store/coverage.h"
 #include "store/internal.h"
 #include "store/series.h"
@@ -344,7 +346,7 @@ static int write_all(struct tr_store *s, struct tr_import_ctx *x, struct pending
     /* the files are read: a catalog they left as it was keeps its
      * preparation (a file of extras, tracks already known) */
     if (!h->pl)
-        helper_start(h, pl, x->catalog, catalog_changed ? NULL : tr_store_kept_prep(s));
+        helper_start(h, pl, x->catalog, catalog_changed ? NULL : tr_engine_prep_kept(s));
     for (int t = 0; t < 3; t++) {
         uint32_t n = t == 0 ? x->catalog->n_tracks : t == 1 ? x->catalog->n_releases
                                                              : x->catalog->n_artists;
@@ -363,7 +365,7 @@ static int write_all(struct tr_store *s, struct tr_import_ctx *x, struct pending
     rep->tracks_added = x->tracks_added;
     helper_join(h);
     if (!rc && h->prep && !h->kept)
-        rc = tr_store_keep_prep(s, h->prep, err);
+        rc = tr_engine_prep_keep(s, h->prep, err);
     for (size_t i = 0; i < pl->n && !rc; i++) {
         struct tr_import_entry e = {0};
         const struct tr_import_file *f = &rep->files[i];
@@ -384,15 +386,15 @@ static int write_all(struct tr_store *s, struct tr_import_ctx *x, struct pending
     bool counts = catalog_changed || ladder_changed || st.added || st.changed;
     if (!rc && counts) {
         bool full = catalog_changed || ladder_changed;
-        rc = tr_store_refresh_milestones(s, full ? TR_DAY_NONE : st.first_changed, h->prep, &fresh,
-                                         err);
+        rc = tr_refresh_milestones(s, full ? TR_DAY_NONE : st.first_changed, h->prep, &fresh,
+                                   err);
     }
     /* chart milestones follow the chart entries (and the catalog's days) */
     bool charts = catalog_changed;
     for (size_t i = 0; i < pl->n && !charts; i++)
         charts = pl->v[i].fmt->charts;
     if (!rc && charts)
-        rc = tr_store_refresh_chart_milestones(s, err);
+        rc = tr_chart_milestones_refresh(s, err);
     lap(rep, TR_PHASE_MILESTONES, mark);
     /* The daily case, later days added: judge their events now, with the
      * catalog and the engine's state at hand, and keep the claims.  Any
@@ -477,7 +479,7 @@ int tr_import(struct tr_store *s, const char *const *paths, size_t n,
             goto out;
     }
     if (catalog_fixed(&pl, opt))
-        helper_start(&helper, &pl, s->catalog, tr_store_kept_prep(s));
+        helper_start(&helper, &pl, s->catalog, tr_engine_prep_kept(s));
     lap(&rep, TR_PHASE_LOAD, &mark);
     if ((rc = read_all(s, &x, &pl, &rep, err)))
         goto out;

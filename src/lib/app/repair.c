@@ -11,6 +11,7 @@
 #include "store/internal.h"
 #include "forecast/keep.h"
 #include "milestones/engine.h"
+#include "app/refresh.h"
 
 #include <stdlib.h>
 
@@ -28,12 +29,12 @@ static int rebuild(struct tr_store *s, struct tr_engine_prep **prep, struct tr_r
     if (!rc && tr_engine_prepare(s->catalog, prep))
         rc = tr_error_set(err, TR_ENOMEM, "out of memory");
     if (!rc)
-        rc = tr_store_keep_prep(s, *prep, err);
+        rc = tr_engine_prep_keep(s, *prep, err);
     /* the milestone events, their log and the checkpoint: a scan of every day */
     if (!rc)
-        rc = tr_store_refresh_milestones(s, TR_DAY_NONE, *prep, fresh, err);
+        rc = tr_refresh_milestones(s, TR_DAY_NONE, *prep, fresh, err);
     if (!rc)
-        rc = tr_store_refresh_chart_milestones(s, err);
+        rc = tr_chart_milestones_refresh(s, err);
     if (!rc)
         rc = tr_store_drop_claims(s, err);
     if (!rc)

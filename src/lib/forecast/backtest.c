@@ -282,7 +282,7 @@ static int backtest_fn(struct tr_store *s, void *arg, struct tr_error *err)
     tr_day first, last;
     if ((rc = fc_store_days(s->be, ng, &first, &last, err)) || last == TR_DAY_NONE)
         return rc;
-    struct tr_engine_prep *prep = tr_store_kept_prep(s);
+    struct tr_engine_prep *prep = tr_engine_prep_kept(s);
     if (!prep && tr_engine_prepare(c, &prep))
         return tr_error_set(err, TR_ENOMEM, "backtest: out of memory");
     struct tr_engine_prep_view pv;

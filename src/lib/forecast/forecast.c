@@ -534,7 +534,7 @@ int fc_compute(struct tr_store *s, const struct tr_forecast_query *q, const stru
     int rc = tr_store_ladders(s, &ladder, err);
     if (rc)
         return rc;
-    struct tr_engine_prep *prep = tr_store_kept_prep(s);
+    struct tr_engine_prep *prep = tr_engine_prep_kept(s);
     if (!prep && tr_engine_prepare(c, &prep))
         return tr_error_set(err, TR_ENOMEM, "forecast: out of memory");
     struct run r = {.be = s->be, .c = c, .ladder = ladder, .ns = c->n_series, .nr = c->n_releases,

@@ -20,6 +20,7 @@
  * decide uncertain.
  */
 #include "store/internal.h"
+#include "milestones/engine.h"
 #include "trackrecord/charts.h"
 
 #include <stdio.h>
@@ -362,7 +363,7 @@ int tr_chart_milestones(const struct tr_catalog *c, const struct tr_chart_entry 
     return 0;
 }
 
-int tr_store_refresh_chart_milestones(struct tr_store *s, struct tr_error *err)
+int tr_chart_milestones_refresh(struct tr_store *s, struct tr_error *err)
 {
     struct tr_chart_entry *e = NULL;
     struct tr_milestone *m = NULL;

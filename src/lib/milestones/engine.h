@@ -10,6 +10,7 @@
 #define TR_ENGINE_H
 
 #include "store/backend.h"
+#include "model/milestone_order.h"
 
 struct tr_engine_result {
     struct tr_milestone *events;     /* sorted by date, kind, subject, threshold */
@@ -41,6 +42,14 @@ int tr_engine_prep_save(const struct tr_engine_prep *p, void **out, size_t *len)
 int tr_engine_prep_adopt(const struct tr_catalog *c, void *bytes, size_t len,
                          void (*release)(void *bytes, size_t len, void *ctx), void *ctx,
                          struct tr_engine_prep **out);
+
+/* The preparation the store s keeps for its catalog as it is now (mapped:
+ * made once per catalog, not per run), or NULL when it keeps none that
+ * fits; freed with tr_engine_prep_free. */
+struct tr_engine_prep *tr_engine_prep_kept(struct tr_store *s);
+/* Keeps p, made for the catalog as the open write transaction of s leaves
+ * it, for the runs after.  0 or an error of the store. */
+int tr_engine_prep_keep(struct tr_store *s, const struct tr_engine_prep *p, struct tr_error *err);
 
 /* What the forecasts read of a preparation (borrowed from it): series s
  * counts toward the totals inc[inc_off[s] .. inc_off[s + 1]) (a total t
@@ -86,12 +95,8 @@ tr_day tr_engine_checkpoint_day(const struct tr_catalog *c, const struct tr_ladd
 int tr_engine_coverage(const void *checkpoint, size_t len, tr_day **first, tr_day **last,
                        uint32_t *n);
 
-/* Sort order of events shared by the engine and the stores: date, kind,
- * subject type, subject, threshold, scope. */
-int tr_milestone_cmp(const void *a, const void *b);
-/* Sorts n events into that order; a million take a few tens of
- * milliseconds (a radix sort, where qsort of the 72-byte events takes
- * several hundred). */
-void tr_milestone_sort(struct tr_milestone *ev, size_t n);
+/* Recomputes the chart milestones from every stored chart entry
+ * (charts.c; inside a write transaction, with the catalog loaded). */
+int tr_chart_milestones_refresh(struct tr_store *s, struct tr_error *err);
 
 #endif

@@ -4,6 +4,7 @@
  * and its runs; and the same as bytes kept beside the store.
  */
 #include "milestones/engine_internal.h"
+#include "store/internal.h"
 
 /* Distinct series of a track list, appended to *out (which has room). */
 static uint32_t distinct_series(const struct tr_catalog *c, const uint32_t *tracks, uint32_t n,
@@ -321,3 +322,25 @@ void tr_engine_prep_free(struct tr_engine_prep *p)
     free(p);
 }
 
+
+struct tr_engine_prep *tr_engine_prep_kept(struct tr_store *s)
+{
+    void *data;
+    size_t len;
+    void (*release)(void *, size_t, void *);
+    struct tr_engine_prep *p = NULL;
+    if (!s->catalog || s->be->ops->get_prep(s->be, &data, &len, &release, NULL) || !data)
+        return NULL;
+    if (tr_engine_prep_adopt(s->catalog, data, len, release, NULL, &p))
+        release(data, len, NULL);
+    return p;
+}
+
+int tr_engine_prep_keep(struct tr_store *s, const struct tr_engine_prep *p, struct tr_error *err)
+{
+    void *data;
+    size_t len;
+    if (tr_engine_prep_save(p, &data, &len))
+        return 0;                /* out of memory: made again next time */
+    return s->be->ops->put_prep(s->be, data, len, err);
+}

@@ -52,61 +52,30 @@ int tr_store_load_catalog(struct tr_store *s, struct tr_error *err);
 /* Sets the store's ladders (inside a write transaction), kept as their
  * canonical text. */
 int tr_store_set_ladders(struct tr_store *s, const struct tr_ladders *ls, struct tr_error *err);
-/* What a refresh of the milestone events did. */
-struct tr_refresh {
-    size_t n_new;            /* events found by this run */
-    bool incremental;        /* only the new days were scanned */
-    void *state;             /* the engine's state after it (malloc'd): the
-                              * checkpoint, which must outlive the transaction */
-    size_t state_len;
-};
-
-struct tr_engine_prep;
-
-/* Brings the stored milestone events up to date (inside a write
- * transaction).  first_changed is the earliest day whose data changed:
- * when it comes after the engine's checkpoint, only the new days are
- * scanned; TR_DAY_NONE (the catalog or the ladder changed) forces a full
- * scan.  prep is the engine's preparation for the catalog when the caller
- * has one (NULL: made here; engine.h).  out says what it did; the caller
- * frees out->state once the transaction has ended (the checkpoint may
- * still be written from it). */
-int tr_store_refresh_milestones(struct tr_store *s, tr_day first_changed,
-                                const struct tr_engine_prep *prep, struct tr_refresh *out,
-                                struct tr_error *err);
-
-/* The engine's preparation the store keeps for its catalog as it is now
- * (mapped: made once per catalog, not per run), or NULL when it keeps
- * none that fits; freed with tr_engine_prep_free. */
-struct tr_engine_prep *tr_store_kept_prep(struct tr_store *s);
-/* Keeps p, made for the catalog as the open write transaction leaves it,
- * for the runs after.  0 or an error of the store. */
-int tr_store_keep_prep(struct tr_store *s, const struct tr_engine_prep *p, struct tr_error *err);
-
-/* Recomputes the chart milestones from every stored chart entry (inside a
- * write transaction, with the catalog loaded). */
-int tr_store_refresh_chart_milestones(struct tr_store *s, struct tr_error *err);
 
 /* Runs fn inside a read transaction. */
 int tr_store_read(struct tr_store *s, int (*fn)(struct tr_store *, void *, struct tr_error *),
                   void *arg, struct tr_error *err);
 
-/* Judges the events dated from since and keeps their claims for
- * tr_store_claims (inside a write transaction, catalog loaded, after every
- * write of events); state: the engine's state when the caller has it
- * (NULL: read).  *n_claims: how many.  drop: none kept (any other write). */
-int tr_store_keep_claims(struct tr_store *s, tr_day since, const void *state, size_t state_len,
-                         size_t *n_claims, struct tr_error *err);
+/* One read transaction, made explicit: begin, the reads through its
+ * store, end.  Inside tr_store_begin_read's snapshot, begin joins it and
+ * end leaves it open.  The reads between them see one state of the store,
+ * never half an import.  begin sets *t even when it fails (end then passes rc through);
+ * 0 or an error of the store. */
+struct tr_read_txn {
+    struct tr_store *store;
+    bool own;                    /* begun here: end commits or rolls back */
+};
+int tr_store_read_begin(struct tr_store *s, struct tr_read_txn *t, struct tr_error *err);
+/* Ends t: commits when rc is 0, else rolls back; returns rc, else the
+ * commit's error. */
+int tr_store_read_end(struct tr_read_txn *t, int rc, struct tr_error *err);
+
+/* Drops the kept claims (any write that changes what they were judged
+ * on, inside its write transaction). */
 int tr_store_drop_claims(struct tr_store *s, struct tr_error *err);
 
 /* Puts events in tr_milestone_cmp order (a pass when they already are). */
 void tr_store_sort_events(struct tr_milestone *ev, size_t n);
-/* The engine's state that fits the stored data: the checkpoint, else
- * computed by a scan of every day (inside a transaction, catalog loaded).
- * *data malloc'd. */
-int tr_store_engine_state(struct tr_store *s, void **data, size_t *len, struct tr_error *err);
-/* The coverage held in an engine state (catalog loaded). */
-int tr_store_coverage_of(struct tr_store *s, const void *state, size_t state_len,
-                         struct tr_coverage *out, struct tr_error *err);
 
 #endif

@@ -5,7 +5,7 @@
  */
 #include "store/internal.h"
 #include "model/catalog_edit.h"
-#include "milestones/engine.h"
+#include "model/milestone_order.h"
 #include "store/series.h"
 
 #include <stdlib.h>
@@ -97,22 +97,39 @@ void tr_store_end_read(struct tr_store *s)
     s->reading = false;
 }
 
-/* Runs fn inside a read transaction (the open one inside
- * tr_store_begin_read). */
+int tr_store_read_begin(struct tr_store *s, struct tr_read_txn *t, struct tr_error *err)
+{
+    t->store = s;
+    t->own = false;
+    if (s->reading)
+        return 0;              /* inside tr_store_begin_read's snapshot */
+    int rc = s->be->ops->begin(s->be, false, err);
+    t->own = !rc;
+    return rc;
+}
+
+int tr_store_read_end(struct tr_read_txn *t, int rc, struct tr_error *err)
+{
+    struct tr_backend *be = t->store->be;
+    if (!t->own)
+        return rc;
+    t->own = false;
+    if (rc)
+        be->ops->rollback(be);
+    else
+        rc = be->ops->commit(be, err);
+    return rc;
+}
+
+/* Runs fn inside a read transaction. */
 static int read_txn(struct tr_store *s, int (*fn)(struct tr_store *, void *, struct tr_error *),
                     void *arg, struct tr_error *err)
 {
-    if (s->reading)
-        return fn(s, arg, err);
-    int rc = s->be->ops->begin(s->be, false, err);
-    if (rc)
-        return rc;
-    rc = fn(s, arg, err);
-    if (rc)
-        s->be->ops->rollback(s->be);
-    else
-        rc = s->be->ops->commit(s->be, err);
-    return rc;
+    struct tr_read_txn t;
+    int rc = tr_store_read_begin(s, &t, err);
+    if (!rc)
+        rc = fn(s, arg, err);
+    return tr_store_read_end(&t, rc, err);
 }
 
 int tr_store_read(struct tr_store *s, int (*fn)(struct tr_store *, void *, struct tr_error *),
@@ -166,58 +183,6 @@ int tr_store_set_ladders(struct tr_store *s, const struct tr_ladders *ls, struct
     tr_ladders_free(s->ladders);
     s->ladders = copy;
     return 0;
-}
-
-struct tr_engine_prep *tr_store_kept_prep(struct tr_store *s)
-{
-    void *data;
-    size_t len;
-    void (*release)(void *, size_t, void *);
-    struct tr_engine_prep *p = NULL;
-    if (!s->catalog || s->be->ops->get_prep(s->be, &data, &len, &release, NULL) || !data)
-        return NULL;
-    if (tr_engine_prep_adopt(s->catalog, data, len, release, NULL, &p))
-        release(data, len, NULL);
-    return p;
-}
-
-int tr_store_keep_prep(struct tr_store *s, const struct tr_engine_prep *p, struct tr_error *err)
-{
-    void *data;
-    size_t len;
-    if (tr_engine_prep_save(p, &data, &len))
-        return 0;                /* out of memory: made again next time */
-    return s->be->ops->put_prep(s->be, data, len, err);
-}
-
-int tr_store_refresh_milestones(struct tr_store *s, tr_day first_changed,
-                                const struct tr_engine_prep *prep, struct tr_refresh *out,
-                                struct tr_error *err)
-{
-    const struct tr_ladders *l;
-    int rc = tr_store_ladders(s, &l, err);
-    if (rc)
-        return rc;
-    void *resume = NULL;
-    size_t resume_len = 0;
-    if (first_changed != TR_DAY_NONE &&
-        (rc = s->be->ops->get_checkpoint(s->be, &resume, &resume_len, err)))
-        return rc;
-    struct tr_engine_result r;
-    rc = tr_engine_run(s->be, s->catalog, l, prep, first_changed, resume, resume_len, &r, err);
-    if (rc)
-        return rc;
-    rc = s->be->ops->replace_events(s->be, s->catalog, r.incremental, false, r.events, r.n_events,
-                                    r.corrections, r.n_corrections, err);
-    if (!rc)
-        rc = s->be->ops->put_checkpoint(s->be, r.state, r.state_len, err);
-    out->n_new = r.n_events;
-    out->incremental = r.incremental;
-    out->state = r.state;        /* the checkpoint's bytes: kept by the caller */
-    out->state_len = r.state_len;
-    r.state = NULL;
-    tr_engine_result_release(&r);
-    return rc;
 }
 
 struct history_args {
@@ -300,201 +265,22 @@ int tr_store_corrections(struct tr_store *s, struct tr_correction **out, size_t 
     return s->be->ops->load_corrections(s->be, c, out, n, err);
 }
 
-void tr_coverage_release(struct tr_coverage *c)
-{
-    if (!c)
-        return;
-    free(c->track_first); free(c->track_last);
-    free(c->release_first); free(c->release_last);
-    free(c->artist_first); free(c->artist_last);
-    memset(c, 0, sizeof *c);
-}
-
-/* Narrows [*first, *last] to what series s covers too. */
-static void intersect(tr_day *first, tr_day *last, tr_day f, tr_day l, bool *any)
-{
-    if (f == TR_DAY_NONE) {
-        *first = *last = TR_DAY_NONE;
-        *any = false;
-        return;
-    }
-    if (!*any)
-        return;
-    if (*first == TR_DAY_NONE || f > *first)
-        *first = f;
-    if (*last == TR_DAY_NONE || l < *last)
-        *last = l;
-}
-
-int tr_store_engine_state(struct tr_store *s, void **data, size_t *len, struct tr_error *err)
-{
-    const struct tr_ladders *l;
-    int rc = tr_store_ladders(s, &l, err);
-    if (!rc)
-        rc = s->be->ops->get_checkpoint(s->be, data, len, err);
-    if (rc || tr_engine_checkpoint_day(s->catalog, l, *data, *len) != TR_DAY_NONE)
-        return rc;
-    /* none that fits (lost with a copy of the store file alone, say): the
-     * state afresh from every stored day, as a full scan would have it */
-    free(*data);
-    *data = NULL;
-    *len = 0;
-    struct tr_engine_result r;
-    struct tr_engine_prep *prep = tr_store_kept_prep(s);
-    rc = tr_engine_run(s->be, s->catalog, l, prep, TR_DAY_NONE, NULL, 0, &r, err);
-    tr_engine_prep_free(prep);
-    if (rc)
-        return rc;
-    *data = r.state;
-    *len = r.state_len;
-    r.state = NULL;
-    tr_engine_result_release(&r);
-    return 0;
-}
-
-struct state_args {
-    void **data;
-    size_t *len;
-};
-
-static int state_fn(struct tr_store *s, void *arg, struct tr_error *err)
-{
-    struct state_args *a = arg;
-    return tr_store_engine_state(s, a->data, a->len, err);
-}
-
-int tr_store_coverage(struct tr_store *s, struct tr_coverage *out, struct tr_error *err)
-{
-    const struct tr_catalog *c;
-    memset(out, 0, sizeof *out);
-    int rc = tr_store_catalog(s, &c, err);
-    if (rc)
-        return rc;
-    void *cp = NULL;
-    size_t cp_len = 0;
-    struct state_args sa = {&cp, &cp_len};
-    if (!(rc = read_txn(s, state_fn, &sa, err)))
-        rc = tr_store_coverage_of(s, cp, cp_len, out, err);
-    free(cp);
-    return rc;
-}
-
-int tr_store_coverage_of(struct tr_store *s, const void *state, size_t state_len,
-                         struct tr_coverage *out, struct tr_error *err)
-{
-    const struct tr_catalog *c = s->catalog;
-    memset(out, 0, sizeof *out);
-    tr_day *sf = NULL, *sl = NULL;
-    uint32_t ns = 0;
-    int rc = tr_engine_coverage(state, state_len, &sf, &sl, &ns);
-    if (rc)
-        return tr_error_set(err, rc, "%s: reading coverage: %s", s->path, tr_strerror(rc));
-    size_t nt = c->n_tracks ? c->n_tracks : 1, nr = c->n_releases ? c->n_releases : 1,
-           na = c->n_artists ? c->n_artists : 1;
-    out->track_first = malloc(nt * sizeof(tr_day));
-    out->track_last = malloc(nt * sizeof(tr_day));
-    out->release_first = malloc(nr * sizeof(tr_day));
-    out->release_last = malloc(nr * sizeof(tr_day));
-    out->artist_first = malloc(na * sizeof(tr_day));
-    out->artist_last = malloc(na * sizeof(tr_day));
-    bool *any = malloc(na * sizeof *any);
-    if (!out->track_first || !out->track_last || !out->release_first || !out->release_last ||
-        !out->artist_first || !out->artist_last || !any) {
-        free(sf);
-        free(sl);
-        free(any);
-        tr_coverage_release(out);
-        return tr_error_set(err, TR_ENOMEM, "out of memory");
-    }
-    for (uint32_t t = 0; t < c->n_tracks; t++) {
-        uint32_t se = c->tracks[t].series;
-        out->track_first[t] = se < ns ? sf[se] : TR_DAY_NONE;
-        out->track_last[t] = se < ns ? sl[se] : TR_DAY_NONE;
-    }
-    for (uint32_t r = 0; r < c->n_releases; r++) {
-        bool ok = c->releases[r].n_tracks > 0;
-        out->release_first[r] = out->release_last[r] = TR_DAY_NONE;
-        for (uint32_t k = 0; k < c->releases[r].n_tracks; k++) {
-            uint32_t t = c->releases[r].tracks[k];
-            intersect(&out->release_first[r], &out->release_last[r], out->track_first[t],
-                      out->track_last[t], &ok);
-        }
-    }
-    for (uint32_t a = 0; a < c->n_artists; a++) {
-        out->artist_first[a] = out->artist_last[a] = TR_DAY_NONE;
-        any[a] = true;
-    }
-    for (uint32_t t = 0; t < c->n_tracks; t++)
-        for (uint32_t k = 0; k < c->tracks[t].n_artists; k++) {
-            uint32_t a = c->tracks[t].artists[k];
-            intersect(&out->artist_first[a], &out->artist_last[a], out->track_first[t],
-                      out->track_last[t], &any[a]);
-        }
-    free(any);
-    free(sf);
-    free(sl);
-    return 0;
-}
-
 int tr_store_imports(struct tr_store *s, struct tr_import_entry **out, size_t *n,
                      struct tr_error *err)
 {
     return s->be->ops->load_imports(s->be, out, n, err);
 }
 
-static int stats_fn(struct tr_store *s, void *arg, struct tr_error *err)
-{
-    struct tr_store_stats *st = arg;
-    const struct tr_ladders *l;
-    void *cp = NULL;
-    size_t cp_len = 0;
-    int rc = s->be->ops->stats(s->be, st, err);
-    if (!rc)
-        rc = tr_store_ladders(s, &l, err);
-    if (!rc)
-        rc = s->be->ops->get_checkpoint(s->be, &cp, &cp_len, err);
-    if (!rc)
-        st->scanned_to = tr_engine_checkpoint_day(s->catalog, l, cp, cp_len);
-    free(cp);
-    return rc;
-}
-
 int tr_store_stats(struct tr_store *s, struct tr_store_stats *out, struct tr_error *err)
 {
-    const struct tr_catalog *c;
-    int rc = tr_store_catalog(s, &c, err);
-    return rc ? rc : read_txn(s, stats_fn, out, err);
+    struct tr_read_txn t;
+    int rc = tr_store_read_begin(s, &t, err);
+    if (!rc)
+        rc = s->be->ops->stats(s->be, out, err);
+    return tr_store_read_end(&t, rc, err);
 }
 
-struct compute_args {
-    const struct tr_ladders *ladder;
-    struct tr_milestone **out;
-    size_t *n;
-};
-
-static int compute_fn(struct tr_store *s, void *arg, struct tr_error *err)
+int tr_store_drop_claims(struct tr_store *s, struct tr_error *err)
 {
-    struct compute_args *a = arg;
-    struct tr_engine_result r;
-    struct tr_engine_prep *prep = tr_store_kept_prep(s);
-    int rc = tr_engine_run(s->be, s->catalog, a->ladder, prep, TR_DAY_NONE, NULL, 0, &r, err);
-    tr_engine_prep_free(prep);
-    if (rc)
-        return rc;
-    *a->out = r.events;
-    *a->n = r.n_events;
-    r.events = NULL;
-    tr_engine_result_release(&r);
-    return 0;
-}
-
-int tr_store_compute_milestones(struct tr_store *s, const struct tr_ladders *ladder,
-                                struct tr_milestone **out, size_t *n, struct tr_error *err)
-{
-    const struct tr_catalog *c;
-    int rc = tr_store_catalog(s, &c, err);
-    if (rc)
-        return rc;
-    struct compute_args a = {ladder, out, n};
-    return read_txn(s, compute_fn, &a, err);
+    return s->be->ops->put_claims(s->be, TR_DAY_NONE, 0, NULL, 0, err);
 }

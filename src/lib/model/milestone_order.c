@@ -1,7 +1,12 @@
 /*
- * sort.c: the order of milestone events (engine.h), and a radix sort into it.
+ * milestone_order.c: the order of milestone events (milestone_order.h), and
+ * a radix sort into it.  Here, below the store, because the store hands its
+ * events out in this order and the engine makes them in it.
  */
-#include "milestones/engine_internal.h"
+#include "model/milestone_order.h"
+
+#include <stdlib.h>
+#include <string.h>
 
 int tr_milestone_cmp(const void *pa, const void *pb)
 {
