@@ -72,12 +72,27 @@ int tr_store_history(struct tr_store *s, uint32_t track, struct tr_point **out, 
                      struct tr_error *err);
 
 /* Every recording's history, for work over the whole store (the static
- * site): fn(ctx, series, p, n) for each series with data, in series order
- * (tr_catalog.series_track names each series' canonical track); p[0..n)
- * is valid during the call.  Each stored chunk is read once, in one read
- * transaction; a non-zero return of fn stops and is returned. */
-typedef int (*tr_history_fn)(void *ctx, uint32_t series, const struct tr_point *p, size_t n);
-int tr_store_each_history(struct tr_store *s, tr_history_fn fn, void *ctx, struct tr_error *err);
+ * site), a series at a time:
+ *
+ *     struct tr_history_cursor *cur;
+ *     int rc = tr_store_histories_begin(s, &cur, err);
+ *     while (!rc && !(rc = tr_store_histories_next(cur, &series, &p, &n, err)) && n)
+ *         ...p[0..n) of series...
+ *     rc = tr_store_histories_end(cur, rc, err);
+ *
+ * begin opens one read transaction (or joins tr_store_begin_read's) that
+ * lasts until end, so that every series comes from the same import; each
+ * stored chunk is read once.  next gives the next series with data, in
+ * series order (tr_catalog.series_track names its canonical track), p
+ * valid until the following call; *n is 0 after the last.  begin and next
+ * return 0 or an error of the store; end frees the cursor (NULL: nothing)
+ * and returns rc, or the error of ending the read. */
+struct tr_history_cursor;
+int tr_store_histories_begin(struct tr_store *s, struct tr_history_cursor **out,
+                             struct tr_error *err);
+int tr_store_histories_next(struct tr_history_cursor *cur, uint32_t *series,
+                            const struct tr_point **p, size_t *n, struct tr_error *err);
+int tr_store_histories_end(struct tr_history_cursor *cur, int rc, struct tr_error *err);
 
 struct tr_milestone_filter {
     int subject_type;        /* enum tr_subject_type, or -1 for any */

@@ -461,9 +461,8 @@ struct series_ctx {
 };
 
 /* One recording's history: its tracks' pages, and its share of the sums. */
-static int on_history(void *ctx, uint32_t series, const struct tr_point *p, size_t n)
+static int on_history(struct series_ctx *sc, uint32_t series, const struct tr_point *p, size_t n)
 {
-    struct series_ctx *sc = ctx;
     struct site *s = sc->s;
     const struct web_pages *wp = s->p;
     size_t n_tracks;
@@ -511,7 +510,14 @@ static int write_tracks(struct site *s)
     free(vals);
     if (rc)
         return tr_error_set(s->err, TR_ENOMEM, "out of memory");
-    rc = tr_store_each_history(s->p->store, on_history, &sc, s->err);
+    struct tr_history_cursor *cur = NULL;
+    uint32_t series;
+    const struct tr_point *p;
+    size_t n;
+    rc = tr_store_histories_begin(s->p->store, &cur, s->err);
+    while (!rc && !(rc = tr_store_histories_next(cur, &series, &p, &n, s->err)) && n)
+        rc = on_history(&sc, series, p, n);
+    rc = tr_store_histories_end(cur, rc, s->err);
     web_csr_free(&sc.series_tracks);
     /* tracks with no data at all still get a page */
     for (uint32_t t = 0; !rc && t < c->n_tracks; t++)

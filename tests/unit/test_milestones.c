@@ -340,6 +340,51 @@ static void test_first_observation_above(void **state)
     assert_int_equal(m.after, D("2023-12-31"));
 }
 
+/* The history cursor hands out each recording with data once, in series
+ * order, with the points tr_store_history reads for its canonical track;
+ * inside a caller's snapshot it joins it and leaves it open. */
+static void test_history_cursor(void **state)
+{
+    (void)state;
+    load("date,track,streams\n"
+         "2024-01-10,t1,12000000\n"
+         "2024-01-11,t1,13000000\n"
+         "2024-01-11,t2p,500000\n",
+         "5M,10M");
+    const struct tr_catalog *c;
+    struct tr_error err = {0};
+    bool changed;
+    assert_int_equal(tr_store_begin_read(F->s, &changed, &err), 0);
+    assert_int_equal(tr_store_catalog(F->s, &c, &err), 0);   /* after: begin may drop it */
+    struct tr_history_cursor *cur;
+    assert_int_equal(tr_store_histories_begin(F->s, &cur, &err), 0);
+    uint32_t series, seen = 0, last = 0;
+    const struct tr_point *p;
+    size_t n;
+    int rc;
+    while (!(rc = tr_store_histories_next(cur, &series, &p, &n, &err)) && n) {
+        assert_true(seen == 0 || series > last);
+        last = series;
+        struct tr_point *h;
+        size_t hn;
+        assert_int_equal(tr_store_history(F->s, c->series_track[series], &h, &hn, &err), 0);
+        assert_int_equal(hn, n);
+        for (size_t i = 0; i < n; i++) {
+            assert_int_equal(h[i].day, p[i].day);
+            assert_int_equal(h[i].value, p[i].value);
+        }
+        free(h);
+        seen++;
+    }
+    assert_int_equal(rc, 0);
+    assert_int_equal(tr_store_histories_end(cur, rc, &err), 0);
+    assert_int_equal(seen, 2);      /* t1 (with p1) and t2p; t2 has no data */
+    /* the caller's snapshot is still open: a second begin is refused */
+    assert_int_equal(tr_store_begin_read(F->s, &changed, &err), TR_EUSAGE);
+    tr_store_end_read(F->s);
+    assert_int_equal(tr_store_histories_end(NULL, 0, &err), 0);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -347,6 +392,7 @@ int main(void)
         cmocka_unit_test(test_ladders),
         cmocka_unit_test_setup_teardown(test_baselines, setup, store_teardown),
         cmocka_unit_test_setup_teardown(test_same_as_and_pre_release, setup, store_teardown),
+        cmocka_unit_test_setup_teardown(test_history_cursor, setup, store_teardown),
         cmocka_unit_test_setup_teardown(test_release_total_needs_all_members, setup, store_teardown),
         cmocka_unit_test_setup_teardown(test_decrease, setup, store_teardown),
         cmocka_unit_test_setup_teardown(test_first_observation_above, setup, store_teardown),

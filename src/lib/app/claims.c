@@ -393,28 +393,21 @@ static int read_kept(struct tr_store *s, tr_day since, struct tr_claim_set *out,
 
 /* ---- the interface --------------------------------------------------- */
 
-struct claims_args {
-    tr_day since;
-    struct tr_claim_set *out;
-};
-
-static int claims_fn(struct tr_store *s, void *arg, struct tr_error *err)
-{
-    struct claims_args *a = arg;
-    bool hit;
-    int rc = read_kept(s, a->since, a->out, &hit, err);
-    return rc || hit ? rc : judge(s, a->since, NULL, 0, a->out, err);
-}
-
 int tr_store_claims(struct tr_store *s, tr_day since, struct tr_claim_set *out,
                     struct tr_error *err)
 {
     const struct tr_catalog *c;
+    struct tr_read_txn t;
+    bool hit = false;
     memset(out, 0, sizeof *out);
-    struct claims_args a = {since, out};
     int rc = tr_store_catalog(s, &c, err);
-    if (!rc)
-        rc = tr_store_read(s, claims_fn, &a, err);
+    if (!rc && !(rc = tr_store_read_begin(s, &t, err))) {
+        /* the kept claims, else judged now, in the one snapshot */
+        rc = read_kept(s, since, out, &hit, err);
+        if (!rc && !hit)
+            rc = judge(s, since, NULL, 0, out, err);
+        rc = tr_store_read_end(&t, rc, err);
+    }
     if (rc)
         tr_claim_set_release(out);
     return rc;

@@ -270,9 +270,9 @@ struct bt_args {
     struct tr_backtest *out;
 };
 
-static int backtest_fn(struct tr_store *s, void *arg, struct tr_error *err)
+/* The backtest of a (inside a read transaction). */
+static int backtest_in(struct tr_store *s, const struct bt_args *a, struct tr_error *err)
 {
-    struct bt_args *a = arg;
     int rc = s->catalog ? 0 : tr_store_load_catalog(s, err);
     const struct tr_ladders *ladder;
     if (rc || (rc = tr_store_ladders(s, &ladder, err)))
@@ -345,7 +345,11 @@ int tr_store_backtest(struct tr_store *s, const int32_t *horizons, size_t n_hori
     if (!n_horizons)
         return tr_error_set(err, TR_EUSAGE, "backtest: no horizon");
     struct bt_args a = {horizons, n_horizons, out};
-    int rc = tr_store_read(s, backtest_fn, &a, err);
+    struct tr_read_txn t;
+    int rc = tr_store_read_begin(s, &t, err);
+    if (!rc)
+        rc = backtest_in(s, &a, err);
+    rc = tr_store_read_end(&t, rc, err);
     if (rc)
         tr_backtest_release(out);
     return rc;

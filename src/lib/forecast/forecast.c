@@ -591,9 +591,9 @@ struct forecast_args {
     struct tr_forecast_set *out;
 };
 
-static int forecast_fn(struct tr_store *s, void *arg, struct tr_error *err)
+/* The forecasts a asks for (inside a read transaction). */
+static int forecasts_in(struct tr_store *s, const struct forecast_args *a, struct tr_error *err)
 {
-    struct forecast_args *a = arg;
     int rc = s->catalog ? 0 : tr_store_load_catalog(s, err);
     if (rc)
         return rc;
@@ -628,7 +628,11 @@ int tr_store_forecasts(struct tr_store *s, const struct tr_forecast_query *q,
 {
     struct forecast_args a = {q, out};
     memset(out, 0, sizeof *out);
-    return tr_store_read(s, forecast_fn, &a, err);
+    struct tr_read_txn t;
+    int rc = tr_store_read_begin(s, &t, err);
+    if (!rc)
+        rc = forecasts_in(s, &a, err);
+    return tr_store_read_end(&t, rc, err);
 }
 
 void tr_forecast_set_release(struct tr_forecast_set *fs)

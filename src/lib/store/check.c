@@ -105,9 +105,9 @@ static int check_claims(struct tr_store *s, struct check *k, struct tr_error *er
     return rc;
 }
 
-static int check_txn(struct tr_store *s, void *arg, struct tr_error *err)
+/* The checks of k (inside a read transaction). */
+static int check_in(struct tr_store *s, struct check *k, struct tr_error *err)
 {
-    struct check *k = arg;
     struct tr_backend *be = s->be;
     int rc = be->ops->verify(be, count_damage, k, &k->rep->event_blobs, &k->rep->side_files, err);
     if (!rc)
@@ -127,7 +127,11 @@ int tr_store_check(struct tr_store *s, tr_damage_fn fn, void *ctx, struct tr_che
 {
     struct tr_check_report rep = {0};
     struct check k = {&rep, fn, ctx, NULL, 0};
-    int rc = tr_store_read(s, check_txn, &k, err);
+    struct tr_read_txn t;
+    int rc = tr_store_read_begin(s, &t, err);
+    if (!rc)
+        rc = check_in(s, &k, err);
+    rc = tr_store_read_end(&t, rc, err);
     free(k.imports);
     *out = rep;
     return rc;

@@ -428,12 +428,15 @@ static int digest_rest(struct tr_store *s, struct digest *d, struct tr_error *er
     return rc;
 }
 
-static int digest_fn(struct tr_store *s, void *arg, struct tr_error *err)
+/* The digest of everything s holds, in one read transaction. */
+static int digest_of(struct tr_store *s, struct digest *d, struct tr_error *err)
 {
-    struct digest *d = arg;
     void *snap = NULL;
     size_t len = 0;
-    int rc = tr_store_load_catalog(s, err);
+    struct tr_read_txn t;
+    int rc = tr_store_read_begin(s, &t, err);
+    if (!rc)
+        rc = tr_store_load_catalog(s, err);
     if (!rc && tr_catalog_snapshot(s->catalog, &snap, &len))
         rc = tr_error_set(err, TR_ENOMEM, "out of memory");
     if (!rc)
@@ -447,16 +450,16 @@ static int digest_fn(struct tr_store *s, void *arg, struct tr_error *err)
         rc = digest_events(s, d, err);
     if (!rc)
         rc = digest_rest(s, d, err);
-    return rc;
+    return tr_store_read_end(&t, rc, err);
 }
 
 /* Compares the two stores' digests: 0, or TR_ESTORE naming what differs. */
 static int check_equal(struct tr_store *src, struct tr_store *dst, struct tr_error *err)
 {
     struct digest a = {0}, b = {0};
-    int rc = tr_store_read(src, digest_fn, &a, err);
+    int rc = digest_of(src, &a, err);
     if (!rc)
-        rc = tr_store_read(dst, digest_fn, &b, err);
+        rc = digest_of(dst, &b, err);
     if (rc)
         return rc;
     const char *differs = memcmp(&a.stats, &b.stats, sizeof a.stats) ? "the counts (stats)"
@@ -473,22 +476,18 @@ static int check_equal(struct tr_store *src, struct tr_store *dst, struct tr_err
                    : 0;
 }
 
-static int copy_fn(struct tr_store *src, void *arg, struct tr_error *err)
-{
-    void **a = arg;
-    struct tr_store *dst = a[0];
-    int rc = tr_store_load_catalog(src, err);
-    if (!rc)
-        rc = dst->be->ops->begin(dst->be, true, err);
-    return rc ? rc : copy_all(src, dst, a[1], err);
-}
-
 int tr_store_copy(struct tr_store *src, struct tr_store *dst, struct tr_copy_report *out,
                   struct tr_error *err)
 {
     memset(out, 0, sizeof *out);
-    void *args[2] = {dst, out};
-    int rc = tr_store_read(src, copy_fn, args, err);
+    /* src read in one snapshot, written into dst's one write transaction */
+    struct tr_read_txn t;
+    int rc = tr_store_read_begin(src, &t, err);
+    if (!rc)
+        rc = tr_store_load_catalog(src, err);
+    if (!rc && !(rc = dst->be->ops->begin(dst->be, true, err)))
+        rc = copy_all(src, dst, out, err);
+    rc = tr_store_read_end(&t, rc, err);
     tr_store_forget(src);
     tr_store_forget(dst);
     return rc ? rc : check_equal(src, dst, err);

@@ -53,13 +53,9 @@ int tr_store_load_catalog(struct tr_store *s, struct tr_error *err);
  * canonical text. */
 int tr_store_set_ladders(struct tr_store *s, const struct tr_ladders *ls, struct tr_error *err);
 
-/* Runs fn inside a read transaction. */
-int tr_store_read(struct tr_store *s, int (*fn)(struct tr_store *, void *, struct tr_error *),
-                  void *arg, struct tr_error *err);
-
 /* One read transaction, made explicit: begin, the reads through its
- * store, end.  Inside tr_store_begin_read's snapshot, begin joins it and
- * end leaves it open.  The reads between them see one state of the store,
+ * store, end.  Inside an open read (tr_store_begin_read's snapshot, or an
+ * outer tr_store_read_begin), begin joins it and end leaves it open.  The reads between them see one state of the store,
  * never half an import.  begin sets *t even when it fails (end then passes rc through);
  * 0 or an error of the store. */
 struct tr_read_txn {

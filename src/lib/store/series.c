@@ -509,7 +509,7 @@ int tr_series_history(struct tr_backend *be, uint32_t series, struct tr_point **
     return 0;
 }
 
-/* ---- every history, a group at a time ------------------------------- */
+/* ---- every history, a group at a time (tr_series_walk) --------------- */
 
 struct group_histories {
     uint32_t n;                      /* slots in use in this group */
@@ -543,27 +543,56 @@ static int group_chunk(void *ctx, tr_day day, uint32_t grp, const uint8_t *data,
     return 0;
 }
 
-int tr_series_each_history(struct tr_backend *be, uint32_t n_series, tr_history_fn fn, void *ctx,
-                           struct tr_error *err)
+struct tr_series_walk {
+    struct tr_backend *be;
+    uint32_t n_series;
+    uint32_t next;                   /* the series to look at next */
+    struct group_histories g;        /* the group of series next - 1 */
+};
+
+int tr_series_walk_begin(struct tr_backend *be, uint32_t n_series, struct tr_series_walk **out,
+                         struct tr_error *err)
 {
-    struct group_histories *g = calloc(1, sizeof *g);
-    if (!g)
+    struct tr_series_walk *w = calloc(1, sizeof *w);
+    if (!w)
         return tr_error_set(err, TR_ENOMEM, "out of memory");
-    int rc = 0;
-    for (uint32_t grp = 0; !rc && grp * TR_GROUP_SLOTS < n_series; grp++) {
-        memset(g->value, 0, sizeof g->value);
-        memset(g->len, 0, sizeof g->len);
-        rc = be->ops->scan_group(be, grp, TR_DAY_NONE, group_chunk, g, err);
-        if (rc) {
-            rc = tr_error_set(err, rc, "reading series: %s", tr_strerror(rc));
-            break;
+    w->be = be;
+    w->n_series = n_series;
+    *out = w;
+    return 0;
+}
+
+int tr_series_walk_next(struct tr_series_walk *w, uint32_t *series, const struct tr_point **p,
+                        size_t *n, struct tr_error *err)
+{
+    struct group_histories *g = &w->g;
+    for (; w->next < w->n_series; w->next++) {
+        uint32_t slot = w->next % TR_GROUP_SLOTS;
+        if (!slot) {                 /* a new group: its chunks read once */
+            memset(g->value, 0, sizeof g->value);
+            memset(g->len, 0, sizeof g->len);
+            int rc = w->be->ops->scan_group(w->be, w->next / TR_GROUP_SLOTS, TR_DAY_NONE,
+                                            group_chunk, g, err);
+            if (rc)
+                return tr_error_set(err, rc, "reading series: %s", tr_strerror(rc));
         }
-        for (uint32_t s = 0; !rc && s < TR_GROUP_SLOTS && grp * TR_GROUP_SLOTS + s < n_series; s++)
-            if (g->len[s])
-                rc = fn(ctx, grp * TR_GROUP_SLOTS + s, g->pts[s], g->len[s]);
+        if (g->len[slot]) {
+            *series = w->next++;
+            *p = g->pts[slot];
+            *n = g->len[slot];
+            return 0;
+        }
     }
+    *p = NULL;
+    *n = 0;
+    return 0;
+}
+
+void tr_series_walk_end(struct tr_series_walk *w)
+{
+    if (!w)
+        return;
     for (uint32_t s = 0; s < TR_GROUP_SLOTS; s++)
-        free(g->pts[s]);
-    free(g);
-    return rc;
+        free(w->g.pts[s]);
+    free(w);
 }

@@ -25,10 +25,16 @@ int tr_series_write(struct tr_backend *be, const struct tr_obs_batch *b,
 int tr_series_history(struct tr_backend *be, uint32_t series, struct tr_point **out, size_t *n,
                       struct tr_error *err);
 
-/* Every series' history, a group at a time (each chunk read once):
- * fn(ctx, series, p, n) for each series 0..n_series-1 with data, in
- * order; a non-zero return of fn stops and is returned. */
-int tr_series_each_history(struct tr_backend *be, uint32_t n_series, tr_history_fn fn, void *ctx,
-                           struct tr_error *err);
+/* Every series' history, a group at a time (each chunk read once, inside
+ * the caller's read transaction): next gives the next series of
+ * 0..n_series-1 with data, in order (*p valid until the following call),
+ * and *n 0 after the last.  begin and next return 0 or an error; end
+ * frees (NULL: nothing). */
+struct tr_series_walk;
+int tr_series_walk_begin(struct tr_backend *be, uint32_t n_series, struct tr_series_walk **out,
+                         struct tr_error *err);
+int tr_series_walk_next(struct tr_series_walk *w, uint32_t *series, const struct tr_point **p,
+                        size_t *n, struct tr_error *err);
+void tr_series_walk_end(struct tr_series_walk *w);
 
 #endif

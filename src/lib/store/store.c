@@ -102,9 +102,9 @@ int tr_store_read_begin(struct tr_store *s, struct tr_read_txn *t, struct tr_err
     t->store = s;
     t->own = false;
     if (s->reading)
-        return 0;              /* inside tr_store_begin_read's snapshot */
+        return 0;              /* inside an open read: joined */
     int rc = s->be->ops->begin(s->be, false, err);
-    t->own = !rc;
+    t->own = s->reading = !rc;
     return rc;
 }
 
@@ -113,7 +113,7 @@ int tr_store_read_end(struct tr_read_txn *t, int rc, struct tr_error *err)
     struct tr_backend *be = t->store->be;
     if (!t->own)
         return rc;
-    t->own = false;
+    t->own = t->store->reading = false;
     if (rc)
         be->ops->rollback(be);
     else
@@ -121,33 +121,14 @@ int tr_store_read_end(struct tr_read_txn *t, int rc, struct tr_error *err)
     return rc;
 }
 
-/* Runs fn inside a read transaction. */
-static int read_txn(struct tr_store *s, int (*fn)(struct tr_store *, void *, struct tr_error *),
-                    void *arg, struct tr_error *err)
-{
-    struct tr_read_txn t;
-    int rc = tr_store_read_begin(s, &t, err);
-    if (!rc)
-        rc = fn(s, arg, err);
-    return tr_store_read_end(&t, rc, err);
-}
-
-int tr_store_read(struct tr_store *s, int (*fn)(struct tr_store *, void *, struct tr_error *),
-                  void *arg, struct tr_error *err)
-{
-    return read_txn(s, fn, arg, err);
-}
-
-static int load_catalog_fn(struct tr_store *s, void *arg, struct tr_error *err)
-{
-    return tr_store_load_catalog(s, err);
-}
-
 int tr_store_catalog(struct tr_store *s, const struct tr_catalog **out, struct tr_error *err)
 {
     if (!s->catalog) {
-        int rc = read_txn(s, load_catalog_fn, NULL, err);
-        if (rc)
+        struct tr_read_txn t;
+        int rc = tr_store_read_begin(s, &t, err);
+        if (!rc)
+            rc = tr_store_load_catalog(s, err);
+        if ((rc = tr_store_read_end(&t, rc, err)))
             return rc;
     }
     *out = s->catalog;
@@ -185,18 +166,6 @@ int tr_store_set_ladders(struct tr_store *s, const struct tr_ladders *ls, struct
     return 0;
 }
 
-struct history_args {
-    uint32_t track;
-    struct tr_point **out;
-    size_t *n;
-};
-
-static int history_fn(struct tr_store *s, void *arg, struct tr_error *err)
-{
-    struct history_args *a = arg;
-    return tr_series_history(s->be, s->catalog->tracks[a->track].series, a->out, a->n, err);
-}
-
 int tr_store_history(struct tr_store *s, uint32_t track, struct tr_point **out, size_t *n,
                      struct tr_error *err)
 {
@@ -206,29 +175,50 @@ int tr_store_history(struct tr_store *s, uint32_t track, struct tr_point **out, 
         return rc;
     if (track >= c->n_tracks)
         return tr_error_set(err, TR_EUSAGE, "no track with index %u", track);
-    struct history_args a = {track, out, n};
-    return read_txn(s, history_fn, &a, err);
+    struct tr_read_txn t;
+    if (!(rc = tr_store_read_begin(s, &t, err)))
+        rc = tr_series_history(s->be, c->tracks[track].series, out, n, err);
+    return tr_store_read_end(&t, rc, err);
 }
 
-struct each_history_args {
-    tr_history_fn fn;
-    void *ctx;
+struct tr_history_cursor {
+    struct tr_read_txn txn;      /* open from begin to end */
+    struct tr_series_walk *walk;
 };
 
-static int each_history_fn(struct tr_store *s, void *arg, struct tr_error *err)
-{
-    struct each_history_args *a = arg;
-    return tr_series_each_history(s->be, s->catalog->n_series, a->fn, a->ctx, err);
-}
-
-int tr_store_each_history(struct tr_store *s, tr_history_fn fn, void *ctx, struct tr_error *err)
+int tr_store_histories_begin(struct tr_store *s, struct tr_history_cursor **out,
+                             struct tr_error *err)
 {
     const struct tr_catalog *c;
-    int rc = tr_store_catalog(s, &c, err);
-    if (rc)
+    struct tr_history_cursor *cur = calloc(1, sizeof *cur);
+    if (!cur)
+        return tr_error_set(err, TR_ENOMEM, "out of memory");
+    int rc = tr_store_read_begin(s, &cur->txn, err);
+    if (!rc && !(rc = tr_store_catalog(s, &c, err)))
+        rc = tr_series_walk_begin(s->be, c->n_series, &cur->walk, err);
+    if (rc) {
+        tr_store_read_end(&cur->txn, rc, err);
+        free(cur);
         return rc;
-    struct each_history_args a = {fn, ctx};
-    return read_txn(s, each_history_fn, &a, err);
+    }
+    *out = cur;
+    return 0;
+}
+
+int tr_store_histories_next(struct tr_history_cursor *cur, uint32_t *series,
+                            const struct tr_point **p, size_t *n, struct tr_error *err)
+{
+    return tr_series_walk_next(cur->walk, series, p, n, err);
+}
+
+int tr_store_histories_end(struct tr_history_cursor *cur, int rc, struct tr_error *err)
+{
+    if (!cur)
+        return rc;
+    tr_series_walk_end(cur->walk);
+    rc = tr_store_read_end(&cur->txn, rc, err);
+    free(cur);
+    return rc;
 }
 
 int tr_store_milestones(struct tr_store *s, const struct tr_milestone_filter *f,
