@@ -1,7 +1,7 @@
 #!/bin/bash
 # bench/serve.sh: `trackrecord serve` under wrk beside nginx, in the same run.
 #
-#   flock /work/bench-data.lock bench/serve.sh [--data DIR] [--runs N] [--seconds S]
+#   flock LOCK bench/serve.sh [--data DIR] [--runs N] [--seconds S] [--port P]
 #
 # On the 1M-track store that bench/run.sh builds (DIR/store-*/store/tr.db), a
 # mix of some 6000 different requests, shuffled: API objects of 2000 tracks,
@@ -12,19 +12,21 @@
 # prefix, stopped after) serves the same responses as files, saved from the
 # server first: the static site's bytes for those requests.  Each run is wrk
 # at 64 connections for S seconds against each, alternating; then the server
-# again with no responses kept (--cache-mb 0).  The report gives the time to
+# again with no responses kept (--cache-mb 0).  --port P: the server on P
+# and nginx on P+1 (a shared machine's port range); default any free ports.  The report gives the time to
 # answer each request once (the first reader's), the medians of requests/s
 # and of the p99 latency, and the ratio.  wrk and nginx: bench/setup.sh.
 set -eu
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 BIN=${TRACKRECORD_BIN:-$ROOT/build/trackrecord}
-DATA=/work/bench-data RUNS=3 SECONDS_=10 CONNS=64
+DATA=/work/bench-data RUNS=3 SECONDS_=10 CONNS=64 PORT=0
 while [ $# -gt 0 ]; do
     case $1 in
     --data) DATA=$2; shift 2 ;;
     --runs) RUNS=$2; shift 2 ;;
     --seconds) SECONDS_=$2; shift 2 ;;
-    *) echo "usage: bench/serve.sh [--data DIR] [--runs N] [--seconds S]" >&2; exit 2 ;;
+    --port) PORT=$2; shift 2 ;;
+    *) echo "usage: bench/serve.sh [--data DIR] [--runs N] [--seconds S] [--port P]" >&2; exit 2 ;;
     esac
 done
 DB=$(ls -d "$DATA"/store-1000000x*/store/tr.db 2>/dev/null | head -1)
@@ -44,7 +46,7 @@ trap cleanup EXIT
 
 # ---- the server ---------------------------------------------------------------
 start_serve() { # start_serve [OPTIONS]: sets URL and SERVE_PID
-    "$BIN" --db "$DB" serve --port 0 "$@" 2>"$TMP/serve.log" &
+    "$BIN" --db "$DB" serve --port "$PORT" "$@" 2>"$TMP/serve.log" &
     SERVE_PID=$!
     URL=
     for i in $(seq 1 1800); do
@@ -118,12 +120,21 @@ http {
 }
 NGX
 # a free port for nginx: ask the kernel through a throwaway listen
-NPORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])' 2>/dev/null || echo 18080)
+if [ "$PORT" != 0 ]; then
+    NPORT=$((PORT + 1))
+else
+    NPORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])' 2>/dev/null || echo 18080)
+fi
 sed -i "s/listen 127.0.0.1:0;/listen 127.0.0.1:$NPORT;/" "$TMP/nginx.conf"
 mkdir -p "$TMP/nginx_tmp"
 "$NGINX" -p "$TMP" -c "$TMP/nginx.conf" -g 'daemon off;' &
 NGINX_PID=$!
-sleep 0.5
+# a loaded machine may take more than a moment to start it
+for i in $(seq 1 100); do
+    curl -s -o /dev/null "http://127.0.0.1:$NPORT/" && break
+    kill -0 "$NGINX_PID" 2>/dev/null || { echo "serve.sh: nginx did not start: $(cat "$TMP/nginx.err")" >&2; exit 1; }
+    sleep 0.1
+done
 
 # wrk walks the list in order, each connection from its own place
 cat >"$TMP/mix.lua" <<'LUA'
@@ -139,7 +150,8 @@ end
 LUA
 
 run() { # run URL LIST: "requests/s p99_ms"
-    MIX=$2 wrk -t2 -c$CONNS -d${SECONDS_}s --latency -s "$TMP/mix.lua" "$1" >"$TMP/wrk.out" 2>&1
+    MIX=$2 wrk -t2 -c$CONNS -d${SECONDS_}s --latency -s "$TMP/mix.lua" "$1" >"$TMP/wrk.out" 2>&1 ||
+        { echo "serve.sh: wrk failed on $1: $(cat "$TMP/wrk.out")" >&2; exit 1; }
     local rps p99
     rps=$(sed -n 's/^Requests\/sec: *//p' "$TMP/wrk.out")
     p99=$(awk '$1 == "99%" {v=$2; if (v ~ /us$/) {sub(/us/,"",v); v/=1000} else if (v ~ /ms$/) {sub(/ms/,"",v)} else if (v ~ /s$/) {sub(/s/,"",v); v*=1000}; print v}' "$TMP/wrk.out")
