@@ -95,19 +95,39 @@ static float kth(float *v, int n, int k)
     return v[k];
 }
 
-/* Sorts 8 values without branches (a 19-comparator network): most of
- * the medians the fits take are of 8 weeks, and a sort's branches on
- * such data are guesses lost. */
+/* Sorts 8 values without branches (a 19-comparator network, unrolled so
+ * the values stay in registers): most of the medians the fits take are
+ * of 8 weeks, and a sort's branches on such data are guesses lost. */
+#define CMP_SWAP(a, b)                                                       \
+    do {                                                                     \
+        float x_ = v[a], y_ = v[b];                                          \
+        v[a] = y_ < x_ ? y_ : x_;   /* minss, maxss */                       \
+        v[b] = y_ < x_ ? x_ : y_;                                            \
+    } while (0)
 static void sort8(float *v)
 {
-    static const uint8_t net[19][2] = {{0, 2}, {1, 3}, {4, 6}, {5, 7}, {0, 4}, {1, 5}, {2, 6},
-                                       {3, 7}, {0, 1}, {2, 3}, {4, 5}, {6, 7}, {2, 4}, {3, 5},
-                                       {1, 4}, {3, 6}, {1, 2}, {3, 4}, {5, 6}};
-    for (int k = 0; k < 19; k++) {
-        float a = v[net[k][0]], b = v[net[k][1]];
-        v[net[k][0]] = b < a ? b : a;   /* minss, maxss */
-        v[net[k][1]] = b < a ? a : b;
+    CMP_SWAP(0, 2); CMP_SWAP(1, 3); CMP_SWAP(4, 6); CMP_SWAP(5, 7); CMP_SWAP(0, 4);
+    CMP_SWAP(1, 5); CMP_SWAP(2, 6); CMP_SWAP(3, 7); CMP_SWAP(0, 1); CMP_SWAP(2, 3);
+    CMP_SWAP(4, 5); CMP_SWAP(6, 7); CMP_SWAP(2, 4); CMP_SWAP(3, 5); CMP_SWAP(1, 4);
+    CMP_SWAP(3, 6); CMP_SWAP(1, 2); CMP_SWAP(3, 4); CMP_SWAP(5, 6);
+}
+#undef CMP_SWAP
+
+/* The median of the 28 slopes of 8 weeks (Theil-Sen's usual case) by
+ * ranks: each value's rank counted without branches (ties ranked by
+ * position), which the compiler vectorizes; twice as fast here as a
+ * selection, whose branches on 28 values are guesses lost too. */
+static float median28(const float *v)
+{
+    float lower = 0, upper = 0;
+    for (int i = 0; i < 28; i++) {
+        int rank = 0;
+        for (int j = 0; j < 28; j++)
+            rank += (v[j] < v[i]) | ((v[j] == v[i]) & (j < i));
+        lower = rank == 13 ? v[i] : lower;
+        upper = rank == 14 ? v[i] : upper;
     }
+    return (lower + upper) / 2;
 }
 
 /* Median of n (>= 1) values, which it reorders. */
@@ -117,6 +137,8 @@ static float median(float *v, int n)
         sort8(v);
         return (v[3] + v[4]) / 2;
     }
+    if (n == 28)
+        return median28(v);
     float upper = kth(v, n, n / 2);
     if (n % 2)
         return upper;
