@@ -5,6 +5,7 @@
  * which entities a store must write back.
  */
 #include "model/catalog_edit.h"
+#include "base/array.h"
 #include "base/idmap.h"
 
 #include <stdlib.h>
@@ -12,12 +13,12 @@
 #include <strings.h>
 
 struct dirty {
-    uint8_t *flags;
-    uint32_t cap;
+    uint8_t *flags;              /* by index, zero beyond the last one marked */
+    size_t cap;
 };
 
 struct tr_catalog_priv {
-    uint32_t cap_artists, cap_releases, cap_tracks;
+    size_t cap_artists, cap_releases, cap_tracks;   /* the entity arrays', zeroed past n */
     struct dirty dirty[3];       /* by enum tr_subject_type */
     bool changed;
     char *arena;                 /* a snapshot's strings and lists, or NULL */
@@ -128,28 +129,11 @@ uint32_t tr_catalog_artist(const struct tr_catalog *c, const char *id) { return 
 uint32_t tr_catalog_release(const struct tr_catalog *c, const char *id) { return lookup(c->release_ids, id); }
 uint32_t tr_catalog_track(const struct tr_catalog *c, const char *id) { return lookup(c->track_ids, id); }
 
-/* Grows *arr (elements of size sz) so that index n fits. */
-static int reserve(void **arr, uint32_t *cap, uint32_t n, size_t sz)
-{
-    if (n < *cap)
-        return 0;
-    uint32_t nc = *cap ? *cap * 2 : 64;
-    while (nc <= n)
-        nc *= 2;
-    void *p = realloc(*arr, (size_t)nc * sz);
-    if (!p)
-        return TR_ENOMEM;
-    memset((char *)p + (size_t)*cap * sz, 0, (size_t)(nc - *cap) * sz);
-    *arr = p;
-    *cap = nc;
-    return 0;
-}
-
 void tr_catalog_mark(struct tr_catalog *c, enum tr_subject_type t, uint32_t idx)
 {
     struct dirty *d = &c->priv->dirty[t];
     c->priv->changed = true;
-    if (reserve((void **)&d->flags, &d->cap, idx, 1) == 0)
+    if (tr_array_reserve_zeroed(&d->flags, &d->cap, (size_t)idx + 1) == TR_OK)
         d->flags[idx] = 1;
 }
 
@@ -172,7 +156,7 @@ void tr_catalog_clean(struct tr_catalog *c)
 /* Shared body of the add functions: look up id, else append a zeroed
  * element whose first field (char *id) is a copy of id. */
 static int add_entity(struct tr_catalog *c, struct tr_idmap *map, void **arr, uint32_t *n,
-                      uint32_t *cap, size_t sz, enum tr_subject_type t, const char *id,
+                      size_t *cap, size_t sz, enum tr_subject_type t, const char *id,
                       uint32_t *idx, bool *created)
 {
     uint32_t i = lookup(map, id);
@@ -182,8 +166,9 @@ static int add_entity(struct tr_catalog *c, struct tr_idmap *map, void **arr, ui
         *idx = i;
         return 0;
     }
-    if (reserve(arr, cap, *n, sz))
-        return TR_ENOMEM;
+    int rc = tr_array_reserve_size(arr, cap, (size_t)*n + 1, sz, true);
+    if (rc)
+        return rc;
     char *copy = strdup(id);
     if (!copy)
         return TR_ENOMEM;

@@ -26,6 +26,7 @@
  */
 #include "model/catalog_snapshot.h"
 #include "model/catalog_edit.h"
+#include "base/array.h"
 #include "base/idmap.h"
 
 #include <stddef.h>
@@ -111,17 +112,10 @@ struct writer {
 static uint32_t put_string(struct writer *w, const char *s)
 {
     size_t len = strlen(s ? s : "") + 1;
-    if (w->n_str + len > w->cap_str) {
-        size_t cap = w->cap_str ? w->cap_str * 2 : 1 << 16;
-        while (cap < w->n_str + len)
-            cap *= 2;
-        char *p = realloc(w->strings, cap);
-        if (!p || cap > UINT32_MAX) {
-            w->failed = true;
-            return 0;
-        }
-        w->strings = p;
-        w->cap_str = cap;
+    /* offsets are uint32: a snapshot's strings stay under 4 GiB */
+    if (w->n_str + len > UINT32_MAX || tr_array_reserve(&w->strings, &w->cap_str, w->n_str + len)) {
+        w->failed = true;
+        return 0;
     }
     uint32_t off = (uint32_t)w->n_str;
     memcpy(w->strings + off, s ? s : "", len);
@@ -131,17 +125,9 @@ static uint32_t put_string(struct writer *w, const char *s)
 
 static struct span put_list(struct writer *w, const uint32_t *v, uint32_t n)
 {
-    if (w->n_list + n > w->cap_list) {
-        size_t cap = w->cap_list ? w->cap_list * 2 : 1 << 14;
-        while (cap < w->n_list + n)
-            cap *= 2;
-        uint32_t *p = realloc(w->lists, cap * sizeof *p);
-        if (!p || cap > UINT32_MAX) {
-            w->failed = true;
-            return (struct span){0, 0};
-        }
-        w->lists = p;
-        w->cap_list = cap;
+    if (w->n_list + n > UINT32_MAX || tr_array_reserve(&w->lists, &w->cap_list, w->n_list + n)) {
+        w->failed = true;
+        return (struct span){0, 0};
     }
     struct span s = {(uint32_t)w->n_list, n};
     if (n)
