@@ -19,6 +19,7 @@
  * before the first gap (`after`), which leaves the records claims it could
  * decide uncertain.
  */
+#include "base/array.h"
 #include "store/internal.h"
 #include "milestones/engine.h"
 #include "trackrecord/charts.h"
@@ -169,14 +170,9 @@ static const uint32_t daily_periods[] = {10, 30, 100, 200, 365};
 
 static int push(struct tr_milestone **v, size_t *n, size_t *cap, const struct tr_milestone *m)
 {
-    if (*n == *cap) {
-        size_t c = *cap ? *cap * 2 : 64;
-        struct tr_milestone *p = realloc(*v, c * sizeof *p);
-        if (!p)
-            return TR_ENOMEM;
-        *v = p;
-        *cap = c;
-    }
+    int rc = tr_array_reserve(v, cap, *n + 1);
+    if (rc)
+        return rc;
     (*v)[(*n)++] = *m;
     return 0;
 }

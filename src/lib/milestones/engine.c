@@ -444,16 +444,8 @@ static int scan_chunk(void *ctx, tr_day day, uint32_t grp, const uint8_t *data, 
          * first and are handed over at the first of lane 0's */
         struct pending *q = &g->pending;
         uint32_t head[2] = {grp, (uint32_t)len};
-        if (q->len + sizeof head + len > q->cap) {
-            size_t cap = q->cap ? q->cap * 2 : (size_t)1 << 20;
-            while (cap < q->len + sizeof head + len)
-                cap *= 2;
-            uint8_t *b = realloc(q->bytes, cap);
-            if (!b)
-                return TR_ENOMEM;
-            q->bytes = b;
-            q->cap = cap;
-        }
+        if ((rc = tr_array_reserve(&q->bytes, &q->cap, q->len + sizeof head + len)))
+            return rc;
         memcpy(q->bytes + q->len, head, sizeof head);
         memcpy(q->bytes + q->len + sizeof head, data, len);
         q->len += sizeof head + len;

@@ -13,6 +13,7 @@
 #define TR_ENGINE_INTERNAL_H
 
 #include "milestones/engine.h"
+#include "base/array.h"
 
 #include <pthread.h>
 #include <stdlib.h>
@@ -26,14 +27,9 @@ struct vec {
 
 static inline void *vec_push(struct vec *v)
 {
-    if (v->n == v->cap) {
-        size_t cap = v->cap ? v->cap * 2 : v->first ? v->first : 256;
-        void *p = realloc(v->p, cap * v->size);
-        if (!p)
-            return NULL;
-        v->p = p;
-        v->cap = cap;
-    }
+    size_t need = v->cap ? v->n + 1 : v->first ? v->first : 256;
+    if (tr_array_reserve_size(&v->p, &v->cap, need, v->size, false))
+        return NULL;
     return (char *)v->p + v->size * v->n++;
 }
 
