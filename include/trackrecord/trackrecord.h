@@ -11,6 +11,7 @@
 #ifndef TRACKRECORD_H
 #define TRACKRECORD_H
 
+#include "trackrecord/array.h"
 #include "trackrecord/catalog.h"
 #include "trackrecord/chart_entry.h"
 #include "trackrecord/charts.h"

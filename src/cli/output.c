@@ -3,6 +3,7 @@
  * list them (their JSON: trackrecord/publish.h).
  */
 #include "cli_output.h"
+#include "trackrecord/array.h"
 
 #include <pthread.h>
 #include <stdbool.h>
@@ -130,16 +131,8 @@ static int csv_block(const struct csv_job *j, size_t b, struct csv_buf *buf)
     buf->len = 0;
     for (size_t i = lo; i < hi; i++) {
         size_t room = csv_room(j->c, &j->ev[i]);
-        if (buf->len + room > buf->cap) {
-            size_t cap = buf->cap ? buf->cap * 2 : (size_t)1 << 20;
-            while (cap < buf->len + room)
-                cap *= 2;
-            char *p = realloc(buf->p, cap);
-            if (!p)
-                return -1;
-            buf->p = p;
-            buf->cap = cap;
-        }
+        if (tr_array_reserve(&buf->p, &buf->cap, buf->len + room))
+            return -1;
         buf->len = (size_t)(csv_row(buf->p + buf->len, j->c, &j->ev[i]) - buf->p);
     }
     return 0;

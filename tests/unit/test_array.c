@@ -11,7 +11,7 @@
 
 #include <stdlib.h>
 
-#include "base/array.h"
+#include "trackrecord/array.h"
 
 /* The sanitizers' allocators abort on a size no allocator gives unless told
  * to return NULL like malloc; these hooks tell them (unused elsewhere). */

@@ -3,7 +3,7 @@
  * overflow checks, the realloc.  The array's pointer is read and written
  * with memcpy, so one function serves a pointer to any element type.
  */
-#include "base/array.h"
+#include "trackrecord/array.h"
 
 #include <stdint.h>
 #include <stdlib.h>

@@ -19,9 +19,9 @@
  * before the first gap (`after`), which leaves the records claims it could
  * decide uncertain.
  */
-#include "base/array.h"
 #include "store/internal.h"
 #include "milestones/engine.h"
+#include "trackrecord/array.h"
 #include "trackrecord/charts.h"
 
 #include <stdio.h>

@@ -13,7 +13,7 @@
 #define TR_ENGINE_INTERNAL_H
 
 #include "milestones/engine.h"
-#include "base/array.h"
+#include "trackrecord/array.h"
 
 #include <pthread.h>
 #include <stdlib.h>

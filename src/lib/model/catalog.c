@@ -5,7 +5,7 @@
  * which entities a store must write back.
  */
 #include "model/catalog_edit.h"
-#include "base/array.h"
+#include "trackrecord/array.h"
 #include "base/idmap.h"
 
 #include <stdlib.h>

@@ -26,7 +26,7 @@
  */
 #include "model/catalog_snapshot.h"
 #include "model/catalog_edit.h"
-#include "base/array.h"
+#include "trackrecord/array.h"
 #include "base/idmap.h"
 
 #include <stddef.h>

@@ -6,6 +6,7 @@
  * disagree on the rules.
  */
 #include "records/records_engine.h"
+#include "trackrecord/array.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -199,14 +200,9 @@ static void group_of(const struct engine *E, const struct own *o, const struct s
 
 int rec_push_claim(struct engine *E, const struct tr_claim *cl)
 {
-    if (E->n_claims == E->cap_claims) {
-        size_t cap = E->cap_claims ? E->cap_claims * 2 : 256;
-        struct tr_claim *p = realloc(E->claims, cap * sizeof *p);
-        if (!p)
-            return tr_error_set(E->err, TR_ENOMEM, "records: out of memory");
-        E->claims = p;
-        E->cap_claims = cap;
-    }
+    int rc = tr_array_reserve(&E->claims, &E->cap_claims, E->n_claims + 1);
+    if (rc)
+        return tr_error_set(E->err, rc, "records: %s", tr_strerror(rc));
     E->claims[E->n_claims++] = *cl;
     return TR_OK;
 }

@@ -21,6 +21,7 @@
  * acts the store holds on the date (tracked_members).
  */
 #include "records/records_scope.h"
+#include "trackrecord/array.h"
 
 #include <limits.h>
 #include <stdlib.h>
@@ -121,14 +122,10 @@ static int race_unknowns(const struct tr_records_input *in, struct race_unknown 
                           v[r].scope == ev->scope))
             r++;
         if (r == k) {
-            if (k == cap) {
-                cap = cap ? 2 * cap : 16;
-                struct race_unknown *p = realloc(v, cap * sizeof *p);
-                if (!p) {
-                    free(v);
-                    return TR_ENOMEM;
-                }
-                v = p;
+            int rc = tr_array_reserve(&v, &cap, k + 1);
+            if (rc) {
+                free(v);
+                return rc;
             }
             v[k] = (struct race_unknown){ev->kind, ev->threshold, ev->scope,
                                          {INT_MAX, INT_MAX, INT_MAX, INT_MAX}};
@@ -222,14 +219,9 @@ static int acts_on(const struct tr_catalog *c, struct acts_cache *ac, const stru
     size_t at = acts_slot(ac, g), i = ac->slot[at];
     if (i == TR_NONE) {
         i = ac->n;
-        if (ac->n == ac->cap) {
-            size_t cap = ac->cap ? 2 * ac->cap : 16;
-            struct acts *p = realloc(ac->v, cap * sizeof *p);
-            if (!p)
-                return TR_ENOMEM;
-            ac->v = p;
-            ac->cap = cap;
-        }
+        int rc = tr_array_reserve(&ac->v, &ac->cap, ac->n + 1);
+        if (rc)
+            return rc;
         struct acts *a = &ac->v[ac->n];
         a->group = *g;
         a->group.release_type = TR_RELEASE_UNKNOWN;

@@ -13,6 +13,7 @@
  * out from the last, then long names are shortened.
  */
 #include "trackrecord/records.h"
+#include "trackrecord/array.h"
 
 #include <ctype.h>
 #include <stdio.h>
@@ -137,17 +138,9 @@ static void sb_put(struct sb *b, const char *s, size_t n)
 {
     if (b->oom)
         return;
-    if (b->len + n + 1 > b->cap) {
-        size_t cap = b->cap ? b->cap : 256;
-        while (cap < b->len + n + 1)
-            cap *= 2;
-        char *p = realloc(b->p, cap);
-        if (!p) {
-            b->oom = true;
-            return;
-        }
-        b->p = p;
-        b->cap = cap;
+    if (tr_array_reserve(&b->p, &b->cap, b->len + n + 1)) {
+        b->oom = true;
+        return;
     }
     memcpy(b->p + b->len, s, n);
     b->len += n;

@@ -1,5 +1,6 @@
 /*
- * array.h: growable arrays, the one place that grows them.
+ * trackrecord/array.h: growable arrays, the one place that grows them
+ * (the library, the command line and the server alike; base/array.c).
  *
  * An array is a pointer, its count and its capacity, kept by the caller in
  * whatever struct holds them; tr_array_reserve() makes room for `need`
@@ -13,8 +14,8 @@
  *         goto out;
  *     v[n++] = x;
  */
-#ifndef TR_ARRAY_H
-#define TR_ARRAY_H
+#ifndef TRACKRECORD_ARRAY_H
+#define TRACKRECORD_ARRAY_H
 
 #include <stdbool.h>
 #include <stddef.h>
