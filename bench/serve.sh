@@ -82,8 +82,12 @@ ids() { sqlite3 -readonly "$DB" "SELECT id FROM $1 WHERE rowid % $2 = 7 LIMIT $3
 N=$(wc -l <"$TMP/paths")
 
 # the same responses as files, for nginx, named flat (a subject's object and
-# its series would be a file and a folder of one name)
-flat() { printf '/%s' "$(printf %s "${1#/}" | tr '/?&=' '____')"; }
+# its series would be a file and a folder of one name); the home page "/" is
+# index.html, as a static site names it (else it would be the root folder)
+flat() {
+    local f; f=$(printf %s "${1#/}" | tr '/?&=' '____')
+    printf '/%s' "${f:-index.html}"
+}
 mkdir -p "$TMP/root"
 while read -r p; do
     flat "$p" >>"$TMP/files"
