@@ -38,7 +38,16 @@ t_json_fields() {
     # the four kinds, and every-track names its slowest track
     expect_eq "kinds" "$(printf '%s' "$out" | jq -c '[.[].kind] | unique')" \
         '["artist_total","every_track","release_total","track_total"]' || return 1
-    expect_eq "slowest" "$(printf '%s' "$out" | jq -r '[.[] | select(.kind == "every_track" and .subject == "layover")][0].slowest != null')" true
+    expect_eq "slowest" "$(printf '%s' "$out" | jq -r '[.[] | select(.kind == "every_track" and .subject == "layover")][0].slowest != null')" true || return 1
+    # a post names its interval as a reader would: one day is "on DAY",
+    # never "between DAY and DAY"; a wider one gives both ends
+    bad=$(printf '%s' "$out" | jq '[.[] | select(.eta != null and .eta_high != null and
+        (. as $f | if $f.eta_low == $f.eta_high and $f.eta == $f.eta_low
+         then ($f.post | contains(" on \($f.eta) (") | not) or ($f.post | contains("between"))
+         else ($f.post | contains("between \($f.eta_low) and \($f.eta_high)") | not) end))] | length')
+    expect_eq "posts that misname their interval" "$bad" 0 || return 1
+    expect_eq "one-day intervals in the demo" \
+        "$(printf '%s' "$out" | jq '[.[] | select(.eta != null and .eta_low == .eta_high)] | length > 0')" true
 }
 
 t_as_of_reads_nothing_later() {
