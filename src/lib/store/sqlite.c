@@ -878,8 +878,13 @@ static int rows_end(struct rows *r, int rc, struct tr_error *err)
 static int save_artists(struct sqlite_backend *b, const struct tr_catalog *c, struct tr_error *err)
 {
     sqlite3_stmt *st;
-    int rc = prepare(b, "INSERT OR REPLACE INTO artists(id, name, country, kind, gender, genres,"
-                        " member_of) VALUES(?,?,?,?,?,?,?)", &st, err);
+    /* an upsert, not INSERT OR REPLACE: a replaced row gets a new rowid, and
+     * the rowid order is the artists' order (their numbers in the store's
+     * events) when the catalog is loaded from the tables */
+    int rc = prepare(b, "INSERT INTO artists(id, name, country, kind, gender, genres, member_of)"
+                        " VALUES(?,?,?,?,?,?,?) ON CONFLICT(id) DO UPDATE SET name = excluded.name,"
+                        " country = excluded.country, kind = excluded.kind, gender = excluded.gender,"
+                        " genres = excluded.genres, member_of = excluded.member_of", &st, err);
     for (uint32_t i = 0; !rc && i < c->n_artists; i++) {
         if (!tr_catalog_is_dirty(c, TR_SUBJECT_ARTIST, i))
             continue;
@@ -934,8 +939,11 @@ static int save_tracks(struct sqlite_backend *b, const struct tr_catalog *c, str
 static int save_releases(struct sqlite_backend *b, const struct tr_catalog *c, struct tr_error *err)
 {
     sqlite3_stmt *st = NULL, *del = NULL, *ins = NULL;
-    int rc = prepare(b, "INSERT OR REPLACE INTO releases(id, title, artists, type, date)"
-                        " VALUES(?,?,?,?,?)", &st, err);
+    /* an upsert, so that the rowid order stays the releases' (save_artists) */
+    int rc = prepare(b, "INSERT INTO releases(id, title, artists, type, date) VALUES(?,?,?,?,?)"
+                        " ON CONFLICT(id) DO UPDATE SET title = excluded.title,"
+                        " artists = excluded.artists, type = excluded.type, date = excluded.date",
+                     &st, err);
     if (!rc)
         rc = prepare(b, "DELETE FROM tracklist WHERE release = ?", &del, err);
     if (!rc)
