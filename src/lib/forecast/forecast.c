@@ -11,6 +11,7 @@
 
 #include <math.h>
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -209,9 +210,15 @@ struct run {
     uint64_t *tot_value;
     const struct fc_calibs *cal;
     struct pair lanes;
-    /* one group's read, fitted on both lanes */
+    /* one group's window, fitted on both lanes while the caller's reads
+     * the next into the other buffer */
     const struct fc_group_window *w;
     uint32_t grp;
+    atomic_uint next_slot;       /* the next block of slots of w to fit */
+    struct fc_group_window *ahead;   /* where the next group is read, or NULL */
+    uint32_t ahead_grp;
+    int ahead_rc;
+    struct tr_error *err;
     struct fc_stats *st;         /* by slot */
     uint8_t *took;               /* by slot: has data */
 };
@@ -245,43 +252,54 @@ static int32_t age_on(tr_day T, tr_day start)
     return start == TR_DAY_NONE ? INT32_MIN : T - start;
 }
 
-/* Lane `lane`'s half of the group's slots: their stats and fits. */
-static void fit_half(void *arg, int lane)
+/* Slot s of the group in r->w: its stats and fit. */
+static void fit_slot(struct run *r, uint32_t slot)
+{
+    const struct fc_group_window *w = r->w;
+    uint32_t s = r->grp * TR_GROUP_SLOTS + slot;
+    r->took[slot] = 0;
+    if (s >= r->ns)
+        return;
+    if (w->v[slot][FC_WINDOW] == 0 && !w->p[slot][FC_WINDOW]) {
+        bool seen = false;       /* a count of 0 observed is data too */
+        for (int i = 0; i <= FC_WINDOW && !seen; i++)
+            seen = w->p[slot][i];
+        if (!seen && w->v[slot][0] == 0)
+            return;
+    }
+    fc_series_stats(w->v[slot], w->p[slot], r->T, &r->st[slot]);
+    fc_fit(&r->st[slot], age_on(r->T, r->pv.start[s]), &r->fit[s]);
+    r->value[s] = w->v[slot][FC_WINDOW];
+    r->recent[s] = r->st[slot].recent;
+    r->has[s] = 1;
+    r->took[slot] = 1;
+}
+
+/* Slots fitted per take of the shared counter. */
+#define FIT_BLOCK 32
+
+/* One lane's part of the group in r->w: the caller's lane first reads the
+ * next group (the store is read on the caller's thread alone), then both
+ * take blocks of slots until none are left. */
+static void fit_lane(void *arg, int lane)
 {
     struct run *r = arg;
-    const struct fc_group_window *w = r->w;
-    uint32_t half = (w->n + 1) / 2, from = lane ? half : 0, to = lane ? w->n : half;
-    for (uint32_t slot = from; slot < to; slot++) {
-        uint32_t s = r->grp * TR_GROUP_SLOTS + slot;
-        r->took[slot] = 0;
-        if (s >= r->ns)
-            continue;
-        if (w->v[slot][FC_WINDOW] == 0 && !w->p[slot][FC_WINDOW]) {
-            bool seen = false;   /* a count of 0 observed is data too */
-            for (int i = 0; i <= FC_WINDOW && !seen; i++)
-                seen = w->p[slot][i];
-            if (!seen && w->v[slot][0] == 0)
-                continue;
-        }
-        fc_series_stats(w->v[slot], w->p[slot], r->T, &r->st[slot]);
-        fc_fit(&r->st[slot], age_on(r->T, r->pv.start[s]), &r->fit[s]);
-        r->value[s] = w->v[slot][FC_WINDOW];
-        r->recent[s] = r->st[slot].recent;
-        r->has[s] = 1;
-        r->took[slot] = 1;
+    if (lane == 0 && r->ahead)
+        r->ahead_rc = fc_read_window(r->be, r->ahead_grp, r->T, r->latest, r->ahead, r->err);
+    for (;;) {
+        uint32_t from = atomic_fetch_add(&r->next_slot, FIT_BLOCK);
+        if (from >= r->w->n)
+            break;
+        uint32_t to = from + FIT_BLOCK < r->w->n ? from + FIT_BLOCK : r->w->n;
+        for (uint32_t slot = from; slot < to; slot++)
+            fit_slot(r, slot);
     }
 }
 
-/* Reads group grp's window and takes in each of its series. */
-static int run_group(struct run *r, uint32_t grp, struct fc_group_window *w, struct tr_error *err)
+/* Adds the stats of group grp's series (fitted) to the totals they count
+ * toward, on this thread alone. */
+static void add_totals(struct run *r, uint32_t grp, const struct fc_group_window *w)
 {
-    int rc = fc_read_window(r->be, grp, r->T, r->latest, w, err);
-    if (rc)
-        return rc;
-    r->w = w;
-    r->grp = grp;
-    pair_run(&r->lanes, fit_half, r);
-    /* the totals on this thread alone */
     for (uint32_t slot = 0; slot < w->n; slot++) {
         uint32_t s = grp * TR_GROUP_SLOTS + slot;
         if (!r->took[slot])
@@ -292,25 +310,42 @@ static int run_group(struct run *r, uint32_t grp, struct fc_group_window *w, str
             r->tot_value[t] += r->value[s];
         }
     }
-    return 0;
 }
 
-/* Reads the groups marked in want (NULL: all). */
+/* Reads the groups marked in want (NULL: all) and fits their series: each
+ * group is fitted on both lanes while the next is read. */
 static int run_read(struct run *r, const uint8_t *want, struct tr_error *err)
 {
-    struct fc_group_window *w = malloc(sizeof *w);
+    struct fc_group_window *w[2] = {malloc(sizeof *w[0]), malloc(sizeof *w[1])};
     r->st = malloc(TR_GROUP_SLOTS * sizeof *r->st);
     r->took = malloc(TR_GROUP_SLOTS);
-    if (!w || !r->st || !r->took) {
-        free(w);
-        return tr_error_set(err, TR_ENOMEM, "forecast: out of memory");
-    }
-    uint32_t ng = (r->ns + TR_GROUP_SLOTS - 1) / TR_GROUP_SLOTS;
+    r->err = err;
     int rc = 0;
-    for (uint32_t g = 0; g < ng && !rc; g++)
-        if (!want || want[g])
-            rc = run_group(r, g, w, err);
-    free(w);
+    if (!w[0] || !w[1] || !r->st || !r->took)
+        rc = tr_error_set(err, TR_ENOMEM, "forecast: out of memory");
+    uint32_t ng = (r->ns + TR_GROUP_SLOTS - 1) / TR_GROUP_SLOTS, g = 0, cur = 0;
+    while (g < ng && want && !want[g])
+        g++;
+    if (!rc && g < ng)
+        rc = fc_read_window(r->be, g, r->T, r->latest, w[0], err);
+    while (!rc && g < ng) {
+        uint32_t next = g + 1;
+        while (next < ng && want && !want[next])
+            next++;
+        r->w = w[cur];
+        r->grp = g;
+        atomic_store(&r->next_slot, 0);
+        r->ahead = next < ng ? w[!cur] : NULL;
+        r->ahead_grp = next;
+        r->ahead_rc = 0;
+        pair_run(&r->lanes, fit_lane, r);
+        add_totals(r, g, w[cur]);
+        rc = r->ahead_rc;
+        g = next;
+        cur = !cur;
+    }
+    free(w[0]);
+    free(w[1]);
     return rc;
 }
 
@@ -462,20 +497,33 @@ static void subjects_lane(void *arg, int lane)
     j->rc[lane] = forecast_subjects(j->r, &j->o[lane], (uint32_t)lane);
 }
 
+/* Whether a comes before b by subject type, then subject. */
+static bool subject_before(const struct tr_forecast *a, const struct tr_forecast *b)
+{
+    return a->subject_type != b->subject_type ? a->subject_type < b->subject_type
+                                              : a->subject < b->subject;
+}
+
+/* Every subject's forecasts, by subject type, then subject (the lanes'
+ * lists, each in that order, merged): the order keep.c keeps them in. */
 static int forecast_all(struct run *r, struct out *o)
 {
     struct subjects_job j = {.r = r, .o = {{.q = o->q}, {.q = o->q}}};
     pair_run(&r->lanes, subjects_lane, &j);
     int rc = j.rc[0] ? j.rc[0] : j.rc[1];
-    if (!rc)
-        for (size_t i = 0; i < j.o[1].n && !rc; i++)
-            rc = push(&j.o[0], &j.o[1].f[i]);
+    struct out m = {.q = o->q, .cap = j.o[0].n + j.o[1].n};
+    if (!rc && m.cap && !(m.f = malloc(m.cap * sizeof *m.f)))
+        rc = TR_ENOMEM;
+    for (size_t a = 0, b = 0; !rc && m.n < m.cap;)
+        m.f[m.n++] = b == j.o[1].n || (a < j.o[0].n && !subject_before(&j.o[1].f[b], &j.o[0].f[a]))
+                   ? j.o[0].f[a++] : j.o[1].f[b++];
+    free(j.o[0].f);
     free(j.o[1].f);
     if (rc) {
-        free(j.o[0].f);
+        free(m.f);
         return rc;
     }
-    *o = j.o[0];
+    *o = m;
     return 0;
 }
 
@@ -614,8 +662,12 @@ static int forecasts_in(struct tr_store *s, const struct forecast_args *a, struc
     bool have = kr == 0;
     if (have && (a->q->next ? a->q->next : 1) == 1) {
         rc = fc_kept_select(&kept, a->q, a->out, err);
-        fc_kept_release(&kept);
-        return rc;
+        if (rc >= 0) {
+            fc_kept_release(&kept);
+            return rc;
+        }
+        fc_kept_release(&kept);  /* a record that does not fit: none kept */
+        have = false;
     }
     rc = fc_compute(s, a->q, have ? &kept.cal : NULL, first, last, true, a->out, NULL, err);
     if (have)

@@ -2,8 +2,12 @@
  * keep.c: the forecasts the daily import keeps (keep.h).
  *
  * Blob layout (native byte order: it is a cache, and anything that does
- * not fit reads as none): a header, the calibration, then n struct
- * tr_forecast in no particular order.
+ * not fit reads as none): a header, the calibration, then n records of
+ * KEEP_RECORD bytes, packed, ordered by subject type and subject (the
+ * header gives where each type's begin), so that one subject's are found
+ * by a binary search and nothing else is decoded.  A record holds its
+ * days as offsets from the day forecast in 16 bits (the horizon is 1096
+ * days): 49 bytes where a struct tr_forecast takes 72.
  */
 #include "forecast/keep.h"
 
@@ -13,10 +17,17 @@
 
 #include "store/internal.h"
 
-#define KEEP_MAGIC 0x31434654u   /* "TFC1" */
+#define KEEP_MAGIC 0x32434654u   /* "TFC2" */
 
 /* The calibration is measured again once it is this many days old. */
 #define CALIB_DAYS 28
+
+/* A record: subject type, kind, method (1 byte each), subject (4),
+ * threshold, value, remaining (8 each), daily (a double, 8), eta, eta_low,
+ * eta_high (2 each: days after as_of, KEEP_NO_DAY for none), slowest (4). */
+#define KEEP_RECORD 49
+#define KEEP_NO_DAY INT16_MIN
+_Static_assert(TR_FORECAST_HORIZON < INT16_MAX, "a forecast's day fits a day offset");
 
 struct keep_header {
     uint32_t magic;
@@ -24,6 +35,7 @@ struct keep_header {
     uint32_t n_tracks, n_releases, n_artists, n_series;
     uint64_t ladder;             /* XXH64 of the ladder's text */
     uint64_t n;
+    uint64_t first[4];           /* record index of each subject type's first; [3] = n */
     uint32_t record_size, calib_size;
 };
 
@@ -36,6 +48,77 @@ static uint64_t ladder_hash(const struct tr_ladders *l)
 {
     const char *t = tr_ladders_text(l);
     return XXH64(t, strlen(t), 0);
+}
+
+static void put_day(uint8_t *p, tr_day T, tr_day d)
+{
+    int16_t v = d == TR_DAY_NONE ? KEEP_NO_DAY : (int16_t)(d - T);
+    memcpy(p, &v, 2);
+}
+
+static tr_day get_day(const uint8_t *p, tr_day T)
+{
+    int16_t v;
+    memcpy(&v, p, 2);
+    return v == KEEP_NO_DAY ? TR_DAY_NONE : T + v;
+}
+
+/* Whether f's days fit the record's offsets (always, within the horizon). */
+static bool days_fit(const struct tr_forecast *f, tr_day T)
+{
+    const tr_day d[3] = {f->eta, f->eta_low, f->eta_high};
+    for (int i = 0; i < 3; i++)
+        if (d[i] != TR_DAY_NONE && (d[i] - T <= KEEP_NO_DAY || d[i] - T > INT16_MAX))
+            return false;
+    return true;
+}
+
+static void encode(uint8_t *p, const struct tr_forecast *f, tr_day T)
+{
+    p[0] = (uint8_t)f->subject_type;
+    p[1] = (uint8_t)f->kind;
+    p[2] = (uint8_t)f->method;
+    memcpy(p + 3, &f->subject, 4);
+    memcpy(p + 7, &f->threshold, 8);
+    memcpy(p + 15, &f->value, 8);
+    memcpy(p + 23, &f->remaining, 8);
+    memcpy(p + 31, &f->daily, 8);
+    put_day(p + 39, T, f->eta);
+    put_day(p + 41, T, f->eta_low);
+    put_day(p + 43, T, f->eta_high);
+    memcpy(p + 45, &f->slowest, 4);
+}
+
+/* Record i of k into f: false when its bytes would take a reader outside
+ * the catalog (damaged bytes, or another build's). */
+static bool decode(const struct fc_kept *k, size_t i, struct tr_forecast *f)
+{
+    const struct tr_catalog *c = k->catalog;
+    const uint8_t *p = k->rec + i * KEEP_RECORD;
+    if (p[0] > TR_SUBJECT_ARTIST || p[1] > TR_MS_ARTIST_TOTAL || p[2] > TR_FC_SIMPLE)
+        return false;
+    f->subject_type = (enum tr_subject_type)p[0];
+    f->kind = (enum tr_milestone_kind)p[1];
+    f->method = (enum tr_forecast_method)p[2];
+    memcpy(&f->subject, p + 3, 4);
+    memcpy(&f->threshold, p + 7, 8);
+    memcpy(&f->value, p + 15, 8);
+    memcpy(&f->remaining, p + 23, 8);
+    memcpy(&f->daily, p + 31, 8);
+    f->eta = get_day(p + 39, k->as_of);
+    f->eta_low = get_day(p + 41, k->as_of);
+    f->eta_high = get_day(p + 43, k->as_of);
+    memcpy(&f->slowest, p + 45, 4);
+    uint32_t limit = f->subject_type == TR_SUBJECT_TRACK ? c->n_tracks
+                   : f->subject_type == TR_SUBJECT_RELEASE ? c->n_releases : c->n_artists;
+    return f->subject < limit && (f->slowest == TR_NONE || f->slowest < c->n_tracks);
+}
+
+static uint32_t subject_at(const struct fc_kept *k, size_t i)
+{
+    uint32_t v;
+    memcpy(&v, k->rec + i * KEEP_RECORD + 3, 4);
+    return v;
 }
 
 /* The blob, when its header is sound; NULL otherwise, *rc the store's
@@ -55,7 +138,7 @@ static void *read_blob(struct tr_store *s, struct keep_header *h, size_t *len, i
         return NULL;
     }
     memcpy(h, data, sizeof *h);
-    if (h->magic != KEEP_MAGIC || h->record_size != sizeof(struct tr_forecast) ||
+    if (h->magic != KEEP_MAGIC || h->record_size != KEEP_RECORD ||
         h->calib_size != sizeof(struct fc_calibs)) {
         free(data);
         return NULL;
@@ -63,17 +146,37 @@ static void *read_blob(struct tr_store *s, struct keep_header *h, size_t *len, i
     return data;
 }
 
+/* The header of the blobs of the build before (72-byte records, in no
+ * order), whose calibration still serves: a store upgraded keeps it. */
+#define KEEP_MAGIC_1 0x31434654u /* "TFC1" */
+struct keep_header_1 {
+    uint32_t magic;
+    int32_t as_of;
+    uint32_t n_tracks, n_releases, n_artists, n_series;
+    uint64_t ladder;
+    uint64_t n;
+    uint32_t record_size, calib_size;
+};
+
 int fc_kept_calibs(struct tr_store *s, struct fc_calibs *out)
 {
-    struct keep_header h;
-    size_t len;
-    int rc;
-    void *data = read_blob(s, &h, &len, &rc, NULL);
-    if (!data)
+    void *data = NULL;
+    size_t len = 0;
+    if (s->be->ops->get_forecasts(s->be, &data, &len, NULL) || !data)
         return -1;
-    memcpy(out, (char *)data + sizeof h, sizeof *out);
+    struct keep_header h;
+    struct keep_header_1 h1;
+    size_t at = 0;
+    if (len >= sizeof h + sizeof *out && (memcpy(&h, data, sizeof h), h.magic == KEEP_MAGIC) &&
+        h.calib_size == sizeof *out)
+        at = sizeof h;
+    else if (len >= sizeof h1 + sizeof *out && (memcpy(&h1, data, sizeof h1), h1.magic == KEEP_MAGIC_1) &&
+             h1.calib_size == sizeof *out)
+        at = sizeof h1;
+    if (at)
+        memcpy(out, (char *)data + at, sizeof *out);
     free(data);
-    return 0;
+    return at ? 0 : -1;
 }
 
 int fc_kept_read(struct tr_store *s, tr_day T, struct fc_kept *k, struct tr_error *err)
@@ -91,25 +194,20 @@ int fc_kept_read(struct tr_store *s, tr_day T, struct fc_kept *k, struct tr_erro
     size_t off = records_offset();
     bool fits = h.as_of == T && h.n_tracks == c->n_tracks && h.n_releases == c->n_releases &&
                 h.n_artists == c->n_artists && h.n_series == c->n_series &&
-                h.ladder == ladder_hash(ladder) && h.n <= (len - off) / sizeof(struct tr_forecast) &&
-                len == off + h.n * sizeof(struct tr_forecast);
-    struct tr_forecast *f = (struct tr_forecast *)((char *)data + off);
-    /* damaged bytes must not take a reader outside the catalog */
-    for (size_t i = 0; fits && i < h.n; i++) {
-        uint32_t limit = f[i].subject_type == TR_SUBJECT_TRACK ? c->n_tracks
-                       : f[i].subject_type == TR_SUBJECT_RELEASE ? c->n_releases
-                       : f[i].subject_type == TR_SUBJECT_ARTIST ? c->n_artists : 0;
-        fits = f[i].subject < limit && (unsigned)f[i].kind <= TR_MS_ARTIST_TOTAL &&
-               (f[i].slowest == TR_NONE || f[i].slowest < c->n_tracks);
-    }
+                h.ladder == ladder_hash(ladder) && h.n <= (len - off) / KEEP_RECORD &&
+                len == off + h.n * KEEP_RECORD && h.first[0] == 0 && h.first[3] == h.n;
+    for (int t = 0; t < 3 && fits; t++)
+        fits = h.first[t] <= h.first[t + 1];
     if (!fits) {
         free(data);
         return -1;
     }
     memcpy(&k->cal, (char *)data + sizeof h, sizeof k->cal);
-    k->f = f;
+    k->rec = (const uint8_t *)data + off;
     k->n = h.n;
+    memcpy(k->first, h.first, sizeof k->first);
     k->as_of = h.as_of;
+    k->catalog = c;
     k->data = data;
     return 0;
 }
@@ -120,21 +218,53 @@ void fc_kept_release(struct fc_kept *k)
     memset(k, 0, sizeof *k);
 }
 
+/* The first record of subject in [lo, hi) (records ordered by subject). */
+static size_t find_subject(const struct fc_kept *k, size_t lo, size_t hi, uint32_t subject)
+{
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (subject_at(k, mid) < subject)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo;
+}
+
 int fc_kept_select(const struct fc_kept *k, const struct tr_forecast_query *q,
                    struct tr_forecast_set *out, struct tr_error *err)
 {
     memset(out, 0, sizeof *out);
     out->as_of = k->as_of;
-    if (!(out->f = malloc((k->n ? k->n : 1) * sizeof *out->f)))
-        return tr_error_set(err, TR_ENOMEM, "forecast: out of memory");
-    for (size_t i = 0; i < k->n; i++) {
-        const struct tr_forecast *f = &k->f[i];
-        if ((q->subject_type >= 0 && (int)f->subject_type != q->subject_type) ||
-            (q->subject != TR_NONE && f->subject != q->subject) ||
-            (q->kind >= 0 && (int)f->kind != q->kind) ||
-            (q->within > 0 && (f->eta == TR_DAY_NONE || f->eta - k->as_of > q->within)))
+    size_t cap = 0;
+    for (int t = 0; t < 3; t++) {
+        if (q->subject_type >= 0 && q->subject_type != t)
             continue;
-        out->f[out->n++] = *f;
+        size_t i = k->first[t], end = k->first[t + 1];
+        if (q->subject != TR_NONE)
+            i = find_subject(k, i, end, q->subject);
+        for (; i < end; i++) {
+            struct tr_forecast f;
+            if (!decode(k, i, &f) || (int)f.subject_type != t) {
+                tr_forecast_set_release(out);
+                return -1;
+            }
+            if (q->subject != TR_NONE && f.subject != q->subject)
+                break;
+            if ((q->kind >= 0 && (int)f.kind != q->kind) ||
+                (q->within > 0 && (f.eta == TR_DAY_NONE || f.eta - k->as_of > q->within)))
+                continue;
+            if (out->n == cap) {
+                cap = cap ? 2 * cap : 16;
+                struct tr_forecast *p = realloc(out->f, cap * sizeof *p);
+                if (!p) {
+                    tr_forecast_set_release(out);
+                    return tr_error_set(err, TR_ENOMEM, "forecast: out of memory");
+                }
+                out->f = p;
+            }
+            out->f[out->n++] = f;
+        }
     }
     if (out->n > 1)
         qsort(out->f, out->n, sizeof *out->f, fc_forecast_cmp);
@@ -161,19 +291,32 @@ int tr_store_keep_forecasts(struct tr_store *s, struct tr_error *err)
     struct tr_forecast_set fs;
     if ((rc = fc_compute(s, &q, fresh ? &prev : NULL, first, last, false, &fs, &cal, err)))
         return rc;
-    size_t off = records_offset(), len = off + fs.n * sizeof *fs.f;
-    char *blob = calloc(1, len);
+    /* fc_compute gives them by subject type, then subject */
+    size_t off = records_offset(), len = off + fs.n * KEEP_RECORD;
+    struct keep_header h = {KEEP_MAGIC, last, c->n_tracks, c->n_releases, c->n_artists,
+                            c->n_series, ladder_hash(ladder), fs.n, {0, 0, 0, fs.n}, KEEP_RECORD,
+                            sizeof(struct fc_calibs)};
+    char *blob = malloc(len);
     if (!blob) {
         tr_forecast_set_release(&fs);
         return tr_error_set(err, TR_ENOMEM, "forecast: out of memory");
     }
-    struct keep_header h = {KEEP_MAGIC, last, c->n_tracks, c->n_releases, c->n_artists,
-                            c->n_series, ladder_hash(ladder), fs.n, sizeof(struct tr_forecast),
-                            sizeof(struct fc_calibs)};
+    memset(blob, 0, off);
+    bool fit = true;
+    for (size_t i = 0; i < fs.n && fit; i++) {
+        const struct tr_forecast *f = &fs.f[i];
+        fit = days_fit(f, last) && (i == 0 || f->subject_type > f[-1].subject_type ||
+                                    (f->subject_type == f[-1].subject_type && f->subject >= f[-1].subject));
+        for (int t = (int)f->subject_type + 1; t < 3; t++)
+            h.first[t] = i + 1;
+        encode((uint8_t *)blob + off + i * KEEP_RECORD, f, last);
+    }
+    tr_forecast_set_release(&fs);
+    if (!fit) {                  /* cannot happen (fc_compute's order, the horizon): none kept */
+        free(blob);
+        return s->be->ops->put_forecasts(s->be, NULL, 0, err);
+    }
     memcpy(blob, &h, sizeof h);
     memcpy(blob + sizeof h, &cal, sizeof cal);
-    if (fs.n)
-        memcpy(blob + off, fs.f, fs.n * sizeof *fs.f);
-    tr_forecast_set_release(&fs);
     return s->be->ops->put_forecasts(s->be, blob, len, err);
 }

@@ -17,10 +17,12 @@ struct tr_store;
 
 struct fc_kept {
     struct fc_calibs cal;
-    struct tr_forecast *f;       /* in no particular order */
+    const uint8_t *rec;          /* n records (keep.c), by subject type, then subject */
     size_t n;
+    uint64_t first[4];           /* each subject type's first record; first[3] = n */
     tr_day as_of;
-    void *data;                  /* the blob f points into */
+    const struct tr_catalog *catalog;   /* what the records were checked against */
+    void *data;                  /* the blob rec points into */
 };
 
 /* Reads the kept forecasts made as of day T for the store's catalog and
@@ -31,7 +33,9 @@ void fc_kept_release(struct fc_kept *k);
 /* The calibration kept with the last forecasts, whatever they were made
  * for: 0, or -1 when none. */
 int fc_kept_calibs(struct tr_store *s, struct fc_calibs *out);
-/* Those of k that q asks for, as tr_store_forecasts gives them. */
+/* Those of k that q asks for, as tr_store_forecasts gives them: 0, -1
+ * when a record read does not fit the catalog (out untouched: compute
+ * them), or TR_ENOMEM.  One subject's records alone are read. */
 int fc_kept_select(const struct fc_kept *k, const struct tr_forecast_query *q,
                    struct tr_forecast_set *out, struct tr_error *err);
 
