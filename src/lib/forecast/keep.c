@@ -5,7 +5,8 @@
  * not fit reads as none): a header, the calibration, then n records of
  * KEEP_RECORD bytes, packed, ordered by subject type and subject (the
  * header gives where each type's begin), so that one subject's are found
- * by a binary search and nothing else is decoded.  A record holds its
+ * by a binary search and nothing else is decoded (nor read: the backend's
+ * view loads and checks the blocks a reader touches).  A record holds its
  * days as offsets from the day forecast in 16 bits (the horizon is 1096
  * days): 49 bytes where a struct tr_forecast takes 72.
  */
@@ -89,14 +90,23 @@ static void encode(uint8_t *p, const struct tr_forecast *f, tr_day T)
     memcpy(p + 45, &f->slowest, 4);
 }
 
-/* Record i of k into f: false when its bytes would take a reader outside
- * the catalog (damaged bytes, or another build's). */
-static bool decode(const struct fc_kept *k, size_t i, struct tr_forecast *f)
+/* Loads record i of k: 0, or the store's error (damaged). */
+static int load_record(struct fc_kept *k, size_t i, struct tr_error *err)
+{
+    return k->view.load(&k->view, records_offset() + i * KEEP_RECORD, KEEP_RECORD, err);
+}
+
+/* Record i of k into f: 0, -1 when its bytes would take a reader outside
+ * the catalog (another build's), or the store's error (damaged). */
+static int decode(struct fc_kept *k, size_t i, struct tr_forecast *f, struct tr_error *err)
 {
     const struct tr_catalog *c = k->catalog;
     const uint8_t *p = k->rec + i * KEEP_RECORD;
+    int rc = load_record(k, i, err);
+    if (rc)
+        return rc;
     if (p[0] > TR_SUBJECT_ARTIST || p[1] > TR_MS_ARTIST_TOTAL || p[2] > TR_FC_SIMPLE)
-        return false;
+        return -1;
     f->subject_type = (enum tr_subject_type)p[0];
     f->kind = (enum tr_milestone_kind)p[1];
     f->method = (enum tr_forecast_method)p[2];
@@ -111,39 +121,55 @@ static bool decode(const struct fc_kept *k, size_t i, struct tr_forecast *f)
     memcpy(&f->slowest, p + 45, 4);
     uint32_t limit = f->subject_type == TR_SUBJECT_TRACK ? c->n_tracks
                    : f->subject_type == TR_SUBJECT_RELEASE ? c->n_releases : c->n_artists;
-    return f->subject < limit && (f->slowest == TR_NONE || f->slowest < c->n_tracks);
+    return f->subject < limit && (f->slowest == TR_NONE || f->slowest < c->n_tracks) ? 0 : -1;
 }
 
-static uint32_t subject_at(const struct fc_kept *k, size_t i)
+/* A backend's whole blob as a view (one without view_forecasts). */
+static int whole_load(struct tr_blob_view *v, size_t off, size_t n, struct tr_error *err)
 {
-    uint32_t v;
-    memcpy(&v, k->rec + i * KEEP_RECORD + 3, 4);
-    return v;
+    return 0;
 }
 
-/* The blob, when its header is sound; NULL otherwise, *rc the store's
- * error (damaged kept forecasts) or -1. */
-static void *read_blob(struct tr_store *s, struct keep_header *h, size_t *len, int *rc,
-                       struct tr_error *err)
+static void whole_release(struct tr_blob_view *v)
+{
+    free(v->ctx);
+    memset(v, 0, sizeof *v);
+}
+
+/* The kept blob as a view, v->data NULL when none: 0, or the store's
+ * error (damaged). */
+static int open_view(struct tr_store *s, struct tr_blob_view *v, struct tr_error *err)
 {
     void *data = NULL;
-    *rc = s->be->ops->get_forecasts(s->be, &data, len, err);
-    if (!*rc && !data)
-        *rc = -1;
-    if (*rc)
-        return NULL;
-    *rc = -1;
-    if (*len < records_offset()) {
-        free(data);
-        return NULL;
+    size_t len = 0;
+    memset(v, 0, sizeof *v);
+    if (s->be->ops->view_forecasts)
+        return s->be->ops->view_forecasts(s->be, v, err);
+    int rc = s->be->ops->get_forecasts(s->be, &data, &len, err);
+    if (!rc && data)
+        *v = (struct tr_blob_view){data, len, whole_load, whole_release, data};
+    return rc;
+}
+
+/* The view of the blob, when its header is sound: 0, or the store's
+ * error (damaged kept forecasts) or -1 (v released). */
+static int read_blob(struct tr_store *s, struct keep_header *h, struct tr_blob_view *v,
+                     struct tr_error *err)
+{
+    int rc = open_view(s, v, err);
+    if (rc || !v->data)
+        return rc ? rc : -1;
+    if (v->len < records_offset())
+        rc = -1;
+    else if (!(rc = v->load(v, 0, records_offset(), err))) {
+        memcpy(h, v->data, sizeof *h);
+        if (h->magic != KEEP_MAGIC || h->record_size != KEEP_RECORD ||
+            h->calib_size != sizeof(struct fc_calibs))
+            rc = -1;
     }
-    memcpy(h, data, sizeof *h);
-    if (h->magic != KEEP_MAGIC || h->record_size != KEEP_RECORD ||
-        h->calib_size != sizeof(struct fc_calibs)) {
-        free(data);
-        return NULL;
-    }
-    return data;
+    if (rc)
+        v->release(v);
+    return rc;
 }
 
 /* The header of the blobs of the build before (72-byte records, in no
@@ -160,10 +186,15 @@ struct keep_header_1 {
 
 int fc_kept_calibs(struct tr_store *s, struct fc_calibs *out)
 {
-    void *data = NULL;
-    size_t len = 0;
-    if (s->be->ops->get_forecasts(s->be, &data, &len, NULL) || !data)
+    struct tr_blob_view v;
+    if (open_view(s, &v, NULL) || !v.data)
         return -1;
+    size_t len = v.len;
+    const void *data = v.data;
+    if (v.load(&v, 0, len < records_offset() ? len : records_offset(), NULL)) {
+        v.release(&v);
+        return -1;
+    }
     struct keep_header h;
     struct keep_header_1 h1;
     size_t at = 0;
@@ -174,8 +205,8 @@ int fc_kept_calibs(struct tr_store *s, struct fc_calibs *out)
              h1.calib_size == sizeof *out)
         at = sizeof h1;
     if (at)
-        memcpy(out, (char *)data + at, sizeof *out);
-    free(data);
+        memcpy(out, (const char *)data + at, sizeof *out);
+    v.release(&v);
     return at ? 0 : -1;
 }
 
@@ -184,14 +215,13 @@ int fc_kept_read(struct tr_store *s, tr_day T, struct fc_kept *k, struct tr_erro
     const struct tr_catalog *c = s->catalog;
     const struct tr_ladders *ladder;
     struct keep_header h;
-    size_t len;
-    int rc;
+    struct tr_blob_view v;
     if (!c || tr_store_ladders(s, &ladder, NULL))
         return -1;
-    void *data = read_blob(s, &h, &len, &rc, err);
-    if (!data)
+    int rc = read_blob(s, &h, &v, err);
+    if (rc)
         return rc;
-    size_t off = records_offset();
+    size_t off = records_offset(), len = v.len;
     bool fits = h.as_of == T && h.n_tracks == c->n_tracks && h.n_releases == c->n_releases &&
                 h.n_artists == c->n_artists && h.n_series == c->n_series &&
                 h.ladder == ladder_hash(ladder) && h.n <= (len - off) / KEEP_RECORD &&
@@ -199,39 +229,48 @@ int fc_kept_read(struct tr_store *s, tr_day T, struct fc_kept *k, struct tr_erro
     for (int t = 0; t < 3 && fits; t++)
         fits = h.first[t] <= h.first[t + 1];
     if (!fits) {
-        free(data);
+        v.release(&v);
         return -1;
     }
-    memcpy(&k->cal, (char *)data + sizeof h, sizeof k->cal);
-    k->rec = (const uint8_t *)data + off;
+    memcpy(&k->cal, v.data + sizeof h, sizeof k->cal);
+    k->rec = v.data + off;
     k->n = h.n;
     memcpy(k->first, h.first, sizeof k->first);
     k->as_of = h.as_of;
     k->catalog = c;
-    k->data = data;
+    k->view = v;
     return 0;
 }
 
 void fc_kept_release(struct fc_kept *k)
 {
-    free(k->data);
+    if (k->view.release)
+        k->view.release(&k->view);
     memset(k, 0, sizeof *k);
 }
 
-/* The first record of subject in [lo, hi) (records ordered by subject). */
-static size_t find_subject(const struct fc_kept *k, size_t lo, size_t hi, uint32_t subject)
+/* The first record of subject in [lo, hi) (records ordered by subject)
+ * into *at: 0, or the store's error. */
+static int find_subject(struct fc_kept *k, size_t lo, size_t hi, uint32_t subject, size_t *at,
+                        struct tr_error *err)
 {
     while (lo < hi) {
         size_t mid = lo + (hi - lo) / 2;
-        if (subject_at(k, mid) < subject)
+        uint32_t v;
+        int rc = load_record(k, mid, err);
+        if (rc)
+            return rc;
+        memcpy(&v, k->rec + mid * KEEP_RECORD + 3, 4);
+        if (v < subject)
             lo = mid + 1;
         else
             hi = mid;
     }
-    return lo;
+    *at = lo;
+    return 0;
 }
 
-int fc_kept_select(const struct fc_kept *k, const struct tr_forecast_query *q,
+int fc_kept_select(struct fc_kept *k, const struct tr_forecast_query *q,
                    struct tr_forecast_set *out, struct tr_error *err)
 {
     memset(out, 0, sizeof *out);
@@ -241,13 +280,14 @@ int fc_kept_select(const struct fc_kept *k, const struct tr_forecast_query *q,
         if (q->subject_type >= 0 && q->subject_type != t)
             continue;
         size_t i = k->first[t], end = k->first[t + 1];
-        if (q->subject != TR_NONE)
-            i = find_subject(k, i, end, q->subject);
+        int rc = q->subject != TR_NONE ? find_subject(k, i, end, q->subject, &i, err) : 0;
         for (; i < end; i++) {
             struct tr_forecast f;
-            if (!decode(k, i, &f) || (int)f.subject_type != t) {
+            if (!rc)
+                rc = decode(k, i, &f, err);
+            if (rc || (int)f.subject_type != t) {
                 tr_forecast_set_release(out);
-                return -1;
+                return rc > 0 ? rc : -1;
             }
             if (q->subject != TR_NONE && f.subject != q->subject)
                 break;

@@ -12,17 +12,19 @@
 #define TR_FORECAST_KEEP_H
 
 #include "forecast/forecast.h"
+#include "store/backend.h"
 
 struct tr_store;
 
 struct fc_kept {
     struct fc_calibs cal;
-    const uint8_t *rec;          /* n records (keep.c), by subject type, then subject */
+    const uint8_t *rec;          /* n records (keep.c), by subject type, then subject,
+                                  * each loaded (view.load) before it is read */
     size_t n;
     uint64_t first[4];           /* each subject type's first record; first[3] = n */
     tr_day as_of;
     const struct tr_catalog *catalog;   /* what the records were checked against */
-    void *data;                  /* the blob rec points into */
+    struct tr_blob_view view;    /* the blob rec points into */
 };
 
 /* Reads the kept forecasts made as of day T for the store's catalog and
@@ -35,8 +37,9 @@ void fc_kept_release(struct fc_kept *k);
 int fc_kept_calibs(struct tr_store *s, struct fc_calibs *out);
 /* Those of k that q asks for, as tr_store_forecasts gives them: 0, -1
  * when a record read does not fit the catalog (out untouched: compute
- * them), or TR_ENOMEM.  One subject's records alone are read. */
-int fc_kept_select(const struct fc_kept *k, const struct tr_forecast_query *q,
+ * them), TR_ENOMEM, or the store's error when a block read is damaged.
+ * One subject's records alone are read (and the few its search meets). */
+int fc_kept_select(struct fc_kept *k, const struct tr_forecast_query *q,
                    struct tr_forecast_set *out, struct tr_error *err);
 
 /* Computes every subject's forecast as of the store's last day and keeps

@@ -24,6 +24,19 @@
 
 struct tr_backend;
 
+/* A blob read as it is used (the kept forecasts: a reader of one subject
+ * reads a few of its blocks).  data holds len bytes; those that load gave
+ * 0 for are the blob's, checked. */
+struct tr_blob_view {
+    const uint8_t *data;
+    size_t len;
+    /* 0 once bytes [off, off + n) are read and sound; TR_ESTORE naming the
+     * damage otherwise */
+    int (*load)(struct tr_blob_view *v, size_t off, size_t n, struct tr_error *err);
+    void (*release)(struct tr_blob_view *v);
+    void *ctx;
+};
+
 /* Called for each chunk of a scan; a non-zero return stops the scan and
  * is passed back. data is valid during the call only. */
 typedef int (*tr_chunk_fn)(void *ctx, tr_day day, uint32_t grp, const uint8_t *data,
@@ -104,6 +117,9 @@ struct tr_backend_ops {
      * could print others).  put takes data (malloc'd) over and
      * may go on writing it until the commit; data NULL drops them. */
     int (*get_forecasts)(struct tr_backend *b, void **data, size_t *len, struct tr_error *err);
+    /* The same as a view (*v zeroed when none), its bytes read and checked
+     * as they are loaded; NULL: get_forecasts's whole blob serves. */
+    int (*view_forecasts)(struct tr_backend *b, struct tr_blob_view *v, struct tr_error *err);
     int (*put_forecasts)(struct tr_backend *b, void *data, size_t len, struct tr_error *err);
     /* The stored events matching f, in no particular order. */
     int (*load_events)(struct tr_backend *b, const struct tr_catalog *c,

@@ -2462,7 +2462,7 @@ int tr_backend_postgres_open(const char *url, int flags, struct tr_backend **out
         goto fail;
     for (int k = 0; k < N_SIDES; k++)
         b->side[k] = (struct tr_side){side_kinds[k].name, side_kinds[k].magic,
-                                      side_kinds[k].recycle, b->cache, 0, 0, NULL};
+                                      side_kinds[k].recycle, b->cache, 0, 0, NULL, 0};
     *out = &b->base;
     return 0;
 fail:

@@ -16,9 +16,20 @@
 #include <xxhash.h>
 
 struct side_header {
-    uint32_t magic, zero;
+    uint32_t magic, block_shift; /* block_shift 0 in files of one checksum */
     uint64_t generation, length, hash;
 };
+
+/* A block table's entries: one per block of 2^shift bytes, none for 0. */
+static uint64_t n_blocks(uint32_t shift, uint64_t len)
+{
+    return shift ? (len + ((uint64_t)1 << shift) - 1) >> shift : 0;
+}
+
+static size_t table_bytes(const struct side_header *h)
+{
+    return (size_t)n_blocks(h->block_shift, h->length) * sizeof(uint64_t);
+}
 
 struct side_job {
     pthread_t thread;
@@ -62,14 +73,23 @@ static int read_full(int fd, void *buf, size_t n)
 static void *write_job(void *arg)
 {
     struct side_job *j = arg;
-    j->h.hash = XXH64(j->data, j->len, 0);
+    uint32_t shift = j->h.block_shift;
+    size_t nb = (size_t)n_blocks(shift, j->len), tb = nb * sizeof(uint64_t);
+    uint64_t *table = nb ? malloc(tb) : NULL;
+    for (size_t b = 0; b < nb && table; b++) {
+        size_t at = b << shift, m = j->len - at < ((size_t)1 << shift) ? j->len - at : (size_t)1 << shift;
+        table[b] = XXH64((const char *)j->data + at, m, 0);
+    }
+    j->h.hash = shift ? XXH64(table, tb, 0) : XXH64(j->data, j->len, 0);
     /* overwritten in place, the old file's cached pages take the bytes */
-    bool reused = j->reuse[0] && rename(j->reuse, j->tmp) == 0;
-    int fd = open(j->tmp, O_WRONLY | O_CREAT | O_CLOEXEC | (reused ? 0 : O_TRUNC), 0644);
+    bool reused = (!nb || table) && j->reuse[0] && rename(j->reuse, j->tmp) == 0;
+    int fd = nb && !table ? (errno = ENOMEM, -1)
+           : open(j->tmp, O_WRONLY | O_CREAT | O_CLOEXEC | (reused ? 0 : O_TRUNC), 0644);
     size_t half = j->len / 2;
-    if (fd < 0 || write_full(fd, &j->h, sizeof j->h) || write_full(fd, j->data, half) ||
+    if (fd < 0 || write_full(fd, &j->h, sizeof j->h) || write_full(fd, table, tb) ||
+        write_full(fd, j->data, half) ||
         (tr_crash_point("side.half"), write_full(fd, (const char *)j->data + half, j->len - half)) ||
-        (reused && ftruncate(fd, (off_t)(sizeof j->h + j->len))) || close(fd)) {
+        (reused && ftruncate(fd, (off_t)(sizeof j->h + tb + j->len))) || close(fd)) {
         j->error = errno ? errno : EIO;
         if (fd >= 0)
             close(fd);
@@ -78,6 +98,7 @@ static void *write_job(void *arg)
         j->error = errno;
         unlink(j->tmp);
     }
+    free(table);
     if (j->owned)
         free(j->data);
     j->data = NULL;
@@ -116,7 +137,7 @@ int tr_side_put(struct tr_side *s, uint64_t committed, void *data, size_t len, b
     }
     *gen = (s->written > committed ? s->written : committed) + 1;
     *j = (struct side_job){.data = data, .len = len, .owned = owned, .name = s->name,
-                           .h = {s->magic, 0, *gen, len, 0}};
+                           .h = {s->magic, s->block_shift, *gen, len, 0}};
     if (!s->written) {
         s->base = committed;
         /* the generation this commit removes */
@@ -169,12 +190,42 @@ static int open_gen(const struct tr_side *s, uint64_t gen, struct side_header *h
     if (fd < 0)
         return -1;
     if (fstat(fd, &st) || read_full(fd, h, sizeof *h) || h->magic != s->magic ||
-        h->generation != gen || (uint64_t)st.st_size != sizeof *h + h->length) {
+        h->generation != gen || h->block_shift > 30 ||
+        (uint64_t)st.st_size != sizeof *h + table_bytes(h) + h->length) {
         close(fd);
         return -1;
     }
     *file = (size_t)st.st_size;
     return fd;
+}
+
+/* Reads the rest of the file after header h (its block table, if any,
+ * and its bytes) and checks it whole: NULL with the bytes in *data
+ * (malloc'd), or why not (a phrase for tr_side_check). */
+static const char *read_checked(int fd, const struct side_header *h, void **data)
+{
+    size_t tb = table_bytes(h), bs = (size_t)1 << h->block_shift;
+    uint64_t *table = malloc(tb ? tb : 1);
+    uint8_t *p = malloc(h->length ? h->length : 1);
+    const char *bad = NULL;
+    *data = NULL;
+    if (!table || !p)
+        bad = "could not be read (out of memory)";
+    else if (read_full(fd, table, tb) || read_full(fd, p, h->length))
+        bad = "could not be read";
+    else if (h->block_shift ? XXH64(table, tb, 0) != h->hash : XXH64(p, h->length, 0) != h->hash)
+        bad = "fails its checksum";
+    for (size_t b = 0; !bad && b < tb / sizeof *table; b++) {
+        size_t at = b * bs, m = h->length - at < bs ? h->length - at : bs;
+        if (XXH64(p + at, m, 0) != table[b])
+            bad = "fails its checksum";
+    }
+    free(table);
+    if (bad)
+        free(p);
+    else
+        *data = p;
+    return bad;
 }
 
 void tr_side_read(const struct tr_side *s, uint64_t gen, void **data, size_t *len)
@@ -184,14 +235,78 @@ void tr_side_read(const struct tr_side *s, uint64_t gen, void **data, size_t *le
     int fd = open_gen(s, gen, &h, &file, data, len);
     if (fd < 0)
         return;
-    void *p = malloc(h.length ? h.length : 1);
-    if (p && read_full(fd, p, h.length) == 0 && XXH64(p, h.length, 0) == h.hash) {
-        *data = p;
+    if (!read_checked(fd, &h, data))
         *len = h.length;
-    } else {
-        free(p);
-    }
     close(fd);
+}
+
+int tr_side_view_open(const struct tr_side *s, uint64_t gen, struct tr_side_view *v)
+{
+    struct side_header h;
+    size_t file, len;
+    void *data;
+    memset(v, 0, sizeof *v);
+    v->fd = open_gen(s, gen, &h, &file, &data, &len);
+    if (v->fd < 0)
+        return -1;
+    if (!h.block_shift) {        /* one checksum: loaded and checked whole */
+        const char *bad = read_checked(v->fd, &h, &data);
+        close(v->fd);
+        v->fd = -1;
+        if (bad)
+            return -1;
+        v->data = data;
+        v->len = h.length;
+        return 0;
+    }
+    size_t nb = (size_t)n_blocks(h.block_shift, h.length);
+    v->hash = malloc(nb * sizeof *v->hash);
+    v->loaded = calloc(nb, 1);
+    v->data = calloc(h.length, 1);   /* fresh pages only where loaded */
+    if (!v->hash || !v->loaded || !v->data || read_full(v->fd, v->hash, nb * sizeof *v->hash) ||
+        XXH64(v->hash, nb * sizeof *v->hash, 0) != h.hash) {
+        tr_side_view_close(v);
+        return -1;
+    }
+    v->len = h.length;
+    v->shift = h.block_shift;
+    v->at = sizeof h + nb * sizeof *v->hash;
+    return 0;
+}
+
+int tr_side_view_load(struct tr_side_view *v, size_t off, size_t n)
+{
+    if (off > v->len || n > v->len - off)
+        return -1;
+    if (!v->shift || !n)
+        return 0;
+    size_t bs = (size_t)1 << v->shift;
+    for (size_t b = off >> v->shift; b <= (off + n - 1) >> v->shift; b++) {
+        if (v->loaded[b])
+            continue;
+        size_t at = b << v->shift, m = v->len - at < bs ? v->len - at : bs;
+        for (size_t got = 0; got < m;) {
+            ssize_t r = pread(v->fd, v->data + at + got, m - got, (off_t)(v->at + at + got));
+            if (r <= 0)
+                return -1;
+            got += (size_t)r;
+        }
+        if (XXH64(v->data + at, m, 0) != v->hash[b])
+            return -1;
+        v->loaded[b] = 1;
+    }
+    return 0;
+}
+
+void tr_side_view_close(struct tr_side_view *v)
+{
+    if (v->fd >= 0)
+        close(v->fd);
+    free(v->data);
+    free(v->hash);
+    free(v->loaded);
+    memset(v, 0, sizeof *v);
+    v->fd = -1;
 }
 
 void tr_side_map(const struct tr_side *s, uint64_t gen, void **data, size_t *len)
@@ -201,6 +316,10 @@ void tr_side_map(const struct tr_side *s, uint64_t gen, void **data, size_t *len
     int fd = open_gen(s, gen, &h, &file, data, len);
     if (fd < 0)
         return;
+    if (h.block_shift) {         /* not of this kind: none */
+        close(fd);
+        return;
+    }
     /* the file's pages are shared with the page cache until written */
     char *m = mmap(NULL, file, PROT_READ | PROT_WRITE, MAP_PRIVATE, fd, 0);
     close(fd);
@@ -242,16 +361,11 @@ int tr_side_check(const struct tr_side *s, uint64_t gen, char *why, size_t size)
         bad = "has a damaged header (not this kind of file)";
     else if (h.generation != gen)
         bad = "has a damaged header (another generation)";
-    else if ((uint64_t)st.st_size != sizeof h + h.length)
+    else if (h.block_shift > 30 || (uint64_t)st.st_size != sizeof h + table_bytes(&h) + h.length)
         bad = "is not the length its header gives";
     if (!bad) {
-        void *p = malloc(h.length ? h.length : 1);
-        if (!p)
-            bad = "could not be read (out of memory)";
-        else if (read_full(fd, p, h.length))
-            bad = "could not be read";
-        else if (XXH64(p, h.length, 0) != h.hash)
-            bad = "fails its checksum";
+        void *p;
+        bad = read_checked(fd, &h, &p);
         free(p);
     }
     if (fd >= 0)

@@ -10,9 +10,13 @@
  * commit the one before stays (for readers that began earlier) and older
  * ones are removed; a rollback removes what the transaction wrote.
  *
- * A file is a header (magic, generation, length, an XXH64 of the bytes)
- * and the bytes.  A missing or damaged one reads as none: the store is
- * complete without it.
+ * A file is a header (magic, generation, length, an XXH64) and the bytes.
+ * The XXH64 is of the bytes, or, for a kind whose readers want a few
+ * records of a large file (block_shift set), of a table of one XXH64 per
+ * block of 2^block_shift bytes, which lies between header and bytes: a
+ * reader then checks the blocks it reads alone (tr_side_view), and a flip
+ * anywhere still fails tr_side_check.  A missing or damaged file reads as
+ * none: the store is complete without it.
  */
 #ifndef TR_SIDE_FILE_H
 #define TR_SIDE_FILE_H
@@ -32,14 +36,18 @@ struct tr_side {
     /* Overwrite the generation that the commit would remove (the one
      * before the committed one) instead of writing a new file: its pages
      * are in the page cache already, where a new file's must be found
-     * afresh.  Only for a cache that readers read whole and check: a
-     * reader still on that generation then finds it damaged (none); a
-     * mapping of it would change under the reader. */
+     * afresh.  Only for a cache that readers read and check (whole, or
+     * by blocks into their own memory): a reader still on that generation
+     * then finds it damaged (none); a mapping of it would change under
+     * the reader. */
     bool recycle;
     const char *store;           /* the store's path */
     /* generations (base, written] written by the open transaction */
     uint64_t base, written;
     struct side_job *job;        /* the file being written, or NULL */
+    /* 0: one XXH64 of the bytes; else an XXH64 per block of 2^block_shift
+     * bytes (written so; either is read) */
+    uint32_t block_shift;
 };
 
 /* Starts writing len bytes of data as the generation after committed (and
@@ -59,9 +67,30 @@ void tr_side_end(struct tr_side *s, bool committed);
 void tr_side_read(const struct tr_side *s, uint64_t gen, void **data, size_t *len);
 /* The same as a private mapping, 8-byte aligned and writable (writes stay
  * in this process): no copy and no fresh memory until a page is written.
+ * Only for a file of one checksum (a kind without block_shift).
  * Released by tr_side_unmap(*data, *len, NULL). */
 void tr_side_map(const struct tr_side *s, uint64_t gen, void **data, size_t *len);
 void tr_side_unmap(void *data, size_t len, void *ctx);
+/* Generation gen read as it is used: data holds len bytes, of which
+ * those tr_side_view_load gave 0 for are the file's, checked (the others
+ * are zeros until loaded).  A file of one checksum is loaded and checked
+ * whole at open. */
+struct tr_side_view {
+    uint8_t *data;
+    size_t len;
+    int fd;
+    uint32_t shift;              /* 0: all loaded */
+    uint64_t at;                 /* the file offset of data[0] */
+    uint64_t *hash;              /* by block */
+    uint8_t *loaded;             /* by block */
+};
+/* 0, or -1 when the file is missing or its header (or block table) is
+ * damaged, or the file of one checksum fails it (v cleared). */
+int tr_side_view_open(const struct tr_side *s, uint64_t gen, struct tr_side_view *v);
+/* Reads and checks the blocks of bytes [off, off + n) not loaded yet: 0,
+ * or -1 when one fails its checksum or cannot be read. */
+int tr_side_view_load(struct tr_side_view *v, size_t off, size_t n);
+void tr_side_view_close(struct tr_side_view *v);
 /* Whether generation gen is whole: 0, or -1 with why (a phrase: "is
  * missing", "fails its checksum") in why[0..size). */
 int tr_side_check(const struct tr_side *s, uint64_t gen, char *why, size_t size);

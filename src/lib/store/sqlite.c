@@ -107,8 +107,10 @@ static const struct { const char *name; uint32_t magic; bool recycle; } side_kin
     {"checkpoint", 0x4b435254u, true},  /* "TRCK": read whole, checked */
     {"catalog", 0x54414354u, false},    /* "TCAT": mapped by readers */
     {"prep", 0x50455254u, false},       /* "TREP": mapped; for meta.prep_catalog */
-    {"forecasts", 0x43465254u, true},   /* "TRFC": read whole, checked */
+    {"forecasts", 0x43465254u, true},   /* "TRFC": read by blocks, each checked */
 };
+/* The kept forecasts' blocks: a reader of one subject's loads a few. */
+#define FORECASTS_BLOCK_SHIFT 16
 
 struct sqlite_backend {
     struct tr_backend base;
@@ -1599,6 +1601,21 @@ static int sq_put_prep(struct tr_backend *base, void *data, size_t len, struct t
     return rc;
 }
 
+/* The kept forecasts' generation gen found damaged: TR_ESTORE naming
+ * them, or 0 when their file is missing (a store copied without its
+ * files), which reads as none.  A damaged file is not read as none:
+ * computed afresh, they could differ (keep.c). */
+static int forecasts_damaged(const struct sqlite_backend *b, uint64_t gen, struct tr_error *err)
+{
+    char path[4096];
+    tr_side_path(&b->side[SIDE_FORECASTS], gen, path, sizeof path);
+    if (access(path, F_OK) != 0)
+        return 0;
+    return tr_error_set(err, TR_ESTORE, "the store is damaged: %s-forecasts.%llu, the kept"
+                        " forecasts, fails its checksum (`trackrecord check --repair` rebuilds"
+                        " them)", b->path, (unsigned long long)gen);
+}
+
 static int sq_get_forecasts(struct tr_backend *base, void **data, size_t *len,
                             struct tr_error *err)
 {
@@ -1611,15 +1628,58 @@ static int sq_get_forecasts(struct tr_backend *base, void **data, size_t *len,
         rc = side_generation(b, SIDE_FORECASTS, &gen, err);
     if (!rc && gen)
         tr_side_read(&b->side[SIDE_FORECASTS], gen, data, len);
-    /* a damaged file is not read as none, as a missing one is (a store
-     * copied without its files): computed afresh, they could differ (keep.c) */
-    char path[4096];
-    if (!rc && gen && !*data &&
-        access((tr_side_path(&b->side[SIDE_FORECASTS], gen, path, sizeof path), path), F_OK) == 0)
-        rc = tr_error_set(err, TR_ESTORE, "the store is damaged: %s-forecasts.%llu, the kept"
-                          " forecasts, fails its checksum (`trackrecord check --repair` rebuilds"
-                          " them)", b->path, (unsigned long long)gen);
-    return rc;
+    return !rc && gen && !*data ? forecasts_damaged(b, gen, err) : rc;
+}
+
+/* A view of the kept forecasts: the file's blocks read as they are used. */
+struct forecasts_view {
+    struct tr_side_view side;
+    const struct sqlite_backend *b;
+    uint64_t gen;
+};
+
+static int forecasts_load(struct tr_blob_view *v, size_t off, size_t n, struct tr_error *err)
+{
+    struct forecasts_view *fv = v->ctx;
+    if (tr_side_view_load(&fv->side, off, n) == 0)
+        return 0;
+    int rc = forecasts_damaged(fv->b, fv->gen, err);
+    return rc ? rc : tr_error_set(err, TR_ESTORE, "the store is damaged: %s-forecasts.%llu,"
+                                  " the kept forecasts, is missing", fv->b->path,
+                                  (unsigned long long)fv->gen);
+}
+
+static void forecasts_release(struct tr_blob_view *v)
+{
+    struct forecasts_view *fv = v->ctx;
+    if (fv) {
+        tr_side_view_close(&fv->side);
+        free(fv);
+    }
+    memset(v, 0, sizeof *v);
+}
+
+static int sq_view_forecasts(struct tr_backend *base, struct tr_blob_view *v, struct tr_error *err)
+{
+    struct sqlite_backend *b = B(base);
+    uint64_t gen;
+    memset(v, 0, sizeof *v);
+    int rc = tr_side_wait(&b->side[SIDE_FORECASTS], err);
+    if (!rc)
+        rc = side_generation(b, SIDE_FORECASTS, &gen, err);
+    if (rc || !gen)
+        return rc;
+    struct forecasts_view *fv = malloc(sizeof *fv);
+    if (!fv)
+        return tr_error_set(err, TR_ENOMEM, "out of memory");
+    if (tr_side_view_open(&b->side[SIDE_FORECASTS], gen, &fv->side)) {
+        free(fv);
+        return forecasts_damaged(b, gen, err);
+    }
+    fv->b = b;
+    fv->gen = gen;
+    *v = (struct tr_blob_view){fv->side.data, fv->side.len, forecasts_load, forecasts_release, fv};
+    return 0;
 }
 
 static int sq_put_forecasts(struct tr_backend *base, void *data, size_t len, struct tr_error *err)
@@ -2129,6 +2189,7 @@ static const struct tr_backend_ops sqlite_ops = {
     .get_claims = sq_get_claims,
     .put_claims = sq_put_claims,
     .get_forecasts = sq_get_forecasts,
+    .view_forecasts = sq_view_forecasts,
     .put_forecasts = sq_put_forecasts,
     .get_checkpoint = sq_get_checkpoint,
     .put_checkpoint = sq_put_checkpoint,
@@ -2301,7 +2362,8 @@ int tr_backend_sqlite_open(const char *path, int flags, struct tr_backend **out,
     tr_crash_vfs_install();
     for (int k = 0; k < N_SIDES; k++)
         b->side[k] = (struct tr_side){side_kinds[k].name, side_kinds[k].magic,
-                                      side_kinds[k].recycle, b->path, 0, 0, NULL};
+                                      side_kinds[k].recycle, b->path, 0, 0, NULL,
+                                      k == SIDE_FORECASTS ? FORECASTS_BLOCK_SHIFT : 0};
     /* a store is used by one thread at a time: no lock around each call */
     int oflags = SQLITE_OPEN_NOMUTEX | ((flags & TR_STORE_READONLY) ? SQLITE_OPEN_READONLY
                                                                     : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE);
