@@ -117,6 +117,8 @@ void tr_web_write(struct tr_web_response *res, const void *data, size_t len)
 {
     if (res->oom)
         return;
+    if (res->kept)                 /* never written: a body of res's own from here */
+        tr_web_response_release(res);
     if (res->len + len > res->cap) {
         size_t cap = res->cap ? res->cap : 4096;
         while (cap < res->len + len)
@@ -228,7 +230,12 @@ static void html_error(struct tr_web_response *res, int status, const char *msg)
 
 void tr_web_response_release(struct tr_web_response *res)
 {
-    free(res->body);
+    if (res->kept)
+        tr_web_kept_release(res->kept);
+    else
+        free(res->body);
+    res->kept = NULL;
+    res->wire = NULL;
     res->body = NULL;
     res->len = res->cap = 0;
 }

@@ -79,21 +79,17 @@ static const char *cache_control(enum tr_web_cache c)
          : c == TR_WEB_CACHE_IMMUTABLE ? "public, max-age=31536000, immutable" : "no-store";
 }
 
-static enum MHD_Result send_response(struct MHD_Connection *c, struct tr_web_response *res)
+/* The HTTP response for res, its headers set; the body is copied when it
+ * is a kept one, else taken (freed with the response) unless there is
+ * none to send (a 304, an empty body). */
+static struct MHD_Response *prepare(const struct tr_web_response *res)
 {
-    struct MHD_Response *r;
-    if (res->status == 304 || !res->len) {
-        r = MHD_create_response_from_buffer(0, NULL, MHD_RESPMEM_PERSISTENT);
-        tr_web_response_release(res);
-    } else {
-        r = MHD_create_response_from_buffer(res->len, res->body, MHD_RESPMEM_MUST_FREE);
-        if (r)
-            res->body = NULL;      /* the response frees it */
-        else
-            tr_web_response_release(res);
-    }
+    struct MHD_Response *r =
+        res->status == 304 || !res->len ? MHD_create_response_from_buffer(0, NULL, MHD_RESPMEM_PERSISTENT)
+        : MHD_create_response_from_buffer(res->len, res->body,
+                                          res->kept ? MHD_RESPMEM_MUST_COPY : MHD_RESPMEM_MUST_FREE);
     if (!r)
-        return MHD_NO;
+        return NULL;
     if (res->content_type && res->status != 304)
         MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_TYPE, res->content_type);
     if (res->etag[0])
@@ -102,8 +98,41 @@ static enum MHD_Result send_response(struct MHD_Connection *c, struct tr_web_res
     if (res->allow)
         MHD_add_response_header(r, MHD_HTTP_HEADER_ALLOW, res->allow);
     MHD_add_response_header(r, "X-Content-Type-Options", "nosniff");
-    enum MHD_Result ok = MHD_queue_response(c, (unsigned)res->status, r);
-    MHD_destroy_response(r);
+    return r;
+}
+
+/* A kept response's prepared form (struct tr_web_wire): made once, queued
+ * for every request that reads it; it frees the body when libmicrohttpd
+ * has destroyed it and no connection sends it any more. */
+static void *wire_make(const struct tr_web_response *res)
+{
+    if (res->status != 200 || !res->len)
+        return NULL;
+    struct tr_web_response own = *res;
+    own.kept = NULL;               /* the body is given, not copied */
+    return prepare(&own);
+}
+
+static void wire_free(void *wire)
+{
+    MHD_destroy_response(wire);
+}
+
+static enum MHD_Result send_response(struct MHD_Connection *c, struct tr_web_response *res)
+{
+    enum MHD_Result ok = MHD_NO;
+    if (res->wire && res->status == 200) {
+        ok = MHD_queue_response(c, 200, res->wire);   /* it holds its own reference */
+    } else {
+        struct MHD_Response *r = prepare(res);
+        if (r) {
+            if (!res->kept && res->status != 304 && res->len)
+                res->body = NULL;  /* the response frees it */
+            ok = MHD_queue_response(c, (unsigned)res->status, r);
+            MHD_destroy_response(r);
+        }
+    }
+    tr_web_response_release(res);
     return ok;
 }
 
@@ -121,22 +150,22 @@ static enum MHD_Result answer(void *cls, struct MHD_Connection *c, const char *u
         *upload_size = 0;
         return MHD_YES;
     }
-    struct tr_web_request *req = calloc(1, sizeof *req);
+    /* not zeroed (3 KB a request): the parser sets what is read of it */
+    struct tr_web_request req;
     struct tr_web_response res = {0};
     struct tr_error err = {0};
-    if (!req)
-        return MHD_NO;
-    req->method = method;
-    int status = tr_web_parse_target(p ? p->target : url, req, &err);
+    req.method = method;
+    req.if_none_match = NULL;
+    req.site = false;
+    int status = tr_web_parse_target(p ? p->target : url, &req, &err);
     if (status) {
         tr_web_error(&res, status, "%s", err.msg);
     } else {
-        req->if_none_match = MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_IF_NONE_MATCH);
+        req.if_none_match = MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_IF_NONE_MATCH);
         struct tr_web *w = take(s);
-        tr_web_handle(w, req, &res);
+        tr_web_handle(w, &req, &res);
         give_back(s, w);
     }
-    free(req);
     return send_response(c, &res);
 }
 
@@ -166,7 +195,8 @@ int tr_server_start(const struct tr_server_options *o, struct tr_server **out, s
     pthread_mutex_init(&s->mu, NULL);
     pthread_cond_init(&s->cv, NULL);
     json_object_seed(0);           /* once, before the threads hash */
-    if (tr_web_shared_new((size_t)o->cache_mb << 20, &s->shared)) {
+    static const struct tr_web_wire wire = {wire_make, wire_free};
+    if (tr_web_shared_new((size_t)o->cache_mb << 20, &wire, &s->shared)) {
         tr_server_stop(s);
         return tr_error_set(err, TR_ENOMEM, "out of memory");
     }

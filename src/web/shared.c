@@ -13,6 +13,7 @@
 #include "web/web.h"
 
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 #include <xxhash.h>
@@ -27,8 +28,15 @@ struct web_forecasts {
     uint8_t *rank;                 /* each one's place among its subject's thresholds of its kind */
 };
 
-struct cached {
-    struct cached *next;
+/* A kept response.  Its references: the table's while it is in the table,
+ * and each request's from tr_web_shared_get (or put) until
+ * tr_web_response_release; the last one frees it.  The body is the
+ * wire's once there is one (the server's prepared response frees it when
+ * the last connection sending it is done, which may be after this goes),
+ * so it stays valid while a reference is held. */
+struct tr_web_kept {
+    struct tr_web_kept *next;
+    atomic_uint refs;
     uint64_t hash;
     char *key;
     char *body;
@@ -36,6 +44,8 @@ struct cached {
     char etag[24];
     const char *content_type;
     enum tr_web_cache cache;
+    void *wire;                    /* the front's prepared form, or NULL */
+    void (*wire_free)(void *wire);
 };
 
 enum { BUCKETS = 1 << 16 };
@@ -45,11 +55,13 @@ struct tr_web_shared {
     pthread_mutex_t build;         /* one build of the forecasts at a time */
     uint64_t epoch;
     struct web_forecasts *fc;
-    struct cached **table;
+    struct tr_web_kept **table;
     size_t bytes, budget;
+    struct tr_web_wire wire;       /* make NULL: no prepared forms */
 };
 
-int tr_web_shared_new(size_t cache_bytes, struct tr_web_shared **out)
+int tr_web_shared_new(size_t cache_bytes, const struct tr_web_wire *wire,
+                      struct tr_web_shared **out)
 {
     struct tr_web_shared *sh = calloc(1, sizeof *sh);
     if (!sh || !(sh->table = calloc(BUCKETS, sizeof *sh->table))) {
@@ -60,6 +72,8 @@ int tr_web_shared_new(size_t cache_bytes, struct tr_web_shared **out)
     pthread_mutex_init(&sh->build, NULL);
     sh->epoch = 1;
     sh->budget = cache_bytes;
+    if (wire)
+        sh->wire = *wire;
     *out = sh;
     return 0;
 }
@@ -81,16 +95,26 @@ static void forecasts_unref(struct web_forecasts *f)
         forecasts_free(f);
 }
 
-/* Empties the table (mu held). */
+void tr_web_kept_release(struct tr_web_kept *k)
+{
+    if (!k || atomic_fetch_sub_explicit(&k->refs, 1, memory_order_acq_rel) != 1)
+        return;
+    if (k->wire)
+        k->wire_free(k->wire);     /* and with it, in time, the body */
+    else
+        free(k->body);
+    free(k->key);
+    free(k);
+}
+
+/* Empties the table (mu held): the requests holding one keep it. */
 static void drop_responses(struct tr_web_shared *sh)
 {
     for (size_t b = 0; b < BUCKETS; b++)
         while (sh->table[b]) {
-            struct cached *e = sh->table[b];
+            struct tr_web_kept *e = sh->table[b];
             sh->table[b] = e->next;
-            free(e->key);
-            free(e->body);
-            free(e);
+            tr_web_kept_release(e);
         }
     sh->bytes = 0;
 }
@@ -127,50 +151,64 @@ uint64_t tr_web_shared_moved(struct tr_web_shared *sh)
 
 /* ---- responses --------------------------------------------------------- */
 
+/* Makes res the kept response k, holding a reference: its body borrowed. */
+static void refer(struct tr_web_response *res, struct tr_web_kept *k)
+{
+    res->kept = k;
+    res->wire = k->wire;
+    res->body = k->body;
+    res->len = res->cap = k->len;
+    res->status = 200;
+    res->content_type = k->content_type;
+    res->cache = k->cache;
+    memcpy(res->etag, k->etag, sizeof res->etag);
+}
+
 bool tr_web_shared_get(struct tr_web_shared *sh, uint64_t epoch, const char *key,
                        struct tr_web_response *res)
 {
     uint64_t h = XXH3_64bits(key, strlen(key));
-    bool hit = false;
+    struct tr_web_kept *hit = NULL;
     pthread_mutex_lock(&sh->mu);
     if (epoch == sh->epoch)
-        for (struct cached *e = sh->table[h % BUCKETS]; e && !hit; e = e->next) {
-            if (e->hash != h || strcmp(e->key, key) != 0)
-                continue;
-            res->len = 0;
-            tr_web_write(res, e->body, e->len);
-            res->status = 200;
-            res->content_type = e->content_type;
-            res->cache = e->cache;
-            memcpy(res->etag, e->etag, sizeof res->etag);
-            hit = !res->oom;
-        }
+        for (struct tr_web_kept *e = sh->table[h % BUCKETS]; e && !hit; e = e->next)
+            if (e->hash == h && strcmp(e->key, key) == 0)
+                hit = e;
+    if (hit)
+        atomic_fetch_add_explicit(&hit->refs, 1, memory_order_relaxed);
     pthread_mutex_unlock(&sh->mu);
-    return hit;
+    if (hit) {
+        tr_web_response_release(res);
+        refer(res, hit);
+    }
+    return hit != NULL;
 }
 
 void tr_web_shared_put(struct tr_web_shared *sh, uint64_t epoch, const char *key,
-                       const struct tr_web_response *res)
+                       struct tr_web_response *res)
 {
     size_t klen = strlen(key);
-    struct cached *e = calloc(1, sizeof *e);
-    if (!e || !(e->key = malloc(klen + 1)) || !(e->body = malloc(res->len ? res->len : 1))) {
-        if (e)
-            free(e->key);
+    struct tr_web_kept *e = calloc(1, sizeof *e);
+    if (!e || !(e->key = malloc(klen + 1))) {
         free(e);
         return;
     }
     memcpy(e->key, key, klen + 1);
-    memcpy(e->body, res->body, res->len);
-    e->len = res->len;
     e->hash = XXH3_64bits(key, klen);
+    e->body = res->body;
+    e->len = res->len;
     memcpy(e->etag, res->etag, sizeof e->etag);
     e->content_type = res->content_type;
     e->cache = res->cache;
-    size_t cost = sizeof *e + klen + res->len;
+    /* made once here, outside the lock, whether the table keeps it or not */
+    if (sh->wire.make && (e->wire = sh->wire.make(res)))
+        e->wire_free = sh->wire.free;
+    res->body = NULL;              /* the kept response's now */
+    atomic_init(&e->refs, 1);      /* res's */
+    size_t cost = sizeof *e + klen + e->len;
     pthread_mutex_lock(&sh->mu);
     bool keep = epoch == sh->epoch && cost <= sh->budget;
-    for (struct cached *x = sh->table[e->hash % BUCKETS]; x && keep; x = x->next)
+    for (struct tr_web_kept *x = sh->table[e->hash % BUCKETS]; x && keep; x = x->next)
         keep = !(x->hash == e->hash && strcmp(x->key, key) == 0);
     if (keep) {
         /* over the budget: start afresh rather than track ages */
@@ -179,14 +217,10 @@ void tr_web_shared_put(struct tr_web_shared *sh, uint64_t epoch, const char *key
         e->next = sh->table[e->hash % BUCKETS];
         sh->table[e->hash % BUCKETS] = e;
         sh->bytes += cost;
-        e = NULL;
+        atomic_fetch_add_explicit(&e->refs, 1, memory_order_relaxed);   /* the table's */
     }
     pthread_mutex_unlock(&sh->mu);
-    if (e) {
-        free(e->key);
-        free(e->body);
-        free(e);
-    }
+    refer(res, e);
 }
 
 /* ---- forecasts --------------------------------------------------------- */

@@ -51,15 +51,21 @@ struct tr_web_request {
     char buf[TR_WEB_MAX_QUERY + 2 * TR_WEB_MAX_PARAMS + 2];
 };
 
+struct tr_web_kept;                /* a response kept for a store version (shared.c) */
+
 struct tr_web_response {
     int status;                    /* 200, 304, 400, 404, 405, 414, 500 */
     const char *content_type;      /* static string */
-    char *body;                    /* malloc'd; len bytes (not NUL-terminated) */
+    char *body;                    /* malloc'd, or kept's; len bytes (not NUL-terminated) */
     size_t len, cap;
     char etag[24];                 /* "\"<16 hex>\"" of the body, or "" */
     enum tr_web_cache cache;
     const char *allow;             /* for 405: the methods the path takes */
     bool oom;                      /* a write to the body failed */
+    /* a kept response, held until tr_web_response_release: the body is
+     * its own, shared by every request reading it (never written) */
+    struct tr_web_kept *kept;
+    void *wire;                    /* its prepared form (struct tr_web_wire), or NULL */
 };
 
 /* Parses a request target ("/api/v1/tracks/x?since=2024-01-01") into req:
@@ -119,21 +125,35 @@ int tr_web_claims(struct tr_web *w, const struct tr_claim_set **out, struct tr_e
 
 /* ---- what the server's handles share (shared.c) ------------------------- */
 
+/* What the front makes of a response when it is kept, once, for every
+ * request that reads it (the server: its HTTP response, headers and all).
+ * make takes res's body when it succeeds (its form frees the body when it
+ * is freed and no longer sending it); NULL: none made, the body stays. */
+struct tr_web_wire {
+    void *(*make)(const struct tr_web_response *res);
+    void (*free)(void *wire);
+};
 /* A shared part for handles of one store: responses are kept up to
- * cache_bytes (then dropped all at once). */
-int tr_web_shared_new(size_t cache_bytes, struct tr_web_shared **out);
+ * cache_bytes (then dropped all at once); wire may be NULL. */
+int tr_web_shared_new(size_t cache_bytes, const struct tr_web_wire *wire,
+                      struct tr_web_shared **out);
 void tr_web_shared_free(struct tr_web_shared *sh);
 /* The current epoch; and a new one, for a handle that saw the store
  * change (every kept response dropped). */
 uint64_t tr_web_shared_epoch(struct tr_web_shared *sh);
 uint64_t tr_web_shared_moved(struct tr_web_shared *sh);
-/* The 200 response kept for key in epoch into res: true, or false when
- * there is none (or epoch is not the current one). */
+/* Makes res (released first) the 200 response kept for key in epoch, with
+ * a reference and no copy: true, or false when there is none (or epoch is
+ * not the current one). */
 bool tr_web_shared_get(struct tr_web_shared *sh, uint64_t epoch, const char *key,
                        struct tr_web_response *res);
-/* Keeps res (a 200 with its ETag) for key, if epoch is still the current one. */
+/* Keeps res (a 200 with its ETag) for key, if epoch is still the current
+ * one: res then refers to the kept response as after tr_web_shared_get
+ * (also when it is not kept: then it is res's alone). */
 void tr_web_shared_put(struct tr_web_shared *sh, uint64_t epoch, const char *key,
-                       const struct tr_web_response *res);
+                       struct tr_web_response *res);
+/* Drops a reference (tr_web_response_release calls it); NULL: nothing. */
+void tr_web_kept_release(struct tr_web_kept *k);
 /* Every subject's next TR_SUBJECT_NEXT_MILESTONES milestones of each kind
  * for w's snapshot, made once per epoch (at 1M tracks, seconds: the server
  * makes them before it listens) and shared; held until tr_web_end.  NULL

@@ -87,5 +87,6 @@ uint64_t tr_web_shared_moved(struct tr_web_shared *sh) { abort(); }
 bool tr_web_shared_get(struct tr_web_shared *sh, uint64_t epoch, const char *key,
                        struct tr_web_response *res) { abort(); }
 void tr_web_shared_put(struct tr_web_shared *sh, uint64_t epoch, const char *key,
-                       const struct tr_web_response *res) { abort(); }
+                       struct tr_web_response *res) { abort(); }
+void tr_web_kept_release(struct tr_web_kept *k) { abort(); }
 void tr_web_forecasts_done(struct tr_web *w) {}
