@@ -52,6 +52,12 @@ void tr_store_close(struct tr_store *s);
  * and *changed is set.  Not nested; 0 or an error of the store. */
 int tr_store_begin_read(struct tr_store *s, bool *changed, struct tr_error *err);
 void tr_store_end_read(struct tr_store *s);
+/* Outside a read, without starting one: true when no write can have
+ * committed to the store since the last tr_store_begin_read began, so
+ * that a new one would see what that one saw; false when one may have,
+ * or it cannot tell (a SQLite store tells from its write-ahead log's
+ * shared index, read in memory; a PostgreSQL one never can). */
+bool tr_store_unchanged(struct tr_store *s);
 
 /* The store's catalog, loaded on first use; borrowed, valid until the next
  * import through this handle or tr_store_close(). */

@@ -480,19 +480,26 @@ void tr_web_handle(struct tr_web *w, const struct tr_web_request *req, struct tr
             html_error(res, 405, "Only GET and HEAD are answered here.");
         return;
     }
-    if (tr_web_begin(w, &err)) {
-        if (is_api(req->path))
-            tr_web_error(res, 503, "the store cannot be read: %s", err.msg);
-        else
-            html_error(res, 503, "The store cannot be read right now.");
-        return;
-    }
     char key[TR_WEB_MAX_PATH + sizeof req->buf + 48 * TR_WEB_MAX_PARAMS];
     bool shared = w->shared && cache_key(req, key, sizeof key);
-    bool hit = shared && tr_web_shared_get(w->shared, w->epoch, key, res);
-    if (!hit)
-        route(w, req, res);
-    tr_web_end(w);
+    /* a kept response, when no import can have committed since this
+     * handle's last snapshot: what tr_web_begin would find unchanged, told
+     * without a read of the store (the epoch read first, as it does) */
+    uint64_t epoch = shared ? tr_web_shared_epoch(w->shared) : 0;
+    bool hit = shared && tr_store_unchanged(w->store) && tr_web_shared_get(w->shared, epoch, key, res);
+    if (!hit) {
+        if (tr_web_begin(w, &err)) {
+            if (is_api(req->path))
+                tr_web_error(res, 503, "the store cannot be read: %s", err.msg);
+            else
+                html_error(res, 503, "The store cannot be read right now.");
+            return;
+        }
+        hit = shared && tr_web_shared_get(w->shared, w->epoch, key, res);
+        if (!hit)
+            route(w, req, res);
+        tr_web_end(w);
+    }
     if (res->oom) {
         res->oom = false;
         tr_web_error(res, 503, "out of memory");

@@ -2,10 +2,13 @@
  * server.c: the HTTP server on libmicrohttpd (server.h): its thread pool
  * answers each request through tr_web_handle with one of the pool's
  * store handles, opened once, read-only, one per thread; every request
- * reads one snapshot of the store, so an import is seen by the next
- * request after its commit and never half.  Limits: connections, their
- * memory (a request head that does not fit is refused with 431, a request
- * line too long with 414) and an idle timeout (slow clients).
+ * reads one snapshot of the store (or a response kept for the version it
+ * would read), so an import is seen by the next request after its commit
+ * and never half.  A kept response goes out as one libmicrohttpd response
+ * made when it was kept, queued for every request that reads it.
+ * Limits: connections, their memory (a request head that does not fit is
+ * refused with 431, a request line too long with 414) and an idle timeout
+ * (slow clients).
  */
 #include "web/server.h"
 

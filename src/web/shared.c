@@ -9,6 +9,13 @@
  * shared epoch on, which drops every cached response; a handle uses and
  * fills what is shared only while its snapshot's epoch is the current one,
  * so a response made from an older snapshot is never kept for a newer one.
+ * A handle whose store tells it nothing committed since its last snapshot
+ * (tr_store_unchanged) reads a kept response of the current epoch without
+ * a snapshot: what that snapshot would have found.
+ *
+ * Kept responses are reference-counted: a request holds the one it reads
+ * while it sends it, and a dropped one goes when the last holder lets go;
+ * only the table is under the mutex, never a body.
  */
 #include "web/web.h"
 
@@ -53,7 +60,7 @@ enum { BUCKETS = 1 << 16 };
 struct tr_web_shared {
     pthread_mutex_t mu;            /* the epoch, the forecasts slot and the table */
     pthread_mutex_t build;         /* one build of the forecasts at a time */
-    uint64_t epoch;
+    _Atomic uint64_t epoch;        /* moved under mu, read without it */
     struct web_forecasts *fc;
     struct tr_web_kept **table;
     size_t bytes, budget;
@@ -134,16 +141,13 @@ void tr_web_shared_free(struct tr_web_shared *sh)
 
 uint64_t tr_web_shared_epoch(struct tr_web_shared *sh)
 {
-    pthread_mutex_lock(&sh->mu);
-    uint64_t e = sh->epoch;
-    pthread_mutex_unlock(&sh->mu);
-    return e;
+    return atomic_load_explicit(&sh->epoch, memory_order_acquire);
 }
 
 uint64_t tr_web_shared_moved(struct tr_web_shared *sh)
 {
     pthread_mutex_lock(&sh->mu);
-    uint64_t e = ++sh->epoch;
+    uint64_t e = atomic_fetch_add_explicit(&sh->epoch, 1, memory_order_acq_rel) + 1;
     drop_responses(sh);
     pthread_mutex_unlock(&sh->mu);
     return e;

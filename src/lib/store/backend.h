@@ -21,6 +21,7 @@
 #include "trackrecord/check.h"
 
 #define TR_GROUP_SLOTS 1024u
+#define TR_PROBE_BYTES 48          /* what probe() reads: one WAL index header */
 
 struct tr_backend;
 
@@ -52,6 +53,11 @@ struct tr_backend_ops {
      * earlier transaction of this handle read when another connection
      * committed in between. */
     int (*data_version)(struct tr_backend *b, uint64_t *out, struct tr_error *err);
+    /* Optional (NULL: cannot tell).  Outside a transaction, without
+     * starting one: TR_PROBE_BYTES into out that are the same at two calls
+     * only when no write committed in between (true), or false when it
+     * cannot tell now. */
+    bool (*probe)(struct tr_backend *b, uint8_t *out);
 
     /* Settings; *value is malloc'd, NULL when absent. */
     int (*get_meta)(struct tr_backend *b, const char *key, char **value, struct tr_error *err);

@@ -15,6 +15,8 @@ struct tr_store {
     bool reading;                /* inside tr_store_begin_read */
     bool seen;                   /* version holds what the last one saw */
     uint64_t version;            /* the backend's data version then */
+    bool probed;                 /* probe holds the backend's probe from */
+    uint8_t probe[TR_PROBE_BYTES];   /* just before that read began */
 };
 
 /* The tracks that may be one song with track on the charts (chart_songs.c):

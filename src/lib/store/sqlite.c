@@ -36,6 +36,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
 #include <unistd.h>
 #include <xxhash.h>
 
@@ -121,6 +123,7 @@ struct sqlite_backend {
     bool bulk;           /* this write transaction uses a rollback journal (enter_bulk) */
     bool has_isrc;       /* tracks has its isrc column (a store of an earlier build may not) */
     struct tr_side side[N_SIDES];
+    const uint8_t *wal_index;    /* the log index's header, mapped (sq_probe), or NULL */
     /* statements run once per chunk, tail or day, prepared once (cached) */
     struct { const char *sql; sqlite3_stmt *st; } cache[STMT_CACHE];
 };
@@ -287,6 +290,8 @@ static void sq_close(struct tr_backend *base)
     leave_bulk(b);
     for (int i = 0; i < STMT_CACHE && b->cache[i].sql; i++)
         sqlite3_finalize(b->cache[i].st);
+    if (b->wal_index)
+        munmap((void *)b->wal_index, 2 * TR_PROBE_BYTES);
     sqlite3_close(b->db);
     free(b->path);
     free(b);
@@ -377,6 +382,52 @@ static int sq_data_version(struct tr_backend *base, uint64_t *out, struct tr_err
     if (rc != SQLITE_ROW)
         return tr_error_set(err, TR_ESTORE, "%s: %s", b->path, sqlite3_errmsg(b->db));
     return 0;
+}
+
+/*
+ * The probe: the header of the write-ahead log's index, which every
+ * commit rewrites (its change counter, the log's last frame, its salts),
+ * as SQLite keeps it at the start of the "-shm" file each connection maps
+ * (https://www.sqlite.org/walformat.html: two copies of the 48-byte
+ * header, the second written first; a reader that finds them unequal met
+ * a write under way).  Mapped for a store in WAL mode only, after this
+ * connection's first read: while it is open no writer can take the store
+ * out of WAL mode, nor empty or remove the index file.
+ */
+static void map_wal_index(struct sqlite_backend *b)
+{
+    sqlite3_stmt *st;
+    bool wal = false;
+    if (sqlite3_prepare_v2(b->db, "PRAGMA journal_mode", -1, &st, NULL) == SQLITE_OK) {
+        wal = sqlite3_step(st) == SQLITE_ROW &&
+              strcmp((const char *)sqlite3_column_text(st, 0), "wal") == 0;
+        sqlite3_finalize(st);
+    }
+    char shm[PATH_MAX];
+    if (!wal || snprintf(shm, sizeof shm, "%s-shm", b->path) >= (int)sizeof shm)
+        return;
+    int fd = open(shm, O_RDONLY | O_CLOEXEC);
+    struct stat sb;
+    if (fd < 0)
+        return;
+    if (fstat(fd, &sb) == 0 && sb.st_size >= 2 * TR_PROBE_BYTES) {
+        void *m = mmap(NULL, 2 * TR_PROBE_BYTES, PROT_READ, MAP_SHARED, fd, 0);
+        if (m != MAP_FAILED)
+            b->wal_index = m;
+    }
+    close(fd);
+}
+
+static bool sq_probe(struct tr_backend *base, uint8_t *out)
+{
+    const struct sqlite_backend *b = B(base);
+    uint8_t second[TR_PROBE_BYTES];
+    if (!b->wal_index)
+        return false;
+    memcpy(out, b->wal_index, TR_PROBE_BYTES);
+    __atomic_thread_fence(__ATOMIC_ACQUIRE);
+    memcpy(second, b->wal_index + TR_PROBE_BYTES, TR_PROBE_BYTES);
+    return memcmp(out, second, TR_PROBE_BYTES) == 0 && out[12] /* isInit */;
 }
 
 static int sq_get_meta(struct tr_backend *base, const char *key, char **value,
@@ -2172,6 +2223,7 @@ static const struct tr_backend_ops sqlite_ops = {
     .commit = sq_commit,
     .rollback = sq_rollback,
     .data_version = sq_data_version,
+    .probe = sq_probe,
     .get_meta = sq_get_meta,
     .set_meta = sq_set_meta,
     .load_catalog = sq_load_catalog,
@@ -2393,6 +2445,7 @@ int tr_backend_sqlite_open(const char *path, int flags, struct tr_backend **out,
         free(version);
         if (rc)
             goto fail;
+        map_wal_index(b);
     } else {
         if ((rc = exec(b, "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;", err)) ||
             (rc = exec(b, schema, err)))

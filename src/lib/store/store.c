@@ -73,6 +73,10 @@ int tr_store_begin_read(struct tr_store *s, bool *changed, struct tr_error *err)
     if (s->reading)
         return tr_error_set(err, TR_EUSAGE, "a read is open on this store already");
     uint64_t v;
+    /* probed before the snapshot: a commit after the probe is seen by
+     * tr_store_unchanged even if this snapshot holds it */
+    uint8_t probe[TR_PROBE_BYTES];
+    bool probed = s->be->ops->probe && s->be->ops->probe(s->be, probe);
     int rc = s->be->ops->begin(s->be, false, err);
     if (rc)
         return rc;
@@ -85,8 +89,17 @@ int tr_store_begin_read(struct tr_store *s, bool *changed, struct tr_error *err)
         tr_store_forget(s);
     s->seen = true;
     s->version = v;
+    s->probed = probed;
+    memcpy(s->probe, probe, sizeof probe);
     s->reading = true;
     return 0;
+}
+
+bool tr_store_unchanged(struct tr_store *s)
+{
+    uint8_t now[TR_PROBE_BYTES];
+    return s->seen && s->probed && !s->reading && s->be->ops->probe(s->be, now) &&
+           memcmp(now, s->probe, sizeof now) == 0;
 }
 
 void tr_store_end_read(struct tr_store *s)
