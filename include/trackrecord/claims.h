@@ -31,6 +31,11 @@ struct tr_claim_set {
 };
 int tr_store_claims(struct tr_store *s, tr_day since, struct tr_claim_set *out,
                     struct tr_error *err);
+/* The claims in cs of the event m (the same date, kind, subject, threshold
+ * and chart), *n of them; NULL and 0 when cs does not hold m.  Borrowed
+ * from cs; a binary search. */
+const struct tr_claim *tr_claim_set_of(const struct tr_claim_set *cs, const struct tr_milestone *m,
+                                       size_t *n);
 void tr_claim_set_release(struct tr_claim_set *cs);
 
 #endif

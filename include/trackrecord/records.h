@@ -190,6 +190,21 @@ int tr_records_since(const struct tr_records_input *in, tr_day since, struct tr_
                      size_t *n_out, struct tr_error *err);
 
 /*
+ * The earliest day whose events' claims can differ when the coverage
+ * (last_day, as in tr_records_input) moves from before to after, the
+ * catalog and the events before that day staying as they were: a member
+ * whose last day moved was unsettled from the day after its old last day
+ * (with no data before, from its day 0), and no claim of an earlier event
+ * read it.  *from: that day; INT32_MAX when nothing moved; TR_DAY_NONE
+ * when any day's claims can (a member without day 0 had no data).  This is
+ * how kept claims are judged again only where they can change.  Returns 0
+ * or TR_ENOMEM.
+ */
+int tr_records_unsettled_from(const struct tr_catalog *c,
+                              const tr_day *const before[TR_SUBJECT_ARTIST + 1],
+                              const tr_day *const after[TR_SUBJECT_ARTIST + 1], tr_day *from);
+
+/*
  * The claims of one event (in->events[event]), exactly as
  * tr_records_compute() gives them, in time linear in the catalog and the
  * events (milliseconds): for a new event, without computing all the others.

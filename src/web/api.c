@@ -229,9 +229,6 @@ int tr_web_subject_json(struct tr_web *w, enum tr_subject_type type, uint32_t in
     struct tr_claims_filter f = {(int)type, index, TR_DAY_NONE, -1, false, -1, false};
     struct subject_claims sc = {w->cat, json_array()};
     tr_claims_each(w->cat, cs, &f, subject_claim_items, &sc);
-    char d[TR_DATE_LEN];
-    json_object_set_new(o, "claims_since", w->claims_since == TR_DAY_NONE ? json_null()
-                                           : json_string(tr_day_format(w->claims_since, d)));
     json_object_set_new(o, "claims", sc.arr);
     *out = o;
     return 0;
@@ -243,28 +240,6 @@ static bool event_kept(const struct tr_milestone *m, const struct tr_web_milesto
 {
     return (q->since == TR_DAY_NONE || m->date >= q->since) && (q->kind < 0 || (int)m->kind == q->kind) &&
            (q->subject_type < 0 || ((int)m->subject_type == q->subject_type && m->subject == q->subject));
-}
-
-/* m's claims in cs (none when it is outside their window). */
-static void event_claims(const struct tr_claim_set *cs, const struct tr_milestone *m,
-                         const struct tr_claim **cl, size_t *n)
-{
-    /* cs's events are ordered by date first: the first of m's day, then
-     * the one that is m */
-    size_t lo = 0, hi = cs->n_events;
-    while (lo < hi) {
-        size_t mid = (lo + hi) / 2;
-        if (cs->events[mid].date < m->date)
-            lo = mid + 1;
-        else
-            hi = mid;
-    }
-    for (; lo < cs->n_events && cs->events[lo].date == m->date; lo++)
-        if (tr_milestone_same(&cs->events[lo], m)) {
-            *cl = cs->claims + cs->first[lo];
-            *n = cs->first[lo + 1] - cs->first[lo];
-            return;
-        }
 }
 
 int tr_web_milestones_json(struct tr_web *w, const struct tr_web_milestone_query *q, json_t **out,
@@ -300,9 +275,8 @@ int tr_web_milestones_json(struct tr_web *w, const struct tr_web_milestone_query
         }
         if (!event_kept(m, q) || skipped++ < q->cursor)
             continue;
-        const struct tr_claim *cl = NULL;
-        size_t ncl = 0;
-        event_claims(cs, m, &cl, &ncl);
+        size_t ncl;
+        const struct tr_claim *cl = tr_claim_set_of(cs, m, &ncl);
         json_array_append_new(a, tr_json_milestone_claims(w->cat, m, cl, ncl));
         shown++;
     }

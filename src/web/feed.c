@@ -73,19 +73,16 @@ static void make_post(struct tr_web *w, const struct tr_claim_set *cs, const str
     if (len > 0 && (size_t)len < sizeof p->text)
         snprintf(p->text + len, sizeof p->text - (size_t)len, ".");
     /* the post of its published claims, when it has any */
-    for (size_t e = 0; e < cs->n_events; e++) {
-        if (cs->events[e].date != m->date || !tr_milestone_same(&cs->events[e], m))
-            continue;
-        struct tr_claim keep[64];
-        size_t k = 0;
-        for (size_t i = cs->first[e]; i < cs->first[e + 1] && k < 64; i++)
-            if (tr_records_postable(&cs->claims[i]))
-                keep[k++] = cs->claims[i];
-        char post[TR_RECORDS_POST_SIZE];
-        if (k && tr_records_post(c, m, keep, k, post, sizeof post) == 0)
-            snprintf(p->text, sizeof p->text, "%s", post);
-        break;
-    }
+    size_t ncl;
+    const struct tr_claim *cl = tr_claim_set_of(cs, m, &ncl);
+    struct tr_claim keep[64];
+    size_t k = 0;
+    for (size_t i = 0; i < ncl && k < 64; i++)
+        if (tr_records_postable(&cl[i]))
+            keep[k++] = cl[i];
+    char post[TR_RECORDS_POST_SIZE];
+    if (k && tr_records_post(c, m, keep, k, post, sizeof post) == 0)
+        snprintf(p->text, sizeof p->text, "%s", post);
 }
 
 static void atom(struct tr_web *w, const char *title, const char *self, const char *base,

@@ -150,10 +150,8 @@ int web_pages_open(struct tr_store *s, enum web_mode mode, struct web_pages **ou
     struct tr_milestone_filter all = TR_MILESTONE_FILTER_ALL;
     if (!rc)
         rc = tr_store_milestones(s, &all, &p->events, &p->n_events, err);
-    if (!rc && p->n_events) {
-        rc = tr_store_claims(s, p->events[p->n_events - 1].date - (WEB_CLAIM_DAYS - 1), &p->claims, err);
-        p->claims_from = p->n_events - p->claims.n_events;
-    }
+    if (!rc && p->n_events)
+        rc = tr_store_claims(s, TR_DAY_NONE, &p->claims, err);
     struct tr_forecast_query fq = TR_FORECAST_QUERY_ALL;
     if (!rc && p->n_events)
         rc = tr_store_forecasts(s, &fq, &p->forecasts, err);

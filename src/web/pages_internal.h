@@ -25,8 +25,8 @@ struct web_pages {
     const struct tr_ladders *ladders;
     struct tr_milestone *events;         /* every stored event, oldest first */
     size_t n_events;
-    struct tr_claim_set claims;          /* the claims of the last WEB_CLAIM_DAYS */
-    size_t claims_from;                  /* claims.events[i] is events[claims_from + i] */
+    struct tr_claim_set claims;          /* the claims of every event: claims.events
+                                          * are events */
     struct web_csr events_of[3];         /* subject type -> event indices */
     struct web_csr track_releases;       /* track -> releases listing it */
     struct web_csr artist_releases;      /* artist -> releases crediting it */
@@ -42,10 +42,6 @@ struct web_pages {
     bool has_charts;                     /* the store holds chart entries */
 };
 
-/* Claims are judged for the events of the last days up to the latest
- * event (judging every event of a large store takes minutes; an import
- * keeps its new days' claims, read back at once), as the API does. */
-#define WEB_CLAIM_DAYS 31
 /* The claims of event e (an index into p->events); *n of them. */
 const struct tr_claim *web_claims_of(const struct web_pages *p, size_t e, size_t *n);
 bool page_has_claims(const struct web_pages *p, size_t e);

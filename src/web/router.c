@@ -328,13 +328,8 @@ int tr_web_events(struct tr_web *w, const struct tr_milestone **out, size_t *n,
 int tr_web_claims(struct tr_web *w, const struct tr_claim_set **out, struct tr_error *err)
 {
     if (!w->have_claims) {
-        const struct tr_milestone *ev;
-        size_t n;
-        int rc = tr_web_events(w, &ev, &n, err);
+        int rc = tr_store_claims(w->store, TR_DAY_NONE, &w->claims, err);
         if (rc)
-            return rc;
-        w->claims_since = n ? ev[n - 1].date - (TR_WEB_CLAIM_DAYS - 1) : TR_DAY_NONE;
-        if ((rc = tr_store_claims(w->store, w->claims_since, &w->claims, err)))
             return rc;
         w->have_claims = true;
     }

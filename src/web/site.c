@@ -749,8 +749,8 @@ static int write_published(struct site *s)
         } else if (k == 2) {   /* the latest 1000, as /api/v1/milestones?limit=1000 */
             struct tr_web_milestone_query q = {TR_DAY_NONE, -1, -1, TR_NONE, 1000, 0};
             rc = tr_web_milestones_json(w, &q, &v, s->err);
-        } else if (k == 3) {   /* the days whose claims are judged (WEB_CLAIM_DAYS) */
-            tr_day since = s->p->last_day == TR_DAY_NONE ? TR_DAY_NONE : s->p->last_day - (WEB_CLAIM_DAYS - 1);
+        } else if (k == 3) {   /* the latest days' claims (TR_WEB_RECORDS_DAYS) */
+            tr_day since = s->p->last_day == TR_DAY_NONE ? TR_DAY_NONE : s->p->last_day - (TR_WEB_RECORDS_DAYS - 1);
             rc = tr_web_records_json(w, since, NULL, &v, s->err);
         } else {
             v = forecasts_json(s->p);

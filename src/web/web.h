@@ -90,8 +90,7 @@ struct tr_web {
     struct tr_milestone *events;   /* every stored event, oldest first */
     size_t n_events;
     bool have_events;
-    struct tr_claim_set claims;    /* the claims of the events since claims_since */
-    tr_day claims_since;
+    struct tr_claim_set claims;    /* the claims of every event */
     bool have_claims;
     struct tr_web_search *search;
     struct web_pages *pages;
@@ -116,12 +115,14 @@ void tr_web_end(struct tr_web *w);
 /* Every stored event, oldest first (cached; borrowed until tr_web_end). */
 int tr_web_events(struct tr_web *w, const struct tr_milestone **out, size_t *n,
                   struct tr_error *err);
-/* The records claims of the events of the last TR_WEB_CLAIM_DAYS days up
- * to the latest event (judging all of a large store's events takes
- * minutes; an import keeps its new days' claims, read back at once):
- * cached, borrowed until tr_web_end. */
-enum { TR_WEB_CLAIM_DAYS = 31 };
+/* The records claims of every stored event (the ones the imports kept,
+ * read back at once): cached, borrowed until tr_web_end. */
 int tr_web_claims(struct tr_web *w, const struct tr_claim_set **out, struct tr_error *err);
+/* The static site's api/v1/records.json lists the claims of the last
+ * TR_WEB_RECORDS_DAYS days up to the latest data day, as
+ * /api/v1/records?since=D does: the list of every claim of a large store
+ * is megabytes, which the server's /api/v1/records gives when asked. */
+enum { TR_WEB_RECORDS_DAYS = 31 };
 
 /* ---- what the server's handles share (shared.c) ------------------------- */
 

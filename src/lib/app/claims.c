@@ -1,5 +1,6 @@
 /*
- * claims.c: the records claims of the stored events (tr_store_claims).
+ * claims.c: the records claims of the stored events (tr_store_claims),
+ * judged by the imports and kept.
  *
  * Each event is judged by the records engine against every stored event,
  * with the coverage that applies to it: a recording's data for play-count
@@ -7,18 +8,26 @@
  * chart's milestones.  Claims in a group of one member are left out: "the
  * first and only album" of an act alone in the store says nothing.
  *
- * The daily import judges the events of its new days while it has the
- * catalog and the engine's state at hand, and keeps their claims
- * (tr_store_keep_claims); until the next import changes the store, a
- * request for claims from those days on reads them back instead of judging
- * again.  Any import that writes anything drops or replaces them, so kept
- * claims are always exactly what judging again would give.
+ * The claims of every stored event are kept (tr_store_keep_claims), and
+ * each import judges again, while it holds the catalog and the engine's
+ * state, what it can have changed.  A claim is judged as of its event's
+ * day: a later day's data change it only by settling a member whose data
+ * had ended before that day, and the records engine says from which day
+ * that can be (tr_records_unsettled_from).  So an import of counts alone
+ * (the daily run) judges the events from the earlier of its first changed
+ * day and that day, and keeps the earlier events' claims; an import that
+ * changes the catalog, the ladder, the charts or the coverage file, or
+ * whose milestones were scanned afresh, judges every event.  The kept
+ * claims are therefore always what judging again would give; a request
+ * reads them back, and judges afresh only when none fit (a store kept by
+ * another build, an import with no_records).
  */
 #include "app/claims.h"
 #include "app/refresh.h"
 #include "store/coverage.h"
 #include "store/event_pack.h"
 #include "store/seal.h"
+#include "milestones/engine.h"
 #include "trackrecord/charts.h"
 
 #include <stdlib.h>
@@ -145,82 +154,112 @@ static int index_claims(struct tr_claim_set *cs, tr_day since, struct tr_error *
     return 0;
 }
 
-/* Judges the events dated from since (inside a transaction, catalog
- * loaded); state: the engine's state when the caller has it, else read. */
-static int judge(struct tr_store *s, tr_day since, const void *state, size_t state_len,
-                 struct tr_claim_set *out, struct tr_error *err)
+/* What judging reads besides the catalog: every stored event (in
+ * tr_milestone_cmp order, the order the kept claims name them in), the
+ * coverage, the charts' scopes and the declared world. */
+struct judging {
+    struct tr_milestone *events;
+    size_t n_events;
+    struct tr_coverage cov;
+    struct tr_chart_scope *scopes;
+    size_t n_scopes;
+    struct tr_world_set world;
+};
+
+static void judging_release(struct judging *j)
 {
-    const struct tr_catalog *c = s->catalog;
+    free(j->events);
+    tr_coverage_release(&j->cov);
+    free(j->scopes);
+    tr_world_release(&j->world);
+    memset(j, 0, sizeof *j);
+}
+
+/* Reads what judging needs (inside a transaction, catalog loaded); state:
+ * the engine's state when the caller has it, else read. */
+static int judging_load(struct tr_store *s, const void *state, size_t state_len,
+                        struct judging *j, struct tr_error *err)
+{
     struct tr_milestone_filter all = TR_MILESTONE_FILTER_ALL;
-    struct tr_coverage cov = {0};
-    struct tr_chart_scope *scopes = NULL;
-    struct tr_world_set world = {0};
-    size_t n_scopes = 0;
-    tr_day *chart_last = NULL;
     void *own = NULL;
     size_t own_len = 0;
-    int rc = s->be->ops->load_events(s->be, c, &all, &out->events, &out->n_events, err);
+    memset(j, 0, sizeof *j);
+    int rc = s->be->ops->load_events(s->be, s->catalog, &all, &j->events, &j->n_events, err);
     if (!rc) {
-        tr_store_sort_events(out->events, out->n_events);
+        tr_store_sort_events(j->events, j->n_events);
         if (!state && !(rc = tr_refresh_state(s, &own, &own_len, err))) {
             state = own;
             state_len = own_len;
         }
     }
     if (!rc)
-        rc = tr_coverage_of_state(s, state, state_len, &cov, err);
+        rc = tr_coverage_of_state(s, state, state_len, &j->cov, err);
     if (!rc)
-        rc = tr_store_chart_scopes(s, &scopes, &n_scopes, err);
+        rc = tr_store_chart_scopes(s, &j->scopes, &j->n_scopes, err);
     if (!rc)
-        rc = tr_world_load(s, &world, err);
-    if (!rc) {
-        const tr_day *stream_last[3] = {cov.track_last, cov.release_last, cov.artist_last};
-        struct cover cover = {&world, NULL};
-        rc = scope_claims(c, out, "", stream_last, &cover, since, err);
-    }
-    if (!rc && n_scopes && !(chart_last = malloc((c->n_tracks ? c->n_tracks : 1) * sizeof *chart_last)))
+        rc = tr_world_load(s, &j->world, err);
+    free(own);
+    if (rc)
+        judging_release(j);
+    return rc;
+}
+
+/* Judges j's events dated from since into out->claims (appended, naming
+ * events by their position in j->events); out->events is set to them,
+ * borrowed. */
+static int judge(const struct tr_catalog *c, const struct judging *j, tr_day since,
+                 struct tr_claim_set *out, struct tr_error *err)
+{
+    out->events = j->events;
+    out->n_events = j->n_events;
+    const tr_day *stream_last[3] = {j->cov.track_last, j->cov.release_last, j->cov.artist_last};
+    struct cover cover = {&j->world, NULL};
+    int rc = scope_claims(c, out, "", stream_last, &cover, since, err);
+    tr_day *chart_last = NULL;
+    if (!rc && j->n_scopes &&
+        !(chart_last = malloc((c->n_tracks ? c->n_tracks : 1) * sizeof *chart_last)))
         rc = tr_error_set(err, TR_ENOMEM, "out of memory");
-    for (size_t k = 0; !rc && k < n_scopes; k++) {
+    for (size_t k = 0; !rc && k < j->n_scopes; k++) {
+        const struct tr_chart_scope *sc = &j->scopes[k];
         /* a chart's files tell about every track up to its last period, or
          * up to the first period missing: whoever got there in it is unseen */
         for (uint32_t t = 0; t < c->n_tracks; t++)
-            chart_last[t] = scopes[k].complete_to;
+            chart_last[t] = sc->complete_to;
         const tr_day *last[3] = {chart_last, NULL, NULL};
-        char name[sizeof scopes[k].scope];
-        memcpy(name, scopes[k].scope, sizeof name);
+        char name[sizeof sc->scope];
+        memcpy(name, sc->scope, sizeof name);
         char *colon = strchr(name, ':');
         if (colon)
             *colon = '\0';
-        tr_day next = scopes[k].first + (strcmp(name, "daily") == 0 ? 1 : 7);
-        struct tr_chart_cover chart = {scopes[k].complete, scopes[k].first, next};
-        if (colon && tr_chart_from_start(name, colon + 1, scopes[k].first))
+        tr_day next = sc->first + (strcmp(name, "daily") == 0 ? 1 : 7);
+        struct tr_chart_cover chart = {sc->complete, sc->first, next};
+        if (colon && tr_chart_from_start(name, colon + 1, sc->first))
             chart.since = TR_DAY_NONE;
-        struct cover cover = {NULL, &chart};
-        rc = scope_claims(c, out, scopes[k].scope, last, &cover, since, err);
+        struct cover chart_cover = {NULL, &chart};
+        rc = scope_claims(c, out, sc->scope, last, &chart_cover, since, err);
     }
-    tr_world_release(&world);
-    free(own);
-    free(scopes);
     free(chart_last);
-    tr_coverage_release(&cov);
-    return rc ? rc : index_claims(out, since, err);
+    return rc;
 }
 
 /* ---- kept claims ----------------------------------------------------- *
- * One blob: a header, a fixed record per claim (in the order of the claim
- * set), then the judged events packed (event_pack.h), which the records
- * name by position.  The row also keeps how many events the store held:
- * any import that writes anything replaces or drops the row, and a count
- * that differs (a store written by another build) means judging again.  A
- * group's genre is kept as its position among the genres of the event's
- * subject's primary artist, where the records engine takes it from. */
+ * One blob for the claims of every stored event: a header, the position of
+ * each event that has claims among the stored events (tr_milestone_cmp
+ * order), a fixed record per claim naming its event by its place in that
+ * list, then those events packed (event_pack.h).  A claimed event is used
+ * only where the stored event at its position is the same one, so a kept
+ * claim is never read onto another event.  The row also keeps how many
+ * events the store held: a request reads the claims back only for that
+ * count.  A group's genre is kept as its position among the genres of the
+ * event's subject's primary artist, where the records engine takes it
+ * from. */
 
-/* The layout's mark: a blob of another layout (claims kept by an earlier
- * build, without their scope) is judged again, never misread. */
-#define KEPT_MAGIC 0x32434c4354ULL            /* "TCLC2" */
+/* The layout's mark: a blob of another layout (claims of an earlier
+ * build's, kept for its new days only) is judged again, never misread. */
+#define KEPT_MAGIC 0x33434c4354ULL            /* "TCLC3" */
 
 struct kept_head {
-    uint64_t magic, n_claims, events_len;
+    uint64_t magic, n_claims, n_claimed, events_len;
 };
 
 struct claim_rec {
@@ -251,54 +290,118 @@ static const struct tr_artist *subject_artist(const struct tr_catalog *c,
     return a < c->n_artists ? &c->artists[a] : NULL;
 }
 
-/* sealed: the bytes end with their seal (seal.h) */
+/* A claim as kept; false when its genre is not where the engine takes it. */
+static bool claim_put(const struct tr_catalog *c, const struct tr_milestone *ev,
+                      const struct tr_claim *cl, uint32_t event, struct claim_rec *r)
+{
+    memset(r, 0, sizeof *r);
+    r->event = event;
+    r->members = cl->members;
+    r->reached = cl->reached;
+    r->unsettled = cl->unsettled;
+    r->previous = cl->previous;
+    r->day = cl->day;
+    r->previous_day = cl->previous_day;
+    r->previous_date = cl->previous_date;
+    r->margin = cl->margin;
+    r->kind = (uint8_t)cl->kind;
+    r->joint = cl->joint;
+    r->uncertain = cl->uncertain;
+    r->doubt = (uint8_t)cl->doubt;
+    r->scope = (uint8_t)cl->scope;
+    r->since = cl->since;
+    r->tracked_members = cl->tracked_members;
+    r->group_kind = (uint8_t)cl->group.kind;
+    r->group_gender = (uint8_t)cl->group.gender;
+    r->group_type = (uint8_t)cl->group.release_type;
+    memcpy(r->country, cl->group.country, sizeof cl->group.country);
+    r->genre = 0xff;
+    if (!cl->group.genre)
+        return true;
+    const struct tr_artist *a = subject_artist(c, ev);
+    for (uint32_t g = 0; a && g < a->n_genres && g < 0xff; g++)
+        if (a->genres[g] == cl->group.genre)
+            r->genre = (uint8_t)g;
+    return r->genre != 0xff;
+}
+
+/* A kept claim of event ev; false when it does not fit the catalog. */
+static bool claim_get(const struct tr_catalog *c, const struct tr_milestone *ev,
+                      const struct claim_rec *r, struct tr_claim *cl)
+{
+    if (r->kind > TR_CLAIM_FASTEST || r->doubt > TR_DOUBT_OTHERS || r->scope > TR_CLAIM_WORLD)
+        return false;
+    memset(cl, 0, sizeof *cl);
+    cl->kind = (enum tr_claim_kind)r->kind;
+    cl->joint = r->joint;
+    cl->uncertain = r->uncertain;
+    cl->doubt = (enum tr_claim_doubt)r->doubt;
+    cl->day = r->day;
+    cl->members = r->members;
+    cl->reached = r->reached;
+    cl->unsettled = r->unsettled;
+    cl->previous = r->previous;
+    cl->previous_day = r->previous_day;
+    cl->previous_date = r->previous_date;
+    cl->margin = r->margin;
+    cl->scope = (enum tr_claim_scope)r->scope;
+    cl->since = r->since;
+    cl->tracked_members = r->tracked_members;
+    memcpy(cl->group.country, r->country, sizeof cl->group.country);
+    cl->group.country[2] = '\0';
+    cl->group.kind = (enum tr_artist_kind)r->group_kind;
+    cl->group.gender = (enum tr_gender)r->group_gender;
+    cl->group.release_type = (enum tr_release_type)r->group_type;
+    if (r->genre != 0xff) {
+        const struct tr_artist *a = subject_artist(c, ev);
+        if (!a || r->genre >= a->n_genres)
+            return false;
+        cl->group.genre = a->genres[r->genre];
+    }
+    return true;
+}
+
+/* The claims of cs (ordered by event, naming events of cs->events) as
+ * kept bytes; sealed: they end with their seal (seal.h).  TR_ESTORE when
+ * a claim cannot be kept, TR_ENOMEM. */
 static int pack_claims(const struct tr_catalog *c, const struct tr_claim_set *cs, bool sealed,
                        void **out, size_t *len)
 {
-    struct kept_head h = {KEPT_MAGIC, cs->n_claims, tr_events_packed_size(cs->events, cs->n_events)};
-    size_t n = sizeof h + cs->n_claims * sizeof(struct claim_rec) + h.events_len;
-    char *p = calloc(1, n + TR_SEAL_LEN);
-    if (!p)
+    size_t n_claimed = 0;
+    for (size_t i = 0; i < cs->n_claims; i++)
+        n_claimed += i == 0 || cs->claims[i].event != cs->claims[i - 1].event;
+    struct tr_milestone *claimed = malloc((n_claimed ? n_claimed : 1) * sizeof *claimed);
+    if (!claimed)
         return TR_ENOMEM;
-    memcpy(p, &h, sizeof h);
-    for (size_t i = 0; i < cs->n_claims; i++) {
-        const struct tr_claim *cl = &cs->claims[i];
-        struct claim_rec r;
-        memset(&r, 0, sizeof r);
-        r.event = (uint32_t)cl->event;
-        r.members = cl->members;
-        r.reached = cl->reached;
-        r.unsettled = cl->unsettled;
-        r.previous = cl->previous;
-        r.day = cl->day;
-        r.previous_day = cl->previous_day;
-        r.previous_date = cl->previous_date;
-        r.margin = cl->margin;
-        r.kind = (uint8_t)cl->kind;
-        r.joint = cl->joint;
-        r.uncertain = cl->uncertain;
-        r.doubt = (uint8_t)cl->doubt;
-        r.scope = (uint8_t)cl->scope;
-        r.since = cl->since;
-        r.tracked_members = cl->tracked_members;
-        r.group_kind = (uint8_t)cl->group.kind;
-        r.group_gender = (uint8_t)cl->group.gender;
-        r.group_type = (uint8_t)cl->group.release_type;
-        memcpy(r.country, cl->group.country, sizeof cl->group.country);
-        r.genre = 0xff;
-        if (cl->group.genre) {
-            const struct tr_artist *a = subject_artist(c, &cs->events[cl->event]);
-            for (uint32_t g = 0; a && g < a->n_genres && g < 0xff; g++)
-                if (a->genres[g] == cl->group.genre)
-                    r.genre = (uint8_t)g;
-            if (r.genre == 0xff) {        /* not where the engine takes it: keep none */
-                free(p);
-                return TR_ESTORE;
-            }
-        }
-        memcpy(p + sizeof h + i * sizeof r, &r, sizeof r);
+    for (size_t i = 0, k = 0; i < cs->n_claims; i++)
+        if (i == 0 || cs->claims[i].event != cs->claims[i - 1].event)
+            claimed[k++] = cs->events[cs->claims[i].event];
+    struct kept_head h = {KEPT_MAGIC, cs->n_claims, n_claimed,
+                          tr_events_packed_size(claimed, n_claimed)};
+    size_t pos_at = sizeof h, rec_at = pos_at + n_claimed * sizeof(uint32_t),
+           ev_at = rec_at + cs->n_claims * sizeof(struct claim_rec), n = ev_at + h.events_len;
+    char *p = calloc(1, n + TR_SEAL_LEN);
+    if (!p) {
+        free(claimed);
+        return TR_ENOMEM;
     }
-    tr_events_pack(cs->events, cs->n_events, p + sizeof h + cs->n_claims * sizeof(struct claim_rec));
+    memcpy(p, &h, sizeof h);
+    for (size_t i = 0, k = 0; i < cs->n_claims; i++) {
+        const struct tr_claim *cl = &cs->claims[i];
+        if (i > 0 && cl->event != cs->claims[i - 1].event)
+            k++;
+        uint32_t at = (uint32_t)cl->event;
+        struct claim_rec r;
+        if (!claim_put(c, &cs->events[cl->event], cl, (uint32_t)k, &r)) {
+            free(claimed);
+            free(p);
+            return TR_ESTORE;
+        }
+        memcpy(p + pos_at + k * sizeof at, &at, sizeof at);
+        memcpy(p + rec_at + i * sizeof r, &r, sizeof r);
+    }
+    tr_events_pack(claimed, n_claimed, p + ev_at);
+    free(claimed);
     if (sealed) {
         tr_seal_put(p, n);
         n += TR_SEAL_LEN;
@@ -308,12 +411,22 @@ static int pack_claims(const struct tr_catalog *c, const struct tr_claim_set *cs
     return 0;
 }
 
-/* A claim set from kept bytes; false when they do not fit this catalog. */
-static bool unpack_claims(const struct tr_catalog *c, struct tr_claim_set *cs, bool sealed,
-                          const char *p, size_t len)
+static bool same_event(const struct tr_milestone *a, const struct tr_milestone *b)
+{
+    return tr_milestone_cmp(a, b) == 0 && a->value == b->value && a->day == b->day &&
+           a->after == b->after && a->slowest == b->slowest && a->open_start == b->open_start &&
+           a->baseline == b->baseline;
+}
+
+/* The kept claims of the events dated before until, appended to cs->claims
+ * (naming events of cs->events, which sit at positions offset.. among the
+ * stored events: those before are dated before since); false when the
+ * bytes are not kept claims of these events (each claimed event is checked
+ * to be the stored one at its position) or out of memory. */
+static bool unpack_claims(const struct tr_catalog *c, struct tr_claim_set *cs, size_t offset,
+                          tr_day since, tr_day until, bool sealed, const char *p, size_t len)
 {
     struct kept_head h;
-    size_t cap = 0;
     if (sealed) {
         if (!tr_seal_ok(p, len))
             return false;       /* damaged: judged again, like none kept */
@@ -322,54 +435,53 @@ static bool unpack_claims(const struct tr_catalog *c, struct tr_claim_set *cs, b
     if (len < sizeof h)
         return false;
     memcpy(&h, p, sizeof h);
-    if (h.magic != KEPT_MAGIC || h.n_claims > (len - sizeof h) / sizeof(struct claim_rec) ||
-        h.events_len != len - sizeof h - h.n_claims * sizeof(struct claim_rec) ||
-        !tr_events_unpack(c, p + sizeof h + h.n_claims * sizeof(struct claim_rec), h.events_len,
-                          &cs->events, &cs->n_events, &cap) ||
-        !(cs->claims = malloc((h.n_claims ? h.n_claims : 1) * sizeof *cs->claims)))
+    size_t rest = len - sizeof h;
+    if (h.magic != KEPT_MAGIC || h.n_claimed > rest / sizeof(uint32_t) ||
+        h.n_claims > (rest - h.n_claimed * sizeof(uint32_t)) / sizeof(struct claim_rec) ||
+        h.events_len != rest - h.n_claimed * sizeof(uint32_t) - h.n_claims * sizeof(struct claim_rec))
         return false;
-    for (size_t i = 0; i < h.n_claims; i++) {
+    const char *pos = p + sizeof h, *recs = pos + h.n_claimed * sizeof(uint32_t),
+               *packed = recs + h.n_claims * sizeof(struct claim_rec);
+    struct tr_milestone *claimed = NULL;
+    size_t n_claimed = 0, cap = 0;
+    bool ok = tr_events_unpack(c, packed, h.events_len, &claimed, &n_claimed, &cap) &&
+              n_claimed == h.n_claimed;
+    /* where each claimed event is in cs->events; SIZE_MAX: not wanted */
+    size_t *at = ok ? malloc((n_claimed ? n_claimed : 1) * sizeof *at) : NULL;
+    struct tr_claim *all = ok ? realloc(cs->claims, (cs->n_claims + h.n_claims + 1) * sizeof *all) : NULL;
+    ok = at && all;
+    if (all)
+        cs->claims = all;
+    for (size_t k = 0; ok && k < n_claimed; k++) {
+        uint32_t q;
+        memcpy(&q, pos + k * sizeof q, sizeof q);
+        at[k] = SIZE_MAX;
+        if (claimed[k].date >= until)
+            continue;               /* judged again */
+        if (q < offset)
+            ok = claimed[k].date < since;      /* before the events asked for */
+        else if ((at[k] = q - offset) >= cs->n_events || !same_event(&claimed[k], &cs->events[at[k]]))
+            ok = false;
+    }
+    for (size_t i = 0; ok && i < h.n_claims; i++) {
         struct claim_rec r;
-        memcpy(&r, p + sizeof h + i * sizeof r, sizeof r);
-        if (r.event >= cs->n_events || r.kind > TR_CLAIM_FASTEST || r.doubt > TR_DOUBT_OTHERS ||
-            r.scope > TR_CLAIM_WORLD)
-            return false;
-        const struct tr_milestone *ev = &cs->events[r.event];
-        struct tr_claim *cl = &cs->claims[cs->n_claims++];
-        memset(cl, 0, sizeof *cl);
-        cl->event = r.event;
-        cl->kind = (enum tr_claim_kind)r.kind;
-        cl->joint = r.joint;
-        cl->uncertain = r.uncertain;
-        cl->doubt = (enum tr_claim_doubt)r.doubt;
-        cl->day = r.day;
-        cl->members = r.members;
-        cl->reached = r.reached;
-        cl->unsettled = r.unsettled;
-        cl->previous = r.previous;
-        cl->previous_day = r.previous_day;
-        cl->previous_date = r.previous_date;
-        cl->margin = r.margin;
-        cl->scope = (enum tr_claim_scope)r.scope;
-        cl->since = r.since;
-        cl->tracked_members = r.tracked_members;
-        memcpy(cl->group.country, r.country, sizeof cl->group.country);
-        cl->group.country[2] = '\0';
-        cl->group.kind = (enum tr_artist_kind)r.group_kind;
-        cl->group.gender = (enum tr_gender)r.group_gender;
-        cl->group.release_type = (enum tr_release_type)r.group_type;
-        if (r.genre != 0xff) {
-            const struct tr_artist *a = subject_artist(c, ev);
-            if (!a || r.genre >= a->n_genres)
-                return false;
-            cl->group.genre = a->genres[r.genre];
+        memcpy(&r, recs + i * sizeof r, sizeof r);
+        if (r.event >= n_claimed) {
+            ok = false;
+        } else if (at[r.event] != SIZE_MAX) {
+            struct tr_claim *cl = &cs->claims[cs->n_claims];
+            ok = claim_get(c, &claimed[r.event], &r, cl);
+            cl->event = at[r.event];
+            cs->n_claims += ok;
         }
     }
-    return true;
+    free(at);
+    free(claimed);
+    return ok;
 }
 
 /* The kept claims when they cover since (inside a transaction); *hit
- * false when they do not. */
+ * false when none fit. */
 static int read_kept(struct tr_store *s, tr_day since, struct tr_claim_set *out, bool *hit,
                      struct tr_error *err)
 {
@@ -379,12 +491,22 @@ static int read_kept(struct tr_store *s, tr_day since, struct tr_claim_set *out,
     size_t len = 0;
     *hit = false;
     int rc = s->be->ops->get_claims(s->be, &kept_since, &n_events, &data, &len, err);
-    if (!rc && data && since != TR_DAY_NONE && since >= kept_since &&
-        !(rc = s->be->ops->count_events(s->be, &stored, err)) && stored == n_events &&
-        unpack_claims(s->catalog, out, s->be->sealed, data, len)) {
+    if (rc || !data || since < kept_since ||
+        (rc = s->be->ops->count_events(s->be, &stored, err)) || stored != n_events)
+        goto out;
+    /* the events from since: the last ones (events are in date order) */
+    struct tr_milestone_filter f = TR_MILESTONE_FILTER_ALL;
+    f.since = since;
+    if ((rc = s->be->ops->load_events(s->be, s->catalog, &f, &out->events, &out->n_events, err)))
+        goto out;
+    tr_store_sort_events(out->events, out->n_events);
+    if (out->n_events <= stored &&
+        unpack_claims(s->catalog, out, (size_t)stored - out->n_events, since, INT32_MAX,
+                      s->be->sealed, data, len)) {
         *hit = true;
         rc = index_claims(out, since, err);
     }
+out:
     free(data);
     if (!*hit || rc)
         tr_claim_set_release(out);
@@ -404,8 +526,14 @@ int tr_store_claims(struct tr_store *s, tr_day since, struct tr_claim_set *out,
     if (!rc && !(rc = tr_store_read_begin(s, &t, err))) {
         /* the kept claims, else judged now, in the one snapshot */
         rc = read_kept(s, since, out, &hit, err);
-        if (!rc && !hit)
-            rc = judge(s, since, NULL, 0, out, err);
+        struct judging j;
+        if (!rc && !hit && !(rc = judging_load(s, NULL, 0, &j, err))) {
+            rc = judge(c, &j, since, out, err);
+            j.events = NULL;                    /* taken over by out */
+            judging_release(&j);
+            if (!rc)
+                rc = index_claims(out, since, err);
+        }
         rc = tr_store_read_end(&t, rc, err);
     }
     if (rc)
@@ -413,27 +541,138 @@ int tr_store_claims(struct tr_store *s, tr_day since, struct tr_claim_set *out,
     return rc;
 }
 
-int tr_store_keep_claims(struct tr_store *s, tr_day since, const void *state, size_t state_len,
-                         size_t *n_claims, struct tr_error *err)
+/* The kept claims of the events dated before from, into cs (naming events
+ * of j); false when none fit.  *n_events: the count of events they were
+ * kept for. */
+static bool kept_before(struct tr_store *s, const struct judging *j, tr_day from,
+                        struct tr_claim_set *cs, uint64_t *n_events, struct tr_error *err,
+                        int *rc)
 {
-    struct tr_claim_set cs = {0};
+    tr_day kept_since = TR_DAY_NONE;
     void *data = NULL;
     size_t len = 0;
-    uint64_t stored = 0;
-    int rc = judge(s, since, state, state_len, &cs, err);
+    bool ok = false;
+    if (!(*rc = s->be->ops->get_claims(s->be, &kept_since, n_events, &data, &len, err)) && data &&
+        kept_since == TR_DAY_NONE) {
+        cs->events = j->events;
+        cs->n_events = j->n_events;
+        ok = unpack_claims(s->catalog, cs, 0, TR_DAY_NONE, from, s->be->sealed, data, len);
+        cs->events = NULL;
+        cs->n_events = 0;
+        if (!ok)
+            cs->n_claims = 0;
+    }
+    free(data);
+    return ok;
+}
+
+/* Whether claims of every event are kept for the events stored now (the
+ * row alone: an import that wrote no events keeps what the last one
+ * checked). */
+static int kept_whole(struct tr_store *s, bool *fits, struct tr_error *err)
+{
+    tr_day kept_since = TR_DAY_NONE;
+    uint64_t n_events = 0, stored = 0;
+    void *data = NULL;
+    size_t len = 0;
+    struct kept_head h = {0};
+    int rc = s->be->ops->get_claims(s->be, &kept_since, &n_events, &data, &len, err);
     if (!rc)
         rc = s->be->ops->count_events(s->be, &stored, err);
-    if (!rc && (rc = pack_claims(s->catalog, &cs, s->be->sealed, &data, &len)) == TR_ESTORE)
-        rc = s->be->ops->put_claims(s->be, since, 0, NULL, 0, err);   /* cannot keep them */
-    else if (!rc)
-        rc = s->be->ops->put_claims(s->be, since, stored, data, len, err);
-    else if (rc == TR_ENOMEM)
-        rc = tr_error_set(err, rc, "out of memory");
-    if (n_claims)
-        *n_claims = cs.n_claims;
+    if (data && len >= sizeof h)
+        memcpy(&h, data, sizeof h);
+    *fits = !rc && data && kept_since == TR_DAY_NONE && n_events == stored && h.magic == KEPT_MAGIC;
     free(data);
-    tr_claim_set_release(&cs);
     return rc;
+}
+
+int tr_store_keep_claims(struct tr_store *s, tr_day changed, const struct tr_coverage *before,
+                         tr_day report_since, const void *state, size_t state_len,
+                         size_t *n_claims, struct tr_error *err)
+{
+    const struct tr_catalog *c = s->catalog;
+    struct tr_claim_set cs = {0};
+    struct judging j;
+    void *data = NULL;
+    size_t len = 0;
+    uint64_t stored = 0, kept_for = 0;
+    tr_day from = changed;
+    bool fits = false;
+    if (n_claims)
+        *n_claims = 0;
+    int rc = changed == INT32_MAX ? kept_whole(s, &fits, err) : 0;
+    if (rc || fits)
+        return rc;
+    rc = judging_load(s, state, state_len, &j, err);
+    if (!rc && before && from != TR_DAY_NONE) {
+        /* a member whose data ended before a day and now go on can settle
+         * that day's claims */
+        const tr_day *b[3] = {before->track_last, before->release_last, before->artist_last};
+        const tr_day *a[3] = {j.cov.track_last, j.cov.release_last, j.cov.artist_last};
+        tr_day moved;
+        if (tr_records_unsettled_from(c, b, a, &moved))
+            rc = tr_error_set(err, TR_ENOMEM, "out of memory");
+        else if (moved < from)
+            from = moved;
+    }
+    bool have_kept = false;
+    if (!rc && from != TR_DAY_NONE)
+        have_kept = kept_before(s, &j, from, &cs, &kept_for, err, &rc);
+    if (!rc)
+        rc = s->be->ops->count_events(s->be, &stored, err);
+    if (!rc && have_kept && from == INT32_MAX) {
+        if (stored == kept_for)
+            goto out;        /* nothing to judge anew: the kept claims still fit */
+        have_kept = false;   /* kept for other events */
+        cs.n_claims = 0;
+    }
+    if (rc)
+        goto out;
+    if (!have_kept)
+        from = TR_DAY_NONE;
+    size_t n_kept = cs.n_claims;
+    cs.events = j.events;
+    cs.n_events = j.n_events;
+    if (from != INT32_MAX && (rc = judge(c, &j, from, &cs, err)))
+        goto out;
+    for (size_t i = n_kept; n_claims && i < cs.n_claims; i++)
+        *n_claims += report_since == TR_DAY_NONE || j.events[cs.claims[i].event].date >= report_since;
+    if (cs.n_claims > 1 && sort_claims(&cs)) {
+        rc = tr_error_set(err, TR_ENOMEM, "out of memory");
+        goto out;
+    }
+    if ((rc = pack_claims(c, &cs, s->be->sealed, &data, &len)) == TR_ESTORE)
+        rc = s->be->ops->put_claims(s->be, TR_DAY_NONE, 0, NULL, 0, err);   /* cannot keep them */
+    else if (!rc)
+        rc = s->be->ops->put_claims(s->be, TR_DAY_NONE, stored, data, len, err);
+    else
+        rc = tr_error_set(err, rc, "out of memory");
+out:
+    cs.events = NULL;
+    cs.n_events = 0;
+    free(data);
+    free(cs.claims);
+    judging_release(&j);
+    return rc;
+}
+
+const struct tr_claim *tr_claim_set_of(const struct tr_claim_set *cs, const struct tr_milestone *m,
+                                       size_t *n)
+{
+    /* cs->events are in tr_milestone_cmp order */
+    size_t lo = 0, hi = cs->n_events;
+    *n = 0;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (tr_milestone_cmp(&cs->events[mid], m) < 0)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    if (lo == cs->n_events || tr_milestone_cmp(&cs->events[lo], m) != 0)
+        return NULL;
+    *n = cs->first[lo + 1] - cs->first[lo];
+    return cs->claims + cs->first[lo];
 }
 
 void tr_claim_set_release(struct tr_claim_set *cs)

@@ -396,16 +396,21 @@ static int write_all(struct tr_store *s, struct tr_import_ctx *x, struct pending
     if (!rc && charts)
         rc = tr_chart_milestones_refresh(s, err);
     lap(rep, TR_PHASE_MILESTONES, mark);
-    /* The daily case, later days added: judge their events now, with the
-     * catalog and the engine's state at hand, and keep the claims.  Any
-     * other change leaves claims to be judged when asked for. */
-    if (!rc && fresh.incremental && !x->opt->no_records) {
-        rc = tr_store_keep_claims(s, st.first_changed, fresh.state, fresh.state_len,
-                                  &rep->claims, err);
-        rep->claims_since = st.first_changed;
-    } else if (!rc && (counts || charts)) {
+    /* The claims of every event, judged again where this import can have
+     * changed them, while the catalog and the engine's state are at hand:
+     * from its first changed day when it brought counts alone (the daily
+     * run), every event after any other change of the events. */
+    if (!rc && x->opt->no_records && (counts || charts)) {
         rc = tr_store_drop_claims(s, err);
+    } else if (!rc && !x->opt->no_records) {
+        bool only_counts = fresh.incremental && !charts;
+        tr_day changed = only_counts ? st.first_changed : counts || charts ? TR_DAY_NONE : INT32_MAX;
+        rc = tr_store_keep_claims(s, changed, only_counts ? &fresh.before : NULL, st.first_changed,
+                                  fresh.state, fresh.state_len, &rep->claims, err);
+        if (only_counts)
+            rep->claims_since = st.first_changed;
     }
+    tr_coverage_release(&fresh.before);
     *checkpoint = fresh.state;
     uint64_t n_events = 0;
     if (!rc)

@@ -25,6 +25,11 @@ int tr_refresh_milestones(struct tr_store *s, tr_day first_changed,
     if (first_changed != TR_DAY_NONE &&
         (rc = s->be->ops->get_checkpoint(s->be, &resume, &resume_len, err)))
         return rc;
+    /* read before the engine takes the checkpoint over */
+    if (resume && (rc = tr_coverage_of_state(s, resume, resume_len, &out->before, err))) {
+        free(resume);
+        return rc;
+    }
     struct tr_engine_result r;
     rc = tr_engine_run(s->be, s->catalog, l, prep, first_changed, resume, resume_len, &r, err);
     if (rc)

@@ -19,6 +19,9 @@ struct tr_refresh {
     void *state;             /* the engine's state after it (malloc'd): the
                               * checkpoint, which must outlive the transaction */
     size_t state_len;
+    struct tr_coverage before;   /* resumed: the coverage before the run (the
+                                  * kept claims' judging from, app/claims.c);
+                                  * tr_coverage_release */
 };
 
 /* Brings the stored milestone events up to date (inside a write

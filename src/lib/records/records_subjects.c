@@ -237,6 +237,42 @@ int rec_build_subjects(struct engine *E, enum tr_subject_type t)
     return TR_OK;
 }
 
+/* The day a member's coverage stops settling it, as rec_build_subjects
+ * has it (stale: the day after its last data day, from its start). */
+int tr_records_unsettled_from(const struct tr_catalog *c,
+                              const tr_day *const before[TR_SUBJECT_ARTIST + 1],
+                              const tr_day *const after[TR_SUBJECT_ARTIST + 1], tr_day *from)
+{
+    *from = INT32_MAX;
+    for (int t = 0; t <= TR_SUBJECT_ARTIST; t++) {
+        uint32_t n = rec_type_count(c, (enum tr_subject_type)t);
+        tr_day *day0 = NULL;
+        for (uint32_t i = 0; i < n && *from != TR_DAY_NONE; i++) {
+            if (before[t][i] == after[t][i])
+                continue;
+            tr_day d = before[t][i];
+            if (d != TR_DAY_NONE) {
+                d += 1;
+            } else {
+                /* no data before: unsettled from its day 0 on (an event
+                 * before it is new, so after the day the data changed) */
+                if (t == TR_SUBJECT_RELEASE) {
+                    d = c->releases[i].date;
+                } else {
+                    if (!day0 && (t == TR_SUBJECT_TRACK ? tr_catalog_track_days(c, &day0)
+                                                        : tr_catalog_artist_days(c, &day0)))
+                        return TR_ENOMEM;
+                    d = day0[t == TR_SUBJECT_TRACK ? tr_catalog_canonical_track(c, i) : i];
+                }
+            }
+            if (d < *from)
+                *from = d;
+        }
+        free(day0);
+    }
+    return TR_OK;
+}
+
 void rec_subject_shape(const struct engine *E, const struct subjects *S, uint32_t m,
                        struct shape *sh)
 {
