@@ -6,6 +6,7 @@
 #ifndef TRACKRECORD_CLAIMS_H
 #define TRACKRECORD_CLAIMS_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "trackrecord/date.h"
@@ -20,8 +21,11 @@
  * recording's data for play-count milestones, a chart's imported periods
  * for that chart's milestones); claims in a group of one member are left
  * out.  Claims are ordered by event: claims[first[e] .. first[e + 1])
- * belong to events[e].  The claims an import judged for its new days are
- * kept and read back while the store is unchanged (docs/records.md). */
+ * belong to events[e].  The imports keep the claims of every event and
+ * they are read back (docs/records.md, "Kept claims"); baselines' claims
+ * (tr_milestone.baseline) only with baselines, which judges them afresh
+ * (seconds for a million-track store: they are most of its claims, and
+ * no output lists them unless asked). */
 struct tr_claim_set {
     struct tr_milestone *events;
     size_t n_events;
@@ -29,7 +33,7 @@ struct tr_claim_set {
     size_t n_claims;
     size_t *first;
 };
-int tr_store_claims(struct tr_store *s, tr_day since, struct tr_claim_set *out,
+int tr_store_claims(struct tr_store *s, tr_day since, bool baselines, struct tr_claim_set *out,
                     struct tr_error *err);
 /* The claims in cs of the event m (the same date, kind, subject, threshold
  * and chart), *n of them; NULL and 0 when cs does not hold m.  Borrowed

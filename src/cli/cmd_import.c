@@ -165,7 +165,7 @@ int cmd_import(struct cli *cli, int argc, char **argv)
         const struct tr_catalog *cat;
         struct tr_claim_set cs = {0};
         struct tr_claims_filter f = {-1, TR_NONE, rep.claims_since, -1, false, -1, false};
-        if (tr_store_catalog(s, &cat, &err) || tr_store_claims(s, rep.claims_since, &cs, &err)) {
+        if (tr_store_catalog(s, &cat, &err) || tr_store_claims(s, rep.claims_since, false, &cs, &err)) {
             rc = cli_fail(cli, &err);
         } else {
             if (!quiet && cs.n_claims)

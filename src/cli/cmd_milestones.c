@@ -105,7 +105,7 @@ int cmd_milestones(struct cli *cli, int argc, char **argv)
             goto done;
     } else if (claims && !csv) {
         /* claims are judged against every stored event: take them all */
-        if ((rc = tr_store_claims(s, f.since, &cs, &err)))
+        if ((rc = tr_store_claims(s, f.since, baselines, &cs, &err)))
             goto done;
         ev = cs.events;
         n = cs.n_events;

@@ -89,7 +89,7 @@ int cmd_records(struct cli *cli, int argc, char **argv)
         return rc;
     struct tr_error err = {0};
     struct tr_claim_set cs = {0};
-    if (!(rc = tr_store_claims(s, since, &cs, &err))) {
+    if (!(rc = tr_store_claims(s, since, baselines, &cs, &err))) {
         struct tr_claims_filter f = {subject ? (int)sub.type : -1, sub.index, since, kind, certain,
                                      scope, baselines};
         records_print(stdout, cat, &cs, &f, json);

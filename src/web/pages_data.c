@@ -151,7 +151,7 @@ int web_pages_open(struct tr_store *s, enum web_mode mode, struct web_pages **ou
     if (!rc)
         rc = tr_store_milestones(s, &all, &p->events, &p->n_events, err);
     if (!rc && p->n_events)
-        rc = tr_store_claims(s, TR_DAY_NONE, &p->claims, err);
+        rc = tr_store_claims(s, TR_DAY_NONE, false, &p->claims, err);
     struct tr_forecast_query fq = TR_FORECAST_QUERY_ALL;
     if (!rc && p->n_events)
         rc = tr_store_forecasts(s, &fq, &p->forecasts, err);

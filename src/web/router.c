@@ -328,7 +328,7 @@ int tr_web_events(struct tr_web *w, const struct tr_milestone **out, size_t *n,
 int tr_web_claims(struct tr_web *w, const struct tr_claim_set **out, struct tr_error *err)
 {
     if (!w->have_claims) {
-        int rc = tr_store_claims(w->store, TR_DAY_NONE, &w->claims, err);
+        int rc = tr_store_claims(w->store, TR_DAY_NONE, false, &w->claims, err);
         if (rc)
             return rc;
         w->have_claims = true;

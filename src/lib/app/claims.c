@@ -515,7 +515,17 @@ out:
 
 /* ---- the interface --------------------------------------------------- */
 
-int tr_store_claims(struct tr_store *s, tr_day since, struct tr_claim_set *out,
+/* Leaves out the claims of baselines (cs->events named, in any order). */
+static void drop_baselines(struct tr_claim_set *cs)
+{
+    size_t k = 0;
+    for (size_t i = 0; i < cs->n_claims; i++)
+        if (!cs->events[cs->claims[i].event].baseline)
+            cs->claims[k++] = cs->claims[i];
+    cs->n_claims = k;
+}
+
+int tr_store_claims(struct tr_store *s, tr_day since, bool baselines, struct tr_claim_set *out,
                     struct tr_error *err)
 {
     const struct tr_catalog *c;
@@ -525,12 +535,14 @@ int tr_store_claims(struct tr_store *s, tr_day since, struct tr_claim_set *out,
     int rc = tr_store_catalog(s, &c, err);
     if (!rc && !(rc = tr_store_read_begin(s, &t, err))) {
         /* the kept claims, else judged now, in the one snapshot */
-        rc = read_kept(s, since, out, &hit, err);
+        rc = baselines ? 0 : read_kept(s, since, out, &hit, err);
         struct judging j;
         if (!rc && !hit && !(rc = judging_load(s, NULL, 0, &j, err))) {
             rc = judge(c, &j, since, out, err);
             j.events = NULL;                    /* taken over by out */
             judging_release(&j);
+            if (!baselines)
+                drop_baselines(out);
             if (!rc)
                 rc = index_claims(out, since, err);
         }
@@ -635,6 +647,7 @@ int tr_store_keep_claims(struct tr_store *s, tr_day changed, const struct tr_cov
     cs.n_events = j.n_events;
     if (from != INT32_MAX && (rc = judge(c, &j, from, &cs, err)))
         goto out;
+    drop_baselines(&cs);          /* kept claims hold none: see tr_store_claims */
     for (size_t i = n_kept; n_claims && i < cs.n_claims; i++)
         *n_claims += report_since == TR_DAY_NONE || j.events[cs.claims[i].event].date >= report_since;
     if (cs.n_claims > 1 && sort_claims(&cs)) {
