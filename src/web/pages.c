@@ -248,6 +248,33 @@ static void claim_line(struct page *pg, const struct tr_milestone *ev, const str
     html_raw(h, "</li>");
 }
 
+/* An event's post (certain world claims only) with its copy button, then
+ * (with_claims) every claim with its evidence.
+ * id names the post for the button: unique on the page (a card and a table
+ * row may show the same event). */
+static void event_claims(struct page *pg, const struct tr_milestone *m, const struct tr_claim *cl,
+                         size_t n, const char *id, bool with_claims)
+{
+    struct html *h = pg->h;
+    struct tr_claim postable[64] = {{0}};   /* (zeroed: gcc cannot see n_post bounds the reads) */
+    size_t n_post = 0;
+    for (size_t k = 0; k < n && n_post < 64; k++)
+        if (tr_records_postable(&cl[k]))
+            postable[n_post++] = cl[k];
+    char post[TR_RECORDS_POST_SIZE];
+    if (tr_records_post(pg->p->cat, m, postable, n_post, post, sizeof post) == 0) {
+        html_printf(h, "<div class=\"post\"><p id=\"%s\">", id);
+        html_text(h, post);
+        html_printf(h, "</p><button class=\"copy\" type=\"button\" data-for=\"%s\">Copy</button></div>", id);
+    }
+    if (with_claims && n) {
+        html_raw(h, "<ul class=\"claims\">");
+        for (size_t k = 0; k < n; k++)
+            claim_line(pg, m, &cl[k]);
+        html_raw(h, "</ul>");
+    }
+}
+
 /* One event as a card: what and when, the post with its copy button, and
  * the claims with their evidence. */
 void page_event_card(struct page *pg, size_t e, bool show_subject)
@@ -271,27 +298,16 @@ void page_event_card(struct page *pg, size_t e, bool show_subject)
         html_raw(h, "</span>");
     }
     html_raw(h, "</div>");
-    /* the post states certain world claims only */
-    struct tr_claim postable[64];
-    size_t n_post = 0;
-    for (size_t k = 0; k < n && n_post < 64; k++)
-        if (tr_records_postable(&cl[k]))
-            postable[n_post++] = cl[k];
-    char post[TR_RECORDS_POST_SIZE];
-    if (tr_records_post(pg->p->cat, m, postable, n_post, post, sizeof post) == 0) {
-        html_printf(h, "<div class=\"post\"><p id=\"post-%zu\">", e);
-        html_text(h, post);
-        html_printf(h, "</p><button class=\"copy\" type=\"button\" data-for=\"post-%zu\">Copy</button></div>", e);
-    }
-    if (n) {
-        html_raw(h, "<ul class=\"claims\">");
-        for (size_t k = 0; k < n; k++)
-            claim_line(pg, m, &cl[k]);
-        html_raw(h, "</ul>");
-    }
+    char id[32];
+    snprintf(id, sizeof id, "post-%zu", e);
+    event_claims(pg, m, cl, n, id, true);
     html_raw(h, "</div>");
 }
 
+/* One event as a table row; the post of its certain world claims folds out
+ * of the last cell, so that every milestone's post is on the page, not only
+ * the cards' (a release's headline may be years back); the evidence is the
+ * cards' and the API's. */
 void page_event_row(struct page *pg, size_t e, bool show_subject)
 {
     const struct tr_milestone *m = &pg->p->events[e];
@@ -314,15 +330,28 @@ void page_event_row(struct page *pg, size_t e, bool show_subject)
     html_printf(h, "</td><td class=\"num\" data-v=\"%llu\">", (unsigned long long)m->value);
     html_count(h, m->value);
     size_t n;
-    web_claims_of(pg->p, e, &n);
-    html_printf(h, "</td><td class=\"num\" data-v=\"%zu\">%s</td></tr>", n, n ? "\xe2\x9c\x93" : "");
+    const struct tr_claim *cl = web_claims_of(pg->p, e, &n);
+    html_printf(h, "</td><td class=\"claims-cell\" data-v=\"%zu\">", n);
+    bool postable = false;
+    for (size_t k = 0; k < n && !postable; k++)
+        postable = tr_records_postable(&cl[k]);
+    if (postable) {
+        char id[32];
+        snprintf(id, sizeof id, "row-post-%zu", e);
+        html_printf(h, "<details><summary>%zu</summary>", n);
+        event_claims(pg, m, cl, n, id, false);
+        html_raw(h, "</details>");
+    } else if (n) {
+        html_printf(h, "%zu", n);
+    }
+    html_raw(h, "</td></tr>");
 }
 
 void page_event_table_head(struct html *h, bool show_subject)
 {
     html_printf(h, "<div class=\"tablewrap\"><table class=\"sortable events\"><thead><tr><th>Date</th>"
                    "<th class=\"num\">Day</th>%s<th>Milestone</th><th class=\"num\">Value</th>"
-                   "<th class=\"num\">Claims</th></tr></thead><tbody>",
+                   "<th>Claims</th></tr></thead><tbody>",
                 show_subject ? "<th>Subject</th>" : "");
 }
 

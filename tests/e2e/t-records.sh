@@ -18,8 +18,8 @@ t_kept_claims_are_judged_again() {
     local range first kept=0
     judged() {   # records --json --since DAY, judged again on a copy without kept claims
         cp "$db" "$WORK/judged.db"
+        for f in "$db"-*; do cp "$f" "$WORK/judged.db-${f#"$db"-}"; done
         sqlite3 "$WORK/judged.db" "DELETE FROM claims_kept"
-        for f in "$db"-checkpoint.*; do cp "$f" "$WORK/judged.db-checkpoint.${f##*.}"; done
         "$BIN" --db "$WORK/judged.db" records --json --since "$1"
         rm -f "$WORK/judged.db"*
     }

@@ -202,6 +202,35 @@ t_feeds_are_valid_and_stable() {
     return $rc
 }
 
+t_the_seed_claims_are_published() {
+    # the headline of the fixture (every track on Layover past 80M on
+    # 2024-02-25, day 170), two years before the store's last day: the API
+    # and the release page carry its world claims and post; the feed of that
+    # day (the data cut there) carries the post
+    local db; db=$(new_store seed)
+    check "import" "$BIN" --db "$db" import -q --ladder 10M../10M "$DEMO" "$ROOT/tests/data/records" || return 1
+    local post="Every track on Layover has now passed 80M streams on Spotify. Layover is the first and only album by a Korean solo artist to achieve this, and the fastest album by a K-pop male act (170 days)."
+    serve_on "$db" seed || return 1
+    local rc=0
+    expect_eq "API claims" "$(get /api/v1/releases/layover | jq -r '.claims[] | select(.kind == "every_track" and .threshold == 80000000) | "\(.claim) \(.group_name) \(.scope)"')" \
+        "first_and_only album by a Korean solo artist world
+fastest album by a K-pop male act world" || rc=1
+    [ $rc = 0 ] && { expect_eq "API: the release's own" "$(get /api/v1/releases/layover | jq -r '[.claims[] | .subject] | unique | join(",")')" layover || rc=1; }
+    [ $rc = 0 ] && { contains "the page's post" "$(get /releases/layover)" "$post" || rc=1; }
+    stop_serving
+    [ $rc = 0 ] || return 1
+    local b
+    rm -rf "$WORK/cut" && mkdir -p "$WORK/cut/demo" "$WORK/cut/records" &&
+        cp "$DEMO"/*.csv "$WORK/cut/demo/" && cp "$ROOT"/tests/data/records/*.csv "$WORK/cut/records/" || return 1
+    for b in demo records; do
+        awk -F, 'NR == 1 || $1 <= "2024-02-25"' "$WORK/cut/$b/streams.csv" >"$WORK/cut/s.csv" &&
+            mv "$WORK/cut/s.csv" "$WORK/cut/$b/streams.csv" || return 1
+    done
+    db=$(new_store seed-day)
+    check "import to that day" "$BIN" --db "$db" import -q --ladder 10M../10M "$WORK/cut/demo" "$WORK/cut/records" || return 1
+    expect_eq "the feed of that day" "$("$BIN" --db "$db" feed --json | jq -r '.items[] | select(.title == "Layover: every track >= 80M") | .content_text')" "$post"
+}
+
 t_many_connections_and_a_slow_client() {
     local db; db=$(layover_db load) || { fail_msg="import failed"; return 1; }
     serve_on "$db" load || return 1
