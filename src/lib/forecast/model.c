@@ -66,6 +66,21 @@ static int window_gains(const uint64_t *value, const uint8_t *present, float *g,
     return start;
 }
 
+/* Whether the last week's daily gains repeat the week before's day for
+ * day, to the stream: a feed held at a level (one that spreads each
+ * published figure's gain evenly, with a weekly rhythm, over the days
+ * before it), not listening.  Listening's days do not repeat so: at
+ * FC_HELD_MIN a day and more their own noise is tens of streams, and
+ * seven days alike by chance would not come in a lifetime of cuts. */
+#define FC_HELD_MIN 100.0f
+static bool held_level(const float *g, const uint8_t *ok)
+{
+    for (int i = FC_WINDOW - 6; i <= FC_WINDOW; i++)
+        if (!ok[i] || !ok[i - 7] || g[i] < FC_HELD_MIN || fabsf(g[i] - g[i - 7]) > 1)
+            return false;
+    return true;
+}
+
 /* The k-th smallest of v[0..n) (0-based), which it reorders: Hoare's
  * selection, linear on average (the fits take many medians of up to 28). */
 static float kth(float *v, int n, int k)
@@ -159,6 +174,7 @@ void fc_series_stats(const uint64_t *value, const uint8_t *present, tr_day as_of
         return;                      /* no data yet: not a member */
     int start = window_gains(value, present, g, ok, &recent);
     out->members = 1;
+    out->held = held_level(g, ok);
     out->recent = (float)recent;
     /* each week's mean of usable days, when it has at least three */
     bool have[FC_WEEKS];
@@ -242,6 +258,7 @@ void fc_stats_add(struct fc_stats *a, const struct fc_stats *b)
     a->recent += b->recent;
     a->simple += b->simple;
     a->members = (uint16_t)(a->members + b->members);
+    a->held = (uint16_t)(a->held + b->held);
 }
 
 /* ---- the fit ------------------------------------------------------------ */
@@ -443,7 +460,9 @@ void fc_fit(const struct fc_stats *st, int32_t age, struct fc_fit *out)
     fit_curve(st, age, out);
     if (out->method != TR_FC_MODEL)
         return;
-    out->level_w = level_weight(st, age);
+    /* a level held (every member's) is the gain until the feed's next
+     * figure, which nothing in the window foretells: carried flat */
+    out->level_w = st->held >= st->members ? 1 : level_weight(st, age);
     out->recent = st->rate[FC_WEEKS - 1];
 }
 

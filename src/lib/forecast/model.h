@@ -43,6 +43,8 @@ struct fc_stats {
     float recent;           /* mean gain over the last 7 days (the naive baseline) */
     float simple;           /* mean of the last (up to 7) usable daily gains */
     uint16_t members;       /* series summed */
+    uint16_t held;          /* members held at a level: their last week's
+                             * gains repeat the week before's day for day */
 };
 
 /* Stats of one series from its counts on the FC_WINDOW + 1 days
