@@ -37,6 +37,7 @@ done
 NGINX=$(command -v nginx || echo /usr/sbin/nginx)
 TMP=$(mktemp -d)
 SERVE_PID= NGINX_PID=
+LOAD0=$(cut -d' ' -f1-3 /proc/loadavg)
 cleanup() {
     [ -n "$SERVE_PID" ] && kill "$SERVE_PID" 2>/dev/null && wait "$SERVE_PID" 2>/dev/null
     [ -n "$NGINX_PID" ] && kill "$NGINX_PID" 2>/dev/null && wait "$NGINX_PID" 2>/dev/null
@@ -183,11 +184,13 @@ api_rps=$(cut -d' ' -f1 "$TMP/api" | median); api_p99=$(cut -d' ' -f2 "$TMP/api"
 ngx_rps=$(cut -d' ' -f1 "$TMP/ngx" | median); ngx_p99=$(cut -d' ' -f2 "$TMP/ngx" | median)
 raw_rps=$(cut -d' ' -f1 "$TMP/raw" | median); raw_p99=$(cut -d' ' -f2 "$TMP/raw" | median)
 api_bad=$(awk '{s += $3} END {print s + 0}' "$TMP/api" "$TMP/raw")
+ngx_bad=$(awk '{s += $3} END {print s + 0}' "$TMP/ngx")
 echo "serve bench: $DB, $N different requests in the mix ($BYTES bytes as files), wrk -c$CONNS ${SECONDS_}s x $RUNS, $(nproc) cores"
+echo "  build $(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null)$(git -C "$ROOT" diff --quiet HEAD -- src 2>/dev/null || echo '+changes'), load average $LOAD0 at the start, $(cut -d' ' -f1-3 /proc/loadavg) at the end"
 echo "  each request once, first reader, 2 at a time: $FIRST s ($(awk -v n="$N" -v t="$FIRST" 'BEGIN {printf "%.0f", n / t}') req/s)"
 echo "  trackrecord serve: $api_rps req/s, p99 $api_p99 ms (median; runs: $(cut -d' ' -f1,2 "$TMP/api" | paste -sd';'); non-2xx: $api_bad)"
 echo "  trackrecord serve --cache-mb 0 (nothing kept): $raw_rps req/s, p99 $raw_p99 ms (median; runs: $(cut -d' ' -f1,2 "$TMP/raw" | paste -sd';'))"
-echo "  nginx (same bytes): $ngx_rps req/s, p99 $ngx_p99 ms (median; runs: $(cut -d' ' -f1,2 "$TMP/ngx" | paste -sd';'))"
+echo "  nginx (same bytes): $ngx_rps req/s, p99 $ngx_p99 ms (median; runs: $(cut -d' ' -f1,2 "$TMP/ngx" | paste -sd';'); non-2xx: $ngx_bad)"
 awk -v a="$api_rps" -v n="$ngx_rps" -v p="$api_p99" 'BEGIN {
     printf "  throughput ratio serve/nginx: %.2f (target >= 0.5: %s)\n", a / n, (a / n >= 0.5) ? "met" : "NOT met";
     printf "  serve p99 %.2f ms (target <= 10 ms: %s)\n", p, (p <= 10) ? "met" : "NOT met" }'
