@@ -710,6 +710,65 @@ static int catalog_from_table(struct sqlite_backend *b, struct tr_catalog **out,
     return rc == TR_ENOMEM ? tr_error_set(err, rc, "loading the catalog: out of memory") : 0;
 }
 
+static int step_done(struct sqlite_backend *b, sqlite3_stmt *st, struct tr_error *err,
+                     const char *what);
+
+/* Puts table's rows (artists or releases) in the catalog's order, ids[i]
+ * the id of its i-th, when they are not: a store written before the rows
+ * were upserts (save_artists) may hold a changed one out of place, which
+ * would misnumber the events if the catalog file were ever lost. */
+static int rows_in_order(struct sqlite_backend *b, const char *table, uint32_t n,
+                         const char *(*id_of)(const struct tr_catalog *, uint32_t),
+                         const struct tr_catalog *c, struct tr_error *err)
+{
+    char sql[96];
+    sqlite3_stmt *st;
+    snprintf(sql, sizeof sql, "SELECT id FROM %s ORDER BY rowid", table);
+    int rc = prepare(b, sql, &st, err);
+    bool in_order = true;
+    for (uint32_t i = 0; !rc && in_order && sqlite3_step(st) == SQLITE_ROW; i++)
+        in_order = i < n && strcmp(col_text(st, 0), id_of(c, i)) == 0;
+    sqlite3_finalize(st);
+    if (rc || in_order)
+        return rc;
+    /* each row to -(place + 1), then all back to positive: no rowid collides */
+    snprintf(sql, sizeof sql, "UPDATE %s SET rowid = ? WHERE id = ?", table);
+    if ((rc = prepare(b, sql, &st, err)))
+        return rc;
+    for (uint32_t i = 0; !rc && i < n; i++) {
+        sqlite3_bind_int64(st, 1, -(sqlite3_int64)i - 1);
+        sqlite3_bind_text(st, 2, id_of(c, i), -1, SQLITE_STATIC);
+        rc = step_done(b, st, err, "order rows");
+    }
+    sqlite3_finalize(st);
+    snprintf(sql, sizeof sql, "UPDATE %s SET rowid = -rowid WHERE rowid < 0", table);
+    if (!rc && (rc = prepare(b, sql, &st, err)) == 0) {
+        rc = step_done(b, st, err, "order rows");
+        sqlite3_finalize(st);
+    }
+    return rc;
+}
+
+static const char *artist_id(const struct tr_catalog *c, uint32_t i) { return c->artists[i].id; }
+static const char *release_id(const struct tr_catalog *c, uint32_t i) { return c->releases[i].id; }
+
+/* A writer with the catalog from its file checks, once a store, that the
+ * tables' rows are in its order (rows_in_order); meta 'rows_in_order'
+ * says it was done. */
+static int tables_in_order(struct sqlite_backend *b, const struct tr_catalog *c, struct tr_error *err)
+{
+    char *done = NULL;
+    int rc = sq_get_meta(&b->base, "rows_in_order", &done, err);
+    if (rc || done) {
+        free(done);
+        return rc;
+    }
+    if (!(rc = rows_in_order(b, "artists", c->n_artists, artist_id, c, err)) &&
+        !(rc = rows_in_order(b, "releases", c->n_releases, release_id, c, err)))
+        rc = sq_set_meta(&b->base, "rows_in_order", "1", err);
+    return rc;
+}
+
 static int sq_load_catalog(struct tr_backend *base, struct tr_catalog **out, struct tr_error *err)
 {
     struct sqlite_backend *b = B(base);
@@ -750,6 +809,8 @@ static int sq_load_catalog(struct tr_backend *base, struct tr_catalog **out, str
         }
     }
     int rc = tr_catalog_resolve(c, err);
+    if (!rc && from_file && b->writing)
+        rc = tables_in_order(b, c, err);
     /* a writer that found no file of the current generation writes one,
      * so that the next load maps it */
     if (!rc && !from_file && b->writing && (c->n_artists || c->n_releases || c->n_tracks))
@@ -2455,7 +2516,8 @@ int tr_backend_sqlite_open(const char *path, int flags, struct tr_backend **out,
             goto fail;
         if (!version)
             rc = sq_set_meta(&b->base, "schema_version", SCHEMA_VERSION, err) ||
-                 sq_set_meta(&b->base, "blob_format", TR_BLOB_FORMAT, err) ? TR_ESTORE : 0;
+                 sq_set_meta(&b->base, "blob_format", TR_BLOB_FORMAT, err) ||
+                 sq_set_meta(&b->base, "rows_in_order", "1", err) ? TR_ESTORE : 0;   /* (a new store's) */
         else if (strcmp(version, SCHEMA_VERSION) != 0)
             rc = tr_error_set(err, TR_ESTORE, "%s: store schema version %s, expected %s", path,
                               version, SCHEMA_VERSION);
