@@ -89,6 +89,13 @@ const char *tr_ladders_text(const struct tr_ladders *ls);
     "track=" TR_LADDER_TRACK_DEFAULT ",every_track=" TR_LADDER_EVERY_TRACK_DEFAULT      \
     ",release=" TR_LADDER_RELEASE_DEFAULT ",artist=" TR_LADDER_ARTIST_DEFAULT
 const char *tr_subject_type_name(enum tr_subject_type t);      /* "track" */
+/* A subject's id (NULL when t or i is not one of c's), and its name (title
+ * or name; the id when it has none). */
+const char *tr_subject_id(const struct tr_catalog *c, enum tr_subject_type t, uint32_t i);
+const char *tr_subject_name(const struct tr_catalog *c, enum tr_subject_type t, uint32_t i);
+/* The track, release or artist with this id: 0, or TR_ENOTFOUND (err set). */
+int tr_subject_find(const struct tr_catalog *c, const char *id, enum tr_subject_type *type,
+                    uint32_t *index, struct tr_error *err);
 const char *tr_milestone_kind_name(enum tr_milestone_kind k);  /* "track_total" */
 int tr_milestone_kind_parse(const char *s, enum tr_milestone_kind *out);
 

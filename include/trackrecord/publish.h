@@ -17,13 +17,6 @@
 #include "trackrecord/forecast.h"
 #include "trackrecord/store.h"
 
-/* A subject's id, and its name (title or name; the id when it has none). */
-const char *tr_subject_id(const struct tr_catalog *c, enum tr_subject_type t, uint32_t i);
-const char *tr_subject_name(const struct tr_catalog *c, enum tr_subject_type t, uint32_t i);
-/* The track, release or artist with this id: 0, or TR_ENOTFOUND (err set). */
-int tr_subject_find(const struct tr_catalog *c, const char *id, enum tr_subject_type *type,
-                    uint32_t *index, struct tr_error *err);
-
 /* What m is, in a few words: "every track >= 80M", "release total >= 1.6B",
  * "reached #1 on weekly:us". */
 void tr_milestone_describe(const struct tr_milestone *m, char *buf, size_t size);

@@ -487,3 +487,41 @@ void tr_catalog_free(struct tr_catalog *c)
     free(c->priv);
     free(c);
 }
+
+/* ---- subjects by type and index --------------------------------------- */
+
+const char *tr_subject_id(const struct tr_catalog *c, enum tr_subject_type t, uint32_t i)
+{
+    switch (t) {
+    case TR_SUBJECT_TRACK: return i < c->n_tracks ? c->tracks[i].id : NULL;
+    case TR_SUBJECT_RELEASE: return i < c->n_releases ? c->releases[i].id : NULL;
+    case TR_SUBJECT_ARTIST: return i < c->n_artists ? c->artists[i].id : NULL;
+    default: return NULL;
+    }
+}
+
+const char *tr_subject_name(const struct tr_catalog *c, enum tr_subject_type t, uint32_t i)
+{
+    const char *id = tr_subject_id(c, t, i);
+    if (!id)
+        return NULL;
+    const char *n = t == TR_SUBJECT_TRACK ? c->tracks[i].title
+                  : t == TR_SUBJECT_RELEASE ? c->releases[i].title : c->artists[i].name;
+    return n && *n ? n : id;
+}
+
+int tr_subject_find(const struct tr_catalog *c, const char *id, enum tr_subject_type *type,
+                    uint32_t *index, struct tr_error *err)
+{
+    uint32_t i;
+    if ((i = tr_catalog_track(c, id)) != TR_NONE)
+        *type = TR_SUBJECT_TRACK;
+    else if ((i = tr_catalog_release(c, id)) != TR_NONE)
+        *type = TR_SUBJECT_RELEASE;
+    else if ((i = tr_catalog_artist(c, id)) != TR_NONE)
+        *type = TR_SUBJECT_ARTIST;
+    else
+        return tr_error_set(err, TR_ENOTFOUND, "no track, release or artist with id '%s'", id);
+    *index = i;
+    return 0;
+}

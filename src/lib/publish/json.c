@@ -10,35 +10,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-const char *tr_subject_id(const struct tr_catalog *c, enum tr_subject_type t, uint32_t i)
-{
-    return t == TR_SUBJECT_TRACK ? c->tracks[i].id
-         : t == TR_SUBJECT_RELEASE ? c->releases[i].id : c->artists[i].id;
-}
-
-const char *tr_subject_name(const struct tr_catalog *c, enum tr_subject_type t, uint32_t i)
-{
-    const char *n = t == TR_SUBJECT_TRACK ? c->tracks[i].title
-                  : t == TR_SUBJECT_RELEASE ? c->releases[i].title : c->artists[i].name;
-    return n && *n ? n : tr_subject_id(c, t, i);
-}
-
-int tr_subject_find(const struct tr_catalog *c, const char *id, enum tr_subject_type *type,
-                    uint32_t *index, struct tr_error *err)
-{
-    uint32_t i;
-    if ((i = tr_catalog_track(c, id)) != TR_NONE)
-        *type = TR_SUBJECT_TRACK;
-    else if ((i = tr_catalog_release(c, id)) != TR_NONE)
-        *type = TR_SUBJECT_RELEASE;
-    else if ((i = tr_catalog_artist(c, id)) != TR_NONE)
-        *type = TR_SUBJECT_ARTIST;
-    else
-        return tr_error_set(err, TR_ENOTFOUND, "no track, release or artist with id '%s'", id);
-    *index = i;
-    return 0;
-}
-
 void tr_milestone_describe(const struct tr_milestone *m, char *buf, size_t size)
 {
     const char *scope = tr_scope_name(m->scope);

@@ -7,16 +7,6 @@
  */
 #include "store/internal.h"
 
-static const char *subject_id(const struct tr_catalog *c, int type, uint32_t i)
-{
-    switch (type) {
-    case TR_SUBJECT_TRACK: return i < c->n_tracks ? c->tracks[i].id : NULL;
-    case TR_SUBJECT_RELEASE: return i < c->n_releases ? c->releases[i].id : NULL;
-    case TR_SUBJECT_ARTIST: return i < c->n_artists ? c->artists[i].id : NULL;
-    default: return NULL;
-    }
-}
-
 int tr_store_sales(struct tr_store *s, uint32_t release, struct tr_sale **out, size_t *n,
                    struct tr_error *err)
 {
@@ -26,7 +16,7 @@ int tr_store_sales(struct tr_store *s, uint32_t release, struct tr_sale **out, s
         int rc = tr_store_catalog(s, &c, err);
         if (rc)
             return rc;
-        if (!(id = subject_id(c, TR_SUBJECT_RELEASE, release)))
+        if (!(id = tr_subject_id(c, TR_SUBJECT_RELEASE, release)))
             return tr_error_set(err, TR_ENOTFOUND, "no release with index %u", release);
     }
     return s->be->ops->load_sales(s->be, id, out, n, err);
@@ -41,7 +31,7 @@ int tr_store_awards(struct tr_store *s, int type, uint32_t index, struct tr_awar
         int rc = tr_store_catalog(s, &c, err);
         if (rc)
             return rc;
-        if (!(id = subject_id(c, type, index)))
+        if (!(id = tr_subject_id(c, type, index)))
             return tr_error_set(err, TR_ENOTFOUND, "no %s with index %u",
                                 tr_subject_type_name((enum tr_subject_type)type), index);
     }
