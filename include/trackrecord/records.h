@@ -188,21 +188,31 @@ int tr_records_compute(const struct tr_records_input *in, struct tr_claim **out,
  */
 int tr_records_since(const struct tr_records_input *in, tr_day since, struct tr_claim **out,
                      size_t *n_out, struct tr_error *err);
+/* The same with a day for each subject type: the events of type t dated on
+ * or after since[t] (INT32_MAX: none of that type), as tr_records_since
+ * gives each. */
+int tr_records_since_types(const struct tr_records_input *in,
+                           const tr_day since[TR_SUBJECT_ARTIST + 1], struct tr_claim **out,
+                           size_t *n_out, struct tr_error *err);
 
 /*
- * The earliest day whose events' claims can differ when the coverage
- * (last_day, as in tr_records_input) moves from before to after, the
- * catalog and the events before that day staying as they were: a member
- * whose last day moved was unsettled from the day after its old last day
- * (with no data before, from its day 0), and no claim of an earlier event
- * read it.  *from: that day; INT32_MAX when nothing moved; TR_DAY_NONE
- * when any day's claims can (a member without day 0 had no data).  This is
- * how kept claims are judged again only where they can change.  Returns 0
- * or TR_ENOMEM.
+ * For each subject type, the earliest day whose events' claims can differ
+ * when the coverage (last_day, as in tr_records_input) moves from before
+ * to after, the catalog and the events before that day staying as they
+ * were: a member whose last day moved was unsettled from the day after its
+ * old last day (with no data before, from its day 0), and no claim of an
+ * earlier event read it; the members of an event's claims are of the
+ * event's own type, so a type's day is its own members'.  from[t]: that
+ * day; INT32_MAX when none of that type moved; TR_DAY_NONE when any day's
+ * claims can (a member without day 0 had no data).  This is how kept
+ * claims are judged again only where they can change (an artist whose
+ * first data come today reopens artist totals alone).  Returns 0 or
+ * TR_ENOMEM.
  */
 int tr_records_unsettled_from(const struct tr_catalog *c,
                               const tr_day *const before[TR_SUBJECT_ARTIST + 1],
-                              const tr_day *const after[TR_SUBJECT_ARTIST + 1], tr_day *from);
+                              const tr_day *const after[TR_SUBJECT_ARTIST + 1],
+                              tr_day from[TR_SUBJECT_ARTIST + 1]);
 
 /*
  * The claims of one event (in->events[event]), exactly as

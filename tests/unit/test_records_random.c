@@ -879,6 +879,32 @@ static void check_world(uint64_t seed, bool coverage, bool chart, size_t *n_clai
             }
         assert_int_equal(k, n_part);
         tr_records_free(part);
+        /* a day for each type: the cut for one type, every event of
+         * another, none of the third (rotating), each exactly its claims */
+        for (int t = 0; t <= TR_SUBJECT_ARTIST; t++) {
+            tr_day since[TR_SUBJECT_ARTIST + 1];
+            since[t] = cuts[c];
+            since[(t + 1) % 3] = TR_DAY_NONE;
+            since[(t + 2) % 3] = INT32_MAX;
+            part = NULL;
+            n_part = k = 0;
+            assert_int_equal(tr_records_since_types(&in, since, &part, &n_part, &err), 0);
+            for (size_t j = 0; j < want.n; j++) {
+                const struct tr_milestone *ev = &g->ev[want.c[j].event];
+                tr_day from = since[ev->subject_type];
+                if (from == INT32_MAX || (from != TR_DAY_NONE && ev->date < from))
+                    continue;
+                assert_true(k < n_part);
+                if (!claim_equal(&part[k], &want.c[j])) {
+                    print_message("seed %llu: since %d for type %d, claim %zu differs\n",
+                                  (unsigned long long)seed, cuts[c], t, k);
+                    fail();
+                }
+                k++;
+            }
+            assert_int_equal(k, n_part);
+            tr_records_free(part);
+        }
     }
     for (size_t j = 0; j < n_got; j++) {
         *n_uncertain += got[j].uncertain;

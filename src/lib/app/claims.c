@@ -76,10 +76,14 @@ struct cover {
     const struct tr_chart_cover *chart;
 };
 
-/* The claims of the events of one scope (play counts: "") dated from since. */
+/* A day for each subject type (the events of type t dated from since[t]). */
+typedef tr_day by_type[TR_SUBJECT_ARTIST + 1];
+
+/* The claims of the events of one scope (play counts: "") of each type t
+ * dated from since[t]. */
 static int scope_claims(const struct tr_catalog *c, struct tr_claim_set *cs, const char *scope,
-                        const tr_day *const last_day[3], const struct cover *cover, tr_day since,
-                        struct tr_error *err)
+                        const tr_day *const last_day[3], const struct cover *cover,
+                        const by_type since, struct tr_error *err)
 {
     size_t n = 0;
     for (size_t e = 0; e < cs->n_events; e++)
@@ -105,7 +109,7 @@ static int scope_claims(const struct tr_catalog *c, struct tr_claim_set *cs, con
                                   .world = cover->world ? cover->world->rows : NULL,
                                   .n_world = cover->world ? cover->world->n : 0,
                                   .chart = cover->chart};
-    if (!n || (rc = tr_records_since(&in, since, &cl, &ncl, err)) || !ncl)
+    if (!n || (rc = tr_records_since_types(&in, since, &cl, &ncl, err)) || !ncl)
         goto out;
     struct tr_claim *all = realloc(cs->claims, (cs->n_claims + ncl) * sizeof *all);
     if (!all) {
@@ -207,7 +211,7 @@ static int judging_load(struct tr_store *s, const void *state, size_t state_len,
 /* Judges j's events dated from since into out->claims (appended, naming
  * events by their position in j->events); out->events is set to them,
  * borrowed. */
-static int judge(const struct tr_catalog *c, const struct judging *j, tr_day since,
+static int judge(const struct tr_catalog *c, const struct judging *j, const by_type since,
                  struct tr_claim_set *out, struct tr_error *err)
 {
     out->events = j->events;
@@ -418,13 +422,14 @@ static bool same_event(const struct tr_milestone *a, const struct tr_milestone *
            a->baseline == b->baseline;
 }
 
-/* The kept claims of the events dated before until, appended to cs->claims
+/* The kept claims of the events of each type t dated before until[t], appended to cs->claims
  * (naming events of cs->events, which sit at positions offset.. among the
  * stored events: those before are dated before since); false when the
  * bytes are not kept claims of these events (each claimed event is checked
  * to be the stored one at its position) or out of memory. */
 static bool unpack_claims(const struct tr_catalog *c, struct tr_claim_set *cs, size_t offset,
-                          tr_day since, tr_day until, bool sealed, const char *p, size_t len)
+                          tr_day since, const by_type until, bool sealed, const char *p,
+                          size_t len)
 {
     struct kept_head h;
     if (sealed) {
@@ -456,7 +461,11 @@ static bool unpack_claims(const struct tr_catalog *c, struct tr_claim_set *cs, s
         uint32_t q;
         memcpy(&q, pos + k * sizeof q, sizeof q);
         at[k] = SIZE_MAX;
-        if (claimed[k].date >= until)
+        if (claimed[k].subject_type > TR_SUBJECT_ARTIST) {
+            ok = false;
+            break;
+        }
+        if (claimed[k].date >= until[claimed[k].subject_type])
             continue;               /* judged again */
         if (q < offset)
             ok = claimed[k].date < since;      /* before the events asked for */
@@ -500,8 +509,9 @@ static int read_kept(struct tr_store *s, tr_day since, struct tr_claim_set *out,
     if ((rc = s->be->ops->load_events(s->be, s->catalog, &f, &out->events, &out->n_events, err)))
         goto out;
     tr_store_sort_events(out->events, out->n_events);
+    const by_type all = {INT32_MAX, INT32_MAX, INT32_MAX};
     if (out->n_events <= stored &&
-        unpack_claims(s->catalog, out, (size_t)stored - out->n_events, since, INT32_MAX,
+        unpack_claims(s->catalog, out, (size_t)stored - out->n_events, since, all,
                       s->be->sealed, data, len)) {
         *hit = true;
         rc = index_claims(out, since, err);
@@ -538,7 +548,8 @@ int tr_store_claims(struct tr_store *s, tr_day since, bool baselines, struct tr_
         rc = baselines ? 0 : read_kept(s, since, out, &hit, err);
         struct judging j;
         if (!rc && !hit && !(rc = judging_load(s, NULL, 0, &j, err))) {
-            rc = judge(c, &j, since, out, err);
+            const by_type each = {since, since, since};
+            rc = judge(c, &j, each, out, err);
             j.events = NULL;                    /* taken over by out */
             judging_release(&j);
             if (!baselines)
@@ -553,10 +564,10 @@ int tr_store_claims(struct tr_store *s, tr_day since, bool baselines, struct tr_
     return rc;
 }
 
-/* The kept claims of the events dated before from, into cs (naming events
- * of j); false when none fit.  *n_events: the count of events they were
- * kept for. */
-static bool kept_before(struct tr_store *s, const struct judging *j, tr_day from,
+/* The kept claims of the events of each type t dated before from[t], into
+ * cs (naming events of j); false when none fit.  *n_events: the count of
+ * events they were kept for. */
+static bool kept_before(struct tr_store *s, const struct judging *j, const by_type from,
                         struct tr_claim_set *cs, uint64_t *n_events, struct tr_error *err,
                         int *rc)
 {
@@ -608,7 +619,7 @@ int tr_store_keep_claims(struct tr_store *s, tr_day changed, const struct tr_cov
     void *data = NULL;
     size_t len = 0;
     uint64_t stored = 0, kept_for = 0;
-    tr_day from = changed;
+    by_type from = {changed, changed, changed};
     bool fits = false;
     if (n_claims)
         *n_claims = 0;
@@ -616,23 +627,28 @@ int tr_store_keep_claims(struct tr_store *s, tr_day changed, const struct tr_cov
     if (rc || fits)
         return rc;
     rc = judging_load(s, state, state_len, &j, err);
-    if (!rc && before && from != TR_DAY_NONE) {
+    if (!rc && before && changed != TR_DAY_NONE) {
         /* a member whose data ended before a day and now go on can settle
-         * that day's claims */
+         * that day's claims of its type's events */
         const tr_day *b[3] = {before->track_last, before->release_last, before->artist_last};
         const tr_day *a[3] = {j.cov.track_last, j.cov.release_last, j.cov.artist_last};
-        tr_day moved;
-        if (tr_records_unsettled_from(c, b, a, &moved))
+        by_type moved;
+        if (tr_records_unsettled_from(c, b, a, moved))
             rc = tr_error_set(err, TR_ENOMEM, "out of memory");
-        else if (moved < from)
-            from = moved;
+        for (int t = 0; !rc && t <= TR_SUBJECT_ARTIST; t++)
+            if (moved[t] < from[t])
+                from[t] = moved[t];
     }
-    bool have_kept = false;
-    if (!rc && from != TR_DAY_NONE)
+    bool have_kept = false, none_anew = true, kept_none = true;
+    for (int t = 0; t <= TR_SUBJECT_ARTIST; t++) {
+        none_anew = none_anew && from[t] == INT32_MAX;
+        kept_none = kept_none && from[t] == TR_DAY_NONE;
+    }
+    if (!rc && !kept_none)
         have_kept = kept_before(s, &j, from, &cs, &kept_for, err, &rc);
     if (!rc)
         rc = s->be->ops->count_events(s->be, &stored, err);
-    if (!rc && have_kept && from == INT32_MAX) {
+    if (!rc && have_kept && none_anew) {
         if (stored == kept_for)
             goto out;        /* nothing to judge anew: the kept claims still fit */
         have_kept = false;   /* kept for other events */
@@ -640,12 +656,15 @@ int tr_store_keep_claims(struct tr_store *s, tr_day changed, const struct tr_cov
     }
     if (rc)
         goto out;
-    if (!have_kept)
-        from = TR_DAY_NONE;
+    if (!have_kept) {
+        for (int t = 0; t <= TR_SUBJECT_ARTIST; t++)
+            from[t] = TR_DAY_NONE;
+        none_anew = false;
+    }
     size_t n_kept = cs.n_claims;
     cs.events = j.events;
     cs.n_events = j.n_events;
-    if (from != INT32_MAX && (rc = judge(c, &j, from, &cs, err)))
+    if (!none_anew && (rc = judge(c, &j, from, &cs, err)))
         goto out;
     drop_baselines(&cs);          /* kept claims hold none: see tr_store_claims */
     for (size_t i = n_kept; n_claims && i < cs.n_claims; i++)

@@ -113,6 +113,8 @@ static int engine_init(struct engine *E, const struct tr_records_input *in,
     E->err = err;
     E->since = NEG_INF;
     for (int t = 0; t <= TR_SUBJECT_ARTIST; t++)
+        E->since_of[t] = NEG_INF;
+    for (int t = 0; t <= TR_SUBJECT_ARTIST; t++)
         E->last_date[t] = NEG_INF;
     for (size_t e = 0; e < in->n_events; e++)   /* checked: types are in range */
         E->n_of_type[in->events[e].subject_type]++;
@@ -165,10 +167,18 @@ int tr_records_compute(const struct tr_records_input *in, struct tr_claim **out,
 int tr_records_since(const struct tr_records_input *in, tr_day since, struct tr_claim **out,
                      size_t *n_out, struct tr_error *err)
 {
+    const tr_day each[TR_SUBJECT_ARTIST + 1] = {since, since, since};
+    return tr_records_since_types(in, each, out, n_out, err);
+}
+
+int tr_records_since_types(const struct tr_records_input *in,
+                           const tr_day since[TR_SUBJECT_ARTIST + 1], struct tr_claim **out,
+                           size_t *n_out, struct tr_error *err)
+{
     struct engine E;
     int rc = engine_init(&E, in, out, n_out, err);
-    if (since != TR_DAY_NONE && since > NEG_INF)
-        E.since = since;
+    for (int t = 0; t <= TR_SUBJECT_ARTIST; t++)
+        E.since_of[t] = since[t] != TR_DAY_NONE && since[t] > NEG_INF ? since[t] : NEG_INF;
     if (rc == TR_OK)
         rc = rec_sweep_all(&E);
     if (rc == TR_OK)

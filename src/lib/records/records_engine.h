@@ -107,6 +107,7 @@ struct engine {
     struct subjects sub[TR_SUBJECT_ARTIST + 1];
     uint8_t *order[16][MAX_G + 1];    /* candidates by generality, per shape */
     tr_day since;                     /* judge events dated from here; NEG_INF all */
+    tr_day since_of[TR_SUBJECT_ARTIST + 1];   /* since, for each type's events */
     /* the events of each subject type, in input order, and the latest
      * date among them: each pass of a type goes over its own */
     size_t *of_type[TR_SUBJECT_ARTIST + 1], n_of_type[TR_SUBJECT_ARTIST + 1];
@@ -237,7 +238,8 @@ int rec_push_claim(struct engine *E, const struct tr_claim *cl);
 
 /* The claims of event e alone (its type's subjects built).  0 or TR_ENOMEM. */
 int rec_scan_event(struct engine *E, size_t e);
-/* The claims of every event dated from E->since: tracks on this thread,
+/* The claims of every event of type t dated from E->since_of[t] (each
+ * type's pass sets E->since from it): tracks on this thread,
  * releases and artists on another when both have events (a failure to
  * start the thread sweeps them here).  0, TR_ENOMEM or TR_ELIMIT. */
 int rec_sweep_all(struct engine *E);

@@ -241,13 +241,14 @@ int rec_build_subjects(struct engine *E, enum tr_subject_type t)
  * has it (stale: the day after its last data day, from its start). */
 int tr_records_unsettled_from(const struct tr_catalog *c,
                               const tr_day *const before[TR_SUBJECT_ARTIST + 1],
-                              const tr_day *const after[TR_SUBJECT_ARTIST + 1], tr_day *from)
+                              const tr_day *const after[TR_SUBJECT_ARTIST + 1],
+                              tr_day from[TR_SUBJECT_ARTIST + 1])
 {
-    *from = INT32_MAX;
     for (int t = 0; t <= TR_SUBJECT_ARTIST; t++) {
         uint32_t n = rec_type_count(c, (enum tr_subject_type)t);
         tr_day *day0 = NULL;
-        for (uint32_t i = 0; i < n && *from != TR_DAY_NONE; i++) {
+        from[t] = INT32_MAX;
+        for (uint32_t i = 0; i < n && from[t] != TR_DAY_NONE; i++) {
             if (before[t][i] == after[t][i])
                 continue;
             tr_day d = before[t][i];
@@ -265,8 +266,8 @@ int tr_records_unsettled_from(const struct tr_catalog *c,
                     d = day0[t == TR_SUBJECT_TRACK ? tr_catalog_canonical_track(c, i) : i];
                 }
             }
-            if (d < *from)
-                *from = d;
+            if (d < from[t])
+                from[t] = d;
         }
         free(day0);
     }

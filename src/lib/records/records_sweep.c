@@ -701,8 +701,9 @@ static int sweep_type(struct engine *E, enum tr_subject_type t)
     memset(&X, 0, sizeof X);
     memset(&R, 0, sizeof R);
     ne = E->n_of_type[t];
-    if (!ne)
-        return TR_OK;
+    E->since = E->since_of[t];
+    if (!ne || E->since > E->last_date[t])
+        return TR_OK;                 /* none of this type to judge */
     if ((rc = rec_build_subjects(E, t)))
         return rc;
     const struct subjects *S = &E->sub[t];
