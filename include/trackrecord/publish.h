@@ -50,6 +50,11 @@ typedef int (*tr_claims_fn)(void *ctx, const struct tr_milestone *ev, const stru
                             size_t n, const char *post);
 int tr_claims_each(const struct tr_catalog *c, const struct tr_claim_set *cs,
                    const struct tr_claims_filter *f, tr_claims_fn fn, void *ctx);
+/* The same over the events cs->events[at[0..n)] alone, in that order (a
+ * subject's, from an index: a store's claim set holds every event). */
+int tr_claims_each_at(const struct tr_catalog *c, const struct tr_claim_set *cs,
+                      const uint32_t *at, size_t n, const struct tr_claims_filter *f,
+                      tr_claims_fn fn, void *ctx);
 /* `records --json`: one object per claim, its event's fields, the claim's
  * and the post ("text"). */
 json_t *tr_json_records(const struct tr_catalog *c, const struct tr_claim_set *cs,

@@ -226,9 +226,15 @@ int tr_web_subject_json(struct tr_web *w, enum tr_subject_type type, uint32_t in
         json_array_append_new(gains, point_json(p, i));
     json_object_set_new(o, "gains", gains);
     free(p);
+    const uint32_t *at;
+    size_t n_at;
+    if ((rc = tr_web_claimed_of(w, type, index, &at, &n_at, err))) {
+        json_decref(o);
+        return rc;
+    }
     struct tr_claims_filter f = {(int)type, index, TR_DAY_NONE, -1, false, -1, false};
     struct subject_claims sc = {w->cat, json_array()};
-    tr_claims_each(w->cat, cs, &f, subject_claim_items, &sc);
+    tr_claims_each_at(w->cat, cs, at, n_at, &f, subject_claim_items, &sc);
     json_object_set_new(o, "claims", sc.arr);
     *out = o;
     return 0;

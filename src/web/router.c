@@ -262,6 +262,9 @@ static void drop_caches(struct tr_web *w)
 {
     if (w->have_claims)
         tr_claim_set_release(&w->claims);
+    free(w->claimed);
+    w->claimed = NULL;
+    w->n_claimed = 0;
     w->have_claims = false;
     free(w->events);
     w->events = NULL;
@@ -325,15 +328,70 @@ int tr_web_events(struct tr_web *w, const struct tr_milestone **out, size_t *n,
     return 0;
 }
 
+/* Orders positions in the claim set cs by their events' (type, subject),
+ * then position (qsort_r, glibc's). */
+static int claimed_cmp(const void *pa, const void *pb, void *cs)
+{
+    uint32_t a = *(const uint32_t *)pa, b = *(const uint32_t *)pb;
+    const struct tr_milestone *ev = ((const struct tr_claim_set *)cs)->events;
+    const struct tr_milestone *x = &ev[a], *y = &ev[b];
+    if (x->subject_type != y->subject_type)
+        return x->subject_type < y->subject_type ? -1 : 1;
+    if (x->subject != y->subject)
+        return x->subject < y->subject ? -1 : 1;
+    return a < b ? -1 : a > b;
+}
+
 int tr_web_claims(struct tr_web *w, const struct tr_claim_set **out, struct tr_error *err)
 {
     if (!w->have_claims) {
         int rc = tr_store_claims(w->store, TR_DAY_NONE, false, &w->claims, err);
         if (rc)
             return rc;
+        /* the index by subject: a subject's claims without reading every event */
+        const struct tr_claim_set *cs = &w->claims;
+        size_t n = 0;
+        for (size_t e = 0; e < cs->n_events; e++)
+            n += cs->first[e + 1] > cs->first[e];
+        if (cs->n_events > UINT32_MAX || !(w->claimed = malloc((n ? n : 1) * sizeof *w->claimed))) {
+            tr_claim_set_release(&w->claims);
+            return tr_error_set(err, TR_ENOMEM, "out of memory");
+        }
+        n = 0;
+        for (size_t e = 0; e < cs->n_events; e++)
+            if (cs->first[e + 1] > cs->first[e])
+                w->claimed[n++] = (uint32_t)e;
+        qsort_r(w->claimed, n, sizeof *w->claimed, claimed_cmp, (void *)cs);
+        w->n_claimed = n;
         w->have_claims = true;
     }
     *out = &w->claims;
+    return 0;
+}
+
+int tr_web_claimed_of(struct tr_web *w, enum tr_subject_type type, uint32_t index,
+                      const uint32_t **out, size_t *n, struct tr_error *err)
+{
+    const struct tr_claim_set *cs;
+    int rc = tr_web_claims(w, &cs, err);
+    if (rc)
+        return rc;
+    /* the first position not before (type, index), then the run of it */
+    size_t lo = 0, hi = w->n_claimed;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        const struct tr_milestone *m = &cs->events[w->claimed[mid]];
+        if (m->subject_type < type || (m->subject_type == type && m->subject < index))
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    size_t end = lo;
+    while (end < w->n_claimed && cs->events[w->claimed[end]].subject_type == type &&
+           cs->events[w->claimed[end]].subject == index)
+        end++;
+    *out = w->claimed + lo;
+    *n = end - lo;
     return 0;
 }
 

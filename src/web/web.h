@@ -91,6 +91,9 @@ struct tr_web {
     size_t n_events;
     bool have_events;
     struct tr_claim_set claims;    /* the claims of every event */
+    uint32_t *claimed;             /* the events with claims (positions in claims),
+                                    * by (subject type, subject, position) */
+    size_t n_claimed;
     bool have_claims;
     struct tr_web_search *search;
     struct web_pages *pages;
@@ -118,6 +121,10 @@ int tr_web_events(struct tr_web *w, const struct tr_milestone **out, size_t *n,
 /* The records claims of every stored event (the ones the imports kept,
  * read back at once): cached, borrowed until tr_web_end. */
 int tr_web_claims(struct tr_web *w, const struct tr_claim_set **out, struct tr_error *err);
+/* The positions in tr_web_claims' set of one subject's events with claims,
+ * in date order (*n of them; borrowed like the set). */
+int tr_web_claimed_of(struct tr_web *w, enum tr_subject_type type, uint32_t index,
+                      const uint32_t **out, size_t *n, struct tr_error *err);
 /* The static site's api/v1/records.json lists the claims of the last
  * TR_WEB_RECORDS_DAYS days up to the latest data day, as
  * /api/v1/records?since=D does: the list of every claim of a large store

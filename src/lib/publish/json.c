@@ -134,37 +134,53 @@ json_t *tr_json_milestone_claims(const struct tr_catalog *c, const struct tr_mil
     return o;
 }
 
+/* tr_claims_each's work for the event cs->events[e]. */
+static int claims_of_event(const struct tr_catalog *c, const struct tr_claim_set *cs, size_t e,
+                           const struct tr_claims_filter *f, tr_claims_fn fn, void *ctx)
+{
+    enum { KEEP_MAX = 64 };
+    const struct tr_milestone *ev = &cs->events[e];
+    if ((f->subject_type >= 0 && ((int)ev->subject_type != f->subject_type ||
+                                  ev->subject != f->subject)) ||
+        (f->since != TR_DAY_NONE && ev->date < f->since) ||
+        (f->kind >= 0 && (int)ev->kind != f->kind) || (ev->baseline && !f->baselines))
+        return 0;
+    const struct tr_claim *cl = cs->claims + cs->first[e];
+    size_t n = cs->first[e + 1] - cs->first[e], k = 0, np = 0;
+    struct tr_claim keep[KEEP_MAX], posted[KEEP_MAX];
+    for (size_t i = 0; i < n && k < KEEP_MAX; i++)
+        if (!(f->certain && cl[i].uncertain) && (f->scope < 0 || (int)cl[i].scope == f->scope))
+            keep[k++] = cl[i];
+    if (!k)
+        return 0;
+    /* the post states what is true in the world, and certain */
+    for (size_t i = 0; i < n && np < KEEP_MAX; i++)
+        if (tr_records_postable(&cl[i]))
+            posted[np++] = cl[i];
+    char post[TR_RECORDS_POST_SIZE];
+    if (tr_records_post(c, ev, posted, np, post, sizeof post))
+        post[0] = '\0';
+    return fn(ctx, ev, keep, k, post);
+}
+
 int tr_claims_each(const struct tr_catalog *c, const struct tr_claim_set *cs,
                    const struct tr_claims_filter *f, tr_claims_fn fn, void *ctx)
 {
-    enum { KEEP_MAX = 64 };
-    for (size_t e = 0; e < cs->n_events; e++) {
-        const struct tr_milestone *ev = &cs->events[e];
-        if ((f->subject_type >= 0 && ((int)ev->subject_type != f->subject_type ||
-                                      ev->subject != f->subject)) ||
-            (f->since != TR_DAY_NONE && ev->date < f->since) ||
-            (f->kind >= 0 && (int)ev->kind != f->kind) || (ev->baseline && !f->baselines))
-            continue;
-        const struct tr_claim *cl = cs->claims + cs->first[e];
-        size_t n = cs->first[e + 1] - cs->first[e], k = 0, np = 0;
-        struct tr_claim keep[KEEP_MAX], posted[KEEP_MAX];
-        for (size_t i = 0; i < n && k < KEEP_MAX; i++)
-            if (!(f->certain && cl[i].uncertain) && (f->scope < 0 || (int)cl[i].scope == f->scope))
-                keep[k++] = cl[i];
-        if (!k)
-            continue;
-        /* the post states what is true in the world, and certain */
-        for (size_t i = 0; i < n && np < KEEP_MAX; i++)
-            if (tr_records_postable(&cl[i]))
-                posted[np++] = cl[i];
-        char post[TR_RECORDS_POST_SIZE];
-        if (tr_records_post(c, ev, posted, np, post, sizeof post))
-            post[0] = '\0';
-        int rc = fn(ctx, ev, keep, k, post);
-        if (rc)
-            return rc;
-    }
-    return 0;
+    int rc = 0;
+    for (size_t e = 0; !rc && e < cs->n_events; e++)
+        rc = claims_of_event(c, cs, e, f, fn, ctx);
+    return rc;
+}
+
+int tr_claims_each_at(const struct tr_catalog *c, const struct tr_claim_set *cs,
+                      const uint32_t *at, size_t n, const struct tr_claims_filter *f,
+                      tr_claims_fn fn, void *ctx)
+{
+    int rc = 0;
+    for (size_t k = 0; !rc && k < n; k++)
+        if (at[k] < cs->n_events)
+            rc = claims_of_event(c, cs, at[k], f, fn, ctx);
+    return rc;
 }
 
 struct records_json {
