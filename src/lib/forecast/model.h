@@ -13,8 +13,10 @@
  * nothing; shrunk towards flat by its own uncertainty), the trend dying
  * out as the gain settles on a floor (how plays fade after a release: the
  * excess over the floor decays as a power law of the subject's age), times
- * the weekday factors.  A series with fewer than FC_MIN_WEEKS
- * usable weeks gets the simple method: its recent mean gain, flat.
+ * the weekday factors; a level the feed holds (its days repeat week on
+ * week to the stream: held) is carried flat.  A series with fewer than
+ * FC_MIN_WEEKS usable weeks gets the simple method: its recent mean
+ * gain, flat.
  *
  * The interval comes from fc_calib: the quantiles, at each horizon, of the
  * log ratio of the gain that followed to the model's gain, measured on the
