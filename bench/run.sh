@@ -147,6 +147,7 @@ field() {   # field KEY LINE: the value of KEY=VALUE in LINE
 }
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.2f", a / b; else print "-" }'; }
 le() { awk -v a="$1" -v b="$2" 'BEGIN { exit !(a <= b) }'; }
+ms() { awk -v s="$1" 'BEGIN { printf "%.0f", s * 1000 }'; }   # seconds as whole milliseconds
 target() {   # target NAME OK(0/1) TEXT
     if [ "$2" = 1 ]; then say "  target $1: met ($3)"
     else say "  target $1: NOT met ($3)"; [ "$strict" = 0 ] || status=1; fi
@@ -437,7 +438,7 @@ if [ "$have_tr" = 1 ] && { wants daily || wants recompute || wants storage; }; t
                     fmed=$(printf '%s\n' "${fsecs[@]}" | sort -g | awk '{v[NR] = $1} END {print v[int((NR + 1) / 2)]}')
                     say "  forecasts of every subject, beside the daily import (its forecasts phase)  $fmed s (of ${fsecs[*]})"
                     onesub=$("$TIMEIT" -n "$reps" --label forecast-one -- "$TR" --db "$run/tr.db" forecast --subject "$(sqlite3 "$run/tr.db" 'SELECT id FROM tracks ORDER BY rowid LIMIT 1')") &&
-                        say "  forecast --subject (one track, kept forecasts, whole process)  $(field median "$onesub") s"
+                        say "  forecast --subject (one track, kept forecasts, whole process)  $(ms "$(field median "$onesub")") ms (min $(ms "$(field min "$onesub")") ms)"
                     [ "$st_tracks" -ge 1000000 ] &&
                         target "forecasts of every subject <= 2 s beside the daily import" "$(le "$fmed" 2 && echo 1 || echo 0)" "$fmed s"
                 fi
