@@ -36,6 +36,7 @@ for t in wrk nginx curl sqlite3 shuf; do
 done
 NGINX=$(command -v nginx || echo /usr/sbin/nginx)
 TMP=$(mktemp -d)
+chmod 755 "$TMP"    # nginx's workers run as www-data when started by root: they must read the files
 SERVE_PID= NGINX_PID=
 LOAD0=$(cut -d' ' -f1-3 /proc/loadavg)
 cleanup() {
@@ -136,10 +137,14 @@ mkdir -p "$TMP/nginx_tmp"
 NGINX_PID=$!
 # a loaded machine may take more than a moment to start it
 for i in $(seq 1 100); do
-    curl -s -o /dev/null "http://127.0.0.1:$NPORT/" && break
+    [ "$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$NPORT/index.html")" = 200 ] && break
     kill -0 "$NGINX_PID" 2>/dev/null || { echo "serve.sh: nginx did not start: $(cat "$TMP/nginx.err")" >&2; exit 1; }
     sleep 0.1
 done
+# nginx must serve the very bytes serve gave, or the comparison means nothing
+first=$(head -1 "$TMP/files")
+curl -s -o "$TMP/check" "http://127.0.0.1:$NPORT$first" && cmp -s "$TMP/check" "$TMP/root$first" ||
+    { echo "serve.sh: nginx does not serve $first as saved: $(cat "$TMP/nginx.err")" >&2; exit 1; }
 
 # wrk walks the list in order, each connection from its own place
 cat >"$TMP/mix.lua" <<'LUA'
@@ -191,6 +196,10 @@ echo "  each request once, first reader, 2 at a time: $FIRST s ($(awk -v n="$N" 
 echo "  trackrecord serve: $api_rps req/s, p99 $api_p99 ms (median; runs: $(cut -d' ' -f1,2 "$TMP/api" | paste -sd';'); non-2xx: $api_bad)"
 echo "  trackrecord serve --cache-mb 0 (nothing kept): $raw_rps req/s, p99 $raw_p99 ms (median; runs: $(cut -d' ' -f1,2 "$TMP/raw" | paste -sd';'))"
 echo "  nginx (same bytes): $ngx_rps req/s, p99 $ngx_p99 ms (median; runs: $(cut -d' ' -f1,2 "$TMP/ngx" | paste -sd';'); non-2xx: $ngx_bad)"
+if [ "$ngx_bad" != 0 ] || [ "$api_bad" != 0 ]; then
+    echo "serve.sh: non-2xx answers (serve $api_bad, nginx $ngx_bad): the figures compare errors, not responses" >&2
+    exit 1
+fi
 awk -v a="$api_rps" -v n="$ngx_rps" -v p="$api_p99" 'BEGIN {
     printf "  throughput ratio serve/nginx: %.2f (target >= 0.5: %s)\n", a / n, (a / n >= 0.5) ? "met" : "NOT met";
     printf "  serve p99 %.2f ms (target <= 10 ms: %s)\n", p, (p <= 10) ? "met" : "NOT met" }'
