@@ -85,16 +85,26 @@ static void make_post(struct tr_web *w, const struct tr_claim_set *cs, const str
         snprintf(p->text, sizeof p->text, "%s", post);
 }
 
+/* An Atom feed.  Its updated is its newest post's date; a feed without
+ * posts (an artist with no milestone yet) gives the last day the store's
+ * milestones were looked for (RFC 4287 wants one), 1970 only for a store
+ * without data. */
 static void atom(struct tr_web *w, const char *title, const char *self, const char *base,
                  const struct post *posts, size_t n, struct tr_web_response *res)
 {
+    char updated[40] = "1970-01-01T00:00:00Z", d[TR_DATE_LEN];
+    tr_day scanned = TR_DAY_NONE;
+    struct tr_error ignored = {0};
+    if (n)
+        snprintf(updated, sizeof updated, "%s", posts[0].date);
+    else if (tr_milestones_scanned_to(w->store, &scanned, &ignored) == 0 && scanned != TR_DAY_NONE)
+        snprintf(updated, sizeof updated, "%sT00:00:00Z", tr_day_format(scanned, d));
     res->content_type = "application/atom+xml; charset=utf-8";
     tr_web_puts(res, "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<feed xmlns=\"http://www.w3.org/2005/Atom\">\n  <title>");
     tr_web_put_escaped(res, title);
     tr_web_puts(res, "</title>\n  <id>urn:trackrecord:feed:");
     tr_web_put_escaped(res, self);
-    tr_web_printf(res, "</id>\n  <updated>%s</updated>\n",
-                  n ? posts[0].date : "1970-01-01T00:00:00Z");
+    tr_web_printf(res, "</id>\n  <updated>%s</updated>\n", updated);
     tr_web_puts(res, "  <author><name>trackrecord</name></author>\n  <link rel=\"self\" href=\"");
     tr_web_put_escaped(res, base);
     tr_web_put_escaped(res, self);

@@ -198,6 +198,11 @@ t_feeds_are_valid_and_stable() {
     [ $rc = 0 ] && { expect_eq "feed --json" "$(cat "$WORK/feed.json")" "$json" || rc=1; }
     # per artist
     [ $rc = 0 ] && { expect_eq "artist feed" "$(status_of /artists/v/feed.atom) $(status_of /artists/nope/feed.atom)" "200 404" || rc=1; }
+    # an artist without milestones: a valid empty feed, dated by the data
+    # (the last day looked at), not 1970
+    local empty; empty=$(get /artists/bts/feed.atom)
+    [ $rc = 0 ] && { expect_eq "empty feed" "$(printf %s "$empty" | grep -c '<entry>') $(printf %s "$empty" | sed -n 's|^  <updated>\(.*\)</updated>|\1|p')" \
+        "0 $("$BIN" --db "$db" stats --json | jq -r '.scanned_to')T00:00:00Z" || rc=1; }
     stop_serving
     return $rc
 }
