@@ -276,6 +276,13 @@ int tr_records_evidence(const struct tr_claim *cl, enum tr_subject_type st, char
 int tr_records_post(const struct tr_catalog *c, const struct tr_milestone *ev,
                     const struct tr_claim *claims, size_t n, char *buf, size_t size);
 
+/* The post that is published for the event: tr_records_post of those of
+ * its claims[0..n) that may be posted (tr_records_postable: world and
+ * certain; the first 64).  *n_posted (optional): how many it states. */
+int tr_records_post_published(const struct tr_catalog *c, const struct tr_milestone *ev,
+                              const struct tr_claim *claims, size_t n, size_t *n_posted,
+                              char *buf, size_t size);
+
 /*
  * One claim as a sentence of its own, whatever its scope: "Layover is the
  * first and only album by a Korean solo artist to achieve this.", "Ariana

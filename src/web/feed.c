@@ -75,13 +75,9 @@ static void make_post(struct tr_web *w, const struct tr_claim_set *cs, const str
     /* the post of its published claims, when it has any */
     size_t ncl;
     const struct tr_claim *cl = tr_claim_set_of(cs, m, &ncl);
-    struct tr_claim keep[64];
-    size_t k = 0;
-    for (size_t i = 0; i < ncl && k < 64; i++)
-        if (tr_records_postable(&cl[i]))
-            keep[k++] = cl[i];
+    size_t k;
     char post[TR_RECORDS_POST_SIZE];
-    if (k && tr_records_post(c, m, keep, k, post, sizeof post) == 0)
+    if (tr_records_post_published(c, m, cl, ncl, &k, post, sizeof post) == 0 && k)
         snprintf(p->text, sizeof p->text, "%s", post);
 }
 

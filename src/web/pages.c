@@ -248,31 +248,13 @@ static void claim_line(struct page *pg, const struct tr_milestone *ev, const str
     html_raw(h, "</li>");
 }
 
-/* An event's post (certain world claims only) with its copy button, then
- * (with_claims) every claim with its evidence.
- * id names the post for the button: unique on the page (a card and a table
- * row may show the same event). */
-static void event_claims(struct page *pg, const struct tr_milestone *m, const struct tr_claim *cl,
-                         size_t n, const char *id, bool with_claims)
+/* A post with its copy button; id names it for the button: unique on the
+ * page (a card and a table row may show the same event). */
+static void post_box(struct html *h, const char *post, const char *id)
 {
-    struct html *h = pg->h;
-    struct tr_claim postable[64] = {{0}};   /* (zeroed: gcc cannot see n_post bounds the reads) */
-    size_t n_post = 0;
-    for (size_t k = 0; k < n && n_post < 64; k++)
-        if (tr_records_postable(&cl[k]))
-            postable[n_post++] = cl[k];
-    char post[TR_RECORDS_POST_SIZE];
-    if (tr_records_post(pg->p->cat, m, postable, n_post, post, sizeof post) == 0) {
-        html_printf(h, "<div class=\"post\"><p id=\"%s\">", id);
-        html_text(h, post);
-        html_printf(h, "</p><button class=\"copy\" type=\"button\" data-for=\"%s\">Copy</button></div>", id);
-    }
-    if (with_claims && n) {
-        html_raw(h, "<ul class=\"claims\">");
-        for (size_t k = 0; k < n; k++)
-            claim_line(pg, m, &cl[k]);
-        html_raw(h, "</ul>");
-    }
+    html_printf(h, "<div class=\"post\"><p id=\"%s\">", id);
+    html_text(h, post);
+    html_printf(h, "</p><button class=\"copy\" type=\"button\" data-for=\"%s\">Copy</button></div>", id);
 }
 
 /* One event as a card: what and when, the post with its copy button, and
@@ -298,9 +280,17 @@ void page_event_card(struct page *pg, size_t e, bool show_subject)
         html_raw(h, "</span>");
     }
     html_raw(h, "</div>");
-    char id[32];
+    /* the post (certain world claims only), then every claim with its evidence */
+    char id[32], post[TR_RECORDS_POST_SIZE];
     snprintf(id, sizeof id, "post-%zu", e);
-    event_claims(pg, m, cl, n, id, true);
+    if (tr_records_post_published(pg->p->cat, m, cl, n, NULL, post, sizeof post) == 0)
+        post_box(h, post, id);
+    if (n) {
+        html_raw(h, "<ul class=\"claims\">");
+        for (size_t k = 0; k < n; k++)
+            claim_line(pg, m, &cl[k]);
+        html_raw(h, "</ul>");
+    }
     html_raw(h, "</div>");
 }
 
@@ -332,14 +322,13 @@ void page_event_row(struct page *pg, size_t e, bool show_subject)
     size_t n;
     const struct tr_claim *cl = web_claims_of(pg->p, e, &n);
     html_printf(h, "</td><td class=\"claims-cell\" data-v=\"%zu\">", n);
-    bool postable = false;
-    for (size_t k = 0; k < n && !postable; k++)
-        postable = tr_records_postable(&cl[k]);
-    if (postable) {
+    char post[TR_RECORDS_POST_SIZE];
+    size_t n_posted = 0;
+    if (n && tr_records_post_published(pg->p->cat, m, cl, n, &n_posted, post, sizeof post) == 0 && n_posted) {
         char id[32];
         snprintf(id, sizeof id, "row-post-%zu", e);
         html_printf(h, "<details><summary>%zu</summary>", n);
-        event_claims(pg, m, cl, n, id, false);
+        post_box(h, post, id);
         html_raw(h, "</details>");
     } else if (n) {
         html_printf(h, "%zu", n);

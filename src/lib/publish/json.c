@@ -146,19 +146,16 @@ static int claims_of_event(const struct tr_catalog *c, const struct tr_claim_set
         (f->kind >= 0 && (int)ev->kind != f->kind) || (ev->baseline && !f->baselines))
         return 0;
     const struct tr_claim *cl = cs->claims + cs->first[e];
-    size_t n = cs->first[e + 1] - cs->first[e], k = 0, np = 0;
-    struct tr_claim keep[KEEP_MAX], posted[KEEP_MAX];
+    size_t n = cs->first[e + 1] - cs->first[e], k = 0;
+    struct tr_claim keep[KEEP_MAX];
     for (size_t i = 0; i < n && k < KEEP_MAX; i++)
         if (!(f->certain && cl[i].uncertain) && (f->scope < 0 || (int)cl[i].scope == f->scope))
             keep[k++] = cl[i];
     if (!k)
         return 0;
     /* the post states what is true in the world, and certain */
-    for (size_t i = 0; i < n && np < KEEP_MAX; i++)
-        if (tr_records_postable(&cl[i]))
-            posted[np++] = cl[i];
     char post[TR_RECORDS_POST_SIZE];
-    if (tr_records_post(c, ev, posted, np, post, sizeof post))
+    if (tr_records_post_published(c, ev, cl, n, NULL, post, sizeof post))
         post[0] = '\0';
     return fn(ctx, ev, keep, k, post);
 }

@@ -572,3 +572,18 @@ int tr_records_post(const struct tr_catalog *c, const struct tr_milestone *ev,
     free(b.p);
     return rc;
 }
+
+int tr_records_post_published(const struct tr_catalog *c, const struct tr_milestone *ev,
+                              const struct tr_claim *claims, size_t n, size_t *n_posted,
+                              char *buf, size_t size)
+{
+    enum { POSTED_MAX = 64 };
+    struct tr_claim posted[POSTED_MAX];
+    size_t np = 0;
+    for (size_t i = 0; i < n && np < POSTED_MAX; i++)
+        if (tr_records_postable(&claims[i]))
+            posted[np++] = claims[i];
+    if (n_posted)
+        *n_posted = np;
+    return tr_records_post(c, ev, np ? posted : NULL, np, buf, size);
+}
