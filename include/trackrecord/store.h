@@ -62,6 +62,18 @@ bool tr_store_unchanged(struct tr_store *s);
 /* The store's catalog, loaded on first use; borrowed, valid until the next
  * import through this handle or tr_store_close(). */
 int tr_store_catalog(struct tr_store *s, const struct tr_catalog **out, struct tr_error *err);
+/* The track, release or artist with this id (tr_subject_find) and the
+ * catalog it is in, borrowed as from tr_store_catalog.  When the catalog
+ * is not loaded yet it is opened for this subject: a store whose catalog
+ * snapshot is mapped in place (SQLite) decodes only the records asked for
+ * (the subject, and those named through tr_subject_id, tr_subject_name and
+ * tr_catalog_canonical_track), and any call that reads more of the
+ * catalog (every other call of this API that takes the store) decodes the
+ * rest first, where it lies, so *cat stays valid.  A caller that reads
+ * the catalog's arrays itself asks tr_store_catalog first.
+ * TR_ENOTFOUND for an unknown id, or an error of the store. */
+int tr_store_subject(struct tr_store *s, const char *id, const struct tr_catalog **cat,
+                     enum tr_subject_type *type, uint32_t *index, struct tr_error *err);
 
 /* The ladders milestone events are kept for, one per kind of total
  * (TR_LADDERS_DEFAULT unless an import set others; milestone.h); borrowed. */

@@ -108,8 +108,10 @@ int cli_json_store(struct cli *cli, int argc, char **argv, const char *usage, bo
     return cli_store(cli, s);
 }
 
-int cli_store_subject(struct cli *cli, const char *id, struct tr_store **s,
-                      const struct tr_catalog **cat, struct cli_subject *out)
+/* cli_store_subject, with the whole catalog or (!whole) the subject's
+ * records alone. */
+static int store_subject(struct cli *cli, const char *id, bool whole, struct tr_store **s,
+                         const struct tr_catalog **cat, struct cli_subject *out)
 {
     struct tr_error err = {0};
     out->type = TR_SUBJECT_TRACK;
@@ -117,10 +119,22 @@ int cli_store_subject(struct cli *cli, const char *id, struct tr_store **s,
     int rc = cli_store(cli, s);
     if (rc)
         return rc;
-    if (tr_store_catalog(*s, cat, &err) ||
-        (id && tr_subject_find(*cat, id, &out->type, &out->index, &err)))
+    if ((id && tr_store_subject(*s, id, cat, &out->type, &out->index, &err)) ||
+        ((whole || !id) && tr_store_catalog(*s, cat, &err)))
         return cli_fail(cli, &err);
     return EXIT_OK;
+}
+
+int cli_store_subject(struct cli *cli, const char *id, struct tr_store **s,
+                      const struct tr_catalog **cat, struct cli_subject *out)
+{
+    return store_subject(cli, id, true, s, cat, out);
+}
+
+int cli_store_subject_alone(struct cli *cli, const char *id, struct tr_store **s,
+                            const struct tr_catalog **cat, struct cli_subject *out)
+{
+    return store_subject(cli, id, false, s, cat, out);
 }
 
 int cli_one_subject(struct cli *cli, int argc, char **argv, struct tr_store **s,

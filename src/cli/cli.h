@@ -81,6 +81,11 @@ struct cli_subject {
  * (EXIT_NOTFOUND when there is no such subject). */
 int cli_store_subject(struct cli *cli, const char *id, struct tr_store **s,
                       const struct tr_catalog **cat, struct cli_subject *out);
+/* The same reading no more of the catalog than the subject's records
+ * (tr_store_subject): for a command that names what it prints through
+ * tr_subject_id, tr_subject_name and tr_catalog_canonical_track alone. */
+int cli_store_subject_alone(struct cli *cli, const char *id, struct tr_store **s,
+                            const struct tr_catalog **cat, struct cli_subject *out);
 /* The same for charts and show, whose one argument after the options
  * (argv[optind..argc)) is the subject's id: a usage error otherwise. */
 int cli_one_subject(struct cli *cli, int argc, char **argv, struct tr_store **s,

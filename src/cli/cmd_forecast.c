@@ -101,7 +101,7 @@ static void print_csv(const struct tr_catalog *c, const struct tr_forecast_set *
             printf("%d", f->eta - fs->as_of);
         putchar(',');
         if (f->slowest != TR_NONE)
-            csv_field(stdout, c->tracks[f->slowest].id);
+            csv_field(stdout, tr_subject_id(c, TR_SUBJECT_TRACK, f->slowest));
         printf(",%s,%s\n", tr_forecast_method_name(f->method), as_of);
     }
 }
@@ -261,16 +261,17 @@ int cmd_forecast(struct cli *cli, int argc, char **argv)
     int rc;
     if (backtest)
         return (rc = cli_store(cli, &s)) ? rc : run_backtest(cli, s, hz, nh, json, csv);
+    /* one subject: its catalog records alone are read (tr_store_subject) */
     const struct tr_catalog *cat;
     struct cli_subject sub;
-    if ((rc = cli_store_subject(cli, subject, &s, &cat, &sub)))
+    if ((rc = cli_store_subject_alone(cli, subject, &s, &cat, &sub)))
         return rc;
     struct tr_error err = {0};
     struct tr_forecast_set fs = {0};
     if (subject) {
         q.subject_type = (int)sub.type;
         /* a track shares its recording's forecast */
-        q.subject = sub.type == TR_SUBJECT_TRACK ? cat->series_track[cat->tracks[sub.index].series] : sub.index;
+        q.subject = sub.type == TR_SUBJECT_TRACK ? tr_catalog_canonical_track(cat, sub.index) : sub.index;
     }
     if ((rc = tr_store_forecasts(s, &q, &fs, &err)))
         goto done;

@@ -7,7 +7,8 @@
  * copying them.  These tests take the packed layout an earlier build wrote
  * (tests/data/legacy), round-trip the aligned one through
  * tr_catalog_adopt_snapshot, edit an adopted catalog until its id maps
- * outgrow the borrowed slots, and check what is refused.  Under ASan a
+ * outgrow the borrowed slots, check what is refused, and open one lazily
+ * (its records decoded as they are asked for).  Under ASan a
  * borrowed slot or string freed, or a read past the bytes, fails them too.
  */
 #include <setjmp.h>
@@ -89,7 +90,7 @@ static void test_packed_layout_of_an_earlier_build(void **state)
     assert_records_catalog(c);
     /* the packed layout is read, never taken in place */
     struct tr_catalog *d;
-    assert_int_equal(tr_catalog_adopt_snapshot(blob, len, NULL, NULL, &d), TR_ESTORE);
+    assert_int_equal(tr_catalog_adopt_snapshot(blob, len, NULL, NULL, false, &d), TR_ESTORE);
     /* an earlier build's tracks have no ISRC */
     for (uint32_t t = 0; t < c->n_tracks; t++)
         assert_string_equal(c->tracks[t].isrc, "");
@@ -144,7 +145,7 @@ static void test_adopted_in_place(void **state)
     struct tr_catalog *c;
     struct tr_error err = {0};
     releases_of_bytes = 0;
-    assert_int_equal(tr_catalog_adopt_snapshot(bytes, len, release_bytes, &releases_of_bytes, &c), 0);
+    assert_int_equal(tr_catalog_adopt_snapshot(bytes, len, release_bytes, &releases_of_bytes, false, &c), 0);
     assert_int_equal(tr_catalog_resolve(c, &err), 0);
     assert_records_catalog(c);
     /* the strings are the snapshot's own, not copies */
@@ -195,12 +196,12 @@ static void test_refused_bytes_stay_the_callers(void **state)
     struct tr_catalog *c;
     releases_of_bytes = 0;
     /* cut short, misaligned, or one id map entry naming no entity */
-    assert_int_equal(tr_catalog_adopt_snapshot(bytes, len - 8, release_bytes, &releases_of_bytes, &c),
+    assert_int_equal(tr_catalog_adopt_snapshot(bytes, len - 8, release_bytes, &releases_of_bytes, false, &c),
                      TR_ESTORE);
     char *moved = malloc(len + 8);
     assert_non_null(moved);
     memcpy(moved + 4, bytes, len);
-    assert_int_equal(tr_catalog_adopt_snapshot(moved + 4, len, release_bytes, &releases_of_bytes, &c),
+    assert_int_equal(tr_catalog_adopt_snapshot(moved + 4, len, release_bytes, &releases_of_bytes, false, &c),
                      TR_ESTORE);
     free(moved);
     /* the track map comes last; a slot is a 64-bit hash, the value, the
@@ -209,10 +210,73 @@ static void test_refused_bytes_stay_the_callers(void **state)
     while (*value == UINT32_MAX)
         value -= 4;
     *value = 1000;
-    assert_int_equal(tr_catalog_adopt_snapshot(bytes, len, release_bytes, &releases_of_bytes, &c),
+    assert_int_equal(tr_catalog_adopt_snapshot(bytes, len, release_bytes, &releases_of_bytes, false, &c),
                      TR_ESTORE);
     assert_int_equal(releases_of_bytes, 0);
     free(bytes);
+}
+
+/* Opened lazily: one subject is found and named with nothing else decoded
+ * (the other records still zeros), a same_as track's canonical one is the
+ * one resolving gives, and once completed the catalog is the one a whole
+ * load gives, where it lay; a map slot naming no entity, which a lazy
+ * open does not read, is still refused when it completes. */
+static void test_opened_lazily(void **state)
+{
+    size_t len;
+    void *bytes = aligned_snapshot(&len), *whole_bytes = malloc(len);
+    assert_non_null(whole_bytes);
+    memcpy(whole_bytes, bytes, len);
+    struct tr_catalog *c, *w;
+    struct tr_error err = {0};
+    releases_of_bytes = 0;
+    assert_int_equal(tr_catalog_adopt_snapshot(whole_bytes, len, NULL, NULL, false, &w), 0);
+    assert_int_equal(tr_catalog_resolve(w, &err), 0);
+    assert_int_equal(tr_catalog_adopt_snapshot(bytes, len, release_bytes, &releases_of_bytes, true, &c), 0);
+    assert_non_null(tr_catalog_lazy(c));
+    assert_int_equal(c->n_tracks, w->n_tracks);
+    for (uint32_t i = 0; i < c->n_tracks; i++)
+        assert_null(c->tracks[i].id);
+    uint32_t road = tr_catalog_release(c, "nova7-road");
+    assert_int_equal(road, tr_catalog_release(w, "nova7-road"));
+    assert_string_equal(tr_subject_name(c, TR_SUBJECT_RELEASE, road), "Starlight Road");
+    assert_int_equal(tr_catalog_track(c, "no-such-track"), TR_NONE);
+    assert_null(tr_subject_id(c, TR_SUBJECT_TRACK, c->n_tracks));
+    uint32_t decoded = 0;
+    for (uint32_t i = 0; i < c->n_tracks; i++)
+        decoded += c->tracks[i].id != NULL;
+    assert_true(decoded <= 1);     /* only what the lookups probed */
+    for (uint32_t i = 0; i < w->n_tracks; i++) {
+        assert_int_equal(tr_catalog_canonical_track(c, i), tr_catalog_canonical_track(w, i));
+        assert_string_equal(tr_subject_id(c, TR_SUBJECT_TRACK, i), w->tracks[i].id);
+    }
+    assert_false(tr_snapshot_damaged(c));
+    assert_int_equal(tr_snapshot_complete(c), 0);
+    assert_null(tr_catalog_lazy(c));
+    assert_int_equal(tr_catalog_resolve(c, &err), 0);
+    assert_records_catalog(c);
+    for (uint32_t i = 0; i < w->n_tracks; i++) {
+        assert_string_equal(c->tracks[i].title, w->tracks[i].title);
+        assert_int_equal(c->tracks[i].series, w->tracks[i].series);
+    }
+    for (uint32_t i = 0; i < w->n_releases; i++)
+        assert_int_equal(c->releases[i].n_tracks, w->releases[i].n_tracks);
+    tr_catalog_free(c);
+    assert_int_equal(releases_of_bytes, 1);
+
+    /* the last used slot of the track map names no track */
+    bytes = aligned_snapshot(&len);
+    uint32_t *value = (uint32_t *)(void *)((char *)bytes + len - 8);
+    while (*value == UINT32_MAX)
+        value -= 4;
+    *value = 1000;
+    releases_of_bytes = 0;
+    assert_int_equal(tr_catalog_adopt_snapshot(bytes, len, release_bytes, &releases_of_bytes, true, &c), 0);
+    assert_string_equal(tr_subject_name(c, TR_SUBJECT_RELEASE, road), "Starlight Road");
+    assert_int_equal(tr_snapshot_complete(c), TR_ESTORE);
+    tr_catalog_free(c);
+    assert_int_equal(releases_of_bytes, 1);
+    tr_catalog_free(w);          /* and whole_bytes, its arena (no release given) */
 }
 
 int main(void)
@@ -221,6 +285,7 @@ int main(void)
         cmocka_unit_test(test_packed_layout_of_an_earlier_build),
         cmocka_unit_test(test_adopted_in_place),
         cmocka_unit_test(test_refused_bytes_stay_the_callers),
+        cmocka_unit_test(test_opened_lazily),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

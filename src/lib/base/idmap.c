@@ -136,19 +136,26 @@ static bool head_ok(const uint64_t head[2], size_t len)
            len == 2 * sizeof(uint64_t) + head[0] * sizeof(struct slot);
 }
 
-/* A map of saved slots, once every value names an entity and the count
- * agrees; else NULL (and slots freed unless borrowed). */
-static struct tr_idmap *adopt(struct slot *slots, const uint64_t head[2], bool borrowed,
-                              uint32_t n_values, tr_idmap_key_fn key, const void *owner)
+/* Every saved value names one of n_values entities, and the count agrees. */
+static bool slots_ok(const struct slot *slots, const uint64_t head[2], uint32_t n_values)
 {
     size_t used = 0;
-    bool ok = true;
-    for (size_t i = 0; i < head[0] && ok; i++)
+    for (size_t i = 0; i < head[0]; i++)
         if (slots[i].value != EMPTY) {
-            ok = slots[i].value < n_values;
+            if (slots[i].value >= n_values)
+                return false;
             used++;
         }
-    struct tr_idmap *m = ok && used == head[1] ? calloc(1, sizeof *m) : NULL;
+    return used == head[1];
+}
+
+/* A map of saved slots, once slots_ok (unless !check); else NULL (and
+ * slots freed unless borrowed). */
+static struct tr_idmap *adopt(struct slot *slots, const uint64_t head[2], bool borrowed,
+                              bool check, uint32_t n_values, tr_idmap_key_fn key,
+                              const void *owner)
+{
+    struct tr_idmap *m = !check || slots_ok(slots, head, n_values) ? calloc(1, sizeof *m) : NULL;
     if (!m) {
         if (!borrowed)
             free(slots);
@@ -156,6 +163,12 @@ static struct tr_idmap *adopt(struct slot *slots, const uint64_t head[2], bool b
     }
     *m = (struct tr_idmap){slots, head[0], head[1], key, owner, borrowed};
     return m;
+}
+
+bool tr_idmap_values_below(const struct tr_idmap *m, uint32_t n_values)
+{
+    uint64_t head[2] = {m->cap, m->count};
+    return slots_ok(m->slots, head, n_values);
 }
 
 struct tr_idmap *tr_idmap_read(size_t len, int (*read)(void *ctx, void *dst, size_t n, size_t off),
@@ -170,11 +183,12 @@ struct tr_idmap *tr_idmap_read(size_t len, int (*read)(void *ctx, void *dst, siz
         free(slots);
         return NULL;
     }
-    return adopt(slots, head, false, n_values, key, owner);
+    return adopt(slots, head, false, true, n_values, key, owner);
 }
 
-struct tr_idmap *tr_idmap_borrow(void *bytes, size_t len, uint32_t n_values, tr_idmap_key_fn key,
-                                 const void *owner)
+/* The saved slots at bytes, used in place: NULL unless their head fits. */
+static struct tr_idmap *borrow(void *bytes, size_t len, bool check, uint32_t n_values,
+                               tr_idmap_key_fn key, const void *owner)
 {
     uint64_t head[2];
     if (len < sizeof head || (uintptr_t)bytes % _Alignof(struct slot))
@@ -182,7 +196,18 @@ struct tr_idmap *tr_idmap_borrow(void *bytes, size_t len, uint32_t n_values, tr_
     memcpy(head, bytes, sizeof head);
     if (!head_ok(head, len))
         return NULL;
-    return adopt((struct slot *)(void *)((char *)bytes + sizeof head), head, true, n_values, key,
-                 owner);
+    return adopt((struct slot *)(void *)((char *)bytes + sizeof head), head, true, check, n_values,
+                 key, owner);
 }
 
+struct tr_idmap *tr_idmap_borrow(void *bytes, size_t len, uint32_t n_values, tr_idmap_key_fn key,
+                                 const void *owner)
+{
+    return borrow(bytes, len, true, n_values, key, owner);
+}
+
+struct tr_idmap *tr_idmap_borrow_unchecked(void *bytes, size_t len, tr_idmap_key_fn key,
+                                           const void *owner)
+{
+    return borrow(bytes, len, false, 0, key, owner);
+}

@@ -51,5 +51,13 @@ struct tr_idmap *tr_idmap_read(size_t len, int (*read)(void *ctx, void *dst, siz
  * the slots to an array of the map's own.  NULL as for load. */
 struct tr_idmap *tr_idmap_borrow(void *bytes, size_t len, uint32_t n_values, tr_idmap_key_fn key,
                                  const void *owner);
+/* The same without reading every slot first (a lookup of one id touches
+ * only the slots it probes): the values are not checked, so key must
+ * answer any value (an out-of-range one with a key that matches nothing)
+ * until tr_idmap_values_below has said they all name an entity. */
+struct tr_idmap *tr_idmap_borrow_unchecked(void *bytes, size_t len, tr_idmap_key_fn key,
+                                           const void *owner);
+/* Every value below n_values, and as many as the count says. */
+bool tr_idmap_values_below(const struct tr_idmap *m, uint32_t n_values);
 
 #endif

@@ -273,11 +273,11 @@ struct bt_args {
 /* The backtest of a (inside a read transaction). */
 static int backtest_in(struct tr_store *s, const struct bt_args *a, struct tr_error *err)
 {
-    int rc = s->catalog ? 0 : tr_store_load_catalog(s, err);
+    const struct tr_catalog *c;
     const struct tr_ladders *ladder;
+    int rc = tr_store_catalog(s, &c, err);
     if (rc || (rc = tr_store_ladders(s, &ladder, err)))
         return rc;
-    const struct tr_catalog *c = s->catalog;
     uint32_t ng = (c->n_series + TR_GROUP_SLOTS - 1) / TR_GROUP_SLOTS;
     tr_day first, last;
     if ((rc = fc_store_days(s->be, ng, &first, &last, err)) || last == TR_DAY_NONE)

@@ -642,7 +642,10 @@ struct forecast_args {
 /* The forecasts a asks for (inside a read transaction). */
 static int forecasts_in(struct tr_store *s, const struct forecast_args *a, struct tr_error *err)
 {
-    int rc = s->catalog ? 0 : tr_store_load_catalog(s, err);
+    /* the kept forecasts read only the catalog's counts (and the caller
+     * names what they find): a lazy catalog (tr_store_subject's) serves */
+    const struct tr_catalog *c;
+    int rc = s->catalog ? 0 : tr_store_catalog(s, &c, err);
     if (rc)
         return rc;
     uint32_t ng = (s->catalog->n_series + TR_GROUP_SLOTS - 1) / TR_GROUP_SLOTS;
@@ -669,7 +672,9 @@ static int forecasts_in(struct tr_store *s, const struct forecast_args *a, struc
         fc_kept_release(&kept);  /* a record that does not fit: none kept */
         have = false;
     }
-    rc = fc_compute(s, a->q, have ? &kept.cal : NULL, first, last, true, a->out, NULL, err);
+    /* computed afresh: the whole catalog */
+    if (!(rc = tr_store_catalog(s, &c, err)))
+        rc = fc_compute(s, a->q, have ? &kept.cal : NULL, first, last, true, a->out, NULL, err);
     if (have)
         fc_kept_release(&kept);
     return rc;

@@ -2,9 +2,12 @@
  * catalog.c: the in-memory catalog.  Arrays grow by doubling; each id is
  * mapped to its index by an idmap whose keys are the entities' own id
  * strings (never freed while the catalog lives).  Dirty flags remember
- * which entities a store must write back.
+ * which entities a store must write back.  A catalog opened lazily from a
+ * snapshot (catalog_snapshot.h) has its records decoded by the readers
+ * here as they are asked for one.
  */
 #include "model/catalog_edit.h"
+#include "model/catalog_snapshot.h"
 #include "trackrecord/array.h"
 #include "base/idmap.h"
 
@@ -25,6 +28,7 @@ struct tr_catalog_priv {
     size_t arena_len;
     void (*release_arena)(void *arena, size_t len, void *ctx);   /* NULL: free */
     void *release_ctx;
+    struct tr_snapshot_lazy *lazy;   /* records still to decode, or NULL */
 };
 
 static const char *const kind_names[] = {"", "solo", "group"};
@@ -83,19 +87,44 @@ void tr_catalog_priv_capacity(struct tr_catalog *c, uint32_t artists, uint32_t r
     c->priv->cap_tracks = tracks ? tracks : 1;
 }
 
+struct tr_snapshot_lazy *tr_catalog_lazy(const struct tr_catalog *c)
+{
+    return c->priv ? c->priv->lazy : NULL;
+}
+
+void tr_catalog_set_lazy(struct tr_catalog *c, struct tr_snapshot_lazy *z)
+{
+    c->priv->lazy = z;
+}
+
+/* Record i of type t of c, decoded now if c is lazy: false when there is
+ * none.  A lazy catalog is held by one thread, which decodes into the
+ * arrays it was given as a mutable catalog: the cast takes back no const
+ * the catalog was defined with. */
+static bool have(const struct tr_catalog *c, enum tr_subject_type t, uint32_t i)
+{
+    if (c->priv && c->priv->lazy)
+        return tr_snapshot_decode((struct tr_catalog *)c, t, i);
+    uint32_t n = t == TR_SUBJECT_TRACK ? c->n_tracks : t == TR_SUBJECT_RELEASE ? c->n_releases
+                                                                               : c->n_artists;
+    return i < n;
+}
+
+/* The maps' keys; a lazy catalog's maps are not checked before use, so an
+ * index with no record has a key that matches no id (idmap.h). */
 const char *tr_catalog_artist_key(const void *c, uint32_t i)
 {
-    return ((const struct tr_catalog *)c)->artists[i].id;
+    return have(c, TR_SUBJECT_ARTIST, i) ? ((const struct tr_catalog *)c)->artists[i].id : "";
 }
 
 const char *tr_catalog_release_key(const void *c, uint32_t i)
 {
-    return ((const struct tr_catalog *)c)->releases[i].id;
+    return have(c, TR_SUBJECT_RELEASE, i) ? ((const struct tr_catalog *)c)->releases[i].id : "";
 }
 
 const char *tr_catalog_track_key(const void *c, uint32_t i)
 {
-    return ((const struct tr_catalog *)c)->tracks[i].id;
+    return have(c, TR_SUBJECT_TRACK, i) ? ((const struct tr_catalog *)c)->tracks[i].id : "";
 }
 
 struct tr_catalog *tr_catalog_new(void)
@@ -350,8 +379,26 @@ int tr_catalog_resolve(struct tr_catalog *c, struct tr_error *err)
     return 0;
 }
 
+/* A lazy catalog's canonical track: the end of the track's same_as chain,
+ * which is the track tr_catalog_resolve gives its series to. */
+static uint32_t chain_end(const struct tr_catalog *c, uint32_t track)
+{
+    uint32_t t = track;
+    for (uint32_t steps = 0; have(c, TR_SUBJECT_TRACK, t); steps++) {
+        uint32_t next = c->tracks[t].same_as;
+        if (next == TR_NONE || next == t)
+            return t;
+        if (steps > c->n_tracks)    /* a cycle: resolving would refuse the catalog */
+            break;
+        t = next;
+    }
+    return track;
+}
+
 uint32_t tr_catalog_canonical_track(const struct tr_catalog *c, uint32_t track)
 {
+    if (track < c->n_tracks && tr_catalog_lazy(c))
+        return chain_end(c, track);
     if (!c->series_track || track >= c->n_tracks)
         return track;
     uint32_t s = c->tracks[track].series;
@@ -456,14 +503,16 @@ void tr_catalog_free(struct tr_catalog *c)
         free_strings(c, a->genres, a->n_genres);
         release(c, a->member_of);
     }
-    for (uint32_t i = 0; i < c->n_releases; i++) {
+    /* a lazy catalog is never edited: its releases and tracks own nothing
+     * outside the arena (and reading them would touch every page) */
+    for (uint32_t i = 0; !tr_catalog_lazy(c) && i < c->n_releases; i++) {
         struct tr_release *r = &c->releases[i];
         release(c, r->id);
         release(c, r->title);
         release(c, r->artists);
         release(c, r->tracks);
     }
-    for (uint32_t i = 0; i < c->n_tracks; i++) {
+    for (uint32_t i = 0; !tr_catalog_lazy(c) && i < c->n_tracks; i++) {
         struct tr_track *t = &c->tracks[i];
         release(c, t->id);
         release(c, t->title);
@@ -477,6 +526,7 @@ void tr_catalog_free(struct tr_catalog *c)
     tr_idmap_free(c->release_ids);
     tr_idmap_free(c->track_ids);
     if (c->priv) {
+        free(c->priv->lazy);
         for (int t = 0; t < 3; t++)
             free(c->priv->dirty[t].flags);
         if (c->priv->release_arena)
@@ -492,12 +542,10 @@ void tr_catalog_free(struct tr_catalog *c)
 
 const char *tr_subject_id(const struct tr_catalog *c, enum tr_subject_type t, uint32_t i)
 {
-    switch (t) {
-    case TR_SUBJECT_TRACK: return i < c->n_tracks ? c->tracks[i].id : NULL;
-    case TR_SUBJECT_RELEASE: return i < c->n_releases ? c->releases[i].id : NULL;
-    case TR_SUBJECT_ARTIST: return i < c->n_artists ? c->artists[i].id : NULL;
-    default: return NULL;
-    }
+    if (t > TR_SUBJECT_ARTIST || !have(c, t, i))
+        return NULL;
+    return t == TR_SUBJECT_TRACK ? c->tracks[i].id
+         : t == TR_SUBJECT_RELEASE ? c->releases[i].id : c->artists[i].id;
 }
 
 const char *tr_subject_name(const struct tr_catalog *c, enum tr_subject_type t, uint32_t i)

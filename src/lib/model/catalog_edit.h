@@ -55,6 +55,13 @@ int tr_catalog_set_strings(struct tr_catalog *c, char ***field, uint32_t *n_fiel
 void tr_catalog_set_arena(struct tr_catalog *c, void *arena, size_t len,
                           void (*release)(void *arena, size_t len, void *ctx), void *ctx);
 
+/* The state of a catalog opened lazily from a snapshot (catalog_snapshot.h),
+ * NULL once it is complete (or when it never was lazy); the catalog frees
+ * it. */
+struct tr_snapshot_lazy;
+struct tr_snapshot_lazy *tr_catalog_lazy(const struct tr_catalog *c);
+void tr_catalog_set_lazy(struct tr_catalog *c, struct tr_snapshot_lazy *z);
+
 void tr_catalog_mark(struct tr_catalog *c, enum tr_subject_type t, uint32_t idx);
 bool tr_catalog_is_dirty(const struct tr_catalog *c, enum tr_subject_type t, uint32_t idx);
 /* True when anything changed since load (or since tr_catalog_clean). */

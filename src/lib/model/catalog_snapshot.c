@@ -331,7 +331,9 @@ static void decode_track(struct reader *r, const struct snap_header *h, const ch
 }
 
 /* Decodes n records of rec bytes at off into the entity array: where they
- * lie in the snapshot's bytes (in_place), else read in batches into buf. */
+ * lie in the snapshot's bytes (in_place: those not decoded yet, whose id,
+ * every entity's first field, is still NULL), else read in batches into
+ * buf. */
 static void read_section(const struct tr_snapshot_source *src, const char *in_place,
                          struct reader *r, const struct snap_header *h, char *buf, size_t off,
                          uint32_t n, size_t rec,
@@ -340,8 +342,12 @@ static void read_section(const struct tr_snapshot_source *src, const char *in_pl
                          void *entities, size_t entity_size)
 {
     if (in_place) {
-        for (uint32_t i = 0; i < n && !r->bad; i++)
-            decode(r, h, in_place + off + (size_t)i * rec, (char *)entities + (size_t)i * entity_size);
+        for (uint32_t i = 0; i < n && !r->bad; i++) {
+            char *e = (char *)entities + (size_t)i * entity_size, *id;
+            memcpy(&id, e, sizeof id);
+            if (!id)
+                decode(r, h, in_place + off + (size_t)i * rec, e);
+        }
         return;
     }
     for (uint32_t i = 0; i < n && !r->bad; i += BATCH) {
@@ -352,31 +358,74 @@ static void read_section(const struct tr_snapshot_source *src, const char *in_pl
     }
 }
 
+/* Decodes every record c does not hold yet (in place from bytes, else
+ * from src), and checks that each has its id and name: false when the
+ * snapshot is not a catalog. */
+static bool decode_records(const struct tr_snapshot_source *src, const char *bytes, struct reader *r,
+                           const struct snap_header *h, const struct layout *l, char *buf,
+                           struct tr_catalog *c)
+{
+    read_section(src, bytes, r, h, buf, l->artists, h->n_artists, sizeof(struct snap_artist),
+                 decode_artist, c->artists, sizeof *c->artists);
+    read_section(src, bytes, r, h, buf, l->releases, h->n_releases, sizeof(struct snap_release),
+                 decode_release, c->releases, sizeof *c->releases);
+    read_section(src, bytes, r, h, buf, l->tracks, h->n_tracks, track_record(h->magic), decode_track,
+                 c->tracks, sizeof *c->tracks);
+    for (uint32_t i = 0; !r->bad && i < h->n_artists; i++)
+        r->bad = !c->artists[i].id || !c->artists[i].name;
+    for (uint32_t i = 0; !r->bad && i < h->n_releases; i++)
+        r->bad = !c->releases[i].id || !c->releases[i].title;
+    for (uint32_t i = 0; !r->bad && i < h->n_tracks; i++)
+        r->bad = !c->tracks[i].id || !c->tracks[i].title;
+    return !r->bad;
+}
+
+/* What a catalog opened lazily (tr_catalog_open_snapshot) keeps of its
+ * snapshot to decode a record when it is first used. */
+struct tr_snapshot_lazy {
+    struct snap_header h;
+    struct layout l;
+    const char *bytes;           /* the snapshot, which the catalog owns */
+    struct reader r;             /* bad once a record read was not one */
+};
+
 static void keep_bytes(void *bytes, size_t len, void *ctx)
 {
     (void)bytes, (void)len, (void)ctx;
 }
 
+/* The header of a snapshot of len bytes read from src, and its layout: 0,
+ * or TR_ESTORE.  Sections each within the blob (so the sums cannot wrap),
+ * and no more recordings than tracks (each track is given one slot); in
+ * place (bytes), only the aligned layout. */
+static int header_of(const struct tr_snapshot_source *src, const void *bytes, struct snap_header *h,
+                     struct layout *l)
+{
+    size_t len = src->len;
+    if (len < sizeof *h || read_at(src, h, sizeof *h, 0))
+        return TR_ESTORE;
+    if ((h->magic != SNAP_MAGIC && h->magic != SNAP_MAGIC_V2 &&
+         (h->magic != SNAP_MAGIC_PACKED || bytes)) ||
+        h->strings > len || h->lists > len || h->maps[0] > len || h->maps[1] > len ||
+        h->maps[2] > len || h->lists % sizeof(uint32_t) || h->n_series > h->n_tracks ||
+        (uintptr_t)bytes % 8)
+        return TR_ESTORE;
+    *l = layout_of(h);
+    return l->end == len ? 0 : TR_ESTORE;
+}
+
 /* Loads a snapshot read from src.  With bytes (the same snapshot, in
  * writable aligned memory the catalog may keep) the strings, lists and id
- * maps are used in place, and the catalog releases bytes when freed. */
+ * maps are used in place, and the catalog releases bytes when freed; then
+ * with lazy no record is decoded yet, nor any map slot read. */
 static int load(const struct tr_snapshot_source *src, void *bytes,
-                void (*release)(void *, size_t, void *), void *ctx, struct tr_catalog **out)
+                void (*release)(void *, size_t, void *), void *ctx, bool lazy,
+                struct tr_catalog **out)
 {
     struct snap_header h;
+    struct layout l;
     size_t len = src->len;
-    if (len < sizeof h || read_at(src, &h, sizeof h, 0))
-        return TR_ESTORE;
-    /* sections each within the blob (so the sums cannot wrap), and no more
-     * recordings than tracks (each track is given one slot); in place, only
-     * the aligned layout */
-    if ((h.magic != SNAP_MAGIC && h.magic != SNAP_MAGIC_V2 && (h.magic != SNAP_MAGIC_PACKED || bytes)) ||
-        h.strings > len ||
-        h.lists > len || h.maps[0] > len || h.maps[1] > len || h.maps[2] > len ||
-        h.lists % sizeof(uint32_t) || h.n_series > h.n_tracks || (uintptr_t)bytes % 8)
-        return TR_ESTORE;
-    struct layout l = layout_of(&h);
-    if (l.end != len)
+    if (header_of(src, bytes, &h, &l))
         return TR_ESTORE;
     /* The arena: the snapshot itself, or the lists (first, for their
      * alignment) then the strings, read once; the entities' fields point
@@ -384,11 +433,13 @@ static int load(const struct tr_snapshot_source *src, void *bytes,
     char *arena = bytes ? bytes : malloc(h.lists + h.strings + 1);
     struct tr_catalog *c = calloc(1, sizeof *c);
     char *buf = bytes ? NULL : malloc(BATCH * MAX_RECORD);   /* the records' batches */
-    if (!arena || !c || (!bytes && !buf) || !(c->priv = tr_catalog_priv_new())) {
+    struct tr_snapshot_lazy *z = lazy ? calloc(1, sizeof *z) : NULL;
+    if (!arena || !c || (!bytes && !buf) || (lazy && !z) || !(c->priv = tr_catalog_priv_new())) {
         if (!bytes)
             free(arena);
         free(c);
         free(buf);
+        free(z);
         return TR_ENOMEM;
     }
     struct reader r = {bytes ? arena + l.strings : arena + h.lists, h.strings,
@@ -401,6 +452,7 @@ static int load(const struct tr_snapshot_source *src, void *bytes,
         r.bad = read_at(src, arena + h.lists, h.strings, l.strings) ||
                 read_at(src, arena, h.lists, l.lists);
     }
+    /* calloc'd: a lazy catalog's untouched records cost no memory */
     c->artists = calloc(h.n_artists ? h.n_artists : 1, sizeof *c->artists);
     c->releases = calloc(h.n_releases ? h.n_releases : 1, sizeof *c->releases);
     c->tracks = calloc(h.n_tracks ? h.n_tracks : 1, sizeof *c->tracks);
@@ -412,37 +464,30 @@ static int load(const struct tr_snapshot_source *src, void *bytes,
     c->n_releases = h.n_releases;
     c->n_tracks = h.n_tracks;
     c->n_series = h.n_series;
-    read_section(src, bytes, &r, &h, buf, l.artists, h.n_artists, sizeof(struct snap_artist),
-                 decode_artist, c->artists, sizeof *c->artists);
-    read_section(src, bytes, &r, &h, buf, l.releases, h.n_releases, sizeof(struct snap_release),
-                 decode_release, c->releases, sizeof *c->releases);
-    read_section(src, bytes, &r, &h, buf, l.tracks, h.n_tracks, track_record(h.magic), decode_track,
-                 c->tracks, sizeof *c->tracks);
-    for (uint32_t i = 0; !r.bad && i < h.n_artists; i++)
-        r.bad = !c->artists[i].id || !c->artists[i].name;
-    for (uint32_t i = 0; !r.bad && i < h.n_releases; i++)
-        r.bad = !c->releases[i].id || !c->releases[i].title;
-    for (uint32_t i = 0; !r.bad && i < h.n_tracks; i++)
-        r.bad = !c->tracks[i].id || !c->tracks[i].title;
     rc = TR_ESTORE;
-    if (r.bad)
+    if (!lazy && !decode_records(src, bytes, &r, &h, &l, buf, c))
         goto fail;
     const uint32_t n_values[3] = {h.n_artists, h.n_releases, h.n_tracks};
     const tr_idmap_key_fn keys[3] = {tr_catalog_artist_key, tr_catalog_release_key,
                                      tr_catalog_track_key};
     struct tr_idmap **maps[3] = {&c->artist_ids, &c->release_ids, &c->track_ids};
     for (int k = 0; k < 3; k++) {
-        *maps[k] = bytes ? tr_idmap_borrow(arena + l.maps[k], h.maps[k], n_values[k], keys[k], c)
-                         : tr_idmap_read(h.maps[k], src->read, src->ctx, l.maps[k], n_values[k],
-                                         keys[k], c);
+        *maps[k] = lazy ? tr_idmap_borrow_unchecked(arena + l.maps[k], h.maps[k], keys[k], c)
+                 : bytes ? tr_idmap_borrow(arena + l.maps[k], h.maps[k], n_values[k], keys[k], c)
+                 : tr_idmap_read(h.maps[k], src->read, src->ctx, l.maps[k], n_values[k], keys[k], c);
         if (!*maps[k] || tr_idmap_count(*maps[k]) != n_values[k])
             goto fail;
+    }
+    if (lazy) {
+        *z = (struct tr_snapshot_lazy){h, l, bytes, r};
+        tr_catalog_set_lazy(c, z);
     }
     free(buf);
     *out = c;
     return 0;
 fail:
     free(buf);
+    free(z);
     if (bytes)    /* on failure the bytes stay the caller's */
         tr_catalog_set_arena(c, bytes, len, keep_bytes, NULL);
     tr_catalog_free(c);
@@ -451,7 +496,7 @@ fail:
 
 int tr_catalog_load_snapshot(const struct tr_snapshot_source *src, struct tr_catalog **out)
 {
-    return load(src, NULL, NULL, NULL, out);
+    return load(src, NULL, NULL, NULL, false, out);
 }
 
 static int read_memory(void *ctx, void *dst, size_t n, size_t off)
@@ -463,12 +508,62 @@ static int read_memory(void *ctx, void *dst, size_t n, size_t off)
 int tr_catalog_from_snapshot(const void *blob, size_t len, struct tr_catalog **out)
 {
     struct tr_snapshot_source src = {len, read_memory, (void *)blob};
-    return load(&src, NULL, NULL, NULL, out);
+    return load(&src, NULL, NULL, NULL, false, out);
 }
 
 int tr_catalog_adopt_snapshot(void *bytes, size_t len, void (*release)(void *, size_t, void *),
-                              void *ctx, struct tr_catalog **out)
+                              void *ctx, bool lazy, struct tr_catalog **out)
 {
     struct tr_snapshot_source src = {len, read_memory, bytes};
-    return load(&src, bytes, release, ctx, out);
+    return load(&src, bytes, release, ctx, lazy, out);
+}
+
+/* ---- a lazy catalog's records ---------------------------------------- */
+
+bool tr_snapshot_decode(struct tr_catalog *c, enum tr_subject_type t, uint32_t i)
+{
+    struct tr_snapshot_lazy *z = tr_catalog_lazy(c);
+    struct reader *r = &z->r;
+    const char *at = z->bytes;
+    if (t == TR_SUBJECT_TRACK && i < c->n_tracks) {
+        struct tr_track *e = &c->tracks[i];
+        if (!e->id && !r->bad)
+            decode_track(r, &z->h, at + z->l.tracks + (size_t)i * track_record(z->h.magic), e);
+        r->bad |= !e->id || !e->title;
+    } else if (t == TR_SUBJECT_RELEASE && i < c->n_releases) {
+        struct tr_release *e = &c->releases[i];
+        if (!e->id && !r->bad)
+            decode_release(r, &z->h, at + z->l.releases + (size_t)i * sizeof(struct snap_release), e);
+        r->bad |= !e->id || !e->title;
+    } else if (t == TR_SUBJECT_ARTIST && i < c->n_artists) {
+        struct tr_artist *e = &c->artists[i];
+        if (!e->id && !r->bad)
+            decode_artist(r, &z->h, at + z->l.artists + (size_t)i * sizeof(struct snap_artist), e);
+        r->bad |= !e->id || !e->name;
+    } else {
+        return false;
+    }
+    return !r->bad;
+}
+
+bool tr_snapshot_damaged(const struct tr_catalog *c)
+{
+    const struct tr_snapshot_lazy *z = tr_catalog_lazy(c);
+    return z && z->r.bad;
+}
+
+int tr_snapshot_complete(struct tr_catalog *c)
+{
+    struct tr_snapshot_lazy *z = tr_catalog_lazy(c);
+    if (!z)
+        return 0;
+    struct tr_snapshot_source src = {z->l.end, read_memory, (void *)z->bytes};
+    if (!decode_records(&src, z->bytes, &z->r, &z->h, &z->l, NULL, c) ||
+        !tr_idmap_values_below(c->artist_ids, c->n_artists) ||
+        !tr_idmap_values_below(c->release_ids, c->n_releases) ||
+        !tr_idmap_values_below(c->track_ids, c->n_tracks))
+        return TR_ESTORE;
+    tr_catalog_set_lazy(c, NULL);
+    free(z);
+    return 0;
 }

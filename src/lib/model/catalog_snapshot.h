@@ -8,6 +8,7 @@
 
 #include <stddef.h>
 #include "trackrecord/catalog.h"
+#include "trackrecord/milestone.h"
 
 /* The catalog as bytes; *out (malloc'd, *len bytes) is the caller's.
  * 0 or TR_ENOMEM. */
@@ -27,11 +28,32 @@ int tr_catalog_load_snapshot(const struct tr_snapshot_source *src, struct tr_cat
 int tr_catalog_from_snapshot(const void *blob, size_t len, struct tr_catalog **out);
 /* The same using the bytes in place (writable memory, 8-byte aligned, such
  * as a private mapping of a file): the catalog's strings, lists and id maps
- * are the snapshot's own, and only the entity records are decoded.  On
- * success the catalog owns bytes and, when freed, hands them to
- * release(bytes, len, ctx); on failure they stay the caller's.  Only the
- * aligned layout this build writes is taken in place. */
+ * are the snapshot's own, and only the entity records are decoded, where
+ * they lie.  On success the catalog owns bytes and, when freed, hands them
+ * to release(bytes, len, ctx); on failure they stay the caller's.  Only
+ * the aligned layout this build writes is taken in place.
+ *
+ * With lazy, nothing of the snapshot but its header is read: the catalog
+ * is lazy (tr_catalog_lazy) and its arrays hold zeros (an id NULL) where a
+ * record is not decoded yet.  The catalog's own readers decode the one they
+ * are asked for (its id maps' keys, tr_subject_id, tr_subject_name,
+ * tr_catalog_canonical_track), so that one subject is found and named
+ * without reading the rest; any other reader must first have the catalog
+ * completed (tr_snapshot_complete, then tr_catalog_resolve: the store's
+ * tr_store_catalog does both).  A lazy catalog is read by one thread and
+ * never edited. */
 int tr_catalog_adopt_snapshot(void *bytes, size_t len, void (*release)(void *, size_t, void *),
-                              void *ctx, struct tr_catalog **out);
+                              void *ctx, bool lazy, struct tr_catalog **out);
+/* Decodes record i of type t of a lazy catalog unless it is already:
+ * false when there is no such record or it (or one before) was not a
+ * record. */
+bool tr_snapshot_decode(struct tr_catalog *c, enum tr_subject_type t, uint32_t i);
+/* Whether a record a lazy catalog decoded was not one (false when not lazy). */
+bool tr_snapshot_damaged(const struct tr_catalog *c);
+/* Decodes every record a lazy catalog has not, checks the whole as a load
+ * does, and makes it an ordinary catalog (its arrays stay where they are:
+ * what readers hold stays valid): 0 (also when not lazy), or TR_ESTORE
+ * when the snapshot is not a catalog (c is then only fit to be freed). */
+int tr_snapshot_complete(struct tr_catalog *c);
 
 #endif

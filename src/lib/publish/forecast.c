@@ -94,7 +94,7 @@ json_t *tr_json_forecast(const struct tr_catalog *c, const struct tr_forecast *f
     json_object_set_new(o, "eta_high", day_or_null(f->eta_high));
     json_object_set_new(o, "days", f->eta == TR_DAY_NONE ? json_null() : json_integer(f->eta - as_of));
     json_object_set_new(o, "slowest", f->slowest == TR_NONE ? json_null()
-                                      : json_string(c->tracks[f->slowest].id));
+                                      : json_string(tr_subject_id(c, TR_SUBJECT_TRACK, f->slowest)));
     json_object_set_new(o, "method", json_string(tr_forecast_method_name(f->method)));
     json_object_set_new(o, "as_of", json_string(tr_day_format(as_of, d)));
     tr_forecast_post(c, f, post, sizeof post);

@@ -370,7 +370,7 @@ struct tr_forecast_query tr_subject_next_query(const struct tr_catalog *c, enum 
     struct tr_forecast_query q = TR_FORECAST_QUERY_ALL;
     q.subject_type = (int)type;
     /* a track shares its recording's forecast */
-    q.subject = type == TR_SUBJECT_TRACK ? c->series_track[c->tracks[index].series] : index;
+    q.subject = type == TR_SUBJECT_TRACK ? tr_catalog_canonical_track(c, index) : index;
     q.next = TR_SUBJECT_NEXT_MILESTONES;
     return q;
 }

@@ -63,7 +63,11 @@ struct tr_backend_ops {
     int (*get_meta)(struct tr_backend *b, const char *key, char **value, struct tr_error *err);
     int (*set_meta)(struct tr_backend *b, const char *key, const char *value, struct tr_error *err);
 
-    int (*load_catalog)(struct tr_backend *b, struct tr_catalog **out, struct tr_error *err);
+    /* The catalog, resolved; with lazy it may instead be a lazy one
+     * (model/catalog_snapshot.h: not resolved, records decoded as they are
+     * asked for), which a backend that maps its snapshot in place can give. */
+    int (*load_catalog)(struct tr_backend *b, bool lazy, struct tr_catalog **out,
+                        struct tr_error *err);
     /* Writes the entities marked dirty (and release track lists). */
     int (*save_catalog)(struct tr_backend *b, const struct tr_catalog *c, struct tr_error *err);
 

@@ -1005,8 +1005,12 @@ static int write_catalog_side(struct pg_backend *b, const struct tr_catalog *c,
     return side_put(b, SIDE_CATALOG, blob, len, true, err);
 }
 
-static int pg_load_catalog(struct tr_backend *base, struct tr_catalog **out, struct tr_error *err)
+/* Whole even when asked for lazily: the snapshot is read into memory
+ * (joined from its parts) before any of it is used. */
+static int pg_load_catalog(struct tr_backend *base, bool lazy, struct tr_catalog **out,
+                           struct tr_error *err)
 {
+    (void)lazy;
     struct pg_backend *b = B(base);
     struct tr_error local = {0};
     if (!err)
@@ -1027,7 +1031,7 @@ static int pg_load_catalog(struct tr_backend *base, struct tr_catalog **out, str
         void (*release)(void *, size_t, void *);
         if ((rc = side_get(b, SIDE_CATALOG, gen, true, &bytes, &len, &release, err)))
             return rc;
-        if (bytes && (rc = tr_catalog_adopt_snapshot(bytes, len, release, NULL, &c)))
+        if (bytes && (rc = tr_catalog_adopt_snapshot(bytes, len, release, NULL, false, &c)))
             release(bytes, len, NULL);
         if (rc == TR_ENOMEM)
             return tr_error_set(err, rc, "loading the catalog: out of memory");

@@ -678,9 +678,10 @@ static int write_catalog_file(struct sqlite_backend *b, const struct tr_catalog 
                               struct tr_error *err);
 
 /* The catalog snapshot of the store's generation, mapped and used in
- * place (its strings, lists and id maps are never copied): *out, or NULL
- * when there is none that fits. */
-static int catalog_from_file(struct sqlite_backend *b, struct tr_catalog **out,
+ * place (its strings, lists and id maps are never copied; with lazy, its
+ * records decoded as they are used): *out, or NULL when there is none that
+ * fits. */
+static int catalog_from_file(struct sqlite_backend *b, bool lazy, struct tr_catalog **out,
                              struct tr_error *err)
 {
     uint64_t gen;
@@ -693,7 +694,7 @@ static int catalog_from_file(struct sqlite_backend *b, struct tr_catalog **out,
     tr_side_map(&b->side[SIDE_CATALOG], gen, &bytes, &len);
     if (!bytes)
         return 0;
-    rc = tr_catalog_adopt_snapshot(bytes, len, tr_side_unmap, NULL, out);
+    rc = tr_catalog_adopt_snapshot(bytes, len, tr_side_unmap, NULL, lazy, out);
     if (rc)
         tr_side_unmap(bytes, len, NULL);
     return rc == TR_ENOMEM ? tr_error_set(err, rc, "loading the catalog: out of memory") : 0;
@@ -773,9 +774,11 @@ static int tables_in_order(struct sqlite_backend *b, const struct tr_catalog *c,
     return rc;
 }
 
-static int sq_load_catalog(struct tr_backend *base, struct tr_catalog **out, struct tr_error *err)
+static int sq_load_catalog(struct tr_backend *base, bool lazy, struct tr_catalog **out,
+                           struct tr_error *err)
 {
     struct sqlite_backend *b = B(base);
+    lazy = lazy && !b->writing;   /* a writer edits the catalog: whole */
     uint64_t na = 0, nr = 0, nt = 0, ns = 0;
     int rc0 = count_query(b, "SELECT count(*) FROM artists", &na, err);
     if (!rc0)
@@ -786,7 +789,7 @@ static int sq_load_catalog(struct tr_backend *base, struct tr_catalog **out, str
      * table of an earlier build's store */
     struct tr_catalog *c = NULL;
     bool from_file = true;
-    if ((rc0 = catalog_from_file(b, &c, err)))
+    if ((rc0 = catalog_from_file(b, lazy, &c, err)))
         return rc0;
     if (!c) {
         from_file = false;
@@ -811,6 +814,10 @@ static int sq_load_catalog(struct tr_backend *base, struct tr_catalog **out, str
             tr_catalog_free(c);
             return rc0;
         }
+    }
+    if (tr_catalog_lazy(c)) {    /* resolved once complete (tr_store_catalog) */
+        *out = c;
+        return 0;
     }
     int rc = tr_catalog_resolve(c, err);
     if (!rc && from_file && b->writing)

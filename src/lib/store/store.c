@@ -5,6 +5,7 @@
  */
 #include "store/internal.h"
 #include "model/catalog_edit.h"
+#include "model/catalog_snapshot.h"
 #include "model/milestone_order.h"
 #include "store/series.h"
 
@@ -65,7 +66,7 @@ void tr_store_forget(struct tr_store *s)
 int tr_store_load_catalog(struct tr_store *s, struct tr_error *err)
 {
     tr_store_forget(s);
-    return s->be->ops->load_catalog(s->be, &s->catalog, err);
+    return s->be->ops->load_catalog(s->be, false, &s->catalog, err);
 }
 
 int tr_store_begin_read(struct tr_store *s, bool *changed, struct tr_error *err)
@@ -134,17 +135,53 @@ int tr_store_read_end(struct tr_read_txn *t, int rc, struct tr_error *err)
     return rc;
 }
 
+/* The catalog loaded in a read of its own (or the one open), whole or
+ * (lazy) as the backend can give it. */
+static int load_catalog(struct tr_store *s, bool lazy, struct tr_error *err)
+{
+    struct tr_read_txn t;
+    int rc = tr_store_read_begin(s, &t, err);
+    if (!rc) {
+        tr_store_forget(s);
+        rc = s->be->ops->load_catalog(s->be, lazy, &s->catalog, err);
+    }
+    return tr_store_read_end(&t, rc, err);
+}
+
+static int damaged_snapshot(struct tr_store *s, struct tr_error *err)
+{
+    return tr_error_set(err, TR_ESTORE, "%s: the catalog snapshot holds a record that is not one "
+                        "(trackrecord check --repair writes it again)", s->path);
+}
+
 int tr_store_catalog(struct tr_store *s, const struct tr_catalog **out, struct tr_error *err)
 {
-    if (!s->catalog) {
-        struct tr_read_txn t;
-        int rc = tr_store_read_begin(s, &t, err);
-        if (!rc)
-            rc = tr_store_load_catalog(s, err);
-        if ((rc = tr_store_read_end(&t, rc, err)))
-            return rc;
+    int rc = s->catalog ? 0 : load_catalog(s, false, err);
+    /* a lazy one (tr_store_subject's) is completed where it lies: what
+     * its readers hold of it stays valid */
+    if (!rc && tr_catalog_lazy(s->catalog) &&
+        (tr_snapshot_complete(s->catalog) || (rc = tr_catalog_resolve(s->catalog, err)))) {
+        rc = rc ? rc : damaged_snapshot(s, err);
+        tr_store_forget(s);
     }
+    if (rc)
+        return rc;
     *out = s->catalog;
+    return 0;
+}
+
+int tr_store_subject(struct tr_store *s, const char *id, const struct tr_catalog **cat,
+                     enum tr_subject_type *type, uint32_t *index, struct tr_error *err)
+{
+    int rc = s->catalog ? 0 : load_catalog(s, true, err);
+    if (rc || (rc = tr_subject_find(s->catalog, id, type, index, err)))
+        return rc;
+    /* what a forecast of it names first: its recording's track */
+    if (*type == TR_SUBJECT_TRACK)
+        tr_catalog_canonical_track(s->catalog, *index);
+    if (tr_snapshot_damaged(s->catalog))
+        return damaged_snapshot(s, err);
+    *cat = s->catalog;
     return 0;
 }
 
