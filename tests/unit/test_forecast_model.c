@@ -3,8 +3,8 @@
  * series whose answer is known: level, decaying, with a weekly rhythm, a
  * spike, a stale day, a skipped day, a correction, one that stops
  * growing, one too short to fit, one whose recent level foretells better
- * than its curve, one held at a level by its feed; and an every-track
- * date from its tracks.
+ * than its curve, one held at a level by its feed; a total's forecast
+ * from its recordings'; and an every-track date from its tracks.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -294,6 +294,42 @@ static void test_held_level(void **state)
     assert_true(sum.held < sum.members);
 }
 
+/* A total is forecast as the sum of its recordings' own forecasts: a
+ * release of a track the feed holds at a level and of one fading as a
+ * power law (test_pure_decay's).  A fit of the summed weeks would read
+ * one falling series and carry the fall over the held level too; the
+ * sum carries the held one flat and lets the other fall. */
+static void test_total_sums_its_forecasts(void **state)
+{
+    (void)state;
+    double held[FC_WINDOW + 1], fading[FC_WINDOW + 1];
+    for (int i = 0; i <= FC_WINDOW; i++) {
+        held[i] = held_gain(i);
+        fading[i] = 1e6 * pow(1 + (120 - FC_WINDOW + i) / 10.0, -1.5);
+    }
+    struct win wh, wf;
+    struct fc_stats sh, sf, total;
+    struct fc_fit fh, ff, ft;
+    from_gains(&wh, 40000000, held);
+    from_gains(&wf, 80000000, fading);
+    fc_series_stats(wh.v, wh.p, AS_OF, &sh);
+    fc_series_stats(wf.v, wf.p, AS_OF, &sf);
+    fc_fit(&sh, 300, &fh);
+    fc_fit(&sf, 120, &ff);
+    fc_stats_fit(&sh, &fh);
+    fc_stats_fit(&sf, &ff);
+    total = sh;
+    fc_stats_add(&total, &sf);
+    fc_fit_total(&total, &ft);
+    assert_int_equal(ft.method, TR_FC_MODEL);
+    assert_near(fc_daily(&ft), fc_daily(&fh) + fc_daily(&ff), 1e-4);
+    for (int d = 7; d <= 365; d *= 2)
+        assert_near(fc_gain(&ft, d), fc_gain(&fh, d) + fc_gain(&ff, d), 1e-4);
+    /* a total of the held track alone is its forecast, rhythm and all */
+    fc_fit_total(&sh, &ft);
+    assert_near(fc_eta_exact(&ft, AS_OF, 1e6), fc_eta_exact(&fh, AS_OF, 1e6), 1e-6);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -301,6 +337,7 @@ int main(void)
         cmocka_unit_test(test_pure_decay),
         cmocka_unit_test(test_recent_level_leads),
         cmocka_unit_test(test_held_level),
+        cmocka_unit_test(test_total_sums_its_forecasts),
         cmocka_unit_test(test_weekly_rhythm),
         cmocka_unit_test(test_spike),
         cmocka_unit_test(test_stale_skipped_and_corrected_days),

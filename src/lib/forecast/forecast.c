@@ -269,6 +269,7 @@ static void fit_slot(struct run *r, uint32_t slot)
     }
     fc_series_stats(w->v[slot], w->p[slot], r->T, &r->st[slot]);
     fc_fit(&r->st[slot], age_on(r->T, r->pv.start[s]), &r->fit[s]);
+    fc_stats_fit(&r->st[slot], &r->fit[s]);
     r->value[s] = w->v[slot][FC_WINDOW];
     r->recent[s] = r->st[slot].recent;
     r->has[s] = 1;
@@ -467,7 +468,7 @@ static int forecast_subjects(struct run *r, struct out *o, uint32_t lane)
             if (wants_kind(q, TR_MS_EVERY_TRACK))
                 rc = forecast_every_track(r, o, i);
             if (!rc && wants_kind(q, TR_MS_RELEASE_TOTAL)) {
-                fc_fit(&r->tot[i], age_on(r->T, r->pv.tot_start[i]), &fit);
+                fc_fit_total(&r->tot[i], &fit);
                 rc = forecast_total(r, o, TR_SUBJECT_RELEASE, i, TR_MS_RELEASE_TOTAL, r->tot_value[i],
                                     &fit, &r->cal->c[FC_CAL_RELEASE]);
             }
@@ -477,7 +478,7 @@ static int forecast_subjects(struct run *r, struct out *o, uint32_t lane)
             uint32_t t = r->nr + a;
             if (!r->tot[t].members || !wants_kind(q, TR_MS_ARTIST_TOTAL))
                 continue;
-            fc_fit(&r->tot[t], age_on(r->T, r->pv.tot_start[t]), &fit);
+            fc_fit_total(&r->tot[t], &fit);
             rc = forecast_total(r, o, TR_SUBJECT_ARTIST, a, TR_MS_ARTIST_TOTAL, r->tot_value[t], &fit,
                                 &r->cal->c[FC_CAL_ARTIST]);
         }

@@ -259,6 +259,12 @@ void fc_stats_add(struct fc_stats *a, const struct fc_stats *b)
     a->simple += b->simple;
     a->members = (uint16_t)(a->members + b->members);
     a->held = (uint16_t)(a->held + b->held);
+    a->fits.flat += b->fits.flat;
+    a->fits.excess += b->fits.excess;
+    a->fits.fall += b->fits.fall;
+    a->fits.scale_w += b->fits.scale_w;
+    a->fits.excess_abs += b->fits.excess_abs;
+    a->fits.simple += b->fits.simple;
 }
 
 /* ---- the fit ------------------------------------------------------------ */
@@ -322,6 +328,19 @@ static bool step_fits_better(const float *x, const float *y, int n, double b, do
  * at least (a faster fall now takes a larger exponent). */
 #define FC_DECAY 1.5
 #define FC_AGE0 7
+
+/* The weekday factors of a subject's weekday profile: each weekday's
+ * share of the profile's mean (all 1 for a profile without gains). */
+static void weekday_factors(const struct fc_stats *st, struct fc_fit *out)
+{
+    double mean = 0;
+    for (int w = 0; w < 7; w++)
+        mean += st->day[w];
+    mean /= 7;
+    if (mean > 0)
+        for (int w = 0; w < 7; w++)
+            out->f[w] = (float)(st->day[w] / mean);
+}
 
 /* The curve of fc_fit before its mix with the recent level. */
 static void fit_curve(const struct fc_stats *st, int32_t age, struct fc_fit *out)
@@ -401,13 +420,7 @@ static void fit_curve(const struct fc_stats *st, int32_t age, struct fc_fit *out
     out->scale = (float)T;
     out->beta = (float)beta;
     out->method = TR_FC_MODEL;
-    double mean = 0;
-    for (int w = 0; w < 7; w++)
-        mean += st->day[w];
-    mean /= 7;
-    if (mean > 0)
-        for (int w = 0; w < 7; w++)
-            out->f[w] = (float)(st->day[w] / mean);
+    weekday_factors(st, out);
 }
 
 /* The curve's gain over d days. */
@@ -464,6 +477,51 @@ void fc_fit(const struct fc_stats *st, int32_t age, struct fc_fit *out)
      * figure, which nothing in the window foretells: carried flat */
     out->level_w = st->held >= st->members ? 1 : level_weight(st, age);
     out->recent = st->rate[FC_WEEKS - 1];
+}
+
+void fc_stats_fit(struct fc_stats *st, const struct fc_fit *f)
+{
+    double keep = 1 - f->level_w, excess = keep * (f->level - f->floor);
+    st->fits.flat = (float)(keep * f->floor + f->level_w * f->recent);
+    st->fits.excess = (float)excess;
+    st->fits.fall = f->scale > 0 ? (float)(excess * f->beta / f->scale) : 0;
+    st->fits.scale_w = (float)(fabs(excess) * f->scale);
+    st->fits.excess_abs = (float)fabs(excess);
+    st->fits.simple = f->method == TR_FC_SIMPLE ? (float)fc_daily(f) : 0;
+}
+
+/* A joined decay's exponent stays within what one recording's fit can
+ * have: FC_DECAY at least (fit_curve's), and bounded when members that
+ * grow and members that fall nearly cancel in the excess. */
+#define FC_DECAY_MAX 50.0
+
+void fc_fit_total(const struct fc_stats *st, struct fc_fit *out)
+{
+    const struct fc_fit_sum *s = &st->fits;
+    memset(out, 0, sizeof *out);
+    out->method = TR_FC_SIMPLE;
+    for (int w = 0; w < 7; w++)
+        out->f[w] = 1;
+    out->scale = 365;
+    out->beta = FC_DECAY;
+    if (!st->members)
+        return;
+    double level = (double)s->flat + s->excess;
+    if (level < 0.02) {
+        out->method = s->simple > 0 ? TR_FC_SIMPLE : TR_FC_MODEL;
+        return;                  /* no gains: level 0 */
+    }
+    /* the excesses decay as one: their summed size and fall now, their
+     * scales weighed by size (exact when the members share one) */
+    double excess = s->excess, T = s->excess_abs > 0 ? s->scale_w / s->excess_abs : 365;
+    double beta = excess != 0 ? s->fall * T / excess : FC_DECAY;
+    beta = beta < FC_DECAY ? FC_DECAY : beta > FC_DECAY_MAX ? FC_DECAY_MAX : beta;
+    out->level = (float)level;
+    out->floor = (float)(level - excess > 0 ? level - excess : 0);
+    out->scale = (float)T;
+    out->beta = (float)beta;
+    out->method = s->simple > level / 2 ? TR_FC_SIMPLE : TR_FC_MODEL;
+    weekday_factors(st, out);
 }
 
 double fc_daily(const struct fc_fit *f)

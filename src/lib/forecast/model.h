@@ -6,7 +6,8 @@
  * the feed's faults are taken out (a skipped day's gain spread over the
  * days it covers, a stale day merged into the next, a correction and the
  * first count of a new series left out).  The stats of a release's or an
- * artist's total are the sums of its recordings' stats.
+ * artist's total are the sums of its recordings' stats, and its forecast
+ * the sum of its recordings' forecasts (fc_fit_total).
  *
  * fc_fit turns stats into a curve: the gain now and its trend (a robust
  * line through the weeks' log gains: Theil-Sen, so that a spike week moves
@@ -47,6 +48,14 @@ struct fc_stats {
     uint16_t members;       /* series summed */
     uint16_t held;          /* members held at a level: their last week's
                              * gains repeat the week before's day for day */
+    struct fc_fit_sum {     /* the members' own forecasts (fc_stats_fit),
+                             * summed: a total's forecast (fc_fit_total) */
+        float flat;         /* gain a day that does not decay */
+        float excess;       /* gain a day now above it, decaying */
+        float fall;         /* the excess's fall a day now (excess beta / scale) */
+        float scale_w, excess_abs; /* sum of |excess| scale, of |excess| */
+        float simple;       /* gain a day now of members forecast simply */
+    } fits;
 };
 
 /* Stats of one series from its counts on the FC_WINDOW + 1 days
@@ -72,6 +81,14 @@ struct fc_fit {
 
 /* age: as_of minus the subject's day 0 (release), or INT32_MIN unknown. */
 void fc_fit(const struct fc_stats *st, int32_t age, struct fc_fit *out);
+/* Records a recording's own fit f (of st) in st->fits, so that the totals
+ * it is added to sum its forecast. */
+void fc_stats_fit(struct fc_stats *st, const struct fc_fit *f);
+/* A total's fit: the sum of its recordings' forecasts (st->fits), as one
+ * curve (the excesses' decays joined into one with their summed fall
+ * now), with the total's weekday factors; simple when the members
+ * forecast simply carry most of its gain. */
+void fc_fit_total(const struct fc_stats *st, struct fc_fit *out);
 
 /* The expected daily gain on as_of (weekdays left out). */
 double fc_daily(const struct fc_fit *f);

@@ -198,6 +198,7 @@ void fc_panel_cut(const struct fc_panel *p, tr_day c, struct fc_cut *cut)
         struct fc_stats st;
         fc_series_stats(v, pr, c, &st);
         fc_fit(&st, age_on(c, p->pv.start[s]), &cut->fit[i]);
+        fc_stats_fit(&st, &cut->fit[i]);
         cut->recent[i] = st.recent;
         for (uint32_t k = p->pv.inc_off[s]; k < p->pv.inc_off[s + 1]; k++) {
             int32_t t = p->tot_pos[p->pv.inc[k]];
@@ -206,7 +207,7 @@ void fc_panel_cut(const struct fc_panel *p, tr_day c, struct fc_cut *cut)
         }
     }
     for (uint32_t i = 0; i < p->n_totals; i++) {
-        fc_fit(&cut->tot_st[i], age_on(c, p->pv.tot_start[p->totals[i]]), &cut->tot_fit[i]);
+        fc_fit_total(&cut->tot_st[i], &cut->tot_fit[i]);
         cut->tot_recent[i] = cut->tot_st[i].recent;
     }
 }
