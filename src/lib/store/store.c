@@ -150,8 +150,8 @@ static int load_catalog(struct tr_store *s, bool lazy, struct tr_error *err)
 
 static int damaged_snapshot(struct tr_store *s, struct tr_error *err)
 {
-    return tr_error_set(err, TR_ESTORE, "%s: the catalog snapshot holds a record that is not one "
-                        "(trackrecord check --repair writes it again)", s->path);
+    return tr_error_set(err, TR_ESTORE, "%s: the catalog snapshot is damaged: a record of it is "
+                        "not one (trackrecord check --repair writes it again)", s->path);
 }
 
 int tr_store_catalog(struct tr_store *s, const struct tr_catalog **out, struct tr_error *err)
