@@ -153,10 +153,10 @@ int page_end(struct page *pg, struct tr_error *err)
 const struct tr_claim *web_claims_of(const struct web_pages *p, size_t e, size_t *n)
 {
     *n = 0;
-    if (e >= p->claims.n_events)
+    if (e >= p->claims->n_events)
         return NULL;
-    *n = p->claims.first[e + 1] - p->claims.first[e];
-    return p->claims.claims + p->claims.first[e];
+    *n = p->claims->first[e + 1] - p->claims->first[e];
+    return p->claims->claims + p->claims->first[e];
 }
 
 bool page_has_claims(const struct web_pages *p, size_t e)

@@ -36,9 +36,12 @@ enum web_mode {
 };
 
 /* Builds the pages' context for the store's catalog as it is now.
- * *out is the caller's (web_pages_free); s stays borrowed. */
-int web_pages_open(struct tr_store *s, enum web_mode mode, struct web_pages **out,
-                   struct tr_error *err);
+ * claims: every stored event with its claims (tr_store_claims(s,
+ * TR_DAY_NONE, false, ...): the events are its), borrowed while the pages
+ * live, or NULL to read them.  *out is the caller's (web_pages_free); s
+ * stays borrowed. */
+int web_pages_open(struct tr_store *s, enum web_mode mode, const struct tr_claim_set *claims,
+                   struct web_pages **out, struct tr_error *err);
 void web_pages_free(struct web_pages *p);
 const struct tr_catalog *web_pages_catalog(const struct web_pages *p);
 /* The last day with data in the store (TR_DAY_NONE when empty). */

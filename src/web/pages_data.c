@@ -132,8 +132,8 @@ static int events_by_subject(struct web_pages *p)
     return rc;
 }
 
-int web_pages_open(struct tr_store *s, enum web_mode mode, struct web_pages **out,
-                   struct tr_error *err)
+int web_pages_open(struct tr_store *s, enum web_mode mode, const struct tr_claim_set *claims,
+                   struct web_pages **out, struct tr_error *err)
 {
     struct web_pages *p = calloc(1, sizeof *p);
     if (!p)
@@ -147,11 +147,11 @@ int web_pages_open(struct tr_store *s, enum web_mode mode, struct web_pages **ou
     int rc = tr_store_catalog(s, &p->cat, err);
     if (!rc)
         rc = tr_store_ladders(s, &p->ladders, err);
-    struct tr_milestone_filter all = TR_MILESTONE_FILTER_ALL;
-    if (!rc)
-        rc = tr_store_milestones(s, &all, &p->events, &p->n_events, err);
-    if (!rc && p->n_events)
-        rc = tr_store_claims(s, TR_DAY_NONE, false, &p->claims, err);
+    p->claims = claims ? claims : &p->own_claims;
+    if (!rc && !claims)
+        rc = tr_store_claims(s, TR_DAY_NONE, false, &p->own_claims, err);
+    p->events = p->claims->events;
+    p->n_events = p->claims->n_events;
     struct tr_forecast_query fq = TR_FORECAST_QUERY_ALL;
     if (!rc && p->n_events)
         rc = tr_store_forecasts(s, &fq, &p->forecasts, err);
@@ -195,8 +195,7 @@ void web_pages_free(struct web_pages *p)
         web_csr_free(&p->forecasts_of[t]);
     }
     tr_forecast_set_release(&p->forecasts);
-    tr_claim_set_release(&p->claims);
-    free(p->events);
+    tr_claim_set_release(&p->own_claims);
     free(p->track_day0);
     free(p->sales);
     free(p->awards);

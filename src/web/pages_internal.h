@@ -23,10 +23,12 @@ struct web_pages {
     enum web_mode mode;
     const struct tr_catalog *cat;
     const struct tr_ladders *ladders;
-    struct tr_milestone *events;         /* every stored event, oldest first */
+    const struct tr_milestone *events;   /* every stored event, oldest first:
+                                          * claims->events */
     size_t n_events;
-    struct tr_claim_set claims;          /* the claims of every event: claims.events
-                                          * are events */
+    const struct tr_claim_set *claims;   /* the claims of every event: the caller's,
+                                          * or own_claims */
+    struct tr_claim_set own_claims;
     struct web_csr events_of[3];         /* subject type -> event indices */
     struct web_csr track_releases;       /* track -> releases listing it */
     struct web_csr artist_releases;      /* artist -> releases crediting it */

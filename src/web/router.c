@@ -260,20 +260,16 @@ int tr_web_open(const char *path, struct tr_web **out, struct tr_error *err)
 
 static void drop_caches(struct tr_web *w)
 {
+    tr_web_pages_free(w->pages);   /* first: they borrow the claims */
+    w->pages = NULL;
     if (w->have_claims)
         tr_claim_set_release(&w->claims);
     free(w->claimed);
     w->claimed = NULL;
     w->n_claimed = 0;
     w->have_claims = false;
-    free(w->events);
-    w->events = NULL;
-    w->n_events = 0;
-    w->have_events = false;
     tr_web_search_free(w->search);
     w->search = NULL;
-    tr_web_pages_free(w->pages);
-    w->pages = NULL;
 }
 
 void tr_web_close(struct tr_web *w)
@@ -316,15 +312,12 @@ void tr_web_end(struct tr_web *w)
 int tr_web_events(struct tr_web *w, const struct tr_milestone **out, size_t *n,
                   struct tr_error *err)
 {
-    if (!w->have_events) {
-        struct tr_milestone_filter all = TR_MILESTONE_FILTER_ALL;
-        int rc = tr_store_milestones(w->store, &all, &w->events, &w->n_events, err);
-        if (rc)
-            return rc;
-        w->have_events = true;
-    }
-    *out = w->events;
-    *n = w->n_events;
+    const struct tr_claim_set *cs;
+    int rc = tr_web_claims(w, &cs, err);
+    if (rc)
+        return rc;
+    *out = cs->events;
+    *n = cs->n_events;
     return 0;
 }
 

@@ -13,7 +13,10 @@
 static int pages_of(struct tr_web *w, struct web_pages **out, struct tr_error *err)
 {
     if (!w->pages) {
-        int rc = web_pages_open(w->store, WEB_SERVED, &w->pages, err);
+        const struct tr_claim_set *cs;
+        int rc = tr_web_claims(w, &cs, err);
+        if (!rc)
+            rc = web_pages_open(w->store, WEB_SERVED, cs, &w->pages, err);
         if (rc)
             return rc;
     }

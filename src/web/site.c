@@ -868,7 +868,7 @@ int web_site_write(struct tr_store *store, const char *dir, const struct web_sit
     int rc = tr_store_begin_read(store, &changed, err);
     reading = rc == 0;
     if (!rc)
-        rc = web_pages_open(store, WEB_STATIC, &s.p, err);
+        rc = web_pages_open(store, WEB_STATIC, NULL, &s.p, err);
     if (!rc)
         rc = write_all(&s);
     int written = writers_stop(&s);

@@ -87,10 +87,7 @@ struct tr_web {
     struct tr_store *store;
     const struct tr_catalog *cat;  /* valid inside tr_web_begin .. end */
     /* built on first use and kept while the store is unchanged */
-    struct tr_milestone *events;   /* every stored event, oldest first */
-    size_t n_events;
-    bool have_events;
-    struct tr_claim_set claims;    /* the claims of every event */
+    struct tr_claim_set claims;    /* every stored event (oldest first) with its claims */
     uint32_t *claimed;             /* the events with claims (positions in claims),
                                     * by (subject type, subject, position) */
     size_t n_claimed;
