@@ -63,6 +63,21 @@ t_refuses_future_day() {
     check "tomorrow is taken" "$BIN" --db "$db" import -q "$WORK/tomorrow.csv"
 }
 
+t_refuses_day_before_1900() {
+    # 1023 for 2023: a count a thousand years before its track, which would
+    # stretch the store over millennia the other way
+    refused 'date,track,streams\n2024-01-01,54bg1e6ABcZfpU3yzwxnPf,1\n1023-12-01,54bg1e6ABcZfpU3yzwxnPf,2\n' \
+        "streams.csv:3: date: 1023-12-01 is before 1900 (a typo for a later year?)" || return 1
+    local db; db=$(layover_db old_day) || return 1
+    local f=$WORK/saved.json err
+    cp "$FEEDS/album_json/layover-getAlbum-2024-02-25.json" "$f"
+    err=$("$BIN" --db "$db" import -q --date 1899-12-31 "$f" 2>&1)
+    expect_eq "album json: exit" "$?" 3 || return 1
+    contains "album json" "$err" "saved.json: --date: 1899-12-31 is before 1900" || return 1
+    printf 'date,track,streams\n1900-01-01,54bg1e6ABcZfpU3yzwxnPf,1\n' >"$WORK/first.csv"
+    check "1900-01-01 is taken" "$BIN" --db "$db" import -q "$WORK/first.csv"
+}
+
 t_refuses_negative() {
     refused 'date,track,streams\n2024-01-01,54bg1e6ABcZfpU3yzwxnPf,-5\n' \
         "streams.csv:2: streams: not a non-negative integer: '-5'"

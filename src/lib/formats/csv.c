@@ -509,12 +509,22 @@ tr_day tr_data_day_latest(void)
     return tr_day_today() + 1;
 }
 
+#define DATA_YEAR_FIRST 1900
+
+bool tr_data_day_ok(tr_day day)
+{
+    return day >= tr_day_from_ymd(DATA_YEAR_FIRST, 1, 1) && day <= tr_data_day_latest();
+}
+
 int tr_data_day_check(const char *where, const char *field, tr_day day, struct tr_error *err)
 {
     tr_day latest = tr_data_day_latest();
+    char d[TR_DATE_LEN], l[TR_DATE_LEN];
+    if (day < tr_day_from_ymd(DATA_YEAR_FIRST, 1, 1))
+        return tr_error_set(err, TR_EFORMAT, "%s: %s: %s is before %d (a typo for a later year?)", where,
+                            field, tr_day_format(day, d), DATA_YEAR_FIRST);
     if (day <= latest)
         return TR_OK;
-    char d[TR_DATE_LEN], l[TR_DATE_LEN];
     return tr_error_set(err, TR_EFORMAT,
                         "%s: %s: %s is in the future (the latest day data can be for is"
                         " tomorrow, %s UTC)",
@@ -526,7 +536,7 @@ int tr_csv_data_day(const struct tr_csv *r, size_t i, const char *name, tr_day *
 {
     char lb[32], where[300];
     int rc = tr_csv_day(r, i, name, out, err);
-    if (rc || *out <= tr_data_day_latest())
+    if (rc || tr_data_day_ok(*out))
         return rc;
     snprintf(where, sizeof where, "%s:%zu", file_name(r), r->line);
     return tr_data_day_check(where, field_label(r, i, name, lb), *out, err);

@@ -122,10 +122,13 @@ int tr_csv_day(const struct tr_csv *r, size_t i, const char *name, tr_day *out,
                struct tr_error *err);
 /* The day of a play count or chart, which must have begun somewhere: a day
  * after tomorrow (UTC, tr_day_today() + 1; tomorrow for the time zones
- * ahead of UTC) is a typo such as 7877 for 2023, taken as data it would
- * stretch the store over millennia.  Both are tr_csv_day() plus that rule,
- * or the rule alone for a day found elsewhere (where: "file:line", "file"). */
+ * ahead of UTC) or before 1900-01-01 (before any chart or count) is a typo
+ * such as 7877 or 1023 for 2023; taken as data it would stretch the store
+ * over millennia.  Both are tr_csv_day() plus that rule, or the rule alone
+ * for a day found elsewhere (where: "file:line", "file"); tr_data_day_ok
+ * says whether a day keeps it. */
 tr_day tr_data_day_latest(void);
+bool tr_data_day_ok(tr_day day);
 int tr_csv_data_day(const struct tr_csv *r, size_t i, const char *name, tr_day *out,
                     struct tr_error *err);
 int tr_data_day_check(const char *where, const char *field, tr_day day, struct tr_error *err);

@@ -190,7 +190,7 @@ static int read_records(struct tr_import_ctx *x, struct tr_input *in, const char
                 return rec_error(in, i, field, "missing (give --date YYYY-MM-DD)", err);
             field = x->opt->date != TR_DAY_NONE ? "--date" : "date (the file name's)";
         }
-        if (r->day > tr_data_day_latest()) {
+        if (!tr_data_day_ok(r->day)) {
             char where[300];
             snprintf(where, sizeof where, "%s: record %zu", in->base, i + 1);
             return tr_data_day_check(where, field, r->day, err);

@@ -314,7 +314,7 @@ static int scan_part(struct tr_scan_part *pt)
     const char *p = pt->begin, *end = pt->end;
     const char *last_date = NULL;
     size_t last_date_len = 0;
-    tr_day day = TR_DAY_NONE, latest = tr_data_day_latest();   /* later: refused (csv.h) */
+    tr_day day = TR_DAY_NONE;
     uint32_t prev = NONE;
     const char *next_progress = p + ((size_t)4 << 20);
     if (pt->n_known && remember_next(pt, pt->n_known - 1, NONE))    /* sized for the catalog */
@@ -329,7 +329,7 @@ static int scan_part(struct tr_scan_part *pt)
         if (!(last_date && dlen == last_date_len && same_bytes(ds, last_date, dlen))) {
             const char *ts = ds, *te = de;
             trim(&ts, &te);
-            if (tr_day_parse(ts, (size_t)(te - ts), &day) || day > latest)
+            if (tr_day_parse(ts, (size_t)(te - ts), &day) || !tr_data_day_ok(day))   /* csv.h */
                 return TR_SCAN_GAVE_UP;
             last_date = ds;
             last_date_len = dlen;
