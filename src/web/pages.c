@@ -77,7 +77,10 @@ void page_link_artists(struct page *pg, const uint32_t *a, uint32_t n)
     }
 }
 
-static void head(struct page *pg, const char *title)
+/* The head and the top bar; artist: the artist whose own feed the served
+ * page names beside the store's (the static site writes the store's
+ * alone), or TR_NONE. */
+static void head(struct page *pg, const char *title, uint32_t artist)
 {
     struct html *h = pg->h;
     html_raw(h, "<!doctype html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
@@ -89,6 +92,13 @@ static void head(struct page *pg, const char *title)
                    "<link rel=\"stylesheet\" href=\"%sassets/style.css\">", pg->root, pg->root);
     html_printf(h, "<link rel=\"alternate\" type=\"application/atom+xml\" title=\"Milestones\" "
                    "href=\"%sfeed.atom\">", pg->root);
+    if (artist != TR_NONE) {
+        html_raw(h, "<link rel=\"alternate\" type=\"application/atom+xml\" title=\"");
+        html_text(h, title);
+        html_printf(h, ": milestones\" href=\"%sartists/", pg->root);
+        html_text(h, pg->p->cat->artists[artist].id);
+        html_raw(h, "/feed.atom\">");
+    }
     html_printf(h, "</head><body><header class=\"top\"><div class=\"in\"><a class=\"brand\" href=\"%s%s\">"
                    "trackrecord</a>", *pg->root ? pg->root : "./",
                 pg->p->mode == WEB_STATIC ? "index.html" : "");
@@ -133,14 +143,15 @@ void page_start(struct page *pg, const struct web_pages *p, struct html *h,
                        const char *root, const char *title)
 {
     *pg = (struct page){p, h, root, {0}, false, TR_SUBJECT_TRACK, 0};
-    head(pg, title);
+    head(pg, title, TR_NONE);
 }
 
 void page_start_subject(struct page *pg, const struct web_pages *p, struct html *h,
                         enum tr_subject_type t, uint32_t i)
 {
     *pg = (struct page){p, h, "../", {0}, p->mode == WEB_STATIC, t, i};
-    head(pg, page_subject_name(p->cat, t, i));
+    head(pg, page_subject_name(p->cat, t, i),
+         t == TR_SUBJECT_ARTIST && p->mode == WEB_SERVED ? i : TR_NONE);
 }
 
 int page_end(struct page *pg, struct tr_error *err)

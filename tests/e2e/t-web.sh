@@ -198,6 +198,8 @@ t_feeds_are_valid_and_stable() {
     [ $rc = 0 ] && { expect_eq "feed --json" "$(cat "$WORK/feed.json")" "$json" || rc=1; }
     # per artist
     [ $rc = 0 ] && { expect_eq "artist feed" "$(status_of /artists/v/feed.atom) $(status_of /artists/nope/feed.atom)" "200 404" || rc=1; }
+    # the artist's page names its own feed for feed readers
+    [ $rc = 0 ] && { contains "artist page feed link" "$(get /artists/v)" 'title="V: milestones" href="../artists/v/feed.atom"' || rc=1; }
     # an artist without milestones: a valid empty feed, dated by the data
     # (the last day looked at), not 1970
     local empty; empty=$(get /artists/bts/feed.atom)
