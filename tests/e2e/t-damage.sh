@@ -128,7 +128,7 @@ t_damaged_kept_forecasts_are_an_error_not_others() {
 }
 
 READS=("milestones --csv" "show layover --json" "show 54bg1e6ABcZfpU3yzwxnPf --json" "records --json"
-       "corrections" "stats" "forecast --json" "charts 0v1x6rN6JHRapa03JElljE --json" "feed --json"
+       "corrections" "stats" "forecast --json" "forecast --subject layover --json" "charts 0v1x6rN6JHRapa03JElljE --json" "feed --json"
        "site")
 reads() {       # reads DB I: read command I's output (stats without the state of
                 # the checkpoint, a cache that a damaged file truly leaves none of;

@@ -39,7 +39,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     if (!bytes)
         return 0;
     memcpy(bytes, data, size);
-    if (tr_catalog_adopt_snapshot(bytes, size, release, NULL, false, &c) == 0)
+    if (tr_catalog_adopt_snapshot(bytes, size, release, NULL, NULL, &c) == 0)
         exercise(c);
     else
         free(bytes);

@@ -90,7 +90,7 @@ static void test_packed_layout_of_an_earlier_build(void **state)
     assert_records_catalog(c);
     /* the packed layout is read, never taken in place */
     struct tr_catalog *d;
-    assert_int_equal(tr_catalog_adopt_snapshot(blob, len, NULL, NULL, false, &d), TR_ESTORE);
+    assert_int_equal(tr_catalog_adopt_snapshot(blob, len, NULL, NULL, NULL, &d), TR_ESTORE);
     /* an earlier build's tracks have no ISRC */
     for (uint32_t t = 0; t < c->n_tracks; t++)
         assert_string_equal(c->tracks[t].isrc, "");
@@ -145,7 +145,7 @@ static void test_adopted_in_place(void **state)
     struct tr_catalog *c;
     struct tr_error err = {0};
     releases_of_bytes = 0;
-    assert_int_equal(tr_catalog_adopt_snapshot(bytes, len, release_bytes, &releases_of_bytes, false, &c), 0);
+    assert_int_equal(tr_catalog_adopt_snapshot(bytes, len, release_bytes, &releases_of_bytes, NULL, &c), 0);
     assert_int_equal(tr_catalog_resolve(c, &err), 0);
     assert_records_catalog(c);
     /* the strings are the snapshot's own, not copies */
@@ -196,12 +196,12 @@ static void test_refused_bytes_stay_the_callers(void **state)
     struct tr_catalog *c;
     releases_of_bytes = 0;
     /* cut short, misaligned, or one id map entry naming no entity */
-    assert_int_equal(tr_catalog_adopt_snapshot(bytes, len - 8, release_bytes, &releases_of_bytes, false, &c),
+    assert_int_equal(tr_catalog_adopt_snapshot(bytes, len - 8, release_bytes, &releases_of_bytes, NULL, &c),
                      TR_ESTORE);
     char *moved = malloc(len + 8);
     assert_non_null(moved);
     memcpy(moved + 4, bytes, len);
-    assert_int_equal(tr_catalog_adopt_snapshot(moved + 4, len, release_bytes, &releases_of_bytes, false, &c),
+    assert_int_equal(tr_catalog_adopt_snapshot(moved + 4, len, release_bytes, &releases_of_bytes, NULL, &c),
                      TR_ESTORE);
     free(moved);
     /* the track map comes last; a slot is a 64-bit hash, the value, the
@@ -210,7 +210,7 @@ static void test_refused_bytes_stay_the_callers(void **state)
     while (*value == UINT32_MAX)
         value -= 4;
     *value = 1000;
-    assert_int_equal(tr_catalog_adopt_snapshot(bytes, len, release_bytes, &releases_of_bytes, false, &c),
+    assert_int_equal(tr_catalog_adopt_snapshot(bytes, len, release_bytes, &releases_of_bytes, NULL, &c),
                      TR_ESTORE);
     assert_int_equal(releases_of_bytes, 0);
     free(bytes);
@@ -221,6 +221,8 @@ static void test_refused_bytes_stay_the_callers(void **state)
  * one resolving gives, and once completed the catalog is the one a whole
  * load gives, where it lay; a map slot naming no entity, which a lazy
  * open does not read, is still refused when it completes. */
+static const struct tr_snapshot_need all_valid = {NULL, NULL};
+
 static void test_opened_lazily(void **state)
 {
     size_t len;
@@ -230,9 +232,9 @@ static void test_opened_lazily(void **state)
     struct tr_catalog *c, *w;
     struct tr_error err = {0};
     releases_of_bytes = 0;
-    assert_int_equal(tr_catalog_adopt_snapshot(whole_bytes, len, NULL, NULL, false, &w), 0);
+    assert_int_equal(tr_catalog_adopt_snapshot(whole_bytes, len, NULL, NULL, NULL, &w), 0);
     assert_int_equal(tr_catalog_resolve(w, &err), 0);
-    assert_int_equal(tr_catalog_adopt_snapshot(bytes, len, release_bytes, &releases_of_bytes, true, &c), 0);
+    assert_int_equal(tr_catalog_adopt_snapshot(bytes, len, release_bytes, &releases_of_bytes, &all_valid, &c), 0);
     assert_non_null(tr_catalog_lazy(c));
     assert_int_equal(c->n_tracks, w->n_tracks);
     for (uint32_t i = 0; i < c->n_tracks; i++)
@@ -271,12 +273,62 @@ static void test_opened_lazily(void **state)
         value -= 4;
     *value = 1000;
     releases_of_bytes = 0;
-    assert_int_equal(tr_catalog_adopt_snapshot(bytes, len, release_bytes, &releases_of_bytes, true, &c), 0);
+    assert_int_equal(tr_catalog_adopt_snapshot(bytes, len, release_bytes, &releases_of_bytes, &all_valid, &c), 0);
     assert_string_equal(tr_subject_name(c, TR_SUBJECT_RELEASE, road), "Starlight Road");
     assert_int_equal(tr_snapshot_complete(c), TR_ESTORE);
     tr_catalog_free(c);
     assert_int_equal(releases_of_bytes, 1);
     tr_catalog_free(w);          /* and whole_bytes, its arena (no release given) */
+}
+
+/* A need that makes valid every byte but those from refuse_from on (a
+ * file whose later blocks fail their checksums), counting what it was
+ * asked for. */
+static size_t refuse_from, needed;
+
+static int need_before(void *ctx, size_t off, size_t n)
+{
+    (void)ctx;
+    needed += n;
+    return off + n > refuse_from ? -1 : 0;
+}
+
+/* A lazy catalog asks for the bytes it reads, few of them for one
+ * lookup; bytes it cannot have leave it damaged, never a wrong answer. */
+static void test_lazy_bytes_are_asked_for(void **state)
+{
+    size_t len;
+    void *bytes = aligned_snapshot(&len);
+    struct tr_catalog *c;
+    struct tr_snapshot_need need = {need_before, NULL};
+    refuse_from = len;
+    needed = 0;
+    releases_of_bytes = 0;
+    assert_int_equal(tr_catalog_adopt_snapshot(bytes, len, release_bytes, &releases_of_bytes, &need, &c), 0);
+    uint32_t road = tr_catalog_release(c, "nova7-road");
+    assert_string_equal(tr_subject_name(c, TR_SUBJECT_RELEASE, road), "Starlight Road");
+    assert_true(needed < len / 4);
+    assert_false(tr_snapshot_damaged(c));
+    assert_int_equal(tr_snapshot_complete(c), 0);
+    assert_records_catalog(c);
+    tr_catalog_free(c);
+
+    /* the track map (the snapshot's last section) cannot be had */
+    bytes = aligned_snapshot(&len);
+    refuse_from = len - 64;
+    assert_int_equal(tr_catalog_adopt_snapshot(bytes, len, release_bytes, &releases_of_bytes, &need, &c), 0);
+    assert_int_equal(tr_catalog_release(c, "nova7-road"), road);
+    assert_false(tr_snapshot_damaged(c));
+    for (uint32_t i = 0; i < c->n_tracks; i++)
+        tr_subject_id(c, TR_SUBJECT_TRACK, i);   /* the records lie before the maps */
+    uint32_t found = 0;
+    for (uint32_t i = 0; i < c->n_tracks; i++)
+        found += tr_catalog_track(c, c->tracks[i].id) == i;
+    assert_true(found < c->n_tracks);             /* some slots lie in what is refused */
+    assert_true(tr_snapshot_damaged(c));
+    assert_int_equal(tr_snapshot_complete(c), TR_ESTORE);
+    tr_catalog_free(c);
+    assert_int_equal(releases_of_bytes, 2);
 }
 
 int main(void)
@@ -286,6 +338,7 @@ int main(void)
         cmocka_unit_test(test_adopted_in_place),
         cmocka_unit_test(test_refused_bytes_stay_the_callers),
         cmocka_unit_test(test_opened_lazily),
+        cmocka_unit_test(test_lazy_bytes_are_asked_for),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

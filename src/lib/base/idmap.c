@@ -26,6 +26,8 @@ struct tr_idmap {
     tr_idmap_key_fn key;
     const void *owner;
     bool borrowed;       /* slots in the caller's memory (tr_idmap_borrow) */
+    tr_idmap_need_fn need;   /* asked before a slot is read, or NULL */
+    void *need_ctx;
 };
 
 static struct slot *new_slots(size_t cap)
@@ -93,6 +95,8 @@ uint32_t tr_idmap_get(const struct tr_idmap *m, const char *key, size_t len)
     uint64_t h = XXH3_64bits(key, len);
     for (size_t j = h & (m->cap - 1);; j = (j + 1) & (m->cap - 1)) {
         const struct slot *s = &m->slots[j];
+        if (m->need && m->need(m->need_ctx, s, sizeof *s))
+            return UINT32_MAX;
         if (s->value == EMPTY)
             return UINT32_MAX;
         if (s->hash == h && s->len == len) {
@@ -161,7 +165,7 @@ static struct tr_idmap *adopt(struct slot *slots, const uint64_t head[2], bool b
             free(slots);
         return NULL;
     }
-    *m = (struct tr_idmap){slots, head[0], head[1], key, owner, borrowed};
+    *m = (struct tr_idmap){slots, head[0], head[1], key, owner, borrowed, NULL, NULL};
     return m;
 }
 
@@ -207,7 +211,18 @@ struct tr_idmap *tr_idmap_borrow(void *bytes, size_t len, uint32_t n_values, tr_
 }
 
 struct tr_idmap *tr_idmap_borrow_unchecked(void *bytes, size_t len, tr_idmap_key_fn key,
-                                           const void *owner)
+                                           const void *owner, tr_idmap_need_fn need, void *ctx)
 {
-    return borrow(bytes, len, false, 0, key, owner);
+    struct tr_idmap *m = borrow(bytes, len, false, 0, key, owner);
+    if (m) {
+        m->need = need;
+        m->need_ctx = ctx;
+    }
+    return m;
+}
+
+void tr_idmap_all_valid(struct tr_idmap *m)
+{
+    m->need = NULL;
+    m->need_ctx = NULL;
 }

@@ -54,9 +54,15 @@ struct tr_idmap *tr_idmap_borrow(void *bytes, size_t len, uint32_t n_values, tr_
 /* The same without reading every slot first (a lookup of one id touches
  * only the slots it probes): the values are not checked, so key must
  * answer any value (an out-of-range one with a key that matches nothing)
- * until tr_idmap_values_below has said they all name an entity. */
+ * until tr_idmap_values_below has said they all name an entity.  With
+ * need, a lookup first asks need(ctx, slot, its bytes) for each slot it
+ * reads, and finds nothing when that fails (need notes why: the bytes of
+ * a file checked as they are read, found damaged). */
+typedef int (*tr_idmap_need_fn)(void *ctx, const void *p, size_t n);
 struct tr_idmap *tr_idmap_borrow_unchecked(void *bytes, size_t len, tr_idmap_key_fn key,
-                                           const void *owner);
+                                           const void *owner, tr_idmap_need_fn need, void *ctx);
+/* Every slot is valid now: need is asked no more. */
+void tr_idmap_all_valid(struct tr_idmap *m);
 /* Every value below n_values, and as many as the count says. */
 bool tr_idmap_values_below(const struct tr_idmap *m, uint32_t n_values);
 

@@ -232,16 +232,38 @@ struct reader {
     const uint32_t *lists;
     size_t n_list;
     bool bad;
+    /* a lazy catalog's bytes made valid before they are read (NULL or no
+     * fn: all are), and where the strings and lists lie in the snapshot */
+    const struct tr_snapshot_need *need;
+    size_t str_at, list_at;
 };
 
-/* Strings and lists point into the catalog's arena: no allocation each. */
+/* Bytes [off, off + n) of the snapshot made valid: false (and bad) when
+ * they cannot be. */
+static bool need(struct reader *r, size_t off, size_t n)
+{
+    if (r->need && r->need->fn && n && r->need->fn(r->need->ctx, off, n))
+        r->bad = true;
+    return !r->bad;
+}
+
+/* Strings and lists point into the catalog's arena: no allocation each.
+ * A string's bytes are made valid a piece at a time (an id or a title is
+ * short) until its NUL. */
 static char *get_string(struct reader *r, uint32_t off)
 {
-    if (off >= r->n_str || !memchr(r->strings + off, '\0', r->n_str - off)) {
-        r->bad = true;
-        return NULL;
+    size_t left = off < r->n_str ? r->n_str - off : 0;
+    for (size_t n = 256; left; n *= 16) {
+        size_t m = n < left ? n : left;
+        if (!need(r, r->str_at + off, m))
+            return NULL;
+        if (memchr(r->strings + off, '\0', m))
+            return (char *)r->strings + off;
+        if (m == left)
+            break;
     }
-    return (char *)r->strings + off;
+    r->bad = true;
+    return NULL;
 }
 
 static uint32_t *get_list(struct reader *r, struct span s, uint32_t limit)
@@ -250,7 +272,7 @@ static uint32_t *get_list(struct reader *r, struct span s, uint32_t limit)
         r->bad = true;
         return NULL;
     }
-    if (!s.n)
+    if (!s.n || !need(r, r->list_at + (size_t)s.off * sizeof(uint32_t), (size_t)s.n * sizeof(uint32_t)))
         return NULL;
     uint32_t *v = (uint32_t *)r->lists + s.off;
     for (uint32_t k = 0; k < s.n; k++)
@@ -386,8 +408,16 @@ struct tr_snapshot_lazy {
     struct snap_header h;
     struct layout l;
     const char *bytes;           /* the snapshot, which the catalog owns */
-    struct reader r;             /* bad once a record read was not one */
+    struct tr_snapshot_need need;
+    struct reader r;             /* bad once a record read was not one, or damaged */
 };
+
+/* A lazy catalog's id map slot made valid before it is read. */
+static int need_slot(void *ctx, const void *p, size_t n)
+{
+    struct tr_snapshot_lazy *z = ctx;
+    return need(&z->r, (size_t)((const char *)p - z->bytes), n) ? 0 : -1;
+}
 
 static void keep_bytes(void *bytes, size_t len, void *ctx)
 {
@@ -419,13 +449,14 @@ static int header_of(const struct tr_snapshot_source *src, const void *bytes, st
  * maps are used in place, and the catalog releases bytes when freed; then
  * with lazy no record is decoded yet, nor any map slot read. */
 static int load(const struct tr_snapshot_source *src, void *bytes,
-                void (*release)(void *, size_t, void *), void *ctx, bool lazy,
-                struct tr_catalog **out)
+                void (*release)(void *, size_t, void *), void *ctx,
+                const struct tr_snapshot_need *lazy, struct tr_catalog **out)
 {
     struct snap_header h;
     struct layout l;
     size_t len = src->len;
-    if (header_of(src, bytes, &h, &l))
+    if ((lazy && lazy->fn && len >= sizeof h && lazy->fn(lazy->ctx, 0, sizeof h)) ||
+        header_of(src, bytes, &h, &l))
         return TR_ESTORE;
     /* The arena: the snapshot itself, or the lists (first, for their
      * alignment) then the strings, read once; the entities' fields point
@@ -444,7 +475,11 @@ static int load(const struct tr_snapshot_source *src, void *bytes,
     }
     struct reader r = {bytes ? arena + l.strings : arena + h.lists, h.strings,
                        (const uint32_t *)(void *)(bytes ? arena + l.lists : arena),
-                       h.lists / sizeof(uint32_t), false};
+                       h.lists / sizeof(uint32_t), false, NULL, l.strings, l.lists};
+    if (lazy) {
+        *z = (struct tr_snapshot_lazy){h, l, bytes, *lazy, r};
+        z->r.need = &z->need;
+    }
     if (bytes) {
         tr_catalog_set_arena(c, arena, len, release, ctx);
     } else {
@@ -472,16 +507,18 @@ static int load(const struct tr_snapshot_source *src, void *bytes,
                                      tr_catalog_track_key};
     struct tr_idmap **maps[3] = {&c->artist_ids, &c->release_ids, &c->track_ids};
     for (int k = 0; k < 3; k++) {
-        *maps[k] = lazy ? tr_idmap_borrow_unchecked(arena + l.maps[k], h.maps[k], keys[k], c)
-                 : bytes ? tr_idmap_borrow(arena + l.maps[k], h.maps[k], n_values[k], keys[k], c)
-                 : tr_idmap_read(h.maps[k], src->read, src->ctx, l.maps[k], n_values[k], keys[k], c);
+        /* a lazy map's head is read at once, its slots as they are probed */
+        *maps[k] = !lazy ? NULL
+                 : !need(&z->r, l.maps[k], h.maps[k] < 16 ? h.maps[k] : 16) ? NULL
+                 : tr_idmap_borrow_unchecked(arena + l.maps[k], h.maps[k], keys[k], c, need_slot, z);
+        if (!lazy)
+            *maps[k] = bytes ? tr_idmap_borrow(arena + l.maps[k], h.maps[k], n_values[k], keys[k], c)
+                     : tr_idmap_read(h.maps[k], src->read, src->ctx, l.maps[k], n_values[k], keys[k], c);
         if (!*maps[k] || tr_idmap_count(*maps[k]) != n_values[k])
             goto fail;
     }
-    if (lazy) {
-        *z = (struct tr_snapshot_lazy){h, l, bytes, r};
+    if (lazy)
         tr_catalog_set_lazy(c, z);
-    }
     free(buf);
     *out = c;
     return 0;
@@ -496,7 +533,7 @@ fail:
 
 int tr_catalog_load_snapshot(const struct tr_snapshot_source *src, struct tr_catalog **out)
 {
-    return load(src, NULL, NULL, NULL, false, out);
+    return load(src, NULL, NULL, NULL, NULL, out);
 }
 
 static int read_memory(void *ctx, void *dst, size_t n, size_t off)
@@ -512,7 +549,7 @@ int tr_catalog_from_snapshot(const void *blob, size_t len, struct tr_catalog **o
 }
 
 int tr_catalog_adopt_snapshot(void *bytes, size_t len, void (*release)(void *, size_t, void *),
-                              void *ctx, bool lazy, struct tr_catalog **out)
+                              void *ctx, const struct tr_snapshot_need *lazy, struct tr_catalog **out)
 {
     struct tr_snapshot_source src = {len, read_memory, bytes};
     return load(&src, bytes, release, ctx, lazy, out);
@@ -527,18 +564,21 @@ bool tr_snapshot_decode(struct tr_catalog *c, enum tr_subject_type t, uint32_t i
     const char *at = z->bytes;
     if (t == TR_SUBJECT_TRACK && i < c->n_tracks) {
         struct tr_track *e = &c->tracks[i];
-        if (!e->id && !r->bad)
-            decode_track(r, &z->h, at + z->l.tracks + (size_t)i * track_record(z->h.magic), e);
+        size_t off = z->l.tracks + (size_t)i * track_record(z->h.magic);
+        if (!e->id && need(r, off, track_record(z->h.magic)))
+            decode_track(r, &z->h, at + off, e);
         r->bad |= !e->id || !e->title;
     } else if (t == TR_SUBJECT_RELEASE && i < c->n_releases) {
         struct tr_release *e = &c->releases[i];
-        if (!e->id && !r->bad)
-            decode_release(r, &z->h, at + z->l.releases + (size_t)i * sizeof(struct snap_release), e);
+        size_t off = z->l.releases + (size_t)i * sizeof(struct snap_release);
+        if (!e->id && need(r, off, sizeof(struct snap_release)))
+            decode_release(r, &z->h, at + off, e);
         r->bad |= !e->id || !e->title;
     } else if (t == TR_SUBJECT_ARTIST && i < c->n_artists) {
         struct tr_artist *e = &c->artists[i];
-        if (!e->id && !r->bad)
-            decode_artist(r, &z->h, at + z->l.artists + (size_t)i * sizeof(struct snap_artist), e);
+        size_t off = z->l.artists + (size_t)i * sizeof(struct snap_artist);
+        if (!e->id && need(r, off, sizeof(struct snap_artist)))
+            decode_artist(r, &z->h, at + off, e);
         r->bad |= !e->id || !e->name;
     } else {
         return false;
@@ -558,6 +598,13 @@ int tr_snapshot_complete(struct tr_catalog *c)
     if (!z)
         return 0;
     struct tr_snapshot_source src = {z->l.end, read_memory, (void *)z->bytes};
+    /* every byte valid at once, then read as a whole load reads them */
+    if (!need(&z->r, 0, z->l.end))
+        return TR_ESTORE;
+    z->r.need = NULL;
+    tr_idmap_all_valid(c->artist_ids);
+    tr_idmap_all_valid(c->release_ids);
+    tr_idmap_all_valid(c->track_ids);
     if (!decode_records(&src, z->bytes, &z->r, &z->h, &z->l, NULL, c) ||
         !tr_idmap_values_below(c->artist_ids, c->n_artists) ||
         !tr_idmap_values_below(c->release_ids, c->n_releases) ||

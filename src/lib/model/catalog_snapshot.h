@@ -33,7 +33,11 @@ int tr_catalog_from_snapshot(const void *blob, size_t len, struct tr_catalog **o
  * to release(bytes, len, ctx); on failure they stay the caller's.  Only
  * the aligned layout this build writes is taken in place.
  *
- * With lazy, nothing of the snapshot but its header is read: the catalog
+ * With lazy (else NULL), nothing of the snapshot but its header and the id
+ * maps' heads is read, and lazy->fn (when not NULL) is asked to make each
+ * range of bytes valid before it is read (a file checked by blocks reads
+ * and checks the blocks); a range it cannot make valid leaves the catalog
+ * damaged (tr_snapshot_damaged): its lookups then find nothing.  The catalog
  * is lazy (tr_catalog_lazy) and its arrays hold zeros (an id NULL) where a
  * record is not decoded yet.  The catalog's own readers decode the one they
  * are asked for (its id maps' keys, tr_subject_id, tr_subject_name,
@@ -42,13 +46,19 @@ int tr_catalog_from_snapshot(const void *blob, size_t len, struct tr_catalog **o
  * completed (tr_snapshot_complete, then tr_catalog_resolve: the store's
  * tr_store_catalog does both).  A lazy catalog is read by one thread and
  * never edited. */
+struct tr_snapshot_need {
+    /* bytes [off, off + n) of the snapshot made valid: 0, or -1 (damaged) */
+    int (*fn)(void *ctx, size_t off, size_t n);
+    void *ctx;
+};
 int tr_catalog_adopt_snapshot(void *bytes, size_t len, void (*release)(void *, size_t, void *),
-                              void *ctx, bool lazy, struct tr_catalog **out);
+                              void *ctx, const struct tr_snapshot_need *lazy, struct tr_catalog **out);
 /* Decodes record i of type t of a lazy catalog unless it is already:
  * false when there is no such record or it (or one before) was not a
  * record. */
 bool tr_snapshot_decode(struct tr_catalog *c, enum tr_subject_type t, uint32_t i);
-/* Whether a record a lazy catalog decoded was not one (false when not lazy). */
+/* Whether a record a lazy catalog decoded was not one, or bytes it read
+ * could not be made valid (false when not lazy). */
 bool tr_snapshot_damaged(const struct tr_catalog *c);
 /* Decodes every record a lazy catalog has not, checks the whole as a load
  * does, and makes it an ordinary catalog (its arrays stay where they are:

@@ -812,10 +812,10 @@ static int side_get(struct pg_backend *b, int k, uint64_t gen, bool map, void **
     uint64_t want_len = (uint64_t)col_int(r, 0, 0), want_hash = (uint64_t)col_int(r, 0, 1);
     PQclear(r);
     if (b->cache) {
-        void *d;
+        void *d, *unmap_ctx;      /* NULL: one checksum, as this cache is written */
         size_t n;
         if (map)
-            tr_side_map(&b->side[k], gen, &d, &n);
+            tr_side_map(&b->side[k], gen, &d, &n, &unmap_ctx);
         else
             tr_side_read(&b->side[k], gen, &d, &n);
         if (d && n == want_len && XXH64(d, n, 0) == want_hash) {
@@ -1031,7 +1031,7 @@ static int pg_load_catalog(struct tr_backend *base, bool lazy, struct tr_catalog
         void (*release)(void *, size_t, void *);
         if ((rc = side_get(b, SIDE_CATALOG, gen, true, &bytes, &len, &release, err)))
             return rc;
-        if (bytes && (rc = tr_catalog_adopt_snapshot(bytes, len, release, NULL, false, &c)))
+        if (bytes && (rc = tr_catalog_adopt_snapshot(bytes, len, release, NULL, NULL, &c)))
             release(bytes, len, NULL);
         if (rc == TR_ENOMEM)
             return tr_error_set(err, rc, "loading the catalog: out of memory");

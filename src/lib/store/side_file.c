@@ -309,35 +309,70 @@ void tr_side_view_close(struct tr_side_view *v)
     v->fd = -1;
 }
 
-void tr_side_map(const struct tr_side *s, uint64_t gen, void **data, size_t *len)
+/* Whether the mapped file after header h (at m) holds what its header
+ * says: its one XXH64, or its block table's and every block's. */
+static bool mapped_whole(const struct side_header *h, const char *m)
+{
+    size_t tb = table_bytes(h), bs = (size_t)1 << h->block_shift;
+    const char *p = m + sizeof *h + tb;
+    if (!h->block_shift)
+        return XXH64(p, h->length, 0) == h->hash;
+    const char *table = m + sizeof *h;
+    if (XXH64(table, tb, 0) != h->hash)
+        return false;
+    for (size_t b = 0; b < tb / sizeof(uint64_t); b++) {
+        size_t at = b * bs, n = h->length - at < bs ? h->length - at : bs;
+        uint64_t want;
+        memcpy(&want, table + b * sizeof want, sizeof want);
+        if (XXH64(p + at, n, 0) != want)
+            return false;
+    }
+    return true;
+}
+
+void tr_side_map(const struct tr_side *s, uint64_t gen, void **data, size_t *len, void **ctx)
 {
     struct side_header h;
     size_t file;
+    *ctx = NULL;
     int fd = open_gen(s, gen, &h, &file, data, len);
     if (fd < 0)
         return;
-    if (h.block_shift) {         /* not of this kind: none */
-        close(fd);
-        return;
-    }
     /* the file's pages are shared with the page cache until written */
     char *m = mmap(NULL, file, PROT_READ | PROT_WRITE, MAP_PRIVATE, fd, 0);
     close(fd);
     if (m == MAP_FAILED)
         return;
-    if (XXH64(m + sizeof h, h.length, 0) != h.hash) {
+    size_t before = sizeof h + table_bytes(&h);
+    if (!mapped_whole(&h, m) || before % 8) {
         munmap(m, file);
         return;
     }
-    *data = m + sizeof h;
+    *data = m + before;
     *len = h.length;
+    /* where the mapping starts, for tr_side_unmap: NULL for a file of one
+     * checksum (its header alone is before the bytes) */
+    *ctx = h.block_shift ? (void *)(uintptr_t)before : NULL;
 }
 
 void tr_side_unmap(void *data, size_t len, void *ctx)
 {
-    (void)ctx;
+    size_t before = ctx ? (size_t)(uintptr_t)ctx : sizeof(struct side_header);
     if (data)
-        munmap((char *)data - sizeof(struct side_header), sizeof(struct side_header) + len);
+        munmap((char *)data - before, before + len);
+}
+
+int tr_side_blocks(const struct tr_side *s, uint64_t gen)
+{
+    struct side_header h;
+    size_t file;
+    void *data;
+    size_t len;
+    int fd = open_gen(s, gen, &h, &file, &data, &len);
+    if (fd < 0)
+        return -1;
+    close(fd);
+    return h.block_shift ? 1 : 0;
 }
 
 void tr_side_path(const struct tr_side *s, uint64_t gen, char *buf, size_t size)

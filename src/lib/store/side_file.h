@@ -67,10 +67,15 @@ void tr_side_end(struct tr_side *s, bool committed);
 void tr_side_read(const struct tr_side *s, uint64_t gen, void **data, size_t *len);
 /* The same as a private mapping, 8-byte aligned and writable (writes stay
  * in this process): no copy and no fresh memory until a page is written.
- * Only for a file of one checksum (a kind without block_shift).
- * Released by tr_side_unmap(*data, *len, NULL). */
-void tr_side_map(const struct tr_side *s, uint64_t gen, void **data, size_t *len);
+ * The whole is checked before it returns (every block of a file checked
+ * by blocks).  Released by tr_side_unmap(*data, *len, *ctx); *ctx is
+ * NULL for a file of one checksum. */
+void tr_side_map(const struct tr_side *s, uint64_t gen, void **data, size_t *len, void **ctx);
 void tr_side_unmap(void *data, size_t len, void *ctx);
+/* Whether generation gen is checked by blocks (so that tr_side_view reads
+ * only what is used): 1, 0 for a file of one checksum, -1 when it is
+ * missing or its header is damaged. */
+int tr_side_blocks(const struct tr_side *s, uint64_t gen);
 /* Generation gen read as it is used: data holds len bytes, of which
  * those tr_side_view_load gave 0 for are the file's, checked (the others
  * are zeros until loaded).  A file of one checksum is loaded and checked

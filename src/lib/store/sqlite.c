@@ -107,12 +107,13 @@ static const char schema[] =
 enum { SIDE_CHECKPOINT, SIDE_CATALOG, SIDE_PREP, SIDE_FORECASTS, N_SIDES };
 static const struct { const char *name; uint32_t magic; bool recycle; } side_kinds[N_SIDES] = {
     {"checkpoint", 0x4b435254u, true},  /* "TRCK": read whole, checked */
-    {"catalog", 0x54414354u, false},    /* "TCAT": mapped by readers */
+    {"catalog", 0x54414354u, false},    /* "TCAT": mapped by readers, or read by blocks (one subject) */
     {"prep", 0x50455254u, false},       /* "TREP": mapped; for meta.prep_catalog */
     {"forecasts", 0x43465254u, true},   /* "TRFC": read by blocks, each checked */
 };
-/* The kept forecasts' blocks: a reader of one subject's loads a few. */
-#define FORECASTS_BLOCK_SHIFT 16
+/* The blocks the kept forecasts and the catalog are checked by: a reader
+ * of one subject loads and checks a few. */
+#define SIDE_BLOCK_SHIFT 16
 
 struct sqlite_backend {
     struct tr_backend base;
@@ -677,10 +678,39 @@ static int read_blob(void *ctx, void *dst, size_t n, size_t off)
 static int write_catalog_file(struct sqlite_backend *b, const struct tr_catalog *c,
                               struct tr_error *err);
 
+static int view_need(void *ctx, size_t off, size_t n)
+{
+    return tr_side_view_load(ctx, off, n);
+}
+
+static void view_release(void *bytes, size_t len, void *ctx)
+{
+    (void)bytes, (void)len;
+    tr_side_view_close(ctx);
+    free(ctx);
+}
+
+/* A lazy catalog from generation gen of the catalog file when that is
+ * checked by blocks: read and checked block by block as it is used (the
+ * view's memory is the catalog's).  *out NULL when it cannot be opened. */
+static int catalog_by_blocks(struct sqlite_backend *b, uint64_t gen, struct tr_catalog **out)
+{
+    struct tr_side_view *v = malloc(sizeof *v);
+    int rc = v ? TR_ESTORE : TR_ENOMEM;
+    if (v && tr_side_view_open(&b->side[SIDE_CATALOG], gen, v) == 0) {
+        struct tr_snapshot_need need = {view_need, v};
+        if (!(rc = tr_catalog_adopt_snapshot(v->data, v->len, view_release, v, &need, out)))
+            return 0;
+        tr_side_view_close(v);
+    }
+    free(v);
+    return rc;
+}
+
 /* The catalog snapshot of the store's generation, mapped and used in
  * place (its strings, lists and id maps are never copied; with lazy, its
- * records decoded as they are used): *out, or NULL when there is none that
- * fits. */
+ * records decoded as they are used, and a file checked by blocks read by
+ * the blocks they are in): *out, or NULL when there is none that fits. */
 static int catalog_from_file(struct sqlite_backend *b, bool lazy, struct tr_catalog **out,
                              struct tr_error *err)
 {
@@ -689,14 +719,20 @@ static int catalog_from_file(struct sqlite_backend *b, bool lazy, struct tr_cata
     int rc = side_generation(b, SIDE_CATALOG, &gen, err);
     if (rc || !gen)
         return rc;
-    void *bytes;
-    size_t len;
-    tr_side_map(&b->side[SIDE_CATALOG], gen, &bytes, &len);
-    if (!bytes)
-        return 0;
-    rc = tr_catalog_adopt_snapshot(bytes, len, tr_side_unmap, NULL, lazy, out);
-    if (rc)
-        tr_side_unmap(bytes, len, NULL);
+    if (lazy && tr_side_blocks(&b->side[SIDE_CATALOG], gen) == 1)
+        rc = catalog_by_blocks(b, gen, out);
+    if (!*out && rc != TR_ENOMEM) {
+        void *bytes, *unmap_ctx;
+        size_t len;
+        static const struct tr_snapshot_need all_valid = {NULL, NULL};   /* checked whole */
+        tr_side_map(&b->side[SIDE_CATALOG], gen, &bytes, &len, &unmap_ctx);
+        if (!bytes)
+            return 0;
+        rc = tr_catalog_adopt_snapshot(bytes, len, tr_side_unmap, unmap_ctx,
+                                       lazy ? &all_valid : NULL, out);
+        if (rc)
+            tr_side_unmap(bytes, len, unmap_ctx);
+    }
     return rc == TR_ENOMEM ? tr_error_set(err, rc, "loading the catalog: out of memory") : 0;
 }
 
@@ -1703,7 +1739,10 @@ static int sq_get_prep(struct tr_backend *base, void **data, size_t *len,
     if (!rc)
         rc = sq_get_meta(base, "prep_catalog", &made_for, err);
     if (!rc && cat && gen && made_for && strtoull(made_for, NULL, 10) == cat)
-        tr_side_map(&b->side[SIDE_PREP], gen, data, len);
+    {
+        void *unmap_ctx;          /* NULL: the preparation has one checksum */
+        tr_side_map(&b->side[SIDE_PREP], gen, data, len, &unmap_ctx);
+    }
     free(made_for);
     return rc;
 }
@@ -2487,7 +2526,7 @@ int tr_backend_sqlite_open(const char *path, int flags, struct tr_backend **out,
     for (int k = 0; k < N_SIDES; k++)
         b->side[k] = (struct tr_side){side_kinds[k].name, side_kinds[k].magic,
                                       side_kinds[k].recycle, b->path, 0, 0, NULL,
-                                      k == SIDE_FORECASTS ? FORECASTS_BLOCK_SHIFT : 0};
+                                      k == SIDE_FORECASTS || k == SIDE_CATALOG ? SIDE_BLOCK_SHIFT : 0};
     /* a store is used by one thread at a time: no lock around each call */
     int oflags = SQLITE_OPEN_NOMUTEX | ((flags & TR_STORE_READONLY) ? SQLITE_OPEN_READONLY
                                                                     : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE);

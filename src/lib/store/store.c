@@ -170,17 +170,39 @@ int tr_store_catalog(struct tr_store *s, const struct tr_catalog **out, struct t
     return 0;
 }
 
+/* The subject with this id in the store's catalog, and the records what
+ * is printed of it names decoded now (a lazy catalog's): its recording's
+ * track, a release's tracks and theirs (the slowest of every_track). */
+static int find_subject(struct tr_store *s, const char *id, enum tr_subject_type *type,
+                        uint32_t *index, struct tr_error *err)
+{
+    const struct tr_catalog *c = s->catalog;
+    int rc = tr_subject_find(c, id, type, index, err);
+    if (rc || !tr_catalog_lazy(c))
+        return rc;
+    if (*type == TR_SUBJECT_TRACK)
+        tr_subject_name(c, TR_SUBJECT_TRACK, tr_catalog_canonical_track(c, *index));
+    for (uint32_t k = 0; *type == TR_SUBJECT_RELEASE && k < c->releases[*index].n_tracks; k++)
+        tr_subject_name(c, TR_SUBJECT_TRACK,
+                        tr_catalog_canonical_track(c, c->releases[*index].tracks[k]));
+    return 0;
+}
+
 int tr_store_subject(struct tr_store *s, const char *id, const struct tr_catalog **cat,
                      enum tr_subject_type *type, uint32_t *index, struct tr_error *err)
 {
     int rc = s->catalog ? 0 : load_catalog(s, true, err);
-    if (rc || (rc = tr_subject_find(s->catalog, id, type, index, err)))
+    if (!rc)
+        rc = find_subject(s, id, type, index, err);
+    /* damaged where it was read (a block of the file, or a record): the
+     * whole catalog instead, which a damaged file is not taken for (the
+     * tables are read); nothing was handed out yet */
+    if (!rc || rc == TR_ENOTFOUND) {
+        if (tr_snapshot_damaged(s->catalog) && !(rc = load_catalog(s, false, err)))
+            rc = find_subject(s, id, type, index, err);
+    }
+    if (rc)
         return rc;
-    /* what a forecast of it names first: its recording's track */
-    if (*type == TR_SUBJECT_TRACK)
-        tr_catalog_canonical_track(s->catalog, *index);
-    if (tr_snapshot_damaged(s->catalog))
-        return damaged_snapshot(s, err);
     *cat = s->catalog;
     return 0;
 }
