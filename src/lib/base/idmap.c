@@ -93,7 +93,8 @@ void tr_idmap_free(struct tr_idmap *m)
 uint32_t tr_idmap_get(const struct tr_idmap *m, const char *key, size_t len)
 {
     uint64_t h = XXH3_64bits(key, len);
-    for (size_t j = h & (m->cap - 1);; j = (j + 1) & (m->cap - 1)) {
+    /* at most cap probes: an unchecked map's slots may all be taken */
+    for (size_t j = h & (m->cap - 1), k = 0; k < m->cap; j = (j + 1) & (m->cap - 1), k++) {
         const struct slot *s = &m->slots[j];
         if (m->need && m->need(m->need_ctx, s, sizeof *s))
             return UINT32_MAX;
@@ -106,6 +107,7 @@ uint32_t tr_idmap_get(const struct tr_idmap *m, const char *key, size_t len)
                 return s->value;
         }
     }
+    return UINT32_MAX;
 }
 
 int tr_idmap_put(struct tr_idmap *m, uint32_t v)
