@@ -149,6 +149,26 @@ struct tr_import_entry {
 int tr_store_imports(struct tr_store *s, struct tr_import_entry **out, size_t *n,
                      struct tr_error *err);
 
+/* What the writes since an earlier state of the store changed, for work
+ * kept from that state (the static site's pages).  Each write that changes
+ * the play counts or the catalog (an import; a repair) makes a new state,
+ * a 64-bit id no other store or copy shares, and the store keeps the last
+ * TR_STORE_CHANGES_KEPT of them with the earliest day each wrote and
+ * whether it changed the catalog (docs/store.md, meta.changes). */
+#define TR_STORE_CHANGES_KEPT 64
+struct tr_store_changes {
+    uint64_t state;          /* the store's state now; 0: none recorded */
+    bool known;              /* since is a kept state: the fields below hold */
+    bool catalog;            /* a write since changed the catalog */
+    tr_day first_day;        /* the earliest day a write since wrote, TR_DAY_NONE: none */
+};
+/* *out for since (a state an earlier call gave; 0: none): known false when
+ * since is not one of the kept states (another store, an older state, a
+ * store of an earlier build), so that nothing can be carried.  0 or an
+ * error of the store. */
+int tr_store_changes_since(struct tr_store *s, uint64_t since, struct tr_store_changes *out,
+                           struct tr_error *err);
+
 /* Observation counts: stored days, stored observations, and the bytes the
  * series take on disk. */
 struct tr_store_stats {

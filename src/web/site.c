@@ -8,7 +8,11 @@
  * releases' and artists' per-day sums; a second pass does the same for
  * the release and artist pages from those sums; then the shards, the home
  * page and the assets.  The manifest keeps each file's key: a page's is
- * its site_page_key, any other file's the hash of its bytes.
+ * its site_page_key, any other file's the hash of its bytes.  A page's
+ * key hashes a digest of its past points; when the store says that the
+ * writes since the last run left those points as they were (carry_past),
+ * the digest is the last run's, so a daily run does not hash every
+ * series' whole history again.
  */
 #include "web/site.h"
 #include "web/assets.h"
@@ -26,14 +30,28 @@
 #include <xxhash.h>
 
 #define MANIFEST ".trackrecord-site"
-#define MANIFEST_MAGIC "trackrecord-site 2\n"
+#define MANIFEST_MAGIC "trackrecord-site 3\n"
 
 /* A file of the site: the hash of its path, and its key (a page's
- * site_page_key, else the hash of its bytes). */
+ * site_page_key, else the hash of its bytes); a subject's page also keeps
+ * the digest of its past points (site_points_digest), which the next run
+ * may carry instead of reading them again (carry_past). */
 struct entry {
-    uint64_t path, content;
+    uint64_t path, content, past;
 };
 
+/* The manifest, DIR/.trackrecord-site: MANIFEST_MAGIC, then as uint64s
+ * the store's state it was written from (tr_store_changes_since), its
+ * last day (as an int64) and the number of entries, then the entries in
+ * the order the run made them (so that the next run, which makes them in
+ * the same order, finds each at its cursor). */
+struct manifest {
+    struct entry *v;         /* the last run's entries, in its order */
+    uint32_t *by_path;       /* indices into v, by path */
+    size_t n, next;          /* next: where the next lookup looks first */
+    uint64_t state;
+    tr_day last;
+};
 /* A summed series being gathered: per-day sums over the store's days. */
 struct sum {
     uint64_t *day;           /* [last - first + 1] of the store, or NULL */
@@ -66,8 +84,9 @@ struct site {
     const char *dir;
     const struct web_site_options *opt;
     struct web_pages *p;
-    struct entry *old;       /* the last run's manifest, sorted by path */
-    size_t n_old;
+    struct manifest old;     /* the last run's */
+    struct tr_store_changes changes;   /* the store's since old.state */
+    bool carry;              /* old's past digests may be carried (carry_past) */
     struct entry *now;       /* this run's files */
     size_t n_now, cap_now;
     struct web_site_stats st;
@@ -85,9 +104,10 @@ struct site {
     struct tr_error *err;
 };
 
-static int cmp_entry(const void *a, const void *b)
+static const struct entry *sort_base;
+static int cmp_by_path(const void *a, const void *b)
 {
-    uint64_t x = ((const struct entry *)a)->path, y = ((const struct entry *)b)->path;
+    uint64_t x = sort_base[*(const uint32_t *)a].path, y = sort_base[*(const uint32_t *)b].path;
     return x < y ? -1 : x > y;
 }
 
@@ -99,20 +119,30 @@ static int load_manifest(struct site *s)
     if (!f)
         return 0;   /* a first run */
     char magic[sizeof MANIFEST_MAGIC - 1];
-    uint64_t n = 0;
+    uint64_t head[3] = {0};
     if (fread(magic, 1, sizeof magic, f) != sizeof magic || memcmp(magic, MANIFEST_MAGIC, sizeof magic) ||
-        fread(&n, sizeof n, 1, f) != 1 || n > (1ull << 32)) {
+        fread(head, sizeof head, 1, f) != 1 || head[2] > (1ull << 32)) {
         fclose(f);
         return 0;   /* not ours or damaged: rewrite everything */
     }
-    s->old = malloc((n ? n : 1) * sizeof *s->old);
-    if (!s->old) {
+    struct manifest *m = &s->old;
+    size_t n = (size_t)head[2];
+    m->v = malloc((n ? n : 1) * sizeof *m->v);
+    m->by_path = malloc((n ? n : 1) * sizeof *m->by_path);
+    if (!m->v || !m->by_path) {
         fclose(f);
         return tr_error_set(s->err, TR_ENOMEM, "out of memory");
     }
-    s->n_old = fread(s->old, sizeof *s->old, n, f) == n ? n : 0;
+    m->n = fread(m->v, sizeof *m->v, n, f) == n ? n : 0;
     fclose(f);
-    qsort(s->old, s->n_old, sizeof *s->old, cmp_entry);
+    if (m->n) {   /* a whole manifest, else none at all */
+        m->state = head[0];
+        m->last = (tr_day)(int64_t)head[1];
+    }
+    for (size_t i = 0; i < m->n; i++)
+        m->by_path[i] = (uint32_t)i;
+    sort_base = m->v;
+    qsort(m->by_path, m->n, sizeof *m->by_path, cmp_by_path);
     return 0;
 }
 
@@ -122,9 +152,9 @@ static int save_manifest(struct site *s)
     snprintf(path, sizeof path, "%s/" MANIFEST, s->dir);
     snprintf(tmp, sizeof tmp, "%s.tmp", path);
     FILE *f = fopen(tmp, "wb");
-    uint64_t n = s->n_now;
+    uint64_t head[3] = {s->changes.state, (uint64_t)(int64_t)s->p->last_day, s->n_now};
     bool ok = f && fwrite(MANIFEST_MAGIC, 1, sizeof MANIFEST_MAGIC - 1, f) == sizeof MANIFEST_MAGIC - 1 &&
-              fwrite(&n, sizeof n, 1, f) == 1 && fwrite(s->now, sizeof *s->now, s->n_now, f) == s->n_now;
+              fwrite(head, sizeof head, 1, f) == 1 && fwrite(s->now, sizeof *s->now, s->n_now, f) == s->n_now;
     if (f && fclose(f) != 0)
         ok = false;
     if (!ok || rename(tmp, path) != 0)
@@ -132,26 +162,33 @@ static int save_manifest(struct site *s)
     return 0;
 }
 
-static bool unchanged(const struct site *s, uint64_t path, uint64_t content)
+/* The last run's entry of the file whose path hashes to path, or NULL:
+ * first where the last one found left off, else by a search. */
+static const struct entry *find_old(struct site *s, uint64_t path)
 {
-    if (s->opt->full)
-        return false;
-    size_t lo = 0, hi = s->n_old;
+    struct manifest *m = &s->old;
+    if (m->next < m->n && m->v[m->next].path == path)
+        return &m->v[m->next++];
+    size_t lo = 0, hi = m->n;
     while (lo < hi) {
         size_t mid = lo + (hi - lo) / 2;
-        if (s->old[mid].path < path)
+        if (m->v[m->by_path[mid]].path < path)
             lo = mid + 1;
         else
             hi = mid;
     }
-    return lo < s->n_old && s->old[lo].path == path && s->old[lo].content == content;
+    if (lo == m->n || m->v[m->by_path[lo]].path != path)
+        return NULL;
+    m->next = (size_t)m->by_path[lo] + 1;
+    return &m->v[m->by_path[lo]];
 }
 
-/* Records rel (a path under the site's directory) with its key in this
- * run's manifest; *same: the last run wrote it with the same key. */
-static int keep(struct site *s, const char *rel, uint64_t key, bool *same)
+/* Records rel (a path under the site's directory) with its key (and a
+ * page's past digest) in this run's manifest; *same: the last run wrote
+ * it with the same key. */
+static int keep_entry(struct site *s, uint64_t ph, const struct entry *old, uint64_t key, uint64_t past,
+                      bool *same)
 {
-    uint64_t ph = XXH3_64bits(rel, strlen(rel));
     if (s->n_now == s->cap_now) {
         size_t cap = s->cap_now ? s->cap_now * 2 : 4096;
         struct entry *e = realloc(s->now, cap * sizeof *e);
@@ -160,10 +197,31 @@ static int keep(struct site *s, const char *rel, uint64_t key, bool *same)
         s->now = e;
         s->cap_now = cap;
     }
-    s->now[s->n_now++] = (struct entry){ph, key};
+    s->now[s->n_now++] = (struct entry){ph, key, past};
     s->st.files++;
-    *same = unchanged(s, ph, key);
+    *same = old && old->content == key;
     return 0;
+}
+
+static int keep(struct site *s, const char *rel, uint64_t key, bool *same)
+{
+    uint64_t ph = XXH3_64bits(rel, strlen(rel));
+    return keep_entry(s, ph, s->opt->full ? NULL : find_old(s, ph), key, 0, same);
+}
+
+/* Whether subject i's past points are those the last run digested (old,
+ * its entry): the writes since it wrote no day before the page's tail day
+ * and changed no catalog (which decides what a total sums), and the tail
+ * day is where it was (else the past gained the days up to the new one).
+ * A manifest of another store or of a state the store no longer keeps
+ * carries nothing (s->carry). */
+static bool carry_past(const struct site *s, const struct entry *old, uint32_t i)
+{
+    if (!s->carry || !old)
+        return false;
+    tr_day tail = web_tail_from(s->old.last, i);
+    return tail == web_tail_from(s->p->last_day, i) &&
+           (s->changes.first_day == TR_DAY_NONE || s->changes.first_day >= tail);
 }
 
 /* Writes data as dir/rel, beside its place and renamed over it. */
@@ -377,12 +435,14 @@ static int put_subject(struct site *s, enum tr_subject_type t, uint32_t i, const
     size_t n_past = n;
     while (n_past > 0 && pts[n_past - 1].day >= tail)
         n_past--;
-    uint64_t key;
-    bool same = false;
-    int rc = site_page_key(p, s->facts, t, i, pts, n_past, &key, s->err);
     const char *rel = subject_file(s, t, i);
+    uint64_t ph = XXH3_64bits(rel, strlen(rel)), key;
+    const struct entry *old = s->opt->full ? NULL : find_old(s, ph);
+    uint64_t past = carry_past(s, old, i) ? old->past : site_points_digest(pts, n_past);
+    bool same = false;
+    int rc = site_page_key(p, s->facts, t, i, past, &key, s->err);
     if (!rc)
-        rc = keep(s, rel, key, &same);
+        rc = keep_entry(s, ph, old, key, past, &same);
     if (!rc && !same) {
         rc = t == TR_SUBJECT_TRACK ? web_page_track(p, i, pts, n_past, &s->page, s->err)
            : t == TR_SUBJECT_RELEASE ? web_page_release(p, i, rows, pts, n_past, &s->page)
@@ -657,16 +717,9 @@ static int write_search(struct site *s)
         for (unsigned key = 0; key < SEARCH_SHARDS && !rc; key++) {
             search_file(rel, sizeof rel, key);
             uint64_t ph = XXH3_64bits(rel, strlen(rel));
-            size_t lo = 0, hi = s->n_old;
-            while (lo < hi) {
-                size_t mid = lo + (hi - lo) / 2;
-                if (s->old[mid].path < ph)
-                    lo = mid + 1;
-                else
-                    hi = mid;
-            }
-            if (lo < s->n_old && s->old[lo].path == ph)
-                rc = keep(s, rel, s->old[lo].content, &same);
+            const struct entry *old = find_old(s, ph);
+            if (old)
+                rc = keep_entry(s, ph, old, old->content, 0, &same);
         }
         return rc;
     }
@@ -808,6 +861,9 @@ static int write_all(struct site *s)
     if (!rc)
         rc = load_manifest(s);
     if (!rc)
+        rc = tr_store_changes_since(s->p->store, s->old.state, &s->changes, s->err);
+    s->carry = !s->opt->full && s->old.n && s->changes.known && !s->changes.catalog;
+    if (!rc)
         rc = store_days(s);
     if (!rc)
         rc = writers_start(&s->w, s->dir, s->opt->threads > 1 ? s->opt->threads : 0);
@@ -891,7 +947,8 @@ int web_site_write(struct tr_store *store, const char *dir, const struct web_sit
     free(s.artist_sum);
     free(s.stamp);
     free(s.status);
-    free(s.old);
+    free(s.old.v);
+    free(s.old.by_path);
     free(s.now);
     html_free(&s.page);
     web_pages_free(s.p);

@@ -153,8 +153,28 @@ static int put_chart_runs(XXH3_state_t *x, const struct web_pages *p, uint32_t t
     return rc;
 }
 
-int site_page_key(const struct web_pages *p, uint64_t facts, enum tr_subject_type t, uint32_t i,
-                  const struct tr_point *past, size_t n_past, uint64_t *key, struct tr_error *err)
+uint64_t site_points_digest(const struct tr_point *past, size_t n_past)
+{
+    XXH3_state_t x;
+    XXH3_64bits_reset(&x);
+    put_u64(&x, n_past);
+    /* the points, packed (struct tr_point has padding) */
+    uint64_t buf[512];
+    size_t k = 0;
+    for (size_t j = 0; j < n_past; j++) {
+        buf[k++] = (uint64_t)(uint32_t)past[j].day;
+        buf[k++] = past[j].value;
+        if (k == sizeof buf / sizeof *buf) {
+            XXH3_64bits_update(&x, buf, sizeof buf);
+            k = 0;
+        }
+    }
+    XXH3_64bits_update(&x, buf, k * sizeof *buf);
+    return XXH3_64bits_digest(&x);
+}
+
+int site_page_key(const struct web_pages *p, uint64_t facts, enum tr_subject_type t, uint32_t i, uint64_t past,
+                  uint64_t *key, struct tr_error *err)
 {
     XXH3_state_t x;
     XXH3_64bits_reset(&x);
@@ -167,19 +187,7 @@ int site_page_key(const struct web_pages *p, uint64_t facts, enum tr_subject_typ
     int rc = 0;
     if (t == TR_SUBJECT_TRACK && p->has_charts)
         rc = put_chart_runs(&x, p, i, err);
-    /* the points, packed (struct tr_point has padding) */
-    uint64_t buf[512];
-    size_t k = 0;
-    put_u64(&x, n_past);
-    for (size_t j = 0; j < n_past; j++) {
-        buf[k++] = (uint64_t)(uint32_t)past[j].day;
-        buf[k++] = past[j].value;
-        if (k == sizeof buf / sizeof *buf) {
-            XXH3_64bits_update(&x, buf, sizeof buf);
-            k = 0;
-        }
-    }
-    XXH3_64bits_update(&x, buf, k * sizeof *buf);
+    put_u64(&x, past);
     *key = XXH3_64bits_digest(&x);
     return rc;
 }

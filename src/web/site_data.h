@@ -6,7 +6,7 @@
  * A page's key hashes everything its HTML shows: the facts every page
  * shares (the catalog, the ladders, sales and awards, the markup's
  * version: site_facts), then the subject's milestones with their claims,
- * its chart runs and its series before its tail day.  The same key means
+ * its chart runs and a digest of its series before its tail day.  The same key means
  * the same page, so a run renders only the pages whose key moved.
  */
 #ifndef TR_WEB_SITE_DATA_H
@@ -17,11 +17,15 @@
 /* The facts every page shares, hashed. */
 uint64_t site_facts(const struct web_pages *p);
 
+/* The digest of a page's past points past[0..n_past) (those before its
+ * tail day), which its key hashes. */
+uint64_t site_points_digest(const struct tr_point *past, size_t n_past);
+
 /* Subject i's page key: facts (site_facts), its events, chart runs (read
- * from the store when it holds charts) and past[0..n_past); *key.  0 or an
- * error of the store. */
-int site_page_key(const struct web_pages *p, uint64_t facts, enum tr_subject_type t, uint32_t i,
-                  const struct tr_point *past, size_t n_past, uint64_t *key, struct tr_error *err);
+ * from the store when it holds charts) and past, the digest of its past
+ * points; *key.  0 or an error of the store. */
+int site_page_key(const struct web_pages *p, uint64_t facts, enum tr_subject_type t, uint32_t i, uint64_t past,
+                  uint64_t *key, struct tr_error *err);
 
 /* The figures of one track of a listing (a release's tracks, an artist's
  * songs): total, gain, next threshold; a missing one has no data. */

@@ -102,6 +102,65 @@ t_a_rerun_writes_only_what_changed() {
     contains "full" "$out" "$files files, $files written"
 }
 
+# same_as_fresh SITE DB WHEN: SITE holds, file for file, what a fresh site of DB
+# writes into an empty directory (the manifest aside)
+same_as_fresh() {
+    rm -rf "$1.fresh"
+    "$BIN" --db "$2" site -q "$1.fresh" || { fail_msg="$3: the fresh site failed"; return 1; }
+    local d; d=$(diff -rq -x .trackrecord-site "$1" "$1.fresh" | head -5)
+    [ -z "$d" ] || { fail_msg="$3: the incremental site is not a fresh one: $d"; return 1; }
+}
+
+# A daily run carries the digest of each page's past points from the last
+# run when the store says that nothing before the page's tail day was
+# written since (docs/dashboard.md); anything else digests them again.  Each
+# step's incremental site must be the fresh site of the same store.
+t_an_incremental_site_is_a_fresh_one() {
+    local db; db=$(demo_db carry 2025-07-01) || { fail_msg="import failed"; return 1; }
+    "$BIN" --db "$db" site -q "$WORK/carry.site" || { fail_msg="site failed"; return 1; }
+    # 32 days, a daily import and site each: every page's tail day comes
+    # round once (a page left as it was when its tail moved stays so)
+    local day k
+    for k in $(seq 1 32); do
+        day=$(date -u -d "2025-07-01 + $k days" +%F)
+        awk -F, -v d="$day" 'NR == 1 || $1 == d' "$DEMO/streams.csv" >"$WORK/day.csv"
+        "$BIN" --db "$db" import -q "$WORK/day.csv" >/dev/null || { fail_msg="import of $day failed"; return 1; }
+        "$BIN" --db "$db" site -q "$WORK/carry.site" || { fail_msg="site of $day failed"; return 1; }
+        [ "$k" -gt 1 ] || same_as_fresh "$WORK/carry.site" "$db" "after $day" || return 1
+    done
+    same_as_fresh "$WORK/carry.site" "$db" "after $day" || return 1
+    # a correction of old days (before every page's tail day): one stream
+    # more for a Layover track from 2025-05-01 on, no milestone moved
+    local track=0SftJDguUa1F5SsQwwkLw4 before; before=$(ls -l --time-style=+%s.%N "$WORK/carry.site/releases/layover.html")
+    awk -F, -v t="$track" 'NR == 1 { print; next } $1 >= "2025-05-01" && $1 <= "2025-08-02" && $2 == t {
+        OFS = ","; $3 = $3 + 1; print }' "$DEMO/streams.csv" >"$WORK/fix.csv"
+    "$BIN" --db "$db" import -q "$WORK/fix.csv" >/dev/null || { fail_msg="the correction failed"; return 1; }
+    "$BIN" --db "$db" site -q "$WORK/carry.site" || { fail_msg="site after the correction failed"; return 1; }
+    same_as_fresh "$WORK/carry.site" "$db" "after a correction of old days" || return 1
+    [ "$(ls -l --time-style=+%s.%N "$WORK/carry.site/releases/layover.html")" != "$before" ] ||
+        { fail_msg="the correction did not rewrite Layover's page"; return 1; }
+    # a catalog change (a track's title): every page is written again
+    sed 's/^5ydjxBSUIDn26MFzU3asP4,Rainy Days,/5ydjxBSUIDn26MFzU3asP4,Rainy Days (2023),/' "$DEMO/tracks.csv" >"$WORK/tracks.csv"
+    "$BIN" --db "$db" import -q "$WORK/tracks.csv" >/dev/null || { fail_msg="the catalog change failed"; return 1; }
+    "$BIN" --db "$db" site -q "$WORK/carry.site" || { fail_msg="site after the catalog change failed"; return 1; }
+    same_as_fresh "$WORK/carry.site" "$db" "after a catalog change" || return 1
+    # the next day again carries
+    awk -F, 'NR == 1 || $1 == "2025-08-03"' "$DEMO/streams.csv" >"$WORK/day.csv"
+    "$BIN" --db "$db" import -q "$WORK/day.csv" >/dev/null || { fail_msg="import of 2025-08-03 failed"; return 1; }
+    "$BIN" --db "$db" site -q "$WORK/carry.site" || { fail_msg="site of 2025-08-03 failed"; return 1; }
+    same_as_fresh "$WORK/carry.site" "$db" "after 2025-08-03" || return 1
+    # a site written from another store (the same files imported apart,
+    # then the correction there alone) carries nothing of it
+    local one other
+    one=$(demo_db carry-one 2025-07-01) && other=$(demo_db carry-other 2025-07-01) || { fail_msg="import failed"; return 1; }
+    "$BIN" --db "$one" site -q "$WORK/elsewhere.site" || { fail_msg="site failed"; return 1; }
+    awk -F, -v t="$track" 'NR == 1 { print; next } $1 >= "2025-05-01" && $1 <= "2025-07-01" && $2 == t {
+        OFS = ","; $3 = $3 + 2; print }' "$DEMO/streams.csv" >"$WORK/fix2.csv"
+    "$BIN" --db "$other" import -q "$WORK/fix2.csv" >/dev/null || { fail_msg="the other correction failed"; return 1; }
+    "$BIN" --db "$other" site -q "$WORK/elsewhere.site" || { fail_msg="site of the other store failed"; return 1; }
+    same_as_fresh "$WORK/elsewhere.site" "$other" "a site of another store" || return 1
+}
+
 t_usage() {
     local none; none=$(new_store none)
     "$BIN" --db "$none" site >/dev/null 2>&1; expect_eq "no directory" $? 2 || return 1
