@@ -488,12 +488,14 @@ static int sum_add(struct site *s, struct sum *sum, const struct tr_point *p, si
         sum->from = p[0].day;
     if (sum->to == TR_DAY_NONE || p[n - 1].day > sum->to)
         sum->to = p[n - 1].day;
-    /* the recording's value on each day, carried forward to the last day */
-    size_t k = 0;
-    for (size_t d = (size_t)(p[0].day - s->first); d < days; d++) {
-        while (k + 1 < n && p[k + 1].day <= s->first + (tr_day)d)
-            k++;
-        sum->day[d] += p[k].value;
+    /* the recording's changes, on the days they happen: summed from the
+     * store's first day (sum_points), they give its value on each day
+     * carried forward (modulo 2^64, so a count that went down adds its
+     * fall as well) */
+    uint64_t before = 0;
+    for (size_t k = 0; k < n; k++) {
+        sum->day[p[k].day - s->first] += p[k].value - before;
+        before = p[k].value;
     }
     return 0;
 }
@@ -508,9 +510,11 @@ static size_t sum_points(const struct site *s, const struct sum *sum, struct tr_
     size_t n = (size_t)(sum->to - sum->from) + 1;
     if (!(*pts = malloc(n * sizeof **pts)))
         return 0;
-    for (size_t i = 0; i < n; i++) {
-        tr_day d = sum->from + (tr_day)i;
-        (*pts)[i] = (struct tr_point){d, sum->day[d - s->first]};
+    uint64_t v = 0;
+    for (tr_day d = s->first; d <= sum->to; d++) {
+        v += sum->day[d - s->first];
+        if (d >= sum->from)
+            (*pts)[d - sum->from] = (struct tr_point){d, v};
     }
     return n;
 }
