@@ -5,7 +5,8 @@
 #   rerun   the same again, nothing changed (once);
 #   daily   the daily run: a copy of the store at day N-1 with the site of
 #           day N-1 written, the store's next-day snapshot (day N) imported
-#           into the copy, then `trackrecord site` again (timed).
+#           into the copy, then `trackrecord site` again (timed); the load
+#           average before each timed run is printed beside it.
 #     bench/site.sh [--data DIR] [--store NAME] [--work DIR] [--reps N] [--lock FILE]
 # The copies and the site go under --work (default: a new directory in
 # DIR); --lock FILE takes `flock FILE` around each timed run (a shared
@@ -44,18 +45,29 @@ trap 'rm -rf "$WORK"' EXIT
 SITE=$WORK/site
 cp -a "$SRC/store" "$WORK/store0"       # day N-1, read only
 db0=$WORK/store0/tr.db
+# A store built before meta.changes (docs/store.md) has no record of its
+# writes, so no site of it can carry anything to the next run; the copy is
+# given one, as if its last import had left it (the state named 1, nothing
+# written since), so that the daily run measures what a store of this
+# build gives.
+sqlite3 "$db0" "INSERT INTO meta(key, value) SELECT 'changes', printf('%016x - 0', 1) || char(10)
+                WHERE NOT EXISTS (SELECT 1 FROM meta WHERE key = 'changes')"
 
 locked() { if [ -n "$LOCK" ]; then flock "$LOCK" "$@"; else "$@"; fi; }
 timed() {   # timed LABEL COMMAND...: one run, its figures on one line; its wall in $WORK/LABEL.walls
     label=$1; shift
-    locked /usr/bin/time -f "%e %U %S %M" -o "$WORK/time" "$@" >"$WORK/out"
+    # the load average as the run starts (once the lock is held)
+    locked sh -c 'cut -d" " -f1-3 /proc/loadavg >"$0.load"; exec /usr/bin/time -f "%e %U %S %M" -o "$0" "$@"' \
+        "$WORK/time" "$@" >"$WORK/out"
+    load=$(cat "$WORK/time.load")
     read -r wall user sys kb <"$WORK/time"
     echo "$wall" >>"$WORK/$label.walls"
-    printf '%-8s %7.1f s wall  %6.1f s user  %6.1f s sys  %5d MiB  (%s)\n' "$label" "$wall" "$user" "$sys" \
-        $((kb / 1024)) "$(cat "$WORK/out")"
+    printf '%-8s %7.1f s wall  %6.1f s user  %6.1f s sys  %5d MiB  load %s  (%s)\n' "$label" "$wall" "$user" "$sys" \
+        $((kb / 1024)) "$load" "$(cat "$WORK/out")"
 }
 median() { sort -n "$WORK/$1.walls" | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
 
+echo "build $(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo unknown), $(date -u '+%Y-%m-%d %H:%M UTC')"
 "$BIN" --db "$db0" stats | head -1
 r=0
 while [ "$r" -lt "$REPS" ]; do
