@@ -87,6 +87,46 @@ t_rows_out_of_place_are_put_back() {
     expect_eq "the file lost: records" "$("$BIN" --db "$db" records --json)" "$want"
 }
 
+t_every_write_is_recorded() {
+    # meta.changes (store/changes.c): each write transaction that wrote play
+    # counts or the catalog leaves one line, "STATE FIRST-DAY CATALOG", with
+    # the earliest day whose counts it wrote; the site carries its pages'
+    # past across a change by these lines, so one missing is a stale page
+    needs_sqlite || return 0
+    local db; db=$(new_store changes)
+    changes() { sqlite3 "$1" "SELECT value FROM meta WHERE key = 'changes'" | awk 'NF { print $2, $3 }' | tr '\n' ';'; }
+    day() { echo $(( $(date -ud "$1" +%s) / 86400 )); }
+    check "import" "$BIN" --db "$db" import -q "$DEMO" || return 1
+    local base; base="$(day 2023-08-11) 1;"
+    expect_eq "the first import" "$(changes "$db")" "$base" || return 1
+    printf 'date,track,streams\n2025-08-09,4HAOgAnILvXCbSODMoRnmD,189500000\n' >"$WORK/next.csv"
+    check "the next day" "$BIN" --db "$db" import -q "$WORK/next.csv" || return 1
+    base="$base$(day 2025-08-09) 0;"
+    expect_eq "a daily import: its day" "$(changes "$db")" "$base" || return 1
+    check "again" "$BIN" --db "$db" import -q "$WORK/next.csv" || return 1
+    check "the demo again" "$BIN" --db "$db" import -q "$DEMO" || return 1
+    expect_eq "nothing new: no line" "$(changes "$db")" "$base" || return 1
+    # a day within the history: the days after it are encoded again, and it
+    # is the earliest written
+    printf 'date,track,streams\n2024-08-09,4HAOgAnILvXCbSODMoRnmD,120000001\n' >"$WORK/fix.csv"
+    check "a correction" "$BIN" --db "$db" import -q "$WORK/fix.csv" || return 1
+    base="$base$(day 2024-08-09) 0;"
+    expect_eq "a correction: its day" "$(changes "$db")" "$base" || return 1
+    printf 'id,title,artists,released,same_as,version_of\nnew1,New 1,v,2025-01-01,,\n' >"$WORK/t.csv"
+    check "a track" "$BIN" --db "$db" import -q "$WORK/t.csv" || return 1
+    base="$base- 1;"
+    expect_eq "the catalog alone" "$(changes "$db")" "$base" || return 1
+    printf 'date,track,streams\n2025-08-10,4HAOgAnILvXCbSODMoRnmD,190000000\n2025-08-10,nope,1\nx,y\n' >"$WORK/bad.csv"
+    "$BIN" --db "$db" import -q "$WORK/bad.csv" >/dev/null 2>&1
+    expect_eq "a failed import: no line" "$(changes "$db")" "$base" || return 1
+    # a copy is a store of its own: a state of its own, never the source's
+    local to; to=$(new_store changes-copy)
+    check "copy" "$BIN" --db "$db" copy --to "$to" || return 1
+    expect_eq "the copy's one change: all of it" "$(changes "$to")" "$(day 2023-08-11) 1;" || return 1
+    lacks "the copy's state" "$(sqlite3 "$db" "SELECT value FROM meta WHERE key = 'changes'")" \
+        "$(sqlite3 "$to" "SELECT value FROM meta WHERE key = 'changes'" | cut -c1-16)"
+}
+
 t_store_of_an_earlier_build() {
     # tests/data/legacy: a store whose catalog snapshot is a blob in its
     # table (packed layout); it reads as a store written now, and the first

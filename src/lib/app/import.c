@@ -381,9 +381,6 @@ static int write_all(struct tr_store *s, struct tr_import_ctx *x, struct pending
         }
         rc = be->ops->log_import(be, &e, err);
     }
-    /* a new state of the store for work kept from the last (the site) */
-    if (!rc && (catalog_changed || st.added || st.changed))
-        rc = tr_store_note_change(s, st.first_changed, catalog_changed, err);
     tr_crash_point("import.write");
     struct tr_refresh fresh = {0};
     bool counts = catalog_changed || ladder_changed || st.added || st.changed;

@@ -39,9 +39,6 @@ static int rebuild(struct tr_store *s, struct tr_engine_prep **prep, struct tr_r
         rc = tr_store_drop_claims(s, err);
     if (!rc)
         rc = tr_store_keep_forecasts(s, err);
-    /* nothing of the data changed, but nothing kept from before is trusted */
-    if (!rc)
-        rc = tr_store_note_change(s, TR_DAY_NONE, true, err);
     return rc;
 }
 

@@ -193,6 +193,9 @@ struct tr_backend {
      * and tails in front of the backend (store/sealing.c); the backend seals
      * the event log's blobs itself (event_pack.h). */
     bool sealed;
+    /* What the open write transaction wrote, under the seals' table
+     * (store/changes.c: tr_backend_track_changes). */
+    struct tr_change_tracking *tracking;
 };
 
 int tr_backend_sqlite_open(const char *path, int flags, struct tr_backend **out,

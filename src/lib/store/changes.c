@@ -4,6 +4,14 @@
  * tr_store_changes_since; the static site carries its pages' digests of
  * past points across a daily import with it).
  *
+ * The record is made in the store's write path, not by its callers: the
+ * store puts a copy of its backend's table of functions in front of it
+ * (as store/sealing.c does) that notes, within a write transaction, the
+ * earliest day whose chunk was written and whether the catalog was saved
+ * or a tail written, and appends the change at commit, inside the same
+ * transaction.  Whatever writes play counts or the catalog, through
+ * whichever path, is recorded; a rollback records nothing.
+ *
  * meta.changes holds the last TR_STORE_CHANGES_KEPT changes, oldest
  * first, a line each: "STATE FIRST CATALOG", STATE the 16 hex digits of
  * the state the change made, FIRST the earliest day whose data it wrote
@@ -57,21 +65,22 @@ static long parse(const char *text, struct change *v, size_t max)
     return (long)n;
 }
 
-static int load(struct tr_store *s, struct change *v, size_t *n, struct tr_error *err)
+static int load(struct tr_backend *be, struct change *v, size_t *n, struct tr_error *err)
 {
     char *text = NULL;
-    int rc = s->be->ops->get_meta(s->be, CHANGES_KEY, &text, err);
+    int rc = be->ops->get_meta(be, CHANGES_KEY, &text, err);
     long got = rc || !text ? 0 : parse(text, v, TR_STORE_CHANGES_KEPT);
     free(text);
     *n = got < 0 ? 0 : (size_t)got;
     return rc;
 }
 
-int tr_store_note_change(struct tr_store *s, tr_day first_day, bool catalog, struct tr_error *err)
+/* Appends a change (inside be's write transaction). */
+static int note_change(struct tr_backend *be, tr_day first_day, bool catalog, struct tr_error *err)
 {
     struct change v[TR_STORE_CHANGES_KEPT + 1];
     size_t n;
-    int rc = load(s, v, &n, err);
+    int rc = load(be, v, &n, err);
     if (rc)
         return rc;
     struct timespec ts;
@@ -89,7 +98,7 @@ int tr_store_note_change(struct tr_store *s, tr_day first_day, bool catalog, str
         p += snprintf(p, (size_t)(text + sizeof text - p), "%016llx %s %d\n", (unsigned long long)v[i].state, first,
                       v[i].catalog);
     }
-    return s->be->ops->set_meta(s->be, CHANGES_KEY, text, err);
+    return be->ops->set_meta(be, CHANGES_KEY, text, err);
 }
 
 int tr_store_changes_since(struct tr_store *s, uint64_t since, struct tr_store_changes *out, struct tr_error *err)
@@ -100,7 +109,7 @@ int tr_store_changes_since(struct tr_store *s, uint64_t since, struct tr_store_c
     struct tr_read_txn t;
     int rc = tr_store_read_begin(s, &t, err);
     if (!rc)
-        rc = load(s, v, &n, err);
+        rc = load(s->be, v, &n, err);
     rc = tr_store_read_end(&t, rc, err);
     if (rc || !n)
         return rc;
@@ -117,4 +126,109 @@ int tr_store_changes_since(struct tr_store *s, uint64_t since, struct tr_store_c
             out->first_day = v[k].first;
     }
     return 0;
+}
+
+/* ---- the write path ---------------------------------------------------- */
+
+struct tr_change_tracking {
+    struct tr_backend_ops ops;          /* what be->ops points at (below the seals') */
+    const struct tr_backend_ops *inner; /* the backend's own */
+    bool writing;                       /* a write transaction is open */
+    bool written;                       /* it wrote play counts or the catalog */
+    bool catalog;                       /* it saved the catalog */
+    tr_day first;                       /* the earliest day whose chunk it wrote */
+};
+
+/* Each layer in front of the backend finds its own state through the
+ * backend, not through be->ops (which is the outermost layer's). */
+static struct tr_change_tracking *tracking(struct tr_backend *b)
+{
+    return b->tracking;
+}
+
+static int t_begin(struct tr_backend *b, bool write, struct tr_error *err)
+{
+    struct tr_change_tracking *t = tracking(b);
+    int rc = t->inner->begin(b, write, err);
+    if (!rc && write)
+        t->writing = true, t->written = t->catalog = false, t->first = TR_DAY_NONE;
+    return rc;
+}
+
+static int t_put_chunk(struct tr_backend *b, tr_day day, uint32_t grp, const uint8_t *data, size_t len,
+                       struct tr_error *err)
+{
+    struct tr_change_tracking *t = tracking(b);
+    int rc = t->inner->put_chunk(b, day, grp, data, len, err);
+    if (!rc) {
+        t->written = true;
+        if (t->first == TR_DAY_NONE || day < t->first)
+            t->first = day;
+    }
+    return rc;
+}
+
+static int t_put_tail(struct tr_backend *b, uint32_t grp, tr_day last_day, const uint64_t *values, uint32_t n,
+                      struct tr_error *err)
+{
+    struct tr_change_tracking *t = tracking(b);
+    int rc = t->inner->put_tail(b, grp, last_day, values, n, err);
+    if (!rc)
+        t->written = true;
+    return rc;
+}
+
+static int t_save_catalog(struct tr_backend *b, const struct tr_catalog *c, struct tr_error *err)
+{
+    struct tr_change_tracking *t = tracking(b);
+    int rc = t->inner->save_catalog(b, c, err);
+    if (!rc)
+        t->written = t->catalog = true;
+    return rc;
+}
+
+static int t_commit(struct tr_backend *b, struct tr_error *err)
+{
+    struct tr_change_tracking *t = tracking(b);
+    bool note = t->writing && t->written;
+    t->writing = false;
+    /* A tail written without a chunk (a repair) changed nothing of the
+     * days but is no ground to trust work kept from before: as a catalog
+     * change.  The change joins the transaction: a failed commit (which
+     * the caller rolls back, as any) leaves no record. */
+    int rc = note ? note_change(b, t->first, t->catalog || t->first == TR_DAY_NONE, err) : 0;
+    return rc ? rc : t->inner->commit(b, err);
+}
+
+static void t_rollback(struct tr_backend *b)
+{
+    tracking(b)->writing = false;
+    tracking(b)->inner->rollback(b);
+}
+
+int tr_backend_track_changes(struct tr_backend *be, struct tr_error *err)
+{
+    struct tr_change_tracking *t = malloc(sizeof *t);
+    if (!t)
+        return tr_error_set(err, TR_ENOMEM, "out of memory");
+    *t = (struct tr_change_tracking){*be->ops, be->ops, false, false, false, TR_DAY_NONE};
+    t->ops.begin = t_begin;
+    t->ops.put_chunk = t_put_chunk;
+    t->ops.put_tail = t_put_tail;
+    t->ops.save_catalog = t_save_catalog;
+    t->ops.commit = t_commit;
+    t->ops.rollback = t_rollback;
+    be->ops = &t->ops;
+    be->tracking = t;
+    return 0;
+}
+
+void tr_backend_untrack_changes(struct tr_backend *be)
+{
+    struct tr_change_tracking *t = be->tracking;
+    if (!t)
+        return;
+    be->ops = t->inner;
+    be->tracking = NULL;
+    free(t);
 }

@@ -256,7 +256,7 @@ static int copy_all(struct tr_store *src, struct tr_store *dst, struct tr_copy_r
         rc = copy_settings(src, dst, &checkpoint, err);
     if (!rc)
         rc = dst->be->ops->commit(dst->be, err);
-    else
+    if (rc)
         dst->be->ops->rollback(dst->be);
     free(checkpoint);
     rep->tracks = c->n_tracks;

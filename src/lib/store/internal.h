@@ -47,10 +47,12 @@ int tr_store_rebuild_tails(struct tr_store *s, size_t *n, struct tr_error *err);
 /* The error for a damaged chunk or tail: what, its day, its group. */
 int tr_store_damaged(struct tr_error *err, const char *what, tr_day day, uint32_t grp);
 
-/* Notes a write that changed the play counts from first_day on
- * (TR_DAY_NONE: none) or the catalog, as a new state of the store
- * (store/changes.c; tr_store_changes_since); inside its write transaction. */
-int tr_store_note_change(struct tr_store *s, tr_day first_day, bool catalog, struct tr_error *err);
+/* Puts in front of be's functions the record of what each write
+ * transaction wrote of the play counts and the catalog, appended to
+ * meta.changes as it commits (store/changes.c; tr_store_changes_since);
+ * put in before the seals and undone after them (tr_backend_untrack_changes). */
+int tr_backend_track_changes(struct tr_backend *be, struct tr_error *err);
+void tr_backend_untrack_changes(struct tr_backend *be);
 
 /* Drops the cached catalog (after a failed import edited it). */
 void tr_store_forget(struct tr_store *s);

@@ -389,6 +389,7 @@ static int write_group(struct tr_backend *be, const struct tr_obs_batch *b, uint
     uint8_t present[TR_GROUP_SLOTS];
     size_t si = 0;
     tr_day end = last > tail_day || tail_day == TR_DAY_NONE ? last : tail_day;
+    bool moved = false;   /* a day of this group changed: it and every later day are encoded again */
     for (tr_day day = first; day <= end && !rc;) {
         const struct stored_day *sd = si < gr.n && gr.days[si].day == day ? &gr.days[si] : NULL;
         const struct block *blk = get_block(b, day, grp);
@@ -417,9 +418,16 @@ static int write_group(struct tr_backend *be, const struct tr_obs_batch *b, uint
                 }
             if (changed && (st->first_changed == TR_DAY_NONE || day < st->first_changed))
                 st->first_changed = day;
-            if (sd || changed) {
+            /* a stored day before the group's first change is the chunk it was:
+             * not written again (the store's record of changes names the days
+             * written, store/changes.c) */
+            moved = moved || changed;
+            if (moved)
                 rc = put_day(be, day, grp, slots_used(present), value, present, running, buf, err);
-            }
+            else
+                for (uint32_t s = 0; s < TR_GROUP_SLOTS; s++)
+                    if (present[s])
+                        running[s] = value[s];
             if (added)    /* new slots come from the batch: day is one of its days */
                 added_by_day[day - b->base] += added;
             if (sd)
@@ -440,7 +448,7 @@ static int write_group(struct tr_backend *be, const struct tr_obs_batch *b, uint
         day = next;
     }
     group_read_release(&gr);
-    if (!rc)
+    if (!rc && moved)    /* else the tail is the one stored */
         rc = be->ops->put_tail(be, grp, end, running, TR_GROUP_SLOTS, err);
     return rc;
 }

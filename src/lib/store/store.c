@@ -32,8 +32,14 @@ int tr_store_open(const char *path, int flags, struct tr_store **out, struct tr_
     }
     int rc = tr_store_is_url(path) ? tr_backend_postgres_open(path, flags, &s->be, err)
                                    : tr_backend_sqlite_open(path, flags, &s->be, err);
-    if (!rc && (rc = tr_backend_seal(s->be, err)))
+    /* the record of changes under the seals, which must be outermost
+     * (store/sealing.c finds its table as be->ops) */
+    if (!rc && (rc = tr_backend_track_changes(s->be, err)))
         s->be->ops->close(s->be);
+    if (!rc && (rc = tr_backend_seal(s->be, err))) {
+        tr_backend_untrack_changes(s->be);
+        s->be->ops->close(s->be);
+    }
     if (rc) {
         free(s->path);
         free(s);
@@ -48,6 +54,7 @@ void tr_store_close(struct tr_store *s)
     if (!s)
         return;
     tr_backend_unseal(s->be);
+    tr_backend_untrack_changes(s->be);
     s->be->ops->close(s->be);
     tr_catalog_free(s->catalog);
     tr_ladders_free(s->ladders);
