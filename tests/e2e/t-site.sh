@@ -107,7 +107,7 @@ t_a_rerun_writes_only_what_changed() {
 same_as_fresh() {
     rm -rf "$1.fresh"
     "$BIN" --db "$2" site -q "$1.fresh" || { fail_msg="$3: the fresh site failed"; return 1; }
-    local d; d=$(diff -rq -x .trackrecord-site "$1" "$1.fresh" | head -5)
+    local d; d=$(diff -rq "$1" "$1.fresh" | head -5)
     [ -z "$d" ] || { fail_msg="$3: the incremental site is not a fresh one: $d"; return 1; }
 }
 
@@ -139,9 +139,12 @@ t_an_incremental_site_is_a_fresh_one() {
     same_as_fresh "$WORK/carry.site" "$db" "after a correction of old days" || return 1
     [ "$(ls -l --time-style=+%s.%N "$WORK/carry.site/releases/layover.html")" != "$before" ] ||
         { fail_msg="the correction did not rewrite Layover's page"; return 1; }
-    # a catalog change (a track's title): every page is written again
-    sed 's/^5ydjxBSUIDn26MFzU3asP4,Rainy Days,/5ydjxBSUIDn26MFzU3asP4,Rainy Days (2023),/' "$DEMO/tracks.csv" >"$WORK/tracks.csv"
-    "$BIN" --db "$db" import -q "$WORK/tracks.csv" >/dev/null || { fail_msg="the catalog change failed"; return 1; }
+    # a catalog change that moves past points with no day written: a third
+    # track on the pre-release (its totals gain that track's counts); a
+    # carried digest would be the old points' (the manifest, compared too,
+    # would keep it)
+    { cat "$DEMO/tracklist.csv"; echo "layover-pre,3,2UU11hvjN1JIn4iihEodNT"; } >"$WORK/tracklist.csv"
+    "$BIN" --db "$db" import -q "$WORK/tracklist.csv" >/dev/null || { fail_msg="the catalog change failed"; return 1; }
     "$BIN" --db "$db" site -q "$WORK/carry.site" || { fail_msg="site after the catalog change failed"; return 1; }
     same_as_fresh "$WORK/carry.site" "$db" "after a catalog change" || return 1
     # the next day again carries

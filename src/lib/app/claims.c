@@ -564,49 +564,46 @@ int tr_store_claims(struct tr_store *s, tr_day since, bool baselines, struct tr_
     return rc;
 }
 
-/* The kept claims of the events of each type t dated before from[t], into
- * cs (naming events of j); false when none fit.  *n_events: the count of
- * events they were kept for. */
-static bool kept_before(struct tr_store *s, const struct judging *j, const by_type from,
-                        struct tr_claim_set *cs, uint64_t *n_events, struct tr_error *err,
-                        int *rc)
+/* The kept claims as the store has them, read once per keeping. */
+struct kept_blob {
+    tr_day since;         /* TR_DAY_NONE: of every event */
+    uint64_t n_events;    /* the count of events they were kept for */
+    void *data;           /* NULL: none kept */
+    size_t len;
+};
+
+static int kept_read(struct tr_store *s, struct kept_blob *k, struct tr_error *err)
 {
-    tr_day kept_since = TR_DAY_NONE;
-    void *data = NULL;
-    size_t len = 0;
-    bool ok = false;
-    if (!(*rc = s->be->ops->get_claims(s->be, &kept_since, n_events, &data, &len, err)) && data &&
-        kept_since == TR_DAY_NONE) {
-        cs->events = j->events;
-        cs->n_events = j->n_events;
-        ok = unpack_claims(s->catalog, cs, 0, TR_DAY_NONE, from, s->be->sealed, data, len);
-        cs->events = NULL;
-        cs->n_events = 0;
-        if (!ok)
-            cs->n_claims = 0;
-    }
-    free(data);
+    *k = (struct kept_blob){TR_DAY_NONE, 0, NULL, 0};
+    return s->be->ops->get_claims(s->be, &k->since, &k->n_events, &k->data, &k->len, err);
+}
+
+/* The kept claims of the events of each type t dated before from[t], into
+ * cs (naming events of j); false when none fit. */
+static bool kept_before(struct tr_store *s, const struct judging *j, const by_type from,
+                        const struct kept_blob *k, struct tr_claim_set *cs)
+{
+    if (!k->data || k->since != TR_DAY_NONE)
+        return false;
+    cs->events = j->events;
+    cs->n_events = j->n_events;
+    bool ok = unpack_claims(s->catalog, cs, 0, TR_DAY_NONE, from, s->be->sealed, k->data, k->len);
+    cs->events = NULL;
+    cs->n_events = 0;
+    if (!ok)
+        cs->n_claims = 0;
     return ok;
 }
 
-/* Whether claims of every event are kept for the events stored now (the
- * row alone: an import that wrote no events keeps what the last one
+/* Whether the kept claims are of every event stored now, stored events
+ * (the row alone: an import that wrote no events keeps what the last one
  * checked). */
-static int kept_whole(struct tr_store *s, bool *fits, struct tr_error *err)
+static bool kept_whole(const struct kept_blob *k, uint64_t stored)
 {
-    tr_day kept_since = TR_DAY_NONE;
-    uint64_t n_events = 0, stored = 0;
-    void *data = NULL;
-    size_t len = 0;
     struct kept_head h = {0};
-    int rc = s->be->ops->get_claims(s->be, &kept_since, &n_events, &data, &len, err);
-    if (!rc)
-        rc = s->be->ops->count_events(s->be, &stored, err);
-    if (data && len >= sizeof h)
-        memcpy(&h, data, sizeof h);
-    *fits = !rc && data && kept_since == TR_DAY_NONE && n_events == stored && h.magic == KEPT_MAGIC;
-    free(data);
-    return rc;
+    if (k->data && k->len >= sizeof h)
+        memcpy(&h, k->data, sizeof h);
+    return k->data && k->since == TR_DAY_NONE && k->n_events == stored && h.magic == KEPT_MAGIC;
 }
 
 int tr_store_keep_claims(struct tr_store *s, tr_day changed, const struct tr_coverage *before,
@@ -618,14 +615,20 @@ int tr_store_keep_claims(struct tr_store *s, tr_day changed, const struct tr_cov
     struct judging j;
     void *data = NULL;
     size_t len = 0;
-    uint64_t stored = 0, kept_for = 0;
+    uint64_t stored = 0;
     by_type from = {changed, changed, changed};
-    bool fits = false;
+    /* the kept blob is read once, and only when some of it may be kept */
+    struct kept_blob kept = {TR_DAY_NONE, 0, NULL, 0};
+    bool kept_in = changed == INT32_MAX;
     if (n_claims)
         *n_claims = 0;
-    int rc = changed == INT32_MAX ? kept_whole(s, &fits, err) : 0;
-    if (rc || fits)
+    int rc = s->be->ops->count_events(s->be, &stored, err);
+    if (!rc && kept_in)
+        rc = kept_read(s, &kept, err);
+    if (rc || (kept_in && kept_whole(&kept, stored))) {
+        free(kept.data);
         return rc;
+    }
     rc = judging_load(s, state, state_len, &j, err);
     if (!rc && before && changed != TR_DAY_NONE) {
         /* a member whose data ended before a day and now go on can settle
@@ -644,12 +647,14 @@ int tr_store_keep_claims(struct tr_store *s, tr_day changed, const struct tr_cov
         none_anew = none_anew && from[t] == INT32_MAX;
         kept_none = kept_none && from[t] == TR_DAY_NONE;
     }
+    if (!rc && !kept_none && !kept_in)
+        rc = kept_read(s, &kept, err);
     if (!rc && !kept_none)
-        have_kept = kept_before(s, &j, from, &cs, &kept_for, err, &rc);
-    if (!rc)
-        rc = s->be->ops->count_events(s->be, &stored, err);
+        have_kept = kept_before(s, &j, from, &kept, &cs);
+    free(kept.data);              /* unpacked into cs: not held through the judging */
+    kept.data = NULL;
     if (!rc && have_kept && none_anew) {
-        if (stored == kept_for)
+        if (stored == kept.n_events)
             goto out;        /* nothing to judge anew: the kept claims still fit */
         have_kept = false;   /* kept for other events */
         cs.n_claims = 0;
@@ -682,6 +687,7 @@ int tr_store_keep_claims(struct tr_store *s, tr_day changed, const struct tr_cov
 out:
     cs.events = NULL;
     cs.n_events = 0;
+    free(kept.data);
     free(data);
     free(cs.claims);
     judging_release(&j);
