@@ -125,7 +125,7 @@ static int32_t longest(const struct bt *b)
 static int score_tracks(struct bt *b, const struct fc_cut *cut, const struct fc_calibs *cal, tr_day c)
 {
     const struct fc_panel *p = b->p;
-    for (uint32_t i = 0; i < p->n_series; i++) {
+    for (uint32_t i = 0; i < p->n_group_series; i++) {
         uint32_t s = p->series[i];
         uint64_t v = fc_panel_value(p, s, c);
         uint64_t th = v ? fc_next_threshold(b->ladder, TR_MS_TRACK_TOTAL, v) : 0;
@@ -291,7 +291,9 @@ static int backtest_in(struct tr_store *s, const struct bt_args *a, struct tr_er
     struct fc_cut cut = {0};
     struct fc_samples smp = {0};
     struct bt b = {.p = &p, .ladder = ladder, .hz = a->hz, .nh = a->nh};
-    if ((rc = fc_panel_load(s->be, c, &pv, first, last, BT_GROUPS, &p, err))) {
+    /* as large a share of the artists as the groups are of the store's */
+    uint32_t artists = (uint32_t)((uint64_t)c->n_artists * (ng < BT_GROUPS ? ng : BT_GROUPS) / (ng ? ng : 1));
+    if ((rc = fc_panel_load(s->be, c, &pv, first, last, BT_GROUPS, artists, &p, err))) {
         tr_engine_prep_free(prep);
         return rc;
     }
@@ -303,7 +305,7 @@ static int backtest_in(struct tr_store *s, const struct bt_args *a, struct tr_er
     }
     for (uint32_t i = 0; i < p.n_series; i++)
         b.pos[p.series[i]] = i;
-    a->out->subjects = p.n_series + p.n_totals;
+    a->out->subjects = p.n_group_series + p.n_totals;
     /* the first cut leaves two weeks of history to fit */
     for (tr_day day = first + 14; day < last && !rc; day += 7) {
         struct fc_calibs cal;

@@ -21,8 +21,10 @@ void fc_panel_release(struct fc_panel *p)
     for (uint32_t i = 0; p->h && i < p->n_groups; i++)
         fc_group_history_release(&p->h[i]);
     free(p->h);
+    fc_group_history_release(&p->x);
     free(p->groups);
     free(p->series_group);
+    free(p->series_row);
     free(p->totals);
     free(p->tot_off);
     free(p->tot_series);
@@ -31,30 +33,47 @@ void fc_panel_release(struct fc_panel *p)
     memset(p, 0, sizeof *p);
 }
 
-/* The totals all of whose recordings the panel follows, and theirs. */
+/* Whether series s is followed: in a group, or a sampled artist's. */
+static bool followed(const struct fc_panel *p, uint32_t s)
+{
+    return p->series_group[s] >= 0 || p->series_row[s] >= 0;
+}
+
+/* The totals all of whose recordings the panel follows, and theirs: first
+ * those whose recordings all lie in the groups, then the artists whose
+ * recordings the sample of artists adds (a release never counts so: its
+ * recordings would be scored as the groups' are not). */
 static int panel_totals(struct fc_panel *p)
 {
     const struct tr_catalog *c = p->c;
-    uint32_t ns = c->n_series, nt = c->n_releases + c->n_artists;
-    uint32_t *all = calloc(nt ? nt : 1, sizeof *all), *mine = calloc(nt ? nt : 1, sizeof *mine);
+    uint32_t ns = c->n_series, nr = c->n_releases, nt = nr + c->n_artists;
+    uint32_t *all = calloc(nt ? nt : 1, sizeof *all), *in_groups = calloc(nt ? nt : 1, sizeof *all),
+             *mine = calloc(nt ? nt : 1, sizeof *mine);
     p->tot_pos = malloc((nt ? nt : 1) * sizeof *p->tot_pos);
     int rc = TR_ENOMEM;
-    if (!all || !mine || !p->tot_pos)
+    if (!all || !in_groups || !mine || !p->tot_pos)
         goto out;
     for (uint32_t s = 0; s < ns; s++)
         for (uint32_t k = p->pv.inc_off[s]; k < p->pv.inc_off[s + 1]; k++) {
             all[p->pv.inc[k]]++;
-            mine[p->pv.inc[k]] += p->series_group[s] >= 0;
+            in_groups[p->pv.inc[k]] += p->series_group[s] >= 0;
+            mine[p->pv.inc[k]] += followed(p, s);
         }
     size_t members = 0;
     p->n_totals = 0;
     for (uint32_t t = 0; t < nt; t++) {
         p->tot_pos[t] = -1;
-        if (all[t] && all[t] == mine[t]) {
+        if (all[t] && all[t] == in_groups[t]) {
             p->tot_pos[t] = (int32_t)p->n_totals++;
             members += all[t];
         }
     }
+    p->n_group_totals = p->n_totals;
+    for (uint32_t t = nr; t < nt; t++)
+        if (p->tot_pos[t] < 0 && all[t] && all[t] == mine[t]) {
+            p->tot_pos[t] = (int32_t)p->n_totals++;
+            members += all[t];
+        }
     p->totals = malloc((p->n_totals ? p->n_totals : 1) * sizeof *p->totals);
     p->tot_off = calloc((size_t)p->n_totals + 1, sizeof *p->tot_off);
     p->tot_series = malloc((members ? members : 1) * sizeof *p->tot_series);
@@ -77,13 +96,77 @@ static int panel_totals(struct fc_panel *p)
     rc = 0;
 out:
     free(all);
+    free(in_groups);
     free(mine);
+    return rc;
+}
+
+/* The recordings of an even sample of at most max_artists artists that
+ * the groups do not hold, read a group at a time into p->x (one row
+ * each), and added to p->series after the groups'. */
+static int sampled_artists(struct tr_backend *be, struct fc_panel *p, uint32_t max_artists,
+                           struct tr_error *err)
+{
+    const struct tr_catalog *c = p->c;
+    uint32_t ns = c->n_series, nr = c->n_releases, na = c->n_artists;
+    uint32_t want = na < max_artists ? na : max_artists;
+    uint8_t *sampled = calloc(na ? na : 1, 1);
+    if (!sampled)
+        return tr_error_set(err, TR_ENOMEM, "forecast: out of memory");
+    for (uint32_t i = 0; i < want; i++)
+        sampled[(uint64_t)i * na / want] = 1;
+    uint32_t n = 0;
+    for (uint32_t s = 0; s < ns; s++) {
+        p->series_row[s] = -1;
+        if (p->series_group[s] >= 0)
+            continue;
+        for (uint32_t k = p->pv.inc_off[s]; k < p->pv.inc_off[s + 1]; k++)
+            if (p->pv.inc[k] >= nr && sampled[p->pv.inc[k] - nr]) {
+                p->series_row[s] = (int32_t)n++;
+                break;
+            }
+    }
+    free(sampled);
+    int rc = 0;
+    if (!n || p->last < p->first)
+        return 0;
+    struct fc_group_history *x = &p->x;
+    x->first = p->first;
+    x->n_days = p->last - p->first + 1;
+    x->n = n;
+    x->v = malloc((size_t)n * (size_t)x->n_days * sizeof *x->v);
+    x->p = malloc((size_t)n * (size_t)x->n_days);
+    if (!x->v || !x->p)
+        return tr_error_set(err, TR_ENOMEM, "forecast: out of memory");
+    size_t row_days = (size_t)x->n_days;
+    for (uint32_t g = 0; g * TR_GROUP_SLOTS < ns && !rc; g++) {
+        uint32_t from = g * TR_GROUP_SLOTS, to = from + TR_GROUP_SLOTS < ns ? from + TR_GROUP_SLOTS : ns;
+        bool any = false;
+        for (uint32_t s = from; s < to && !any; s++)
+            any = p->series_row[s] >= 0;
+        if (!any)
+            continue;
+        struct fc_group_history h;
+        if ((rc = fc_read_history(be, g, p->first, p->last, &h, err)))
+            break;
+        for (uint32_t s = from; s < to; s++) {
+            int32_t r = p->series_row[s];
+            if (r < 0)
+                continue;
+            size_t off = (size_t)(s - from) * row_days;
+            memcpy(x->v + (size_t)r * row_days, h.v + off, row_days * sizeof *x->v);
+            memcpy(x->p + (size_t)r * row_days, h.p + off, row_days);
+            p->series[p->n_series++] = s;
+        }
+        fc_group_history_release(&h);
+    }
     return rc;
 }
 
 int fc_panel_load(struct tr_backend *be, const struct tr_catalog *c,
                   const struct tr_engine_prep_view *pv, tr_day first, tr_day last,
-                  uint32_t max_groups, struct fc_panel *p, struct tr_error *err)
+                  uint32_t max_groups, uint32_t max_artists, struct fc_panel *p,
+                  struct tr_error *err)
 {
     memset(p, 0, sizeof *p);
     p->c = c;
@@ -95,6 +178,8 @@ int fc_panel_load(struct tr_backend *be, const struct tr_catalog *c,
     if (!rc && !(p->h = calloc(p->n_groups ? p->n_groups : 1, sizeof *p->h)))
         rc = TR_ENOMEM;
     if (!rc && !(p->series_group = malloc((ns ? ns : 1) * sizeof *p->series_group)))
+        rc = TR_ENOMEM;
+    if (!rc && !(p->series_row = malloc((ns ? ns : 1) * sizeof *p->series_row)))
         rc = TR_ENOMEM;
     if (!rc && !(p->series = malloc((ns ? ns : 1) * sizeof *p->series)))
         rc = TR_ENOMEM;
@@ -117,6 +202,11 @@ int fc_panel_load(struct tr_backend *be, const struct tr_catalog *c,
             }
         }
     }
+    p->n_group_series = p->n_series;
+    if ((rc = sampled_artists(be, p, max_artists, err))) {
+        fc_panel_release(p);
+        return rc;
+    }
     if (panel_totals(p)) {
         fc_panel_release(p);
         return tr_error_set(err, TR_ENOMEM, "forecast: out of memory");
@@ -126,8 +216,9 @@ int fc_panel_load(struct tr_backend *be, const struct tr_catalog *c,
 
 static const uint64_t *row(const struct fc_panel *p, uint32_t s, const uint8_t **pres)
 {
-    const struct fc_group_history *h = &p->h[p->series_group[s]];
-    size_t off = (size_t)(s % TR_GROUP_SLOTS) * (size_t)h->n_days;
+    bool in_group = p->series_group[s] >= 0;
+    const struct fc_group_history *h = in_group ? &p->h[p->series_group[s]] : &p->x;
+    size_t off = (size_t)(in_group ? s % TR_GROUP_SLOTS : (uint32_t)p->series_row[s]) * (size_t)h->n_days;
     *pres = h->p + off;
     return h->v + off;
 }
