@@ -111,6 +111,14 @@ int tr_store_histories_begin(struct tr_store *s, struct tr_history_cursor **out,
 int tr_store_histories_next(struct tr_history_cursor *cur, uint32_t *series,
                             const struct tr_point **p, size_t *n, struct tr_error *err);
 int tr_store_histories_end(struct tr_history_cursor *cur, int rc, struct tr_error *err);
+/* Before the first next: the series s with whole[s] 0 (one byte per
+ * series, kept by the caller until end) are given only from day `from`
+ * on, with their last two points before it (so at least their last two
+ * points); each chunk is still read once.  skipped tells, of the series
+ * next gave last, how many of its earlier points were left out before
+ * p[0] (0 for a whole one) and the day of its first point. */
+void tr_store_histories_recent(struct tr_history_cursor *cur, tr_day from, const uint8_t *whole);
+void tr_store_histories_skipped(const struct tr_history_cursor *cur, size_t *skipped, tr_day *first);
 
 struct tr_milestone_filter {
     int subject_type;        /* enum tr_subject_type, or -1 for any */

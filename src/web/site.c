@@ -59,6 +59,17 @@ struct sum {
     uint32_t missing;        /* members without data yet */
 };
 
+/* A subject's page as planned before the pass over the series: its
+ * path's hash, the last run's entry, and whether the last run's digest
+ * of its past points is carried (carry_past), with the key it then gives.
+ * A carried page whose key did not move is not rendered: its shard entry
+ * needs only the series' recent points (plan_pages). */
+struct planned {
+    uint64_t path, key;
+    const struct entry *old;
+    bool carried;
+};
+
 /* The writer threads and their queue of files. */
 #define WRITE_QUEUE 256
 #define WRITERS_MAX 8
@@ -101,6 +112,10 @@ struct site {
     uint64_t facts;              /* site_facts */
     struct html *shards[3];      /* per subject type: its data shards' entries */
     size_t n_shards[3];
+    struct planned *plan[3];     /* per subject type and index (plan_pages) */
+    tr_day recent;               /* the earliest tail day: the series of
+                                    subjects not needing them whole are read
+                                    from it (TR_DAY_NONE: all whole) */
     struct tr_error *err;
 };
 
@@ -415,35 +430,111 @@ static const char *subject_file(struct site *s, enum tr_subject_type t, uint32_t
 
 /* Adds subject i's entry to its data shard. */
 static int shard_add(struct site *s, enum tr_subject_type t, uint32_t i, const struct tr_point *pts, size_t n,
-                     size_t n_past, const struct web_status *rows, size_t n_rows)
+                     size_t n_past, size_t n_before, const struct web_status *rows, size_t n_rows)
 {
     struct html *d = &s->shards[t][i / WEB_SHARD_SIZE];
     if (d->len)
         html_raw(d, ",");
-    site_entry(d, s->p, t, i, pts, n, n_past, rows, n_rows);
+    site_entry(d, s->p, t, i, pts, n, n_past, n_before, rows, n_rows);
     return d->failed ? tr_error_set(s->err, TR_ENOMEM, "out of memory") : 0;
 }
 
+/* Whether the planned page needs its whole series: its past digested
+ * again, or the page rendered. */
+static bool needs_whole(const struct planned *pl)
+{
+    return !pl->carried || pl->key != pl->old->content;
+}
+
+/* Plans subject i's page (struct planned); *whole: needs_whole. */
+static int plan_page(struct site *s, enum tr_subject_type t, uint32_t i, bool *whole)
+{
+    struct planned *pl = &s->plan[t][i];
+    const char *rel = subject_file(s, t, i);
+    pl->path = XXH3_64bits(rel, strlen(rel));
+    pl->old = s->opt->full ? NULL : find_old(s, pl->path);
+    pl->carried = carry_past(s, pl->old, i);
+    int rc = pl->carried ? site_page_key(s->p, s->facts, t, i, pl->old->past, &pl->key, s->err) : 0;
+    *whole = needs_whole(pl);
+    return rc;
+}
+
+/* Plans every subject's page (in the order the run keeps them, so that
+ * the manifest's cursor finds each) and marks in whole[] the series that
+ * are read whole: a series of a track, or of a track of a release or an
+ * artist, that needs its whole series; the others are read from the
+ * earliest tail day on (s->recent). */
+static int plan_pages(struct site *s, const struct web_csr *series_tracks, uint8_t *whole)
+{
+    const struct tr_catalog *c = s->p->cat;
+    const uint32_t counts[3] = {c->n_tracks, c->n_releases, c->n_artists};
+    uint8_t *need[3];
+    for (int t = 0; t < 3; t++) {
+        s->plan[t] = malloc((counts[t] ? counts[t] : 1) * sizeof *s->plan[t]);
+        need[t] = malloc(counts[t] ? counts[t] : 1);
+    }
+    int rc = s->plan[0] && s->plan[1] && s->plan[2] && need[0] && need[1] && need[2]
+           ? 0 : tr_error_set(s->err, TR_ENOMEM, "out of memory");
+    for (uint32_t r = 0; !rc && r < c->n_series; r++) {
+        size_t n_tracks;
+        const uint32_t *tracks = web_csr_get(series_tracks, r, &n_tracks);
+        for (size_t k = 0; !rc && k < n_tracks; k++) {
+            bool w;
+            rc = plan_page(s, TR_SUBJECT_TRACK, tracks[k], &w);
+            need[TR_SUBJECT_TRACK][tracks[k]] = w;
+        }
+    }
+    for (int t = TR_SUBJECT_RELEASE; t <= TR_SUBJECT_ARTIST; t++)
+        for (uint32_t i = 0; !rc && i < counts[t]; i++) {
+            bool w;
+            rc = plan_page(s, (enum tr_subject_type)t, i, &w);
+            need[t][i] = w;
+        }
+    memset(whole, 0, c->n_series ? c->n_series : 1);
+    for (uint32_t t = 0; !rc && t < c->n_tracks; t++) {
+        bool w = need[TR_SUBJECT_TRACK][t];
+        size_t n_rel;
+        const uint32_t *rel = web_csr_get(&s->p->track_releases, t, &n_rel);
+        for (size_t k = 0; k < n_rel && !w; k++)
+            w = need[TR_SUBJECT_RELEASE][rel[k]];
+        for (uint32_t k = 0; k < c->tracks[t].n_artists && !w; k++)
+            w = need[TR_SUBJECT_ARTIST][c->tracks[t].artists[k]];
+        whole[c->tracks[t].series] |= w;
+    }
+    for (int t = 0; t < 3; t++)
+        free(need[t]);
+    s->old.next = 0;   /* the pass keeps them in the same order again */
+    return rc;
+}
+
 /* Subject i's page, written when its key moved, and its shard entry,
- * from its whole series pts[0..n) and, for a release or an artist, its
- * listed tracks' figures rows[0..n_rows). */
+ * from its series pts[0..n) after its first n_before points (left out
+ * only when plan_pages found the page carried and its key still) and,
+ * for a release or an artist, its listed tracks' figures rows[0..n_rows). */
 static int put_subject(struct site *s, enum tr_subject_type t, uint32_t i, const struct tr_point *pts,
-                       size_t n, const struct web_status *rows, size_t n_rows)
+                       size_t n, size_t n_before, const struct web_status *rows, size_t n_rows)
 {
     const struct web_pages *p = s->p;
     tr_day tail = web_tail_from(p->last_day, i);
     size_t n_past = n;
     while (n_past > 0 && pts[n_past - 1].day >= tail)
         n_past--;
-    const char *rel = subject_file(s, t, i);
-    uint64_t ph = XXH3_64bits(rel, strlen(rel)), key;
-    const struct entry *old = s->opt->full ? NULL : find_old(s, ph);
-    uint64_t past = carry_past(s, old, i) ? old->past : site_points_digest(pts, n_past);
+    const struct planned *pl = &s->plan[t][i];
+    uint64_t past, key = pl->key;
+    int rc = 0;
+    if (pl->carried) {
+        past = pl->old->past;
+    } else {
+        past = site_points_digest(pts, n_past);
+        rc = site_page_key(p, s->facts, t, i, past, &key, s->err);
+    }
     bool same = false;
-    int rc = site_page_key(p, s->facts, t, i, past, &key, s->err);
     if (!rc)
-        rc = keep_entry(s, ph, old, key, past, &same);
+        rc = keep_entry(s, pl->path, pl->old, key, past, &same);
+    if (!rc && (!same || !pl->carried) && n_before)
+        rc = tr_error_set(s->err, TR_ESTORE, "%s: its series was read in part (a bug)", subject_file(s, t, i));
     if (!rc && !same) {
+        const char *rel = subject_file(s, t, i);
         rc = t == TR_SUBJECT_TRACK ? web_page_track(p, i, pts, n_past, &s->page, s->err)
            : t == TR_SUBJECT_RELEASE ? web_page_release(p, i, rows, pts, n_past, &s->page)
                                      : web_page_artist(p, i, rows, pts, n_past, &s->page);
@@ -453,7 +544,7 @@ static int put_subject(struct site *s, enum tr_subject_type t, uint32_t i, const
             rc = put_page_keyed(s, rel, &key);
         html_reset(&s->page);
     }
-    return rc ? rc : shard_add(s, t, i, pts, n, n_past, rows, n_rows);
+    return rc ? rc : shard_add(s, t, i, pts, n, n_past, n_before, rows, n_rows);
 }
 
 /* Writes the data shards: data/TYPE/K.js, each a script that files its
@@ -479,13 +570,15 @@ static int write_shards(struct site *s)
     return rc;
 }
 
-static int sum_add(struct site *s, struct sum *sum, const struct tr_point *p, size_t n)
+/* Adds a recording's points p[0..n) (its first on day first: p may leave
+ * out earlier ones, p[0] carrying their changes) to sum. */
+static int sum_add(struct site *s, struct sum *sum, const struct tr_point *p, size_t n, tr_day first)
 {
     size_t days = (size_t)(s->last - s->first) + 1;
     if (!sum->day && !(sum->day = calloc(days, sizeof *sum->day)))
         return tr_error_set(s->err, TR_ENOMEM, "out of memory");
-    if (sum->from == TR_DAY_NONE || p[0].day > sum->from)
-        sum->from = p[0].day;
+    if (sum->from == TR_DAY_NONE || first > sum->from)
+        sum->from = first;
     if (sum->to == TR_DAY_NONE || p[n - 1].day > sum->to)
         sum->to = p[n - 1].day;
     /* the recording's changes, on the days they happen: summed from the
@@ -501,20 +594,28 @@ static int sum_add(struct site *s, struct sum *sum, const struct tr_point *p, si
 }
 
 /* The summed series from the day every member has data (as
- * web_sum_histories gives it), into pts (caller's). */
-static size_t sum_points(const struct site *s, const struct sum *sum, struct tr_point **pts)
+ * web_sum_histories gives it), into pts (caller's): with whole false
+ * only its days from s->recent on (*n_before the days before; the sums of
+ * a member read in part are right from there on), else all. */
+static size_t sum_points(const struct site *s, const struct sum *sum, bool whole, struct tr_point **pts,
+                         size_t *n_before)
 {
     *pts = NULL;
+    *n_before = 0;
     if (!sum->day || sum->missing || sum->from > sum->to)
         return 0;
-    size_t n = (size_t)(sum->to - sum->from) + 1;
+    tr_day start = !whole && s->recent != TR_DAY_NONE && s->recent > sum->from ? s->recent : sum->from;
+    if (start > sum->to)
+        start = sum->to;   /* the last day's point at least (the shard's total) */
+    *n_before = (size_t)(start - sum->from);
+    size_t n = (size_t)(sum->to - start) + 1;
     if (!(*pts = malloc(n * sizeof **pts)))
         return 0;
     uint64_t v = 0;
     for (tr_day d = s->first; d <= sum->to; d++) {
         v += sum->day[d - s->first];
-        if (d >= sum->from)
-            (*pts)[d - sum->from] = (struct tr_point){d, v};
+        if (d >= start)
+            (*pts)[d - start] = (struct tr_point){d, v};
     }
     return n;
 }
@@ -524,8 +625,10 @@ struct series_ctx {
     struct web_csr series_tracks;    /* series -> its track ids */
 };
 
-/* One recording's history: its tracks' pages, and its share of the sums. */
-static int on_history(struct series_ctx *sc, uint32_t series, const struct tr_point *p, size_t n)
+/* One recording's history p[0..n) after its first n_before points (its
+ * first on day first): its tracks' pages, and its share of the sums. */
+static int on_history(struct series_ctx *sc, uint32_t series, const struct tr_point *p, size_t n, size_t n_before,
+                      tr_day first)
 {
     struct site *s = sc->s;
     const struct web_pages *wp = s->p;
@@ -535,21 +638,21 @@ static int on_history(struct series_ctx *sc, uint32_t series, const struct tr_po
     for (size_t k = 0; k < n_tracks && !rc; k++) {
         uint32_t t = tracks[k];
         s->status[t] = web_status_of(p, n);
-        rc = put_subject(s, TR_SUBJECT_TRACK, t, p, n, NULL, 0);
+        rc = put_subject(s, TR_SUBJECT_TRACK, t, p, n, n_before, NULL, 0);
         /* each release and artist counts the recording once */
         size_t n_rel, n_art;
         const uint32_t *rel = web_csr_get(&wp->track_releases, t, &n_rel);
         for (size_t r = 0; r < n_rel && !rc; r++)
             if (s->stamp[rel[r]] != series + 1) {
                 s->stamp[rel[r]] = series + 1;
-                rc = sum_add(s, &s->release_sum[rel[r]], p, n);
+                rc = sum_add(s, &s->release_sum[rel[r]], p, n, first);
             }
         const uint32_t *art = wp->cat->tracks[t].artists;
         n_art = wp->cat->tracks[t].n_artists;
         for (size_t a = 0; a < n_art && !rc; a++)
             if (s->stamp[wp->cat->n_releases + art[a]] != series + 1) {
                 s->stamp[wp->cat->n_releases + art[a]] = series + 1;
-                rc = sum_add(s, &s->artist_sum[art[a]], p, n);
+                rc = sum_add(s, &s->artist_sum[art[a]], p, n, first);
             }
     }
     return rc;
@@ -572,21 +675,33 @@ static int write_tracks(struct site *s)
         rc = web_csr_build(&sc.series_tracks, c->n_series, c->n_tracks, keys, vals);
     free(keys);
     free(vals);
-    if (rc)
+    uint8_t *whole = malloc(c->n_series ? c->n_series : 1);
+    if (rc || !whole) {
+        web_csr_free(&sc.series_tracks);
+        free(whole);
         return tr_error_set(s->err, TR_ENOMEM, "out of memory");
+    }
+    rc = plan_pages(s, &sc.series_tracks, whole);
     struct tr_history_cursor *cur = NULL;
     uint32_t series;
     const struct tr_point *p;
-    size_t n;
-    rc = tr_store_histories_begin(s->p->store, &cur, s->err);
-    while (!rc && !(rc = tr_store_histories_next(cur, &series, &p, &n, s->err)) && n)
-        rc = on_history(&sc, series, p, n);
+    size_t n, n_before;
+    tr_day first;
+    if (!rc && s->first != TR_DAY_NONE)   /* else no series has data */
+        rc = tr_store_histories_begin(s->p->store, &cur, s->err);
+    if (!rc && s->recent != TR_DAY_NONE)
+        tr_store_histories_recent(cur, s->recent, whole);
+    while (!rc && cur && !(rc = tr_store_histories_next(cur, &series, &p, &n, s->err)) && n) {
+        tr_store_histories_skipped(cur, &n_before, &first);
+        rc = on_history(&sc, series, p, n, n_before, first);
+    }
     rc = tr_store_histories_end(cur, rc, s->err);
     web_csr_free(&sc.series_tracks);
+    free(whole);
     /* tracks with no data at all still get a page */
     for (uint32_t t = 0; !rc && t < c->n_tracks; t++)
         if (s->status[t].date == TR_DAY_NONE)
-            rc = put_subject(s, TR_SUBJECT_TRACK, t, NULL, 0, NULL, 0);
+            rc = put_subject(s, TR_SUBJECT_TRACK, t, NULL, 0, 0, NULL, 0);
     return rc;
 }
 
@@ -611,8 +726,9 @@ static int write_releases(struct site *s)
         }
         s->release_sum[r].missing = missing;
         struct tr_point *sum;
-        size_t n = sum_points(s, &s->release_sum[r], &sum);
-        rc = put_subject(s, TR_SUBJECT_RELEASE, r, sum, n, st, rel->n_tracks);
+        size_t n_before, n = sum_points(s, &s->release_sum[r], needs_whole(&s->plan[TR_SUBJECT_RELEASE][r]), &sum,
+                                        &n_before);
+        rc = put_subject(s, TR_SUBJECT_RELEASE, r, sum, n, n_before, st, rel->n_tracks);
         free(sum);
         free(s->release_sum[r].day);
         s->release_sum[r].day = NULL;
@@ -643,8 +759,9 @@ static int write_artists(struct site *s)
         }
         s->artist_sum[a].missing = missing;
         struct tr_point *sum;
-        size_t n = sum_points(s, &s->artist_sum[a], &sum);
-        rc = put_subject(s, TR_SUBJECT_ARTIST, a, sum, n, st, n_tracks);
+        size_t n_before, n = sum_points(s, &s->artist_sum[a], needs_whole(&s->plan[TR_SUBJECT_ARTIST][a]), &sum,
+                                        &n_before);
+        rc = put_subject(s, TR_SUBJECT_ARTIST, a, sum, n, n_before, st, n_tracks);
         free(sum);
         free(s->artist_sum[a].day);
         s->artist_sum[a].day = NULL;
@@ -892,11 +1009,8 @@ static int write_all(struct site *s)
         s->release_sum[r] = (struct sum){NULL, TR_DAY_NONE, TR_DAY_NONE, 0};
     for (uint32_t a = 0; a < c->n_artists; a++)
         s->artist_sum[a] = (struct sum){NULL, TR_DAY_NONE, TR_DAY_NONE, 0};
-    if (s->first != TR_DAY_NONE)
-        rc = write_tracks(s);
-    else
-        for (uint32_t t = 0; !rc && t < c->n_tracks; t++)
-            rc = put_subject(s, TR_SUBJECT_TRACK, t, NULL, 0, NULL, 0);
+    s->recent = s->carry && s->p->last_day != TR_DAY_NONE ? s->p->last_day - (WEB_TAIL_DAYS - 1) : TR_DAY_NONE;
+    rc = write_tracks(s);
     if (!rc)
         rc = write_releases(s);
     if (!rc)
@@ -946,6 +1060,7 @@ int web_site_write(struct tr_store *store, const char *dir, const struct web_sit
         for (size_t k = 0; s.shards[t] && k < s.n_shards[t]; k++)
             html_free(&s.shards[t][k]);
         free(s.shards[t]);
+        free(s.plan[t]);
     }
     free(s.release_sum);
     free(s.artist_sum);

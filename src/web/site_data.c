@@ -294,13 +294,13 @@ static void release_json(struct html *d, const struct web_pages *p, const struct
 }
 
 void site_entry(struct html *d, const struct web_pages *p, enum tr_subject_type t, uint32_t i,
-                const struct tr_point *pts, size_t n, size_t n_past, const struct web_status *rows,
-                size_t n_rows)
+                const struct tr_point *pts, size_t n, size_t n_past, size_t n_before,
+                const struct web_status *rows, size_t n_rows)
 {
     static const enum tr_milestone_kind plotted[3] = {TR_MS_TRACK_TOTAL, TR_MS_RELEASE_TOTAL, TR_MS_ARTIST_TOTAL};
     html_json_string(d, page_subject_id(p->cat, t, i));
     html_raw(d, ":{\"n\":");
-    html_int(d, (int64_t)n);
+    html_int(d, (int64_t)(n_before + n));
     if (n > n_past) {
         html_raw(d, ",\"tail\":");
         series_json(d, pts + n_past, n - n_past);

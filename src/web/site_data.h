@@ -31,13 +31,15 @@ int site_page_key(const struct web_pages *p, uint64_t facts, enum tr_subject_typ
  * songs): total, gain, next threshold; a missing one has no data. */
 void site_status_json(struct html *d, const struct web_pages *p, const struct web_status *st);
 
-/* A subject's shard entry ("ID":{...}) from its whole series pts[0..n),
- * n_past of them on its page: the tail, the next threshold of its kind,
- * the forecasts and their range ahead; for a release or an artist its
- * listed tracks' figures too (rows[k] for the k-th listed; NULL for a
- * track) and, for a release, its tracks' total and the slowest track. */
+/* A subject's shard entry ("ID":{...}) from its series: pts[0..n) are
+ * its points after the first n_before (which the entry needs only
+ * counted), those from pts[n_past] on its tail; the entry holds the
+ * tail, the next threshold of its kind, the forecasts and their range
+ * ahead; for a release or an artist its listed tracks' figures too
+ * (rows[k] for the k-th listed; NULL for a track) and, for a release, its
+ * tracks' total and the slowest track. */
 void site_entry(struct html *d, const struct web_pages *p, enum tr_subject_type t, uint32_t i,
-                const struct tr_point *pts, size_t n, size_t n_past, const struct web_status *rows,
-                size_t n_rows);
+                const struct tr_point *pts, size_t n, size_t n_past, size_t n_before,
+                const struct web_status *rows, size_t n_rows);
 
 #endif

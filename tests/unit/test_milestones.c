@@ -385,6 +385,71 @@ static void test_history_cursor(void **state)
     assert_int_equal(tr_store_histories_end(NULL, 0, &err), 0);
 }
 
+/* Told to, the cursor gives a series not marked whole only from a day on,
+ * with its last two points before it, and counts what it left out; a
+ * whole one is given as before. */
+static void test_history_cursor_recent(void **state)
+{
+    (void)state;
+    load("date,track,streams\n"
+         "2024-01-10,t1,1000\n"
+         "2024-01-11,t1,2000\n"
+         "2024-01-12,t1,3000\n"
+         "2024-01-13,t1,4000\n"
+         "2024-01-14,t1,5000\n"
+         "2024-01-13,t2p,100\n"
+         "2024-01-14,t2p,200\n",
+         "5M,10M");
+    const struct tr_catalog *c;
+    struct tr_error err = {0};
+    bool changed;
+    assert_int_equal(tr_store_begin_read(F->s, &changed, &err), 0);
+    assert_int_equal(tr_store_catalog(F->s, &c, &err), 0);
+    for (int pass = 0; pass < 2; pass++) {
+        /* pass 0: t1 in part, t2p whole; pass 1: both in part (t2p has one
+         * point before the day: nothing to leave out) */
+        uint8_t *whole = calloc(c->n_series, 1);
+        assert_non_null(whole);
+        for (uint32_t t = 0; t < c->n_tracks; t++)
+            if (!strcmp(c->tracks[t].id, "t2p"))
+                whole[c->tracks[t].series] = pass == 0;
+        struct tr_history_cursor *cur;
+        assert_int_equal(tr_store_histories_begin(F->s, &cur, &err), 0);
+        tr_store_histories_recent(cur, D("2024-01-14"), whole);
+        uint32_t series, seen = 0;
+        const struct tr_point *p;
+        size_t n, skipped;
+        tr_day first;
+        int rc;
+        while (!(rc = tr_store_histories_next(cur, &series, &p, &n, &err)) && n) {
+            tr_store_histories_skipped(cur, &skipped, &first);
+            const char *id = c->tracks[c->series_track[series]].id;
+            if (!strcmp(id, "t2p")) {
+                assert_int_equal(skipped, 0);
+                assert_int_equal(first, D("2024-01-13"));
+                assert_int_equal(n, 2);
+                assert_int_equal(p[0].day, D("2024-01-13"));
+                assert_int_equal(p[1].value, 200);
+            } else {
+                assert_int_equal(skipped, 2);   /* 01-10 and 01-11 */
+                assert_int_equal(first, D("2024-01-10"));
+                assert_int_equal(n, 3);
+                assert_int_equal(p[0].day, D("2024-01-12"));
+                assert_int_equal(p[0].value, 3000);
+                assert_int_equal(p[1].day, D("2024-01-13"));
+                assert_int_equal(p[2].day, D("2024-01-14"));
+                assert_int_equal(p[2].value, 5000);
+            }
+            seen++;
+        }
+        assert_int_equal(rc, 0);
+        assert_int_equal(tr_store_histories_end(cur, rc, &err), 0);
+        assert_int_equal(seen, 2);
+        free(whole);
+    }
+    tr_store_end_read(F->s);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -393,6 +458,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_baselines, setup, store_teardown),
         cmocka_unit_test_setup_teardown(test_same_as_and_pre_release, setup, store_teardown),
         cmocka_unit_test_setup_teardown(test_history_cursor, setup, store_teardown),
+        cmocka_unit_test_setup_teardown(test_history_cursor_recent, setup, store_teardown),
         cmocka_unit_test_setup_teardown(test_release_total_needs_all_members, setup, store_teardown),
         cmocka_unit_test_setup_teardown(test_decrease, setup, store_teardown),
         cmocka_unit_test_setup_teardown(test_first_observation_above, setup, store_teardown),

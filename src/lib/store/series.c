@@ -526,6 +526,12 @@ struct group_histories {
     uint8_t present[TR_GROUP_SLOTS];
     struct tr_point *pts[TR_GROUP_SLOTS];
     size_t len[TR_GROUP_SLOTS], cap[TR_GROUP_SLOTS];
+    /* a recent slot keeps only its last two points before `from` (the
+     * earlier ones counted in skipped); first: the day of its first point */
+    bool recent[TR_GROUP_SLOTS];
+    size_t skipped[TR_GROUP_SLOTS];
+    tr_day first[TR_GROUP_SLOTS];
+    tr_day from;
 };
 
 static int group_chunk(void *ctx, tr_day day, uint32_t grp, const uint8_t *data, size_t len)
@@ -538,6 +544,15 @@ static int group_chunk(void *ctx, tr_day day, uint32_t grp, const uint8_t *data,
         if (!g->present[s])
             continue;
         g->value[s] += g->delta[s];
+        struct tr_point pt = {day, g->value[s]};
+        if (!g->len[s])
+            g->first[s] = day;
+        else if (g->len[s] == 2 && g->recent[s] && day < g->from) {
+            g->pts[s][0] = g->pts[s][1];
+            g->pts[s][1] = pt;
+            g->skipped[s]++;
+            continue;
+        }
         if (g->len[s] == g->cap[s]) {
             size_t cap = g->cap[s] ? g->cap[s] * 2 : 64;
             struct tr_point *p = realloc(g->pts[s], cap * sizeof *p);
@@ -546,7 +561,7 @@ static int group_chunk(void *ctx, tr_day day, uint32_t grp, const uint8_t *data,
             g->pts[s] = p;
             g->cap[s] = cap;
         }
-        g->pts[s][g->len[s]++] = (struct tr_point){day, g->value[s]};
+        g->pts[s][g->len[s]++] = pt;
     }
     return 0;
 }
@@ -555,6 +570,9 @@ struct tr_series_walk {
     struct tr_backend *be;
     uint32_t n_series;
     uint32_t next;                   /* the series to look at next */
+    const uint8_t *whole;            /* tr_series_walk_recent's, NULL: every series whole */
+    size_t last_skipped;             /* of the series next gave last */
+    tr_day last_first;
     struct group_histories g;        /* the group of series next - 1 */
 };
 
@@ -579,6 +597,9 @@ int tr_series_walk_next(struct tr_series_walk *w, uint32_t *series, const struct
         if (!slot) {                 /* a new group: its chunks read once */
             memset(g->value, 0, sizeof g->value);
             memset(g->len, 0, sizeof g->len);
+            memset(g->skipped, 0, sizeof g->skipped);
+            for (uint32_t k = 0; k < TR_GROUP_SLOTS; k++)
+                g->recent[k] = w->whole && w->next + k < w->n_series && !w->whole[w->next + k];
             int rc = w->be->ops->scan_group(w->be, w->next / TR_GROUP_SLOTS, TR_DAY_NONE,
                                             group_chunk, g, err);
             if (rc)
@@ -588,12 +609,26 @@ int tr_series_walk_next(struct tr_series_walk *w, uint32_t *series, const struct
             *series = w->next++;
             *p = g->pts[slot];
             *n = g->len[slot];
+            w->last_skipped = g->skipped[slot];
+            w->last_first = g->first[slot];
             return 0;
         }
     }
     *p = NULL;
     *n = 0;
     return 0;
+}
+
+void tr_series_walk_recent(struct tr_series_walk *w, tr_day from, const uint8_t *whole)
+{
+    w->g.from = from;
+    w->whole = whole;
+}
+
+void tr_series_walk_skipped(const struct tr_series_walk *w, size_t *skipped, tr_day *first)
+{
+    *skipped = w->last_skipped;
+    *first = w->last_first;
 }
 
 void tr_series_walk_end(struct tr_series_walk *w)

@@ -35,6 +35,14 @@ int tr_series_walk_begin(struct tr_backend *be, uint32_t n_series, struct tr_ser
                          struct tr_error *err);
 int tr_series_walk_next(struct tr_series_walk *w, uint32_t *series, const struct tr_point **p,
                         size_t *n, struct tr_error *err);
+/* Before the first next: a series s with whole[s] 0 (whole has one byte
+ * per series) is given from day `from` on, with its last two points before
+ * it (so its last two points at least); tr_series_walk_skipped tells how
+ * many earlier points were left out. */
+void tr_series_walk_recent(struct tr_series_walk *w, tr_day from, const uint8_t *whole);
+/* Of the series next gave last: the points left out before p[0], and the
+ * day of its first point. */
+void tr_series_walk_skipped(const struct tr_series_walk *w, size_t *skipped, tr_day *first);
 void tr_series_walk_end(struct tr_series_walk *w);
 
 #endif

@@ -290,6 +290,16 @@ int tr_store_histories_next(struct tr_history_cursor *cur, uint32_t *series,
     return tr_series_walk_next(cur->walk, series, p, n, err);
 }
 
+void tr_store_histories_recent(struct tr_history_cursor *cur, tr_day from, const uint8_t *whole)
+{
+    tr_series_walk_recent(cur->walk, from, whole);
+}
+
+void tr_store_histories_skipped(const struct tr_history_cursor *cur, size_t *skipped, tr_day *first)
+{
+    tr_series_walk_skipped(cur->walk, skipped, first);
+}
+
 int tr_store_histories_end(struct tr_history_cursor *cur, int rc, struct tr_error *err)
 {
     if (!cur)
