@@ -71,8 +71,9 @@ int cmd_site(struct cli *cli, int argc, char **argv)
     if (web_site_write(s, argv[optind], &opt, &st, &err))
         return cli_fail(cli, &err);
     if (!quiet)
-        printf("%s: %llu files, %llu written (%llu bytes), %llu unchanged\n", argv[optind],
+        printf("%s: %llu files, %llu written (%llu bytes), %llu unchanged, %llu removed\n", argv[optind],
                (unsigned long long)st.files, (unsigned long long)st.written,
-               (unsigned long long)st.bytes_written, (unsigned long long)(st.files - st.written));
+               (unsigned long long)st.bytes_written, (unsigned long long)(st.files - st.written),
+               (unsigned long long)st.removed);
     return EXIT_OK;
 }

@@ -17,21 +17,6 @@
 
 const char *const web_type_dir[3] = {"tracks", "releases", "artists"};
 
-void web_link_segment(struct html *h, enum web_mode mode, const char *id)
-{
-    if (mode == WEB_SERVED) {
-        html_url_segment(h, id);
-        return;
-    }
-    /* the file is named by the encoded id: the link encodes that name */
-    struct html name = {0};
-    html_url_segment(&name, id);
-    html_url_segment(h, name.data ? name.data : "");
-    if (name.failed)
-        h->failed = true;
-    html_free(&name);
-}
-
 const char *page_subject_name(const struct tr_catalog *c, enum tr_subject_type t, uint32_t i)
 {
     const char *n = t == TR_SUBJECT_TRACK ? c->tracks[i].title
@@ -48,15 +33,54 @@ const char *page_subject_id(const struct tr_catalog *c, enum tr_subject_type t, 
          : t == TR_SUBJECT_RELEASE ? c->releases[i].id : c->artists[i].id;
 }
 
+unsigned web_site_bucket(const char *name)
+{
+    uint32_t h = 2166136261u;
+    for (const unsigned char *c = (const unsigned char *)name; *c; c++)
+        h = (h ^ *c) * 16777619u;
+    return h % WEB_SITE_BUCKETS;
+}
+
+void web_site_path(struct html *h, enum tr_subject_type t, const char *id, bool link, const char *ext)
+{
+    struct html name = {0};
+    html_url_segment(&name, id);
+    const char *n = name.data ? name.data : "";
+    html_printf(h, "%s/%03x/", web_type_dir[t], web_site_bucket(n));
+    if (link)
+        html_url_segment(h, n);
+    else
+        html_raw(h, n);
+    html_raw(h, ext);
+    if (name.failed)
+        h->failed = true;
+    html_free(&name);
+}
+
+void web_artist_feed_href(struct html *h, enum web_mode mode, const char *root, const char *id,
+                          const char *format)
+{
+    html_raw(h, root);
+    if (mode == WEB_STATIC) {
+        web_site_path(h, TR_SUBJECT_ARTIST, id, true, strcmp(format, "atom") == 0 ? ".feed.atom" : ".feed.json");
+        return;
+    }
+    html_raw(h, "artists/");
+    html_url_segment(h, id);
+    html_printf(h, "/feed.%s", format);
+}
+
 /* The link to a subject's page, relative to this page. */
 void page_href(struct page *pg, enum tr_subject_type t, uint32_t i)
 {
     html_raw(pg->h, pg->root);
+    if (pg->p->mode == WEB_STATIC) {
+        web_site_path(pg->h, t, page_subject_id(pg->p->cat, t, i), true, ".html");
+        return;
+    }
     html_raw(pg->h, web_type_dir[t]);
     html_raw(pg->h, "/");
-    web_link_segment(pg->h, pg->p->mode, page_subject_id(pg->p->cat, t, i));
-    if (pg->p->mode == WEB_STATIC)
-        html_raw(pg->h, ".html");
+    html_url_segment(pg->h, page_subject_id(pg->p->cat, t, i));
 }
 
 void page_link_to(struct page *pg, enum tr_subject_type t, uint32_t i)
@@ -77,9 +101,8 @@ void page_link_artists(struct page *pg, const uint32_t *a, uint32_t n)
     }
 }
 
-/* The head and the top bar; artist: the artist whose own feed the served
- * page names beside the store's (the static site writes the store's
- * alone), or TR_NONE. */
+/* The head and the top bar; artist: the artist whose own feed the page
+ * names beside the store's (web_artist_feed_href), or TR_NONE. */
 static void head(struct page *pg, const char *title, uint32_t artist)
 {
     struct html *h = pg->h;
@@ -95,9 +118,9 @@ static void head(struct page *pg, const char *title, uint32_t artist)
     if (artist != TR_NONE) {
         html_raw(h, "<link rel=\"alternate\" type=\"application/atom+xml\" title=\"");
         html_text(h, title);
-        html_printf(h, ": milestones\" href=\"%sartists/", pg->root);
-        html_text(h, pg->p->cat->artists[artist].id);
-        html_raw(h, "/feed.atom\">");
+        html_raw(h, ": milestones\" href=\"");
+        web_artist_feed_href(h, pg->p->mode, pg->root, pg->p->cat->artists[artist].id, "atom");
+        html_raw(h, "\">");
     }
     html_printf(h, "</head><body><header class=\"top\"><div class=\"in\"><a class=\"brand\" href=\"%s%s\">"
                    "trackrecord</a>", *pg->root ? pg->root : "./",
@@ -149,9 +172,9 @@ void page_start(struct page *pg, const struct web_pages *p, struct html *h,
 void page_start_subject(struct page *pg, const struct web_pages *p, struct html *h,
                         enum tr_subject_type t, uint32_t i)
 {
-    *pg = (struct page){p, h, "../", {0}, p->mode == WEB_STATIC, t, i};
-    head(pg, page_subject_name(p->cat, t, i),
-         t == TR_SUBJECT_ARTIST && p->mode == WEB_SERVED ? i : TR_NONE);
+    /* served: /TYPE/ID; on the site: TYPE/BBB/NAME.html (web_site_path) */
+    *pg = (struct page){p, h, p->mode == WEB_STATIC ? "../../" : "../", {0}, p->mode == WEB_STATIC, t, i};
+    head(pg, page_subject_name(p->cat, t, i), t == TR_SUBJECT_ARTIST ? i : TR_NONE);
 }
 
 int page_end(struct page *pg, struct tr_error *err)

@@ -82,6 +82,27 @@ int web_page_home(const struct web_pages *p, struct html *out, struct tr_error *
 int web_page_search(const struct web_pages *p, const char *q, struct html *out,
                     struct tr_error *err);
 
+/* The static site's file of a subject: TYPE/BBB/NAME.html, NAME the id as
+ * html_url_segment encodes it and BBB the folder (of WEB_SITE_BUCKETS per
+ * type, 3 hex digits) that the FNV-1a hash of NAME's bytes picks: a
+ * million tracks make a thousand folders of a thousand pages, not one
+ * folder the file system searches at every create (docs/dashboard.md;
+ * app.js picks the same). */
+#define WEB_SITE_BUCKETS 1024
+unsigned web_site_bucket(const char *name);
+/* Writes the subject's "TYPE/BBB/NAME" and then ext (".html"; an
+ * artist's feeds ".feed.atom", ".feed.json"): the path of its file, or
+ * with link its link from the site's top (NAME encoded once more: a link
+ * names the file by its encoded name). */
+void web_site_path(struct html *h, enum tr_subject_type t, const char *id, bool link, const char *ext);
+
+/* An artist's feed ("atom", "json") from root, the way to the site's
+ * top: served /artists/ID/feed.FORMAT, on the site
+ * artists/BBB/NAME.feed.FORMAT beside the artist's page (the site writes
+ * the Atom one). */
+void web_artist_feed_href(struct html *h, enum web_mode mode, const char *root, const char *id,
+                          const char *format);
+
 /* Sums the histories of tracks[0..n) into one series per day (each
  * track's latest value carried forward), from the first day every track
  * has data; *out (caller's) gets *n_out points.  Recordings listed twice

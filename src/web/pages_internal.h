@@ -50,11 +50,9 @@ bool page_has_claims(const struct web_pages *p, size_t e);
 
 /* "tracks", "releases", "artists": the folders of the subjects' pages. */
 extern const char *const web_type_dir[3];
-/* A subject id as a path segment of a link (see web_site_file_name). */
-void web_link_segment(struct html *h, enum web_mode mode, const char *id);
 
 /* One page being written: where it sits (root: the way back to the site's
- * top, "" or "../"), and the plots its script draws (page data "plots").
+ * top, "", "../" or on the site "../../"), and the plots its script draws (page data "plots").
  * On the static site a subject's page (live) takes its daily figures from
  * its data shard (below). */
 struct page {

@@ -16,9 +16,11 @@
  */
 #include "web/site.h"
 #include "web/assets.h"
+#include "web/pages.h"
 #include "web/site_data.h"
 #include "web/web.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <pthread.h>
@@ -76,6 +78,7 @@ struct planned {
 struct job {
     char *rel, *data;
     size_t len;
+    bool fresh;              /* in a folder this run made (write_file) */
 };
 struct writers {
     const char *dir;
@@ -91,10 +94,15 @@ struct writers {
     struct tr_error err;
 };
 
+/* A subject's folder of pages (web_site_path): not looked at yet, there
+ * before this run, or made by it. */
+enum { BUCKET_UNSEEN, BUCKET_OLD, BUCKET_MADE };
+
 struct site {
     const char *dir;
     const struct web_site_options *opt;
     struct web_pages *p;
+    struct tr_web *web;      /* the feeds' and the API's, sharing p's claims */
     struct manifest old;     /* the last run's */
     struct tr_store_changes changes;   /* the store's since old.state */
     bool carry;              /* old's past digests may be carried (carry_past) */
@@ -104,6 +112,7 @@ struct site {
     struct writers w;
     struct html page;
     char path[4096];
+    uint8_t buckets[3][WEB_SITE_BUCKETS];   /* BUCKET_* */
     /* gathered by the pass over the series */
     struct web_status *status;   /* per track */
     struct sum *release_sum, *artist_sum;
@@ -239,15 +248,24 @@ static bool carry_past(const struct site *s, const struct entry *old, uint32_t i
            (s->changes.first_day == TR_DAY_NONE || s->changes.first_day >= tail);
 }
 
-/* Writes data as dir/rel, beside its place and renamed over it. */
-static int write_file(const char *dir, const char *rel, const char *data, size_t len, struct tr_error *err)
+/* Writes data as dir/rel, beside its place and renamed over it, so that a
+ * reader never sees half a file; fresh: rel's folder was made by this run,
+ * so no reader has been shown a file in it yet, and the file is written in
+ * place (one name to add to the folder, not two names and a rename: in a
+ * folder of a thousand files or more the kernel's name searches were most
+ * of a whole site's time).  A file already there is replaced as usual. */
+static int write_file(const char *dir, const char *rel, const char *data, size_t len, bool fresh,
+                      struct tr_error *err)
 {
     char path[4096], tmp[4200];
     snprintf(path, sizeof path, "%s/%s", dir, rel);
     snprintf(tmp, sizeof tmp, "%s.tmp", path);
-    int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-    if (fd < 0)
+    int fd = fresh ? open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644) : -1;
+    if (fd >= 0)
+        tmp[0] = 0;   /* in place */
+    else if ((fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644)) < 0)
         return tr_error_set(err, TR_EIO, "%s: cannot create: %s", tmp, strerror(errno));
+    const char *name = tmp[0] ? tmp : path;
     size_t off = 0;
     while (off < len) {
         ssize_t w = write(fd, data + off, len - off);
@@ -256,14 +274,14 @@ static int write_file(const char *dir, const char *rel, const char *data, size_t
         if (w <= 0) {
             int e = errno;
             close(fd);
-            unlink(tmp);
-            return tr_error_set(err, TR_EIO, "%s: cannot write: %s", tmp, strerror(e));
+            unlink(name);
+            return tr_error_set(err, TR_EIO, "%s: cannot write: %s", name, strerror(e));
         }
         off += (size_t)w;
     }
-    if (close(fd) != 0 || rename(tmp, path) != 0) {
+    if (close(fd) != 0 || (tmp[0] && rename(tmp, path) != 0)) {
         int e = errno;
-        unlink(tmp);
+        unlink(name);
         return tr_error_set(err, TR_EIO, "%s: cannot write: %s", path, strerror(e));
     }
     return 0;
@@ -285,7 +303,7 @@ static void *writer_main(void *arg)
         pthread_cond_signal(&w->room);
         pthread_mutex_unlock(&w->mu);
         struct tr_error err = {0};
-        int rc = w->rc ? 0 : write_file(w->dir, j.rel, j.data, j.len, &err);
+        int rc = w->rc ? 0 : write_file(w->dir, j.rel, j.data, j.len, j.fresh, &err);
         free(j.rel);
         free(j.data);
         pthread_mutex_lock(&w->mu);
@@ -339,13 +357,13 @@ static int writers_stop(struct site *s)
     return w->rc;
 }
 
-/* Writes data (taken: malloc'd, freed here) as rel, by a writer thread
- * when there are any. */
-static int send_file(struct site *s, const char *rel, char *data, size_t len)
+/* Writes data (taken: malloc'd, freed here) as rel (fresh: write_file's),
+ * by a writer thread when there are any. */
+static int send_file(struct site *s, const char *rel, char *data, size_t len, bool fresh)
 {
     struct writers *w = &s->w;
     if (!w->n_threads) {
-        int rc = write_file(s->dir, rel, data, len, s->err);
+        int rc = write_file(s->dir, rel, data, len, fresh, s->err);
         free(data);
         if (!rc) {
             s->st.written++;
@@ -363,7 +381,7 @@ static int send_file(struct site *s, const char *rel, char *data, size_t len)
         pthread_cond_wait(&w->room, &w->mu);
     int rc = w->rc;
     if (!rc) {
-        w->ring[(w->head + w->n) % WRITE_QUEUE] = (struct job){name, data, len};
+        w->ring[(w->head + w->n) % WRITE_QUEUE] = (struct job){name, data, len, fresh};
         w->n++;
         pthread_cond_signal(&w->more);
     }
@@ -377,8 +395,30 @@ static int send_file(struct site *s, const char *rel, char *data, size_t len)
     return rc;
 }
 
-/* Writes rel unless the last run wrote the same bytes there. */
-static int put_file(struct site *s, const char *rel, const char *data, size_t len)
+/* Makes the folder of subject page rel (TYPE/BBB/...) unless this run
+ * did; *fresh: this run made it (write_file). */
+static int bucket_dir(struct site *s, enum tr_subject_type t, const char *rel, bool *fresh)
+{
+    const char *b = strchr(rel, '/');
+    unsigned k = b ? (unsigned)strtoul(b + 1, NULL, 16) % WEB_SITE_BUCKETS : 0;
+    uint8_t *state = &s->buckets[t][k];
+    if (*state == BUCKET_UNSEEN) {
+        char path[4096];
+        snprintf(path, sizeof path, "%s/%s/%03x", s->dir, web_type_dir[t], k);
+        if (mkdir(path, 0755) == 0)
+            *state = BUCKET_MADE;
+        else if (errno == EEXIST)
+            *state = BUCKET_OLD;
+        else
+            return tr_error_set(s->err, TR_EIO, "%s: cannot create: %s", path, strerror(errno));
+    }
+    *fresh = *state == BUCKET_MADE;
+    return 0;
+}
+
+/* Writes rel unless the last run wrote the same bytes there (fresh:
+ * write_file's). */
+static int put_file_in(struct site *s, const char *rel, const char *data, size_t len, bool fresh)
 {
     bool same;
     int rc = keep(s, rel, XXH3_64bits(data, len), &same);
@@ -388,12 +428,18 @@ static int put_file(struct site *s, const char *rel, const char *data, size_t le
     if (!copy)
         return tr_error_set(s->err, TR_ENOMEM, "out of memory");
     memcpy(copy, data, len);
-    return send_file(s, rel, copy, len);
+    return send_file(s, rel, copy, len, fresh);
+}
+
+static int put_file(struct site *s, const char *rel, const char *data, size_t len)
+{
+    return put_file_in(s, rel, data, len, false);
 }
 
 /* Writes the page in s->page as rel, unless the last run wrote the same
- * bytes there (key: NULL), or whatever its bytes when *key moved. */
-static int put_page_keyed(struct site *s, const char *rel, const uint64_t *key)
+ * bytes there (key: NULL), or whatever its bytes when *key moved (into a
+ * subject's folder, t: made first when needed). */
+static int put_page_keyed(struct site *s, const char *rel, const uint64_t *key, enum tr_subject_type t)
 {
     if (s->page.failed) {
         html_reset(&s->page);
@@ -405,27 +451,36 @@ static int put_page_keyed(struct site *s, const char *rel, const uint64_t *key)
         html_reset(&s->page);
         return rc;
     }
+    bool fresh = false;
+    if (key && (rc = bucket_dir(s, t, rel, &fresh))) {
+        html_reset(&s->page);
+        return rc;
+    }
     size_t len;
     char *data = html_take(&s->page, &len);
     if (!data)
         return tr_error_set(s->err, TR_ENOMEM, "out of memory writing %s", rel);
-    return send_file(s, rel, data, len);
+    return send_file(s, rel, data, len, fresh);
 }
 
 static int put_page(struct site *s, const char *rel)
 {
-    return put_page_keyed(s, rel, NULL);
+    return put_page_keyed(s, rel, NULL, TR_SUBJECT_TRACK);
 }
 
-/* "tracks/ID.html", the id encoded as a link segment would be (the file
- * is named by the encoded id). */
-static const char *subject_file(struct site *s, enum tr_subject_type t, uint32_t i)
+/* The subject's file, TYPE/BBB/NAME + ext (web_site_path), in s->path. */
+static const char *subject_file(struct site *s, enum tr_subject_type t, const char *id, const char *ext)
 {
-    struct html name = {0};
-    html_url_segment(&name, page_subject_id(s->p->cat, t, i));
-    snprintf(s->path, sizeof s->path, "%s/%s.html", web_type_dir[t], name.data ? name.data : "");
-    html_free(&name);
+    struct html rel = {0};
+    web_site_path(&rel, t, id, false, ext);
+    snprintf(s->path, sizeof s->path, "%s", rel.data && !rel.failed ? rel.data : "");
+    html_free(&rel);
     return s->path;
+}
+
+static const char *subject_page(struct site *s, enum tr_subject_type t, uint32_t i)
+{
+    return subject_file(s, t, page_subject_id(s->p->cat, t, i), ".html");
 }
 
 /* Adds subject i's entry to its data shard. */
@@ -450,7 +505,7 @@ static bool needs_whole(const struct planned *pl)
 static int plan_page(struct site *s, enum tr_subject_type t, uint32_t i, bool *whole)
 {
     struct planned *pl = &s->plan[t][i];
-    const char *rel = subject_file(s, t, i);
+    const char *rel = subject_page(s, t, i);
     pl->path = XXH3_64bits(rel, strlen(rel));
     pl->old = s->opt->full ? NULL : find_old(s, pl->path);
     pl->carried = carry_past(s, pl->old, i);
@@ -532,16 +587,16 @@ static int put_subject(struct site *s, enum tr_subject_type t, uint32_t i, const
     if (!rc)
         rc = keep_entry(s, pl->path, pl->old, key, past, &same);
     if (!rc && (!same || !pl->carried) && n_before)
-        rc = tr_error_set(s->err, TR_ESTORE, "%s: its series was read in part (a bug)", subject_file(s, t, i));
+        rc = tr_error_set(s->err, TR_ESTORE, "%s: its series was read in part (a bug)", subject_page(s, t, i));
     if (!rc && !same) {
-        const char *rel = subject_file(s, t, i);
+        const char *rel = subject_page(s, t, i);
         rc = t == TR_SUBJECT_TRACK ? web_page_track(p, i, pts, n_past, &s->page, s->err)
            : t == TR_SUBJECT_RELEASE ? web_page_release(p, i, rows, pts, n_past, &s->page)
                                      : web_page_artist(p, i, rows, pts, n_past, &s->page);
         if (rc && !s->err->code)
             tr_error_set(s->err, rc, "out of memory writing %s", rel);
         if (!rc)
-            rc = put_page_keyed(s, rel, &key);
+            rc = put_page_keyed(s, rel, &key, t);
         html_reset(&s->page);
     }
     return rc ? rc : shard_add(s, t, i, pts, n, n_past, n_before, rows, n_rows);
@@ -906,12 +961,7 @@ static json_t *forecasts_json(const struct web_pages *p)
  * the bytes `trackrecord serve` answers. */
 static int write_published(struct site *s)
 {
-    struct tr_web *w = calloc(1, sizeof *w);
-    if (!w)
-        return tr_error_set(s->err, TR_ENOMEM, "out of memory");
-    w->store = s->p->store;
-    w->cat = s->p->cat;
-    w->site = true;
+    struct tr_web *w = s->web;
     static const char *const names[] = {"feed.atom", "feed.json", "api/v1/milestones.json", "api/v1/records.json",
                                         "api/v1/forecasts.json"};
     int rc = 0;
@@ -937,9 +987,119 @@ static int write_published(struct site *s)
             rc = put_file(s, names[k], res.body ? res.body : "", res.len);
         tr_web_response_release(&res);
     }
-    w->cat = NULL;
-    w->store = NULL;   /* the caller's */
-    tr_web_close(w);
+    return rc;
+}
+
+/* An artist's Atom feed, beside its page: what serve answers at
+ * /artists/ID/feed.atom, its links to the site's files
+ * (web_artist_feed_href).  Rewritten when its bytes change: when a post
+ * of the artist's comes or goes (or, for an artist without posts, when
+ * the store's milestones were looked for up to a later day). */
+static int put_artist_feed(void *ctx, uint32_t artist, const struct tr_web_response *res)
+{
+    struct site *s = ctx;
+    const char *rel = subject_file(s, TR_SUBJECT_ARTIST, s->p->cat->artists[artist].id, ".feed.atom");
+    bool fresh;
+    if (res->oom)
+        return tr_error_set(s->err, TR_ENOMEM, "out of memory writing %s", rel);
+    int rc = bucket_dir(s, TR_SUBJECT_ARTIST, rel, &fresh);
+    return rc ? rc : put_file_in(s, rel, res->body ? res->body : "", res->len, fresh);
+}
+
+/* The files the last run's manifest lists that this run did not make (a
+ * subject gone from the catalog, a shard no longer needed, a file of an
+ * older layout): found by walking the site's folders for the files whose
+ * paths hash to those entries, and removed; nothing else is.  The walk
+ * happens only when there is something to remove. */
+static int cmp_u64(const void *a, const void *b)
+{
+    uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+    return x < y ? -1 : x > y;
+}
+
+static bool listed(const uint64_t *v, size_t n, uint64_t h)
+{
+    size_t lo = 0, hi = n;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (v[mid] < h)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo < n && v[lo] == h;
+}
+
+/* Removes under s->dir/rel (rel: "" or "a/b/") the files whose paths
+ * (relative to s->dir) are in gone[0..n), and a folder that this leaves
+ * empty; *emptied: rel itself was. */
+static int remove_listed(struct site *s, char *rel, size_t len, const uint64_t *gone, size_t n, bool *emptied)
+{
+    *emptied = false;
+    char path[4096];
+    snprintf(path, sizeof path, "%s/%.*s", s->dir, (int)len, rel);
+    DIR *d = opendir(path);
+    if (!d)
+        return tr_error_set(s->err, TR_EIO, "%s: cannot read: %s", path, strerror(errno));
+    int rc = 0;
+    bool removed = false;
+    struct dirent *e;
+    while (!rc && (e = readdir(d))) {
+        size_t nl = strlen(e->d_name);
+        if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, "..") || len + nl + 2 > 4096)
+            continue;
+        memcpy(rel + len, e->d_name, nl + 1);
+        unsigned char type = e->d_type;
+        if (type == DT_UNKNOWN) {
+            struct stat st;
+            snprintf(path, sizeof path, "%s/%s", s->dir, rel);
+            type = lstat(path, &st) != 0 ? DT_UNKNOWN : S_ISDIR(st.st_mode) ? DT_DIR : S_ISREG(st.st_mode) ? DT_REG : DT_UNKNOWN;
+        }
+        if (type == DT_DIR) {
+            rel[len + nl] = '/';
+            rel[len + nl + 1] = 0;
+            bool gone_dir;
+            rc = remove_listed(s, rel, len + nl + 1, gone, n, &gone_dir);
+            removed |= gone_dir;
+        } else if (type == DT_REG && listed(gone, n, XXH3_64bits(rel, len + nl))) {
+            snprintf(path, sizeof path, "%s/%s", s->dir, rel);
+            if (unlink(path) != 0 && errno != ENOENT)
+                rc = tr_error_set(s->err, TR_EIO, "%s: cannot remove: %s", path, strerror(errno));
+            else
+                s->st.removed++;
+            removed = true;
+        }
+    }
+    closedir(d);
+    rel[len] = 0;
+    if (!rc && removed && len) {
+        snprintf(path, sizeof path, "%s/%s", s->dir, rel);
+        *emptied = rmdir(path) == 0;   /* else it holds more: kept */
+    }
+    return rc;
+}
+
+static int remove_stale(struct site *s)
+{
+    uint64_t *now = malloc((s->n_now ? s->n_now : 1) * sizeof *now);
+    uint64_t *gone = malloc((s->old.n ? s->old.n : 1) * sizeof *gone);
+    size_t n_gone = 0;
+    int rc = now && gone ? 0 : tr_error_set(s->err, TR_ENOMEM, "out of memory");
+    for (size_t i = 0; !rc && i < s->n_now; i++)
+        now[i] = s->now[i].path;
+    if (!rc)
+        qsort(now, s->n_now, sizeof *now, cmp_u64);
+    for (size_t i = 0; !rc && i < s->old.n; i++)
+        if (!listed(now, s->n_now, s->old.v[i].path))
+            gone[n_gone++] = s->old.v[i].path;
+    if (!rc && n_gone) {
+        qsort(gone, n_gone, sizeof *gone, cmp_u64);
+        char rel[4096] = "";
+        bool emptied;
+        rc = remove_listed(s, rel, 0, gone, n_gone, &emptied);
+    }
+    free(now);
+    free(gone);
     return rc;
 }
 
@@ -1020,6 +1180,8 @@ static int write_all(struct site *s)
     if (!rc)
         rc = write_published(s);
     if (!rc)
+        rc = tr_web_artist_feeds(s->web, TR_FEED_ATOM, put_artist_feed, s, s->err);
+    if (!rc)
         rc = write_search(s);
     if (!rc && !(rc = web_page_search(s->p, NULL, &s->page, s->err)))
         rc = put_page(s, "search.html");
@@ -1041,13 +1203,26 @@ int web_site_write(struct tr_store *store, const char *dir, const struct web_sit
     bool changed, reading = false;
     int rc = tr_store_begin_read(store, &changed, err);
     reading = rc == 0;
+    /* the feeds' and the API's context shares the pages' events and claims */
+    const struct tr_claim_set *claims;
+    if (!rc && !(s.web = calloc(1, sizeof *s.web)))
+        rc = tr_error_set(err, TR_ENOMEM, "out of memory");
+    if (!rc) {
+        s.web->store = store;
+        s.web->site = true;
+        rc = tr_web_claims(s.web, &claims, err);
+    }
     if (!rc)
-        rc = web_pages_open(store, WEB_STATIC, NULL, &s.p, err);
-    if (!rc)
+        rc = web_pages_open(store, WEB_STATIC, claims, &s.p, err);
+    if (!rc) {
+        s.web->cat = s.p->cat;
         rc = write_all(&s);
+    }
     int written = writers_stop(&s);
     if (!rc)
         rc = written;
+    if (!rc)
+        rc = remove_stale(&s);
     if (!rc)
         rc = save_manifest(&s);
     if (s.p) {
@@ -1070,7 +1245,12 @@ int web_site_write(struct tr_store *store, const char *dir, const struct web_sit
     free(s.old.by_path);
     free(s.now);
     html_free(&s.page);
-    web_pages_free(s.p);
+    web_pages_free(s.p);   /* first: it borrows s.web's claims */
+    if (s.web) {
+        s.web->cat = NULL;
+        s.web->store = NULL;   /* the caller's */
+        tr_web_close(s.web);
+    }
     if (reading)
         tr_store_end_read(store);
     *st = s.st;

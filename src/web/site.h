@@ -26,6 +26,7 @@ struct web_site_stats {
     uint64_t files;          /* files the site has */
     uint64_t written;        /* of them, written by this run */
     uint64_t bytes_written;
+    uint64_t removed;        /* files of the last run's that this one did not make */
 };
 
 struct web_site_options {

@@ -253,6 +253,13 @@ void tr_web_api(struct tr_web *w, const struct tr_web_request *req, const char *
 enum tr_feed_format { TR_FEED_ATOM, TR_FEED_JSON };
 int tr_web_feed(struct tr_web *w, enum tr_feed_format format, uint32_t artist, tr_day since,
                 const char *base, struct tr_web_response *res, struct tr_error *err);
+/* Every artist's feed, as tr_web_feed gives each with relative links
+ * (since: any), without reading every event once per artist: put(ctx,
+ * artist, feed) for each artist in catalog order; its first failure is
+ * returned. */
+int tr_web_artist_feeds(struct tr_web *w, enum tr_feed_format format,
+                        int (*put)(void *ctx, uint32_t artist, const struct tr_web_response *res), void *ctx,
+                        struct tr_error *err);
 
 /* serve_pages.c (the dashboard, pages.h): the home page,
  * a subject's page and the bundled assets (name is the path after

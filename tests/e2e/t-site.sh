@@ -19,14 +19,27 @@ demo_db() {
 }
 # the JSON of a data shard (a script that files it under window.TR_DATA)
 shard() { sed 's/^(window\.TR_DATA=window\.TR_DATA||{})\["[^"]*"\]=//; s/;$//' "$1"; }
+# page SITE TYPE NAME [EXT]: the file of a subject, TYPE/BBB/NAME.html (BBB:
+# its folder, the FNV-1a hash of NAME modulo 1024 in hex, as app.js has it)
+page() {
+    local h=2166136261 i c
+    for ((i = 0; i < ${#3}; i++)); do
+        printf -v c '%d' "'${3:i:1}"
+        h=$(( ((h ^ c) * 16777619) & 0xffffffff ))
+    done
+    printf '%s/%s/%03x/%s%s\n' "$1" "$2" $((h % 1024)) "$3" "${4:-.html}"
+}
+# the subjects' pages of a site
+pages() { find "$1/tracks" "$1/releases" "$1/artists" -name '*.html' | wc -l; }
 
 t_every_subject_has_a_page() {
     local db; db=$(demo_db all) || { fail_msg="import failed"; return 1; }
     "$BIN" --db "$db" site -q "$WORK/site" || { fail_msg="site failed"; return 1; }
     local stats; stats=$("$BIN" --db "$db" stats)
     local tracks releases artists
-    tracks=$(ls "$WORK/site/tracks" | wc -l); releases=$(ls "$WORK/site/releases" | wc -l)
-    artists=$(ls "$WORK/site/artists" | wc -l)
+    tracks=$(find "$WORK/site/tracks" -name '*.html' | wc -l)
+    releases=$(find "$WORK/site/releases" -name '*.html' | wc -l)
+    artists=$(find "$WORK/site/artists" -name '*.html' | wc -l)
     contains "tracks" "$stats" "$artists artists, $releases releases, $tracks tracks" || return 1
     for f in index.html assets/app.js assets/style.css assets/uplot.js assets/uplot.css \
              data/tracks/0.js data/releases/0.js data/artists/0.js; do
@@ -38,7 +51,8 @@ t_links_are_relative_and_lead_somewhere() {
     local db; db=$(demo_db links) || { fail_msg="import failed"; return 1; }
     "$BIN" --db "$db" site -q "$WORK/links" || { fail_msg="site failed"; return 1; }
     local page broken=0 n=0
-    for page in "$WORK/links/index.html" "$WORK/links/releases/layover.html" "$WORK/links/artists/v.html"; do
+    for page in "$WORK/links/index.html" "$(page "$WORK/links" releases layover)" "$(page "$WORK/links" artists v)" \
+                "$(page "$WORK/links" artists v .feed.atom)"; do
         for href in $(grep -o 'href="[^"]*"' "$page" | sed 's/href="//; s/"$//'); do
             case "$href" in data:*) continue ;; /*|http:*|https:*) fail_msg="$page: absolute link $href"; return 1 ;; esac
             n=$((n + 1))
@@ -64,10 +78,10 @@ t_figures_are_the_stores() {
     expect_eq "slowest" "$(jq -r --argjson k "$(jq .s.layover.slow <<<"$rel")" '.tracks[$k].title' <<<"$show")" \
         "$(jq -r '.tracks | min_by(.total) | .title' <<<"$show")" || return 1
     # the page names its tracks and loads its shard; its figures are not in its HTML
-    local page; page=$(cat "$WORK/fig/releases/layover.html")
-    contains "shard script" "$page" '<script src="../data/releases/0.js">' || return 1
+    local page; page=$(cat "$(page "$WORK/fig" releases layover)")
+    contains "shard script" "$page" '<script src="../../data/releases/0.js">' || return 1
     contains "tracks listed" "$page" "$(jq -r '.tracks | min_by(.total) | .title' <<<"$show")" || return 1
-    if grep -q "data-figure=\"total\"" "$WORK/fig/releases/layover.html"; then
+    if grep -q "data-figure=\"total\"" "$(page "$WORK/fig" releases layover)"; then
         fail_msg="a daily figure in the static page's HTML"; return 1
     fi
 }
@@ -89,7 +103,7 @@ t_a_rerun_writes_only_what_changed() {
         $(( $(date -u -d 2025-08-08 +%s) / 86400 )) || return 1
     # one more day without a milestone: the shards, the home page and the few
     # pages whose tail day came round, nothing else
-    local n_pages; n_pages=$(ls "$WORK/inc/tracks" "$WORK/inc/releases" "$WORK/inc/artists" | grep -c html)
+    local n_pages; n_pages=$(pages "$WORK/inc")
     awk -F, 'NR == 1 { print; next } $1 == "2025-08-08" { OFS = ","; $1 = "2025-08-09"; $NF = $NF + 1000; print }' \
         "$DEMO/streams.csv" >"$WORK/next.csv"
     "$BIN" --db "$db" import -q "$WORK/next.csv" >/dev/null || { fail_msg="next day's import failed"; return 1; }
@@ -131,13 +145,13 @@ t_an_incremental_site_is_a_fresh_one() {
     same_as_fresh "$WORK/carry.site" "$db" "after $day" || return 1
     # a correction of old days (before every page's tail day): one stream
     # more for a Layover track from 2025-05-01 on, no milestone moved
-    local track=0SftJDguUa1F5SsQwwkLw4 before; before=$(ls -l --time-style=+%s.%N "$WORK/carry.site/releases/layover.html")
+    local track=0SftJDguUa1F5SsQwwkLw4 before; before=$(ls -l --time-style=+%s.%N "$(page "$WORK/carry.site" releases layover)")
     awk -F, -v t="$track" 'NR == 1 { print; next } $1 >= "2025-05-01" && $1 <= "2025-08-02" && $2 == t {
         OFS = ","; $3 = $3 + 1; print }' "$DEMO/streams.csv" >"$WORK/fix.csv"
     "$BIN" --db "$db" import -q "$WORK/fix.csv" >/dev/null || { fail_msg="the correction failed"; return 1; }
     "$BIN" --db "$db" site -q "$WORK/carry.site" || { fail_msg="site after the correction failed"; return 1; }
     same_as_fresh "$WORK/carry.site" "$db" "after a correction of old days" || return 1
-    [ "$(ls -l --time-style=+%s.%N "$WORK/carry.site/releases/layover.html")" != "$before" ] ||
+    [ "$(ls -l --time-style=+%s.%N "$(page "$WORK/carry.site" releases layover)")" != "$before" ] ||
         { fail_msg="the correction did not rewrite Layover's page"; return 1; }
     # a catalog change that moves past points with no day written: a third
     # track on the pre-release (its totals gain that track's counts); a
@@ -162,6 +176,61 @@ t_an_incremental_site_is_a_fresh_one() {
     "$BIN" --db "$other" import -q "$WORK/fix2.csv" >/dev/null || { fail_msg="the other correction failed"; return 1; }
     "$BIN" --db "$other" site -q "$WORK/elsewhere.site" || { fail_msg="site of the other store failed"; return 1; }
     same_as_fresh "$WORK/elsewhere.site" "$other" "a site of another store" || return 1
+}
+
+# A run removes the files the last run's manifest lists that it did not
+# make (here: the subjects of the records fixture, gone from the catalog of
+# a store without it, and their shards), and nothing else.
+t_files_no_longer_in_the_site_are_removed() {
+    local big small; big=$(demo_db stale-big) || { fail_msg="import failed"; return 1; }
+    small=$(new_store stale-small)
+    "$BIN" --db "$small" import -q --ladder every_track=10M../10M "$DEMO" >/dev/null || { fail_msg="import failed"; return 1; }
+    "$BIN" --db "$big" site -q "$WORK/stale" || { fail_msg="site failed"; return 1; }
+    local before; before=$(pages "$WORK/stale")
+    # a file of the user's beside the site's, in its folders and in one of
+    # the site's own names' folders
+    echo mine >"$WORK/stale/notes.txt"
+    local bucket; bucket=$(dirname "$(page "$WORK/stale" releases layover)")
+    echo mine >"$bucket/mine.html"
+    local out; out=$("$BIN" --db "$small" site "$WORK/stale") || { fail_msg="second site failed"; return 1; }
+    local removed; removed=$(printf '%s' "$out" | awk '{print $(NF - 1)}')
+    local after; after=$(pages "$WORK/stale")
+    [ "$removed" -gt 0 ] && [ "$after" -lt "$before" ] || { fail_msg="removed $removed, pages $before -> $after"; return 1; }
+    expect_eq "the user's files" "$(cat "$WORK/stale/notes.txt" "$bucket/mine.html")" "$(printf 'mine\nmine')" || return 1
+    rm "$WORK/stale/notes.txt" "$bucket/mine.html"
+    same_as_fresh "$WORK/stale" "$small" "a smaller catalog" || return 1
+    # and back: the pages come again; a third run removes nothing
+    "$BIN" --db "$big" site -q "$WORK/stale" || { fail_msg="third site failed"; return 1; }
+    same_as_fresh "$WORK/stale" "$big" "the catalog again" || return 1
+    out=$("$BIN" --db "$big" site "$WORK/stale")
+    contains "nothing removed" "$out" "0 written" || return 1
+    contains "nothing removed" "$out" ", 0 removed"
+}
+
+# Each artist has its Atom feed beside its page, the bytes of the served
+# feed but for the links, which lead to the site's files; the page names it.
+t_each_artist_has_its_feed() {
+    local db; db=$(demo_db afeeds) || { fail_msg="import failed"; return 1; }
+    "$BIN" --db "$db" site -q "$WORK/afeeds" || { fail_msg="site failed"; return 1; }
+    local atom; atom=$(page "$WORK/afeeds" artists v .feed.atom)
+    [ -s "$atom" ] || { fail_msg="no feed of v"; return 1; }
+    contains "the page's link" "$(cat "$(page "$WORK/afeeds" artists v)")" \
+        "href=\"../../${atom#"$WORK/afeeds/"}\"" || return 1
+    local n; n=$(grep -c '<entry>' "$atom")
+    [ "$n" -gt 0 ] || { fail_msg="v's feed has no entries"; return 1; }
+    # every link of the feed leads to a file of the site, itself among them
+    local href broken=0
+    for href in $(grep -o 'href="[^"]*"' "$atom" | sed 's/href="//; s/"$//'); do
+        [ -e "$(dirname "$atom")/$href" ] || { broken=$((broken + 1)); echo "broken: $href" >&2; }
+    done
+    expect_eq "broken feed links" "$broken" 0 || return 1
+    # the feed serve answers (as `feed` writes it), its links aside
+    local served; served=$("$BIN" --db "$db" feed --atom --artist v) || { fail_msg="feed failed"; return 1; }
+    expect_eq "the served feed" "$(grep -v 'href=' "$atom")" "$(printf '%s\n' "$served" | grep -v 'href=')" || return 1
+    # a rerun leaves it as it was
+    local before; before=$(md5sum <"$atom")
+    "$BIN" --db "$db" site -q "$WORK/afeeds"
+    expect_eq "a rerun's feed" "$(md5sum <"$atom")" "$before"
 }
 
 t_usage() {

@@ -426,6 +426,19 @@
     }).join('');
   }
   var TYPES = ['track', 'release', 'artist'], DIRS = ['tracks', 'releases', 'artists'];
+  /* The static site's folder of a page named name, as web_site_bucket
+   * picks it: FNV-1a of the name's bytes modulo 1024, in 3 hex digits. */
+  function bucket(name) {
+    var h = 0x811c9dc5;
+    for (var i = 0; i < name.length; i++) h = Math.imul(h ^ name.charCodeAt(i), 0x01000193) >>> 0;
+    return ('00' + (h % 1024).toString(16)).slice(-3);
+  }
+  /* A subject's page: served /TYPE/ID, on the site TYPE/BBB/NAME.html. */
+  function pageHref(type, id, statik) {
+    if (!statik) return DIRS[type] + '/' + seg(id);
+    var name = seg(id);
+    return DIRS[type] + '/' + bucket(name) + '/' + seg(name) + '.html';
+  }
 
   function showResults(el, q, rows, statik) {
     var fq = fold(q).trim(), qw = words(fq);
@@ -438,7 +451,7 @@
       return [name === fq ? 0 : name.indexOf(fq) === 0 ? 1 : 2, k, r];
     }).sort(function (a, b) { return a[0] - b[0] || a[1] - b[1]; }).slice(0, 100);
     var body = hits.map(function (h) {
-      var r = h[2], href = DIRS[r[0]] + '/' + (statik ? seg(seg(r[1])) + '.html' : seg(r[1]));
+      var r = h[2], href = pageHref(r[0], r[1], statik);
       return '<tr><td><a href="' + esc(href) + '">' + esc(r[2]) + '</a></td><td>' + TYPES[r[0]] + '</td><td>' +
              esc(r[3] || '') + '</td></tr>';
     }).join('');
