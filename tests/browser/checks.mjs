@@ -80,7 +80,18 @@ async function runTarget(browser, t) {
   const errors = [];
   page.on('console', (m) => { if (m.type() === 'error') errors.push(`${page.url()}: ${m.text()}`); });
   page.on('pageerror', (e) => errors.push(`${page.url()}: ${e.message}`));
-  const url = (kind, id) => (kind ? `${t.base}${kind}/${encodeURIComponent(id)}${t.ext}` : t.base + (t.ext ? 'index.html' : ''));
+  // served /KIND/ID; the site's KIND/BBB/NAME.html (web_site_path: BBB the
+  // FNV-1a hash of NAME modulo 1024, in hex)
+  const bucket = (name) => {
+    let h = 0x811c9dc5;
+    for (const c of name) h = Math.imul(h ^ c.charCodeAt(0), 0x01000193) >>> 0;
+    return (h % 1024).toString(16).padStart(3, '0');
+  };
+  const url = (kind, id) => {
+    if (!kind) return t.base + (t.ext ? 'index.html' : '');
+    const name = encodeURIComponent(id);
+    return t.ext ? `${t.base}${kind}/${bucket(name)}/${encodeURIComponent(name)}${t.ext}` : `${t.base}${kind}/${name}`;
+  };
   // the static site's figures (drawn from its data files) are judged by the served API too
   const api = t.api ? async (p) => (await fetch(t.api + 'api/v1/' + p)).json() : null;
   const figure = (name) => page.$eval(`[data-figure="${name}"]`, (e) => Number(e.dataset.v));
