@@ -238,7 +238,7 @@ int tr_web_feed(struct tr_web *w, enum tr_feed_format format, uint32_t artist, t
     return feed_of(w, format, artist, since, base, NULL, 0, NULL, res, err);
 }
 
-int tr_web_artist_feeds(struct tr_web *w, enum tr_feed_format format,
+int tr_web_artist_feeds(struct tr_web *w, enum tr_feed_format format, tr_day empty_day,
                         int (*put)(void *ctx, uint32_t artist, const struct tr_web_response *res), void *ctx,
                         struct tr_error *err)
 {
@@ -274,10 +274,9 @@ int tr_web_artist_feeds(struct tr_web *w, enum tr_feed_format format,
             pick[start[a[k] + 1]++] = (uint32_t)e;
     }
     /* start[a] .. start[a + 1]: artist a's */
-    tr_day scanned = scanned_to(w);
     for (uint32_t a = 0; a < c->n_artists && !rc; a++) {
         struct tr_web_response res = {0};
-        rc = feed_of(w, format, a, TR_DAY_NONE, "", pick + start[a], start[a + 1] - start[a], &scanned, &res, err);
+        rc = feed_of(w, format, a, TR_DAY_NONE, "", pick + start[a], start[a + 1] - start[a], &empty_day, &res, err);
         if (!rc)
             rc = put(ctx, a, &res);
         tr_web_response_release(&res);

@@ -994,7 +994,7 @@ static int write_published(struct site *s)
  * /artists/ID/feed.atom, its links to the site's files
  * (web_artist_feed_href).  Rewritten when its bytes change: when a post
  * of the artist's comes or goes (or, for an artist without posts, when
- * the store's milestones were looked for up to a later day). */
+ * the store's last day moves: its date). */
 static int put_artist_feed(void *ctx, uint32_t artist, const struct tr_web_response *res)
 {
     struct site *s = ctx;
@@ -1180,7 +1180,7 @@ static int write_all(struct site *s)
     if (!rc)
         rc = write_published(s);
     if (!rc)
-        rc = tr_web_artist_feeds(s->web, TR_FEED_ATOM, put_artist_feed, s, s->err);
+        rc = tr_web_artist_feeds(s->web, TR_FEED_ATOM, s->p->last_day, put_artist_feed, s, s->err);
     if (!rc)
         rc = write_search(s);
     if (!rc && !(rc = web_page_search(s->p, NULL, &s->page, s->err)))

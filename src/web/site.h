@@ -3,16 +3,19 @@
  * pages as files any static host or CDN serves, with relative links.
  *
  *   DIR/index.html                 the home page
- *   DIR/tracks/ID.html             a page per track, release and artist
- *   DIR/releases/ID.html           (ID percent-encoded where it is not
- *   DIR/artists/ID.html             [A-Za-z0-9._~-])
+ *   DIR/tracks/BBB/NAME.html       a page per track, release and artist
+ *   DIR/releases/BBB/NAME.html     (NAME the id percent-encoded where it
+ *   DIR/artists/BBB/NAME.html       is not [A-Za-z0-9._~-], BBB its folder:
+ *                                   web_site_path)
+ *   DIR/artists/BBB/NAME.feed.atom  an artist's feed
  *   DIR/assets/...                 the script, style sheets and uPlot
  *
  * A run rewrites only the files whose bytes changed: DIR/.trackrecord-site
  * keeps a hash of every file the last run wrote, and a page whose hash is
- * the same is left alone (so a sync to a CDN sends only what changed).
- * Each file is written beside its place and renamed over it, so a reader
- * never sees half a page.
+ * the same is left alone (so a sync to a CDN sends only what changed); the
+ * files it lists that a run does not make are removed.  Each file is
+ * written beside its place and renamed over it, so a reader never sees
+ * half a page (in a folder the run made, in place).
  */
 #ifndef TR_WEB_SITE_H
 #define TR_WEB_SITE_H

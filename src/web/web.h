@@ -256,8 +256,10 @@ int tr_web_feed(struct tr_web *w, enum tr_feed_format format, uint32_t artist, t
 /* Every artist's feed, as tr_web_feed gives each with relative links
  * (since: any), without reading every event once per artist: put(ctx,
  * artist, feed) for each artist in catalog order; its first failure is
- * returned. */
-int tr_web_artist_feeds(struct tr_web *w, enum tr_feed_format format,
+ * returned.  A feed without posts is dated empty_day (the site: the
+ * store's last day with data, which no damage beside the store moves;
+ * tr_web_feed reads the day the milestones were looked for). */
+int tr_web_artist_feeds(struct tr_web *w, enum tr_feed_format format, tr_day empty_day,
                         int (*put)(void *ctx, uint32_t artist, const struct tr_web_response *res), void *ctx,
                         struct tr_error *err);
 
