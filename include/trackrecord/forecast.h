@@ -86,7 +86,10 @@ struct tr_backtest_row {
     int32_t horizon;
     int32_t lead_from, lead_to;  /* the leads scored: horizon -/+ horizon / 4 */
     enum tr_milestone_kind kind;
-    size_t n;                    /* crossings scored */
+    size_t n;                    /* crossings scored (a crossing scored from
+                                  * each cut whose lead fits the row) */
+    size_t distinct;             /* distinct crossings among them (subject and
+                                  * threshold) */
     double model_mae;            /* median absolute error in days, each crossing
                                   * timed within its day (the day's gain spread
                                   * evenly over it), actual and forecast alike */

@@ -38,7 +38,9 @@ static void help(FILE *f)
             "                   forecast alike; in whole days beside it: *_days),\n"
             "                   the share of crossings inside the 80%% interval, and the\n"
             "                   naive baseline's error (the last 7 days' mean gain\n"
-            "                   carried forward) beside it\n"
+            "                   carried forward) beside it; crossings: the scorings,\n"
+            "                   distinct: the crossings they are of (one is scored\n"
+            "                   from each cut whose lead fits)\n"
             "  --horizons LIST  the backtest's horizons in days (default 7,30,90): each\n"
             "                   scores the crossings that came within a quarter of it\n"
             "                   either way after the cut (30: 23 to 37 days)\n"
@@ -147,6 +149,7 @@ static int run_backtest(struct cli *cli, struct tr_store *s, const int32_t *hz, 
             json_object_set_new(x, "lead_to", json_integer(r->lead_to));
             json_object_set_new(x, "kind", json_string(tr_milestone_kind_name(r->kind)));
             json_object_set_new(x, "crossings", json_integer((json_int_t)r->n));
+            json_object_set_new(x, "distinct", json_integer((json_int_t)r->distinct));
             json_object_set_new(x, "model_mae", json_real(r->model_mae));
             json_object_set_new(x, "naive_mae", json_real(r->naive_mae));
             json_object_set_new(x, "ratio", r->naive_mae > 0 ? json_real(r->model_mae / r->naive_mae) : json_null());
@@ -162,12 +165,12 @@ static int run_backtest(struct cli *cli, struct tr_store *s, const int32_t *hz, 
         json_object_set_new(o, "rows", rows);
         out_json_dump(stdout, o);
     } else if (csv) {
-        printf("horizon,lead_from,lead_to,kind,crossings,model_mae,naive_mae,ratio,model_mae_days,"
+        printf("horizon,lead_from,lead_to,kind,crossings,distinct,model_mae,naive_mae,ratio,model_mae_days,"
                "naive_mae_days,model_mean,naive_mean,inside_80,model_undated,naive_undated\n");
         for (size_t i = 0; i < bt.n_rows; i++) {
             const struct tr_backtest_row *r = &bt.rows[i];
-            printf("%d,%d,%d,%s,%zu,%.2f,%.2f,%.3f,%.1f,%.1f,%.2f,%.2f,%.3f,%zu,%zu\n", r->horizon,
-                   r->lead_from, r->lead_to, tr_milestone_kind_name(r->kind), r->n, r->model_mae,
+            printf("%d,%d,%d,%s,%zu,%zu,%.2f,%.2f,%.3f,%.1f,%.1f,%.2f,%.2f,%.3f,%zu,%zu\n", r->horizon,
+                   r->lead_from, r->lead_to, tr_milestone_kind_name(r->kind), r->n, r->distinct, r->model_mae,
                    r->naive_mae, r->naive_mae > 0 ? r->model_mae / r->naive_mae : 0.0, r->model_mae_days,
                    r->naive_mae_days, r->model_mean, r->naive_mean,
                    r->inside, r->model_undated,
@@ -176,15 +179,15 @@ static int run_backtest(struct cli *cli, struct tr_store *s, const int32_t *hz, 
     } else {
         printf("backtest: %zu cuts a week apart, %s .. %s, %zu subjects followed\n", bt.cuts, d1, d2,
                bt.subjects);
-        printf("%-13s %-14s %9s %10s %10s %7s %6s %6s %11s %11s %10s\n", "horizon", "kind", "crossings",
-               "model_mae", "naive_mae", "ratio", "m_days", "n_days", "model_mean", "naive_mean",
+        printf("%-13s %-14s %9s %8s %10s %10s %7s %6s %6s %11s %11s %10s\n", "horizon", "kind", "crossings",
+               "distinct", "model_mae", "naive_mae", "ratio", "m_days", "n_days", "model_mean", "naive_mean",
                "inside_80");
         for (size_t i = 0; i < bt.n_rows; i++) {
             const struct tr_backtest_row *r = &bt.rows[i];
             char h[32];
             snprintf(h, sizeof h, "%d (%d-%d)", r->horizon, r->lead_from, r->lead_to);
-            printf("%-13s %-14s %9zu %10.2f %10.2f %7.2f %6.1f %6.1f %11.2f %11.2f %9.0f%%\n", h,
-                   tr_milestone_kind_name(r->kind), r->n, r->model_mae, r->naive_mae,
+            printf("%-13s %-14s %9zu %8zu %10.2f %10.2f %7.2f %6.1f %6.1f %11.2f %11.2f %9.1f%%\n", h,
+                   tr_milestone_kind_name(r->kind), r->n, r->distinct, r->model_mae, r->naive_mae,
                    r->naive_mae > 0 ? r->model_mae / r->naive_mae : 0.0, r->model_mae_days,
                    r->naive_mae_days, r->model_mean, r->naive_mean,
                    100 * r->inside);

@@ -87,6 +87,10 @@ t_backtest() {
     local out; out=$("$BIN" --db "$db" forecast --backtest --horizons 7,30,90 --json) || { fail_msg="backtest failed"; return 1; }
     expect_eq "horizons" "$(printf '%s' "$out" | jq -c '[.rows[].horizon] | unique')" '[7,30,90]' || return 1
     expect_eq "shares" "$(printf '%s' "$out" | jq '[.rows[] | select(.inside_80 < 0 or .inside_80 > 1 or .crossings < 1)] | length')" 0 || return 1
+    # a crossing is scored from every cut whose lead fits the row: the
+    # distinct ones are fewer (Layover's tracks at 90 days: 61 of 12)
+    expect_eq "distinct crossings" "$(printf '%s' "$out" | jq -c '([.rows[] | select(.distinct < 1 or .distinct > .crossings)] | length), ([.rows[] | select(.horizon == 90 and .kind == "track_total")][0] | [.crossings, .distinct])')" \
+        "$(printf '0\n[61,12]')" || return 1
     local text; text=$("$BIN" --db "$db" forecast --backtest)
     contains "table" "$text" "naive_mae" || return 1
     "$BIN" --db "$db" forecast --backtest --horizons 30,7 >/dev/null 2>&1 && { fail_msg="falling horizons taken"; return 1; }

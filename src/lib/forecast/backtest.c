@@ -25,8 +25,15 @@
  * within the day (exact) and in whole days, for the model and the naive
  * baseline. */
 enum { E_MODEL, E_NAIVE, E_MODEL_DAY, E_NAIVE_DAY, E_N };
+/* The crossing a scoring is of: its subject (series, release or total id,
+ * within one kind) and threshold. */
+struct crossed {
+    uint32_t id;
+    uint64_t th;
+};
 struct errs {
     float *v[E_N];
+    struct crossed *of;
     size_t n, cap, inside, model_undated, naive_undated;
 };
 
@@ -39,7 +46,7 @@ struct bt {
     uint32_t *pos;               /* by series: its position in p->series */
 };
 
-static int add(struct errs *e, const float err[E_N], bool inside, bool mu, bool nu)
+static int add(struct errs *e, const float err[E_N], struct crossed of, bool inside, bool mu, bool nu)
 {
     if (e->n == e->cap) {
         size_t cap = e->cap ? e->cap * 2 : 256;
@@ -49,10 +56,15 @@ static int add(struct errs *e, const float err[E_N], bool inside, bool mu, bool 
                 return TR_ENOMEM;
             e->v[k] = v;
         }
+        struct crossed *o = realloc(e->of, cap * sizeof *o);
+        if (!o)
+            return TR_ENOMEM;
+        e->of = o;
         e->cap = cap;
     }
     for (int k = 0; k < E_N; k++)
         e->v[k][e->n] = err[k];
+    e->of[e->n] = of;
     e->n++;
     e->inside += inside;
     e->model_undated += mu;
@@ -85,6 +97,7 @@ static double crossing_exact(const struct fc_panel *p,
 /* A forecast to score: whole days and exact (-1: no date), and the 80%
  * interval. */
 struct scored {
+    struct crossed of;
     tr_day truth;                /* the day it crossed */
     double truth_exact;          /* the same in days after the cut, within the day */
     int32_t eta, lo, hi, naive;
@@ -114,7 +127,7 @@ static int score(struct bt *b, int kind, tr_day c, const struct scored *f)
         (float)(f->naive < 0 ? far : abs(c + f->naive - f->truth)),
     };
     bool inside = f->lo >= 0 && c + f->lo <= f->truth && (f->hi < 0 || f->truth <= c + f->hi);
-    return add(&b->e[h * BT_KINDS + kind], err, inside, f->eta < 0, f->naive < 0);
+    return add(&b->e[h * BT_KINDS + kind], err, f->of, inside, f->eta < 0, f->naive < 0);
 }
 
 static int32_t longest(const struct bt *b)
@@ -135,7 +148,8 @@ static int score_tracks(struct bt *b, const struct fc_cut *cut, const struct fc_
         if (truth == TR_DAY_NONE)
             continue;
         double rem = (double)(th - v);
-        struct scored f = {.truth = truth, .truth_exact = crossing_exact(p, fc_panel_value, s, th, c, truth)};
+        struct scored f = {.of = {s, th}, .truth = truth,
+                           .truth_exact = crossing_exact(p, fc_panel_value, s, th, c, truth)};
         fc_eta(&cut->fit[i], &cal->c[FC_CAL_TRACK], c, rem, &f.eta, &f.lo, &f.hi);
         f.eta_exact = fc_eta_exact(&cut->fit[i], c, rem);
         f.naive = fc_naive_days(cut->recent[i], rem);
@@ -166,7 +180,7 @@ static int score_every_track(struct bt *b, const struct fc_cut *cut, const struc
     if (!th)
         return 0;
     /* the latest of the lagging tracks' crossings, actual and forecast */
-    struct scored f = {.truth = c};
+    struct scored f = {.of = {rel, th}, .truth = c};
     uint32_t nm = 0;
     for (uint32_t i = 0; i < n; i++) {
         uint64_t v = fc_panel_value(p, series[i], c);
@@ -210,7 +224,7 @@ static int score_totals(struct bt *b, const struct fc_cut *cut, const struct fc_
         if (truth == TR_DAY_NONE)
             continue;
         double rem = (double)(th - v);
-        struct scored f = {.truth = truth,
+        struct scored f = {.of = {t, th}, .truth = truth,
                            .truth_exact = crossing_exact(p, fc_panel_total_value, i, th, c, truth)};
         fc_eta(&cut->tot_fit[i], &cal->c[calk], c, rem, &f.eta, &f.lo, &f.hi);
         f.eta_exact = fc_eta_exact(&cut->tot_fit[i], c, rem);
@@ -242,6 +256,24 @@ static double median_of(float *v, size_t n)
     return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2.0;
 }
 
+static int cmp_crossed(const void *a, const void *b)
+{
+    const struct crossed *x = a, *y = b;
+    if (x->id != y->id)
+        return x->id < y->id ? -1 : 1;
+    return (x->th > y->th) - (x->th < y->th);
+}
+
+/* The distinct crossings among a row's scorings (which it reorders). */
+static size_t distinct_of(struct crossed *of, size_t n)
+{
+    qsort(of, n, sizeof *of, cmp_crossed);
+    size_t d = 0;
+    for (size_t i = 0; i < n; i++)
+        d += !i || cmp_crossed(&of[i - 1], &of[i]) != 0;
+    return d;
+}
+
 static int results(struct bt *b, struct tr_backtest *out)
 {
     if (!(out->rows = calloc(b->nh * BT_KINDS, sizeof *out->rows)))
@@ -253,7 +285,7 @@ static int results(struct bt *b, struct tr_backtest *out)
                 continue;
             out->rows[out->n_rows++] = (struct tr_backtest_row){
                 .horizon = b->hz[h], .lead_from = lead_from(b->hz[h]), .lead_to = lead_to(b->hz[h]),
-                .kind = (enum tr_milestone_kind)k, .n = e->n,
+                .kind = (enum tr_milestone_kind)k, .n = e->n, .distinct = distinct_of(e->of, e->n),
                 .model_mean = mean_of(e->v[E_MODEL], e->n), .naive_mean = mean_of(e->v[E_NAIVE], e->n),
                 .model_mae = median_of(e->v[E_MODEL], e->n), .naive_mae = median_of(e->v[E_NAIVE], e->n),
                 .model_mae_days = median_of(e->v[E_MODEL_DAY], e->n),
@@ -324,9 +356,11 @@ static int backtest_in(struct tr_store *s, const struct bt_args *a, struct tr_er
 done:
     if (rc == TR_ENOMEM)
         rc = tr_error_set(err, rc, "backtest: out of memory");
-    for (size_t i = 0; b.e && i < a->nh * BT_KINDS; i++)
+    for (size_t i = 0; b.e && i < a->nh * BT_KINDS; i++) {
         for (int k = 0; k < E_N; k++)
             free(b.e[i].v[k]);
+        free(b.e[i].of);
+    }
     free(b.e);
     free(b.pos);
     fc_samples_release(&smp);
