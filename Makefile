@@ -103,6 +103,11 @@ $(BUILD)/tests/%: tests/unit/%.c $(LIB)
 	@mkdir -p $(dir $@)
 	$(CC) $(CPPFLAGS) $(ALL_CFLAGS) -Itests/unit -o $@ $< $(LIB) $(LDFLAGS) $(LDLIBS) $(TEST_LDLIBS)
 
+# a test of the web side's page buffer (tests/unit/test_web_*.c) links it too
+$(BUILD)/tests/test_web_%: tests/unit/test_web_%.c $(BUILD)/src/web/html.o $(LIB)
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS) $(ALL_CFLAGS) -Itests/unit -o $@ $< $(BUILD)/src/web/html.o $(LIB) $(LDFLAGS) $(LDLIBS) $(TEST_LDLIBS)
+
 unit: $(UNIT_BIN)
 	@fail=0; for t in $(UNIT_BIN); do echo "== $$t"; $$t || fail=1; done; exit $$fail
 

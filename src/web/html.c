@@ -134,15 +134,68 @@ void html_int(struct html *h, int64_t v)
     h->data[h->len] = '\0';
 }
 
-void html_json_string(struct html *h, const char *s)
+/* The code point of the UTF-8 sequence at s (*len its bytes), or -1 when
+ * it is not one jansson takes (overlong, a surrogate, past U+10FFFF). */
+static int32_t utf8_next(const unsigned char *s, size_t *len)
 {
-    json_t *v = json_string(s ? s : "");
-    if (!v) {
-        h->failed = true;
-        return;
+    unsigned c = s[0];
+    size_t n = c < 0x80 ? 1 : c < 0xC2 ? 0 : c < 0xE0 ? 2 : c < 0xF0 ? 3 : c < 0xF5 ? 4 : 0;
+    if (!n)
+        return -1;
+    int32_t cp = n == 1 ? (int32_t)c : (int32_t)(c & (0x7F >> n));
+    for (size_t k = 1; k < n; k++) {
+        if ((s[k] & 0xC0) != 0x80)
+            return -1;
+        cp = cp << 6 | (s[k] & 0x3F);
     }
-    html_json(h, v);
-    json_decref(v);
+    static const int32_t least[5] = {0, 0, 0x80, 0x800, 0x10000};
+    if (cp < least[n] || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF))
+        return -1;
+    *len = n;
+    return cp;
+}
+
+/* The bytes html_json gives for json_string(s) (JSON_ENSURE_ASCII: other
+ * than ASCII as \uXXXX, above the BMP as a surrogate pair; control codes
+ * as jansson writes them; '<' as \u003c), without a json_t per string.
+ * Not UTF-8, as json_string refuses it: h fails. */
+void html_json_string(struct html *h, const char *str)
+{
+    const unsigned char *s = (const unsigned char *)(str ? str : "");
+    html_rawn(h, "\"", 1);
+    const unsigned char *run = s;
+    while (*s) {
+        unsigned char c = *s;
+        if (c >= 0x20 && c < 0x80 && c != '"' && c != '\\' && c != '<') {
+            s++;
+            continue;
+        }
+        html_rawn(h, (const char *)run, (size_t)(s - run));
+        size_t len = 1;
+        int32_t cp = utf8_next(s, &len);
+        char seq[16];
+        if (cp < 0) {
+            h->failed = true;
+            return;
+        } else if (c == '"' || c == '\\') {
+            seq[0] = '\\', seq[1] = (char)c, seq[2] = 0;
+        } else if (c == '\b' || c == '\f' || c == '\n' || c == '\r' || c == '\t') {
+            seq[0] = '\\', seq[1] = c == '\b' ? 'b' : c == '\f' ? 'f' : c == '\n' ? 'n' : c == '\r' ? 'r' : 't';
+            seq[2] = 0;
+        } else if (c == '<') {
+            memcpy(seq, "\\u003c", 7);
+        } else if (cp < 0x10000) {
+            snprintf(seq, sizeof seq, "\\u%04X", (unsigned)cp);
+        } else {
+            int32_t v = cp - 0x10000;
+            snprintf(seq, sizeof seq, "\\u%04X\\u%04X", (unsigned)(0xD800 | (v >> 10)), (unsigned)(0xDC00 | (v & 0x3FF)));
+        }
+        html_raw(h, seq);
+        s += len;
+        run = s;
+    }
+    html_rawn(h, (const char *)run, (size_t)(s - run));
+    html_rawn(h, "\"", 1);
 }
 
 void html_count(struct html *h, uint64_t v)

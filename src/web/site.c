@@ -111,7 +111,7 @@ struct site {
     struct web_site_stats st;
     struct writers w;
     struct html page;
-    char path[4096];
+    struct html path;            /* subject_file's, kept from call to call */
     uint8_t buckets[3][WEB_SITE_BUCKETS];   /* BUCKET_* */
     /* gathered by the pass over the series */
     struct web_status *status;   /* per track */
@@ -468,14 +468,13 @@ static int put_page(struct site *s, const char *rel)
     return put_page_keyed(s, rel, NULL, TR_SUBJECT_TRACK);
 }
 
-/* The subject's file, TYPE/BBB/NAME + ext (web_site_path), in s->path. */
+/* The subject's file, TYPE/BBB/NAME + ext (web_site_path), in s->path
+ * (one buffer for every subject of the run); valid until the next call. */
 static const char *subject_file(struct site *s, enum tr_subject_type t, const char *id, const char *ext)
 {
-    struct html rel = {0};
-    web_site_path(&rel, t, id, false, ext);
-    snprintf(s->path, sizeof s->path, "%s", rel.data && !rel.failed ? rel.data : "");
-    html_free(&rel);
-    return s->path;
+    html_reset(&s->path);
+    web_site_path(&s->path, t, id, false, ext);
+    return s->path.data && !s->path.failed ? s->path.data : "";
 }
 
 static const char *subject_page(struct site *s, enum tr_subject_type t, uint32_t i)
@@ -1245,6 +1244,7 @@ int web_site_write(struct tr_store *store, const char *dir, const struct web_sit
     free(s.old.by_path);
     free(s.now);
     html_free(&s.page);
+    html_free(&s.path);
     web_pages_free(s.p);   /* first: it borrows s.web's claims */
     if (s.web) {
         s.web->cat = NULL;
