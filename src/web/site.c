@@ -56,7 +56,10 @@ struct manifest {
 };
 /* A summed series being gathered: per-day sums over the store's days. */
 struct sum {
-    uint64_t *day;           /* [last - first + 1] of the store, or NULL */
+    uint64_t *day;           /* the changes on days base..the store's last, or NULL */
+    tr_day base;             /* the store's first day, or for a subject not
+                                needing its whole series s->recent: changes
+                                before it fall on it (sum_add) */
     tr_day from, to;         /* days every member / some member covers */
     uint32_t missing;        /* members without data yet */
 };
@@ -625,12 +628,15 @@ static int write_shards(struct site *s)
 }
 
 /* Adds a recording's points p[0..n) (its first on day first: p may leave
- * out earlier ones, p[0] carrying their changes) to sum. */
-static int sum_add(struct site *s, struct sum *sum, const struct tr_point *p, size_t n, tr_day first)
+ * out earlier ones, p[0] carrying their changes) to sum, the sums of a
+ * subject that needs them whole (whole) or only from s->recent on. */
+static int sum_add(struct site *s, struct sum *sum, bool whole, const struct tr_point *p, size_t n, tr_day first)
 {
-    size_t days = (size_t)(s->last - s->first) + 1;
-    if (!sum->day && !(sum->day = calloc(days, sizeof *sum->day)))
-        return tr_error_set(s->err, TR_ENOMEM, "out of memory");
+    if (!sum->day) {
+        sum->base = whole || s->recent == TR_DAY_NONE || s->recent < s->first ? s->first : s->recent;
+        if (!(sum->day = calloc((size_t)(s->last - sum->base) + 1, sizeof *sum->day)))
+            return tr_error_set(s->err, TR_ENOMEM, "out of memory");
+    }
     if (sum->from == TR_DAY_NONE || first > sum->from)
         sum->from = first;
     if (sum->to == TR_DAY_NONE || p[n - 1].day > sum->to)
@@ -641,7 +647,8 @@ static int sum_add(struct site *s, struct sum *sum, const struct tr_point *p, si
      * fall as well) */
     uint64_t before = 0;
     for (size_t k = 0; k < n; k++) {
-        sum->day[p[k].day - s->first] += p[k].value - before;
+        tr_day d = p[k].day > sum->base ? p[k].day : sum->base;
+        sum->day[d - sum->base] += p[k].value - before;
         before = p[k].value;
     }
     return 0;
@@ -666,11 +673,13 @@ static size_t sum_points(const struct site *s, const struct sum *sum, bool whole
     if (!(*pts = malloc(n * sizeof **pts)))
         return 0;
     uint64_t v = 0;
-    for (tr_day d = s->first; d <= sum->to; d++) {
-        v += sum->day[d - s->first];
+    for (tr_day d = sum->base; d <= sum->to; d++) {
+        v += sum->day[d - sum->base];
         if (d >= start)
             (*pts)[d - start] = (struct tr_point){d, v};
     }
+    if (sum->to < sum->base)   /* every change fell before base, so on it */
+        (*pts)[0] = (struct tr_point){sum->to, sum->day[0]};
     return n;
 }
 
@@ -699,14 +708,16 @@ static int on_history(struct series_ctx *sc, uint32_t series, const struct tr_po
         for (size_t r = 0; r < n_rel && !rc; r++)
             if (s->stamp[rel[r]] != series + 1) {
                 s->stamp[rel[r]] = series + 1;
-                rc = sum_add(s, &s->release_sum[rel[r]], p, n, first);
+                rc = sum_add(s, &s->release_sum[rel[r]], needs_whole(&s->plan[TR_SUBJECT_RELEASE][rel[r]]), p,
+                             n, first);
             }
         const uint32_t *art = wp->cat->tracks[t].artists;
         n_art = wp->cat->tracks[t].n_artists;
         for (size_t a = 0; a < n_art && !rc; a++)
             if (s->stamp[wp->cat->n_releases + art[a]] != series + 1) {
                 s->stamp[wp->cat->n_releases + art[a]] = series + 1;
-                rc = sum_add(s, &s->artist_sum[art[a]], p, n, first);
+                rc = sum_add(s, &s->artist_sum[art[a]], needs_whole(&s->plan[TR_SUBJECT_ARTIST][art[a]]), p,
+                             n, first);
             }
     }
     return rc;
@@ -1165,9 +1176,9 @@ static int write_all(struct site *s)
     for (uint32_t t = 0; t < c->n_tracks; t++)
         s->status[t] = (struct web_status){0, 0, TR_DAY_NONE, TR_DAY_NONE};
     for (uint32_t r = 0; r < c->n_releases; r++)
-        s->release_sum[r] = (struct sum){NULL, TR_DAY_NONE, TR_DAY_NONE, 0};
+        s->release_sum[r] = (struct sum){NULL, TR_DAY_NONE, TR_DAY_NONE, TR_DAY_NONE, 0};
     for (uint32_t a = 0; a < c->n_artists; a++)
-        s->artist_sum[a] = (struct sum){NULL, TR_DAY_NONE, TR_DAY_NONE, 0};
+        s->artist_sum[a] = (struct sum){NULL, TR_DAY_NONE, TR_DAY_NONE, TR_DAY_NONE, 0};
     s->recent = s->carry && s->p->last_day != TR_DAY_NONE ? s->p->last_day - (WEB_TAIL_DAYS - 1) : TR_DAY_NONE;
     rc = write_tracks(s);
     if (!rc)

@@ -540,28 +540,30 @@ static int group_chunk(void *ctx, tr_day day, uint32_t grp, const uint8_t *data,
     uint32_t n;
     if (tr_chunk_decode(data, len, &n, g->delta, g->present))
         return TR_ESTORE;
+    const bool early = day < g->from;   /* a recent slot keeps its last two only */
     for (uint32_t s = 0; s < n; s++) {
         if (!g->present[s])
             continue;
-        g->value[s] += g->delta[s];
-        struct tr_point pt = {day, g->value[s]};
-        if (!g->len[s])
-            g->first[s] = day;
-        else if (g->len[s] == 2 && g->recent[s] && day < g->from) {
-            g->pts[s][0] = g->pts[s][1];
-            g->pts[s][1] = pt;
+        uint64_t v = g->value[s] += g->delta[s];
+        size_t k = g->len[s];
+        struct tr_point *p = g->pts[s];
+        if (early && k == 2 && g->recent[s]) {
+            p[0] = p[1];
+            p[1] = (struct tr_point){day, v};
             g->skipped[s]++;
             continue;
         }
-        if (g->len[s] == g->cap[s]) {
-            size_t cap = g->cap[s] ? g->cap[s] * 2 : 64;
-            struct tr_point *p = realloc(g->pts[s], cap * sizeof *p);
-            if (!p)
+        if (!k)
+            g->first[s] = day;
+        if (k == g->cap[s]) {
+            size_t cap = k ? k * 2 : 64;
+            if (!(p = realloc(p, cap * sizeof *p)))
                 return TR_ENOMEM;
             g->pts[s] = p;
             g->cap[s] = cap;
         }
-        g->pts[s][g->len[s]++] = pt;
+        p[k] = (struct tr_point){day, v};
+        g->len[s] = k + 1;
     }
     return 0;
 }
