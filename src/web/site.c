@@ -83,8 +83,11 @@ struct job {
     size_t len;
     bool fresh;              /* in a folder this run made (write_file) */
 };
+/* How a file was written (write_file). */
+enum { WRITTEN, ALREADY_THERE };
 struct writers {
     const char *dir;
+    bool check;                  /* write_file's (--full) */
     pthread_mutex_t mu;
     pthread_cond_t more, room;
     struct job ring[WRITE_QUEUE];
@@ -251,17 +254,46 @@ static bool carry_past(const struct site *s, const struct entry *old, uint32_t i
            (s->changes.first_day == TR_DAY_NONE || s->changes.first_day >= tail);
 }
 
+/* Whether the file at path holds data[0..len). */
+static bool same_bytes(const char *path, const char *data, size_t len)
+{
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    struct stat st;
+    if (fd < 0)
+        return false;
+    bool same = fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && (size_t)st.st_size == len;
+    char buf[65536];
+    for (size_t off = 0; same && off < len;) {
+        ssize_t r = read(fd, buf, len - off < sizeof buf ? len - off : sizeof buf);
+        if (r < 0 && errno == EINTR)
+            continue;
+        same = r > 0 && memcmp(buf, data + off, (size_t)r) == 0;
+        off += r > 0 ? (size_t)r : 0;
+    }
+    close(fd);
+    return same;
+}
+
 /* Writes data as dir/rel, beside its place and renamed over it, so that a
  * reader never sees half a file; fresh: rel's folder was made by this run,
  * so no reader has been shown a file in it yet, and the file is written in
  * place (one name to add to the folder, not two names and a rename: in a
  * folder of a thousand files or more the kernel's name searches were most
- * of a whole site's time).  A file already there is replaced as usual. */
+ * of a whole site's time).  A file already there is replaced as usual.
+ * check (--full, which trusts no manifest): a file that already holds
+ * these bytes is left as it is (*how: ALREADY_THERE), as replacing it
+ * would free its inode and blocks (costly on a disk that discards them,
+ * and a new mtime for a sync to send). */
 static int write_file(const char *dir, const char *rel, const char *data, size_t len, bool fresh,
-                      struct tr_error *err)
+                      bool check, int *how, struct tr_error *err)
 {
     char path[4096], tmp[4200];
     snprintf(path, sizeof path, "%s/%s", dir, rel);
+    *how = WRITTEN;
+    if (check && !fresh && same_bytes(path, data, len)) {
+        *how = ALREADY_THERE;
+        return 0;
+    }
     snprintf(tmp, sizeof tmp, "%s.tmp", path);
     int fd = fresh ? open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644) : -1;
     if (fd >= 0)
@@ -306,14 +338,15 @@ static void *writer_main(void *arg)
         pthread_cond_signal(&w->room);
         pthread_mutex_unlock(&w->mu);
         struct tr_error err = {0};
-        int rc = w->rc ? 0 : write_file(w->dir, j.rel, j.data, j.len, j.fresh, &err);
+        int how = WRITTEN;
+        int rc = w->rc ? 0 : write_file(w->dir, j.rel, j.data, j.len, j.fresh, w->check, &how, &err);
         free(j.rel);
         free(j.data);
         pthread_mutex_lock(&w->mu);
         if (rc && !w->rc) {
             w->rc = rc;
             w->err = err;
-        } else if (!rc) {
+        } else if (!rc && how == WRITTEN) {
             w->written++;
             w->bytes += j.len;
         }
@@ -322,9 +355,10 @@ static void *writer_main(void *arg)
     return NULL;
 }
 
-static int writers_start(struct writers *w, const char *dir, int n)
+static int writers_start(struct writers *w, const char *dir, bool check, int n)
 {
     w->dir = dir;
+    w->check = check;
     pthread_mutex_init(&w->mu, NULL);
     pthread_cond_init(&w->more, NULL);
     pthread_cond_init(&w->room, NULL);
@@ -366,9 +400,10 @@ static int send_file(struct site *s, const char *rel, char *data, size_t len, bo
 {
     struct writers *w = &s->w;
     if (!w->n_threads) {
-        int rc = write_file(s->dir, rel, data, len, fresh, s->err);
+        int how;
+        int rc = write_file(s->dir, rel, data, len, fresh, s->opt->full, &how, s->err);
         free(data);
-        if (!rc) {
+        if (!rc && how == WRITTEN) {
             s->st.written++;
             s->st.bytes_written += len;
         }
@@ -1157,7 +1192,7 @@ static int write_all(struct site *s)
     if (!rc)
         rc = store_days(s);
     if (!rc)
-        rc = writers_start(&s->w, s->dir, s->opt->threads > 1 ? s->opt->threads : 0);
+        rc = writers_start(&s->w, s->dir, s->opt->full, s->opt->threads > 1 ? s->opt->threads : 0);
     if (rc)
         return rc;
     s->status = malloc((c->n_tracks ? c->n_tracks : 1) * sizeof *s->status);

@@ -33,7 +33,8 @@ struct web_site_stats {
 };
 
 struct web_site_options {
-    bool full;               /* rewrite every file, whatever the hashes say */
+    bool full;               /* trust no manifest: every file made and compared
+                              * with the bytes there, written when they differ */
     int threads;             /* file-writing threads (1: none beside the caller) */
 };
 
