@@ -3,8 +3,8 @@
 # store that `bench/run.sh --full` builds), medians of --reps runs (3):
 #   whole   `trackrecord site` of day N-1 into a new directory;
 #   rerun   the same again, nothing changed (once);
-#   full    `site --full` over that site: the whole site again, every file
-#           replaced (once);
+#   full    `site --full` over that site: every file made again and
+#           compared with the one there, none written (once);
 #   daily   the daily run: a copy of the store at day N-1 with the site of
 #           day N-1 written, the store's next-day snapshot (day N) imported
 #           into the copy, then `trackrecord site` again (timed); the load
@@ -85,7 +85,7 @@ while [ "$r" -lt "$REPS" ]; do
 done
 du -sh "$SITE" | awk '{print "site size: " $1}'
 timed rerun "$BIN" --db "$db0" site "$SITE"
-# the whole site again over the last one, every file replaced (renamed over)
+# the whole site again over the last one, trusting no manifest
 timed full "$BIN" --db "$db0" site --full "$SITE"
 r=0
 while [ "$r" -lt "$REPS" ]; do
