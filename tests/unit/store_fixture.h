@@ -32,6 +32,16 @@ struct fixture {
     struct tr_store *s;     /* an empty store in it, at the start */
 };
 
+/* An empty string of cap bytes to write a generated file into (the
+ * caller's to free). */
+static inline char *fixture_buffer(size_t cap)
+{
+    char *s = malloc(cap);
+    assert_non_null(s);
+    s[0] = '\0';
+    return s;
+}
+
 /* cmocka setup: a fresh directory and an empty store in it. */
 static inline int store_setup(void **state)
 {

@@ -23,20 +23,12 @@
 #define ARTISTS 1200
 #define DAYS 30
 
-static char *bundle_file(size_t cap)
-{
-    char *s = malloc(cap);
-    assert_non_null(s);
-    s[0] = '\0';
-    return s;
-}
-
 /* Writes the bundle (artists, releases, tracks, tracklist) and the counts
  * of days [from, to) into dir/name. */
 static void write_bundle(const struct fixture *f)
 {
-    char *a = bundle_file(1 << 16), *r = bundle_file(1 << 20), *t = bundle_file(1 << 20),
-         *l = bundle_file(1 << 20);
+    char *a = fixture_buffer(1 << 16), *r = fixture_buffer(1 << 20), *t = fixture_buffer(1 << 20),
+         *l = fixture_buffer(1 << 20);
     size_t na = 0, nr = 0, nt = 0, nl = 0;
     na += (size_t)sprintf(a + na, "id,name,country,kind,gender,genres,member_of\n");
     for (int i = 0; i < ARTISTS; i++)
@@ -73,7 +65,7 @@ static void write_bundle(const struct fixture *f)
 
 static const char *write_counts(const struct fixture *f, const char *name, int from, int to)
 {
-    char *s = bundle_file((size_t)TRACKS * (size_t)(to - from) * 32 + 64);
+    char *s = fixture_buffer((size_t)TRACKS * (size_t)(to - from) * 32 + 64);
     size_t n = (size_t)sprintf(s, "date,track,streams\n");
     for (int d = from; d < to; d++) {
         char date[TR_DATE_LEN];

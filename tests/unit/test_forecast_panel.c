@@ -22,14 +22,6 @@
 #define DAYS 30
 #define SAMPLED 60
 
-static char *buffer(size_t cap)
-{
-    char *s = malloc(cap);
-    assert_non_null(s);
-    s[0] = '\0';
-    return s;
-}
-
 /* Track k's count on day d: 0 when not reported that day. */
 static uint64_t count_on(int k, int d)
 {
@@ -40,8 +32,8 @@ static uint64_t count_on(int k, int d)
 
 static void write_store_files(const struct fixture *f)
 {
-    char *a = buffer(1 << 16), *r = buffer(1 << 20), *t = buffer(1 << 20), *l = buffer(1 << 20),
-         *s = buffer((size_t)TRACKS * DAYS * 32 + 64);
+    char *a = fixture_buffer(1 << 16), *r = fixture_buffer(1 << 20), *t = fixture_buffer(1 << 20), *l = fixture_buffer(1 << 20),
+         *s = fixture_buffer((size_t)TRACKS * DAYS * 32 + 64);
     size_t na = 0, nr = 0, nt = 0, nl = 0, ns = 0;
     na += (size_t)sprintf(a + na, "id,name,country,kind,gender,genres,member_of\n");
     for (int i = 0; i < ARTISTS; i++)
