@@ -239,6 +239,7 @@ int tr_web_feed(struct tr_web *w, enum tr_feed_format format, uint32_t artist, t
 }
 
 int tr_web_artist_feeds(struct tr_web *w, enum tr_feed_format format, tr_day empty_day,
+                        int (*plan)(void *ctx, uint32_t artist, const uint32_t *posts, size_t n, bool *make),
                         int (*put)(void *ctx, uint32_t artist, const struct tr_web_response *res), void *ctx,
                         struct tr_error *err)
 {
@@ -275,8 +276,12 @@ int tr_web_artist_feeds(struct tr_web *w, enum tr_feed_format format, tr_day emp
     }
     /* start[a] .. start[a + 1]: artist a's */
     for (uint32_t a = 0; a < c->n_artists && !rc; a++) {
+        size_t n_a = start[a + 1] - start[a], held = n_a > FEED_ITEMS ? FEED_ITEMS : n_a;
+        bool make = true;
+        if (plan && ((rc = plan(ctx, a, pick + start[a + 1] - held, held, &make)) || !make))
+            continue;
         struct tr_web_response res = {0};
-        rc = feed_of(w, format, a, TR_DAY_NONE, "", pick + start[a], start[a + 1] - start[a], &empty_day, &res, err);
+        rc = feed_of(w, format, a, TR_DAY_NONE, "", pick + start[a], n_a, &empty_day, &res, err);
         if (!rc)
             rc = put(ctx, a, &res);
         tr_web_response_release(&res);

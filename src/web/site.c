@@ -456,12 +456,9 @@ static int bucket_dir(struct site *s, enum tr_subject_type t, const char *rel, b
 
 /* Writes rel unless the last run wrote the same bytes there (fresh:
  * write_file's). */
-static int put_file_in(struct site *s, const char *rel, const char *data, size_t len, bool fresh)
+/* Writes a copy of data[0..len) as rel (fresh: write_file's). */
+static int send_copy(struct site *s, const char *rel, const char *data, size_t len, bool fresh)
 {
-    bool same;
-    int rc = keep(s, rel, XXH3_64bits(data, len), &same);
-    if (rc || same)
-        return rc;
     char *copy = malloc(len + 1);
     if (!copy)
         return tr_error_set(s->err, TR_ENOMEM, "out of memory");
@@ -471,7 +468,9 @@ static int put_file_in(struct site *s, const char *rel, const char *data, size_t
 
 static int put_file(struct site *s, const char *rel, const char *data, size_t len)
 {
-    return put_file_in(s, rel, data, len, false);
+    bool same;
+    int rc = keep(s, rel, XXH3_64bits(data, len), &same);
+    return rc || same ? rc : send_copy(s, rel, data, len, false);
 }
 
 /* Writes the page in s->page as rel, unless the last run wrote the same
@@ -1037,18 +1036,34 @@ static int write_published(struct site *s)
 
 /* An artist's Atom feed, beside its page: what serve answers at
  * /artists/ID/feed.atom, its links to the site's files
- * (web_artist_feed_href).  Rewritten when its bytes change: when a post
- * of the artist's comes or goes (or, for an artist without posts, when
- * the store's last day moves: its date). */
+ * (web_artist_feed_href).  Keyed by its posts (site_feed_key): made and
+ * written only when a post of the artist's comes, goes or changes its
+ * claims, when the facts move, or, for an artist without posts, when the
+ * store's last day moves (its date). */
+static const char *artist_feed_file(struct site *s, uint32_t artist)
+{
+    return subject_file(s, TR_SUBJECT_ARTIST, s->p->cat->artists[artist].id, ".feed.atom");
+}
+
+static int plan_artist_feed(void *ctx, uint32_t artist, const uint32_t *posts, size_t n, bool *make)
+{
+    struct site *s = ctx;
+    bool same;
+    int rc = keep(s, artist_feed_file(s, artist), site_feed_key(s->p, s->facts, artist, posts, n, s->p->last_day),
+                  &same);
+    *make = !rc && !same;
+    return rc;
+}
+
 static int put_artist_feed(void *ctx, uint32_t artist, const struct tr_web_response *res)
 {
     struct site *s = ctx;
-    const char *rel = subject_file(s, TR_SUBJECT_ARTIST, s->p->cat->artists[artist].id, ".feed.atom");
+    const char *rel = artist_feed_file(s, artist);
     bool fresh;
     if (res->oom)
         return tr_error_set(s->err, TR_ENOMEM, "out of memory writing %s", rel);
     int rc = bucket_dir(s, TR_SUBJECT_ARTIST, rel, &fresh);
-    return rc ? rc : put_file_in(s, rel, res->body ? res->body : "", res->len, fresh);
+    return rc ? rc : send_copy(s, rel, res->body ? res->body : "", res->len, fresh);
 }
 
 /* The files the last run's manifest lists that this run did not make (a
@@ -1225,7 +1240,8 @@ static int write_all(struct site *s)
     if (!rc)
         rc = write_published(s);
     if (!rc)
-        rc = tr_web_artist_feeds(s->web, TR_FEED_ATOM, s->p->last_day, put_artist_feed, s, s->err);
+        rc = tr_web_artist_feeds(s->web, TR_FEED_ATOM, s->p->last_day, plan_artist_feed, put_artist_feed, s,
+                                 s->err);
     if (!rc)
         rc = write_search(s);
     if (!rc && !(rc = web_page_search(s->p, NULL, &s->page, s->err)))

@@ -11,6 +11,8 @@
 /* Raised whenever the markup of a static page changes, so that a new
  * binary writes every page again. */
 #define SITE_MARKUP_VERSION "site-pages 2"
+/* The same for the artists' feeds (feed.c's markup). */
+#define SITE_FEED_VERSION "site-feeds 1"
 
 tr_day web_tail_from(tr_day last, uint32_t index)
 {
@@ -190,6 +192,20 @@ int site_page_key(const struct web_pages *p, uint64_t facts, enum tr_subject_typ
     put_u64(&x, past);
     *key = XXH3_64bits_digest(&x);
     return rc;
+}
+
+uint64_t site_feed_key(const struct web_pages *p, uint64_t facts, uint32_t artist, const uint32_t *posts,
+                       size_t n, tr_day empty_day)
+{
+    XXH3_state_t x;
+    XXH3_64bits_reset(&x);
+    put_str(&x, SITE_FEED_VERSION);
+    put_u64(&x, facts);
+    put_u64(&x, artist);
+    for (size_t k = 0; k < n; k++)
+        put_event(&x, p, posts[k]);
+    put_u64(&x, n ? 0 : (uint64_t)(int64_t)empty_day);
+    return XXH3_64bits_digest(&x);
 }
 
 /* ---- shard entries ---------------------------------------------------------- */

@@ -27,6 +27,12 @@ uint64_t site_points_digest(const struct tr_point *past, size_t n_past);
 int site_page_key(const struct web_pages *p, uint64_t facts, enum tr_subject_type t, uint32_t i, uint64_t past,
                   uint64_t *key, struct tr_error *err);
 
+/* The key of artist's feed (tr_web_artist_feeds) holding events
+ * posts[0..n) (positions in the pages' events): facts, the events with
+ * their claims and, for a feed without posts, the day it is dated. */
+uint64_t site_feed_key(const struct web_pages *p, uint64_t facts, uint32_t artist, const uint32_t *posts,
+                       size_t n, tr_day empty_day);
+
 /* The figures of one track of a listing (a release's tracks, an artist's
  * songs): total, gain, next threshold; a missing one has no data. */
 void site_status_json(struct html *d, const struct web_pages *p, const struct web_status *st);

@@ -254,12 +254,17 @@ enum tr_feed_format { TR_FEED_ATOM, TR_FEED_JSON };
 int tr_web_feed(struct tr_web *w, enum tr_feed_format format, uint32_t artist, tr_day since,
                 const char *base, struct tr_web_response *res, struct tr_error *err);
 /* Every artist's feed, as tr_web_feed gives each with relative links
- * (since: any), without reading every event once per artist: put(ctx,
- * artist, feed) for each artist in catalog order; its first failure is
- * returned.  A feed without posts is dated empty_day (the site: the
- * store's last day with data, which no damage beside the store moves;
- * tr_web_feed reads the day the milestones were looked for). */
+ * (since: any), without reading every event once per artist: for each
+ * artist in catalog order, plan(ctx, artist, posts, n, &make) with the
+ * events its feed holds (positions in tr_web_events' list, oldest first;
+ * plan NULL: every feed is made), then, when make, put(ctx, artist,
+ * feed); the first failure of either is returned.  A feed without posts
+ * is dated empty_day (the site: the store's last day with data, which no
+ * damage beside the store moves; tr_web_feed reads the day the milestones
+ * were looked for).  A feed is its posts, the catalog's names and, without
+ * posts, empty_day: a caller that knows these did not change may skip it. */
 int tr_web_artist_feeds(struct tr_web *w, enum tr_feed_format format, tr_day empty_day,
+                        int (*plan)(void *ctx, uint32_t artist, const uint32_t *posts, size_t n, bool *make),
                         int (*put)(void *ctx, uint32_t artist, const struct tr_web_response *res), void *ctx,
                         struct tr_error *err);
 
