@@ -454,8 +454,6 @@ static int bucket_dir(struct site *s, enum tr_subject_type t, const char *rel, b
     return 0;
 }
 
-/* Writes rel unless the last run wrote the same bytes there (fresh:
- * write_file's). */
 /* Writes a copy of data[0..len) as rel (fresh: write_file's). */
 static int send_copy(struct site *s, const char *rel, const char *data, size_t len, bool fresh)
 {
@@ -466,6 +464,7 @@ static int send_copy(struct site *s, const char *rel, const char *data, size_t l
     return send_file(s, rel, copy, len, fresh);
 }
 
+/* Writes rel unless the last run wrote the same bytes there. */
 static int put_file(struct site *s, const char *rel, const char *data, size_t len)
 {
     bool same;
