@@ -323,9 +323,8 @@ static int backtest_in(struct tr_store *s, const struct bt_args *a, struct tr_er
     struct fc_cut cut = {0};
     struct fc_samples smp = {0};
     struct bt b = {.p = &p, .ladder = ladder, .hz = a->hz, .nh = a->nh};
-    /* as large a share of the artists as the groups are of the store's */
-    uint32_t artists = (uint32_t)((uint64_t)c->n_artists * (ng < BT_GROUPS ? ng : BT_GROUPS) / (ng ? ng : 1));
-    if ((rc = fc_panel_load(s->be, c, &pv, first, last, BT_GROUPS, artists, &p, err))) {
+    if ((rc = fc_panel_load(s->be, c, &pv, first, last, BT_GROUPS, fc_sampled_artists(c, BT_GROUPS), &p,
+                            err))) {
         tr_engine_prep_free(prep);
         return rc;
     }

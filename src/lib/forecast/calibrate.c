@@ -71,7 +71,7 @@ int fc_collect(const struct fc_panel *p, const struct fc_cut *cut, tr_day c,
         if (rc)
             return rc;
     }
-    for (uint32_t i = 0; i < p->n_group_totals; i++) {
+    for (uint32_t i = 0; i < p->n_totals; i++) {
         uint64_t v = fc_panel_total_value(p, i, c);
         int kind = fc_total_cal(p, p->totals[i]);
         enum tr_milestone_kind mk = kind == FC_CAL_RELEASE ? TR_MS_RELEASE_TOTAL : TR_MS_ARTIST_TOTAL;
@@ -186,7 +186,8 @@ int fc_calibrate(struct tr_backend *be, const struct tr_catalog *c,
      * days after it), not all the store's: their span is the input's
      * (a play count dated 7877 once asked for 17 GB here) */
     tr_day from = T - 7 * FC_CAL_CUTS - FC_WINDOW;
-    int rc = fc_panel_load(be, c, pv, first > from ? first : from, T, FC_CAL_GROUPS, 0, &p, err);
+    int rc = fc_panel_load(be, c, pv, first > from ? first : from, T, FC_CAL_GROUPS,
+                           fc_sampled_artists(c, FC_CAL_GROUPS), &p, err);
     if (rc)
         return rc;
     if ((rc = fc_cut_alloc(&p, &cut)))

@@ -16,6 +16,12 @@ int fc_sample_groups(uint32_t n_groups, uint32_t want, uint32_t **out, uint32_t 
     return 0;
 }
 
+uint32_t fc_sampled_artists(const struct tr_catalog *c, uint32_t max_groups)
+{
+    uint32_t ng = (c->n_series + TR_GROUP_SLOTS - 1) / TR_GROUP_SLOTS;
+    return ng ? (uint32_t)((uint64_t)c->n_artists * (ng < max_groups ? ng : max_groups) / ng) : 0;
+}
+
 void fc_panel_release(struct fc_panel *p)
 {
     for (uint32_t i = 0; p->h && i < p->n_groups; i++)

@@ -47,6 +47,9 @@ int fc_panel_load(struct tr_backend *be, const struct tr_catalog *c,
                   uint32_t max_groups, uint32_t max_artists, struct fc_panel *p,
                   struct tr_error *err);
 void fc_panel_release(struct fc_panel *p);
+/* The artists a panel of at most max_groups groups samples: as large a
+ * share of the store's as the groups are of its groups. */
+uint32_t fc_sampled_artists(const struct tr_catalog *c, uint32_t max_groups);
 
 /* Series s's count on day d (0 before the panel's first day). */
 uint64_t fc_panel_value(const struct fc_panel *p, uint32_t s, tr_day d);
