@@ -1,7 +1,7 @@
 /*
- * test_forecast_panel.c: the backtest's panel (forecast/panel.c): a sample
- * of groups, and besides it a sample of artists followed through all
- * their recordings wherever they lie.
+ * test_forecast_panel.c: the backtest's and the calibration's panel
+ * (forecast/panel.c): a sample of groups, and besides it a sample of
+ * artists followed through all their recordings wherever they lie.
  *
  * A catalog of 2,600 tracks (three groups of series) on releases of 1 to
  * 5 tracks by 300 artists, so that each artist's releases lie in more
@@ -11,7 +11,13 @@
  * tracks; the totals whose recordings all lie in the group come first;
  * then every sampled artist, with all its recordings and their counts as
  * imported; no release is followed through the artists' recordings.
+ *
+ * The calibration (forecast/calibrate.c) on a store of five groups, where
+ * every artist has a recording in the fifth, which its four groups leave
+ * out: the artist totals' errors are those of the sampled artists (with
+ * the groups alone it would have none).
  */
+#include "forecast/calibrate.h"
 #include "store_fixture.h"
 #include "forecast/panel.h"
 #include "milestones/engine.h"
@@ -21,6 +27,10 @@
 #define ARTISTS 300
 #define DAYS 30
 #define SAMPLED 60
+/* the calibration's store: five groups of series, the last one partly full */
+#define CAL_TRACKS (4 * TR_GROUP_SLOTS + 104)
+#define CAL_ARTISTS 30
+#define CAL_DAYS 42
 
 /* Track k's count on day d: 0 when not reported that day. */
 static uint64_t count_on(int k, int d)
@@ -30,36 +40,38 @@ static uint64_t count_on(int k, int d)
     return (uint64_t)(k % 97 + 1) * 40000 * (uint64_t)(d + 1) + (uint64_t)k;
 }
 
-static void write_store_files(const struct fixture *f)
+/* Releases of 1 to 5 tracks, release r by artist r % artists, every
+ * fifth track featuring a second artist; days of counts from 2024-01-01. */
+static void write_store_files(const struct fixture *f, int tracks, int artists, int days)
 {
     char *a = fixture_buffer(1 << 16), *r = fixture_buffer(1 << 20), *t = fixture_buffer(1 << 20), *l = fixture_buffer(1 << 20),
-         *s = fixture_buffer((size_t)TRACKS * DAYS * 32 + 64);
+         *s = fixture_buffer((size_t)tracks * days * 32 + 64);
     size_t na = 0, nr = 0, nt = 0, nl = 0, ns = 0;
     na += (size_t)sprintf(a + na, "id,name,country,kind,gender,genres,member_of\n");
-    for (int i = 0; i < ARTISTS; i++)
+    for (int i = 0; i < artists; i++)
         na += (size_t)sprintf(a + na, "a%d,Artist %d,US,solo,male,pop,\n", i, i);
     nr += (size_t)sprintf(r + nr, "id,title,artists,type,date\n");
     nt += (size_t)sprintf(t + nt, "id,title,artists,released,same_as,version_of\n");
     nl += (size_t)sprintf(l + nl, "release,position,track\n");
     int track = 0;
-    for (int rel = 0; track < TRACKS; rel++) {
-        int size = 1 + rel % 5, artist = rel % ARTISTS;
+    for (int rel = 0; track < tracks; rel++) {
+        int size = 1 + rel % 5, artist = rel % artists;
         nr += (size_t)sprintf(r + nr, "r%d,Release %d,a%d,%s,2024-01-01\n", rel, rel, artist,
                               size == 1 ? "single" : "album");
-        for (int k = 0; k < size && track < TRACKS; k++, track++) {
+        for (int k = 0; k < size && track < tracks; k++, track++) {
             if (track % 5 == 0)
                 nt += (size_t)sprintf(t + nt, "t%d,Song %d,a%d;a%d,2024-01-01,,\n", track, track, artist,
-                                      (artist + 7) % ARTISTS);
+                                      (artist + 7) % artists);
             else
                 nt += (size_t)sprintf(t + nt, "t%d,Song %d,a%d,2024-01-01,,\n", track, track, artist);
             nl += (size_t)sprintf(l + nl, "r%d,%d,t%d\n", rel, k + 1, track);
         }
     }
     ns += (size_t)sprintf(s + ns, "date,track,streams\n");
-    for (int d = 0; d < DAYS; d++) {
+    for (int d = 0; d < days; d++) {
         char date[TR_DATE_LEN];
         tr_day_format((tr_day)(19723 + d), date);
-        for (int k = 0; k < TRACKS; k++)
+        for (int k = 0; k < tracks; k++)
             if (count_on(k, d))
                 ns += (size_t)sprintf(s + ns, "%s,t%d,%llu\n", date, k, (unsigned long long)count_on(k, d));
     }
@@ -94,7 +106,7 @@ static void test_panel_follows_sampled_artists(void **state)
 {
     struct fixture *f = *state;
     struct tr_error err = {0};
-    write_store_files(f);
+    write_store_files(f, TRACKS, ARTISTS, DAYS);
     struct tr_import_options o = {.date = TR_DAY_NONE};
     const char *paths[] = {f->dir};
     assert_int_equal(tr_import(f->s, paths, 1, &o, NULL, &err), 0);
@@ -170,10 +182,51 @@ static void test_panel_follows_sampled_artists(void **state)
     assert_int_equal(tr_store_read_end(&txn, 0, &err), 0);
 }
 
+static void test_calibration_follows_sampled_artists(void **state)
+{
+    struct fixture *f = *state;
+    struct tr_error err = {0};
+    write_store_files(f, CAL_TRACKS, CAL_ARTISTS, CAL_DAYS);
+    struct tr_import_options o = {.date = TR_DAY_NONE};
+    const char *paths[] = {f->dir};
+    assert_int_equal(tr_import(f->s, paths, 1, &o, NULL, &err), 0);
+    struct tr_read_txn txn;
+    assert_int_equal(tr_store_read_begin(f->s, &txn, &err), 0);
+    const struct tr_catalog *c;
+    const struct tr_ladders *ladder;
+    assert_int_equal(tr_store_catalog(f->s, &c, &err), 0);
+    assert_int_equal(tr_store_ladders(f->s, &ladder, &err), 0);
+    assert_int_equal(c->n_series, CAL_TRACKS);
+    struct tr_engine_prep *prep;
+    assert_int_equal(tr_engine_prepare(c, &prep), 0);
+    struct tr_engine_prep_view pv;
+    tr_engine_prep_view(prep, &pv);
+    tr_day first, last;
+    assert_int_equal(fc_store_days(f->s->be, FC_CAL_GROUPS + 1, &first, &last, &err), 0);
+
+    /* the fixture: no artist has all its recordings in the calibration's groups */
+    struct fc_panel p;
+    assert_int_equal(fc_panel_load(f->s->be, c, &pv, first, last, FC_CAL_GROUPS, 0, &p, &err), 0);
+    assert_int_equal(p.n_groups, FC_CAL_GROUPS);
+    for (uint32_t i = 0; i < p.n_totals; i++)
+        assert_true(p.totals[i] < c->n_releases);
+    fc_panel_release(&p);
+
+    /* the artists' errors at the shortest horizon, enough for their own quantiles */
+    struct fc_calibs cal;
+    assert_int_equal(fc_calibrate(f->s->be, c, &pv, ladder, first, last, &cal, &err), 0);
+    assert_int_equal(cal.as_of, last);
+    assert_true(cal.c[FC_CAL_ARTIST].n[0] >= FC_CAL_MIN);
+    assert_true(cal.c[FC_CAL_TRACK].n[0] >= FC_CAL_MIN);
+    tr_engine_prep_free(prep);
+    assert_int_equal(tr_store_read_end(&txn, 0, &err), 0);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(test_panel_follows_sampled_artists, store_setup, store_teardown),
+        cmocka_unit_test_setup_teardown(test_calibration_follows_sampled_artists, store_setup, store_teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
