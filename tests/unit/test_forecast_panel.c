@@ -137,10 +137,15 @@ static void test_panel_follows_sampled_artists(void **state)
     assert_true(p.n_series > p.n_group_series);
     for (uint32_t i = 0; i < p.n_series; i++)
         assert_true(i < p.n_group_series ? p.series[i] < TR_GROUP_SLOTS : p.series[i] >= TR_GROUP_SLOTS);
-    /* their counts, day by day, as imported */
-    for (uint32_t i = p.n_group_series; i < p.n_series; i++)
-        for (int d = 0; d < DAYS; d++)
-            assert_int_equal(fc_panel_value(&p, p.series[i], first + d), carried(track_of(c, p.series[i]), d));
+    /* their counts, day by day, as imported, and the days they were reported */
+    for (uint32_t i = p.n_group_series; i < p.n_series; i++) {
+        const uint8_t *reported = p.x.p + (size_t)p.series_row[p.series[i]] * (size_t)p.x.n_days;
+        for (int d = 0; d < DAYS; d++) {
+            int k = track_of(c, p.series[i]);
+            assert_int_equal(fc_panel_value(&p, p.series[i], first + d), carried(k, d));
+            assert_int_equal(reported[d], count_on(k, d) != 0);
+        }
+    }
     /* the group's totals as before, then artists alone */
     assert_int_equal(p.n_group_totals, group_totals);
     uint8_t *sampled = calloc(ARTISTS, 1);

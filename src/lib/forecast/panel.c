@@ -145,26 +145,22 @@ static int sampled_artists(struct tr_backend *be, struct fc_panel *p, uint32_t m
     if (!x->v || !x->p)
         return tr_error_set(err, TR_ENOMEM, "forecast: out of memory");
     size_t row_days = (size_t)x->n_days;
+    uint32_t slots[TR_GROUP_SLOTS];
     for (uint32_t g = 0; g * TR_GROUP_SLOTS < ns && !rc; g++) {
         uint32_t from = g * TR_GROUP_SLOTS, to = from + TR_GROUP_SLOTS < ns ? from + TR_GROUP_SLOTS : ns;
-        bool any = false;
-        for (uint32_t s = from; s < to && !any; s++)
-            any = p->series_row[s] >= 0;
-        if (!any)
-            continue;
-        struct fc_group_history h;
-        if ((rc = fc_read_history(be, g, p->first, p->last, &h, err)))
-            break;
-        for (uint32_t s = from; s < to; s++) {
-            int32_t r = p->series_row[s];
-            if (r < 0)
-                continue;
-            size_t off = (size_t)(s - from) * row_days;
-            memcpy(x->v + (size_t)r * row_days, h.v + off, row_days * sizeof *x->v);
-            memcpy(x->p + (size_t)r * row_days, h.p + off, row_days);
-            p->series[p->n_series++] = s;
-        }
-        fc_group_history_release(&h);
+        uint32_t k = 0;
+        int32_t r0 = -1;
+        for (uint32_t s = from; s < to; s++)
+            if (p->series_row[s] >= 0) {
+                r0 = k ? r0 : p->series_row[s];
+                slots[k++] = s - from;
+                p->series[p->n_series++] = s;
+            }
+        /* rows are numbered in series order, so a group's are consecutive:
+         * only its sampled slots are read, straight into them */
+        if (k)
+            rc = fc_read_slots(be, g, p->first, p->last, slots, k, x->v + (size_t)r0 * row_days,
+                               x->p + (size_t)r0 * row_days, err);
     }
     return rc;
 }

@@ -82,8 +82,9 @@ struct past_ctx {
     tr_day first;                /* day of index 0 */
     tr_day T;
     int32_t n_days;
-    uint32_t n;
-    uint64_t *v;                 /* slot * n_days + i */
+    uint32_t n;                  /* rows: slots 0 .. n, or slots[0 .. n) */
+    const uint32_t *slots;
+    uint64_t *v;                 /* row * n_days + i */
     uint8_t *p;
     int32_t filled;              /* days [0, filled) hold their counts */
     uint64_t run[TR_CHUNK_SLOTS];
@@ -98,6 +99,21 @@ static void carry(struct past_ctx *x, int32_t upto)
             x->v[(size_t)s * x->n_days + x->filled] = x->run[s];
 }
 
+/* tr_chunk_apply for the listed slots alone, each read in constant time:
+ * a few slots of a group cost a few lookups a chunk, not its decoding. */
+static int apply_slots(struct past_ctx *x, const uint8_t *data, size_t len)
+{
+    for (uint32_t k = 0; k < x->n; k++) {
+        uint64_t delta;
+        bool present;
+        if (tr_chunk_get(data, len, x->slots[k], &delta, &present))
+            return -1;
+        x->run[k] += delta;
+        x->present[k] = present;
+    }
+    return 0;
+}
+
 static int past_chunk(void *ctx, tr_day day, uint32_t grp, const uint8_t *data, size_t len)
 {
     struct past_ctx *x = ctx;
@@ -106,7 +122,7 @@ static int past_chunk(void *ctx, tr_day day, uint32_t grp, const uint8_t *data, 
     int32_t i = day - x->first;
     if (i >= 0)
         carry(x, i);
-    if (tr_chunk_apply(data, len, x->run, x->present))
+    if (x->slots ? apply_slots(x, data, len) : tr_chunk_apply(data, len, x->run, x->present))
         return TR_ESTORE;
     if (i < 0)
         return 0;
@@ -119,14 +135,16 @@ static int past_chunk(void *ctx, tr_day day, uint32_t grp, const uint8_t *data, 
 }
 
 /* Group grp's counts on days first .. T into v and p (n_days = T - first
- * + 1 per slot, n slots). */
+ * + 1 per row): a row per slot 0 .. n, or per slots[k] (k < n) when slots
+ * is not NULL. */
 static int read_past(struct tr_backend *be, uint32_t grp, tr_day first, tr_day T, uint32_t n,
-                     uint64_t *v, uint8_t *p, struct tr_error *err)
+                     const uint32_t *slots, uint64_t *v, uint8_t *p, struct tr_error *err)
 {
     struct past_ctx *x = calloc(1, sizeof *x);
     if (!x)
         return tr_error_set(err, TR_ENOMEM, "forecast: out of memory");
-    *x = (struct past_ctx){.first = first, .T = T, .n_days = T - first + 1, .n = n, .v = v, .p = p};
+    *x = (struct past_ctx){.first = first, .T = T, .n_days = T - first + 1, .n = n, .slots = slots,
+                           .v = v, .p = p};
     int rc = be->ops->scan_group(be, grp, TR_DAY_NONE, past_chunk, x, err);
     if (rc == STOP)
         rc = 0;
@@ -146,7 +164,7 @@ int fc_read_window(struct tr_backend *be, uint32_t grp, tr_day T, bool latest,
     enum { D = FC_WINDOW + 1 };
     uint64_t *v = malloc((size_t)TR_GROUP_SLOTS * D * sizeof *v);
     uint8_t *p = calloc((size_t)TR_GROUP_SLOTS * D, 1);
-    int rc = v && p ? read_past(be, grp, T - FC_WINDOW, T, TR_GROUP_SLOTS, v, p, err)
+    int rc = v && p ? read_past(be, grp, T - FC_WINDOW, T, TR_GROUP_SLOTS, NULL, v, p, err)
                     : tr_error_set(err, TR_ENOMEM, "forecast: out of memory");
     if (!rc) {
         w->n = TR_GROUP_SLOTS;
@@ -176,10 +194,19 @@ int fc_read_history(struct tr_backend *be, uint32_t grp, tr_day first, tr_day T,
         fc_group_history_release(h);
         return tr_error_set(err, TR_ENOMEM, "forecast: out of memory");
     }
-    int rc = read_past(be, grp, first, T, h->n, h->v, h->p, err);
+    int rc = read_past(be, grp, first, T, h->n, NULL, h->v, h->p, err);
     if (rc)
         fc_group_history_release(h);
     return rc;
+}
+
+int fc_read_slots(struct tr_backend *be, uint32_t grp, tr_day first, tr_day T,
+                  const uint32_t *slots, uint32_t n, uint64_t *v, uint8_t *p, struct tr_error *err)
+{
+    if (T < first || !n)
+        return 0;
+    memset(p, 0, (size_t)n * (size_t)(T - first + 1));
+    return read_past(be, grp, first, T, n, slots, v, p, err);
 }
 
 void fc_group_history_release(struct fc_group_history *h)

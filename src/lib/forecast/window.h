@@ -43,6 +43,10 @@ struct fc_group_history {
 int fc_read_history(struct tr_backend *be, uint32_t grp, tr_day first, tr_day T,
                     struct fc_group_history *h, struct tr_error *err);
 void fc_group_history_release(struct fc_group_history *h);
+/* The same for n slots of the group alone (slots[k] < TR_GROUP_SLOTS):
+ * row k of v and p (T - first + 1 days each) is slot slots[k]'s. */
+int fc_read_slots(struct tr_backend *be, uint32_t grp, tr_day first, tr_day T,
+                  const uint32_t *slots, uint32_t n, uint64_t *v, uint8_t *p, struct tr_error *err);
 
 /* The store's first and last days with data (TR_DAY_NONE when empty),
  * from the groups' tails and the first chunk. */
