@@ -532,7 +532,80 @@ struct group_histories {
     size_t skipped[TR_GROUP_SLOTS];
     tr_day first[TR_GROUP_SLOTS];
     tr_day from;
+    /* While the chunks before `from` are read (group_early), every slot's
+     * points are counted in seen and its last two kept in older and newer
+     * (flat arrays, so that the loop over the slots does not branch); the
+     * whole slots, listed in whole_slot, have theirs appended as well.
+     * settled: the recent slots' points are in pts (group_settle). */
+    uint32_t seen[TR_GROUP_SLOTS];
+    tr_day older_day[TR_GROUP_SLOTS], newer_day[TR_GROUP_SLOTS];
+    uint64_t older_value[TR_GROUP_SLOTS], newer_value[TR_GROUP_SLOTS];
+    uint32_t whole_slot[TR_GROUP_SLOTS], n_whole;
+    bool settled;
 };
+
+/* Appends (day, v) to slot s's points. */
+static int group_append(struct group_histories *g, uint32_t s, tr_day day, uint64_t v)
+{
+    size_t k = g->len[s];
+    struct tr_point *p = g->pts[s];
+    if (!k)
+        g->first[s] = day;
+    if (k == g->cap[s]) {
+        size_t cap = k ? k * 2 : 64;
+        if (!(p = realloc(p, cap * sizeof *p)))
+            return TR_ENOMEM;
+        g->pts[s] = p;
+        g->cap[s] = cap;
+    }
+    p[k] = (struct tr_point){day, v};
+    g->len[s] = k + 1;
+    return 0;
+}
+
+/* A chunk before `from`, decoded into g->delta and g->present (n slots). */
+static int group_early(struct group_histories *g, tr_day day, uint32_t n)
+{
+    /* Every slot of the chunk (decoding zeroes the slots past n): with
+     * masks instead of branches and a fixed count, the compiler makes
+     * vector code of it. */
+    for (uint32_t s = 0; s < TR_GROUP_SLOTS; s++) {
+        uint64_t v = g->value[s] += g->delta[s];   /* an absent slot's delta is 0 */
+        uint64_t here = 0 - (uint64_t)g->present[s];
+        uint32_t here32 = (uint32_t)here, first = here32 & (g->seen[s] == 0 ? ~0u : 0u);
+        g->older_day[s] = (tr_day)(((uint32_t)g->newer_day[s] & here32) | ((uint32_t)g->older_day[s] & ~here32));
+        g->older_value[s] = (g->newer_value[s] & here) | (g->older_value[s] & ~here);
+        g->newer_day[s] = (tr_day)(((uint32_t)day & here32) | ((uint32_t)g->newer_day[s] & ~here32));
+        g->newer_value[s] = (v & here) | (g->newer_value[s] & ~here);
+        g->first[s] = (tr_day)(((uint32_t)day & first) | ((uint32_t)g->first[s] & ~first));
+        g->seen[s] += here32 & 1;
+    }
+    for (uint32_t k = 0; k < g->n_whole; k++) {
+        uint32_t s = g->whole_slot[k];
+        if (s < n && g->present[s] && group_append(g, s, day, g->value[s]))
+            return TR_ENOMEM;
+    }
+    return 0;
+}
+
+/* Moves each recent slot's last two points before `from` into its points
+ * (the earlier ones into skipped), once the chunks before `from` are read. */
+static int group_settle(struct group_histories *g)
+{
+    g->settled = true;
+    for (uint32_t s = 0; s < TR_GROUP_SLOTS; s++) {
+        if (!g->recent[s] || !g->seen[s])
+            continue;
+        tr_day first = g->first[s];
+        if (g->seen[s] > 1 && group_append(g, s, g->older_day[s], g->older_value[s]))
+            return TR_ENOMEM;
+        if (group_append(g, s, g->newer_day[s], g->newer_value[s]))
+            return TR_ENOMEM;
+        g->first[s] = first;
+        g->skipped[s] = g->seen[s] - g->len[s];
+    }
+    return 0;
+}
 
 static int group_chunk(void *ctx, tr_day day, uint32_t grp, const uint8_t *data, size_t len)
 {
@@ -540,30 +613,15 @@ static int group_chunk(void *ctx, tr_day day, uint32_t grp, const uint8_t *data,
     uint32_t n;
     if (tr_chunk_decode(data, len, &n, g->delta, g->present))
         return TR_ESTORE;
-    const bool early = day < g->from;   /* a recent slot keeps its last two only */
+    if (!g->settled && day < g->from)
+        return group_early(g, day, n);
+    if (!g->settled && group_settle(g))
+        return TR_ENOMEM;
     for (uint32_t s = 0; s < n; s++) {
         if (!g->present[s])
             continue;
-        uint64_t v = g->value[s] += g->delta[s];
-        size_t k = g->len[s];
-        struct tr_point *p = g->pts[s];
-        if (early && k == 2 && g->recent[s]) {
-            p[0] = p[1];
-            p[1] = (struct tr_point){day, v};
-            g->skipped[s]++;
-            continue;
-        }
-        if (!k)
-            g->first[s] = day;
-        if (k == g->cap[s]) {
-            size_t cap = k ? k * 2 : 64;
-            if (!(p = realloc(p, cap * sizeof *p)))
-                return TR_ENOMEM;
-            g->pts[s] = p;
-            g->cap[s] = cap;
-        }
-        p[k] = (struct tr_point){day, v};
-        g->len[s] = k + 1;
+        if (group_append(g, s, day, g->value[s] += g->delta[s]))
+            return TR_ENOMEM;
     }
     return 0;
 }
@@ -600,10 +658,20 @@ int tr_series_walk_next(struct tr_series_walk *w, uint32_t *series, const struct
             memset(g->value, 0, sizeof g->value);
             memset(g->len, 0, sizeof g->len);
             memset(g->skipped, 0, sizeof g->skipped);
-            for (uint32_t k = 0; k < TR_GROUP_SLOTS; k++)
+            memset(g->seen, 0, sizeof g->seen);
+            g->n_whole = 0;
+            g->settled = true;
+            for (uint32_t k = 0; k < TR_GROUP_SLOTS; k++) {
                 g->recent[k] = w->whole && w->next + k < w->n_series && !w->whole[w->next + k];
+                if (g->recent[k])
+                    g->settled = false;
+                else
+                    g->whole_slot[g->n_whole++] = k;
+            }
             int rc = w->be->ops->scan_group(w->be, w->next / TR_GROUP_SLOTS, TR_DAY_NONE,
                                             group_chunk, g, err);
+            if (!rc && !g->settled && group_settle(g))
+                rc = TR_ENOMEM;
             if (rc)
                 return tr_error_set(err, rc, "reading series: %s", tr_strerror(rc));
         }
