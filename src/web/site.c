@@ -125,7 +125,8 @@ struct site {
     tr_day first, last;          /* the store's days */
     uint32_t *stamp;             /* per release/artist: last series added */
     uint64_t facts;              /* site_facts */
-    struct html *shards[3];      /* per subject type: its data shards' entries */
+    struct html *shards[3];      /* per subject type: its data shards' text */
+    uint32_t *shard_left[3];     /* per shard: the entries still to come */
     size_t n_shards[3];
     struct planned *plan[3];     /* per subject type and index (plan_pages) */
     tr_day recent;               /* the earliest tail day: the series of
@@ -472,28 +473,28 @@ static int put_file(struct site *s, const char *rel, const char *data, size_t le
     return rc || same ? rc : send_copy(s, rel, data, len, false);
 }
 
-/* Writes the page in s->page as rel, unless the last run wrote the same
- * bytes there (key: NULL), or whatever its bytes when *key moved (into a
- * subject's folder, t: made first when needed). */
-static int put_page_keyed(struct site *s, const char *rel, const uint64_t *key, enum tr_subject_type t)
+/* Writes the page in h as rel, unless the last run wrote the same bytes
+ * there (key: NULL), or whatever its bytes when *key moved (into a
+ * subject's folder, t: made first when needed); h is left empty. */
+static int put_html(struct site *s, struct html *h, const char *rel, const uint64_t *key, enum tr_subject_type t)
 {
-    if (s->page.failed) {
-        html_reset(&s->page);
+    if (h->failed) {
+        html_reset(h);
         return tr_error_set(s->err, TR_ENOMEM, "out of memory writing %s", rel);
     }
     bool same = false;
-    int rc = key ? 0 : keep(s, rel, XXH3_64bits(s->page.data ? s->page.data : "", s->page.len), &same);
+    int rc = key ? 0 : keep(s, rel, XXH3_64bits(h->data ? h->data : "", h->len), &same);
     if (rc || same) {
-        html_reset(&s->page);
+        html_reset(h);
         return rc;
     }
     bool fresh = false;
     if (key && (rc = bucket_dir(s, t, rel, &fresh))) {
-        html_reset(&s->page);
+        html_reset(h);
         return rc;
     }
     size_t len;
-    char *data = html_take(&s->page, &len);
+    char *data = html_take(h, &len);
     if (!data)
         return tr_error_set(s->err, TR_ENOMEM, "out of memory writing %s", rel);
     return send_file(s, rel, data, len, fresh);
@@ -501,7 +502,7 @@ static int put_page_keyed(struct site *s, const char *rel, const uint64_t *key, 
 
 static int put_page(struct site *s, const char *rel)
 {
-    return put_page_keyed(s, rel, NULL, TR_SUBJECT_TRACK);
+    return put_html(s, &s->page, rel, NULL, TR_SUBJECT_TRACK);
 }
 
 /* The subject's file, TYPE/BBB/NAME + ext (web_site_path), in s->path
@@ -518,15 +519,60 @@ static const char *subject_page(struct site *s, enum tr_subject_type t, uint32_t
     return subject_file(s, t, page_subject_id(s->p->cat, t, i), ".html");
 }
 
-/* Adds subject i's entry to its data shard. */
+/* The number of subjects of type t in shard k. */
+static uint32_t shard_size(const struct site *s, enum tr_subject_type t, size_t k)
+{
+    const struct tr_catalog *c = s->p->cat;
+    uint32_t count = t == TR_SUBJECT_TRACK ? c->n_tracks : t == TR_SUBJECT_RELEASE ? c->n_releases : c->n_artists;
+    uint32_t from = (uint32_t)(k * WEB_SHARD_SIZE);
+    return count - from < WEB_SHARD_SIZE ? count - from : WEB_SHARD_SIZE;
+}
+
+/* Starts data shard k of type t in d: the head of the script. */
+static void shard_open(const struct site *s, struct html *d, enum tr_subject_type t, size_t k)
+{
+    char name[64];
+    web_shard_name(name, sizeof name, t, (uint32_t)(k * WEB_SHARD_SIZE));
+    html_printf(d, "(window.TR_DATA=window.TR_DATA||{})[\"%s\"]={\"asof\":", name);
+    html_int(d, s->p->last_day == TR_DAY_NONE ? -1 : s->p->last_day);
+    html_raw(d, ",\"s\":{");
+}
+
+/* Writes data shard k of type t, data/TYPE/K.js: a script that files its
+ * entries under window.TR_DATA["TYPE/K"] (pages load it by <script src>,
+ * which works from file:// where fetch does not). */
+static int shard_write(struct site *s, enum tr_subject_type t, size_t k)
+{
+    char name[64], rel[128];
+    web_shard_name(name, sizeof name, t, (uint32_t)(k * WEB_SHARD_SIZE));
+    snprintf(rel, sizeof rel, "data/%s.js", name);
+    struct html *d = &s->shards[t][k];
+    if (!d->len)   /* no entry came: the head alone */
+        shard_open(s, d, t, k);
+    html_raw(d, "}};\n");
+    s->shard_left[t][k] = 0;
+    return put_html(s, d, rel, NULL, TR_SUBJECT_TRACK);
+}
+
+/* Adds subject i's entry to its data shard, and writes the shard once it
+ * holds every subject's (so the writers have it while the pass goes on,
+ * and its text is not held to the end of the run). */
 static int shard_add(struct site *s, enum tr_subject_type t, uint32_t i, const struct tr_point *pts, size_t n,
                      size_t n_past, size_t n_before, const struct web_status *rows, size_t n_rows)
 {
-    struct html *d = &s->shards[t][i / WEB_SHARD_SIZE];
-    if (d->len)
+    size_t k = i / WEB_SHARD_SIZE;
+    struct html *d = &s->shards[t][k];
+    if (!s->shard_left[t][k])
+        return tr_error_set(s->err, TR_ESTORE, "data shard %zu of %s: an entry too many (a bug)", k,
+                            web_type_dir[t]);
+    if (!d->len)
+        shard_open(s, d, t, k);
+    if (s->shard_left[t][k] < shard_size(s, t, k))   /* not the first entry */
         html_raw(d, ",");
     site_entry(d, s->p, t, i, pts, n, n_past, n_before, rows, n_rows);
-    return d->failed ? tr_error_set(s->err, TR_ENOMEM, "out of memory") : 0;
+    if (d->failed)
+        return tr_error_set(s->err, TR_ENOMEM, "out of memory");
+    return --s->shard_left[t][k] ? 0 : shard_write(s, t, k);
 }
 
 /* Whether the planned page needs its whole series: its past digested
@@ -631,32 +677,21 @@ static int put_subject(struct site *s, enum tr_subject_type t, uint32_t i, const
         if (rc && !s->err->code)
             tr_error_set(s->err, rc, "out of memory writing %s", rel);
         if (!rc)
-            rc = put_page_keyed(s, rel, &key, t);
+            rc = put_html(s, &s->page, rel, &key, t);
         html_reset(&s->page);
     }
     return rc ? rc : shard_add(s, t, i, pts, n, n_past, n_before, rows, n_rows);
 }
 
-/* Writes the data shards: data/TYPE/K.js, each a script that files its
- * entries under window.TR_DATA["TYPE/K"] (pages load it by <script src>,
- * which works from file:// where fetch does not). */
+/* Writes the data shards not written yet (shard_add writes each once it
+ * is whole: only a shard missing an entry is left to here). */
 static int write_shards(struct site *s)
 {
     int rc = 0;
     for (int t = 0; t < 3 && !rc; t++)
-        for (size_t k = 0; k < s->n_shards[t] && !rc; k++) {
-            char name[64], rel[128];
-            web_shard_name(name, sizeof name, (enum tr_subject_type)t, (uint32_t)(k * WEB_SHARD_SIZE));
-            snprintf(rel, sizeof rel, "data/%s.js", name);
-            struct html *d = &s->shards[t][k];
-            html_printf(&s->page, "(window.TR_DATA=window.TR_DATA||{})[\"%s\"]={\"asof\":", name);
-            html_int(&s->page, s->p->last_day == TR_DAY_NONE ? -1 : s->p->last_day);
-            html_raw(&s->page, ",\"s\":{");
-            html_rawn(&s->page, d->data ? d->data : "", d->len);
-            html_raw(&s->page, "}};\n");
-            html_free(d);
-            rc = put_page(s, rel);
-        }
+        for (size_t k = 0; k < s->n_shards[t] && !rc; k++)
+            if (s->shard_left[t][k])
+                rc = shard_write(s, (enum tr_subject_type)t, k);
     return rc;
 }
 
@@ -1217,9 +1252,12 @@ static int write_all(struct site *s)
     for (int t = 0; t < 3; t++) {
         s->n_shards[t] = (counts[t] + WEB_SHARD_SIZE - 1) / WEB_SHARD_SIZE;
         s->shards[t] = calloc(s->n_shards[t] + 1, sizeof *s->shards[t]);
+        s->shard_left[t] = malloc((s->n_shards[t] + 1) * sizeof *s->shard_left[t]);
+        for (size_t k = 0; s->shard_left[t] && k < s->n_shards[t]; k++)
+            s->shard_left[t][k] = shard_size(s, (enum tr_subject_type)t, k);
     }
     if (!s->status || !s->release_sum || !s->artist_sum || !s->stamp || !s->shards[0] || !s->shards[1] ||
-        !s->shards[2])
+        !s->shards[2] || !s->shard_left[0] || !s->shard_left[1] || !s->shard_left[2])
         return tr_error_set(s->err, TR_ENOMEM, "out of memory");
     s->facts = site_facts(s->p);
     for (uint32_t t = 0; t < c->n_tracks; t++)
@@ -1295,6 +1333,7 @@ int web_site_write(struct tr_store *store, const char *dir, const struct web_sit
         for (size_t k = 0; s.shards[t] && k < s.n_shards[t]; k++)
             html_free(&s.shards[t][k]);
         free(s.shards[t]);
+        free(s.shard_left[t]);
         free(s.plan[t]);
     }
     free(s.release_sum);
