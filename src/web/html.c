@@ -116,7 +116,8 @@ char *html_format_count(uint64_t v, char *buf, size_t size)
     return buf;
 }
 
-void html_int(struct html *h, int64_t v)
+/* Writes v in decimal at o (room for 20 digits and a sign); returns the end. */
+static char *put_int(char *o, int64_t v)
 {
     char digits[24];
     int n = 0;
@@ -126,12 +127,29 @@ void html_int(struct html *h, int64_t v)
         u /= 10;
     } while (u);
     if (v < 0)
-        digits[n++] = '-';
-    if (!reserve(h, (size_t)n))
+        *o++ = '-';
+    while (n)
+        *o++ = digits[--n];
+    return o;
+}
+
+void html_int(struct html *h, int64_t v)
+{
+    html_ints(h, &v, 1);
+}
+
+void html_ints(struct html *h, const int64_t *v, size_t n)
+{
+    if (!n || !reserve(h, n * 21))
         return;
-    for (int i = n - 1; i >= 0; i--)
-        h->data[h->len++] = digits[i];
-    h->data[h->len] = '\0';
+    char *o = h->data + h->len;
+    for (size_t i = 0; i < n; i++) {
+        if (i)
+            *o++ = ',';
+        o = put_int(o, v[i]);
+    }
+    *o = '\0';
+    h->len = (size_t)(o - h->data);
 }
 
 /* The code point of the UTF-8 sequence at s (*len its bytes), or -1 when
@@ -216,15 +234,30 @@ void html_day(struct html *h, tr_day d)
     html_raw(h, tr_day_format(d, buf));
 }
 
+/* RFC 3986's unreserved characters: a URL segment keeps them as they are. */
+static bool url_unreserved(unsigned char c)
+{
+    return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '_' ||
+           c == '.' || c == '~';
+}
+
+bool html_url_plain(const char *s)
+{
+    while (s && *s && url_unreserved((unsigned char)*s))
+        s++;
+    return !s || !*s;
+}
+
 void html_url_segment(struct html *h, const char *s)
 {
     static const char hex[] = "0123456789ABCDEF";
-    for (; s && *s; s++) {
-        unsigned char c = (unsigned char)*s;
-        if ((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
-            c == '-' || c == '_' || c == '.' || c == '~') {
-            html_rawn(h, (const char *)&c, 1);
-        } else {
+    while (s && *s) {
+        const char *run = s;
+        while (*s && url_unreserved((unsigned char)*s))
+            s++;
+        html_rawn(h, run, (size_t)(s - run));
+        if (*s) {
+            unsigned char c = (unsigned char)*s++;
             char e[3] = {'%', hex[c >> 4], hex[c & 15]};
             html_rawn(h, e, 3);
         }

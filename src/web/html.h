@@ -43,12 +43,16 @@ void html_gain(struct html *h, int64_t v);
 void html_day(struct html *h, tr_day d);
 /* A path segment of a link, percent-encoded (ids are mostly [A-Za-z0-9]). */
 void html_url_segment(struct html *h, const char *s);
+/* Whether html_url_segment leaves s as it is. */
+bool html_url_plain(const char *s);
 /* JSON for a <script type="application/json">: compact, and '<' written
  * as \u003c so that no "</script>" can end the element early. */
 void html_json(struct html *h, const json_t *v);
 
 /* A plain integer ("-1234"), for data attributes and JSON. */
 void html_int(struct html *h, int64_t v);
+/* v[0..n) as html_int writes them, separated by commas. */
+void html_ints(struct html *h, const int64_t *v, size_t n);
 /* A JSON string (quoted, escaped as html_json does). */
 void html_json_string(struct html *h, const char *s);
 

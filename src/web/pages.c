@@ -43,10 +43,18 @@ unsigned web_site_bucket(const char *name)
 
 void web_site_path(struct html *h, enum tr_subject_type t, const char *id, bool link, const char *ext)
 {
+    static const char hex[] = "0123456789abcdef";
     struct html name = {0};
-    html_url_segment(&name, id);
-    const char *n = name.data ? name.data : "";
-    html_printf(h, "%s/%03x/", web_type_dir[t], web_site_bucket(n));
+    const char *n = id ? id : "";
+    if (!html_url_plain(n)) {
+        html_url_segment(&name, n);
+        n = name.data ? name.data : "";
+    }
+    _Static_assert(WEB_SITE_BUCKETS <= 0x1000, "a bucket is three hex digits");
+    unsigned b = web_site_bucket(n);
+    char bucket[6] = {'/', hex[b >> 8 & 15], hex[b >> 4 & 15], hex[b & 15], '/', 0};
+    html_raw(h, web_type_dir[t]);
+    html_rawn(h, bucket, 5);
     if (link)
         html_url_segment(h, n);
     else
@@ -450,6 +458,21 @@ static void marks_json(struct html *d, const struct web_pages *p, const uint32_t
 /* The fields "x0","y0","dx" (only when a day is skipped) and "dy" of the
  * plots' compact series of pts[0..n): the first day and total, then each
  * day's step and gain, from which the script rebuilds the totals exactly. */
+/* The steps from each of pts[0..n) to the next, in days or in counts,
+ * separated by commas. */
+static void series_steps(struct html *d, const struct tr_point *pts, size_t n, bool days)
+{
+    int64_t step[64];
+    for (size_t i = 1; i < n;) {
+        size_t m = 0;
+        for (; i < n && m < 64; i++, m++)
+            step[m] = days ? (int64_t)(pts[i].day - pts[i - 1].day) : (int64_t)(pts[i].value - pts[i - 1].value);
+        if (i - m > 1)
+            html_raw(d, ",");
+        html_ints(d, step, m);
+    }
+}
+
 void page_series_fields(struct html *d, const struct tr_point *pts, size_t n)
 {
     html_raw(d, "\"x0\":");
@@ -461,19 +484,11 @@ void page_series_fields(struct html *d, const struct tr_point *pts, size_t n)
         gaps = pts[i].day - pts[i - 1].day != 1;
     if (gaps) {
         html_raw(d, ",\"dx\":[");
-        for (size_t i = 1; i < n; i++) {
-            if (i > 1)
-                html_raw(d, ",");
-            html_int(d, pts[i].day - pts[i - 1].day);
-        }
+        series_steps(d, pts, n, true);
         html_raw(d, "]");
     }
     html_raw(d, ",\"dy\":[");
-    for (size_t i = 1; i < n; i++) {
-        if (i > 1)
-            html_raw(d, ",");
-        html_int(d, (int64_t)(pts[i].value - pts[i - 1].value));
-    }
+    series_steps(d, pts, n, false);
     html_raw(d, "]");
 }
 

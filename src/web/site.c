@@ -49,7 +49,10 @@ struct entry {
  * the same order, finds each at its cursor). */
 struct manifest {
     struct entry *v;         /* the last run's entries, in its order */
-    uint32_t *by_path;       /* indices into v, by path */
+    uint32_t *by_path;       /* v's entries by path: a table of mask + 1
+                                slots, open addressing, each an index into
+                                v plus one (0: empty) */
+    size_t mask;
     size_t n, next;          /* next: where the next lookup looks first */
     uint64_t state;
     tr_day last;
@@ -135,13 +138,6 @@ struct site {
     struct tr_error *err;
 };
 
-static const struct entry *sort_base;
-static int cmp_by_path(const void *a, const void *b)
-{
-    uint64_t x = sort_base[*(const uint32_t *)a].path, y = sort_base[*(const uint32_t *)b].path;
-    return x < y ? -1 : x > y;
-}
-
 static int load_manifest(struct site *s)
 {
     char path[4096];
@@ -152,14 +148,18 @@ static int load_manifest(struct site *s)
     char magic[sizeof MANIFEST_MAGIC - 1];
     uint64_t head[3] = {0};
     if (fread(magic, 1, sizeof magic, f) != sizeof magic || memcmp(magic, MANIFEST_MAGIC, sizeof magic) ||
-        fread(head, sizeof head, 1, f) != 1 || head[2] > (1ull << 32)) {
+        fread(head, sizeof head, 1, f) != 1 || head[2] >= UINT32_MAX) {
         fclose(f);
         return 0;   /* not ours or damaged: rewrite everything */
     }
     struct manifest *m = &s->old;
     size_t n = (size_t)head[2];
     m->v = malloc((n ? n : 1) * sizeof *m->v);
-    m->by_path = malloc((n ? n : 1) * sizeof *m->by_path);
+    size_t slots = 64;
+    while (slots < 2 * n)   /* at most half full: short probes */
+        slots *= 2;
+    m->mask = slots - 1;
+    m->by_path = calloc(slots, sizeof *m->by_path);
     if (!m->v || !m->by_path) {
         fclose(f);
         return tr_error_set(s->err, TR_ENOMEM, "out of memory");
@@ -170,10 +170,12 @@ static int load_manifest(struct site *s)
         m->state = head[0];
         m->last = (tr_day)(int64_t)head[1];
     }
-    for (size_t i = 0; i < m->n; i++)
-        m->by_path[i] = (uint32_t)i;
-    sort_base = m->v;
-    qsort(m->by_path, m->n, sizeof *m->by_path, cmp_by_path);
+    for (size_t i = 0; i < m->n; i++) {   /* the paths are hashes already */
+        size_t h = (size_t)m->v[i].path & m->mask;
+        while (m->by_path[h])
+            h = (h + 1) & m->mask;
+        m->by_path[h] = (uint32_t)i + 1;
+    }
     return 0;
 }
 
@@ -200,18 +202,16 @@ static const struct entry *find_old(struct site *s, uint64_t path)
     struct manifest *m = &s->old;
     if (m->next < m->n && m->v[m->next].path == path)
         return &m->v[m->next++];
-    size_t lo = 0, hi = m->n;
-    while (lo < hi) {
-        size_t mid = lo + (hi - lo) / 2;
-        if (m->v[m->by_path[mid]].path < path)
-            lo = mid + 1;
-        else
-            hi = mid;
-    }
-    if (lo == m->n || m->v[m->by_path[lo]].path != path)
+    if (!m->n)
         return NULL;
-    m->next = (size_t)m->by_path[lo] + 1;
-    return &m->v[m->by_path[lo]];
+    for (size_t h = (size_t)path & m->mask; m->by_path[h]; h = (h + 1) & m->mask) {
+        size_t i = m->by_path[h] - 1;
+        if (m->v[i].path == path) {
+            m->next = i + 1;
+            return &m->v[i];
+        }
+    }
+    return NULL;
 }
 
 /* Records rel (a path under the site's directory) with its key (and a

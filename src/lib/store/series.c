@@ -533,13 +533,15 @@ struct group_histories {
     tr_day first[TR_GROUP_SLOTS];
     tr_day from;
     /* While the chunks before `from` are read (group_early), every slot's
-     * points are counted in seen and its last two kept in older and newer
-     * (flat arrays, so that the loop over the slots does not branch); the
-     * whole slots, listed in whole_slot, have theirs appended as well.
-     * settled: the recent slots' points are in pts (group_settle). */
+     * points are counted in seen, and the days of its last two kept in
+     * older_day and newer_day with the change on the newer one (its count
+     * is value, the older's value - newer_delta): flat arrays, so that the
+     * loop over the slots does not branch; the whole slots, listed in
+     * whole_slot, have theirs appended as well.  settled: the recent
+     * slots' points are in pts (group_settle). */
     uint32_t seen[TR_GROUP_SLOTS];
     tr_day older_day[TR_GROUP_SLOTS], newer_day[TR_GROUP_SLOTS];
-    uint64_t older_value[TR_GROUP_SLOTS], newer_value[TR_GROUP_SLOTS];
+    uint64_t newer_delta[TR_GROUP_SLOTS];
     uint32_t whole_slot[TR_GROUP_SLOTS], n_whole;
     bool settled;
 };
@@ -570,13 +572,12 @@ static int group_early(struct group_histories *g, tr_day day, uint32_t n)
      * masks instead of branches and a fixed count, the compiler makes
      * vector code of it. */
     for (uint32_t s = 0; s < TR_GROUP_SLOTS; s++) {
-        uint64_t v = g->value[s] += g->delta[s];   /* an absent slot's delta is 0 */
+        g->value[s] += g->delta[s];   /* an absent slot's delta is 0 */
         uint64_t here = 0 - (uint64_t)g->present[s];
         uint32_t here32 = (uint32_t)here, first = here32 & (g->seen[s] == 0 ? ~0u : 0u);
         g->older_day[s] = (tr_day)(((uint32_t)g->newer_day[s] & here32) | ((uint32_t)g->older_day[s] & ~here32));
-        g->older_value[s] = (g->newer_value[s] & here) | (g->older_value[s] & ~here);
         g->newer_day[s] = (tr_day)(((uint32_t)day & here32) | ((uint32_t)g->newer_day[s] & ~here32));
-        g->newer_value[s] = (v & here) | (g->newer_value[s] & ~here);
+        g->newer_delta[s] = (g->delta[s] & here) | (g->newer_delta[s] & ~here);
         g->first[s] = (tr_day)(((uint32_t)day & first) | ((uint32_t)g->first[s] & ~first));
         g->seen[s] += here32 & 1;
     }
@@ -597,9 +598,9 @@ static int group_settle(struct group_histories *g)
         if (!g->recent[s] || !g->seen[s])
             continue;
         tr_day first = g->first[s];
-        if (g->seen[s] > 1 && group_append(g, s, g->older_day[s], g->older_value[s]))
+        if (g->seen[s] > 1 && group_append(g, s, g->older_day[s], g->value[s] - g->newer_delta[s]))
             return TR_ENOMEM;
-        if (group_append(g, s, g->newer_day[s], g->newer_value[s]))
+        if (group_append(g, s, g->newer_day[s], g->value[s]))
             return TR_ENOMEM;
         g->first[s] = first;
         g->skipped[s] = g->seen[s] - g->len[s];
