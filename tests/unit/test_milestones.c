@@ -398,7 +398,11 @@ static void test_history_cursor_recent(void **state)
          "2024-01-13,t1,4000\n"
          "2024-01-14,t1,5000\n"
          "2024-01-13,t2p,100\n"
-         "2024-01-14,t2p,200\n",
+         "2024-01-14,t2p,200\n"
+         "2024-01-09,t2,10\n"
+         "2024-01-10,t2,40\n"
+         "2024-01-12,t2,70\n"
+         "2024-01-14,t2,90\n",
          "5M,10M");
     const struct tr_catalog *c;
     struct tr_error err = {0};
@@ -424,7 +428,17 @@ static void test_history_cursor_recent(void **state)
         while (!(rc = tr_store_histories_next(cur, &series, &p, &n, &err)) && n) {
             tr_store_histories_skipped(cur, &skipped, &first);
             const char *id = c->tracks[c->series_track[series]].id;
-            if (!strcmp(id, "t2p")) {
+            if (!strcmp(id, "t2")) {   /* a day missing between its last two before the day */
+                assert_int_equal(skipped, 1);
+                assert_int_equal(first, D("2024-01-09"));
+                assert_int_equal(n, 3);
+                assert_int_equal(p[0].day, D("2024-01-10"));
+                assert_int_equal(p[0].value, 40);
+                assert_int_equal(p[1].day, D("2024-01-12"));
+                assert_int_equal(p[1].value, 70);
+                assert_int_equal(p[2].day, D("2024-01-14"));
+                assert_int_equal(p[2].value, 90);
+            } else if (!strcmp(id, "t2p")) {
                 assert_int_equal(skipped, 0);
                 assert_int_equal(first, D("2024-01-13"));
                 assert_int_equal(n, 2);
@@ -444,7 +458,7 @@ static void test_history_cursor_recent(void **state)
         }
         assert_int_equal(rc, 0);
         assert_int_equal(tr_store_histories_end(cur, rc, &err), 0);
-        assert_int_equal(seen, 2);
+        assert_int_equal(seen, 3);
         free(whole);
     }
     tr_store_end_read(F->s);

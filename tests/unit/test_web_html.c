@@ -2,8 +2,10 @@
  * json_string of it, byte for byte, and fails where json_string does. */
 #include <setjmp.h>
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <cmocka.h>
@@ -76,10 +78,44 @@ static void test_json_string_as_jansson(void **state)
     }
 }
 
+/* Integers as printf writes them, one or in a list, at the ends of int64. */
+static void test_ints(void **state)
+{
+    (void)state;
+    const int64_t v[] = {0, 7, -7, 10, 1234567890123LL, INT64_MAX, INT64_MIN, -100};
+    char want[512] = "";
+    for (size_t i = 0; i < sizeof v / sizeof *v; i++)
+        snprintf(want + strlen(want), sizeof want - strlen(want), "%s%lld", i ? "," : "", (long long)v[i]);
+    struct html h = {0};
+    html_ints(&h, v, sizeof v / sizeof *v);
+    assert_string_equal(h.data, want);
+    html_reset(&h);
+    html_int(&h, INT64_MIN);
+    assert_string_equal(h.data, "-9223372036854775808");
+    html_free(&h);
+}
+
+/* A URL segment keeps the unreserved characters and escapes the rest;
+ * html_url_plain says which names it leaves as they are. */
+static void test_url_segment(void **state)
+{
+    (void)state;
+    struct html h = {0};
+    html_url_segment(&h, "ab-C_9.~ x/%\xc3\xa9");
+    assert_string_equal(h.data, "ab-C_9.~%20x%2F%25%C3%A9");
+    assert_true(html_url_plain("ab-C_9.~"));
+    assert_true(html_url_plain(""));
+    assert_false(html_url_plain("a b"));
+    assert_false(html_url_plain("\xc3\xa9"));
+    html_free(&h);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_json_string_as_jansson),
+        cmocka_unit_test(test_ints),
+        cmocka_unit_test(test_url_segment),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
