@@ -3,11 +3,12 @@
  *
  * One pass over the store's series, a group of recordings at a time,
  * keys each track's page while its history is at hand (site_data.h),
- * writes it when the key moved, adds the track's entry to its data shard,
- * and adds the recording's daily values (carried forward) into its
- * releases' and artists' per-day sums; a second pass does the same for
- * the release and artist pages from those sums; then the shards, the home
- * page and the assets.  The manifest keeps each file's key: a page's is
+ * writes it when the key moved, adds the track's entry to its data shard
+ * (written once it holds all of its entries), and adds the recording's
+ * daily values (carried forward) into its releases' and artists' per-day
+ * sums; a second pass does the same for the release and artist pages from
+ * those sums; then the feeds, the search index, the home page and the
+ * assets.  The manifest keeps each file's key: a page's is
  * its site_page_key, any other file's the hash of its bytes.  A page's
  * key hashes a digest of its past points; when the store says that the
  * writes since the last run left those points as they were (carry_past),
