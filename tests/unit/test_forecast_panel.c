@@ -102,19 +102,29 @@ static uint64_t carried(int k, int d)
     return 0;
 }
 
+/* Writes and imports a store of n_tracks tracks of n_artists artists over
+ * n_days days, and opens a read of it (*txn) with its catalog. */
+static const struct tr_catalog *import_and_read(struct fixture *f, int n_tracks, int n_artists,
+                                                int n_days, struct tr_read_txn *txn)
+{
+    struct tr_error err = {0};
+    write_store_files(f, n_tracks, n_artists, n_days);
+    struct tr_import_options o = {.date = TR_DAY_NONE};
+    const char *paths[] = {f->dir};
+    assert_int_equal(tr_import(f->s, paths, 1, &o, NULL, &err), 0);
+    assert_int_equal(tr_store_read_begin(f->s, txn, &err), 0);
+    const struct tr_catalog *c;
+    assert_int_equal(tr_store_catalog(f->s, &c, &err), 0);
+    assert_int_equal(c->n_series, (uint32_t)n_tracks);
+    return c;
+}
+
 static void test_panel_follows_sampled_artists(void **state)
 {
     struct fixture *f = *state;
     struct tr_error err = {0};
-    write_store_files(f, TRACKS, ARTISTS, DAYS);
-    struct tr_import_options o = {.date = TR_DAY_NONE};
-    const char *paths[] = {f->dir};
-    assert_int_equal(tr_import(f->s, paths, 1, &o, NULL, &err), 0);
     struct tr_read_txn txn;
-    assert_int_equal(tr_store_read_begin(f->s, &txn, &err), 0);
-    const struct tr_catalog *c;
-    assert_int_equal(tr_store_catalog(f->s, &c, &err), 0);
-    assert_int_equal(c->n_series, TRACKS);
+    const struct tr_catalog *c = import_and_read(f, TRACKS, ARTISTS, DAYS, &txn);
     struct tr_engine_prep *prep;
     assert_int_equal(tr_engine_prepare(c, &prep), 0);
     struct tr_engine_prep_view pv;
@@ -191,17 +201,10 @@ static void test_calibration_follows_sampled_artists(void **state)
 {
     struct fixture *f = *state;
     struct tr_error err = {0};
-    write_store_files(f, CAL_TRACKS, CAL_ARTISTS, CAL_DAYS);
-    struct tr_import_options o = {.date = TR_DAY_NONE};
-    const char *paths[] = {f->dir};
-    assert_int_equal(tr_import(f->s, paths, 1, &o, NULL, &err), 0);
     struct tr_read_txn txn;
-    assert_int_equal(tr_store_read_begin(f->s, &txn, &err), 0);
-    const struct tr_catalog *c;
+    const struct tr_catalog *c = import_and_read(f, CAL_TRACKS, CAL_ARTISTS, CAL_DAYS, &txn);
     const struct tr_ladders *ladder;
-    assert_int_equal(tr_store_catalog(f->s, &c, &err), 0);
     assert_int_equal(tr_store_ladders(f->s, &ladder, &err), 0);
-    assert_int_equal(c->n_series, CAL_TRACKS);
     struct tr_engine_prep *prep;
     assert_int_equal(tr_engine_prepare(c, &prep), 0);
     struct tr_engine_prep_view pv;
